@@ -1,0 +1,3 @@
+from clausec.cli import main
+
+main()

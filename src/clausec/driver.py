@@ -1,0 +1,201 @@
+"""The front end's public entry points: files in, IR and diagnostics out."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import attrs
+
+from clausec.diagnostics import CompileError, Diagnostic, Severity, error
+from clausec.ir import nodes as ir
+from clausec.semantic.lower import lower
+from clausec.source import SourceDecodeError, SourceFile, Span, decode, display_name
+from clausec.syntax.parser import parse
+
+EXTENSION = ".clause"
+# Expression checking recurses once per nesting level (bounded by the parser's MAX_NESTING);
+# leave generous head room above it.
+_RECURSION_LIMIT = 20_000
+
+
+class InputError(Exception):
+    """A path that cannot be used at all (missing, unreadable, not a clause file)."""
+
+
+@attrs.frozen
+class CheckResult:
+    """Everything the front end learned about a set of files."""
+    files: tuple[str, ...]
+    sources: dict[str, SourceFile]
+    contracts: tuple[ir.Contract, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def contract(self, contract_id: str) -> ir.Contract:
+        for c in self.contracts:
+            if c.id == contract_id:
+                return c
+        raise KeyError(contract_id)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Files named directly, and every ``.clause`` file below each folder, in sorted order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob(f"*{EXTENSION}") if p.is_file())
+        elif path.is_file():
+            found.append(path)
+        elif path.exists():
+            raise InputError(f"{raw}: not a regular file or folder")
+        else:
+            raise InputError(f"{raw}: no such file or folder")
+    unique = list(dict.fromkeys(p.resolve() for p in found))
+    return unique
+
+
+def read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{display_name(path)}: cannot read: {exc.strerror or exc}") from None
+
+
+def compile_text(text: str, name: str = "<string>") -> CheckResult:
+    """Compile clause text held in memory (imports are resolved against the working folder)."""
+    source = SourceFile(name, text.replace("\r\n", "\n"))
+    return _compile([source], base=Path.cwd())
+
+
+def check_paths(paths: Sequence[str | os.PathLike[str]]) -> CheckResult:
+    """Parse, resolve and type-check every clause file in ``paths`` (files or folders).
+
+    Raises :class:`InputError` for paths that cannot be read; problems inside files are
+    diagnostics in the result."""
+    files = discover(paths)
+    if not files:
+        raise InputError(f"no {EXTENSION} files in {', '.join(map(str, paths))}")
+    sources: list[SourceFile] = []
+    early: list[Diagnostic] = []
+    for path in files:
+        name = display_name(path)
+        try:
+            sources.append(decode(name, read(path)))
+        except SourceDecodeError as exc:
+            early.append(error(exc.code, exc.message, exc.span, "here", hint=exc.hint))
+            sources.append(SourceFile(name, ""))
+    undecodable = {d.span.file for d in early if d.span}
+    result = _compile([s for s in sources if s.name not in undecodable], base=Path.cwd(),
+                      paths={display_name(p): p for p in files})
+    return CheckResult(tuple(display_name(p) for p in files), result.sources, result.contracts,
+                       _sorted([*early, *result.diagnostics]))
+
+
+def load(path: str | os.PathLike[str]) -> ir.Contract:
+    """Compile one clause file to its IR. Raises :class:`CompileError` on any error."""
+    result = check_paths([path])
+    if not result.ok or not result.contracts:
+        raise CompileError([d for d in result.diagnostics if d.severity is Severity.ERROR])
+    wanted = display_name(Path(path))
+    for contract in result.contracts:
+        if contract.file == wanted:
+            return contract
+    return result.contracts[0]
+
+
+def _compile(sources: list[SourceFile], base: Path,
+             paths: dict[str, Path] | None = None) -> CheckResult:
+    if sys.getrecursionlimit() < _RECURSION_LIMIT:
+        sys.setrecursionlimit(_RECURSION_LIMIT)
+    paths = dict(paths or {})
+    diagnostics: list[Diagnostic] = []
+    contracts: dict[str, ir.Contract] = {}
+    by_name = {s.name: s for s in sources}
+    queue = list(sources)
+    while queue:
+        source = queue.pop(0)
+        module, found = parse(source)
+        diagnostics += found
+        contract = lower(module, source, diagnostics)
+        if contract is None:
+            continue
+        if contract.id in contracts:
+            other = contracts[contract.id]
+            diagnostics.append(error(
+                "E0204", f"contract `{contract.id}` is defined twice", contract.span,
+                "second definition", hint=f"the other one is in {other.file}"))
+            continue
+        contracts[contract.id] = contract
+        # `import x from "path"`: compile that file too, once.
+        here = paths.get(source.name, base / source.name)
+        for imp in contract.imports:
+            if imp.path is None:
+                continue
+            target = (here.parent / imp.path).resolve()
+            name = display_name(target)
+            if name in by_name:
+                continue
+            try:
+                loaded = decode(name, target.read_bytes())
+            except OSError as exc:
+                diagnostics.append(error("E0001", f"cannot read imported file {imp.path!r}: "
+                                                  f"{exc.strerror or exc}", imp.span, "here"))
+                continue
+            except SourceDecodeError as exc:
+                diagnostics.append(error(exc.code, exc.message, exc.span, "here", hint=exc.hint))
+                continue
+            by_name[name] = loaded
+            paths[name] = target
+            queue.append(loaded)
+    ordered = tuple(sorted(contracts.values(), key=lambda c: (c.file, c.id)))
+    diagnostics += _check_imports(contracts)
+    return CheckResult(tuple(by_name), by_name, ordered, _sorted(diagnostics))
+
+
+def _check_imports(contracts: dict[str, ir.Contract]) -> list[Diagnostic]:
+    """Imports name a loaded contract; references into it name one of its clauses."""
+    out: list[Diagnostic] = []
+    for contract in contracts.values():
+        imported = {i.contract: i for i in contract.imports}
+        for imp in contract.imports:
+            if imp.contract not in contracts:
+                out.append(error(
+                    "E0209", f"cannot find contract `{imp.contract}` to import", imp.span,
+                    "not loaded",
+                    hint="check it together with this file (give both, or their folder), or "
+                         'write `import NAME from "file.clause"`'))
+        for ref in _refs(contract):
+            if ref.contract not in imported or ref.number is None:
+                continue
+            target = contracts.get(ref.contract)
+            if target is not None and all(c.number != ref.number for c in target.clauses):
+                out.append(error("E0206", f"contract `{ref.contract}` has no clause "
+                                          f"{ref.number!r}", ref.span, "missing clause"))
+    return out
+
+
+def _refs(contract: ir.Contract) -> Iterable[ir.ClauseRef]:
+    for clause in contract.clauses:
+        yield from clause.refers_to
+    for p in contract.external_priorities:
+        yield from p.higher
+        yield from p.lower
+    for scenario in contract.scenarios:
+        for e in scenario.expectations:
+            yield from e.because
+            yield from e.overriding
+
+
+def _sorted(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
+    return tuple(sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key))
+
+
+__all__ = ["CheckResult", "InputError", "check_paths", "compile_text", "discover", "load",
+           "Span"]

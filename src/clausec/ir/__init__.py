@@ -1,0 +1,1 @@
+"""The normalized IR of norms, its types and values."""

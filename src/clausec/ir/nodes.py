@@ -1,0 +1,349 @@
+"""The normalized IR of a contract: resolved names, typed expressions, norms and priorities.
+
+Everything a later pass (analyses, evaluators, graphs) needs is here; none of them looks at
+the AST. Documented in docs/ir.md.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, TypeAlias
+
+import attrs
+
+from clausec.ir.types import Type
+from clausec.ir.values import Value
+from clausec.source import Span
+
+node = attrs.frozen(slots=True)
+
+# ---------------------------------------------------------------- expressions
+
+
+@node
+class Const:
+    value: Value
+    type: Type
+    span: Span
+
+
+@node
+class FactRef:
+    """An input: a fact or an event (an event is a fact of type date that may be ``never``)."""
+    name: str
+    type: Type
+    span: Span
+
+
+@node
+class DefRef:
+    name: str
+    type: Type
+    span: Span
+
+
+@node
+class Today:
+    type: Type
+    span: Span
+
+
+@node
+class Unary:
+    op: Literal["not", "neg"]
+    operand: Expr
+    type: Type
+    span: Span
+
+
+@node
+class Binary:
+    op: Literal["and", "or", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"]
+    left: Expr
+    right: Expr
+    type: Type
+    span: Span
+
+
+@node
+class Occurred:
+    operand: Expr
+    type: Type
+    span: Span
+
+
+@node
+class Extremum:
+    kind: Literal["earliest", "latest"]
+    args: tuple[Expr, ...]
+    type: Type
+    span: Span
+
+
+Expr: TypeAlias = Const | FactRef | DefRef | Today | Unary | Binary | Occurred | Extremum
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@node
+class Party:
+    name: str
+    role: str
+    legal_name: str | None
+    span: Span
+
+
+@node
+class Fact:
+    name: str
+    type: Type
+    kind: Literal["fact", "event"]
+    description: str | None
+    span: Span
+
+
+@node
+class Definition:
+    name: str
+    type: Type
+    expr: Expr
+    description: str | None
+    span: Span
+
+
+@node
+class Action:
+    name: str
+    description: str | None
+    span: Span
+
+
+@node
+class Object:
+    name: str
+    type: Type | None
+    description: str | None
+    span: Span
+
+
+@node
+class ClauseRef:
+    """A clause of this contract (``contract`` None), an imported contract, or a document."""
+    number: str | None
+    contract: str | None
+    span: Span
+
+    def __str__(self) -> str:
+        if self.number is None:
+            return f"document {self.contract}"
+        return f'"{self.number}"' + (f" of {self.contract}" if self.contract else "")
+
+
+@node
+class Clause:
+    number: str
+    normative: bool
+    quote: str | None
+    gloss: str | None
+    reason: str | None
+    refers_to: tuple[ClauseRef, ...]
+    norm_ids: tuple[str, ...]
+    span: Span
+
+
+# ---------------------------------------------------------------- norms
+
+
+Modality = Literal["obligation", "permission", "prohibition", "power"]
+
+
+@node
+class Amount:
+    kind: Literal["all", "part", "part_or_all", "up_to", "exactly"]
+    expr: Expr | None
+    span: Span
+
+
+@node
+class Deadline:
+    """When a norm must (or may) be performed.
+
+    kind: within (``duration`` after ``anchor``), at_least_before (advance notice of ``duration``
+    before ``anchor``), before / by / until (a date), without_undue_delay / immediately
+    (qualitative: no date), monthly (``days`` of every month, after ``anchor`` if given),
+    at_least_once_every (``unit``)."""
+    kind: Literal["within", "at_least_before", "before", "by", "until", "without_undue_delay",
+                  "immediately", "monthly", "at_least_once_every"]
+    duration: Expr | None
+    anchor: Expr | None
+    days: tuple[int, ...]
+    unit: str | None
+    span: Span
+
+    @property
+    def qualitative(self) -> bool:
+        return self.kind in ("without_undue_delay", "immediately")
+
+
+@node
+class Extension:
+    """The deadline may be extended ``by`` a duration or ``to`` a total duration, if ``condition``."""
+    mode: Literal["by", "to"]
+    amount: Expr
+    condition: Expr | None
+    span: Span
+
+
+@node
+class Norm:
+    """One obligation, permission, prohibition or power, normalized.
+
+    ``condition`` is the conjunction of the ``when`` clauses (true if none); ``exceptions`` are
+    the ``unless`` conditions, kept apart so that answers can say which exception applied.
+    ``remedy_of`` names the norm whose breach triggers this one (contrary-to-duty)."""
+    id: str
+    clause: str
+    modality: Modality
+    party: str
+    action: str
+    object: str
+    beneficiary: str | None
+    amount: Amount | None
+    condition: Expr
+    exceptions: tuple[Expr, ...]
+    deadline: Deadline | None
+    extensions: tuple[Extension, ...]
+    forms: tuple[str, ...]
+    performed_on: str | None
+    breach: Expr | None
+    remedy_of: str | None
+    otherwise_provided: bool
+    span: Span
+
+
+PriorityKind = Literal["otherwise_provided", "subject_to", "notwithstanding", "prevails_over",
+                       "precedence"]
+
+
+@node
+class Priority:
+    """Norm ``higher`` prevails over norm ``lower`` where both apply.
+
+    ``stated_in`` is the clause whose words establish the priority (for grounds)."""
+    higher: str
+    lower: str
+    kind: PriorityKind
+    stated_in: str
+    span: Span
+
+
+@node
+class ExternalPriority:
+    """A priority involving another contract or a document: kept as written, by reference."""
+    higher: tuple[ClauseRef, ...]
+    lower: tuple[ClauseRef, ...]
+    kind: PriorityKind
+    stated_in: str
+    span: Span
+
+
+@node
+class DeadlineExtension:
+    """Every deadline of the contract is extended by ``amount`` if ``condition`` (force majeure)."""
+    amount: Expr
+    condition: Expr | None
+    stated_in: str
+    span: Span
+
+
+# ---------------------------------------------------------------- questions and scenarios
+
+
+@node
+class Question:
+    """A named query. For may / must / deadline questions, ``norm_ids`` are the norms that
+    bear on it (same party, action and object); a value question evaluates ``expr``."""
+    name: str
+    description: str | None
+    kind: Literal["may", "must", "deadline", "value"]
+    party: str | None
+    action: str | None
+    object: str | None
+    expr: Expr | None
+    norm_ids: tuple[str, ...]
+    span: Span
+
+
+@node
+class Expectation:
+    question: str
+    answer: Literal["yes", "no", "obliged", "not_obliged", "undetermined",
+                    "without_undue_delay", "immediately", "none", "value"]
+    value: Value | None
+    because: tuple[ClauseRef, ...]
+    overriding: tuple[ClauseRef, ...]
+    depending_on: tuple[str, ...]
+    due_by: Value | None
+    span: Span
+
+
+@node
+class Scenario:
+    title: str
+    givens: tuple[tuple[str, Value], ...]
+    as_of: Value | None
+    expectations: tuple[Expectation, ...]
+    span: Span
+
+
+@node
+class Import:
+    contract: str
+    path: str | None
+    span: Span
+
+
+@node
+class Document:
+    name: str
+    title: str
+    span: Span
+
+
+@node
+class Contract:
+    id: str
+    title: str
+    source_document: str
+    language: str
+    calendar: str
+    file: str
+    source_sha256: str
+    parties: tuple[Party, ...]
+    facts: tuple[Fact, ...]
+    definitions: tuple[Definition, ...]
+    actions: tuple[Action, ...]
+    objects: tuple[Object, ...]
+    incompatible: tuple[tuple[str, ...], ...]
+    imports: tuple[Import, ...]
+    documents: tuple[Document, ...]
+    clauses: tuple[Clause, ...]
+    norms: tuple[Norm, ...]
+    priorities: tuple[Priority, ...]
+    external_priorities: tuple[ExternalPriority, ...]
+    deadline_extensions: tuple[DeadlineExtension, ...]
+    questions: tuple[Question, ...]
+    scenarios: tuple[Scenario, ...]
+    span: Span
+
+    def norm(self, norm_id: str) -> Norm:
+        for n in self.norms:
+            if n.id == norm_id:
+                return n
+        raise KeyError(norm_id)
+
+    def clause(self, number: str) -> Clause:
+        for c in self.clauses:
+            if c.number == number:
+                return c
+        raise KeyError(number)

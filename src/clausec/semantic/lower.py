@@ -1,0 +1,547 @@
+"""Lower a checked module to the normalized IR: norms, priorities, questions, scenarios."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from clausec.diagnostics import Diagnostic, Note, error, warning
+from clausec.ir import nodes as ir
+from clausec.ir import types as T
+from clausec.ir.values import Value
+from clausec.semantic.expressions import ExprChecker, type_of
+from clausec.semantic.symbols import Symbols, collect, did_you_mean
+from clausec.source import SourceFile, Span
+from clausec.syntax import ast
+
+LANGUAGES = ("zh", "zh-HK", "de", "lv", "ru", "en")
+# Calendar tag -> (country, subdivision) in the `holidays` package.
+CALENDARS: dict[str, tuple[str, str | None]] = {
+    "CN": ("CN", None), "HK": ("HK", None), "DE": ("DE", None), "DE-SN": ("DE", "SN"),
+    "LV": ("LV", None), "RU": ("RU", None),
+}
+_MODALITY: dict[str, ir.Modality] = {
+    "must": "obligation", "must_not": "prohibition", "may": "permission", "can": "power",
+}
+_ANSWERS_FOR = {
+    "may": ("yes", "no", "undetermined"),
+    "must": ("obliged", "not_obliged", "undetermined"),
+    "deadline": ("value", "without_undue_delay", "immediately", "none", "undetermined"),
+    "value": ("value", "undetermined"),
+}
+
+
+def lower(module: ast.Module, source: SourceFile,
+          diagnostics: list[Diagnostic]) -> ir.Contract | None:
+    """The IR of one module, or None when its header is unusable. Appends to ``diagnostics``."""
+    return _Lowering(module, source, diagnostics).run()
+
+
+class _Lowering:
+    def __init__(self, module: ast.Module, source: SourceFile,
+                 diagnostics: list[Diagnostic]) -> None:
+        self.module = module
+        self.source = source
+        self.diagnostics = diagnostics
+        self.symbols: Symbols = collect(module, diagnostics)
+        self.exprs = ExprChecker(self.symbols, diagnostics)
+        self.norms: list[ir.Norm] = []
+        self.norms_by_clause: dict[str, list[str]] = {}
+        self.priorities: list[ir.Priority] = []
+        self.external: list[ir.ExternalPriority] = []
+        self.pending: list[tuple[str, ast.PriorityItem]] = []
+        self.otherwise_provided: list[ir.Norm] = []
+        self.incompatible: list[tuple[str, ...]] = []
+        self.extensions: list[ir.DeadlineExtension] = []
+        self.precedences: list[tuple[str, list[ir.ClauseRef], list[ir.ClauseRef], Span]] = []
+
+    def err(self, code: str, message: str, span: Span | None, label: str = "", **kw: object
+            ) -> None:
+        self.diagnostics.append(error(code, message, span, label, **kw))  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ driver
+
+    def run(self) -> ir.Contract | None:
+        header = self.module.header
+        if header is None:
+            return None
+        meta = self._header(header)
+        s = self.symbols
+        parties = tuple(ir.Party(p.name.name, p.role.value,
+                                 p.legal_name.value if p.legal_name else None, p.span)
+                        for p in s.parties.values())
+        facts = [ir.Fact(n, self.exprs.fact_types[n], "fact",
+                         f.description.value if f.description else None, f.span)
+                 for n, f in s.facts.items() if n in self.exprs.fact_types]
+        facts += [ir.Fact(n, T.DATE, "event", e.description.value if e.description else None,
+                          e.span) for n, e in s.events.items()]
+        definitions = tuple(d for d in (self.exprs.definition(n) for n in s.definitions) if d)
+        actions = tuple(ir.Action(a.name.name, a.description.value if a.description else None,
+                                  a.span) for a in s.actions.values())
+        objects = tuple(self._object(o) for o in s.objects.values())
+        for decl in self.module.declarations:
+            if isinstance(decl, ast.Incompatible):
+                self._incompatible(decl)
+        clauses = tuple(self._clause(c) for c in s.clauses.values())
+        self._resolve_priorities()
+        questions = tuple(q for q in (self._question(q) for q in s.questions.values()) if q)
+        scenarios = tuple(self._scenario(d) for d in self.module.declarations
+                          if isinstance(d, ast.Scenario))
+        return ir.Contract(
+            id=header.contract.name, title=meta["title"], source_document=meta["source"],
+            language=meta["language"], calendar=meta["calendar"], file=self.module.file,
+            source_sha256=self.source.sha256, parties=parties, facts=tuple(facts),
+            definitions=definitions, actions=actions, objects=objects,
+            incompatible=tuple(self.incompatible),
+            imports=tuple(ir.Import(i.contract.name, i.path.value if i.path else None, i.span)
+                          for i in s.imports.values()),
+            documents=tuple(ir.Document(d.name.name, d.title.value, d.span)
+                            for d in s.documents.values()),
+            clauses=clauses, norms=tuple(self.norms), priorities=tuple(self.priorities),
+            external_priorities=tuple(self.external),
+            deadline_extensions=tuple(self.extensions), questions=questions,
+            scenarios=scenarios, span=header.span)
+
+    def _header(self, h: ast.Header) -> dict[str, str]:
+        missing = [k for k in ("title", "source", "language", "calendar") if getattr(h, k) is None]
+        if missing:
+            self.err("E0400", f"the contract header lacks {', '.join(f'`{m}`' for m in missing)}",
+                     h.contract.span, "in this header",
+                     hint='a header reads: contract ID title "…" source "FILE.txt" language zh '
+                          "calendar CN")
+        if h.language and h.language.name not in LANGUAGES:
+            self.err("E0401", f"unknown language tag `{h.language.name}`", h.language.span,
+                     "unknown", hint=did_you_mean(h.language.name, LANGUAGES)
+                     or f"known tags: {', '.join(LANGUAGES)}")
+        if h.calendar and h.calendar.name not in CALENDARS:
+            self.err("E0402", f"unknown working-day calendar `{h.calendar.name}`",
+                     h.calendar.span, "unknown", hint=did_you_mean(h.calendar.name, CALENDARS)
+                     or f"known calendars: {', '.join(CALENDARS)}")
+        return {
+            "title": h.title.value if h.title else "",
+            "source": h.source.value if h.source else "",
+            "language": h.language.name if h.language else "",
+            "calendar": h.calendar.name if h.calendar else "",
+        }
+
+    def _object(self, o: ast.ObjectDecl) -> ir.Object:
+        t = type_of(o.type, o.name.name, self.diagnostics) if o.type else None
+        return ir.Object(o.name.name, t, o.description.value if o.description else None, o.span)
+
+    def _incompatible(self, decl: ast.Incompatible) -> None:
+        names = []
+        for a in decl.actions:
+            if self._check_action(a):
+                names.append(a.name)
+        if len(set(names)) >= 2:
+            self.incompatible.append(tuple(sorted(set(names))))
+
+    # ------------------------------------------------------------ name checks
+
+    def _check_party(self, ident: ast.Ident) -> bool:
+        if ident.name in self.symbols.parties:
+            return True
+        self.err("E0201", f"unknown party `{ident.name}`", ident.span, "not a declared party",
+                 hint=did_you_mean(ident.name, self.symbols.parties)
+                 or 'declare it with `party NAME role "…"`')
+        return False
+
+    def _check_action(self, ident: ast.Ident) -> bool:
+        if ident.name in self.symbols.actions:
+            return True
+        self.err("E0202", f"unknown action `{ident.name}`", ident.span, "not a declared action",
+                 hint=did_you_mean(ident.name, self.symbols.actions)
+                 or f'declare it with `action {ident.name} "…"`')
+        return False
+
+    def _check_object(self, ident: ast.Ident) -> bool:
+        if ident.name in self.symbols.objects or ident.name in self.symbols.parties:
+            return True
+        self.err("E0203", f"unknown object `{ident.name}`", ident.span, "not a declared object",
+                 hint=did_you_mean(ident.name, [*self.symbols.objects, *self.symbols.parties])
+                 or f'declare it with `object {ident.name} "…"`')
+        return False
+
+    def _refs(self, refs: Iterable[ast.Ref]) -> list[ir.ClauseRef]:
+        """Check references; references into other contracts are checked by the driver."""
+        out = []
+        for r in refs:
+            if isinstance(r, ast.DocumentRef):
+                if r.name.name not in self.symbols.imports and \
+                        r.name.name not in self.symbols.documents:
+                    self._unknown_document(r.name)
+                    continue
+                out.append(ir.ClauseRef(None, r.name.name, r.span))
+                continue
+            number = r.number.value
+            if r.contract is None:
+                if number not in self.symbols.clauses:
+                    self.err("E0206", f"there is no clause {number!r} in this contract",
+                             r.number.span, "missing clause",
+                             hint=did_you_mean(number, self.symbols.clauses))
+                    continue
+            elif r.contract.name not in self.symbols.imports and \
+                    r.contract.name not in self.symbols.documents:
+                self._unknown_document(r.contract)
+                continue
+            out.append(ir.ClauseRef(number, r.contract.name if r.contract else None, r.span))
+        return out
+
+    def _unknown_document(self, ident: ast.Ident) -> None:
+        self.err("E0207", f"unknown contract or document `{ident.name}`", ident.span,
+                 "not imported or declared",
+                 hint=did_you_mean(ident.name, [*self.symbols.imports, *self.symbols.documents])
+                 or f'add `import {ident.name}` or `document {ident.name} "…"`')
+
+    # ------------------------------------------------------------ clauses and norms
+
+    def _clause(self, c: ast.Clause) -> ir.Clause:
+        number = c.number.value
+        attrs: dict[str, str] = {}
+        refers: list[ir.ClauseRef] = []
+        for a in c.attrs:
+            if isinstance(a, ast.RefersTo):
+                refers += self._refs(a.refs)
+                continue
+            if a.kind in attrs:
+                self.err("E0204", f"clause {number!r} gives `{a.kind}` twice", a.span,
+                         "second one")
+            attrs[a.kind] = a.value.value
+        if c.normative:
+            if "quote" not in attrs:
+                self.err("E0404", f"clause {number!r} has no verbatim quote", c.number.span,
+                         "quote missing",
+                         hint='add `quote "…"` with the clause text in the original language')
+            if "reason" in attrs:
+                self.err("E0407", "`reason` belongs to non-normative clauses", c.span,
+                         "in a normative clause",
+                         hint="use `non-normative` for text that creates no norm")
+            if not c.items:
+                self.err("E0405", f"clause {number!r} states no norm", c.number.span,
+                         "no norm", hint="write its norms, or mark it `non-normative` with a "
+                                         "`reason`")
+        elif "reason" not in attrs:
+            self.err("E0403", f"non-normative clause {number!r} gives no reason",
+                     c.number.span, "reason missing",
+                     hint='say why it creates no norm, e.g. `reason "definition"`')
+        ids: list[str] = []
+        self.norms_by_clause[number] = ids
+        for item in c.items:
+            match item:
+                case ast.Norm():
+                    self._norm(number, item, ids, None)
+                case ast.Precedence():
+                    self._precedence(number, item)
+                case ast.DeadlineExtension():
+                    amount = self.exprs.check_duration(item.amount, "the extension")
+                    cond = self.exprs.check_condition(item.condition) if item.condition else None
+                    if amount is not None and (item.condition is None or cond is not None):
+                        self.extensions.append(ir.DeadlineExtension(amount, cond, number,
+                                                                    item.span))
+        return ir.Clause(number, c.normative, attrs.get("quote"), attrs.get("gloss"),
+                         attrs.get("reason"), tuple(refers), tuple(ids), c.span)
+
+    def _norm(self, clause: str, n: ast.Norm, ids: list[str], remedy_of: ir.Norm | None) -> None:
+        h = n.head
+        ok = all([self._check_party(h.party), self._check_action(h.action),
+                  self._check_object(h.object)])
+        if h.beneficiary is not None:
+            ok = self._check_party(h.beneficiary) and ok
+        norm_id = f"{clause}#{len(ids) + 1}"
+        ids.append(norm_id)
+        conditions: list[ir.Expr] = []
+        exceptions: list[ir.Expr] = []
+        deadline: ir.Deadline | None = None
+        extensions: list[ir.Extension] = []
+        forms: list[str] = []
+        performed_on: str | None = None
+        breach: ir.Expr | None = None
+        otherwise = False
+        for item in n.items:
+            match item:
+                case ast.Condition():
+                    e = self.exprs.check_condition(item.expr)
+                    ok = ok and e is not None
+                    if e is not None:
+                        conditions.append(e)
+                case ast.Exception_():
+                    e = self.exprs.check_condition(item.expr)
+                    ok = ok and e is not None
+                    if e is not None:
+                        exceptions.append(e)
+                case ast.OtherwiseProvided():
+                    otherwise = True
+                case ast.PriorityItem():
+                    self.pending.append((norm_id, item))
+                case ast.Form():
+                    forms += [f.name for f in item.forms]
+                case ast.PerformedOn():
+                    if item.event.name not in self.symbols.events:
+                        self.err("E0304", f"`performed on` needs an event; `{item.event.name}` "
+                                          "is not a declared event", item.event.span,
+                                 "not an event",
+                                 hint=did_you_mean(item.event.name, self.symbols.events))
+                        ok = False
+                    performed_on = item.event.name
+                case ast.BreachWhen():
+                    breach = self.exprs.check_condition(item.expr)
+                    ok = ok and breach is not None
+                case ast.Extension():
+                    amount = self.exprs.check_duration(item.amount, "the extension")
+                    cond = self.exprs.check_condition(item.condition) if item.condition else None
+                    if amount is None or (item.condition is not None and cond is None):
+                        ok = False
+                    else:
+                        extensions.append(ir.Extension(item.mode, amount, cond, item.span))
+                case _:
+                    d = self._deadline(item)
+                    if d is None:
+                        ok = False
+                    elif deadline is not None:
+                        self.err("E0406", "a norm has one deadline; this is its second",
+                                 item.span, "second deadline",
+                                 notes=[Note("first deadline", deadline.span)],
+                                 hint="split the norm in two, or combine dates with "
+                                      "`earliest of (…)` / `latest of (…)`")
+                    else:
+                        deadline = d
+        amount = None
+        if h.amount is not None:
+            expr = self.exprs.check(h.amount.expr) if h.amount.expr is not None else None
+            if h.amount.expr is not None and expr is None:
+                ok = False
+            amount = ir.Amount(h.amount.kind, expr, h.amount.span)
+        condition = _conjunction(conditions, n.head.span)
+        norm = ir.Norm(
+            id=norm_id, clause=clause, modality=_MODALITY[h.modality], party=h.party.name,
+            action=h.action.name, object=h.object.name,
+            beneficiary=h.beneficiary.name if h.beneficiary else None, amount=amount,
+            condition=condition, exceptions=tuple(exceptions), deadline=deadline,
+            extensions=tuple(extensions), forms=tuple(forms), performed_on=performed_on,
+            breach=breach, remedy_of=remedy_of.id if remedy_of else None,
+            otherwise_provided=otherwise, span=n.span)
+        if ok:
+            self.norms.append(norm)
+            if otherwise:
+                self.otherwise_provided.append(norm)
+        if n.remedies and norm.modality in ("permission", "power"):
+            self.diagnostics.append(warning(
+                "W0100", f"a {norm.modality} cannot be breached, so its `otherwise` never "
+                         "applies", n.remedies[0].span, "remedy",
+                hint="remedies follow obligations (`must`) and prohibitions (`must not`)"))
+        for r in n.remedies:
+            self._norm(clause, r, ids, norm)
+
+    def _deadline(self, d: ast.Deadline) -> ir.Deadline | None:
+        x = self.exprs
+        match d:
+            case ast.Within() | ast.AtLeastBefore():
+                kind = "within" if isinstance(d, ast.Within) else "at_least_before"
+                duration = x.check_duration(d.duration, "the period")
+                anchor = x.check_date(d.anchor, "the event the period counts from")
+                if duration is None or anchor is None:
+                    return None
+                return ir.Deadline(kind, duration, anchor, (), None, d.span)
+            case ast.DateBound():
+                date = x.check_date(d.date, f"the date after `{d.kind}`")
+                return ir.Deadline(d.kind, None, date, (), None, d.span) if date else None
+            case ast.Qualitative():
+                return ir.Deadline(d.kind, None, None, (), None, d.span)
+            case ast.Monthly():
+                bad = [day for day in d.days if not 1 <= day <= 31]
+                if bad:
+                    self.err("E0408", f"day {bad[0]} is not a day of the month", d.span,
+                             "days run from 1 to 31")
+                    return None
+                anchor = x.check_date(d.anchor, "the date counted from") if d.anchor else None
+                if d.anchor is not None and anchor is None:
+                    return None
+                return ir.Deadline("monthly", None, anchor, tuple(sorted(set(d.days))), None,
+                                   d.span)
+            case ast.Frequency():
+                return ir.Deadline("at_least_once_every", None, None, (), d.unit, d.span)
+        raise AssertionError(type(d))
+
+    # ------------------------------------------------------------ priorities
+
+    def _precedence(self, clause: str, p: ast.Precedence) -> None:
+        higher = self._refs(p.higher)
+        lower = self._refs(p.lower)
+        local_h = [r for r in higher if r.contract is None]
+        local_l = [r for r in lower if r.contract is None]
+        if len(local_h) != len(higher) or len(local_l) != len(lower):
+            self.external.append(ir.ExternalPriority(tuple(higher), tuple(lower), "precedence",
+                                                     clause, p.span))
+        self.precedences.append((clause, local_h, local_l, p.span))
+
+    def _resolve_priorities(self) -> None:
+        by_id = {n.id: n for n in self.norms}
+        edges: dict[tuple[str, str], ir.Priority] = {}
+
+        def add(higher: str, lower: str, kind: ir.PriorityKind, stated: str, span: Span) -> None:
+            if higher == lower or higher not in by_id or lower not in by_id:
+                return
+            edges.setdefault((higher, lower), ir.Priority(higher, lower, kind, stated, span))
+
+        def norms_of(refs: Sequence[ir.ClauseRef]) -> list[str]:
+            return [i for r in refs if r.contract is None and r.number is not None
+                    for i in self.norms_by_clause.get(r.number, [])]
+
+        for clause, higher, lower, span in self.precedences:
+            for h in norms_of(higher):
+                for lo in norms_of(lower):
+                    add(h, lo, "precedence", clause, span)
+        for norm_id, item in self.pending:
+            refs = self._refs(item.refs)
+            if any(r.contract is not None for r in refs):
+                me = ir.ClauseRef(by_id[norm_id].clause if norm_id in by_id else None, None,
+                                  item.span)
+                ext = [r for r in refs if r.contract is not None]
+                pair = ((tuple(ext), (me,)) if item.kind == "subject_to" else ((me,), tuple(ext)))
+                self.external.append(ir.ExternalPriority(pair[0], pair[1], item.kind,
+                                                         norm_id.split("#")[0], item.span))
+            for other in norms_of(refs):
+                if item.kind == "subject_to":
+                    add(other, norm_id, item.kind, norm_id.split("#")[0], item.span)
+                else:
+                    add(norm_id, other, item.kind, norm_id.split("#")[0], item.span)
+        incompatible = {frozenset(g) for g in self.incompatible}
+        for n in self.otherwise_provided:
+            for m in self.norms:
+                if m.clause == n.clause or m.object != n.object:
+                    continue
+                related = m.action == n.action or any(
+                    {m.action, n.action} <= g for g in incompatible)
+                if related:
+                    add(m.id, n.id, "otherwise_provided", n.clause, n.span)
+        self.priorities = sorted(edges.values(), key=lambda p: (p.lower, p.higher))
+
+    # ------------------------------------------------------------ questions and scenarios
+
+    def _question(self, q: ast.Question) -> ir.Question | None:
+        query = q.query
+        desc = q.description.value if q.description else None
+        if query.kind == "value":
+            assert query.expr is not None
+            expr = self.exprs.check(query.expr)
+            if expr is None:
+                return None
+            return ir.Question(q.name.name, desc, "value", None, None, None, expr, (), q.span)
+        assert query.party and query.action and query.object
+        if not all([self._check_party(query.party), self._check_action(query.action),
+                    self._check_object(query.object)]):
+            return None
+        matching = tuple(n.id for n in self.norms if (n.party, n.action, n.object) == (
+            query.party.name, query.action.name, query.object.name))
+        if not matching:
+            self.err("E0211", f"no norm is about `{query.party.name} {query.action.name} "
+                              f"{query.object.name}`", query.span, "nothing to answer from",
+                     hint="a question asks about a party, an action and an object that some "
+                          "norm states")
+            return None
+        return ir.Question(q.name.name, desc, query.kind, query.party.name, query.action.name,
+                           query.object.name, None, matching, q.span)
+
+    def _scenario(self, s: ast.Scenario) -> ir.Scenario:
+        givens: list[tuple[str, Value]] = []
+        seen: dict[str, Span] = {}
+        as_of: Value | None = None
+        expectations: list[ir.Expectation] = []
+        for item in s.items:
+            match item:
+                case ast.Given():
+                    name = item.name.name
+                    t = self.exprs.fact_types.get(name)
+                    if t is None:
+                        if name in self.symbols.definitions:
+                            self.err("E0200", f"`{name}` is a definition, computed from facts; "
+                                              "a scenario gives facts and events", item.name.span,
+                                     "not an input")
+                        elif name not in self.symbols.facts:
+                            self.err("E0200", f"unknown fact `{name}`", item.name.span,
+                                     "not declared", hint=did_you_mean(
+                                         name, [*self.symbols.facts, *self.symbols.events]))
+                        continue
+                    if name in seen:
+                        self.err("E0204", f"`{name}` is given twice", item.name.span,
+                                 "second value", notes=[Note("first given here", seen[name])])
+                        continue
+                    seen[name] = item.name.span
+                    c = self.exprs.constant(item.value, t, f"the value of `{name}`")
+                    if c is not None:
+                        givens.append((name, c.value))
+                case ast.AsOf():
+                    c = self.exprs.constant(item.date, T.DATE, "the `as of` date")
+                    if c is not None:
+                        as_of = c.value
+                case ast.Expect():
+                    e = self._expectation(item)
+                    if e is not None:
+                        expectations.append(e)
+        return ir.Scenario(s.title.value, tuple(givens), as_of, tuple(expectations), s.span)
+
+    def _expectation(self, e: ast.Expect) -> ir.Expectation | None:
+        name = e.question.name
+        question = self.symbols.questions.get(name)
+        if question is None:
+            self.err("E0208", f"unknown question `{name}`", e.question.span, "not declared",
+                     hint=did_you_mean(name, self.symbols.questions))
+            return None
+        kind = question.query.kind
+        if e.answer.kind not in _ANSWERS_FOR[kind]:
+            shown = e.answer.kind.replace("_", " ")
+            self.err("E0306", f"`{shown}` cannot answer a {kind} question", e.answer.span,
+                     "wrong kind of answer",
+                     hint=f"{kind} questions answer " + " / ".join(
+                         a.replace("_", " ") if a != "value" else "a value"
+                         for a in _ANSWERS_FOR[kind]))
+            return None
+        value: Value | None = None
+        if e.answer.kind == "value":
+            assert e.answer.value is not None
+            expected = self._question_type(question)
+            if expected is None:
+                return None
+            c = self.exprs.constant(e.answer.value, expected, f"the answer to `{name}`")
+            if c is None:
+                return None
+            value = c.value
+        because: list[ir.ClauseRef] = []
+        overriding: list[ir.ClauseRef] = []
+        depending: list[str] = []
+        due_by: Value | None = None
+        for d in e.details:
+            if d.kind == "because":
+                because += self._refs(d.refs)
+            elif d.kind == "overriding":
+                overriding += self._refs(d.refs)
+            elif d.kind == "depending_on":
+                for n in d.names:
+                    if n.name in self.exprs.fact_types:
+                        depending.append(n.name)
+                    else:
+                        self.err("E0200", f"unknown fact `{n.name}`", n.span, "not an input",
+                                 hint=did_you_mean(n.name, self.exprs.fact_types))
+            elif d.kind == "by" and d.expr is not None:
+                c = self.exprs.constant(d.expr, T.DATE, "the `by` date")
+                due_by = c.value if c else None
+        return ir.Expectation(name, e.answer.kind, value, tuple(because), tuple(overriding),
+                              tuple(depending), due_by, e.span)
+
+    def _question_type(self, q: ast.Question) -> T.Type | None:
+        if q.query.kind == "deadline":
+            return T.DATE
+        if q.query.expr is None:
+            return T.BOOLEAN
+        checked = ExprChecker(self.symbols, []).check(q.query.expr)
+        return checked.type if checked else None
+
+
+def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:
+    if not conditions:
+        return ir.Const(True, T.BOOLEAN, span)
+    result = conditions[0]
+    for c in conditions[1:]:
+        result = ir.Binary("and", result, c, T.BOOLEAN,
+                           Span(span.file, result.span.line, result.span.column, c.span.end_line,
+                                c.span.end_column))
+    return result
