@@ -81,7 +81,7 @@ class _Lowering:
         for decl in self.module.declarations:
             if isinstance(decl, ast.Incompatible):
                 self._incompatible(decl)
-        clauses = tuple(self._clause(c) for c in s.clauses.values())
+        clauses = tuple(self._clauses())
         self._resolve_priorities()
         questions = tuple(q for q in (self._question(q) for q in s.questions.values()) if q)
         scenarios = tuple(self._scenario(d) for d in self.module.declarations
@@ -193,6 +193,18 @@ class _Lowering:
                  or f'add `import {ident.name}` or `document {ident.name} "…"`')
 
     # ------------------------------------------------------------ clauses and norms
+
+    def _clauses(self) -> Iterable[ir.Clause]:
+        for decl in self.module.declarations:
+            if not isinstance(decl, ast.Clause):
+                continue
+            if self.symbols.clauses.get(decl.number.value) is decl:
+                yield self._clause(decl)
+            else:  # a duplicate number (reported): still check its body, then drop it
+                kept = len(self.norms), dict(self.norms_by_clause)
+                self._clause(decl)
+                del self.norms[kept[0]:]
+                self.norms_by_clause = kept[1]
 
     def _clause(self, c: ast.Clause) -> ir.Clause:
         number = c.number.value
@@ -407,7 +419,9 @@ class _Lowering:
         incompatible = {frozenset(g) for g in self.incompatible}
         for n in self.otherwise_provided:
             for m in self.norms:
-                if m.clause == n.clause or m.object != n.object:
+                # A default does not yield to another default: "另有规定" means a provision that
+                # is not itself subject to the same proviso (else 6.2(1) and 6.2(2) would cycle).
+                if m.clause == n.clause or m.object != n.object or m.otherwise_provided:
                     continue
                 related = m.action == n.action or any(
                     {m.action, n.action} <= g for g in incompatible)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
-from lark import Token, Transformer_NonRecursive, Tree, v_args
-from lark.tree import Meta
+from lark import Token, Transformer, Tree
 
 from clausec.diagnostics import Diagnostic, error
 from clausec.source import Span
@@ -19,23 +19,121 @@ _ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|.)", re.S)
 _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 
 
-class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
-    """Builds :mod:`clausec.syntax.ast` nodes; recoverable problems go to ``diagnostics``."""
+# Terminals whose text matters; every other token is a keyword or punctuation.
+_VALUE_TOKENS = frozenset({"NAME", "CURRENCY", "TAG", "DATE", "NUMBER", "INT", "STRING"})
 
-    def __init__(self, file: str, line_offset: int = 0) -> None:
+_R = TypeVar("_R")
+Meta = Span  # what a spanned callback receives: the span of everything the rule matched
+
+
+def _edge(item: Any, last: bool) -> Span | None:
+    """The span of the first (or last) positioned thing in ``item``."""
+    if isinstance(item, Token):
+        if item.line is None:
+            return None
+        end_line = item.end_line if item.end_line is not None else item.line
+        end_col = item.end_column if item.end_column is not None else item.column + len(item)
+        return Span("", item.line, item.column, end_line, end_col)
+    span = getattr(item, "span", None)
+    if isinstance(span, Span):
+        return span
+    if isinstance(item, (tuple, list)):
+        for sub in (reversed(item) if last else item):
+            found = _edge(sub, last)
+            if found is not None:
+                return found
+    return None
+
+
+def spanned(f: Callable[[Any, Span, list[Any]], _R]) -> Callable[[Any, list[Any]], _R]:
+    """Callback decorator: pass the rule's span, and its children without punctuation."""
+    def wrapper(self: AstBuilder, children: list[Any]) -> _R:
+        first, last = _edge(children, False), _edge(children, True)
+        if first is None or last is None:
+            span = Span(self.file, 1 + self.line_offset, 1, 1 + self.line_offset, 1)
+        elif first.file:  # already shifted (an AST node's span)
+            span = Span(self.file, first.line, first.column, last.end_line, last.end_column)
+        else:
+            span = self._shift(first, last)
+        return f(self, span, _values(children))
+    wrapper.__name__ = f.__name__
+    return wrapper
+
+
+def values_only(f: Callable[[Any, list[Any]], _R]) -> Callable[[Any, list[Any]], _R]:
+    """Callback decorator: drop keywords and punctuation from the children."""
+    def wrapper(self: AstBuilder, children: list[Any]) -> _R:
+        return f(self, _values(children))
+    wrapper.__name__ = f.__name__
+    return wrapper
+
+
+class _Unit(str):
+    """A duration unit keyword that remembers where it was written."""
+
+    span: Span
+
+    def __new__(cls, value: str, span: Span) -> _Unit:
+        self = super().__new__(cls, value)
+        self.span = span
+        return self
+
+
+def _values(children: list[Any]) -> list[Any]:
+    return [c for c in children if not isinstance(c, Token) or c.type in _VALUE_TOKENS]
+
+
+# Deeper expressions are rejected: later passes walk expressions recursively, and no contract
+# needs more than a few levels.
+MAX_NESTING = 200
+
+
+class TooDeep(Exception):
+    """Raised from a reduction when an expression nests deeper than :data:`MAX_NESTING`."""
+
+    def __init__(self, span: Span) -> None:
+        super().__init__("expression nested too deeply")
+        self.span = span
+
+
+class AstBuilder(Transformer):  # type: ignore[type-arg]
+    """Builds :mod:`clausec.syntax.ast` nodes during LALR reductions (lark's inline transformer).
+
+    One instance serves every parse: :meth:`reset` points it at the next file. Recoverable
+    problems go to ``diagnostics``."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.file = file
-        self.line_offset = line_offset
+        self.file = ""
+        self.line_offset = 0
         self.diagnostics: list[Diagnostic] = []
         self._reserved = reserved_words()
+        self._depth: dict[int, int] = {}
+
+    def reset(self, file: str, line_offset: int) -> None:
+        self.file = file
+        self.line_offset = line_offset
+        self.diagnostics = []
+        self._depth = {}
+
+    def nested(self, node: ast.Expr, *children: object) -> ast.Expr:
+        """Record the nesting depth of an expression node built from ``children``."""
+        depth = 1 + max((self._depth.get(id(c), 0) for c in children), default=0)
+        if depth > MAX_NESTING:
+            raise TooDeep(node.span)
+        self._depth[id(node)] = depth
+        return node
 
     # ------------------------------------------------------------ spans and tokens
 
-    def span(self, meta: Meta) -> Span:
-        if getattr(meta, "empty", True):
-            return Span(self.file, 1 + self.line_offset, 1, 1 + self.line_offset, 1)
-        return Span(self.file, meta.line + self.line_offset, meta.column,
-                    meta.end_line + self.line_offset, meta.end_column)
+    def span(self, meta: Span) -> Span:
+        return meta
+
+    def _shift(self, first: Span, last: Span) -> Span:
+        """Token positions are relative to the parsed chunk: place them in the file."""
+        off = self.line_offset
+        return Span(self.file, first.line + off, first.column, last.end_line + off,
+                    last.end_column)
 
     def tspan(self, tok: Token) -> Span:
         assert tok.line is not None and tok.column is not None
@@ -77,7 +175,7 @@ class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
 
     # ------------------------------------------------------------ header
 
-    @v_args(meta=True)
+    @spanned
     def header(self, meta: Meta, children: list[Any]) -> ast.Header:
         name = self.ident(children[0])
         items: dict[str, Any] = {}
@@ -89,175 +187,187 @@ class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
         return ast.Header(name, items.get("title"), items.get("source"), items.get("language"),
                           items.get("calendar"), self.span(meta))
 
+    @values_only
     def title(self, c: list[Token]) -> tuple[str, ast.StringLit]:
         return "title", self.string(c[0])
 
+    @values_only
     def source(self, c: list[Token]) -> tuple[str, ast.StringLit]:
         return "source", self.string(c[0])
 
+    @values_only
     def language(self, c: list[Token]) -> tuple[str, ast.Ident]:
         return "language", ast.Ident(str(c[0]), self.tspan(c[0]))
 
+    @values_only
     def calendar(self, c: list[Token]) -> tuple[str, ast.Ident]:
         return "calendar", ast.Ident(str(c[0]), self.tspan(c[0]))
 
     # ------------------------------------------------------------ declarations
 
+    @values_only
     def start(self, c: list[Any]) -> tuple[ast.Header, list[ast.Declaration]]:
         return c[0], c[1:]
 
+    @values_only
     def declarations(self, c: list[Any]) -> tuple[None, list[ast.Declaration]]:
         return None, c
 
     def _opt_string(self, c: list[Any], index: int) -> ast.StringLit | None:
         return self.string(c[index]) if len(c) > index else None
 
-    @v_args(meta=True)
+    @spanned
     def import_decl(self, meta: Meta, c: list[Any]) -> ast.Import:
         return ast.Import(self.ident(c[0]), self._opt_string(c, 1), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def document_decl(self, meta: Meta, c: list[Any]) -> ast.Document:
         return ast.Document(self.ident(c[0]), self.string(c[1]), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def party(self, meta: Meta, c: list[Any]) -> ast.Party:
         return ast.Party(self.ident(c[0]), self.string(c[1]), self._opt_string(c, 2),
                          self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def fact(self, meta: Meta, c: list[Any]) -> ast.Fact:
         return ast.Fact(c[0], c[1], self._opt_string(c, 2), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def event(self, meta: Meta, c: list[Any]) -> ast.Event:
         return ast.Event(c[0], self._opt_string(c, 1), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def definition(self, meta: Meta, c: list[Any]) -> ast.Definition:
         name, rest = c[0], c[1:]
         type_ = rest.pop(0) if isinstance(rest[0], ast.TypeExpr) else None
         description = self.string(rest[1]) if len(rest) > 1 else None
         return ast.Definition(name, type_, rest[0], description, self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def action_decl(self, meta: Meta, c: list[Any]) -> ast.ActionDecl:
         return ast.ActionDecl(self.ident(c[0]), self._opt_string(c, 1), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def object_decl(self, meta: Meta, c: list[Any]) -> ast.ObjectDecl:
         rest = c[1:]
         type_ = rest.pop(0) if rest and isinstance(rest[0], ast.TypeExpr) else None
         description = self.string(rest[0]) if rest else None
         return ast.ObjectDecl(self.ident(c[0]), type_, description, self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def incompatible(self, meta: Meta, c: list[Token]) -> ast.Incompatible:
         return ast.Incompatible(tuple(self.ident(t) for t in c), self.span(meta))
 
     # ------------------------------------------------------------ types
 
-    @v_args(meta=True)
+    @spanned
     def t_boolean(self, meta: Meta, c: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("boolean", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def t_integer(self, meta: Meta, c: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("integer", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def t_decimal(self, meta: Meta, c: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("decimal", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def t_money(self, meta: Meta, c: list[Token]) -> ast.TypeExpr:
         return ast.TypeExpr("money", self.span(meta), currency=str(c[0]))
 
-    @v_args(meta=True)
+    @spanned
     def t_date(self, meta: Meta, c: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("date", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def t_duration(self, meta: Meta, c: list[Any]) -> ast.TypeExpr:
-        return ast.TypeExpr("duration", self.span(meta), unit=c[0])
+        return ast.TypeExpr("duration", self.span(meta), unit=str(c[0]))  # type: ignore[arg-type]
 
-    @v_args(meta=True)
+    @spanned
     def t_text(self, meta: Meta, c: list[Any]) -> ast.TypeExpr:
         return ast.TypeExpr("text", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def t_enum(self, meta: Meta, c: list[Token]) -> ast.TypeExpr:
         return ast.TypeExpr("enum", self.span(meta), members=tuple(self.ident(t) for t in c))
 
-    def u_days(self, c: list[Any]) -> str:
-        return "days"
+    @spanned
+    def u_days(self, meta: Meta, c: list[Any]) -> str:
+        return _Unit("days", meta)
 
-    def u_working_days(self, c: list[Any]) -> str:
-        return "working_days"
+    @spanned
+    def u_working_days(self, meta: Meta, c: list[Any]) -> str:
+        return _Unit("working_days", meta)
 
-    def u_weeks(self, c: list[Any]) -> str:
-        return "weeks"
+    @spanned
+    def u_weeks(self, meta: Meta, c: list[Any]) -> str:
+        return _Unit("weeks", meta)
 
-    def u_months(self, c: list[Any]) -> str:
-        return "months"
+    @spanned
+    def u_months(self, meta: Meta, c: list[Any]) -> str:
+        return _Unit("months", meta)
 
-    def u_years(self, c: list[Any]) -> str:
-        return "years"
+    @spanned
+    def u_years(self, meta: Meta, c: list[Any]) -> str:
+        return _Unit("years", meta)
 
     # ------------------------------------------------------------ clauses
 
-    @v_args(meta=True)
+    @spanned
     def clause(self, meta: Meta, c: list[Any]) -> ast.Clause:
         attrs = tuple(x for x in c[1:] if isinstance(x, (ast.ClauseAttr, ast.RefersTo)))
         items = tuple(x for x in c[1:] if not isinstance(x, (ast.ClauseAttr, ast.RefersTo)))
         return ast.Clause(self.string(c[0]), True, attrs, items, self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def non_normative(self, meta: Meta, c: list[Any]) -> ast.Clause:
         return ast.Clause(self.string(c[0]), False, tuple(c[1:]), (), self.span(meta))
 
     def _attr(self, kind: str, meta: Meta, c: list[Token]) -> ast.ClauseAttr:
         return ast.ClauseAttr(kind, self.string(c[0]), self.span(meta))  # type: ignore[arg-type]
 
-    @v_args(meta=True)
+    @spanned
     def quote(self, meta: Meta, c: list[Token]) -> ast.ClauseAttr:
         return self._attr("quote", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def gloss(self, meta: Meta, c: list[Token]) -> ast.ClauseAttr:
         return self._attr("gloss", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def reason(self, meta: Meta, c: list[Token]) -> ast.ClauseAttr:
         return self._attr("reason", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def refers_to(self, meta: Meta, c: list[Any]) -> ast.RefersTo:
         return ast.RefersTo(c[0], self.span(meta))
 
+    @values_only
     def ref_list(self, c: list[Any]) -> tuple[ast.Ref, ...]:
         return tuple(c)
 
-    @v_args(meta=True)
+    @spanned
     def clause_ref(self, meta: Meta, c: list[Token]) -> ast.ClauseRef:
         contract = self.ident(c[1]) if len(c) > 1 else None
         return ast.ClauseRef(self.string(c[0]), contract, self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def document_ref(self, meta: Meta, c: list[Token]) -> ast.DocumentRef:
         return ast.DocumentRef(self.ident(c[0]), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def precedence(self, meta: Meta, c: list[Any]) -> ast.Precedence:
         return ast.Precedence(c[0], c[1], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def deadline_extension(self, meta: Meta, c: list[Any]) -> ast.DeadlineExtension:
         return ast.DeadlineExtension(c[0], c[1] if len(c) > 1 else None, self.span(meta))
 
     # ------------------------------------------------------------ norms
 
-    @v_args(meta=True)
+    @spanned
     def norm(self, meta: Meta, c: list[Any]) -> ast.Norm:
         head = c[0]
         items = tuple(x for x in c[1:] if not isinstance(x, ast.Norm))
@@ -266,7 +376,7 @@ class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
 
     remedy = norm
 
-    @v_args(meta=True)
+    @spanned
     def norm_head(self, meta: Meta, c: list[Any]) -> ast.NormHead:
         party, modality, action, obj = c[:4]
         amount = next((x for x in c[4:] if isinstance(x, ast.Amount)), None)
@@ -274,134 +384,145 @@ class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
         return ast.NormHead(self.ident(party), modality, self.ident(action), self.ident(obj),
                             amount, beneficiary, self.span(meta))
 
+    @values_only
     def must(self, c: list[Any]) -> str:
         return "must"
 
+    @values_only
     def must_not(self, c: list[Any]) -> str:
         return "must_not"
 
+    @values_only
     def may(self, c: list[Any]) -> str:
         return "may"
 
+    @values_only
     def can(self, c: list[Any]) -> str:
         return "can"
 
-    @v_args(meta=True)
+    @spanned
     def amount(self, meta: Meta, c: list[Any]) -> ast.Amount:
         kind, expr = c[0]
         return ast.Amount(kind, expr, self.span(meta))
 
+    @values_only
     def amount_all(self, c: list[Any]) -> tuple[str, None]:
         return "all", None
 
+    @values_only
     def amount_part(self, c: list[Any]) -> tuple[str, None]:
         return "part", None
 
+    @values_only
     def amount_part_or_all(self, c: list[Any]) -> tuple[str, None]:
         return "part_or_all", None
 
+    @values_only
     def amount_up_to(self, c: list[Any]) -> tuple[str, ast.Expr]:
         return "up_to", c[0]
 
+    @values_only
     def amount_exactly(self, c: list[Any]) -> tuple[str, ast.Expr]:
         return "exactly", c[0]
 
+    @values_only
     def beneficiary(self, c: list[Token]) -> ast.Ident:
         return self.ident(c[0])
 
-    @v_args(meta=True)
+    @spanned
     def condition(self, meta: Meta, c: list[Any]) -> ast.Condition:
         return ast.Condition(c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def exception(self, meta: Meta, c: list[Any]) -> ast.Exception_:
         return ast.Exception_(c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def otherwise_provided(self, meta: Meta, c: list[Any]) -> ast.OtherwiseProvided:
         return ast.OtherwiseProvided(self.span(meta))
 
     def _priority(self, kind: str, meta: Meta, c: list[Any]) -> ast.PriorityItem:
         return ast.PriorityItem(kind, c[0], self.span(meta))  # type: ignore[arg-type]
 
-    @v_args(meta=True)
+    @spanned
     def subject_to(self, meta: Meta, c: list[Any]) -> ast.PriorityItem:
         return self._priority("subject_to", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def notwithstanding(self, meta: Meta, c: list[Any]) -> ast.PriorityItem:
         return self._priority("notwithstanding", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def prevails_over(self, meta: Meta, c: list[Any]) -> ast.PriorityItem:
         return self._priority("prevails_over", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def form(self, meta: Meta, c: list[Token]) -> ast.Form:
         return ast.Form(tuple(self.ident(t) for t in c), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def performed_on(self, meta: Meta, c: list[Any]) -> ast.PerformedOn:
         return ast.PerformedOn(c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def breach_when(self, meta: Meta, c: list[Any]) -> ast.BreachWhen:
         return ast.BreachWhen(c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def extension_by(self, meta: Meta, c: list[Any]) -> ast.Extension:
         return ast.Extension("by", c[0], c[1] if len(c) > 1 else None, self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def extension_to(self, meta: Meta, c: list[Any]) -> ast.Extension:
         return ast.Extension("to", c[0], c[1] if len(c) > 1 else None, self.span(meta))
 
     # ------------------------------------------------------------ deadlines
 
-    @v_args(meta=True)
+    @spanned
     def within(self, meta: Meta, c: list[Any]) -> ast.Within:
         return ast.Within(c[0], c[1], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def at_least_before(self, meta: Meta, c: list[Any]) -> ast.AtLeastBefore:
         return ast.AtLeastBefore(c[0], c[1], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def before(self, meta: Meta, c: list[Any]) -> ast.DateBound:
         return ast.DateBound("before", c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def by(self, meta: Meta, c: list[Any]) -> ast.DateBound:
         return ast.DateBound("by", c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def until(self, meta: Meta, c: list[Any]) -> ast.DateBound:
         return ast.DateBound("until", c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def without_undue_delay(self, meta: Meta, c: list[Any]) -> ast.Qualitative:
         return ast.Qualitative("without_undue_delay", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def immediately(self, meta: Meta, c: list[Any]) -> ast.Qualitative:
         return ast.Qualitative("immediately", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def monthly(self, meta: Meta, c: list[Any]) -> ast.Monthly:
         days = tuple(int(t) for t in c if isinstance(t, Token) and t.type == "INT")
         anchor = c[-1] if c and not isinstance(c[-1], (Token, Tree)) else None
         return ast.Monthly(days, anchor, self.span(meta))
 
+    @values_only
     def day_word(self, c: list[Any]) -> Tree[Any]:
         return Tree("day_word", [])
 
-    @v_args(meta=True)
+    @spanned
     def at_least_once_every(self, meta: Meta, c: list[Any]) -> ast.Frequency:
-        return ast.Frequency(c[0], self.span(meta))
+        return ast.Frequency(str(c[0]), self.span(meta))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ questions and scenarios
 
-    @v_args(meta=True)
+    @spanned
     def question(self, meta: Meta, c: list[Any]) -> ast.Question:
         description = self.string(c[1]) if len(c) > 2 else None
         return ast.Question(self.ident(c[0]), description, c[-1], self.span(meta))
@@ -410,102 +531,101 @@ class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
         party, action, obj = (self.ident(t) for t in c)
         return ast.Query(kind, party, action, obj, None, self.span(meta))  # type: ignore[arg-type]
 
-    @v_args(meta=True)
+    @spanned
     def q_may(self, meta: Meta, c: list[Token]) -> ast.Query:
         return self._query("may", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def q_must(self, meta: Meta, c: list[Token]) -> ast.Query:
         return self._query("must", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def q_deadline(self, meta: Meta, c: list[Token]) -> ast.Query:
         return self._query("deadline", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def q_value(self, meta: Meta, c: list[Any]) -> ast.Query:
         return ast.Query("value", None, None, None, c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def scenario(self, meta: Meta, c: list[Any]) -> ast.Scenario:
         return ast.Scenario(self.string(c[0]), tuple(c[1:]), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def given(self, meta: Meta, c: list[Any]) -> ast.Given:
         return ast.Given(c[0], c[1], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def as_of(self, meta: Meta, c: list[Any]) -> ast.AsOf:
         return ast.AsOf(c[0], self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def expect(self, meta: Meta, c: list[Any]) -> ast.Expect:
         return ast.Expect(self.ident(c[0]), c[1], tuple(c[2:]), self.span(meta))
 
     def _answer(self, kind: str, meta: Meta, value: ast.Expr | None = None) -> ast.Answer:
         return ast.Answer(kind, value, self.span(meta))  # type: ignore[arg-type]
 
-    @v_args(meta=True)
+    @spanned
     def a_yes(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("yes", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_no(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("no", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_obliged(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("obliged", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_not_obliged(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("not_obliged", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_undetermined(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("undetermined", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_without_undue_delay(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("without_undue_delay", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_immediately(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("immediately", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_none(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("none", meta)
 
-    @v_args(meta=True)
+    @spanned
     def a_value(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("value", meta, c[0])
 
-    @v_args(meta=True)
+    @spanned
     def because(self, meta: Meta, c: list[Any]) -> ast.ExpectDetail:
         return ast.ExpectDetail("because", refs=c[0], span=self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def overriding(self, meta: Meta, c: list[Any]) -> ast.ExpectDetail:
         return ast.ExpectDetail("overriding", refs=c[0], span=self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def depending_on(self, meta: Meta, c: list[Any]) -> ast.ExpectDetail:
         return ast.ExpectDetail("depending_on", names=tuple(c), span=self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def due_by(self, meta: Meta, c: list[Any]) -> ast.ExpectDetail:
         return ast.ExpectDetail("by", expr=c[0], span=self.span(meta))
 
     # ------------------------------------------------------------ expressions
 
-    @v_args(meta=True)
+    @spanned
     def dotted(self, meta: Meta, c: list[Token]) -> ast.Dotted:
-        for t in c:
-            self.ident(t)  # reserved-word check on every part
+        self.ident(c[0])  # after a dot a keyword is unambiguous; only the first part is reserved
         return ast.Dotted(tuple(str(t) for t in c), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def name(self, meta: Meta, c: list[Any]) -> ast.NameRef:
         return ast.NameRef(c[0], self.span(meta))
 
@@ -514,103 +634,115 @@ class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
         for operand in c[1:]:
             span = Span(self.file, result.span.line, result.span.column,
                         operand.span.end_line, operand.span.end_column)
-            result = ast.Binary(op, result, operand, span)  # type: ignore[arg-type]
+            result = self.nested(ast.Binary(op, result, operand, span),  # type: ignore[arg-type]
+                                 result, operand)
         return cast(ast.Expr, result)
 
-    @v_args(meta=True)
+    @spanned
+    def atom(self, meta: Meta, c: list[Any]) -> Any:
+        """``( expr )``: no AST node, but the parentheses count towards the nesting limit."""
+        inner = c[0]
+        depth = self._depth.get(id(inner), 0) + 1
+        if depth > MAX_NESTING:
+            raise TooDeep(meta)
+        self._depth[id(inner)] = depth
+        return inner
+
+    @spanned
     def or_expr(self, meta: Meta, c: list[Any]) -> ast.Expr:
         return self._fold("or", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def and_expr(self, meta: Meta, c: list[Any]) -> ast.Expr:
         return self._fold("and", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def not_(self, meta: Meta, c: list[Any]) -> ast.Unary:
-        return ast.Unary("not", c[0], self.span(meta))
+        return self.nested(ast.Unary("not", c[0], self.span(meta)), c[0])  # type: ignore[return-value]
 
-    @v_args(meta=True)
+    @spanned
     def neg(self, meta: Meta, c: list[Any]) -> ast.Unary:
-        return ast.Unary("neg", c[0], self.span(meta))
+        return self.nested(ast.Unary("neg", c[0], self.span(meta)), c[0])  # type: ignore[return-value]
 
     def _binary(self, op: str, meta: Meta, c: list[Any]) -> ast.Binary:
-        return ast.Binary(op, c[0], c[1], self.span(meta))  # type: ignore[arg-type]
+        node = ast.Binary(op, c[0], c[1], self.span(meta))  # type: ignore[arg-type]
+        return self.nested(node, c[0], c[1])  # type: ignore[return-value]
 
-    @v_args(meta=True)
+    @spanned
     def eq(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("=", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def ne(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("!=", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def lt(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("<", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def le(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("<=", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def gt(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary(">", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def ge(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary(">=", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def add(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("+", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def sub(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("-", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def mul(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("*", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def div(self, meta: Meta, c: list[Any]) -> ast.Binary:
         return self._binary("/", meta, c)
 
-    @v_args(meta=True)
+    @spanned
     def occurred(self, meta: Meta, c: list[Any]) -> ast.Occurred:
-        return ast.Occurred(c[0], self.span(meta))
+        return self.nested(ast.Occurred(c[0], self.span(meta)), c[0])  # type: ignore[return-value]
 
-    @v_args(meta=True)
+    @spanned
     def today(self, meta: Meta, c: list[Any]) -> ast.Today:
         return ast.Today(self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def earliest(self, meta: Meta, c: list[Any]) -> ast.Extremum:
-        return ast.Extremum("earliest", tuple(c), self.span(meta))
+        return self.nested(ast.Extremum("earliest", tuple(c), self.span(meta)), *c)  # type: ignore[return-value]
 
-    @v_args(meta=True)
+    @spanned
     def latest(self, meta: Meta, c: list[Any]) -> ast.Extremum:
-        return ast.Extremum("latest", tuple(c), self.span(meta))
+        return self.nested(ast.Extremum("latest", tuple(c), self.span(meta)), *c)  # type: ignore[return-value]
 
     # ------------------------------------------------------------ literals
 
-    @v_args(meta=True)
+    @spanned
     def number(self, meta: Meta, c: list[Token]) -> ast.NumberLit:
         return ast.NumberLit(Decimal(str(c[0])), c[0].type == "INT", self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def percent(self, meta: Meta, c: list[Token]) -> ast.PercentLit:
         return ast.PercentLit(Decimal(str(c[0])), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def money(self, meta: Meta, c: list[Token]) -> ast.MoneyLit:
         return ast.MoneyLit(Decimal(str(c[0])), str(c[1]), self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def duration(self, meta: Meta, c: list[Any]) -> ast.DurationLit:
-        return ast.DurationLit(int(c[0]), c[1], self.span(meta))
+        return ast.DurationLit(int(c[0]), str(c[1]), self.span(meta))  # type: ignore[arg-type]
 
-    @v_args(meta=True)
+    @spanned
     def date(self, meta: Meta, c: list[Token]) -> ast.DateLit:
         span = self.span(meta)
         try:
@@ -622,17 +754,18 @@ class AstBuilder(Transformer_NonRecursive):  # type: ignore[type-arg]
             value = dt.date(1, 1, 1)
         return ast.DateLit(value, span)
 
+    @values_only
     def string_lit(self, c: list[Token]) -> ast.StringLit:
         return self.string(c[0])
 
-    @v_args(meta=True)
+    @spanned
     def true(self, meta: Meta, c: list[Any]) -> ast.BoolLit:
         return ast.BoolLit(True, self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def false(self, meta: Meta, c: list[Any]) -> ast.BoolLit:
         return ast.BoolLit(False, self.span(meta))
 
-    @v_args(meta=True)
+    @spanned
     def never(self, meta: Meta, c: list[Any]) -> ast.NeverLit:
         return ast.NeverLit(self.span(meta))

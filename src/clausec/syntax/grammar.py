@@ -48,16 +48,18 @@ def _cache_file(text: str) -> str | bool:
     return os.path.join(folder, f"grammar-{digest}.lark-cache")
 
 
-@functools.cache
-def parser() -> Lark:
+def make_parser(transformer: object | None = None) -> Lark:
+    """The LALR parser; with ``transformer``, callbacks run at each reduction (no parse tree)."""
     text = grammar_text()
     return Lark(
         text,
         parser="lalr",
         lexer="contextual",
         start=["start", "declarations"],
-        propagate_positions=True,
         maybe_placeholders=False,
+        # Keywords and punctuation reach the callbacks so that spans cover them (no meta inline).
+        keep_all_tokens=True,
+        transformer=transformer,
         cache=_cache_file(text),
     )
 

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections.abc import Iterator
-from typing import Any
 
-from lark import Tree
+from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput
 from lark.lexer import PatternStr
 
 from clausec.diagnostics import Diagnostic, error
 from clausec.source import SourceFile, Span
 from clausec.syntax import ast
-from clausec.syntax.build import AstBuilder
-from clausec.syntax.grammar import DECLARATION_KEYWORDS, parser
+from clausec.syntax.build import MAX_NESTING, AstBuilder, TooDeep
+from clausec.syntax.grammar import DECLARATION_KEYWORDS, make_parser
 
-# Deeper expressions are rejected: later passes walk expressions recursively, and no contract
-# needs more than a few levels. 200 keeps far below Python's recursion limit.
-MAX_NESTING = 200
 # Past this many syntax errors in one file the rest is not worth reporting.
 MAX_SYNTAX_ERRORS = 50
 
@@ -42,12 +39,11 @@ def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
         return ast.Module(source.name, None, ()), [error(
             "E0004", "the file is empty", Span(source.name, 1, 1, 1, 1), "expected a contract",
             hint='a clause file starts with a header such as `contract soolife title "…"`')]
-    try:
-        tree = parser().parse(source.text, start="start")
-    except UnexpectedInput:
-        return _parse_in_chunks(source)
     diagnostics: list[Diagnostic] = []
-    header, declarations = _build(tree, source.name, 0, diagnostics)
+    try:
+        header, declarations = _build(source.text, "start", source.name, 0, diagnostics)
+    except (UnexpectedInput, TooDeep):
+        return _parse_in_chunks(source)
     return ast.Module(source.name, header, tuple(declarations)), diagnostics
 
 
@@ -60,7 +56,10 @@ def _parse_in_chunks(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
     for index, (line_offset, chunk) in enumerate(_chunks(source.text)):
         start = "start" if index == 0 else "declarations"
         try:
-            tree = parser().parse(chunk, start=start)
+            head, decls = _build(chunk, start, source.name, line_offset, diagnostics)
+        except TooDeep as exc:
+            diagnostics.append(_too_deep(exc))
+            continue
         except UnexpectedInput as exc:
             syntax_errors += 1
             if syntax_errors > MAX_SYNTAX_ERRORS:
@@ -70,7 +69,6 @@ def _parse_in_chunks(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
                 break
             diagnostics.append(_syntax_diagnostic(exc, source, chunk, line_offset, index == 0))
             continue
-        head, decls = _build(tree, source.name, line_offset, diagnostics)
         header = header or head
         declarations.extend(decls)
     return ast.Module(source.name, header, tuple(declarations)), diagnostics
@@ -91,49 +89,36 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
         line += text.count("\n", a, b)
 
 
-def _build(tree: Tree[Any], file: str, line_offset: int, diagnostics: list[Diagnostic]
+@functools.cache
+def _parser() -> tuple[Lark, AstBuilder]:
+    builder = AstBuilder()
+    return make_parser(builder), builder
+
+
+def _build(text: str, start: str, file: str, line_offset: int, diagnostics: list[Diagnostic]
            ) -> tuple[ast.Header | None, list[ast.Declaration]]:
-    too_deep = _too_deep(tree)
-    if too_deep is not None:
-        span = Span(file, too_deep[0] + line_offset, too_deep[1], too_deep[0] + line_offset,
-                    too_deep[1] + 1)
-        diagnostics.append(error(
-            "E0103", f"expression nested more than {MAX_NESTING} levels deep", span,
-            "too deep here", hint="split the expression with `define` declarations"))
-        tree = _drop_deep_declarations(tree)
-    builder = AstBuilder(file, line_offset)
-    header, declarations = builder.transform(tree)
-    diagnostics.extend(builder.diagnostics)
+    """Parse ``text`` straight to AST nodes. Raises UnexpectedInput or TooDeep."""
+    lark, builder = _parser()
+    builder.reset(file, line_offset)
+    try:
+        header, declarations = lark.parse(text, start=start)
+    finally:
+        found, builder.diagnostics = builder.diagnostics, []
+        builder.reset("", 0)
+    diagnostics.extend(found)
     return header, list(declarations)
 
 
-def _depths(tree: Tree[Any]) -> Iterator[tuple[Tree[Any], int]]:
-    stack: list[tuple[Tree[Any], int]] = [(tree, 0)]
-    while stack:
-        node, depth = stack.pop()
-        yield node, depth
-        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
-
-
-def _too_deep(tree: Tree[Any]) -> tuple[int, int] | None:
-    for node, depth in _depths(tree):
-        if depth > MAX_NESTING + 8:  # a few levels of declaration structure above expressions
-            meta = node.meta
-            return (meta.line, meta.column) if not meta.empty else (1, 1)
-    return None
-
-
-def _drop_deep_declarations(tree: Tree[Any]) -> Tree[Any]:
-    kept = [c for c in tree.children
-            if not isinstance(c, Tree) or _too_deep(Tree("x", [c])) is None]
-    return Tree(tree.data, kept, tree.meta)
+def _too_deep(exc: TooDeep) -> Diagnostic:
+    return error("E0103", f"expression nested more than {MAX_NESTING} levels deep", exc.span,
+                 "too deep here", hint="split the expression with `define` declarations")
 
 
 def _describe(token_type: str) -> str:
     if token_type in _TERMINAL_NAMES:
         return _TERMINAL_NAMES[token_type]
     try:
-        pattern = parser().get_terminal(token_type).pattern
+        pattern = _parser()[0].get_terminal(token_type).pattern
     except KeyError:
         return token_type.lower()
     if isinstance(pattern, PatternStr):
