@@ -14,19 +14,18 @@ from clausec.ir.types import Type
 from clausec.ir.values import Value
 from clausec.source import Span
 
-node = attrs.frozen(slots=True)
 
 # ---------------------------------------------------------------- expressions
 
 
-@node
+@attrs.frozen
 class Const:
     value: Value
     type: Type
     span: Span
 
 
-@node
+@attrs.frozen
 class FactRef:
     """An input: a fact or an event (an event is a fact of type date that may be ``never``)."""
     name: str
@@ -34,20 +33,20 @@ class FactRef:
     span: Span
 
 
-@node
+@attrs.frozen
 class DefRef:
     name: str
     type: Type
     span: Span
 
 
-@node
+@attrs.frozen
 class Today:
     type: Type
     span: Span
 
 
-@node
+@attrs.frozen
 class Unary:
     op: Literal["not", "neg"]
     operand: Expr
@@ -55,7 +54,7 @@ class Unary:
     span: Span
 
 
-@node
+@attrs.frozen
 class Binary:
     op: Literal["and", "or", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"]
     left: Expr
@@ -64,14 +63,14 @@ class Binary:
     span: Span
 
 
-@node
+@attrs.frozen
 class Occurred:
     operand: Expr
     type: Type
     span: Span
 
 
-@node
+@attrs.frozen
 class Extremum:
     kind: Literal["earliest", "latest"]
     args: tuple[Expr, ...]
@@ -85,7 +84,7 @@ Expr: TypeAlias = Const | FactRef | DefRef | Today | Unary | Binary | Occurred |
 # ---------------------------------------------------------------- declarations
 
 
-@node
+@attrs.frozen
 class Party:
     name: str
     role: str
@@ -93,7 +92,7 @@ class Party:
     span: Span
 
 
-@node
+@attrs.frozen
 class Fact:
     name: str
     type: Type
@@ -102,7 +101,7 @@ class Fact:
     span: Span
 
 
-@node
+@attrs.frozen
 class Definition:
     name: str
     type: Type
@@ -111,14 +110,14 @@ class Definition:
     span: Span
 
 
-@node
+@attrs.frozen
 class Action:
     name: str
     description: str | None
     span: Span
 
 
-@node
+@attrs.frozen
 class Object:
     name: str
     type: Type | None
@@ -126,7 +125,7 @@ class Object:
     span: Span
 
 
-@node
+@attrs.frozen
 class ClauseRef:
     """A clause of this contract (``contract`` None), an imported contract, or a document."""
     number: str | None
@@ -139,7 +138,7 @@ class ClauseRef:
         return f'"{self.number}"' + (f" of {self.contract}" if self.contract else "")
 
 
-@node
+@attrs.frozen
 class Clause:
     number: str
     normative: bool
@@ -157,14 +156,14 @@ class Clause:
 Modality = Literal["obligation", "permission", "prohibition", "power"]
 
 
-@node
+@attrs.frozen
 class Amount:
     kind: Literal["all", "part", "part_or_all", "up_to", "exactly"]
     expr: Expr | None
     span: Span
 
 
-@node
+@attrs.frozen
 class Deadline:
     """When a norm must (or may) be performed.
 
@@ -185,7 +184,7 @@ class Deadline:
         return self.kind in ("without_undue_delay", "immediately")
 
 
-@node
+@attrs.frozen
 class Extension:
     """The deadline may be extended ``by`` a duration or ``to`` a total duration, if ``condition``."""
     mode: Literal["by", "to"]
@@ -194,7 +193,7 @@ class Extension:
     span: Span
 
 
-@node
+@attrs.frozen
 class Norm:
     """One obligation, permission, prohibition or power, normalized.
 
@@ -225,7 +224,7 @@ PriorityKind = Literal["otherwise_provided", "subject_to", "notwithstanding", "p
                        "precedence"]
 
 
-@node
+@attrs.frozen
 class Priority:
     """Norm ``higher`` prevails over norm ``lower`` where both apply.
 
@@ -237,7 +236,7 @@ class Priority:
     span: Span
 
 
-@node
+@attrs.frozen
 class ExternalPriority:
     """A priority involving another contract or a document: kept as written, by reference."""
     higher: tuple[ClauseRef, ...]
@@ -247,7 +246,7 @@ class ExternalPriority:
     span: Span
 
 
-@node
+@attrs.frozen
 class DeadlineExtension:
     """Every deadline of the contract is extended by ``amount`` if ``condition`` (force majeure)."""
     amount: Expr
@@ -259,7 +258,7 @@ class DeadlineExtension:
 # ---------------------------------------------------------------- questions and scenarios
 
 
-@node
+@attrs.frozen
 class Question:
     """A named query. For may / must / deadline questions, ``norm_ids`` are the norms that
     bear on it (same party, action and object); a value question evaluates ``expr``."""
@@ -274,7 +273,7 @@ class Question:
     span: Span
 
 
-@node
+@attrs.frozen
 class Expectation:
     question: str
     answer: Literal["yes", "no", "obliged", "not_obliged", "undetermined",
@@ -287,7 +286,7 @@ class Expectation:
     span: Span
 
 
-@node
+@attrs.frozen
 class Scenario:
     title: str
     givens: tuple[tuple[str, Value], ...]
@@ -296,21 +295,21 @@ class Scenario:
     span: Span
 
 
-@node
+@attrs.frozen
 class Import:
     contract: str
     path: str | None
     span: Span
 
 
-@node
+@attrs.frozen
 class Document:
     name: str
     title: str
     span: Span
 
 
-@node
+@attrs.frozen
 class Contract:
     id: str
     title: str

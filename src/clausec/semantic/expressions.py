@@ -336,7 +336,8 @@ class ExprChecker:
             return False
         return True
 
-    def _operands(self, e: ast.Binary, lt: T.Type, rt: T.Type) -> None:
+    def _operands(self, e: ast.Binary, lt: T.Type, rt: T.Type) -> T.Type | None:
+        """Report operands that do not combine; returns None (no type) for the caller."""
         hint = None
         if isinstance(lt, T.Money) and T.is_numeric(rt) or T.is_numeric(lt) and isinstance(rt, T.Money):
             hint = "money is not a plain number: write the amount with its currency, e.g. `100 CNY`"
@@ -348,6 +349,7 @@ class ExprChecker:
             "type mismatch",
             notes=[Note(f"left is {_article(lt)}", e.left.span),
                    Note(f"right is {_article(rt)}", e.right.span)], hint=hint))
+        return None
 
     def _mismatch(self, code: str, message: str, span: Span, found: T.Type,
                   hint: str | None = None) -> None:

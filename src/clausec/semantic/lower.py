@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 from clausec.diagnostics import Diagnostic, Note, error, warning
 from clausec.ir import nodes as ir
@@ -316,17 +317,17 @@ class _Lowering:
                                       "`earliest of (…)` / `latest of (…)`")
                     else:
                         deadline = d
-        amount = None
+        norm_amount = None
         if h.amount is not None:
             expr = self.exprs.check(h.amount.expr) if h.amount.expr is not None else None
             if h.amount.expr is not None and expr is None:
                 ok = False
-            amount = ir.Amount(h.amount.kind, expr, h.amount.span)
+            norm_amount = ir.Amount(h.amount.kind, expr, h.amount.span)
         condition = _conjunction(conditions, n.head.span)
         norm = ir.Norm(
             id=norm_id, clause=clause, modality=_MODALITY[h.modality], party=h.party.name,
             action=h.action.name, object=h.object.name,
-            beneficiary=h.beneficiary.name if h.beneficiary else None, amount=amount,
+            beneficiary=h.beneficiary.name if h.beneficiary else None, amount=norm_amount,
             condition=condition, exceptions=tuple(exceptions), deadline=deadline,
             extensions=tuple(extensions), forms=tuple(forms), performed_on=performed_on,
             breach=breach, remedy_of=remedy_of.id if remedy_of else None,
@@ -347,7 +348,8 @@ class _Lowering:
         x = self.exprs
         match d:
             case ast.Within() | ast.AtLeastBefore():
-                kind = "within" if isinstance(d, ast.Within) else "at_least_before"
+                kind: Literal["within", "at_least_before"] = (
+                    "within" if isinstance(d, ast.Within) else "at_least_before")
                 duration = x.check_duration(d.duration, "the period")
                 anchor = x.check_date(d.anchor, "the event the period counts from")
                 if duration is None or anchor is None:

@@ -14,19 +14,18 @@ import attrs
 
 from clausec.source import Span
 
-node = attrs.frozen(slots=True)
 
 
 # ---------------------------------------------------------------- names
 
-@node
+@attrs.frozen
 class Ident:
     """A simple name: a party, action, object, question, enum member, contract."""
     name: str
     span: Span
 
 
-@node
+@attrs.frozen
 class Dotted:
     """A dotted name of a fact, event or definition (``complaint.unresolved_for``)."""
     parts: tuple[str, ...]
@@ -42,64 +41,64 @@ class Dotted:
 DurationUnit = Literal["days", "working_days", "weeks", "months", "years"]
 
 
-@node
+@attrs.frozen
 class NumberLit:
     value: Decimal
     is_integer: bool
     span: Span
 
 
-@node
+@attrs.frozen
 class PercentLit:
     value: Decimal  # 5% is stored as 5
     span: Span
 
 
-@node
+@attrs.frozen
 class MoneyLit:
     amount: Decimal
     currency: str
     span: Span
 
 
-@node
+@attrs.frozen
 class DurationLit:
     amount: int
     unit: DurationUnit
     span: Span
 
 
-@node
+@attrs.frozen
 class DateLit:
     value: dt.date
     span: Span
 
 
-@node
+@attrs.frozen
 class StringLit:
     value: str
     span: Span
 
 
-@node
+@attrs.frozen
 class BoolLit:
     value: bool
     span: Span
 
 
-@node
+@attrs.frozen
 class NeverLit:
     """The date of an event that has not happened (and is known not to have)."""
     span: Span
 
 
-@node
+@attrs.frozen
 class Today:
     """The evaluation date (``as of`` in scenarios, a parameter for evaluators)."""
     span: Span
 
 
-@node
+@attrs.frozen
 class NameRef:
     name: Dotted
     span: Span
@@ -109,14 +108,14 @@ UnaryOp = Literal["not", "neg"]
 BinaryOp = Literal["and", "or", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"]
 
 
-@node
+@attrs.frozen
 class Unary:
     op: UnaryOp
     operand: Expr
     span: Span
 
 
-@node
+@attrs.frozen
 class Binary:
     op: BinaryOp
     left: Expr
@@ -124,14 +123,14 @@ class Binary:
     span: Span
 
 
-@node
+@attrs.frozen
 class Occurred:
     """``E has occurred``: the event has a date (is not ``never``)."""
     operand: Expr
     span: Span
 
 
-@node
+@attrs.frozen
 class Extremum:
     """``earliest of (...)`` / ``latest of (...)``: whichever comes first / last."""
     kind: Literal["earliest", "latest"]
@@ -150,7 +149,7 @@ Expr: TypeAlias = (
 TypeKind = Literal["boolean", "integer", "decimal", "money", "date", "duration", "text", "enum"]
 
 
-@node
+@attrs.frozen
 class TypeExpr:
     kind: TypeKind
     span: Span
@@ -161,7 +160,7 @@ class TypeExpr:
 
 # ---------------------------------------------------------------- header and declarations
 
-@node
+@attrs.frozen
 class Header:
     contract: Ident
     title: StringLit | None
@@ -171,7 +170,7 @@ class Header:
     span: Span
 
 
-@node
+@attrs.frozen
 class Party:
     name: Ident
     role: StringLit
@@ -179,7 +178,7 @@ class Party:
     span: Span
 
 
-@node
+@attrs.frozen
 class Fact:
     name: Dotted
     type: TypeExpr
@@ -187,14 +186,14 @@ class Fact:
     span: Span
 
 
-@node
+@attrs.frozen
 class Event:
     name: Dotted
     description: StringLit | None
     span: Span
 
 
-@node
+@attrs.frozen
 class Definition:
     name: Dotted
     type: TypeExpr | None
@@ -203,14 +202,14 @@ class Definition:
     span: Span
 
 
-@node
+@attrs.frozen
 class ActionDecl:
     name: Ident
     description: StringLit | None
     span: Span
 
 
-@node
+@attrs.frozen
 class ObjectDecl:
     name: Ident
     type: TypeExpr | None
@@ -218,20 +217,20 @@ class ObjectDecl:
     span: Span
 
 
-@node
+@attrs.frozen
 class Incompatible:
     actions: tuple[Ident, ...]
     span: Span
 
 
-@node
+@attrs.frozen
 class Import:
     contract: Ident
     path: StringLit | None
     span: Span
 
 
-@node
+@attrs.frozen
 class Document:
     """An external document referred to but not transcribed (e.g. a platform's service terms)."""
     name: Ident
@@ -241,14 +240,14 @@ class Document:
 
 # ---------------------------------------------------------------- clauses and norms
 
-@node
+@attrs.frozen
 class ClauseRef:
     number: StringLit
     contract: Ident | None
     span: Span
 
 
-@node
+@attrs.frozen
 class DocumentRef:
     name: Ident
     span: Span
@@ -257,28 +256,28 @@ class DocumentRef:
 Ref: TypeAlias = ClauseRef | DocumentRef
 
 
-@node
+@attrs.frozen
 class Amount:
     kind: Literal["all", "part", "part_or_all", "up_to", "exactly"]
     expr: Expr | None
     span: Span
 
 
-@node
+@attrs.frozen
 class Within:
     duration: Expr
     anchor: Expr
     span: Span
 
 
-@node
+@attrs.frozen
 class AtLeastBefore:
     duration: Expr
     anchor: Expr
     span: Span
 
 
-@node
+@attrs.frozen
 class DateBound:
     """``before E`` (exclusive), ``by E`` (inclusive), ``until E`` (end of a permission)."""
     kind: Literal["before", "by", "until"]
@@ -286,14 +285,14 @@ class DateBound:
     span: Span
 
 
-@node
+@attrs.frozen
 class Qualitative:
     """A deadline with no computable date: without undue delay / unverzüglich, immediately."""
     kind: Literal["without_undue_delay", "immediately"]
     span: Span
 
 
-@node
+@attrs.frozen
 class Monthly:
     """``on days 5 and 20 of every month [after E]``."""
     days: tuple[int, ...]
@@ -301,7 +300,7 @@ class Monthly:
     span: Span
 
 
-@node
+@attrs.frozen
 class Frequency:
     """``at least once every month``."""
     unit: DurationUnit
@@ -311,7 +310,7 @@ class Frequency:
 Deadline: TypeAlias = Within | AtLeastBefore | DateBound | Qualitative | Monthly | Frequency
 
 
-@node
+@attrs.frozen
 class Extension:
     """``extendable by D [if C]`` / ``extendable to D [if C]``."""
     mode: Literal["by", "to"]
@@ -320,7 +319,7 @@ class Extension:
     span: Span
 
 
-@node
+@attrs.frozen
 class NormHead:
     party: Ident
     modality: Literal["must", "must_not", "may", "can"]
@@ -331,45 +330,45 @@ class NormHead:
     span: Span
 
 
-@node
+@attrs.frozen
 class Condition:
     expr: Expr
     span: Span
 
 
-@node
+@attrs.frozen
 class Exception_:
     """``unless C``."""
     expr: Expr
     span: Span
 
 
-@node
+@attrs.frozen
 class OtherwiseProvided:
     """``unless otherwise provided``: yields to any other norm on the same matter."""
     span: Span
 
 
-@node
+@attrs.frozen
 class PriorityItem:
     kind: Literal["subject_to", "notwithstanding", "prevails_over"]
     refs: tuple[Ref, ...]
     span: Span
 
 
-@node
+@attrs.frozen
 class Form:
     forms: tuple[Ident, ...]
     span: Span
 
 
-@node
+@attrs.frozen
 class PerformedOn:
     event: Dotted
     span: Span
 
 
-@node
+@attrs.frozen
 class BreachWhen:
     expr: Expr
     span: Span
@@ -381,7 +380,7 @@ NormItem: TypeAlias = (
 )
 
 
-@node
+@attrs.frozen
 class Norm:
     head: NormHead
     items: tuple[NormItem, ...]
@@ -389,7 +388,7 @@ class Norm:
     span: Span
 
 
-@node
+@attrs.frozen
 class Precedence:
     """``"8.5" prevails over "9.3"`` stated inside a clause."""
     higher: tuple[Ref, ...]
@@ -397,7 +396,7 @@ class Precedence:
     span: Span
 
 
-@node
+@attrs.frozen
 class DeadlineExtension:
     """``deadlines extended by D [if C]``: every deadline of the contract (force majeure)."""
     amount: Expr
@@ -408,20 +407,20 @@ class DeadlineExtension:
 ClauseItem: TypeAlias = Norm | Precedence | DeadlineExtension
 
 
-@node
+@attrs.frozen
 class ClauseAttr:
     kind: Literal["quote", "gloss", "reason"]
     value: StringLit
     span: Span
 
 
-@node
+@attrs.frozen
 class RefersTo:
     refs: tuple[Ref, ...]
     span: Span
 
 
-@node
+@attrs.frozen
 class Clause:
     number: StringLit
     normative: bool
@@ -432,7 +431,7 @@ class Clause:
 
 # ---------------------------------------------------------------- questions and scenarios
 
-@node
+@attrs.frozen
 class Query:
     kind: Literal["may", "must", "deadline", "value"]
     party: Ident | None
@@ -442,7 +441,7 @@ class Query:
     span: Span
 
 
-@node
+@attrs.frozen
 class Question:
     name: Ident
     description: StringLit | None
@@ -450,14 +449,14 @@ class Question:
     span: Span
 
 
-@node
+@attrs.frozen
 class Given:
     name: Dotted
     value: Expr
     span: Span
 
 
-@node
+@attrs.frozen
 class AsOf:
     date: Expr
     span: Span
@@ -469,14 +468,14 @@ AnswerKind = Literal[
 ]
 
 
-@node
+@attrs.frozen
 class Answer:
     kind: AnswerKind
     value: Expr | None
     span: Span
 
 
-@node
+@attrs.frozen
 class ExpectDetail:
     kind: Literal["because", "overriding", "depending_on", "by"]
     refs: tuple[Ref, ...] = ()
@@ -485,7 +484,7 @@ class ExpectDetail:
     span: Span | None = None
 
 
-@node
+@attrs.frozen
 class Expect:
     question: Ident
     answer: Answer
@@ -493,7 +492,7 @@ class Expect:
     span: Span
 
 
-@node
+@attrs.frozen
 class Scenario:
     title: StringLit
     items: tuple[Given | AsOf | Expect, ...]
@@ -506,7 +505,7 @@ Declaration: TypeAlias = (
 )
 
 
-@node
+@attrs.frozen
 class Module:
     """One parsed ``.clause`` file."""
     file: str

@@ -29,7 +29,7 @@ Meta = Span  # what a spanned callback receives: the span of everything the rule
 def _edge(item: Any, last: bool) -> Span | None:
     """The span of the first (or last) positioned thing in ``item``."""
     if isinstance(item, Token):
-        if item.line is None:
+        if item.line is None or item.column is None:
             return None
         end_line = item.end_line if item.end_line is not None else item.line
         end_col = item.end_column if item.end_column is not None else item.column + len(item)

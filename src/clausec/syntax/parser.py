@@ -6,6 +6,7 @@ import difflib
 import functools
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput
@@ -101,7 +102,8 @@ def _build(text: str, start: str, file: str, line_offset: int, diagnostics: list
     lark, builder = _parser()
     builder.reset(file, line_offset)
     try:
-        header, declarations = lark.parse(text, start=start)
+        header, declarations = cast(
+            tuple[ast.Header | None, list[ast.Declaration]], lark.parse(text, start=start))
     finally:
         found, builder.diagnostics = builder.diagnostics, []
         builder.reset("", 0)
@@ -147,7 +149,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
     column = exc.column if exc.column and exc.column > 0 else 1
     line += line_offset
     if isinstance(exc, UnexpectedCharacters):
-        ch = chunk[exc.pos_in_stream] if exc.pos_in_stream < len(chunk) else ""
+        pos = exc.pos_in_stream or 0
+        ch = chunk[pos] if pos < len(chunk) else ""
         span = Span(source.name, line, column, line, column + 1)
         if ch == '"':
             return error("E0102", "unterminated string", span, "this string is never closed",
