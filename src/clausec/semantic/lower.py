@@ -167,7 +167,8 @@ class _Lowering:
         out = []
         for r in refs:
             if isinstance(r, ast.DocumentRef):
-                if r.name.name not in self.symbols.imports and \
+                own = self.module.header.contract.name if self.module.header else None
+                if r.name.name != own and r.name.name not in self.symbols.imports and \
                         r.name.name not in self.symbols.documents:
                     self._unknown_document(r.name)
                     continue
