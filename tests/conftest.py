@@ -1,0 +1,110 @@
+"""Shared helpers for the clausec test suite."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+import clausec
+from clausec.diagnostics import Diagnostic, Severity
+from clausec.ir import nodes as ir
+
+REPO = Path(__file__).resolve().parents[1]
+CONTRACTS = REPO / "contracts"
+SHIPPED = sorted(CONTRACTS.rglob("*.clause"))
+GOLDEN_DIR = Path(__file__).resolve().parent / "golden" / "diagnostics"
+
+# A valid header and a small vocabulary that most grammar tests build on. Keep the line count
+# stable: tests compute line numbers from PRELUDE_LINES.
+HEADER = 'contract t title "Test" source "t.txt" language en calendar CN\n'
+DECLARATIONS = """\
+party a role "first party"
+party b role "second party"
+action pay "pay"
+action refund "refund"
+action notify "notify"
+object fee : money CNY "the fee"
+object goods "the goods"
+fact f : boolean
+fact g : boolean
+fact n : integer
+fact x : decimal
+fact m : money CNY
+fact eur : money EUR
+fact d : date
+fact dd : duration in days
+fact wd : duration in working days
+fact mm : duration in months
+fact t : text
+fact k : one of red, green
+event e
+event e2
+"""
+PRELUDE = HEADER + DECLARATIONS
+PRELUDE_LINES = PRELUDE.count("\n")
+
+
+# The driver raises the recursion limit on first use; do it up front so that it does not change
+# in the middle of a Hypothesis test (which warns about it).
+sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes more than a minute (deselect with -m 'not slow')")
+
+
+def compile_body(body: str, name: str = "t.clause") -> clausec.CheckResult:
+    """Compile PRELUDE + body in memory."""
+    return clausec.compile_text(PRELUDE + body, name)
+
+
+def errors(result: clausec.CheckResult) -> list[Diagnostic]:
+    return [d for d in result.diagnostics if d.severity is Severity.ERROR]
+
+
+def codes(result: clausec.CheckResult) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def describe(result: clausec.CheckResult) -> str:
+    return "\n".join(f"{d.code} {d.span}: {d.message}" for d in result.diagnostics)
+
+
+def contract_of(body: str) -> ir.Contract:
+    """Compile PRELUDE + body; it must compile without any diagnostic."""
+    result = compile_body(body)
+    assert not result.diagnostics, describe(result)
+    return result.contract("t")
+
+
+def value_expr(expr: str, extra: str = "") -> ir.Expr:
+    """The typed IR of ``expr``, through a value question."""
+    c = contract_of(f"{extra}\nquestion probe : value of {expr}\n")
+    (q,) = [q for q in c.questions if q.name == "probe"]
+    assert q.expr is not None
+    return q.expr
+
+
+def span_text(source: str, span: object) -> str:
+    """The text a single-line span covers."""
+    line = source.split("\n")[span.line - 1]  # type: ignore[attr-defined]
+    assert span.end_line == span.line, span  # type: ignore[attr-defined]
+    return line[span.column - 1: span.end_column - 1]  # type: ignore[attr-defined]
+
+
+def run_cli(args: Sequence[str], cwd: Path | str | None = None, timeout: float = 120,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``python -m clausec ARGS`` in a subprocess (text mode, UTF-8)."""
+    full_env = dict(os.environ)
+    full_env["PYTHONIOENCODING"] = "utf-8"
+    full_env.pop("UPDATE_GOLDEN", None)
+    if env:
+        full_env.update(env)
+    return subprocess.run([sys.executable, "-m", "clausec", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, encoding="utf-8", errors="replace",
+                          timeout=timeout)
