@@ -15,6 +15,7 @@ from clausec.ir.values import NEVER, DurationValue, EnumValue, MoneyValue
 from clausec.semantic.symbols import Symbols, did_you_mean
 from clausec.source import Span
 from clausec.syntax import ast
+from clausec.syntax.grammar import reserved_words
 
 ISO_CURRENCIES = frozenset({
     "CNY", "EUR", "HKD", "USD", "GBP", "RUB", "CHF", "JPY", "MOP", "TWD", "SGD", "PLN", "SEK",
@@ -231,6 +232,8 @@ class ExprChecker:
             return None  # its type was invalid and already reported
         if isinstance(hint, T.Enum) and name in hint.members:
             return ir.Const(EnumValue(name), hint, e.span)
+        if e.name.parts[0] in reserved_words():
+            return None  # the parser reported the keyword used as a name
         self.diagnostics.append(error(
             "E0200", f"unknown name `{name}`", e.span, "not declared",
             hint=did_you_mean(name, self.symbols.value_names())

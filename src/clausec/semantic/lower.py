@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from clausec.diagnostics import Diagnostic, Note, error, warning
 from clausec.ir import nodes as ir
@@ -202,11 +202,15 @@ class _Lowering:
                 continue
             if self.symbols.clauses.get(decl.number.value) is decl:
                 yield self._clause(decl)
-            else:  # a duplicate number (reported): still check its body, then drop it
-                kept = len(self.norms), dict(self.norms_by_clause)
+            else:  # a duplicate number (reported): still check its body, then drop it all
+                lists: list[list[Any]] = [self.norms, self.pending, self.precedences,
+                                          self.extensions, self.otherwise_provided]
+                lengths = [len(x) for x in lists]
+                by_clause = dict(self.norms_by_clause)
                 self._clause(decl)
-                del self.norms[kept[0]:]
-                self.norms_by_clause = kept[1]
+                for x, n in zip(lists, lengths):
+                    del x[n:]
+                self.norms_by_clause = by_clause
 
     def _clause(self, c: ast.Clause) -> ir.Clause:
         number = c.number.value

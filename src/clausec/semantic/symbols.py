@@ -38,12 +38,13 @@ def collect(module: ast.Module, diagnostics: list[Diagnostic]) -> Symbols:
     """Build the symbol table. Facts, events and definitions share one namespace."""
     symbols = Symbols()
     values: dict[str, Span] = {}
+    spans: dict[tuple[str, str], Span] = {}
 
     def add(table: dict[str, object], key: str, decl: object, span: Span, what: str,
             shared: dict[str, Span] | None = None) -> None:
         previous = (shared if shared is not None else {}).get(key)
         if previous is None and key in table:
-            previous = getattr(table[key], "span", None)
+            previous = spans[(what, key)]
         if previous is not None:
             diagnostics.append(error(
                 "E0205" if what == "clause" else "E0204",
@@ -52,6 +53,7 @@ def collect(module: ast.Module, diagnostics: list[Diagnostic]) -> Symbols:
                 notes=[Note("first declared here", previous)]))
             return
         table[key] = decl
+        spans[(what, key)] = span
         if shared is not None:
             shared[key] = span
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+import attrs
 from lark import Token, Transformer, Tree
 
 from clausec.diagnostics import Diagnostic, error
@@ -51,10 +52,9 @@ def spanned(f: Callable[[Any, Span, list[Any]], _R]) -> Callable[[Any, list[Any]
         first, last = _edge(children, False), _edge(children, True)
         if first is None or last is None:
             span = Span(self.file, 1 + self.line_offset, 1, 1 + self.line_offset, 1)
-        elif first.file:  # already shifted (an AST node's span)
-            span = Span(self.file, first.line, first.column, last.end_line, last.end_column)
         else:
-            span = self._shift(first, last)
+            first, last = self._place(first), self._place(last)
+            span = Span(self.file, first.line, first.column, last.end_line, last.end_column)
         return f(self, span, _values(children))
     wrapper.__name__ = f.__name__
     return wrapper
@@ -129,11 +129,15 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     def span(self, meta: Span) -> Span:
         return meta
 
-    def _shift(self, first: Span, last: Span) -> Span:
-        """Token positions are relative to the parsed chunk: place them in the file."""
+    def _place(self, span: Span) -> Span:
+        """Token positions are relative to the parsed chunk (no file yet): place them in it.
+
+        AST nodes' spans are placed already."""
+        if span.file:
+            return span
         off = self.line_offset
-        return Span(self.file, first.line + off, first.column, last.end_line + off,
-                    last.end_column)
+        return Span(self.file, span.line + off, span.column, span.end_line + off,
+                    span.end_column)
 
     def tspan(self, tok: Token) -> Span:
         assert tok.line is not None and tok.column is not None
@@ -630,19 +634,21 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         return ast.NameRef(c[0], self.span(meta))
 
     def _fold(self, op: str, meta: Meta, c: list[Any]) -> ast.Expr:
-        result = c[0]
-        for operand in c[1:]:
-            span = Span(self.file, result.span.line, result.span.column,
-                        operand.span.end_line, operand.span.end_column)
-            result = self.nested(ast.Binary(op, result, operand, span),  # type: ignore[arg-type]
-                                 result, operand)
-        return cast(ast.Expr, result)
+        """A chain ``a or b or c …`` as a balanced tree: and/or are associative, and a long
+        list of alternatives is not deep nesting."""
+        if len(c) == 1:
+            return cast(ast.Expr, c[0])
+        middle = len(c) // 2
+        left, right = self._fold(op, meta, c[:middle]), self._fold(op, meta, c[middle:])
+        span = Span(self.file, left.span.line, left.span.column, right.span.end_line,
+                    right.span.end_column)
+        return self.nested(ast.Binary(op, left, right, span), left, right)  # type: ignore[arg-type]
 
     @spanned
     def atom(self, meta: Meta, c: list[Any]) -> Any:
         """``( expr )``: no AST node, but the parentheses count towards the nesting limit."""
-        inner = c[0]
-        depth = self._depth.get(id(inner), 0) + 1
+        inner = attrs.evolve(c[0], span=meta)
+        depth = self._depth.get(id(c[0]), 0) + 1
         if depth > MAX_NESTING:
             raise TooDeep(meta)
         self._depth[id(inner)] = depth

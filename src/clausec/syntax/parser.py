@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import cast
 
@@ -130,8 +131,8 @@ def _describe(token_type: str) -> str:
 
 def _expected(expected: set[str]) -> str:
     names = sorted({_describe(t) for t in expected})
-    if len(names) > 10:
-        names = names[:10] + ["…"]
+    if len(names) > 14:
+        names = names[:14] + ["…"]
     return ", ".join(names)
 
 
@@ -159,10 +160,21 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
         hint = f"expected {_expected(set(exc.allowed or ()))}"
         if ch.isascii() and ch.isupper():
             hint = "names are lower-case snake_case; upper case is for currencies and tags"
+        elif unicodedata.category(ch).startswith("P") and \
+                unicodedata.east_asian_width(ch) in ("F", "W"):
+            hint = f"`{ch}` is full-width punctuation; outside strings write ASCII punctuation"
+        elif not ch.isascii():
+            hint = "outside strings, clause files use ASCII; put original-language text in quotes"
         return error("E0101", f"unexpected character {shown}", span, "not valid here",
                      hint=hint)
-    expected = set(getattr(exc, "expected", None) or ())
+    # `accepts` (what the parser state accepts) is complete where `expected` omits keywords.
+    expected = set(getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ())
     token = getattr(exc, "token", None)
+    at: int | None = getattr(exc, "pos_in_stream", None)
+    if at is not None:
+        runaway = _runaway_string(chunk, at, source.name, line_offset)
+        if runaway is not None:
+            return runaway
     if token is None or token.type == "$END":
         last = source.line(line)
         span = Span(source.name, line, min(column, len(last) + 1), line,
@@ -172,8 +184,48 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
     text = str(token)
     span = Span(source.name, line, column, line, column + max(1, len(text)))
     found = f"`{text}`" if len(text) <= 40 else f"`{text[:37]}…`"
+    suggestion = _suggestion(text, expected)
+    if suggestion is None and at is not None:
+        suggestion = _misspelled_item(chunk[:at])
     return error("E0100", f"unexpected {found}", span, f"expected {_expected(expected)}",
-                 hint=_suggestion(text, expected))
+                 hint=suggestion)
+
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_LAST_WORD = re.compile(r"([a-z_][a-z0-9_]*)\s*$")
+# Keywords that continue a norm: a misspelling of one reads as the start of a new norm.
+_NORM_KEYWORDS = ("when", "unless", "within", "before", "until", "immediately", "otherwise",
+                  "subject", "notwithstanding", "prevails", "performed", "breach",
+                  "extendable", "without")
+
+
+def _runaway_string(chunk: str, pos: int, file: str, line_offset: int) -> Diagnostic | None:
+    """A string that swallowed a line break right before the error: its closing quote is
+    probably missing, and the error is really at its start."""
+    before = chunk[:pos].rstrip()
+    if not before.endswith('"'):
+        return None
+    last = None
+    for m in _STRINGS.finditer(chunk, 0, len(before)):
+        last = m
+    if last is None or last.end() != len(before) or "\n" not in last.group(0):
+        return None
+    start = last.start()
+    line = chunk.count("\n", 0, start) + 1 + line_offset
+    column = start - (chunk.rfind("\n", 0, start) + 1) + 1
+    end_line = chunk.count("\n", 0, last.end()) + 1 + line_offset
+    return error("E0102", "unterminated string: it runs on to the next line and swallows the "
+                          f"text up to line {end_line}", Span(file, line, column, line, column + 1),
+                 "this string is probably never closed",
+                 hint='close it with `"`; strings may span lines, so the next `"` ended it')
+
+
+def _misspelled_item(before: str) -> str | None:
+    m = _LAST_WORD.search(before)
+    if m is None:
+        return None
+    close = difflib.get_close_matches(m.group(1), _NORM_KEYWORDS, n=1, cutoff=0.74)
+    return f"`{m.group(1)}` reads as a name here; did you mean `{close[0]}`?" if close else None
 
 
 def _missing_header(source: SourceFile) -> Diagnostic:
