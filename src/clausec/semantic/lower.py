@@ -53,6 +53,8 @@ class _Lowering:
         self.otherwise_provided: list[ir.Norm] = []
         self.incompatible: list[tuple[str, ...]] = []
         self.extensions: list[ir.DeadlineExtension] = []
+        self.positions: dict[str, int] = {}
+        self.object_types: dict[str, T.Type] = {}
         self.precedences: list[tuple[str, list[ir.ClauseRef], list[ir.ClauseRef], Span]] = []
 
     def err(self, code: str, message: str, span: Span | None, label: str = "", **kw: object
@@ -79,6 +81,7 @@ class _Lowering:
         actions = tuple(ir.Action(a.name.name, a.description.value if a.description else None,
                                   a.span) for a in s.actions.values())
         objects = tuple(self._object(o) for o in s.objects.values())
+        self.object_types = {o.name: o.type for o in objects if o.type is not None}
         for decl in self.module.declarations:
             if isinstance(decl, ast.Incompatible):
                 self._incompatible(decl)
@@ -206,8 +209,10 @@ class _Lowering:
                 lists: list[list[Any]] = [self.norms, self.pending, self.precedences,
                                           self.extensions, self.otherwise_provided]
                 lengths = [len(x) for x in lists]
-                by_clause = dict(self.norms_by_clause)
+                by_clause, positions = dict(self.norms_by_clause), dict(self.positions)
+                self.positions.pop(decl.number.value, None)
                 self._clause(decl)
+                self.positions = positions
                 for x, n in zip(lists, lengths):
                     del x[n:]
                 self.norms_by_clause = by_clause
@@ -264,8 +269,9 @@ class _Lowering:
                   self._check_object(h.object)])
         if h.beneficiary is not None:
             ok = self._check_party(h.beneficiary) and ok
-        norm_id = f"{clause}#{len(ids) + 1}"
-        ids.append(norm_id)
+        # Ids number norms by position in the clause, so they stay put when a sibling is invalid.
+        self.positions[clause] = self.positions.get(clause, 0) + 1
+        norm_id = f"{clause}#{self.positions[clause]}"
         conditions: list[ir.Expr] = []
         exceptions: list[ir.Expr] = []
         deadline: ir.Deadline | None = None
@@ -292,6 +298,11 @@ class _Lowering:
                     self.pending.append((norm_id, item))
                 case ast.Form():
                     forms += [f.name for f in item.forms]
+                case ast.PerformedOn() | ast.BreachWhen() if any(
+                        type(other) is type(item) for other in n.items[:n.items.index(item)]):
+                    self.err("E0406", "a norm states this only once; this is the second",
+                             item.span, "second one")
+                    ok = False
                 case ast.PerformedOn():
                     if item.event.name not in self.symbols.events:
                         self.err("E0304", f"`performed on` needs an event; `{item.event.name}` "
@@ -324,7 +335,14 @@ class _Lowering:
                         deadline = d
         norm_amount = None
         if h.amount is not None:
-            expr = self.exprs.check(h.amount.expr) if h.amount.expr is not None else None
+            object_type = self.object_types.get(h.object.name)
+            if h.amount.expr is None:
+                expr = None
+            elif object_type is not None:
+                expr = self.exprs.check_as(h.amount.expr, object_type,
+                                           f"the amount of `{h.object.name}`")
+            else:
+                expr = self.exprs.check(h.amount.expr)
             if h.amount.expr is not None and expr is None:
                 ok = False
             norm_amount = ir.Amount(h.amount.kind, expr, h.amount.span)
@@ -339,6 +357,7 @@ class _Lowering:
             otherwise_provided=otherwise, span=n.span)
         if ok:
             self.norms.append(norm)
+            ids.append(norm_id)
             if otherwise:
                 self.otherwise_provided.append(norm)
         if n.remedies and norm.modality in ("permission", "power"):
@@ -426,9 +445,11 @@ class _Lowering:
         incompatible = {frozenset(g) for g in self.incompatible}
         for n in self.otherwise_provided:
             for m in self.norms:
-                # A default does not yield to another default: "另有规定" means a provision that
+                # Only a norm of the same party can provide otherwise (a conflict is between duties
+                # of one bearer). A default does not yield to another default: "另有规定" means a provision that
                 # is not itself subject to the same proviso (else 6.2(1) and 6.2(2) would cycle).
-                if m.clause == n.clause or m.object != n.object or m.otherwise_provided:
+                if m.clause == n.clause or m.party != n.party or m.object != n.object \
+                        or m.otherwise_provided:
                     continue
                 related = m.action == n.action or any(
                     {m.action, n.action} <= g for g in incompatible)
@@ -522,6 +543,10 @@ class _Lowering:
             expected = self._question_type(question)
             if expected is None:
                 return None
+            if kind == "deadline" and isinstance(e.answer.value, ast.NeverLit):
+                self.err("E0306", "a deadline question answers `none` when no deadline applies",
+                         e.answer.span, "not a deadline", hint="write `is none`")
+                return None
             c = self.exprs.constant(e.answer.value, expected, f"the answer to `{name}`")
             if c is None:
                 return None
@@ -543,6 +568,10 @@ class _Lowering:
                         self.err("E0200", f"unknown fact `{n.name}`", n.span, "not an input",
                                  hint=did_you_mean(n.name, self.exprs.fact_types))
             elif d.kind == "by" and d.expr is not None:
+                if kind != "must":
+                    self.err("E0306", "`by DATE` gives the due date of an obligation; it fits "
+                                      "only `must` questions", d.span, "not a must question")
+                    continue
                 c = self.exprs.constant(d.expr, T.DATE, "the `by` date")
                 due_by = c.value if c else None
         return ir.Expectation(name, e.answer.kind, value, tuple(because), tuple(overriding),

@@ -37,9 +37,9 @@ _TERMINAL_NAMES = {
 
 def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
     """Parse one file. Never raises for bad input: problems come back as diagnostics."""
-    if not source.text.strip():
+    if not _COMMENTS.sub("", source.text).strip():
         return ast.Module(source.name, None, ()), [error(
-            "E0004", "the file is empty", Span(source.name, 1, 1, 1, 1), "expected a contract",
+            "E0004", "the file is empty (it holds no declarations)", Span(source.name, 1, 1, 1, 1), "expected a contract",
             hint='a clause file starts with a header such as `contract soolife title "…"`')]
     diagnostics: list[Diagnostic] = []
     try:
@@ -191,6 +191,7 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
                  hint=suggestion)
 
 
+_COMMENTS = re.compile(r"#[^\n]*")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _LAST_WORD = re.compile(r"([a-z_][a-z0-9_]*)\s*$")
 # Keywords that continue a norm: a misspelling of one reads as the start of a new norm.
