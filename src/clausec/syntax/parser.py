@@ -22,9 +22,14 @@ from clausec.syntax.grammar import DECLARATION_KEYWORDS, make_parser
 # Past this many syntax errors in one file the rest is not worth reporting.
 MAX_SYNTAX_ERRORS = 50
 
+# The lexical shapes that matter for recovery: strings (which may span lines) and comments.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_COMMENT = r"#[^\n]*"
+_STRINGS = re.compile(_STRING)
+_LEADING_TRIVIA = re.compile(r"(?:\s|" + _COMMENT + r")*")
 _RESUME = re.compile(
-    r'"(?:[^"\\]|\\.)*"|#[^\n]*|(?m:^[ \t]*(?:' + "|".join(map(re.escape, DECLARATION_KEYWORDS))
-    + r")(?![a-z0-9_-]))"
+    _STRING + "|" + _COMMENT + r"|(?m:^[ \t]*(?:"
+    + "|".join(map(re.escape, DECLARATION_KEYWORDS)) + r")(?![a-z0-9_-]))"
 )
 
 _TERMINAL_NAMES = {
@@ -37,9 +42,10 @@ _TERMINAL_NAMES = {
 
 def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
     """Parse one file. Never raises for bad input: problems come back as diagnostics."""
-    if not _COMMENTS.sub("", source.text).strip():
+    if _code_start(source.text) == len(source.text):
         return ast.Module(source.name, None, ()), [error(
-            "E0004", "the file is empty (it holds no declarations)", Span(source.name, 1, 1, 1, 1), "expected a contract",
+            "E0004", "the file is empty (it holds no declarations)",
+            Span(source.name, 1, 1, 1, 1), "expected a contract",
             hint='a clause file starts with a header such as `contract soolife title "…"`')]
     diagnostics: list[Diagnostic] = []
     try:
@@ -106,7 +112,7 @@ def _build(text: str, start: str, file: str, line_offset: int, diagnostics: list
         header, declarations = cast(
             tuple[ast.Header | None, list[ast.Declaration]], lark.parse(text, start=start))
     finally:
-        found, builder.diagnostics = builder.diagnostics, []
+        found = builder.diagnostics
         builder.reset("", 0)
     diagnostics.extend(found)
     return header, list(declarations)
@@ -144,7 +150,7 @@ def _suggestion(found: str, expected: set[str]) -> str | None:
 
 def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
                        line_offset: int, first_chunk: bool) -> Diagnostic:
-    if first_chunk and not chunk.lstrip().startswith("contract"):
+    if first_chunk and not chunk.startswith("contract", _code_start(chunk)):
         return _missing_header(source)
     line = (exc.line if exc.line and exc.line > 0 else chunk.rstrip().count("\n") + 1)
     column = exc.column if exc.column and exc.column > 0 else 1
@@ -191,8 +197,6 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
                  hint=suggestion)
 
 
-_COMMENTS = re.compile(r"#[^\n]*")
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
 _LAST_WORD = re.compile(r"([a-z_][a-z0-9_]*)\s*$")
 # Keywords that continue a norm: a misspelling of one reads as the start of a new norm.
 _NORM_KEYWORDS = ("when", "unless", "within", "before", "until", "immediately", "otherwise",
@@ -229,12 +233,18 @@ def _misspelled_item(before: str) -> str | None:
     return f"`{m.group(1)}` reads as a name here; did you mean `{close[0]}`?" if close else None
 
 
+def _code_start(text: str) -> int:
+    """Offset of the first character that is neither white space nor part of a comment."""
+    match = _LEADING_TRIVIA.match(text)
+    return match.end() if match else 0
+
+
 def _missing_header(source: SourceFile) -> Diagnostic:
-    stripped = source.text.lstrip()
-    offset = len(source.text) - len(stripped)
+    offset = _code_start(source.text)
+    rest = source.text[offset:]
     return error(
         "E0400", "a clause file must start with its contract header",
-        source.span_of_offset(offset, len(stripped.split(None, 1)[0]) if stripped else 1),
+        source.span_of_offset(offset, len(rest.split(None, 1)[0]) if rest.strip() else 1),
         "expected `contract`",
         hint='start the file with e.g. `contract soolife title "…" source "…" language zh '
              "calendar CN`")
