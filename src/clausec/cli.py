@@ -50,8 +50,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="clausec",
                  standalone_mode=True)
-    except SystemExit:
-        raise
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)

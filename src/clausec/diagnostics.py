@@ -158,8 +158,8 @@ def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
         hi = min(len(line), lo + _MAX_SOURCE_WIDTH)
         end = min(end, hi)
     text = "".join(_visible(c) for c in line[lo:hi])
-    caret_col = sum(char_width(c) if c != "\t" else 4 for c in line[lo:start])
-    width = max(1, sum(char_width(c) if c != "\t" else 4 for c in line[start:end]))
+    caret_col = sum(char_width(c) for c in line[lo:start])
+    width = max(1, sum(char_width(c) for c in line[start:end]))
     if lo > 0:
         text = "…" + text
         caret_col += 1

@@ -55,6 +55,7 @@ class _Lowering:
         self.extensions: list[ir.DeadlineExtension] = []
         self.positions: dict[str, int] = {}
         self.object_types: dict[str, T.Type] = {}
+        self.questions: dict[str, ir.Question] = {}
         self.precedences: list[tuple[str, list[ir.ClauseRef], list[ir.ClauseRef], Span]] = []
 
     def err(self, code: str, message: str, span: Span | None, label: str = "", **kw: object
@@ -88,6 +89,7 @@ class _Lowering:
         clauses = tuple(self._clauses())
         self._resolve_priorities()
         questions = tuple(q for q in (self._question(q) for q in s.questions.values()) if q)
+        self.questions = {q.name: q for q in questions}
         scenarios = tuple(self._scenario(d) for d in self.module.declarations
                           if isinstance(d, ast.Scenario))
         return ir.Contract(
@@ -540,9 +542,15 @@ class _Lowering:
         value: Value | None = None
         if e.answer.kind == "value":
             assert e.answer.value is not None
-            expected = self._question_type(question)
-            if expected is None:
-                return None
+            # Only deadline and value questions take values (_ANSWERS_FOR).
+            lowered = self.questions.get(name)
+            if lowered is None:
+                return None  # the question itself did not check; already reported
+            if kind == "deadline":
+                expected: T.Type = T.DATE
+            else:
+                assert lowered.expr is not None
+                expected = lowered.expr.type
             if kind == "deadline" and isinstance(e.answer.value, ast.NeverLit):
                 self.err("E0306", "a deadline question answers `none` when no deadline applies",
                          e.answer.span, "not a deadline", hint="write `is none`")
@@ -576,14 +584,6 @@ class _Lowering:
                 due_by = c.value if c else None
         return ir.Expectation(name, e.answer.kind, value, tuple(because), tuple(overriding),
                               tuple(depending), due_by, e.span)
-
-    def _question_type(self, q: ast.Question) -> T.Type | None:
-        if q.query.kind == "deadline":
-            return T.DATE
-        if q.query.expr is None:
-            return T.BOOLEAN
-        checked = ExprChecker(self.symbols, []).check(q.query.expr)
-        return checked.type if checked else None
 
 
 def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:
