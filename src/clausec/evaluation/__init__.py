@@ -1,0 +1,1 @@
+"""Evaluation: the reference semantics of questions over the normalized IR (docs/semantics.md)."""

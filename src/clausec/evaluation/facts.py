@@ -1,0 +1,218 @@
+"""Reading facts: from the command line, JSON files or Python mappings, checked against
+their declared types (docs/semantics.md, "Facts"). Generated evaluators accept exactly the
+same inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+
+from clausec.ir import nodes as ir
+from clausec.ir import types as T
+
+# Runtime values (docs/semantics.md): booleans, ints, Decimals (money amounts too), dates,
+# NEVER, durations as ints counted in the base unit of their class, strings.
+
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_INTEGER = re.compile(r"[+-]?\d+")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONEY = re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})")
+_DURATION = re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)")
+# Units a duration may be written in, with their size in the base unit of their class.
+DURATION_UNITS: dict[str, tuple[T.DurationClass, int]] = {
+    "day": ("days", 1), "days": ("days", 1), "week": ("days", 7), "weeks": ("days", 7),
+    "working day": ("working_days", 1), "working days": ("working_days", 1),
+    "month": ("months", 1), "months": ("months", 1), "year": ("months", 12),
+    "years": ("months", 12),
+}
+MAX_DIGITS = 40  # longer numbers are refused rather than computed with
+
+
+class Never:
+    """The date of an event that does not happen: later than every date."""
+    _instance: Never | None = None
+
+    def __new__(cls) -> Never:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "never"
+
+
+NEVER = Never()
+
+RuntimeValue = bool | int | Decimal | dt.date | Never | str | float
+
+
+class FactError(ValueError):
+    """A fact that cannot be used: unknown name, wrong type, malformed value."""
+
+    def __init__(self, fact: str, message: str) -> None:
+        super().__init__(f"fact `{fact}`: {message}")
+        self.fact = fact
+        self.detail = message
+
+
+def read_facts(contract: ir.Contract,
+               raw: Mapping[str, object]) -> dict[str, RuntimeValue]:
+    """Check every given fact; ``None`` means unknown and is left out."""
+    declared = {f.name: f for f in contract.facts}
+    out: dict[str, RuntimeValue] = {}
+    for name in sorted(raw, key=str):
+        if not isinstance(name, str):
+            raise FactError(repr(name), "fact names are strings")
+        fact = declared.get(name)
+        if fact is None:
+            raise FactError(name, "no such fact in contract "
+                                  f"`{contract.id}`{_suggest(name, declared)}")
+        value = read_value(fact, raw[name])
+        if value is not None:
+            out[name] = value
+    return out
+
+
+def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
+    """One fact's value, or None for unknown. Raises FactError."""
+    if raw is None:
+        return None
+    t = fact.type
+    name = fact.name
+    expected = f"expected {_describe(fact)}"
+    if isinstance(t, T.Boolean):
+        if isinstance(raw, bool):
+            return raw
+        if raw in ("true", "false"):
+            return raw == "true"
+        raise FactError(name, f"{expected}, got {_show(raw)}")
+    if isinstance(t, T.Integer):
+        value = _integer(raw)
+        if value is None:
+            raise FactError(name, f"{expected}, got {_show(raw)}")
+        return value
+    if isinstance(t, (T.DecimalType, T.Money)):
+        text = raw
+        if isinstance(t, T.Money) and isinstance(raw, str):
+            m = _MONEY.fullmatch(raw.strip())
+            if m:
+                if m["currency"] != t.currency:
+                    raise FactError(name, f"{expected}, got an amount in {m['currency']}")
+                text = m["amount"]
+        number = _decimal(text)
+        if number is None:
+            raise FactError(name, f"{expected}, got {_show(raw)}")
+        return number
+    if isinstance(t, T.Date):
+        if raw == "never":
+            if fact.kind == "event":
+                return NEVER
+            raise FactError(name, f"{expected}; `never` is only for events")
+        if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+            return raw
+        if isinstance(raw, str):
+            m = _DATE.fullmatch(raw)
+            if m:
+                try:
+                    return dt.date(int(m[1]), int(m[2]), int(m[3]))
+                except ValueError:
+                    raise FactError(name, f"{raw!r} is not a valid date") from None
+        raise FactError(name, f"{expected}, got {_show(raw)}")
+    if isinstance(t, T.Duration):
+        value = _integer(raw)
+        if value is not None:
+            return value
+        if isinstance(raw, str):
+            m = _DURATION.fullmatch(raw.strip())
+            unit = DURATION_UNITS.get(m["unit"].strip()) if m else None
+            if m and unit and len(m["amount"].lstrip("+-")) <= MAX_DIGITS:
+                if unit[0] != t.unit_class:
+                    raise FactError(name, f"{expected}, got a duration in "
+                                          f"{unit[0].replace('_', ' ')}")
+                return int(m["amount"]) * unit[1]
+        raise FactError(name, f"{expected}, got {_show(raw)}")
+    if isinstance(t, T.Text):
+        if isinstance(raw, str):
+            return raw
+        raise FactError(name, f"{expected}, got {_show(raw)}")
+    if isinstance(t, T.Enum):
+        if isinstance(raw, str) and raw in t.members:
+            return raw
+        raise FactError(name, f"{expected}, got {_show(raw)}")
+    raise AssertionError(t)
+
+
+def parse_assignment(text: str) -> tuple[str, object]:
+    """``name=value`` from the command line; the value stays a string (typed later)."""
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise FactError(text, "write a fact as name=value, e.g. merchant.closed_shop=true")
+    value = value.strip()
+    return name.strip(), (None if value in ("unknown", "") else value)
+
+
+def _integer(raw: object) -> int | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return raw if len(str(abs(raw))) <= MAX_DIGITS else None
+    if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer() and abs(raw) < 2**53:
+        return int(raw)
+    if isinstance(raw, str) and _INTEGER.fullmatch(raw) and len(raw.lstrip("+-")) <= MAX_DIGITS:
+        return int(raw)
+    return None
+
+
+def _decimal(raw: object) -> Decimal | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int):
+        return Decimal(raw) if len(str(abs(raw))) <= MAX_DIGITS else None
+    if isinstance(raw, float):
+        if not math.isfinite(raw):
+            return None
+        raw = repr(raw)
+        if "e" in raw or "E" in raw:
+            raw = format(Decimal(raw), "f")
+    if isinstance(raw, Decimal):
+        if not raw.is_finite():
+            return None
+        raw = format(raw, "f")
+    if isinstance(raw, str) and _DECIMAL.fullmatch(raw):
+        digits = raw.lstrip("+-")
+        if len(digits.replace(".", "")) > MAX_DIGITS:
+            return None
+        try:
+            return Decimal(raw)
+        except InvalidOperation:  # pragma: no cover - the pattern admits only valid text
+            return None
+    return None
+
+
+def _describe(fact: ir.Fact) -> str:
+    t = fact.type
+    if isinstance(t, T.Money):
+        return f"an amount of money in {t.currency} (a number, or e.g. \"100.50 {t.currency}\")"
+    if isinstance(t, T.Duration):
+        unit = t.unit_class.replace("_", " ")
+        return f"a duration in {unit} (a whole number of {unit}, or e.g. \"3 {unit}\")"
+    if isinstance(t, T.Date):
+        return "a date (YYYY-MM-DD)" + (" or never" if fact.kind == "event" else "")
+    if isinstance(t, T.Enum):
+        return f"one of {', '.join(t.members)}"
+    return {"boolean": "true or false", "integer": "a whole number",
+            "decimal": "a decimal number", "text": "a text"}[str(t)]
+
+
+def _show(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _suggest(name: str, declared: Mapping[str, ir.Fact]) -> str:
+    import difflib
+    close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.75)
+    return f" (did you mean `{close[0]}`?)" if close else ""

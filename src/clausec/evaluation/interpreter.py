@@ -1,0 +1,541 @@
+"""The reference interpreter: answers a question over the normalized IR, for given facts.
+
+It is written for clarity, not speed; generated evaluators must agree with it on every
+input (tests/test_differential.py). Logic is three-valued: a fact not given is unknown,
+and an unknown value carries the names of the facts it waits for. The rules are those of
+docs/semantics.md, section by section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Iterable, Mapping
+from decimal import Decimal
+from typing import TypeAlias
+
+from dateutil.relativedelta import relativedelta
+
+from clausec.evaluation import values as RV
+from clausec.evaluation.calendar import working_days
+from clausec.evaluation.facts import NEVER, Never, RuntimeValue, read_facts
+from clausec.evaluation.result import Answer, Ground, Override, Overrider
+from clausec.evaluation.values import TODAY, EvaluationError, Unknown
+from clausec.ir import nodes as ir
+from clausec.ir import types as T
+
+Val: TypeAlias = RuntimeValue | Unknown
+Tri: TypeAlias = bool | Unknown
+# A deadline, ordered by strictness: immediately, then dates, then without undue delay,
+# then a frequency, then none.
+DueKey: TypeAlias = tuple[int, int | float, str]
+NO_DEADLINE: DueKey = (4, 0, "none")
+
+
+def ask(contract: ir.Contract, question: str, facts: Mapping[str, object],
+        as_of: dt.date | None = None) -> Answer:
+    """Answer ``question`` (a name) for raw facts (checked: FactError if one is wrong)."""
+    q = next((x for x in contract.questions if x.name == question), None)
+    if q is None:
+        raise KeyError(question)
+    return Evaluation(contract, read_facts(contract, facts), as_of).answer(q)
+
+
+# ------------------------------------------------------------------ three-valued logic
+
+
+def deps(*values: object) -> frozenset[str]:
+    out: frozenset[str] = frozenset()
+    for v in values:
+        if isinstance(v, Unknown):
+            out |= v.deps
+    return out
+
+
+def k_and(a: Tri, b: Tri) -> Tri:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return Unknown(deps(a, b))
+
+
+def k_or(a: Tri, b: Tri) -> Tri:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return Unknown(deps(a, b))
+
+
+def k_not(a: Tri) -> Tri:
+    return a if isinstance(a, Unknown) else not a
+
+
+def k_all(values: Iterable[Tri]) -> Tri:
+    result: Tri = True
+    for v in values:
+        result = k_and(result, v)
+    return result
+
+
+def k_any(values: Iterable[Tri]) -> Tri:
+    result: Tri = False
+    for v in values:
+        result = k_or(result, v)
+    return result
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+class Evaluation:
+    """One fact set (already checked) and one as-of date; memoizes per norm."""
+
+    def __init__(self, contract: ir.Contract, facts: Mapping[str, RuntimeValue],
+                 as_of: dt.date | None) -> None:
+        self.contract = contract
+        self.facts = facts
+        self.as_of = as_of
+        self.calendar = working_days(contract.calendar) if contract.calendar else None
+        self.definitions = {d.name: d for d in contract.definitions}
+        self.norms = {n.id: n for n in contract.norms}
+        self.higher: dict[str, list[ir.Priority]] = {}
+        for p in contract.priorities:
+            if p.higher in self.norms and p.lower in self.norms:
+                self.higher.setdefault(p.lower, []).append(p)
+        self.warnings: set[str] = set()
+        self._defs: dict[str, Val] = {}
+        self._applies: dict[str, Tri] = {}
+        self._due: dict[str, DueKey | Unknown] = {}
+
+    # ---------------------------------------------------------- expressions
+
+    def expr(self, e: ir.Expr) -> Val:
+        match e:
+            case ir.Const():
+                return RV.from_ir(e.value)
+            case ir.FactRef():
+                return self.facts[e.name] if e.name in self.facts else Unknown(frozenset({e.name}))
+            case ir.DefRef():
+                if e.name not in self._defs:
+                    self._defs[e.name] = self.expr(self.definitions[e.name].expr)
+                return self._defs[e.name]
+            case ir.Today():
+                return self.as_of if self.as_of is not None else Unknown(frozenset({TODAY}))
+            case ir.Unary(op="not"):
+                return k_not(self._tri(self.expr(e.operand)))
+            case ir.Unary(op="neg"):
+                v = self.expr(e.operand)
+                if isinstance(v, Unknown):
+                    return v
+                assert isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
+                return -v
+            case ir.Binary(op="and"):
+                return k_and(self._tri(self.expr(e.left)), self._tri(self.expr(e.right)))
+            case ir.Binary(op="or"):
+                return k_or(self._tri(self.expr(e.left)), self._tri(self.expr(e.right)))
+            case ir.Binary():
+                left, right = self.expr(e.left), self.expr(e.right)
+                if isinstance(left, Unknown) or isinstance(right, Unknown):
+                    return Unknown(deps(left, right))
+                return self._binary(e, left, right)
+            case ir.Occurred():
+                return self.occurred(self.expr(e.operand))
+            case ir.Extremum():
+                return self._extremum(e.kind, [self.expr(a) for a in e.args])
+        raise AssertionError(type(e))
+
+    def _tri(self, v: Val) -> Tri:
+        assert isinstance(v, (bool, Unknown))
+        return v
+
+    def occurred(self, v: Val) -> Tri:
+        if isinstance(v, Unknown):
+            return v
+        if isinstance(v, Never):
+            return False
+        assert isinstance(v, dt.date)
+        return self.as_of is None or v <= self.as_of
+
+    def _extremum(self, kind: str, args: list[Val]) -> Val:
+        known = [a for a in args if not isinstance(a, Unknown)]
+        if len(known) < len(args):
+            return Unknown(deps(*args))
+        key = _date_key
+        return min(known, key=key) if kind == "earliest" else max(known, key=key)
+
+    def _binary(self, e: ir.Binary, a: RuntimeValue, b: RuntimeValue) -> Val:
+        op = e.op
+        lt, rt = e.left.type, e.right.type
+        if op in ("=", "!=", "<", "<=", ">", ">="):
+            if isinstance(lt, T.Date):
+                a, b = _date_key(a), _date_key(b)
+            return _compare(op, a, b)
+        if isinstance(lt, T.Date) or isinstance(rt, T.Date):
+            return self._date_arithmetic(op, a, b, lt, rt)
+        if op == "/":
+            assert isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal))
+            q = RV.divide(a, b)
+            return q if q is not None else Unknown(frozenset())
+        return _arithmetic(op, a, b, e.type)
+
+    def _date_arithmetic(self, op: str, a: RuntimeValue, b: RuntimeValue,
+                         lt: T.Type, rt: T.Type) -> Val:
+        if isinstance(lt, T.Date) and isinstance(rt, T.Date):  # date - date: days between
+            if isinstance(a, Never) and isinstance(b, Never):
+                return Unknown(frozenset())
+            if isinstance(a, Never):
+                return math.inf
+            if isinstance(b, Never):
+                return -math.inf
+            assert isinstance(a, dt.date) and isinstance(b, dt.date)
+            return (a - b).days
+        if isinstance(rt, T.Date):  # duration + date
+            a, b, lt, rt = b, a, rt, lt
+        assert isinstance(rt, T.Duration)
+        if isinstance(a, Never):
+            return NEVER
+        assert isinstance(a, dt.date) and isinstance(b, (int, float))
+        if isinstance(b, float):  # an infinite duration
+            return NEVER if (b > 0) == (op == "+") else Unknown(frozenset())
+        return self.shift(a, b if op == "+" else -b, rt.unit_class)
+
+    def shift(self, day: dt.date, amount: int, unit_class: str) -> dt.date:
+        """``day`` moved by ``amount`` days, working days or months."""
+        try:
+            if unit_class == "days":
+                return day + dt.timedelta(days=amount)
+            if unit_class == "months":
+                if abs(amount) > 12 * 10_000:
+                    raise OverflowError
+                shifted: dt.date = day + relativedelta(months=amount)
+                return shifted
+            if self.calendar is None:
+                raise EvaluationError("working days need a calendar in the contract header")
+            if abs(amount) > 366 * 10_000:
+                raise OverflowError
+            result = self.calendar.add(day, amount)
+            self.warnings.update(self.calendar.warnings(day, result))
+            return result
+        except (OverflowError, ValueError):
+            raise EvaluationError(f"{day.isoformat()} moved by {amount} "
+                                  f"{unit_class.replace('_', ' ')} is not a date between "
+                                  "0001-01-01 and 9999-12-31") from None
+
+    # ---------------------------------------------------------- norms
+
+    def applies(self, norm: ir.Norm) -> Tri:
+        """The norm's condition holds, no exception does, and (for a remedy) its duty is
+        breached."""
+        if norm.id not in self._applies:
+            parts = [self._tri(self.expr(norm.condition))]
+            parts += [k_not(self._tri(self.expr(x))) for x in norm.exceptions]
+            if norm.remedy_of is not None:
+                parts.append(self.breached(self.norms[norm.remedy_of]))
+            self._applies[norm.id] = k_all(parts)
+        return self._applies[norm.id]
+
+    def breached(self, duty: ir.Norm) -> Tri:
+        applies = self.applies(duty)
+        if duty.breach is not None:
+            return k_and(applies, self._tri(self.expr(duty.breach)))
+        if duty.modality in ("permission", "power"):
+            return False
+        if duty.performed_on is None:
+            return k_and(applies, Unknown(frozenset()))
+        performed = self.expr(ir.FactRef(duty.performed_on, T.DATE, duty.span))
+        if duty.modality == "prohibition":
+            return k_and(applies, self.occurred(performed))
+        due = self.due(duty)
+        if isinstance(due, Unknown):
+            return k_and(applies, Unknown(deps(due, performed)))
+        if due[0] != 1:  # no date: breached while not performed
+            return k_and(applies, k_not(self.occurred(performed)))
+        late = Unknown(deps(performed)) if isinstance(performed, Unknown) \
+            else _date_key(performed) > due[1]
+        passed: Tri = True if self.as_of is None else self.as_of.toordinal() > due[1]
+        return k_all([applies, late, passed])
+
+    def overriders(self, norm: ir.Norm) -> list[tuple[ir.Priority, Tri]]:
+        return [(p, self.applies(self.norms[p.higher])) for p in self.higher.get(norm.id, [])]
+
+    def effective(self, norm: ir.Norm) -> Tri:
+        """The norm applies and no norm that prevails over it applies."""
+        return k_and(self.applies(norm),
+                     k_not(k_any(a for _, a in self.overriders(norm))))
+
+    def due(self, norm: ir.Norm) -> DueKey | Unknown:
+        if norm.id not in self._due:
+            self._due[norm.id] = self._compute_due(norm)
+        return self._due[norm.id]
+
+    def _compute_due(self, norm: ir.Norm) -> DueKey | Unknown:
+        d = norm.deadline
+        if d is None:
+            return NO_DEADLINE
+        if d.kind == "immediately":
+            return (0, 0, "immediately")
+        if d.kind == "without_undue_delay":
+            return (2, 0, "without_undue_delay")
+        if d.kind == "at_least_once_every":
+            return (3, 0, f"at least once every {(d.unit or '').replace('_', ' ')}")
+        if d.kind == "monthly":
+            return self._monthly(d)
+        assert d.anchor is not None
+        anchor = self.expr(d.anchor)
+        if isinstance(anchor, Unknown):
+            return anchor
+        duration: Val = 0
+        unit = "days"
+        if d.duration is not None:
+            duration = self.expr(d.duration)
+            assert isinstance(d.duration.type, T.Duration)
+            unit = d.duration.type.unit_class
+            if isinstance(duration, Unknown):
+                return duration
+        assert isinstance(duration, (int, float)) and isinstance(anchor, (dt.date, Never))
+        if d.kind == "within":
+            date = self._move(anchor, duration, unit)
+        elif d.kind == "at_least_before":
+            date = self._move(anchor, -duration, unit)
+        elif d.kind == "before":
+            date = self._move(anchor, -1, "days")
+        else:  # by, until
+            date = anchor
+        extensions: list[tuple[str, ir.Expr, ir.Expr | None]] = [
+            (x.mode, x.amount, x.condition) for x in norm.extensions]
+        if d.kind in ("within", "before", "by", "until"):
+            extensions += [("by", x.amount, x.condition)
+                           for x in self.contract.deadline_extensions]
+        for mode, amount_expr, condition in extensions:
+            holds = self._tri(self.expr(condition)) if condition is not None else True
+            amount = self.expr(amount_expr)
+            if isinstance(holds, Unknown):
+                return holds
+            if not holds:
+                continue
+            if isinstance(amount, Unknown):
+                return amount
+            assert isinstance(amount, (int, float)) and isinstance(amount_expr.type, T.Duration)
+            if mode == "by":
+                date = self._move(date, amount, amount_expr.type.unit_class)
+            elif d.kind == "within":
+                date = self._move(anchor, amount, amount_expr.type.unit_class)
+        return (1, _date_key(date), "date")
+
+    def _move(self, day: dt.date | Never, amount: int | float, unit: str) -> dt.date | Never:
+        if isinstance(day, Never) or isinstance(amount, float):
+            return NEVER
+        return self.shift(day, amount, unit)
+
+    def _monthly(self, d: ir.Deadline) -> DueKey | Unknown:
+        if d.anchor is not None:
+            start = self.expr(d.anchor)
+            if isinstance(start, Unknown):
+                return start
+            if isinstance(start, Never):
+                return (1, math.inf, "date")
+            assert isinstance(start, dt.date)
+            start += dt.timedelta(days=1)  # strictly after the event
+        elif self.as_of is not None:
+            start = self.as_of
+        else:
+            return Unknown(frozenset({TODAY}))
+        return (1, next_monthly_day(start, d.days).toordinal(), "date")
+
+    # ---------------------------------------------------------- answers
+
+    def answer(self, q: ir.Question) -> Answer:
+        norms = [self.norms[i] for i in q.norm_ids if i in self.norms]
+        if q.kind == "value":
+            assert q.expr is not None
+            value = self.expr(q.expr)
+            if isinstance(value, Unknown):
+                return self._result(q, "undetermined", depends_on=value.deps)
+            return self._result(q, "value", value=RV.to_json(value, q.expr.type))
+        if q.kind == "deadline":
+            return self._deadline_answer(q, norms)
+        if q.kind == "may":
+            against = [n for n in norms if n.modality == "prohibition"]
+            for_ = [n for n in norms if n.modality != "prohibition"]
+            permitted = k_any(self.effective(n) for n in for_)
+            prohibited = k_any(self.effective(n) for n in against)
+            verdict = k_and(permitted, k_not(prohibited))
+            if isinstance(verdict, Unknown):
+                return self._result(q, "undetermined", norms=norms, depends_on=verdict.deps)
+            grounds = for_ if verdict else (against if prohibited is True else [])
+            return self._result(q, "yes" if verdict else "no", norms=norms,
+                                grounds=[n for n in grounds if self.effective(n) is True])
+        duties = [n for n in norms if n.modality == "obligation"]
+        obliged = k_any(self.effective(n) for n in duties)
+        if isinstance(obliged, Unknown):
+            return self._result(q, "undetermined", norms=norms, depends_on=obliged.deps)
+        grounds = [n for n in duties if self.effective(n) is True]
+        return self._result(q, "obliged" if obliged else "not_obliged", norms=norms,
+                            grounds=grounds)
+
+    def _deadline_answer(self, q: ir.Question, norms: list[ir.Norm]) -> Answer:
+        known: list[tuple[DueKey, ir.Norm]] = []
+        pending: list[tuple[DueKey | Unknown, Tri]] = []
+        for n in norms:
+            eff = self.effective(n)
+            if eff is False:
+                continue
+            due = self.due(n)
+            if eff is True and not isinstance(due, Unknown):
+                known.append((due, n))
+            else:
+                pending.append((due, eff))
+        best = min((k for k, _ in known), default=None)
+        open_ = [(due, eff) for due, eff in pending
+                 if best is None or isinstance(due, Unknown) or due < best]
+        if open_:
+            return self._result(q, "undetermined", norms=norms,
+                                depends_on=deps(*[x for pair in open_ for x in pair]))
+        if best is None or best == NO_DEADLINE:
+            return self._result(q, "none", norms=norms,
+                                grounds=[n for k, n in known if k == best])
+        answer = {0: "immediately", 1: "date", 2: "without_undue_delay", 3: "none"}[best[0]]
+        return self._result(q, answer, norms=norms, grounds=[n for k, n in known if k == best])
+
+    def _result(self, q: ir.Question, answer: str, *, norms: list[ir.Norm] = [],
+                grounds: list[ir.Norm] = [], depends_on: Iterable[str] = (),
+                value: object = None) -> Answer:
+        ground_ids = {n.id for n in grounds}
+        return Answer(
+            contract=self.contract.id, question=q.name, kind=q.kind, answer=answer,
+            value=value, due=self._earliest_due(grounds),
+            grounds=tuple(self._ground(n) for n in grounds),
+            overridden=tuple(self._overridden(norms, ground_ids)),
+            depends_on=tuple(sorted(set(depends_on))),
+            warnings=tuple(sorted(self.warnings)))
+
+    def _earliest_due(self, grounds: list[ir.Norm]) -> str | None:
+        dates = [k[1] for k in (self.due(n) for n in grounds)
+                 if not isinstance(k, Unknown) and k[0] == 1]
+        return _ordinal_json(min(dates)) if dates else None
+
+    def _ground(self, n: ir.Norm) -> Ground:
+        clause = self.contract.clause(n.clause)
+        due = self.due(n)
+        deadline: dict[str, object] | None = None
+        if n.deadline is not None and not isinstance(due, Unknown):
+            deadline = {"kind": n.deadline.kind,
+                        "due": _ordinal_json(due[1]) if due[0] == 1 else None}
+        facts = {name: RV.to_json(self.facts[name], self._fact_type(name))
+                 for name in sorted(norm_facts(self.contract, n)) if name in self.facts}
+        return Ground(norm=n.id, clause=n.clause, modality=n.modality, quote=clause.quote,
+                      gloss=clause.gloss, facts=facts, deadline=deadline)
+
+    def _fact_type(self, name: str) -> T.Type:
+        return next(f.type for f in self.contract.facts if f.name == name)
+
+    def _overridden(self, norms: list[ir.Norm], grounds: set[str]) -> Iterable[Override]:
+        """Norms that apply but yield: the question's own, and those a ground prevails over."""
+        mine = {n.id for n in norms}
+        for n in self.contract.norms:
+            if self.applies(n) is not True:
+                continue
+            by = [p for p, a in self.overriders(n) if a is True
+                  and (n.id in mine or p.higher in grounds)]
+            if by:
+                yield Override(norm=n.id, clause=n.clause, by=tuple(
+                    Overrider(norm=p.higher, clause=self.norms[p.higher].clause,
+                              stated_in=p.stated_in) for p in by))
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def next_monthly_day(start: dt.date, days: tuple[int, ...]) -> dt.date:
+    """The first date on or after ``start`` that falls on one of ``days`` of its month (a
+    day beyond the month's end counts as its last day)."""
+    year, month = start.year, start.month
+    while True:
+        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        for day in sorted(days):
+            candidate = dt.date(year, month, min(day, last))
+            if candidate >= start:
+                return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
+    """The facts a norm reads, through definitions: its condition, exceptions, deadline,
+    extensions and breach."""
+    defs = {d.name: d for d in contract.definitions}
+    roots: list[ir.Expr | None] = [n.condition, *n.exceptions, n.breach]
+    if n.deadline is not None:
+        roots += [n.deadline.anchor, n.deadline.duration]
+    for x in n.extensions:
+        roots += [x.amount, x.condition]
+    found: set[str] = set()
+    seen: set[str] = set()
+
+    def walk(e: ir.Expr) -> None:
+        match e:
+            case ir.FactRef():
+                found.add(e.name)
+            case ir.DefRef():
+                if e.name not in seen:
+                    seen.add(e.name)
+                    walk(defs[e.name].expr)
+            case ir.Unary() | ir.Occurred():
+                walk(e.operand)
+            case ir.Binary():
+                walk(e.left)
+                walk(e.right)
+            case ir.Extremum():
+                for a in e.args:
+                    walk(a)
+    for r in roots:
+        if r is not None:
+            walk(r)
+    return found
+
+
+def _date_key(v: object) -> int | float:
+    if isinstance(v, Never):
+        return math.inf
+    assert isinstance(v, dt.date)
+    return v.toordinal()
+
+
+def _ordinal_json(key: int | float) -> str:
+    return "never" if isinstance(key, float) else dt.date.fromordinal(key).isoformat()
+
+
+_COMPARE: dict[str, Callable[[object, object], bool]] = {
+    "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,  # type: ignore[operator]
+}
+
+
+def _compare(op: str, a: object, b: object) -> bool:
+    return _COMPARE[op](a, b)
+
+
+def _arithmetic(op: str, a: RuntimeValue, b: RuntimeValue, t: T.Type) -> Val:
+    assert not isinstance(a, (bool, str, dt.date, Never))
+    assert not isinstance(b, (bool, str, dt.date, Never))
+    if isinstance(t, T.Duration):
+        assert isinstance(a, (int, float)) and isinstance(b, (int, float))
+        result = a + b if op == "+" else a - b if op == "-" else a * b
+        if isinstance(result, float) and math.isnan(result):
+            return Unknown(frozenset())
+        return result
+    if isinstance(t, T.Integer):
+        assert isinstance(a, int) and isinstance(b, int)
+        return a + b if op == "+" else a - b if op == "-" else a * b
+    x, y = Decimal(a), Decimal(b)  # type: ignore[arg-type]
+    if op == "+":
+        return RV.EXACT.add(x, y)
+    if op == "-":
+        return RV.EXACT.subtract(x, y)
+    return RV.EXACT.multiply(x, y)

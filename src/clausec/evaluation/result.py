@@ -1,0 +1,137 @@
+"""Answers to questions, and their stable JSON shape (docs/semantics.md, "Results").
+
+Generated evaluators return results whose ``to_dict()`` is identical to
+``Answer.to_dict()`` for the same input: the differential tests compare the two."""
+
+from __future__ import annotations
+
+import json
+
+import attrs
+
+ANSWER_WORDS = {
+    "yes": "yes", "no": "no", "obliged": "obliged", "not_obliged": "not obliged",
+    "undetermined": "undetermined", "immediately": "immediately",
+    "without_undue_delay": "without undue delay", "none": "no deadline",
+}
+
+
+@attrs.frozen
+class Ground:
+    """A norm that grounds the answer, with the clause text and the facts it read."""
+    norm: str
+    clause: str
+    modality: str
+    quote: str | None
+    gloss: str | None
+    facts: dict[str, object]
+    deadline: dict[str, object] | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"norm": self.norm, "clause": self.clause, "modality": self.modality,
+                "quote": self.quote, "gloss": self.gloss, "facts": dict(self.facts),
+                "deadline": dict(self.deadline) if self.deadline is not None else None}
+
+
+@attrs.frozen
+class Overrider:
+    norm: str
+    clause: str
+    stated_in: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"norm": self.norm, "clause": self.clause, "stated_in": self.stated_in}
+
+
+@attrs.frozen
+class Override:
+    """A norm that applies but yields to the norms ``by``."""
+    norm: str
+    clause: str
+    by: tuple[Overrider, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"norm": self.norm, "clause": self.clause,
+                "by": [b.to_dict() for b in self.by]}
+
+
+@attrs.frozen
+class Answer:
+    contract: str
+    question: str
+    kind: str
+    answer: str
+    value: object
+    due: str | None
+    grounds: tuple[Ground, ...]
+    overridden: tuple[Override, ...]
+    depends_on: tuple[str, ...]
+    warnings: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {"contract": self.contract, "question": self.question, "kind": self.kind,
+                "answer": self.answer, "value": self.value, "due": self.due,
+                "grounds": [g.to_dict() for g in self.grounds],
+                "overridden": [o.to_dict() for o in self.overridden],
+                "depends_on": list(self.depends_on), "warnings": list(self.warnings)}
+
+
+def render_json(result: dict[str, object]) -> str:
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
+def render_text(result: dict[str, object]) -> str:
+    """A reader's view of a result dict (from the interpreter or a generated evaluator)."""
+    answer = str(result["answer"])
+    lines = []
+    if answer == "date":
+        head = f"due by {result['due']}"
+    elif answer == "value":
+        head = _value_text(result["value"])
+    else:
+        head = ANSWER_WORDS.get(answer, answer)
+        if result.get("due") and answer in ("yes", "obliged"):
+            head += f", due by {result['due']}"
+    lines.append(f"{result['question']}: {head}")
+    for g in _dicts(result["grounds"]):
+        lines.append(f"  because clause {g['clause']} ({g['norm']}, {g['modality']})")
+        if g.get("quote"):
+            lines.append(f"    “{g['quote']}”")
+        facts = g.get("facts") or {}
+        assert isinstance(facts, dict)
+        if facts:
+            lines.append("    with " + ", ".join(f"{k} = {_value_text(v)}"
+                                                for k, v in facts.items()))
+        deadline = g.get("deadline")
+        if isinstance(deadline, dict) and deadline.get("due"):
+            lines.append(f"    deadline: {deadline['kind'].replace('_', ' ')}, "
+                         f"due by {deadline['due']}")
+    for o in _dicts(result["overridden"]):
+        by = ", ".join(f"clause {b['clause']} ({b['norm']}; priority stated in "
+                       f"{b['stated_in']})" for b in _dicts(o["by"]))
+        lines.append(f"  overridden: clause {o['clause']} ({o['norm']}) yields to {by}")
+    depends = result.get("depends_on") or []
+    assert isinstance(depends, list)
+    if depends:
+        lines.append("  depends on: " + ", ".join(map(str, depends)))
+    warnings = result.get("warnings") or []
+    assert isinstance(warnings, list)
+    for w in warnings:
+        lines.append(f"  warning: {w}")
+    return "\n".join(lines) + "\n"
+
+
+def _dicts(items: object) -> list[dict[str, object]]:
+    assert isinstance(items, list)
+    return items
+
+
+def _value_text(v: object) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, dict):
+        if "currency" in v:
+            return f"{v['amount']} {v['currency']}"
+        if "unit" in v:
+            return f"{v['amount']} {str(v['unit']).replace('_', ' ')}"
+    return str(v)
