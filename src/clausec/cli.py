@@ -1,15 +1,25 @@
-"""The ``clausec`` command line. Exit codes: 0 clean, 1 findings, 2 usage or I/O error."""
+"""The ``clausec`` command line (docs/cli.md).
+
+Exit codes: 0 clean or answered, 1 findings (diagnostics, failed scenarios, bad facts),
+2 usage or I/O error, 3 internal error."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from clausec import __version__
 from clausec.diagnostics import Severity, render_all_text, render_json, summary_line
-from clausec.driver import InputError, check_paths
+from clausec.driver import CheckResult, InputError, check_paths
+from clausec.ir import nodes as ir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -43,6 +53,199 @@ def check(paths: Sequence[str], fmt: str, fail_on: str) -> None:
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
     failing = any(d.severity.rank <= threshold for d in diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _compile(paths: Sequence[str]) -> CheckResult:
+    """Check the files; on any error print the diagnostics and exit 1."""
+    try:
+        result = check_paths(paths)
+    except InputError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    if not result.ok:
+        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+        click.echo(render_all_text(errors, result.sources) + "\n", err=True)
+        _fail(f"cannot evaluate: {summary_line(errors, len(result.files))}", EXIT_FINDINGS)
+    if not result.contracts:
+        _fail(f"no contract in {', '.join(paths)}", EXIT_USAGE)
+    return result
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def _find_question(result: CheckResult, name: str) -> tuple[ir.Contract, ir.Question]:
+    """A question by name, or ``contract.question`` when several contracts are loaded."""
+    contract_id, _, qname = name.rpartition(":")
+    found = [(c, q) for c in result.contracts for q in c.questions
+             if q.name == qname and contract_id in ("", c.id)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        _fail(f"question `{qname}` is in several contracts; write CONTRACT:QUESTION "
+              f"({', '.join(c.id + ':' + qname for c, _ in found)})", EXIT_USAGE)
+    names = sorted(q.name for c in result.contracts for q in c.questions)
+    import difflib
+    close = difflib.get_close_matches(qname, names, n=1)
+    hint = f"; did you mean `{close[0]}`?" if close else \
+        (f"; the questions are: {', '.join(names)}" if names else "; it has no questions")
+    _fail(f"no question `{name}`{hint}", EXIT_USAGE)
+
+
+def _read_facts_file(path: str) -> dict[str, object]:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        _fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}", EXIT_USAGE)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", EXIT_FINDINGS)
+    if not isinstance(data, dict):
+        _fail(f"{path}: facts must be a JSON object of fact names to values", EXIT_FINDINGS)
+    return data
+
+
+def _as_of(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    if value == "today":
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        _bad_date(value)
+
+
+def _bad_date(value: str) -> NoReturn:
+    _fail(f"--as-of: {value!r} is not a date (YYYY-MM-DD) or `today`", EXIT_USAGE)
+
+
+@cli.command()
+@click.argument("contract")
+@click.argument("question")
+@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE",
+              help="A fact (repeatable); `NAME=unknown` leaves it unknown.")
+@click.option("--facts", "facts_file", metavar="FILE.json",
+              help="A JSON object of facts; --fact options override it.")
+@click.option("--as-of", "as_of", metavar="DATE",
+              help="The evaluation date (the value of `today`): YYYY-MM-DD or `today`.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def ask(contract: str, question: str, facts: Sequence[str], facts_file: str | None,
+        as_of: str | None, as_json: bool) -> None:
+    """Answer QUESTION of the contract in CONTRACT (a clause file or folder) for facts."""
+    from clausec.evaluation.facts import FactError, parse_assignment
+    from clausec.evaluation.interpreter import ask as evaluate
+    from clausec.evaluation.result import render_json as result_json
+    from clausec.evaluation.result import render_text
+    from clausec.evaluation.values import EvaluationError
+
+    date = _as_of(as_of)
+    raw: dict[str, object] = _read_facts_file(facts_file) if facts_file else {}
+    try:
+        for item in facts:
+            name, value = parse_assignment(item)
+            raw[name] = value
+    except FactError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    result = _compile([contract])
+    target, q = _find_question(result, question)
+    try:
+        answer = evaluate(target, q.name, raw, date).to_dict()
+    except FactError as exc:
+        _fail(str(exc), EXIT_FINDINGS)
+    except EvaluationError as exc:
+        _fail(f"cannot answer `{q.name}`: {exc}", EXIT_FINDINGS)
+    click.echo(result_json(answer) if as_json else render_text(answer), nl=False)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+def test(paths: Sequence[str], as_json: bool) -> None:
+    """Run every scenario of the contracts in PATHS and report clause coverage."""
+    from clausec.evaluation.scenarios import run
+
+    result = _compile(paths)
+    reports = [run(c) for c in result.contracts]
+    passed = sum(r.passed for r in reports)
+    failed = sum(len(r.failures) for r in reports)
+    if as_json:
+        click.echo(json.dumps({
+            "passed": passed, "failed": failed,
+            "contracts": [{
+                "contract": r.contract, "passed": r.passed,
+                "failures": [{"scenario": f.scenario, "question": f.question,
+                              "problems": list(f.problems), "span": f.span.to_dict()}
+                             for f in r.failures],
+                "normative_clauses": len(r.clauses),
+                "exercised": list(r.exercised), "unexercised": list(r.unexercised)}
+                for r in reports]}, ensure_ascii=False, indent=2))
+    else:
+        for r in reports:
+            for f in r.failures:
+                click.echo(f"FAILED {f.span}: scenario \"{f.scenario}\", {f.question}")
+                for problem in f.problems:
+                    click.echo(f"  {problem}")
+        for r in reports:
+            line = (f"coverage {r.contract}: {len(r.exercised)} of {len(r.clauses)} "
+                    "normative clauses exercised by scenarios")
+            if r.unexercised:
+                line += "; not exercised: " + ", ".join(r.unexercised)
+            click.echo(line)
+        click.echo(f"{passed} passed, {failed} failed")
+    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
+
+
+@cli.command()
+@click.argument("contract")
+@click.option("--target", type=click.Choice(list(TARGETS)), required=True,
+              help="What to generate.")
+@click.option("-o", "--output", "out_dir", required=True, metavar="DIR",
+              help="The folder to write into (created if missing).")
+def emit(contract: str, target: str, out_dir: str) -> None:
+    """Generate a standalone evaluator (or the JSON IR) for each contract in CONTRACT."""
+    result = _compile([contract])
+    outputs = []
+    for c in result.contracts:
+        if target == "python":
+            from clausec.backends.python import emit_python
+            text = emit_python(c, clausec_version=__version__)
+        elif target == "javascript":
+            from clausec.backends.javascript import emit_javascript
+            text = emit_javascript(c, clausec_version=__version__)
+        else:
+            from clausec.backends.json_ir import emit_json
+            text = emit_json(c, clausec_version=__version__)
+        outputs.append((Path(out_dir) / (module_name(c.id) + TARGETS[target]), text))
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        for path, text in outputs:
+            write_atomically(path, text)
+    except OSError as exc:
+        _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+    for path, _ in outputs:
+        click.echo(f"wrote {path}")
+
+
+def module_name(contract_id: str) -> str:
+    return contract_id.replace(".", "_")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename it over ``path``."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def main(argv: Sequence[str] | None = None) -> None:

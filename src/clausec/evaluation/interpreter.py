@@ -122,7 +122,7 @@ class Evaluation:
             case ir.FactRef():
                 return self.facts[e.name] if e.name in self.facts else Unknown(frozenset({e.name}))
             case ir.DefRef():
-                if e.name not in self._defs:
+                if e.name not in self._defs:  # prepare() evaluates them first
                     self._defs[e.name] = self.expr(self.definitions[e.name].expr)
                 return self._defs[e.name]
             case ir.Today():
@@ -135,10 +135,12 @@ class Evaluation:
                     return v
                 assert isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
                 return -v
-            case ir.Binary(op="and"):
-                return k_and(self._tri(self.expr(e.left)), self._tri(self.expr(e.right)))
+            case ir.Binary(op="and"):  # left to right, stopping at a false left side
+                left = self._tri(self.expr(e.left))
+                return False if left is False else k_and(left, self._tri(self.expr(e.right)))
             case ir.Binary(op="or"):
-                return k_or(self._tri(self.expr(e.left)), self._tri(self.expr(e.right)))
+                left = self._tri(self.expr(e.left))
+                return True if left is True else k_or(left, self._tri(self.expr(e.right)))
             case ir.Binary():
                 left, right = self.expr(e.left), self.expr(e.right)
                 if isinstance(left, Unknown) or isinstance(right, Unknown):
@@ -233,11 +235,15 @@ class Evaluation:
         """The norm's condition holds, no exception does, and (for a remedy) its duty is
         breached."""
         if norm.id not in self._applies:
-            parts = [self._tri(self.expr(norm.condition))]
-            parts += [k_not(self._tri(self.expr(x))) for x in norm.exceptions]
-            if norm.remedy_of is not None:
-                parts.append(self.breached(self.norms[norm.remedy_of]))
-            self._applies[norm.id] = k_all(parts)
+            # Left to right, stopping as soon as the answer is false.
+            result = self._tri(self.expr(norm.condition))
+            for x in norm.exceptions:
+                if result is False:
+                    break
+                result = k_and(result, k_not(self._tri(self.expr(x))))
+            if norm.remedy_of is not None and result is not False:
+                result = k_and(result, self.breached(self.norms[norm.remedy_of]))
+            self._applies[norm.id] = result
         return self._applies[norm.id]
 
     def breached(self, duty: ir.Norm) -> Tri:
@@ -288,16 +294,16 @@ class Evaluation:
             return self._monthly(d)
         assert d.anchor is not None
         anchor = self.expr(d.anchor)
-        if isinstance(anchor, Unknown):
-            return anchor
         duration: Val = 0
         unit = "days"
         if d.duration is not None:
             duration = self.expr(d.duration)
             assert isinstance(d.duration.type, T.Duration)
             unit = d.duration.type.unit_class
-            if isinstance(duration, Unknown):
-                return duration
+        if isinstance(anchor, Unknown):
+            return anchor
+        if isinstance(duration, Unknown):
+            return duration
         assert isinstance(duration, (int, float)) and isinstance(anchor, (dt.date, Never))
         if d.kind == "within":
             date = self._move(anchor, duration, unit)
@@ -350,8 +356,19 @@ class Evaluation:
 
     # ---------------------------------------------------------- answers
 
+    def prepare(self, q: ir.Question) -> None:
+        """Evaluate, in a fixed order, what any answer to ``q`` may read: the definitions
+        the relevant norms (or the value expression) use, then whether each relevant norm
+        applies. Generated evaluators follow the same order, so that warnings and errors
+        come out the same."""
+        for name in used_definitions(self.contract, q):
+            self.expr(ir.DefRef(name, self.definitions[name].type, self.contract.span))
+        for n in relevant_norms(self.contract, q):
+            self.applies(n)
+
     def answer(self, q: ir.Question) -> Answer:
         norms = [self.norms[i] for i in q.norm_ids if i in self.norms]
+        self.prepare(q)
         if q.kind == "value":
             assert q.expr is not None
             value = self.expr(q.expr)
@@ -438,8 +455,9 @@ class Evaluation:
     def _overridden(self, norms: list[ir.Norm], grounds: set[str]) -> Iterable[Override]:
         """Norms that apply but yield: the question's own, and those a ground prevails over."""
         mine = {n.id for n in norms}
+        below_grounds = {p.lower for p in self.contract.priorities if p.higher in grounds}
         for n in self.contract.norms:
-            if self.applies(n) is not True:
+            if (n.id not in mine and n.id not in below_grounds) or self.applies(n) is not True:
                 continue
             by = [p for p, a in self.overriders(n) if a is True
                   and (n.id in mine or p.higher in grounds)]
@@ -450,6 +468,68 @@ class Evaluation:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def relevant_norms(contract: ir.Contract, q: ir.Question) -> list[ir.Norm]:
+    """The norms an answer to ``q`` may read, in contract order: the question's norms,
+    the norms that prevail over them or that they prevail over, and the duties whose breach
+    any of these follows (transitively)."""
+    ids = set(q.norm_ids)
+    ids |= {p.higher for p in contract.priorities if p.lower in q.norm_ids}
+    ids |= {p.lower for p in contract.priorities if p.higher in q.norm_ids}
+    by_id = {n.id: n for n in contract.norms}
+    todo = [i for i in ids if i in by_id]
+    while todo:
+        primary = by_id[todo.pop()].remedy_of
+        if primary is not None and primary not in ids and primary in by_id:
+            ids.add(primary)
+            todo.append(primary)
+    return [n for n in contract.norms if n.id in ids]
+
+
+def used_definitions(contract: ir.Contract, q: ir.Question) -> list[str]:
+    """The definitions that the relevant norms or the value expression read, each after
+    the definitions it reads."""
+    defs = {d.name: d for d in contract.definitions}
+    roots: list[ir.Expr] = [q.expr] if q.expr is not None else []
+    for n in relevant_norms(contract, q):
+        roots += norm_expressions(n)
+    for x in contract.deadline_extensions:
+        roots += [x.amount] + ([x.condition] if x.condition is not None else [])
+    order: list[str] = []
+
+    def visit(e: ir.Expr) -> None:
+        for name in _def_refs(e):
+            if name not in order:
+                visit(defs[name].expr)
+                if name not in order:
+                    order.append(name)
+    for r in roots:
+        visit(r)
+    return order
+
+
+def _def_refs(e: ir.Expr) -> list[str]:
+    match e:
+        case ir.DefRef():
+            return [e.name]
+        case ir.Unary() | ir.Occurred():
+            return _def_refs(e.operand)
+        case ir.Binary():
+            return _def_refs(e.left) + _def_refs(e.right)
+        case ir.Extremum():
+            return [n for a in e.args for n in _def_refs(a)]
+    return []
+
+
+def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
+    """Every expression of a norm: condition, exceptions, breach, deadline, extensions."""
+    roots: list[ir.Expr | None] = [n.condition, *n.exceptions, n.breach]
+    if n.deadline is not None:
+        roots += [n.deadline.anchor, n.deadline.duration]
+    for x in n.extensions:
+        roots += [x.amount, x.condition]
+    return [r for r in roots if r is not None]
 
 
 def next_monthly_day(start: dt.date, days: tuple[int, ...]) -> dt.date:
@@ -469,11 +549,7 @@ def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
     """The facts a norm reads, through definitions: its condition, exceptions, deadline,
     extensions and breach."""
     defs = {d.name: d for d in contract.definitions}
-    roots: list[ir.Expr | None] = [n.condition, *n.exceptions, n.breach]
-    if n.deadline is not None:
-        roots += [n.deadline.anchor, n.deadline.duration]
-    for x in n.extensions:
-        roots += [x.amount, x.condition]
+    roots = norm_expressions(n)
     found: set[str] = set()
     seen: set[str] = set()
 
@@ -494,8 +570,7 @@ def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
                 for a in e.args:
                     walk(a)
     for r in roots:
-        if r is not None:
-            walk(r)
+        walk(r)
     return found
 
 
