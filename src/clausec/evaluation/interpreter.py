@@ -305,6 +305,7 @@ class Evaluation:
         if isinstance(duration, Unknown):
             return duration
         assert isinstance(duration, (int, float)) and isinstance(anchor, (dt.date, Never))
+        date: Val
         if d.kind == "within":
             date = self._move(anchor, duration, unit)
         elif d.kind == "at_least_before":
@@ -332,11 +333,18 @@ class Evaluation:
                 date = self._move(date, amount, amount_expr.type.unit_class)
             elif d.kind == "within":
                 date = self._move(anchor, amount, amount_expr.type.unit_class)
+        if isinstance(date, Unknown):
+            return date
         return (1, _date_key(date), "date")
 
-    def _move(self, day: dt.date | Never, amount: int | float, unit: str) -> dt.date | Never:
-        if isinstance(day, Never) or isinstance(amount, float):
-            return NEVER
+    def _move(self, day: Val, amount: int | float, unit: str) -> Val:
+        """A deadline date moved; ``never`` stays never, and an infinite amount gives
+        never (forwards) or no date (backwards), as in date arithmetic."""
+        if isinstance(day, (Unknown, Never)):
+            return day
+        if isinstance(amount, float):
+            return NEVER if amount > 0 else Unknown(frozenset())
+        assert isinstance(day, dt.date)
         return self.shift(day, amount, unit)
 
     def _monthly(self, d: ir.Deadline) -> DueKey | Unknown:
@@ -459,8 +467,8 @@ class Evaluation:
         for n in self.contract.norms:
             if (n.id not in mine and n.id not in below_grounds) or self.applies(n) is not True:
                 continue
-            by = [p for p, a in self.overriders(n) if a is True
-                  and (n.id in mine or p.higher in grounds)]
+            by = [p for p in self.higher.get(n.id, []) if (n.id in mine or p.higher in grounds)
+                  and self.applies(self.norms[p.higher]) is True]
             if by:
                 yield Override(norm=n.id, clause=n.clause, by=tuple(
                     Overrider(norm=p.higher, clause=self.norms[p.higher].clause,

@@ -1,0 +1,572 @@
+# The runtime of generated Python evaluators: copied verbatim into every module that
+# `clausec emit --target python` writes, so the module needs nothing but the standard
+# library. It mirrors clausec.evaluation (facts.py, values.py, interpreter.py) and must agree
+# with it on every input (tests/test_differential.py). Dates are day ordinals here and
+# `never` is +infinity, which keeps comparisons and arithmetic cheap.
+from __future__ import annotations
+
+import datetime as _dt
+import math as _math
+import operator as _operator
+import re as _re
+from decimal import Context as _Context
+from decimal import Decimal as _Decimal
+from decimal import InvalidOperation as _InvalidOperation
+from fractions import Fraction as _Fraction
+from typing import Any, Callable, Iterable, Mapping
+
+_INF = _math.inf
+_EXACT = _Context(prec=200, Emax=999_999, Emin=-999_999)
+_DIVISION_PLACES = 18
+_MAX_DIGITS = 40
+_BIG = 10**_MAX_DIGITS
+_MIN_ORD = 1
+_MAX_ORD = _dt.date.max.toordinal()
+
+
+class FactError(ValueError):
+    """A fact that cannot be used: unknown name, wrong type, malformed value."""
+
+    def __init__(self, fact: str, message: str) -> None:
+        super().__init__(f"fact `{fact}`: {message}")
+        self.fact = fact
+        self.detail = message
+
+
+class EvaluationError(Exception):
+    """A computation without an answer, e.g. a date beyond 9999-12-31."""
+
+
+class _Unknown:
+    __slots__ = ("deps",)
+
+    def __init__(self, deps: frozenset[str]) -> None:
+        self.deps = deps
+
+
+_NONE = _Unknown(frozenset())
+_TODAY = _Unknown(frozenset({"today"}))
+
+
+def _u(*values: Any) -> _Unknown:
+    deps: frozenset[str] = frozenset()
+    for v in values:
+        if v.__class__ is _Unknown:
+            deps = deps | v.deps
+    return _Unknown(deps)
+
+
+# ---------------------------------------------------------------- three-valued logic
+
+
+def _and(a: Any, b: Any) -> Any:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return _Unknown(a.deps | b.deps)
+
+
+def _or(a: Any, b: Any) -> Any:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return _Unknown(a.deps | b.deps)
+
+
+def _not(a: Any) -> Any:
+    return a if a.__class__ is _Unknown else not a
+
+
+def _all(values: Iterable[Any]) -> Any:
+    result: Any = True
+    for v in values:
+        result = _and(result, v)
+    return result
+
+
+def _any(values: Iterable[Any]) -> Any:
+    result: Any = False
+    for v in values:
+        result = _or(result, v)
+    return result
+
+
+def _cmp(op: Callable[[Any, Any], bool], a: Any, b: Any) -> Any:
+    if a.__class__ is _Unknown or b.__class__ is _Unknown:
+        return _u(a, b)
+    return op(a, b)
+
+
+# ---------------------------------------------------------------- arithmetic
+
+
+def _arith(kind: str, op: str, a: Any, b: Any) -> Any:
+    """``a op b`` for numbers (kind "int", "dec") and durations (kind "dur")."""
+    if a.__class__ is _Unknown or b.__class__ is _Unknown:
+        return _u(a, b)
+    if op == "/":
+        if b == 0:
+            return _NONE
+        q = _Fraction(a) / _Fraction(b)
+        return _Decimal(round(q * 10**_DIVISION_PLACES)).scaleb(-_DIVISION_PLACES, _EXACT)
+    if kind == "dec":
+        x, y = _Decimal(a), _Decimal(b)
+        return (_EXACT.add(x, y) if op == "+" else _EXACT.subtract(x, y) if op == "-"
+                else _EXACT.multiply(x, y))
+    r = a + b if op == "+" else a - b if op == "-" else a * b
+    if r != r:  # inf - inf, inf * 0
+        return _NONE
+    return r
+
+
+def _neg(a: Any) -> Any:
+    return a if a.__class__ is _Unknown else -a
+
+
+def _date_diff(a: Any, b: Any) -> Any:
+    if a.__class__ is _Unknown or b.__class__ is _Unknown:
+        return _u(a, b)
+    r = a - b
+    return _NONE if r != r else r
+
+
+def _shift(day: Any, amount: Any, unit: str, sign: int, w: list[str]) -> Any:
+    """A date moved by a duration; ``never`` stays never."""
+    if day.__class__ is _Unknown or amount.__class__ is _Unknown:
+        return _u(day, amount)
+    if day == _INF:
+        return _INF
+    if amount.__class__ is float:  # infinite duration
+        return _INF if (amount > 0) == (sign > 0) else _NONE
+    amount *= sign
+    if unit == "days":
+        result = day + amount
+    elif unit == "months":
+        if abs(amount) > 12 * 10_000:
+            _out_of_range(day, amount, unit)
+        d = _dt.date.fromordinal(day)
+        months = d.year * 12 + d.month - 1 + amount
+        year, month = divmod(months, 12)
+        if not 1 <= year <= 9999:
+            _out_of_range(day, amount, unit)
+        last = _month_length(year, month + 1)
+        result = _dt.date(year, month + 1, min(d.day, last)).toordinal()
+    else:
+        if abs(amount) > 366 * 10_000:
+            _out_of_range(day, amount, unit)
+        result = _add_working_days(day, amount, w, unit)
+    if not _MIN_ORD <= result <= _MAX_ORD:
+        _out_of_range(day, amount, unit)
+    return result
+
+
+def _out_of_range(day: int, amount: int, unit: str) -> None:
+    raise EvaluationError(f"{_dt.date.fromordinal(day).isoformat()} moved by {amount} "
+                          f"{unit.replace('_', ' ')} is not a date between 0001-01-01 and "
+                          "9999-12-31")
+
+
+def _month_length(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (_dt.date(year, month + 1, 1) - _dt.date(year, month, 1)).days
+
+
+def _is_working_day(day: int) -> bool:
+    if day in _CAL_ON:
+        return True
+    return (day - 1) % 7 + 1 not in _CAL_WEEKEND and day not in _CAL_OFF
+
+
+def _add_working_days(start: int, count: int, w: list[str], unit: str) -> int:
+    if _CAL_CODE is None:
+        raise EvaluationError("working days need a calendar in the contract header")
+    step = 1 if count >= 0 else -1
+    day, left = start, abs(count)
+    while left:
+        day += step
+        if day < _MIN_ORD or day > _MAX_ORD:
+            _out_of_range(start, count, unit)
+        if _is_working_day(day):
+            left -= 1
+    lo, hi = sorted((start, day))
+    lo_year = _dt.date.fromordinal(lo).year
+    hi_year = _dt.date.fromordinal(hi).year
+    if lo_year < _CAL_FIRST or hi_year > _CAL_LAST:
+        w.append(f"calendar {_CAL_CODE}: working days are known for {_CAL_FIRST}–{_CAL_LAST}; "
+                 "outside those years only weekends are skipped")
+    if _CAL_ANNOUNCED is not None and hi_year > _CAL_ANNOUNCED:
+        w.append(f"calendar {_CAL_CODE}: official make-up working days are known through "
+                 f"{_CAL_ANNOUNCED}; counting into {hi_year} assumes none")
+    return day
+
+
+def _extremum(kind: str, args: list[Any]) -> Any:
+    if any(a.__class__ is _Unknown for a in args):
+        return _u(*args)
+    return min(args) if kind == "earliest" else max(args)
+
+
+def _occurred(v: Any, as_of: int | None) -> Any:
+    if v.__class__ is _Unknown:
+        return v
+    if v == _INF:
+        return False
+    return as_of is None or v <= as_of
+
+
+def _next_monthly(start: int, days: tuple[int, ...]) -> int:
+    d = _dt.date.fromordinal(start)
+    year, month = d.year, d.month
+    while True:
+        last = _month_length(year, month)
+        for day in days:
+            candidate = _dt.date(year, month, min(day, last)).toordinal()
+            if candidate >= start:
+                return candidate
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+# ---------------------------------------------------------------- deadlines
+# A due key orders deadlines by strictness: (0,) immediately, (1, day) a date,
+# (2,) without undue delay, (3,) a frequency, (4,) none.
+
+_NO_DEADLINE = (4, 0, "none")
+
+
+def _due_dated(kind: str, anchor: Any, duration: Any, unit: str,
+               extensions: list[tuple[str, Callable[[], Any], Callable[[], Any], str]],
+               w: list[str]) -> Any:
+    if anchor.__class__ is _Unknown:
+        return anchor
+    if duration.__class__ is _Unknown:
+        return duration
+    if kind == "within":
+        date = _shift(anchor, duration, unit, 1, w)
+    elif kind == "at_least_before":
+        date = _shift(anchor, duration, unit, -1, w)
+    elif kind == "before":
+        date = _shift(anchor, 1, "days", -1, w)
+    else:
+        date = anchor
+    for mode, condition, amount, amount_unit in extensions:
+        holds = condition()
+        a = amount()
+        if holds.__class__ is _Unknown:
+            return holds
+        if not holds:
+            continue
+        if a.__class__ is _Unknown:
+            return a
+        if mode == "by":
+            date = _shift(date, a, amount_unit, 1, w)
+        elif kind == "within":
+            date = _shift(anchor, a, amount_unit, 1, w)
+    if date.__class__ is _Unknown:
+        return date
+    return (1, date, "date")
+
+
+def _due_monthly(anchor: Any, days: tuple[int, ...], as_of: int | None) -> Any:
+    if anchor is None:
+        if as_of is None:
+            return _TODAY
+        return (1, _next_monthly(as_of, days), "date")
+    if anchor.__class__ is _Unknown:
+        return anchor
+    if anchor == _INF:
+        return (1, _INF, "date")
+    return (1, _next_monthly(anchor + 1, days), "date")
+
+
+def _breached_dated(applies: Any, performed: Any, due: Any, as_of: int | None) -> Any:
+    if due.__class__ is _Unknown:
+        return _and(applies, _u(due, performed))
+    if due[0] != 1:
+        return _and(applies, _not(_occurred(performed, as_of)))
+    late = performed if performed.__class__ is _Unknown else performed > due[1]
+    passed = True if as_of is None else as_of > due[1]
+    return _and(_and(applies, late), passed)
+
+
+# ---------------------------------------------------------------- facts
+
+_DECIMAL_RE = _re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_INTEGER_RE = _re.compile(r"[+-]?\d+")
+_DATE_RE = _re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONEY_RE = _re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})")
+_DURATION_RE = _re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)")
+_UNITS = {
+    "day": ("days", 1), "days": ("days", 1), "week": ("days", 7), "weeks": ("days", 7),
+    "working day": ("working_days", 1), "working days": ("working_days", 1),
+    "month": ("months", 1), "months": ("months", 1), "year": ("months", 12),
+    "years": ("months", 12),
+}
+
+
+def _show(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _integer(raw: object) -> int | None:
+    if raw.__class__ is bool:
+        return None
+    if isinstance(raw, int):
+        return raw if len(str(abs(raw))) <= _MAX_DIGITS else None
+    if isinstance(raw, float) and _math.isfinite(raw) and raw.is_integer() and abs(raw) < 2**53:
+        return int(raw)
+    if isinstance(raw, str) and _INTEGER_RE.fullmatch(raw) \
+            and len(raw.lstrip("+-")) <= _MAX_DIGITS:
+        return int(raw)
+    return None
+
+
+def _decimal(raw: object) -> _Decimal | None:
+    if raw.__class__ is bool:
+        return None
+    if isinstance(raw, int):
+        return _Decimal(raw) if len(str(abs(raw))) <= _MAX_DIGITS else None
+    if isinstance(raw, float):
+        if not _math.isfinite(raw):
+            return None
+        raw = repr(raw)
+        if "e" in raw or "E" in raw:
+            raw = format(_Decimal(raw), "f")
+    if isinstance(raw, _Decimal):
+        if not raw.is_finite():
+            return None
+        raw = format(raw, "f")
+    if isinstance(raw, str) and _DECIMAL_RE.fullmatch(raw):
+        if len(raw.lstrip("+-").replace(".", "")) > _MAX_DIGITS:
+            return None
+        try:
+            return _Decimal(raw)
+        except _InvalidOperation:
+            return None
+    return None
+
+
+def _read(name: str, raw: object) -> Any:
+    """A fact's runtime value, or its unknown marker. Raises FactError."""
+    if raw is None:
+        return _MISSING[name]
+    kind, param, expected, event = _FACTS[name]
+    if kind == "boolean":
+        if raw is True or raw is False:
+            return raw
+        if raw in ("true", "false"):
+            return raw == "true"
+    elif kind == "integer":
+        value = _integer(raw)
+        if value is not None:
+            return value
+    elif kind in ("decimal", "money"):
+        text = raw
+        if kind == "money" and isinstance(raw, str):
+            m = _MONEY_RE.fullmatch(raw.strip())
+            if m:
+                if m["currency"] != param:
+                    raise FactError(name, f"{expected}, got an amount in {m['currency']}")
+                text = m["amount"]
+        number = _decimal(text)
+        if number is not None:
+            return number
+    elif kind == "date":
+        if raw == "never":
+            if event:
+                return _INF
+            raise FactError(name, f"{expected}; `never` is only for events")
+        if isinstance(raw, _dt.date) and not isinstance(raw, _dt.datetime):
+            return raw.toordinal()
+        if isinstance(raw, str):
+            m = _DATE_RE.fullmatch(raw)
+            if m:
+                try:
+                    return _dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
+                except ValueError:
+                    raise FactError(name, f"{raw!r} is not a valid date") from None
+    elif kind == "duration":
+        value = _integer(raw)
+        if value is not None:
+            return value
+        if isinstance(raw, str):
+            m = _DURATION_RE.fullmatch(raw.strip())
+            unit = _UNITS.get(m["unit"].strip()) if m else None
+            if m and unit and len(m["amount"].lstrip("+-")) <= _MAX_DIGITS:
+                if unit[0] != param:
+                    raise FactError(name, f"{expected}, got a duration in "
+                                          f"{unit[0].replace('_', ' ')}")
+                return int(m["amount"]) * unit[1]
+    elif kind == "text":
+        if isinstance(raw, str):
+            return raw
+    elif kind == "enum":
+        if isinstance(raw, str) and raw in param:
+            return raw
+    raise FactError(name, f"{expected}, got {_show(raw)}")
+
+
+def _check_names(facts: Mapping[str, object]) -> None:
+    if not isinstance(facts, Mapping):
+        raise FactError("<facts>", f"facts must be a mapping of fact names to values, got "
+                                   f"{type(facts).__name__}")
+    for name in sorted(facts.keys() - _FACTS.keys(), key=str):
+        if not isinstance(name, str):
+            raise FactError(repr(name), "fact names are strings")
+        close = [n for n in _FACTS if _similar(n, name)]
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        raise FactError(name, f"no such fact in contract `{CONTRACT['id']}`{hint}")
+
+
+def _similar(a: str, b: str) -> bool:
+    import difflib
+    return difflib.get_close_matches(b, sorted(_FACTS), n=1, cutoff=0.75) == [a]
+
+
+def _as_of(value: object) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return value.toordinal()
+    if isinstance(value, str) and _DATE_RE.fullmatch(value):
+        try:
+            return _dt.date.fromisoformat(value).toordinal()
+        except ValueError:
+            pass
+    raise FactError("as_of", f"expected a date (YYYY-MM-DD), got {_show(value)}")
+
+
+# ---------------------------------------------------------------- results
+
+
+def _canonical(d: Any) -> str:
+    text = format(_Decimal(d), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _json(value: Any, kind: str, param: Any) -> object:
+    """A runtime value in the output format of results."""
+    if kind == "date":
+        return "never" if value == _INF else _dt.date.fromordinal(value).isoformat()
+    if kind == "money":
+        return {"amount": _canonical(value), "currency": param}
+    if kind == "decimal":
+        return _canonical(value)
+    if kind == "duration":
+        if value.__class__ is float:
+            return {"amount": "infinite" if value > 0 else "-infinite", "unit": param}
+        return {"amount": value, "unit": param}
+    return value
+
+
+def _date_json(day: Any) -> str:
+    return "never" if day == _INF else _dt.date.fromordinal(day).isoformat()
+
+
+class Result:
+    """The answer to a question, with its grounds; ``to_dict()`` gives the documented
+    JSON shape (docs/semantics.md)."""
+    __slots__ = ("question", "answer", "_grounds", "_overridden", "depends_on", "_due",
+                 "value", "_values", "warnings")
+
+    def __init__(self, question: str, answer: str, grounds: tuple[str, ...],
+                 overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                 depends_on: tuple[str, ...], due: dict[str, Any], value: object,
+                 values: dict[str, Any], warnings: list[str]) -> None:
+        self.question = question
+        self.answer = answer
+        self._grounds = grounds
+        self._overridden = overridden
+        self.depends_on = depends_on
+        self._due = due
+        self.value = value
+        self._values = values
+        self.warnings = tuple(sorted(set(warnings))) if warnings else ()
+
+    @property
+    def kind(self) -> str:
+        return _QUESTIONS[self.question][0]
+
+    @property
+    def grounds(self) -> tuple[dict[str, object], ...]:
+        """The norms that ground the answer: clause, quote, the facts they read."""
+        out = []
+        for norm in self._grounds:
+            clause, modality, deadline_kind, reads = _NORMS[norm]
+            quote, gloss = _CLAUSES[clause]
+            due = self._due.get(norm)
+            deadline = None
+            if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
+                deadline = {"kind": deadline_kind,
+                            "due": _date_json(due[1]) if due[0] == 1 else None}
+            facts = {name: _json(self._values[name], *_FACTS[name][:2]) for name in reads
+                     if name in self._values}
+            out.append({"norm": norm, "clause": clause, "modality": modality, "quote": quote,
+                        "gloss": gloss, "facts": facts, "deadline": deadline})
+        return tuple(out)
+
+    @property
+    def overridden(self) -> tuple[dict[str, object], ...]:
+        """Norms that apply but yield, and the norms (and priority clauses) they yield to."""
+        return tuple({"norm": norm, "clause": _NORMS[norm][0],
+                      "by": [{"norm": h, "clause": _NORMS[h][0], "stated_in": s}
+                             for h, s in by]} for norm, by in self._overridden)
+
+    @property
+    def due(self) -> str | None:
+        """The earliest due date among the grounds, if any."""
+        days = [d[1] for n in self._grounds
+                if (d := self._due.get(n)) is not None and d.__class__ is not _Unknown
+                and d[0] == 1]
+        return _date_json(min(days)) if days else None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"contract": CONTRACT["id"], "question": self.question, "kind": self.kind,
+                "answer": self.answer, "value": self.value, "due": self.due,
+                "grounds": list(self.grounds), "overridden": list(self.overridden),
+                "depends_on": list(self.depends_on), "warnings": list(self.warnings)}
+
+    def __repr__(self) -> str:
+        return f"Result({self.question!r}, answer={self.answer!r})"
+
+
+def _overrides(applies: dict[str, Any], mine: frozenset[str], grounds: tuple[str, ...],
+               candidates: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+               ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
+    out = []
+    for norm, higher in candidates:
+        if applies[norm] is not True:
+            continue
+        by = tuple((h, s) for h, s in higher if applies[h] is True
+                   and (norm in mine or h in grounds))
+        if by:
+            out.append((norm, by))
+    return tuple(out)
+
+
+def _deadline_answer(candidates: list[tuple[str, Any, Any]],
+                     ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(answer, grounds, depends_on) from (norm, effective, due key) triples."""
+    known = [(due, n) for n, eff, due in candidates
+             if eff is True and due.__class__ is not _Unknown]
+    pending = [(due, eff) for n, eff, due in candidates
+               if eff is not False and not (eff is True and due.__class__ is not _Unknown)]
+    best = min((k for k, _ in known), default=None)
+    open_ = [(due, eff) for due, eff in pending
+             if best is None or due.__class__ is _Unknown or due < best]
+    if open_:
+        return "undetermined", (), tuple(sorted(_u(*[x for p in open_ for x in p]).deps))
+    grounds = tuple(n for k, n in known if k == best)
+    if best is None or best == _NO_DEADLINE:
+        return "none", grounds, ()
+    return {0: "immediately", 1: "date", 2: "without_undue_delay", 3: "none"}[best[0]], \
+        grounds, ()
