@@ -499,12 +499,12 @@ class Result:
     @property
     def grounds(self) -> tuple[dict[str, object], ...]:
         """The norms that ground the answer: clause, quote, the facts they read."""
-        out = []
+        out: list[dict[str, object]] = []
         for norm in self._grounds:
             clause, modality, deadline_kind, reads = _NORMS[norm]
             quote, gloss = _CLAUSES[clause]
             due = self._due.get(norm)
-            deadline = None
+            deadline: dict[str, object] | None = None
             if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
                 deadline = {"kind": deadline_kind,
                             "due": _date_json(due[1]) if due[0] == 1 else None}

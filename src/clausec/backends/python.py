@@ -123,9 +123,9 @@ class _Module:
         lines.append("_NORMS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {")
         for n in c.norms:
             reads = tuple(sorted(norm_facts(c, n)))
-            kind = n.deadline.kind if n.deadline else None
+            deadline = py_str(n.deadline.kind) if n.deadline else "None"
             lines.append(f"    {py_str(n.id)}: ({py_str(n.clause)}, {py_str(n.modality)}, "
-                         f"{py_str(kind) if kind else None}, {reads!r}),")
+                         f"{deadline}, {reads!r}),")
         lines.append("}")
         lines.append("_CLAUSES: dict[str, tuple[str | None, str | None]] = {")
         for cl in c.clauses:
@@ -221,16 +221,21 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
             "today = _TODAY if asof is None else asof",
             "w: list[str] = []",
             "get = facts.get",
+            "answer: str",
+            "grounds: tuple[str, ...]",
+            "deps: tuple[str, ...]",
+            "value: object",
+            "dues: dict[str, Any]",
         ]
         for name in reads:
             body += self.read_fact(name)
         for name in defs:
-            body.append(f"{_def(self.def_index[name])} = {self.expr(self.defs[name].expr)}")
+            body.append(f"{_def(self.def_index[name])}: Any = {self.expr(self.defs[name].expr)}")
         for n in relevant:
             body += self.applies(n)
         mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
         for n in mine:
-            body.append(f"{_eff(n)} = {self.effective(n, rids)}")
+            body.append(f"{_eff(n)}: Any = {self.effective(n, rids)}")
         body += self.decide(q, mine)
         body += self.finish(q, mine, relevant, reads)
         doc = self.docstring(q, mine)
@@ -256,7 +261,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                 "decimal": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
                 "money": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
                 "text": f"{v}.__class__ is str"}.get(kind)
-        lines = [f"{v} = get({py_str(name)})"]
+        lines = [f"{v}: Any = get({py_str(name)})"]
         slow = f"{v} = _MISSING[{py_str(name)}] if {v} is None else _read({py_str(name)}, {v})"
         if fast:
             lines += [f"if not ({fast}):", f"    {slow}"]
@@ -266,7 +271,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
 
     def applies(self, n: ir.Norm) -> list[str]:
         a = _app(n)
-        lines = [f"{a} = {self.expr(n.condition)}"]
+        lines = [f"{a}: Any = {self.expr(n.condition)}"]
         for x in n.exceptions:
             lines.append(f"if {a} is not False: {a} = _and({a}, _not({self.expr(x)}))")
         if n.remedy_of is not None:
@@ -332,7 +337,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
             kind, param = _type_spec(q.expr.type)
             return [
                 f"value = {self.expr(q.expr)}",
-                "dues: dict[str, Any] = {}",
+                "dues = {}",
                 "if value.__class__ is _Unknown:",
                 "    answer, grounds, deps, value = 'undetermined', (), "
                 "tuple(sorted(value.deps)), None",

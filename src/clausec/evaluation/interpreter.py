@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import TypeAlias
 
-from dateutil.relativedelta import relativedelta
+from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
 from clausec.evaluation import values as RV
 from clausec.evaluation.calendar import working_days
@@ -142,10 +142,10 @@ class Evaluation:
                 left = self._tri(self.expr(e.left))
                 return True if left is True else k_or(left, self._tri(self.expr(e.right)))
             case ir.Binary():
-                left, right = self.expr(e.left), self.expr(e.right)
-                if isinstance(left, Unknown) or isinstance(right, Unknown):
-                    return Unknown(deps(left, right))
-                return self._binary(e, left, right)
+                lhs, rhs = self.expr(e.left), self.expr(e.right)
+                if isinstance(lhs, Unknown) or isinstance(rhs, Unknown):
+                    return Unknown(deps(lhs, rhs))
+                return self._binary(e, lhs, rhs)
             case ir.Occurred():
                 return self.occurred(self.expr(e.operand))
             case ir.Extremum():
@@ -616,7 +616,8 @@ def _arithmetic(op: str, a: RuntimeValue, b: RuntimeValue, t: T.Type) -> Val:
     if isinstance(t, T.Integer):
         assert isinstance(a, int) and isinstance(b, int)
         return a + b if op == "+" else a - b if op == "-" else a * b
-    x, y = Decimal(a), Decimal(b)  # type: ignore[arg-type]
+    assert isinstance(a, (int, Decimal)) and isinstance(b, (int, Decimal))
+    x, y = Decimal(a), Decimal(b)
     if op == "+":
         return RV.EXACT.add(x, y)
     if op == "-":

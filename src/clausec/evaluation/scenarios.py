@@ -80,12 +80,12 @@ def compare(e: ir.Expectation, a: Answer, q: ir.Question) -> Iterable[str]:
     elif got != e.answer:
         yield f"expected {e.answer.replace('_', ' ')}, got {_describe(a)}"
     if e.because:
-        want = {r.number for r in e.because}
+        want = {r.number for r in e.because if r.number is not None}
         have = {g.clause for g in a.grounds}
         if want != have:
             yield f"expected grounds {_clauses(want)}, got {_clauses(have)}"
     if e.overriding:
-        want = {r.number for r in e.overriding}
+        want = {r.number for r in e.overriding if r.number is not None}
         have = {o.clause for o in a.overridden}
         if want != have:
             yield f"expected to override {_clauses(want)}, got {_clauses(have)}"
