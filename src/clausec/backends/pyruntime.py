@@ -413,21 +413,26 @@ def _read(name: str, raw: object) -> Any:
     raise FactError(name, f"{expected}, got {_show(raw)}")
 
 
-def _check_names(facts: Mapping[str, object]) -> None:
+def _check(facts: Mapping[str, object], reads: frozenset[str]) -> None:
+    """Facts the question does not read are checked too (all of them, in name order)."""
     if not isinstance(facts, Mapping):
-        raise FactError("<facts>", f"facts must be a mapping of fact names to values, got "
+        raise FactError("<facts>", "facts must be a mapping of fact names to values, got "
                                    f"{type(facts).__name__}")
-    for name in sorted(facts.keys() - _FACTS.keys(), key=str):
+    if facts.keys() - reads:
+        _check_all(facts)
+
+
+def _check_all(facts: Mapping[str, object]) -> None:
+    """Raise the FactError of the first wrong fact, in name order."""
+    for name in sorted(facts, key=str):
         if not isinstance(name, str):
             raise FactError(repr(name), "fact names are strings")
-        close = [n for n in _FACTS if _similar(n, name)]
-        hint = f" (did you mean `{close[0]}`?)" if close else ""
-        raise FactError(name, f"no such fact in contract `{CONTRACT['id']}`{hint}")
-
-
-def _similar(a: str, b: str) -> bool:
-    import difflib
-    return difflib.get_close_matches(b, sorted(_FACTS), n=1, cutoff=0.75) == [a]
+        if name not in _FACTS:
+            import difflib
+            close = difflib.get_close_matches(name, sorted(_FACTS), n=1, cutoff=0.75)
+            hint = f" (did you mean `{close[0]}`?)" if close else ""
+            raise FactError(name, f"no such fact in contract `{CONTRACT['id']}`{hint}")
+        _read(name, facts[name])
 
 
 def _as_of(value: object) -> int | None:

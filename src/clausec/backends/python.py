@@ -216,7 +216,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                        {n.performed_on for n in relevant if n.performed_on},
                        key=lambda f: self.fact_index[f])
         body: list[str] = [
-            "_check_names(facts)",
+            f"_check(facts, {_frozenset(reads)})",
             "asof = _as_of(as_of)",
             "today = _TODAY if asof is None else asof",
             "w: list[str] = []",
@@ -227,8 +227,13 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
             "value: object",
             "dues: dict[str, Any]",
         ]
+        reading: list[str] = []
         for name in reads:
-            body += self.read_fact(name)
+            reading += self.read_fact(name)
+        # A wrong fact raises the error of the first wrong fact in name order, as the
+        # interpreter does, whichever fact was read first.
+        body += ["try:", *("    " + line for line in reading),
+                 "except FactError:", "    _check_all(facts)", "    raise"] if reading else []
         for name in defs:
             body.append(f"{_def(self.def_index[name])}: Any = {self.expr(self.defs[name].expr)}")
         for n in relevant:
@@ -514,6 +519,10 @@ def _fact_refs(e: ir.Expr) -> set[str]:
         case ir.Extremum():
             return set().union(*(_fact_refs(a) for a in e.args))
     return set()
+
+
+def _frozenset(names: list[str]) -> str:
+    return f"frozenset({sorted(names)!r})" if names else "frozenset()"
 
 
 def _ordinals(days: tuple[dt.date, ...]) -> str:

@@ -61,6 +61,9 @@ class FactError(ValueError):
 def read_facts(contract: ir.Contract,
                raw: Mapping[str, object]) -> dict[str, RuntimeValue]:
     """Check every given fact; ``None`` means unknown and is left out."""
+    if not isinstance(raw, Mapping):
+        raise FactError("<facts>", "facts must be a mapping of fact names to values, got "
+                                   f"{type(raw).__name__}")
     declared = {f.name: f for f in contract.facts}
     out: dict[str, RuntimeValue] = {}
     for name in sorted(raw, key=str):

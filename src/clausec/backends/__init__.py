@@ -1,0 +1,1 @@
+"""Backends: code and data generated from the normalized IR."""

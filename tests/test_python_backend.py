@@ -1,0 +1,264 @@
+"""The Python backend: generated modules are standalone, typed, safe, deterministic, and
+agree with the reference interpreter on every input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import json
+import os
+import random
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import clausec
+from clausec.backends.python import emit_python
+from clausec.evaluation.facts import FactError
+from clausec.evaluation.interpreter import ask
+from clausec.evaluation.values import EvaluationError
+from clausec.ir import nodes as ir
+from clausec.ir import types as T
+from conftest import REPO, SHIPPED
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "python"
+WITH_QUESTIONS = [p for p in [*SHIPPED, *sorted((REPO / "docs" / "examples").glob("*.clause"))]
+                  if clausec.load(p).questions]
+CASES_PER_QUESTION = 10_000
+
+
+def load_module(contract: ir.Contract, folder: Path) -> ModuleType:
+    path = folder / f"{contract.id}.py"
+    path.write_text(emit_python(contract, clausec_version="test"), encoding="utf-8")
+    spec = importlib.util.spec_from_file_location(f"gen_{contract.id}_{id(folder)}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# ------------------------------------------------------------------ differential
+
+
+def _constants(contract: ir.Contract) -> list[object]:
+    found: list[object] = []
+
+    def walk(e: ir.Expr | None) -> None:
+        match e:
+            case ir.Const():
+                found.append(e.value)
+            case ir.Unary() | ir.Occurred():
+                walk(e.operand)
+            case ir.Binary():
+                walk(e.left)
+                walk(e.right)
+            case ir.Extremum():
+                for a in e.args:
+                    walk(a)
+    for n in contract.norms:
+        for e in (n.condition, *n.exceptions, n.breach):
+            walk(e)
+    for d in contract.definitions:
+        walk(d.expr)
+    return found
+
+
+def fact_cases(contract: ir.Contract, n: int, seed: int) -> list[tuple[dict[str, object], str | None]]:
+    """Seeded fact sets: unknown, boundary and random values, in every accepted form."""
+    rng = random.Random(seed)
+    numbers = sorted({int(getattr(c, "amount", c)) for c in _constants(contract)
+                      if isinstance(getattr(c, "amount", c), (int,)) and not isinstance(c, bool)}
+                     | {0})
+    dates = [dt.date(2024, 9, 1) + dt.timedelta(days=i) for i in range(0, 1400, 3)]
+    dates += [dt.date(2025, 1, d) for d in (24, 26, 28, 29, 30, 31)] + [dt.date(2024, 2, 29)]
+    cases = []
+    for _ in range(n):
+        facts: dict[str, object] = {}
+        for f in contract.facts:
+            r = rng.random()
+            if r < 0.2:
+                continue
+            if r < 0.25:
+                facts[f.name] = None
+                continue
+            t = f.type
+            if isinstance(t, T.Boolean):
+                v: object = rng.random() < 0.3 if rng.random() < 0.9 else rng.choice(["true", "false"])
+            elif isinstance(t, (T.Integer, T.Duration, T.DecimalType, T.Money)):
+                base = rng.choice(numbers) + rng.choice([-1, 0, 0, 1])
+                if rng.random() < 0.1:
+                    base = rng.randint(-50, 50_000)
+                if isinstance(t, T.Money):
+                    v = rng.choice([base, f"{base}.5", f"{base} {t.currency}", str(base)])
+                elif isinstance(t, T.DecimalType):
+                    v = rng.choice([base, f"{base}.25", base + 0.5])
+                elif isinstance(t, T.Duration):
+                    v = rng.choice([base, f"{base} {t.unit_class.replace('_', ' ')}"])
+                else:
+                    v = base
+            elif isinstance(t, T.Date):
+                v = "never" if f.kind == "event" and rng.random() < 0.1 \
+                    else rng.choice(dates).isoformat()
+            elif isinstance(t, T.Enum):
+                v = rng.choice(t.members)
+            else:
+                v = rng.choice(["", "x", "Schriftform"])
+            facts[f.name] = v
+        if rng.random() < 0.01:  # an invalid fact: both must refuse it
+            facts[rng.choice([f.name for f in contract.facts] + ["no.such"])] = [1]
+        as_of = rng.choice([None, None, rng.choice(dates).isoformat()])
+        cases.append((facts, as_of))
+    return cases
+
+
+def _outcome(call: object) -> object:
+    try:
+        return call()  # type: ignore[operator]
+    except FactError as exc:
+        return ("FactError", exc.fact, str(exc))
+    except EvaluationError as exc:
+        return ("EvaluationError", str(exc))
+    except Exception as exc:  # generated code raised something else: a disagreement
+        return ("crash", type(exc).__name__, str(exc))
+
+
+def _generated_outcome(call: object) -> object:
+    try:
+        return call()  # type: ignore[operator]
+    except Exception as exc:
+        if type(exc).__name__ == "FactError":
+            return ("FactError", exc.fact, str(exc))  # type: ignore[attr-defined]
+        if type(exc).__name__ == "EvaluationError":
+            return ("EvaluationError", str(exc))
+        return ("crash", type(exc).__name__, str(exc))
+
+
+@pytest.mark.parametrize("path", WITH_QUESTIONS, ids=lambda p: p.name)
+def test_generated_python_agrees_with_the_interpreter(path: Path, tmp_path: Path) -> None:
+    contract = clausec.load(path)
+    module = load_module(contract, tmp_path)
+    for q in contract.questions:
+        function = getattr(module, q.name)
+        answers: Counter[str] = Counter()
+        for facts, as_of in fact_cases(contract, CASES_PER_QUESTION, seed=hash(q.name) % 1000):
+            date = dt.date.fromisoformat(as_of) if as_of else None
+            want = _outcome(lambda: ask(contract, q.name, facts, date).to_dict())
+            got = _generated_outcome(lambda: function(facts, as_of=as_of).to_dict())
+            assert got == want, f"{q.name} {facts} as of {as_of}"
+            answers[want["answer"] if isinstance(want, dict) else want[0]] += 1
+        # Not a vacuous comparison: several different answers came out.
+        assert len(answers) >= 2, (q.name, answers)
+
+
+def test_scenarios_agree(tmp_path: Path) -> None:
+    from clausec.evaluation import values as RV
+    for path in WITH_QUESTIONS:
+        contract = clausec.load(path)
+        module = load_module(contract, tmp_path)
+        for s in contract.scenarios:
+            facts = {k: _raw(RV.from_ir(v)) for k, v in s.givens}
+            as_of = s.as_of.isoformat() if isinstance(s.as_of, dt.date) else None
+            for e in s.expectations:
+                want = ask(contract, e.question, facts, s.as_of).to_dict()  # type: ignore[arg-type]
+                assert getattr(module, e.question)(facts, as_of=as_of).to_dict() == want
+
+
+def _raw(v: object) -> object:
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if type(v).__name__ == "Never":
+        return "never"
+    return str(v) if type(v).__name__ == "Decimal" else v
+
+
+# ------------------------------------------------------------------ the module
+
+
+def test_golden_generated_module() -> None:
+    """The generated code for a small contract, kept as a golden file (UPDATE_GOLDEN=1)."""
+    source = REPO / "docs" / "examples" / "questions_scenarios.clause"
+    text = emit_python(clausec.load(source), clausec_version="0.0.0-golden")
+    golden = GOLDEN / "unisend_privacy.py.txt"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
+
+
+def test_module_is_standalone_and_typed(tmp_path: Path) -> None:
+    contract = clausec.load(REPO / "contracts" / "soolife" / "deposit.clause")
+    path = tmp_path / "soolife_deposit.py"
+    path.write_text(emit_python(contract, clausec_version="test"), encoding="utf-8")
+    # Runs without clausec importable (-I: isolated, no site-packages, no cwd).
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); import soolife_deposit as m; "
+              "r = m.may_deduct_deposit({'merchant.closed_shop': True}); "
+              "assert 'clausec' not in sys.modules; print(r.answer, r.to_dict()['grounds'][0]['clause'])")
+    out = subprocess.run([sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
+                         capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["yes", "5.11"]
+    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(path)],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert mypy.returncode == 0, mypy.stdout
+    text = path.read_text(encoding="utf-8")
+    assert contract.source_sha256 in text and "clausec test" in text
+    assert "如乙方擅自关店" in text  # docstrings quote the clauses
+
+
+def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
+    m = load_module(clausec.load(REPO / "contracts" / "soolife" / "deposit.clause"), tmp_path)
+    with pytest.raises(m.FactError, match="merchant.closed_shopp") as info:
+        m.may_deduct_deposit({"merchant.closed_shopp": True})
+    assert "did you mean `merchant.closed_shop`" in str(info.value)
+    with pytest.raises(m.FactError, match="expected true or false"):
+        m.may_deduct_deposit({"merchant.closed_shop": "yes"})
+    with pytest.raises(m.FactError, match="as_of"):
+        m.may_deduct_deposit({}, as_of="tomorrow")
+    results = m.evaluate_many("may_deduct_deposit", [{"merchant.closed_shop": True},
+                                                     {"merchant.closed_shop": 3}],
+                              errors="return")
+    assert results[0].answer == "yes" and isinstance(results[1], m.FactError)
+    assert m.evaluate("release_deadline", {}).answer == "undetermined"
+    assert set(m.QUESTIONS) == {"may_deduct_deposit", "must_release_deposit",
+                                "release_deadline", "top_up_deadline"}
+
+
+NASTY = 'a "quote" \'single\' \\ backslash """ triple ${x} `tick` </script> */ \u2028 \u2029 end'
+
+
+def test_hostile_text_gives_a_module_that_loads_and_behaves(tmp_path: Path) -> None:
+    escaped = NASTY.replace("\\", "\\\\").replace('"', '\\"')
+    source = f'''contract hostile title "{escaped}" source "x.txt" language en calendar CN
+party a role "{escaped}"
+action pay "{escaped}"
+object fee "{escaped}"
+fact f : boolean "{escaped}"
+clause "1"
+  quote "{escaped}
+second line"
+  gloss "{escaped}"
+  a may pay fee
+    when f
+question q "{escaped}" : may a pay fee
+'''
+    result = clausec.compile_text(source, "hostile.clause")
+    assert result.ok, result.diagnostics
+    contract = result.contracts[0]
+    module = load_module(contract, tmp_path)
+    ground = module.q({"f": True}).to_dict()["grounds"][0]
+    assert ground["quote"] == NASTY + "\nsecond line" and ground["gloss"] == NASTY
+    assert module.CONTRACT["title"] == NASTY
+
+
+def test_output_is_deterministic_under_any_hash_seed(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("0", "12345"):
+        out = tmp_path / seed
+        subprocess.run([sys.executable, "-m", "clausec", "emit", str(REPO / "contracts"),
+                        "--target", "python", "-o", str(out)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True)
+        outputs.append((out / "soolife_deposit.py").read_bytes())
+    assert outputs[0] == outputs[1]
