@@ -1,0 +1,115 @@
+"""`clausec ask`, `clausec test` and `clausec emit` from the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, run_cli
+
+DEPOSIT = str(REPO / "contracts" / "soolife" / "deposit.clause")
+CLEAN_EXIT = ["--fact", "merchant.violated_rules=false", "--fact",
+              "merchant.complaint_or_dispute=false", "--fact", "service.stopped=2024-10-24",
+              "--fact", "agreement.terminated_by_platform=never"] + [
+    arg for name in ("merchant.closed_shop", "merchant.breach_harmed_buyer",
+                     "merchant.consumer_duty_missed", "complaint.received",
+                     "authority.order_to_deduct", "stock.misstated")
+    for arg in ("--fact", f"{name}=false")] + ["--fact", "order.days_without_delivery=0"]
+
+
+def test_ask_answers_with_grounds_and_quote() -> None:
+    out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", "--fact", "merchant.closed_shop=true"])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[:2] == [
+        "may_deduct_deposit: yes", "  because clause 5.11 (5.11#1, permission)"]
+    assert "如乙方擅自关店" in out.stdout and "merchant.closed_shop = true" in out.stdout
+
+
+def test_ask_release_deadline_across_the_spring_festival() -> None:
+    out = run_cli(["ask", DEPOSIT, "release_deadline", "--json", *CLEAN_EXIT])
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert (result["answer"], result["due"]) == ("date", "2025-02-13")
+    assert [g["clause"] for g in result["grounds"]] == ["6.2(1)"]
+    assert list(result) == ["contract", "question", "kind", "answer", "value", "due",
+                            "grounds", "overridden", "depends_on", "warnings"]
+
+
+def test_ask_undetermined_lists_what_would_decide(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps({"complaint.received": True, "complaint.unresolved_for": 12,
+                                 "merchant.closed_shop": False}), encoding="utf-8")
+    out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", "--facts", str(facts), "--fact",
+                   "merchant.closed_shop=unknown"])
+    assert out.returncode == 0
+    assert out.stdout.startswith("may_deduct_deposit: undetermined")
+    assert "complaint.bad_influence" in out.stdout and "merchant.closed_shop" in out.stdout
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["--fact", "merchant.closed_shop=maybe"], 1, "fact `merchant.closed_shop`: expected true or false"),
+    (["--fact", "merchant.closed_shopp=true"], 1, "did you mean `merchant.closed_shop`"),
+    (["--fact", "service.stopped=2025-02-30"], 1, "not a valid date"),
+    (["--fact", "nonsense"], 2, "write a fact as name=value"),
+    (["--as-of", "yesterday"], 2, "--as-of"),
+    (["--facts", "/nonexistent/facts.json"], 2, "cannot read"),
+])
+def test_ask_bad_input_names_the_problem(args: list[str], code: int, message: str) -> None:
+    out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", *args])
+    assert out.returncode == code, out.stderr
+    assert message in out.stderr and "Traceback" not in out.stderr
+
+
+def test_ask_unknown_question_and_malformed_facts_file(tmp_path: Path) -> None:
+    out = run_cli(["ask", DEPOSIT, "may_deduct"])
+    assert out.returncode == 2 and "did you mean `may_deduct_deposit`" in out.stderr
+    bad = tmp_path / "f.json"
+    bad.write_text('{"merchant.closed_shop": tru}', encoding="utf-8")
+    out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", "--facts", str(bad)])
+    assert out.returncode == 1 and f"{bad}:1:" in out.stderr
+
+
+def test_ask_on_a_contract_with_errors(tmp_path: Path) -> None:
+    broken = tmp_path / "b.clause"
+    broken.write_text("contract b title \"B\" source \"x\" language en calendar CN\nparty\n",
+                      encoding="utf-8")
+    out = run_cli(["ask", str(broken), "q"])
+    assert out.returncode == 1 and "cannot evaluate" in out.stderr
+
+
+def test_test_command_runs_scenarios_and_reports_coverage() -> None:
+    out = run_cli(["test", str(REPO / "contracts"), str(REPO / "docs" / "examples")])
+    assert out.returncode == 0, out.stdout + out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[-1].endswith("passed, 0 failed")
+    assert any(line.startswith("coverage soolife_deposit: ") and "not exercised: " in line
+               for line in lines)
+
+
+def test_test_command_reports_a_failing_scenario(tmp_path: Path) -> None:
+    text = Path(DEPOSIT).read_text(encoding="utf-8").replace(
+        'expect release_deadline is 2025-02-13', 'expect release_deadline is 2025-02-07')
+    path = tmp_path / "deposit.clause"
+    path.write_text(text, encoding="utf-8")
+    out = run_cli(["test", str(path)])
+    assert out.returncode == 1
+    assert "expected the date 2025-02-07, got the date 2025-02-13" in out.stdout
+    assert out.stdout.splitlines()[-1].endswith("1 failed")
+    data = json.loads(run_cli(["test", str(path), "--json"]).stdout)
+    assert data["failed"] == 1 and data["contracts"][0]["failures"][0]["question"] == "release_deadline"
+
+
+@pytest.mark.parametrize("target, suffix", [("python", ".py"), ("json", ".ir.json")])
+def test_emit_writes_atomically(tmp_path: Path, target: str, suffix: str) -> None:
+    out = run_cli(["emit", DEPOSIT, "--target", target, "-o", str(tmp_path / "out")])
+    assert out.returncode == 0, out.stderr
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"soolife_deposit{suffix}"]
+
+
+def test_emit_into_an_unwritable_place_fails_cleanly(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    out = run_cli(["emit", DEPOSIT, "--target", "python", "-o", str(blocker / "sub")])
+    assert out.returncode == 2 and "cannot write" in out.stderr and "Traceback" not in out.stderr
