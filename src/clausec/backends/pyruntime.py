@@ -13,7 +13,8 @@ from decimal import Context as _Context
 from decimal import Decimal as _Decimal
 from decimal import InvalidOperation as _InvalidOperation
 from fractions import Fraction as _Fraction
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 _INF = _math.inf
 _EXACT = _Context(prec=200, Emax=999_999, Emin=-999_999)
@@ -415,10 +416,10 @@ def _read(name: str, raw: object) -> Any:
 
 def _check(facts: Mapping[str, object], reads: frozenset[str]) -> None:
     """Facts the question does not read are checked too (all of them, in name order)."""
-    if not isinstance(facts, Mapping):
+    if facts.__class__ is not dict and not isinstance(facts, Mapping):
         raise FactError("<facts>", "facts must be a mapping of fact names to values, got "
                                    f"{type(facts).__name__}")
-    if facts.keys() - reads:
+    if not reads.issuperset(facts):
         _check_all(facts)
 
 
@@ -481,12 +482,12 @@ class Result:
     """The answer to a question, with its grounds; ``to_dict()`` gives the documented
     JSON shape (docs/semantics.md)."""
     __slots__ = ("question", "answer", "_grounds", "_overridden", "depends_on", "_due",
-                 "value", "_values", "warnings")
+                 "value", "_names", "_read", "_warnings")
 
     def __init__(self, question: str, answer: str, grounds: tuple[str, ...],
                  overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
                  depends_on: tuple[str, ...], due: dict[str, Any], value: object,
-                 values: dict[str, Any], warnings: list[str]) -> None:
+                 names: tuple[str, ...], read: tuple[Any, ...], warnings: list[str]) -> None:
         self.question = question
         self.answer = answer
         self._grounds = grounds
@@ -494,8 +495,19 @@ class Result:
         self.depends_on = depends_on
         self._due = due
         self.value = value
-        self._values = values
-        self.warnings = tuple(sorted(set(warnings))) if warnings else ()
+        self._names = names
+        self._read = read
+        self._warnings = warnings
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What is uncertain about the answer (e.g. make-up days not yet announced)."""
+        return tuple(sorted(set(self._warnings)))
+
+    @property
+    def facts(self) -> dict[str, Any]:
+        """The known facts the question read, as runtime values."""
+        return {n: v for n, v in zip(self._names, self._read) if v.__class__ is not _Unknown}
 
     @property
     def kind(self) -> str:
@@ -513,8 +525,9 @@ class Result:
             if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
                 deadline = {"kind": deadline_kind,
                             "due": _date_json(due[1]) if due[0] == 1 else None}
-            facts = {name: _json(self._values[name], *_FACTS[name][:2]) for name in reads
-                     if name in self._values}
+            known = self.facts
+            facts = {name: _json(known[name], *_FACTS[name][:2]) for name in reads
+                     if name in known}
             out.append({"norm": norm, "clause": clause, "modality": modality, "quote": quote,
                         "gloss": gloss, "facts": facts, "deadline": deadline})
         return tuple(out)

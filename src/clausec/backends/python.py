@@ -215,8 +215,10 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         reads = sorted({f for e in exprs for f in _fact_refs(e)} |
                        {n.performed_on for n in relevant if n.performed_on},
                        key=lambda f: self.fact_index[f])
+        reads_const = self.hoist(_frozenset(reads))
+        names_const = self.hoist(repr(tuple(reads)))
         body: list[str] = [
-            f"_check(facts, {_frozenset(reads)})",
+            f"_check(facts, {reads_const})",
             "asof = _as_of(as_of)",
             "today = _TODAY if asof is None else asof",
             "w: list[str] = []",
@@ -242,7 +244,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         for n in mine:
             body.append(f"{_eff(n)}: Any = {self.effective(n, rids)}")
         body += self.decide(q, mine)
-        body += self.finish(q, mine, relevant, reads)
+        body += self.finish(q, mine, relevant, reads, names_const)
         doc = self.docstring(q, mine)
         return (f"def {_fn(q.name)}(facts: Mapping[str, object], *, as_of: object = None) "
                 f"-> Result:\n{doc}\n" + "\n".join("    " + line for line in body) + "\n")
@@ -381,11 +383,12 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                      "    answer, grounds, deps = 'not_obliged', (), ()"]
         lines += ["dues = {}", "value = None"]
         for n in mine:
-            lines.append(f"if {py_str(n.id)} in grounds: dues[{py_str(n.id)}] = {self.due(n)}")
+            if n.deadline is not None:
+                lines.append(f"if {py_str(n.id)} in grounds: dues[{py_str(n.id)}] = {self.due(n)}")
         return lines
 
     def finish(self, q: ir.Question, mine: list[ir.Norm], relevant: list[ir.Norm],
-               reads: list[str]) -> list[str]:
+               reads: list[str], names_const: str) -> list[str]:
         mine_ids = {n.id for n in mine}
         lower_of_mine = {p.lower for p in self.c.priorities if p.higher in mine_ids}
         rids = {n.id for n in relevant}
@@ -395,19 +398,23 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                 higher = tuple((p.higher, p.stated_in) for p in self.c.priorities
                                if p.lower == n.id and p.higher in rids)
                 if higher:
-                    candidates.append((n.id, higher))
+                    candidates.append((n, higher))
         lines = []
         if candidates:
+            # Only a norm that applies can be overridden: skip the work when none does.
+            any_applies = " or ".join(f"{_app(n)} is True" for n, _ in candidates)
             applies = ", ".join(f"{py_str(n.id)}: {_app(n)}" for n in relevant)
-            lines.append(f"overridden = _overrides({{{applies}}}, "
-                         f"frozenset({sorted(mine_ids)!r}), grounds, {tuple(candidates)!r})")
+            table = self.hoist(repr(tuple((n.id, h) for n, h in candidates)))
+            mine_const = self.hoist(_frozenset(sorted(mine_ids)))
+            lines += [f"if {any_applies}:",
+                      f"    overridden = _overrides({{{applies}}}, {mine_const}, grounds, "
+                      f"{table})",
+                      "else:", "    overridden = ()"]
         else:
             lines.append("overridden = ()")
-        known = ", ".join(f"({py_str(f)}, {_var(self.fact_index[f])})" for f in reads)
-        lines.append(f"values = {{k: v for k, v in ({known}{',' if len(reads) == 1 else ''}) "
-                     "if v.__class__ is not _Unknown}" if reads else "values = {}")
+        values = ", ".join(_var(self.fact_index[f]) for f in reads)
         lines.append(f"return Result({py_str(q.name)}, answer, grounds, overridden, deps, dues, "
-                     "value, values, w)")
+                     f"value, {names_const}, ({values}{',' if len(reads) == 1 else ''}), w)")
         return lines
 
     # ------------------------------------------------------------ expressions
@@ -566,7 +573,8 @@ def _any_of(norms: list[ir.Norm]) -> str:
 
 
 def _true_ones(norms: list[ir.Norm]) -> str:
+    """The ids of the norms whose effectiveness is known true, as one expression."""
     if not norms:
         return "()"
-    pairs = ", ".join(f"({py_str(n.id)}, {_eff(n)})" for n in norms)
-    return f"tuple(n for n, e in ({pairs},) if e is True)"
+    parts = " + ".join(f"(({py_str(n.id)},) if {_eff(n)} is True else ())" for n in norms)
+    return f"({parts})"
