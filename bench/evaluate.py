@@ -1,0 +1,484 @@
+"""Time per decision of "may the platform deduct the merchant's deposit?" across engines.
+
+The question is `may_deduct_deposit` of contracts/soolife/deposit.clause: seven permissions
+(clauses 5.11, 6.2(4)(a)-(e) and "annex-2 safety stock"), each with a condition over facts.
+All engines run in one process and are measured the same way (timeit, a statement looping
+over a fixed mix of fact sets, the median of several repeats, in microseconds per decision):
+
+- handwritten: plain Python functions in this file, the practical floor (plus, for
+  information only, the same function after fact name and type checks like clausec's);
+- emitted: the module that `clausec emit --target python` writes, imported from a temporary
+  directory: the call alone (answer and ground norms) and the call with `to_dict()`;
+- the reference interpreter, clausec.evaluation.interpreter.ask;
+- peer engines from PyPI, imported lazily: cedarpy (Cedar policies) and zen-engine (a GoRules
+  decision table); a missing one is reported, not fatal.
+
+(A) every fact known; (B) several facts missing, where only clausec answers "undetermined"
+with depends_on; it is timed against a handwritten three-valued function. Before timing,
+every engine's answers and grounds are checked against the emitted evaluator's.
+Run: python bench/evaluate.py [--repeat N] [--min-time SECONDS]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import importlib.util
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import timeit
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = ROOT / "contracts" / "soolife" / "deposit.clause"
+QUESTION = "may_deduct_deposit"
+INSTALL_HINT = "not installed (pip install '.[bench]')"
+
+# The permitting clauses in contract order; grounds are compared in this order.
+CLAUSES = ("5.11", "6.2(4)(a)", "6.2(4)(b)", "6.2(4)(c)", "6.2(4)(d)", "6.2(4)(e)",
+           "annex-2 safety stock")
+RANK = {c: i for i, c in enumerate(CLAUSES)}
+
+Decision = tuple[str, tuple[str, ...]]
+Decision3 = tuple[str, tuple[str, ...], tuple[str, ...]]
+
+# ---------------------------------------------------------------- fact sets
+
+
+def _facts(**given: object) -> dict[str, object]:
+    """Every fact the seven conditions read, false or zero unless given."""
+    base: dict[str, object] = {
+        "merchant.violated_rules": False, "merchant.closed_shop": False,
+        "merchant.breach_harmed_buyer": False, "merchant.consumer_duty_missed": False,
+        "complaint.received": False, "complaint.unresolved_for": 0,
+        "complaint.bad_influence": False, "authority.order_to_deduct": False,
+        "platform.loss": 0, "stock.misstated": False, "order.days_without_delivery": 0,
+    }
+    for key, value in given.items():
+        name = key.replace("__", ".")
+        assert name in base, name
+        base[name] = value
+    return base
+
+
+# (A) all facts known: durations are whole (working) days, money whole CNY.
+KNOWN: list[tuple[str, dict[str, object]]] = [
+    ("none permitting", _facts()),
+    ("closed shop", _facts(merchant__closed_shop=True)),
+    ("complaint with bad influence", _facts(complaint__received=True,
+                                            complaint__unresolved_for=12,
+                                            complaint__bad_influence=True)),
+    ("near misses (9 working days; violation, no loss)",
+     _facts(complaint__received=True, complaint__unresolved_for=9,
+            complaint__bad_influence=True, merchant__violated_rules=True,
+            order__days_without_delivery=3)),
+    ("loss with violated rules", _facts(merchant__violated_rules=True, platform__loss=5000)),
+    ("court order and misstated stock", _facts(authority__order_to_deduct=True,
+                                               stock__misstated=True)),
+    ("buyer harmed, duty missed, 4 days undelivered",
+     _facts(merchant__breach_harmed_buyer=True, merchant__consumer_duty_missed=True,
+            order__days_without_delivery=4)),
+    ("every ground", _facts(merchant__closed_shop=True, merchant__breach_harmed_buyer=True,
+                            merchant__consumer_duty_missed=True, complaint__received=True,
+                            complaint__unresolved_for=10, complaint__bad_influence=True,
+                            authority__order_to_deduct=True, merchant__violated_rules=True,
+                            platform__loss=1, stock__misstated=True,
+                            order__days_without_delivery=7)),
+]
+
+
+def _partial(missing: tuple[str, ...], **given: object) -> dict[str, object]:
+    facts = _facts(**given)
+    for name in missing:
+        del facts[name]
+    return facts
+
+
+# (B) several facts missing (absent from the mapping).
+UNKNOWN: list[tuple[str, dict[str, object]]] = [
+    ("complaint outcome unknown", _partial(("complaint.bad_influence",),
+                                           complaint__received=True,
+                                           complaint__unresolved_for=10)),
+    ("only a closed shop known", {"merchant.closed_shop": True}),
+    ("nothing known", {}),
+    ("loss not yet assessed", _partial(("platform.loss",), merchant__violated_rules=True)),
+    ("no court order or stock check yet",
+     _partial(("authority.order_to_deduct", "stock.misstated"),
+              order__days_without_delivery=2)),
+    ("unknowns that cannot matter", _partial(("complaint.unresolved_for",
+                                              "complaint.bad_influence", "platform.loss"))),
+    ("merchant side known, complaint and stock unknown",
+     _partial(("complaint.received", "complaint.unresolved_for", "complaint.bad_influence",
+               "stock.misstated", "order.days_without_delivery"))),
+    ("undelivered goods, the rest unknown", {"order.days_without_delivery": 5}),
+]
+
+# ---------------------------------------------------------------- handwritten
+
+
+def handwritten(facts: Mapping[str, Any]) -> Decision:
+    """The rule by hand, every fact known: ("yes" | "no", permitting clauses)."""
+    grounds = []
+    if facts["merchant.closed_shop"]:
+        grounds.append("5.11")
+    if facts["merchant.breach_harmed_buyer"]:
+        grounds.append("6.2(4)(a)")
+    if facts["merchant.consumer_duty_missed"]:
+        grounds.append("6.2(4)(b)")
+    if facts["complaint.received"] and facts["complaint.unresolved_for"] >= 10 \
+            and facts["complaint.bad_influence"]:
+        grounds.append("6.2(4)(c)")
+    if facts["authority.order_to_deduct"]:
+        grounds.append("6.2(4)(d)")
+    if facts["merchant.violated_rules"] and facts["platform.loss"] > 0:
+        grounds.append("6.2(4)(e)")
+    if facts["stock.misstated"] or facts["order.days_without_delivery"] > 3:
+        grounds.append("annex-2 safety stock")
+    return ("yes" if grounds else "no"), tuple(grounds)
+
+
+_BOOLEAN_FACTS = tuple(n for n, v in _facts().items() if v is False)
+_NUMBER_FACTS = tuple(n for n, v in _facts().items() if v is not False)
+_FACT_NAMES = frozenset(_facts())
+
+
+def handwritten_checked(facts: Mapping[str, Any]) -> Decision:
+    """handwritten() after checks like the emitted evaluator's: no unknown fact names, every
+    fact of the right type. Not a target baseline; it shows what such checks cost."""
+    if not facts.keys() <= _FACT_NAMES:
+        raise KeyError(sorted(facts.keys() - _FACT_NAMES))
+    for name in _BOOLEAN_FACTS:
+        if facts[name].__class__ is not bool:
+            raise TypeError(name)
+    for name in _NUMBER_FACTS:
+        if facts[name].__class__ is not int:
+            raise TypeError(name)
+    return handwritten(facts)
+
+
+def _all3(terms: tuple[tuple[Any, str], ...], deps: set[str]) -> bool:
+    """Kleene conjunction of (value or None, fact name) terms: True, or False; an unknown
+    outcome adds the missing facts to ``deps`` and returns False."""
+    missing = []
+    for value, name in terms:
+        if value is None:
+            missing.append(name)
+        elif not value:
+            return False
+    if missing:
+        deps.update(missing)
+        return False
+    return True
+
+
+def handwritten3(facts: Mapping[str, Any]) -> Decision3:
+    """The rule by hand with missing facts unknown: (answer, grounds, depends_on)."""
+    get = facts.get
+    grounds = []
+    deps: set[str] = set()
+    for clause, name in (("5.11", "merchant.closed_shop"),
+                         ("6.2(4)(a)", "merchant.breach_harmed_buyer"),
+                         ("6.2(4)(b)", "merchant.consumer_duty_missed")):
+        value = get(name)
+        if value is None:
+            deps.add(name)
+        elif value:
+            grounds.append(clause)
+    days = get("complaint.unresolved_for")
+    if _all3(((get("complaint.received"), "complaint.received"),
+              (None if days is None else days >= 10, "complaint.unresolved_for"),
+              (get("complaint.bad_influence"), "complaint.bad_influence")), deps):
+        grounds.append("6.2(4)(c)")
+    value = get("authority.order_to_deduct")
+    if value is None:
+        deps.add("authority.order_to_deduct")
+    elif value:
+        grounds.append("6.2(4)(d)")
+    loss = get("platform.loss")
+    if _all3(((get("merchant.violated_rules"), "merchant.violated_rules"),
+              (None if loss is None else loss > 0, "platform.loss")), deps):
+        grounds.append("6.2(4)(e)")
+    stock, late = get("stock.misstated"), get("order.days_without_delivery")
+    if stock or (late is not None and late > 3):
+        grounds.append("annex-2 safety stock")
+    elif stock is None or late is None:
+        deps.update(n for n, v in (("stock.misstated", stock),
+                                   ("order.days_without_delivery", late)) if v is None)
+    if grounds:
+        return "yes", tuple(grounds), ()
+    if deps:
+        return "undetermined", (), tuple(sorted(deps))
+    return "no", (), ()
+
+
+# ---------------------------------------------------------------- clausec
+
+
+def load_emitted(tmp: Path) -> ModuleType:
+    subprocess.run([sys.executable, "-m", "clausec", "emit", str(CONTRACT), "--target",
+                    "python", "-o", str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    (path,) = tmp.glob("*.py")
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def emitted_decision(module: ModuleType, facts: Mapping[str, object]) -> Decision3:
+    r = getattr(module, QUESTION)(facts)
+    return r.answer, tuple(g["clause"] for g in r.grounds), tuple(r.depends_on)
+
+
+def interpreter_decision(contract: Any, facts: Mapping[str, object]) -> Decision3:
+    from clausec.evaluation.interpreter import ask
+    a = ask(contract, QUESTION, facts)
+    return a.answer, tuple(g.clause for g in a.grounds), tuple(a.depends_on)
+
+
+# ---------------------------------------------------------------- peers
+# Each peer encodes the same seven conditions over the same flat facts mapping.
+
+CEDAR_CONDITIONS = {
+    "5.11": 'context["merchant.closed_shop"]',
+    "6.2(4)(a)": 'context["merchant.breach_harmed_buyer"]',
+    "6.2(4)(b)": 'context["merchant.consumer_duty_missed"]',
+    "6.2(4)(c)": 'context["complaint.received"] && context["complaint.unresolved_for"] >= 10'
+                 ' && context["complaint.bad_influence"]',
+    "6.2(4)(d)": 'context["authority.order_to_deduct"]',
+    "6.2(4)(e)": 'context["merchant.violated_rules"] && context["platform.loss"] > 0',
+    "annex-2 safety stock": 'context["stock.misstated"]'
+                            ' || context["order.days_without_delivery"] > 3',
+}
+
+ZEN_CONDITIONS = {
+    "5.11": '$root["merchant.closed_shop"] == true',
+    "6.2(4)(a)": '$root["merchant.breach_harmed_buyer"] == true',
+    "6.2(4)(b)": '$root["merchant.consumer_duty_missed"] == true',
+    "6.2(4)(c)": '$root["complaint.received"] == true and $root["complaint.unresolved_for"] >= 10'
+                 ' and $root["complaint.bad_influence"] == true',
+    "6.2(4)(d)": '$root["authority.order_to_deduct"] == true',
+    "6.2(4)(e)": '$root["merchant.violated_rules"] == true and $root["platform.loss"] > 0',
+    "annex-2 safety stock": '$root["stock.misstated"] == true'
+                            ' or $root["order.days_without_delivery"] > 3',
+}
+
+
+def make_cedar() -> Callable[[Mapping[str, object]], Decision]:
+    """One permit policy per clause; grounds are the determining policies."""
+    import cedarpy
+
+    text = "".join(
+        f'@id("{clause}")\npermit(principal == Party::"platform", action == Action::"deduct",'
+        f' resource == Object::"deposit")\nwhen {{ {CEDAR_CONDITIONS[clause]} }};\n'
+        for clause in CLAUSES)
+    # Parse once where the version offers handles (the documented fast path).
+    policy_set: Any = getattr(cedarpy, "PolicySet", None)
+    entity_set: Any = getattr(cedarpy, "Entities", None)
+    policies: Any = policy_set.from_str(text) if hasattr(policy_set, "from_str") else text
+    entities: Any = entity_set.from_json_str("[]") if hasattr(entity_set, "from_json_str") \
+        else "[]"
+    # Policies without an explicit id are numbered policy0, policy1, ... in text order.
+    clause_of = {f"policy{i}": clause for i, clause in enumerate(CLAUSES)}
+    is_authorized, allow = cedarpy.is_authorized, cedarpy.Decision.Allow
+    base = {"principal": 'Party::"platform"', "action": 'Action::"deduct"',
+            "resource": 'Object::"deposit"'}
+
+    def decide(facts: Mapping[str, object]) -> Decision:
+        r = is_authorized({**base, "context": facts}, policies, entities)
+        if r.decision != allow:
+            return "no", ()
+        return "yes", tuple(sorted((clause_of[p] for p in r.diagnostics.reasons),
+                                   key=RANK.__getitem__))
+    return decide
+
+
+def make_zen() -> Callable[[Mapping[str, object]], Decision]:
+    """A GoRules decision model: input -> decision table (hit policy collect) -> output."""
+    import zen
+
+    rules = [{"_id": f"r{i}", "condition": ZEN_CONDITIONS[clause], "clause": json.dumps(clause)}
+             for i, clause in enumerate(CLAUSES)]
+    model = {
+        "nodes": [
+            {"id": "facts", "type": "inputNode", "name": "facts", "position": {"x": 0, "y": 0}},
+            {"id": "deduct", "type": "decisionTableNode", "name": "may deduct deposit",
+             "position": {"x": 200, "y": 0},
+             "content": {"hitPolicy": "collect",
+                         "inputs": [{"id": "condition", "name": "condition", "field": ""}],
+                         "outputs": [{"id": "clause", "name": "clause", "field": "clause"}],
+                         "rules": rules}},
+            {"id": "answer", "type": "outputNode", "name": "answer",
+             "position": {"x": 400, "y": 0}},
+        ],
+        "edges": [{"id": "e1", "sourceId": "facts", "targetId": "deduct", "type": "edge"},
+                  {"id": "e2", "sourceId": "deduct", "targetId": "answer", "type": "edge"}],
+    }
+    evaluate: Any = zen.ZenEngine().create_decision(json.dumps(model)).evaluate
+
+    def decide(facts: Mapping[str, object]) -> Decision:
+        hits = evaluate(facts)["result"]
+        if not hits:
+            return "no", ()
+        return "yes", tuple(sorted((h["clause"] for h in hits), key=RANK.__getitem__))
+    return decide
+
+
+PEERS: list[tuple[str, str, Callable[[], Callable[[Mapping[str, object]], Decision]]]] = [
+    ("cedarpy", "cedarpy", make_cedar),
+    ("zen-engine", "zen-engine", make_zen),
+]
+
+# ---------------------------------------------------------------- timing
+
+
+def measure(cases: list[tuple[str, int]], namespace: dict[str, Any], repeat: int,
+            min_time: float) -> list[float]:
+    """Median µs per decision of each (statement, decisions it makes) case.
+
+    Each statement's loop count is calibrated to ``min_time`` seconds; then the repeats go
+    round-robin over all cases, so that a burst of load on the machine hits every engine
+    alike rather than one of them."""
+    timers = []
+    for stmt, _ in cases:
+        timer = timeit.Timer(stmt, globals=namespace)
+        number, elapsed = timer.autorange()
+        timers.append((timer, max(1, int(number * min_time / max(elapsed, 1e-9)))))
+    runs: list[list[float]] = [[] for _ in cases]
+    for _ in range(repeat):
+        for i, (timer, number) in enumerate(timers):
+            runs[i].append(timer.timeit(number) / number)
+    return [statistics.median(r) / n * 1e6 for r, (_, n) in zip(runs, cases)]
+
+
+def verify(label: str, got: object, want: object, fact_set: str) -> bool:
+    if got == want:
+        return True
+    print(f"ERROR: {label} disagrees with the emitted evaluator on fact set "
+          f"{fact_set!r}:\n  got  {got!r}\n  want {want!r}", file=sys.stderr)
+    return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=7, help="timing repeats (median)")
+    parser.add_argument("--min-time", type=float, default=0.2,
+                        help="seconds per repeat (the loop count is calibrated to it)")
+    args = parser.parse_args()
+
+    import clausec
+    from clausec.evaluation.interpreter import ask
+
+    contract = clausec.load(CONTRACT)
+    with tempfile.TemporaryDirectory() as tmp:
+        module = load_emitted(Path(tmp))
+    fn = getattr(module, QUESTION)
+
+    peers: list[tuple[str, Callable[[Mapping[str, object]], Decision]]] = []
+    versions: list[str] = []
+    for label, dist, make in PEERS:
+        try:
+            peers.append((label, make()))
+            versions.append(f"{label} {importlib.metadata.version(dist)}")
+        except ImportError:
+            versions.append(f"{label} {INSTALL_HINT}")
+
+    # ---- agreement before timing
+    ok = True
+    for name, facts in KNOWN:
+        want = emitted_decision(module, facts)
+        ok &= verify("emitted (all facts known)", want[2], (), name)
+        ok &= verify("handwritten", handwritten(facts), want[:2], name)
+        ok &= verify("handwritten with checks", handwritten_checked(facts), want[:2], name)
+        ok &= verify("interpreter", interpreter_decision(contract, facts), want, name)
+        for label, decide in peers:
+            ok &= verify(label, decide(facts), want[:2], name)
+    for name, facts in UNKNOWN:
+        want = emitted_decision(module, facts)
+        ok &= verify("handwritten three-valued", handwritten3(facts), want, name)
+        ok &= verify("interpreter", interpreter_decision(contract, facts), want, name)
+    answers = {emitted_decision(module, f)[0] for _, f in UNKNOWN}
+    ok &= verify("fact sets (B)", answers, {"yes", "no", "undetermined"}, "all of (B)")
+    if not ok:
+        print("ERROR: the engines disagree; nothing timed.", file=sys.stderr)
+        return 1
+
+    known = [f for _, f in KNOWN]
+    unknown = [f for _, f in UNKNOWN]
+    ns: dict[str, Any] = {"fn": fn, "hand": handwritten, "hand3": handwritten3, "ask": ask,
+                          "hand_checked": handwritten_checked,
+                          "contract": contract, "Q": QUESTION, "A": known, "B": unknown}
+    for i, (_, decide) in enumerate(peers):
+        ns[f"peer{i}"] = decide
+
+    na, nb = len(known), len(unknown)
+    rows_a = [("handwritten Python (answer + grounds)", "for f in A: hand(f)"),
+              ("clausec emitted: answer + grounds", "for f in A: fn(f).answer"),
+              ("clausec emitted: full explanation (to_dict)", "for f in A: fn(f).to_dict()"),
+              ("clausec reference interpreter", "for f in A: ask(contract, Q, f)"),
+              ("(handwritten + fact name and type checks)", "for f in A: hand_checked(f)")]
+    rows_a += [(label, f"for f in A: peer{i}(f)") for i, (label, _) in enumerate(peers)]
+    rows_b = [("handwritten three-valued Python", "for f in B: hand3(f)"),
+              ("clausec emitted: full explanation (to_dict)", "for f in B: fn(f).to_dict()"),
+              ("clausec emitted: answer + depends_on", "for f in B: fn(f).depends_on"),
+              ("clausec reference interpreter", "for f in B: ask(contract, Q, f)")]
+    times = measure([(stmt, na) for _, stmt in rows_a] + [(stmt, nb) for _, stmt in rows_b],
+                    ns, args.repeat, args.min_time)
+    table_a = [(label, us) for (label, _), us in zip(rows_a, times)]
+    table_b = [(label, us) for (label, _), us in zip(rows_b, times[len(rows_a):])]
+    peer_rows = table_a[5:]
+
+    print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
+          f"{platform.machine()}; clausec {clausec.__version__}; " + "; ".join(versions))
+    print(f"question {QUESTION} of {CONTRACT.relative_to(ROOT)}; median of {args.repeat} "
+          f"round-robin repeats of >= {args.min_time:g} s each per engine")
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
+          "(on a busy machine the figures move by tens of percent or more)")
+    for title, rows in (
+            (f"(A) all facts known: {na} fact sets, cycled", table_a),
+            (f"(B) facts missing: {nb} fact sets, cycled (only clausec and the handwritten "
+             "three-valued function answer undetermined)", table_b)):
+        print()
+        print(title)
+        print(f"{'engine':46} {'µs/decision':>12} {'× handwritten':>14}")
+        base = rows[0][1]
+        for label, us in rows:
+            print(f"{label:46} {us:12.2f} {us / base:14.2f}")
+        if rows is table_a:
+            for label, _, _ in PEERS:
+                if all(label != p for p, _ in peers):
+                    print(f"{label:46} {INSTALL_HINT}")
+
+    hand_a, emitted_a = table_a[0][1], table_a[1][1]
+    hand_b, emitted_b = table_b[0][1], table_b[1][1]
+    print()
+    print("targets")
+    targets: list[tuple[str, bool | None, str]] = [
+        ("emitted, answer + grounds, all facts known: within 2x of handwritten",
+         emitted_a / hand_a <= 2, f"{emitted_a / hand_a:.2f}x")]
+    if peer_rows:
+        margin = min(us / emitted_a for _, us in peer_rows)
+        targets.append(("emitted, answer + grounds: >= 20x faster than every peer",
+                        margin >= 20, f"{margin:.1f}x faster than the fastest "
+                        f"peer ({min(peer_rows, key=lambda r: r[1])[0]})"))
+    else:
+        targets.append(("emitted, answer + grounds: >= 20x faster than every peer", None,
+                        "no peer installed"))
+    targets.append(("emitted, unknown facts and full explanations: within 5x of handwritten",
+                    emitted_b / hand_b <= 5, f"{emitted_b / hand_b:.2f}x"))
+    for text, passed, detail in targets:
+        verdict = "n/a " if passed is None else "PASS" if passed else "MISS"
+        print(f"  {verdict}  {text} ({detail})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
