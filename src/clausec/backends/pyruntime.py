@@ -1,7 +1,8 @@
 # The runtime of generated Python evaluators: copied verbatim into every module that
 # `clausec emit --target python` writes, so the module needs nothing but the standard
 # library. It mirrors clausec.evaluation (facts.py, values.py, interpreter.py) and must agree
-# with it on every input (tests/test_differential.py). Dates are day ordinals here and
+# with it on every input (tests/test_python_backend.py,
+# tests/test_javascript.py). Dates are day ordinals here and
 # `never` is +infinity, which keeps comparisons and arithmetic cheap.
 from __future__ import annotations
 
@@ -127,7 +128,9 @@ def _arith(kind: str, op: str, a: Any, b: Any) -> Any:
 
 
 def _neg(a: Any) -> Any:
-    return a if a.__class__ is _Unknown else -a
+    if a.__class__ is _Unknown:
+        return a
+    return _EXACT.minus(a) if a.__class__ is _Decimal else -a
 
 
 def _date_diff(a: Any, b: Any) -> Any:
@@ -504,9 +507,8 @@ class Result:
         """What is uncertain about the answer (e.g. make-up days not yet announced)."""
         return tuple(sorted(set(self._warnings)))
 
-    @property
-    def facts(self) -> dict[str, Any]:
-        """The known facts the question read, as runtime values."""
+    def _known(self) -> dict[str, Any]:
+        """The known facts the question read, as runtime values (dates as ordinals)."""
         return {n: v for n, v in zip(self._names, self._read) if v.__class__ is not _Unknown}
 
     @property
@@ -525,7 +527,7 @@ class Result:
             if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
                 deadline = {"kind": deadline_kind,
                             "due": _date_json(due[1]) if due[0] == 1 else None}
-            known = self.facts
+            known = self._known()
             facts = {name: _json(known[name], *_FACTS[name][:2]) for name in reads
                      if name in known}
             out.append({"norm": norm, "clause": clause, "modality": modality, "quote": quote,

@@ -4,7 +4,7 @@ The module is the runtime (``pyruntime.py``, copied verbatim) followed by the co
 tables and one compiled function per question. Expressions become Python expressions over
 local variables; three-valued logic short-circuits on known values, so a decision with all
 facts known runs as straight-line code. Semantics: clausec.evaluation (the interpreter),
-which the generated code must match (tests/test_differential.py).
+which the generated code must match (tests/test_python_backend.py and test_javascript.py).
 """
 
 from __future__ import annotations
@@ -195,7 +195,7 @@ def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
 
 
 __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUESTIONS",
-           "Result", "evaluate", "evaluate_many", {", ".join(py_str(n) for n in names)}]'''
+           "Result", "evaluate", "evaluate_many", {", ".join(py_str(_fn(n)) for n in names)}]'''
 
     # ------------------------------------------------------------ one question
 
@@ -540,8 +540,19 @@ def _opt(text: str | None) -> str:
     return "None" if text is None else py_str(text)
 
 
+# Names the module defines itself; a question with one of these names gets a trailing "_".
+_RESERVED = frozenset({"evaluate", "evaluate_many", "Result", "FactError", "EvaluationError",
+                       "QUESTIONS", "CONTRACT", "CLAUSEC_VERSION", "Any", "Mapping",
+                       "Callable", "Iterable", "annotations"})
+
+
 def _fn(name: str) -> str:
-    return re.sub(r"\W", "_", name)
+    import keyword
+    ident = re.sub(r"\W", "_", name)
+    if keyword.iskeyword(ident) or keyword.issoftkeyword(ident) or ident in _RESERVED \
+            or ident.startswith("_"):
+        ident += "_"
+    return ident
 
 
 def _var(i: int) -> str:

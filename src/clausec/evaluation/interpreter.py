@@ -1,7 +1,7 @@
 """The reference interpreter: answers a question over the normalized IR, for given facts.
 
 It is written for clarity, not speed; generated evaluators must agree with it on every
-input (tests/test_differential.py). Logic is three-valued: a fact not given is unknown,
+input (tests/test_python_backend.py and test_javascript.py). Logic is three-valued: a fact not given is unknown,
 and an unknown value carries the names of the facts it waits for. The rules are those of
 docs/semantics.md, section by section.
 """
@@ -134,7 +134,7 @@ class Evaluation:
                 if isinstance(v, Unknown):
                     return v
                 assert isinstance(v, (int, Decimal, float)) and not isinstance(v, bool)
-                return -v
+                return RV.EXACT.minus(v) if isinstance(v, Decimal) else -v
             case ir.Binary(op="and"):  # left to right, stopping at a false left side
                 left = self._tri(self.expr(e.left))
                 return False if left is False else k_and(left, self._tri(self.expr(e.right)))
