@@ -234,8 +234,17 @@ def _calendar(code: str) -> JSONObject:
 
 @functools.cache
 def _unicode_tables() -> JSONObject:
-    """The decimal digits (as the code points of the zeros of their runs of ten) and the white
-    space characters of this Python's Unicode database, which facts.py's patterns use."""
+    """From this Python's Unicode database: the decimal digits (as the code points of the zeros
+    of their runs of ten) and the white space characters, which facts.py's patterns use, and
+    the ranges of characters that are not printable (escaped by repr() in fact errors)."""
     zeros = [c for c in range(0x110000) if unicodedata.decimal(chr(c), None) == 0]
     spaces = [c for c in range(0x110000) if chr(c).isspace()]
-    return {"digit_zeros": zeros, "spaces": spaces}
+    nonprintable: list[list[int]] = []
+    for c in range(0x110000):
+        if chr(c).isprintable():
+            continue
+        if nonprintable and nonprintable[-1][1] == c - 1:
+            nonprintable[-1][1] = c
+        else:
+            nonprintable.append([c, c])
+    return {"digit_zeros": zeros, "spaces": spaces, "nonprintable": nonprintable}

@@ -15,7 +15,6 @@
 const MAX_DIGITS = 40;
 const DIVISION_PLACES = 18;
 const EXACT_PRECISION = 200; // digits kept by + - * (Python: Context(prec=200))
-const DEFAULT_PRECISION = 28; // Python's default context, used by unary minus on a decimal
 const MIN_ORDINAL = 1; // 0001-01-01
 const MAX_ORDINAL = 3652059; // 9999-12-31
 const TODAY = "today";
@@ -73,9 +72,10 @@ function codePoints(s) {
 }
 
 // ------------------------------------------------------------------------------ Unicode
-// Python's `\d` (and int(), Decimal()) accept every Unicode decimal digit, and `\s`, strip()
-// every Unicode white space character; the emitter embeds both tables from Python's own
-// unicodedata, so that a module agrees with the interpreter that emitted it.
+// Python's `\d` (and int(), Decimal()) accept every Unicode decimal digit, `\s` and strip()
+// every Unicode white space character, and repr() escapes the characters that are not
+// printable; the emitter embeds these tables from Python's own Unicode database, so that a
+// module agrees with the interpreter of the Python that emitted it.
 
 const DIGIT_VALUE = new Map();
 for (const zero of DATA.unicode.digit_zeros) {
@@ -126,7 +126,21 @@ function lstripSigns(s) {
 // Messages about rejected facts quote the value as Python's repr() does. A JavaScript number
 // stands for a Python int when it is a safe integer, otherwise for a Python float.
 
-const NON_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
+const NON_PRINTABLE = DATA.unicode.nonprintable; // sorted [first, last] code point ranges
+
+/** Python's str.isprintable() for one code point. */
+function isPrintable(cp) {
+  let lo = 0;
+  let hi = NON_PRINTABLE.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const [first, last] = NON_PRINTABLE[mid];
+    if (cp < first) hi = mid - 1;
+    else if (cp > last) lo = mid + 1;
+    else return false;
+  }
+  return true;
+}
 
 function hex(cp, width) {
   return cp.toString(16).padStart(width, "0");
@@ -143,7 +157,7 @@ function reprString(s) {
     else if (ch === "\r") out += "\\r";
     else if (cp < 0x20 || cp === 0x7f) out += "\\x" + hex(cp, 2);
     else if (cp < 0x7f) out += ch;
-    else if (!NON_PRINTABLE.test(ch)) out += ch;
+    else if (isPrintable(cp)) out += ch;
     else if (cp <= 0xff) out += "\\x" + hex(cp, 2);
     else if (cp <= 0xffff) out += "\\u" + hex(cp, 4);
     else out += "\\U" + hex(cp, 8);
@@ -611,7 +625,7 @@ function describe(fact) {
     case "money":
       return `an amount of money in ${t.currency} (a number, or e.g. "100.50 ${t.currency}")`;
     case "duration": {
-      const unit = t.unit_class.replace("_", " ");
+      const unit = t.unit_class.split("_").join(" ");
       return `a duration in ${unit} (a whole number of ${unit}, or e.g. "3 ${unit}")`;
     }
     case "date":
@@ -708,7 +722,7 @@ function readValue(fact, raw) {
         const unit = m ? DURATION_UNITS.get(m[2].replace(/^ +| +$/g, "")) : undefined;
         if (m && unit && codePoints(lstripSigns(m[1])).length <= MAX_DIGITS) {
           if (unit[0] !== t.unit_class) {
-            throw new FactError(name, `${expected}, got a duration in ${unit[0].replace("_", " ")}`);
+            throw new FactError(name, `${expected}, got a duration in ${unit[0].split("_").join(" ")}`);
           }
           return BigInt(asciiDigits(m[1]).replace(/^\+/, "")) * unit[1];
         }
@@ -827,8 +841,8 @@ function arithmetic(op, a, b, t) {
 }
 
 function negate(v) {
-  if (v instanceof Dec) {
-    const r = roundDigits(v.c, v.e, DEFAULT_PRECISION);
+  if (v instanceof Dec) { // EXACT.minus: rounded to 200 digits like + - *
+    const r = roundDigits(v.c, v.e, EXACT_PRECISION);
     return new Dec(-r.c, r.e);
   }
   return -v;
@@ -955,7 +969,7 @@ class Evaluation {
   /** day moved by amount (a BigInt) days, working days or months. */
   shift(day, amount, unitClass) {
     const fail = () => new EvaluationError(
-      `${isoDate(day)} moved by ${amount} ${unitClass.replace("_", " ")} is not a date between `
+      `${isoDate(day)} moved by ${amount} ${unitClass.split("_").join(" ")} is not a date between `
       + "0001-01-01 and 9999-12-31");
     if (unitClass === "days") {
       const result = BigInt(day) + amount;
@@ -1048,7 +1062,7 @@ class Evaluation {
     if (d.kind === "immediately") return [0, 0, "immediately"];
     if (d.kind === "without_undue_delay") return [2, 0, "without_undue_delay"];
     if (d.kind === "at_least_once_every") {
-      return [3, 0, `at least once every ${(d.unit || "").replace("_", " ")}`];
+      return [3, 0, `at least once every ${(d.unit || "").split("_").join(" ")}`];
     }
     if (d.kind === "monthly") return this.monthly(d);
     const anchor = this.expr(d.anchor);

@@ -1,0 +1,607 @@
+"""The JavaScript backend (clausec.backends.javascript): generated ES modules run under Node.js
+and answer every question exactly like the reference interpreter.
+
+The node-based tests are skipped when `node` is not on PATH. One node process serves each
+module: tests/js_driver (written below) reads JSON lines {"q", "facts", "as_of"} on stdin and
+writes one JSON line per case, {"result": toDict()} or {"error": {type, message[, fact]}}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import clausec
+from clausec.backends.javascript import emit_javascript, question_exports
+from clausec.evaluation.facts import FactError
+from clausec.evaluation.interpreter import ask
+from clausec.evaluation.values import EvaluationError
+from clausec.ir import nodes as ir
+from clausec.ir import values as V
+from conftest import REPO
+from factgen import fact_cases
+
+NODE = shutil.which("node")
+needs_node = pytest.mark.skipif(
+    NODE is None, reason="`node` (Node.js 20) is not on PATH: the generated JavaScript modules "
+                         "cannot be run; install Node.js to run these tests")
+
+DEPOSIT = REPO / "contracts" / "soolife" / "deposit.clause"
+EXAMPLES = sorted((REPO / "docs" / "examples").glob("*.clause"))
+CASES_PER_QUESTION = 10_000
+SYNTHETIC_CASES_PER_QUESTION = 120
+
+DRIVER = """\
+import { pathToFileURL } from "node:url";
+const m = await import(pathToFileURL(process.argv[2]).href);
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const out = [];
+for (const line of Buffer.concat(chunks).toString("utf8").split("\\n")) {
+  if (!line) continue;
+  const c = JSON.parse(line);
+  try {
+    const r = m.evaluate(c.q, c.facts, { asOf: c.as_of === null ? undefined : c.as_of });
+    out.push(m.stringify({ result: r.toDict() }));
+  } catch (e) {
+    const error = { type: e.name, message: e.message };
+    if (e instanceof m.FactError) error.fact = e.fact;
+    out.push(m.stringify({ error }));
+  }
+}
+process.stdout.write(out.join("\\n") + "\\n");
+"""
+
+Case = tuple[str, object, str | None]  # question, raw facts, as_of
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def write_module(contract: ir.Contract, folder: Path) -> Path:
+    path = folder / f"{contract.id}.mjs"
+    path.write_text(emit_javascript(contract, clausec_version=clausec.__version__),
+                    encoding="utf-8")
+    return path
+
+
+def interpreter_outcome(contract: ir.Contract, case: Case) -> object:
+    question, facts, as_of = case
+    try:
+        when = dt.date.fromisoformat(as_of) if as_of is not None else None
+        result: object = {"result": ask(contract, question, facts, when).to_dict()}  # type: ignore[arg-type]
+    except FactError as exc:
+        result = {"error": {"type": "FactError", "message": str(exc), "fact": exc.fact}}
+    except EvaluationError as exc:
+        result = {"error": {"type": "EvaluationError", "message": str(exc)}}
+    except (ValueError, OverflowError, KeyError) as exc:  # not caught by the interpreter
+        result = {"error": {"type": type(exc).__name__, "message": str(exc)}}
+    return result
+
+
+def run_node(module: Path, cases: list[Case], tmp_path: Path) -> list[object]:
+    assert NODE is not None
+    driver = tmp_path / "driver.mjs"
+    driver.write_text(DRIVER, encoding="utf-8")
+    lines = "".join(json.dumps({"q": q, "facts": f, "as_of": a}) + "\n" for q, f, a in cases)
+    proc = subprocess.run([NODE, str(driver), str(module)], input=lines, capture_output=True,
+                          text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert len(out) == len(cases)
+    return out
+
+
+def compare(contract: ir.Contract, cases: list[Case], tmp_path: Path) -> Counter[tuple[str, str]]:
+    """Run the cases through node (in a thread) and the interpreter; assert they agree.
+    Returns counts of (question, answer or error type)."""
+    module = write_module(contract, tmp_path)
+    js: list[list[object]] = []
+    thread = threading.Thread(target=lambda: js.append(run_node(module, cases, tmp_path)))
+    thread.start()
+    expected = [interpreter_outcome(contract, case) for case in cases]
+    thread.join()
+    assert js, "node failed"
+    got = js[0]
+    mismatches = [(c, e, g) for c, e, g in zip(cases, expected, got) if e != g]
+    if mismatches:
+        shown = "\n".join(f"case {json.dumps(c, ensure_ascii=False)}\n  interpreter "
+                          f"{json.dumps(e, ensure_ascii=False)[:2000]}\n  javascript  "
+                          f"{json.dumps(g, ensure_ascii=False)[:2000]}"
+                          for c, e, g in mismatches[:3])
+        pytest.fail(f"{len(mismatches)} of {len(cases)} cases disagree:\n{shown}")
+    counts: Counter[tuple[str, str]] = Counter()
+    for (question, _, _), outcome in zip(cases, expected):
+        assert isinstance(outcome, dict)
+        if "result" in outcome:
+            counts[(question, outcome["result"]["answer"])] += 1
+            for key in ("grounds", "overridden", "warnings"):
+                if outcome["result"][key]:
+                    counts[(question, f"+{key}")] += 1
+        else:
+            counts[(question, outcome["error"]["type"])] += 1
+    return counts
+
+
+def summary(contract: ir.Contract, counts: Counter[tuple[str, str]]) -> str:
+    lines = [f"{contract.id}: interpreter and JavaScript agree on "
+             f"{sum(v for (_, k), v in counts.items() if not k.startswith('+'))} cases"]
+    for q in contract.questions:
+        parts = ", ".join(f"{k} {v}" for (name, k), v in sorted(counts.items()) if name == q.name)
+        lines.append(f"  {q.name}: {parts}")
+    return "\n".join(lines)
+
+
+def cases_for(contract: ir.Contract, n: int, seed: int) -> list[Case]:
+    cases: list[Case] = []
+    for i, q in enumerate(contract.questions):
+        cases += [(q.name, facts, as_of) for facts, as_of in fact_cases(contract, n, seed + i)]
+    return cases
+
+
+def with_questions(text: str) -> str:
+    """The text with a may, must and deadline question for every (party, action, object) of
+    its norms and a value question for every definition."""
+    c = compiled(text, "probe.clause")
+    extra = []
+    triples = sorted({(n.party, n.action, n.object) for n in c.norms})
+    for i, (party, action, obj) in enumerate(triples):
+        extra += [f"question gen{i}_may : may {party} {action} {obj}",
+                  f"question gen{i}_must : must {party} {action} {obj}",
+                  f"question gen{i}_deadline : deadline of {party} {action} {obj}"]
+    for d in c.definitions:
+        extra.append(f"question value_{d.name.replace('.', '_')} : value of {d.name}")
+    return text + "\n" + "\n".join(extra) + "\n"
+
+
+def compiled(text: str, name: str) -> ir.Contract:
+    result = clausec.compile_text(text, name)
+    errors = [d for d in result.diagnostics if d.severity.name == "ERROR"]
+    assert not errors, [f"{d.code} {d.span}: {d.message}" for d in errors]
+    (contract,) = [c for c in result.contracts if c.file == name]
+    return contract
+
+
+def raw_value(v: V.Value) -> object:
+    """A scenario's given value as raw fact input."""
+    if isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, V.MoneyValue):
+        return f"{format(v.amount, 'f')} {v.currency}"
+    if isinstance(v, V.DurationValue):
+        return f"{v.amount} {v.unit.replace('_', ' ')}"
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, V.EnumValue):
+        return v.member
+    assert isinstance(v, V.Never)
+    return "never"
+
+
+# ------------------------------------------------------------------ (a) modules load
+
+
+@needs_node
+def test_every_module_loads_under_node(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(REPO)
+    contracts = [clausec.load(p) for p in [DEPOSIT, *EXAMPLES]]
+    modules = [write_module(c, tmp_path) for c in contracts]
+    script = ("import { pathToFileURL } from 'node:url';\n"
+              "for (const p of process.argv.slice(2)) {\n"
+              "  const m = await import(pathToFileURL(p).href);\n"
+              "  console.log(JSON.stringify([m.CONTRACT.id, m.QUESTIONS.map((q) => q.name),\n"
+              "    m.FACTS.map((f) => f.name), Object.keys(m).sort()]));\n"
+              "}\n")
+    driver = tmp_path / "load.mjs"
+    driver.write_text(script, encoding="utf-8")
+    assert NODE is not None
+    proc = subprocess.run([NODE, str(driver), *map(str, modules)], capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    fixed = ["CONTRACT", "EvaluationError", "FACTS", "FactError", "QUESTIONS", "Result",
+             "evaluate", "evaluateMany", "stringify"]
+    for c, line in zip(contracts, proc.stdout.splitlines(), strict=True):
+        cid, questions, facts, exports = json.loads(line)
+        assert cid == c.id
+        assert questions == [q.name for q in c.questions]
+        assert facts == [f.name for f in c.facts]
+        assert exports == sorted(fixed + [e for _, e in question_exports(c)])
+
+
+# ------------------------------------------------------------------ (b) differential
+
+
+def _with_questions_paths() -> list[Path]:
+    return [DEPOSIT] + [p for p in EXAMPLES if re.search(r"^question ", p.read_text("utf-8"), re.M)]
+
+
+@needs_node
+@pytest.mark.parametrize("path", _with_questions_paths(), ids=lambda p: p.name)
+def test_generated_javascript_agrees_with_the_interpreter(path: Path, tmp_path: Path) -> None:
+    contract = clausec.load(path)
+    assert contract.questions
+    counts = compare(contract, cases_for(contract, CASES_PER_QUESTION, seed=20240), tmp_path)
+    print("\n" + summary(contract, counts))
+    for q in contract.questions:
+        answers = {k for (name, k), _ in counts.items() if name == q.name
+                   and not k.startswith("+") and not k.endswith("Error")}
+        assert len(answers) >= 2, (q.name, answers)
+    outcomes = {k for (_, k) in counts}
+    assert "FactError" in outcomes and "undetermined" in outcomes and "+grounds" in outcomes
+    assert len(outcomes) >= 7, outcomes
+
+
+SYNTHETIC = [p for p in EXAMPLES if p not in _with_questions_paths()]
+
+
+@needs_node
+@pytest.mark.parametrize("path", SYNTHETIC, ids=lambda p: p.name)
+def test_examples_with_generated_questions(path: Path, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The examples without questions, with a question about every norm and definition: every
+    deadline form, remedies, breach, priorities and the other calendars."""
+    monkeypatch.chdir(path.parent)  # imports are resolved against the working folder
+    contract = compiled(with_questions(path.read_text("utf-8")), path.name)
+    counts = compare(contract, cases_for(contract, SYNTHETIC_CASES_PER_QUESTION, seed=7),
+                     tmp_path)
+    print("\n" + summary(contract, counts))
+    assert len({k for (_, k) in counts}) >= 4
+
+
+ARITHMETIC = """\
+contract arith
+  title "Arithmetic and dates"
+  source "arith.txt"
+  language en
+  calendar RU
+
+party a role "first party"
+party b role "second party"
+action pay "pay"
+action notify "notify"
+object fee : money EUR "the fee"
+object notice "a notice"
+
+fact n : integer
+fact m : integer
+fact x : decimal
+fact y : decimal
+fact price : money EUR
+fact cost : money EUR
+fact d1 : date
+fact wd : duration in working days
+fact dd : duration in days
+fact mm : duration in months
+fact label : text
+fact channel : one of email, post
+fact urgent : boolean
+event e1
+event e2
+event paid
+
+define ratio : decimal = x / y
+define total : money EUR = price * n + cost
+define share : money EUR = price / 3
+define neg_big : decimal = -(x * 1234567890123456789012345678901.5)
+define product : decimal = x * y * 1234567890.123456789 - n
+define gap : duration in days = e1 - e2
+define gap2 : duration in days = gap * m - dd
+define due1 : date = d1 + wd
+define due2 : date = e1 + mm - 1 month
+define due3 : date = d1 - 2 weeks + dd
+define first : date = earliest of (e1, e2, d1 + dd)
+define last : date = latest of (e1, e2)
+define is_post : boolean = channel = post or label = "Schriftform"
+define elapsed : duration in days = today - d1
+define pct : decimal = x * 5% + n / m
+define cheap : boolean = price < 100.50 EUR and not urgent
+define count : integer = n * m - 7
+
+clause "1"
+  quote "A pays the fee within the working days agreed after e1."
+  a must pay fee to b
+    when n > 3 and x >= 0.5
+    within wd after e1
+    extendable by dd if is_post
+    performed on paid
+    otherwise b may notify a
+
+clause "2"
+  quote "A may pay early, at least 3 working days before e2."
+  a may pay fee
+    when price > 100 EUR
+    at least 3 working days before e2
+  a must not pay fee
+    when cheap
+    unless urgent
+
+clause "3"
+  quote "B notifies on days 1 and 31 of every month after d1."
+  b must notify notice
+    when urgent or n = 2
+    on days 1 and 31 of every month after d1
+  b must notify notice
+    when channel = email
+    by d1 + mm
+    extendable to 5 working days if urgent
+  b may notify notice
+    prevails over "1"
+    when label = "stop"
+    within 2 months after e2
+
+clause "4"
+  quote "Force majeure."
+  deadlines extended by dd if urgent and label != ""
+"""
+
+
+@needs_node
+def test_arithmetic_dates_and_calendars_agree(tmp_path: Path) -> None:
+    """Exact decimals (division, 200-digit products, unary minus), integer, duration and date
+    arithmetic with never, earliest/latest, today, text and enumerations, the RU calendar."""
+    contract = compiled(with_questions(ARITHMETIC), "arith.clause")
+    counts = compare(contract, cases_for(contract, 250, seed=99), tmp_path)
+    print("\n" + summary(contract, counts))
+    values = {k for (name, k) in counts if name.startswith("value_")}
+    assert {"value", "undetermined", "FactError"} <= values
+
+
+EDGE_FACTS: list[dict[str, object]] = [
+    {"n": "١٢", "m": "+3", "x": "٠.٥", "y": ".5"},  # digits of other scripts, signs
+    {"price": "\u3000100.50\u3000EUR\u3000", "cost": "1\u00a0EUR", "n": 2, "m": 5},
+    {"price": "100 USD"}, {"price": "100EUR"}, {"price": " 100 "}, {"cost": "1 2 EUR"},
+    {"d1": "٢٠٢٤-٠٣-١٥", "wd": "٣ working days"}, {"d1": "2024-02-30"}, {"d1": "never"},
+    {"e1": "never", "e2": "never"}, {"e1": "2024-01-31", "mm": 1}, {"e1": "2024-03-31", "mm": -1},
+    {"wd": "3  working  days"}, {"wd": "1 working day"}, {"dd": "2 weeks"}, {"mm": "2 years"},
+    {"dd": "3 months"}, {"wd": " 5 working days\n"}, {"mm": "1" * 41 + " months"},
+    {"x": 0.1, "y": 3}, {"x": 1e-7, "y": 7}, {"x": 2.5e16, "y": 1e300}, {"x": "1e5"},
+    {"x": "9" * 40, "y": "0." + "0" * 38 + "1"}, {"x": "9" * 41}, {"x": "5.", "y": "-.5"},
+    {"x": "1234567890123456789012345678901234567890", "y": "3"},
+    {"n": "9" * 40, "m": "9" * 40}, {"n": 9007199254740991, "m": -9007199254740991},
+    {"n": 1.5}, {"n": True}, {"urgent": "yes"}, {"urgent": 1}, {"label": 5},
+    {"label": {"a": [1, None, True]}}, {"channel": "EMAIL"}, {"channel": "post"},
+    {"label": "x" * 100, "urgent": "maybe"}, {"lable": "x"}, {"__proto__": True},
+    {"n": "it's \"quoted\"\u2028"}, {"n": "\x00\x7f\u0085\u00a0\U0001f600"},
+    {"n": "\U0001fae8\ud800\u0378\u00ad"}, {"n": "x" * 58 + "\U0001f600\U0001f600"},
+    {"e1": "2024-02-29", "e2": "9999-12-31", "dd": 5}, {"d1": "0001-01-01", "dd": -1},
+    {"d1": "9999-12-25", "urgent": True}, {"d1": "9999-12-31", "urgent": True},
+    {"e1": "2060-12-20", "wd": 15, "n": 5, "x": 1}, {"e1": "1999-12-20", "wd": -15, "n": 5, "x": 1},
+    {"wd": 3_660_001, "e1": "2024-01-01", "n": 5, "x": 1}, {"mm": 120_001, "e1": "2024-01-01"},
+]
+
+
+@needs_node
+def test_edge_case_facts_agree(tmp_path: Path) -> None:
+    """Hand-picked inputs: Unicode digits and spaces, floats, limits, malformed values, Python
+    repr in messages, name suggestions, dates at the ends of the range, non-mapping facts."""
+    contract = compiled(with_questions(ARITHMETIC), "arith.clause")
+    cases: list[Case] = []
+    for q in contract.questions:
+        for facts in EDGE_FACTS:
+            for as_of in (None, "2024-06-30"):
+                cases.append((q.name, facts, as_of))
+        not_mappings: list[object] = [[], None, "n=1", 3]
+        cases += [(q.name, bad, None) for bad in not_mappings]
+    counts = compare(contract, cases, tmp_path)
+    assert sum(v for (_, k), v in counts.items() if k == "FactError") > 100
+
+
+# ------------------------------------------------------------------ (c) scenarios
+
+
+@needs_node
+def test_scenarios_agree(tmp_path: Path) -> None:
+    done = 0
+    for path in [DEPOSIT, *EXAMPLES]:
+        contract = clausec.load(path)
+        if not contract.scenarios:
+            continue
+        cases: list[Case] = []
+        for s in contract.scenarios:
+            facts = {name: raw_value(v) for name, v in s.givens}
+            as_of = s.as_of.isoformat() if isinstance(s.as_of, dt.date) else None
+            cases += [(q.name, facts, as_of) for q in contract.questions]
+        compare(contract, cases, tmp_path)
+        done += len(cases)
+    assert done >= 20
+
+
+# ------------------------------------------------------------------ API
+
+
+API_SCRIPT = """\
+import { pathToFileURL } from "node:url";
+const m = await import(pathToFileURL(process.argv[2]).href);
+const out = {};
+out.byName = m.may_deduct_deposit({ "complaint.received": true,
+  "complaint.unresolved_for": "12 working days", "complaint.bad_influence": true }).toDict();
+const clean = { "merchant.violated_rules": false, "merchant.complaint_or_dispute": false,
+  "service.stopped": "2024-10-24", "agreement.terminated_by_platform": "never",
+  "authority.order_to_deduct": false, "complaint.received": false, "stock.misstated": false,
+  "merchant.breach_harmed_buyer": false, "merchant.closed_shop": false,
+  "merchant.consumer_duty_missed": false, "order.days_without_delivery": 0 };
+const r = m.release_deadline(clean, { asOf: "2025-01-01" });
+out.fields = [r.question, r.kind, r.answer, r.due, r.dependsOn, r.grounds[0].clause, r.warnings];
+out.many = m.evaluateMany("may_deduct_deposit",
+  [{}, { "merchant.closed_shop": "yes" }, { "merchant.closd_shop": true }, { "merchant.closed_shop": true }],
+  { errors: "return" }).map((x) => (x.error ? x.error : x.answer));
+try { m.evaluateMany("may_deduct_deposit", [{ "merchant.closed_shop": 3 }]); out.threw = false; }
+catch (e) { out.threw = [e instanceof m.FactError, e.name, e.fact, e.message]; }
+try { m.evaluate("no_such_question", {}); } catch (e) { out.noQuestion = e.name; }
+try { m.evaluate("may_deduct_deposit", {}, { asOf: "2025-02-30" }); } catch (e) { out.badAsOf = e.name; }
+out.questions = m.QUESTIONS;
+out.facts = m.FACTS.slice(0, 2).concat(m.FACTS.filter((f) => f.kind === "event").slice(0, 1));
+out.contract = m.CONTRACT;
+out.frozen = Object.isFrozen(m.QUESTIONS) && Object.isFrozen(m.CONTRACT);
+console.log(m.stringify(out));
+"""
+
+
+@needs_node
+def test_api(tmp_path: Path) -> None:
+    contract = clausec.load(DEPOSIT)
+    module = write_module(contract, tmp_path)
+    script = tmp_path / "api.mjs"
+    script.write_text(API_SCRIPT, encoding="utf-8")
+    assert NODE is not None
+    proc = subprocess.run([NODE, str(script), str(module)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["byName"] == ask(contract, "may_deduct_deposit", {
+        "complaint.received": True, "complaint.unresolved_for": "12 working days",
+        "complaint.bad_influence": True}).to_dict()
+    assert out["fields"] == ["release_deadline", "deadline", "date", "2025-02-13", [], "6.2(1)",
+                             []]
+    undetermined, bad, misspelled, yes = out["many"]
+    assert undetermined == "undetermined" and yes == "yes"
+    assert bad["type"] == "FactError" and bad["fact"] == "merchant.closed_shop"
+    assert bad["message"] == ("fact `merchant.closed_shop`: expected true or false, got 'yes'")
+    assert misspelled["message"] == ("fact `merchant.closd_shop`: no such fact in contract "
+                                     "`soolife_deposit` (did you mean `merchant.closed_shop`?)")
+    assert out["threw"] == [True, "FactError", "merchant.closed_shop",
+                            "fact `merchant.closed_shop`: expected true or false, got 3"]
+    assert out["noQuestion"] == "RangeError" and out["badAsOf"] == "RangeError"
+    assert out["questions"] == [{"name": q.name, "kind": q.kind, "description": q.description}
+                                for q in contract.questions]
+    assert out["facts"][0] == {"name": "merchant.violated_rules", "type": {"kind": "boolean"},
+                               "kind": "fact", "description": contract.facts[0].description}
+    assert out["facts"][2]["type"] == {"kind": "date"} and out["facts"][2]["kind"] == "event"
+    assert out["contract"] == {
+        "id": "soolife_deposit", "title": contract.title, "source": contract.file,
+        "sourceDocument": contract.source_document, "sha256": contract.source_sha256,
+        "clausecVersion": clausec.__version__, "calendar": "CN"}
+    assert out["frozen"] is True
+
+
+@needs_node
+def test_question_names_that_clash_and_big_integers(tmp_path: Path) -> None:
+    text = ARITHMETIC + ("question evaluate : value of count\n"
+                         "question delete : value of n * n\n"
+                         "question default : value of neg_big\n")
+    contract = compiled(text, "arith.clause")
+    assert question_exports(contract) == [("evaluate", "evaluate_"), ("delete", "delete_"),
+                                          ("default", "default_")]
+    module = write_module(contract, tmp_path)
+    script = tmp_path / "clash.mjs"
+    script.write_text(
+        "import { pathToFileURL } from 'node:url';\n"
+        "const m = await import(pathToFileURL(process.argv[2]).href);\n"
+        "const facts = { n: '9'.repeat(40), m: 2, x: '1.5' };\n"
+        "console.log(m.stringify([m.evaluate_(facts).value, m.delete_(facts).toDict(),\n"
+        "  m.default_(facts).value, typeof m.delete_(facts).value, m.default === undefined]));\n",
+        encoding="utf-8")
+    assert NODE is not None
+    proc = subprocess.run([NODE, str(script), str(module)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    count, square, neg_big, kind, no_default = json.loads(proc.stdout)
+    facts = {"n": "9" * 40, "m": 2, "x": "1.5"}
+    assert count == ask(contract, "evaluate", facts).value == 2 * (10**40 - 1) - 7
+    assert square == ask(contract, "delete", facts).to_dict()
+    assert neg_big == ask(contract, "default", facts).value == "-1851851835185185183518518518352.25"
+    assert kind == "bigint" and no_default is True
+
+
+# ------------------------------------------------------------------ (d) hostile text
+
+
+HOSTILE = "say \"hi\", it's \\ back\nslash \"\"\" ${x} `tick` </script><script>alert(1)</script> */ /* \u2028\u2029 end"
+
+
+def _string_literal(text: str) -> str:
+    """A clause-language string literal for ``text``; the newline stays a real line break."""
+    out = []
+    for ch in text:
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch == '"':
+            out.append('\\"')
+        elif ch in "\u2028\u2029":
+            out.append(f"\\u{{{ord(ch):X}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+@needs_node
+def test_hostile_text_is_embedded_safely(tmp_path: Path) -> None:
+    lit = _string_literal(HOSTILE)
+    text = (f"contract evil title {lit} source {lit} language en calendar CN\n"
+            "party a role \"first\"\nparty b role \"second\"\n"
+            "action pay \"pay\"\nobject fee : money CNY \"fee\"\n"
+            f"fact ok : boolean {lit}\n"
+            f"clause \"1\" quote {lit} gloss {lit}\n"
+            "  a must pay fee to b when ok\n"
+            f"question must_pay {lit} : must a pay fee\n")
+    name = "evil*/\n</script>\u2028.clause"
+    contract = compiled(text, name)
+    assert contract.clause("1").quote == HOSTILE and contract.title == HOSTILE
+    source = emit_javascript(contract, clausec_version="0.1.0 */ </script>\n")
+    assert source.isascii()
+    # Only inside JSON strings: no way to end a string, comment or <script> element early.
+    assert "</script" not in source.lower() and HOSTILE not in source
+    header = source.split("\nconst DATA = ")[0]
+    assert all(line.startswith("//") and "*/" not in line for line in header.splitlines() if line)
+    module = tmp_path / "evil.mjs"
+    module.write_text(source, encoding="utf-8")
+    script = tmp_path / "evil_driver.mjs"
+    script.write_text(
+        "import { pathToFileURL } from 'node:url';\n"
+        "const m = await import(pathToFileURL(process.argv[2]).href);\n"
+        "const r = m.must_pay({ ok: true });\n"
+        "console.log(JSON.stringify([r.grounds[0].quote, r.grounds[0].gloss, m.CONTRACT,\n"
+        "  m.QUESTIONS[0].description, m.FACTS[0].description, r.toDict()]));\n",
+        encoding="utf-8")
+    assert NODE is not None
+    proc = subprocess.run([NODE, str(script), str(module)], capture_output=True,
+                          encoding="utf-8", timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    quote, gloss, meta, qdesc, fdesc, result = json.loads(proc.stdout)
+    assert quote == gloss == qdesc == fdesc == meta["title"] == meta["sourceDocument"] == HOSTILE
+    assert quote.encode("utf-8") == HOSTILE.encode("utf-8")
+    assert meta["source"] == name and meta["clausecVersion"] == "0.1.0 */ </script>\n"
+    assert result == ask(contract, "must_pay", {"ok": True}).to_dict()
+
+
+# ------------------------------------------------------------------ (e) determinism
+
+
+def test_output_is_deterministic_under_any_hash_seed() -> None:
+    code = ("import sys, clausec\n"
+            "from clausec.backends.javascript import emit_javascript\n"
+            "for p in sys.argv[1:]:\n"
+            "    sys.stdout.write(emit_javascript(clausec.load(p), clausec_version='0.1.0'))\n")
+    paths = [str(DEPOSIT), str(REPO / "docs" / "examples" / "priorities.clause")]
+    outputs = []
+    for seed in ("0", "4242"):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONIOENCODING="utf-8")
+        proc = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True,
+                              env=env, cwd=REPO, timeout=120)
+        assert proc.returncode == 0, proc.stderr.decode()
+        outputs.append(proc.stdout)
+    assert outputs[0] == outputs[1]
+    assert b"generated by clausec; do not edit" in outputs[0].lower()
+
+
+def test_header_names_the_contract_and_its_source() -> None:
+    contract = clausec.load(DEPOSIT)
+    head = emit_javascript(contract, clausec_version="9.9.9").splitlines()[:6]
+    text = "\n".join(head)
+    assert all(line.startswith("//") for line in head)
+    for part in ('"soolife_deposit"', json.dumps(contract.file), contract.source_sha256,
+                 '"9.9.9"', "do not edit"):
+        assert part in text
