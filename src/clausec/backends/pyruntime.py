@@ -467,7 +467,8 @@ def _json(value: Any, kind: str, param: Any) -> object:
     if kind == "date":
         return "never" if value == _INF else _dt.date.fromordinal(value).isoformat()
     if kind == "money":
-        return {"amount": _canonical(value), "currency": param}
+        return {"amount": str(value) if value.__class__ is int else _canonical(value),
+                "currency": param}
     if kind == "decimal":
         return _canonical(value)
     if kind == "duration":
@@ -519,6 +520,7 @@ class Result:
     def grounds(self) -> tuple[dict[str, object], ...]:
         """The norms that ground the answer: clause, quote, the facts they read."""
         out: list[dict[str, object]] = []
+        known = self._known() if self._grounds else {}
         for norm in self._grounds:
             clause, modality, deadline_kind, reads = _NORMS[norm]
             quote, gloss = _CLAUSES[clause]
@@ -527,7 +529,6 @@ class Result:
             if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
                 deadline = {"kind": deadline_kind,
                             "due": _date_json(due[1]) if due[0] == 1 else None}
-            known = self._known()
             facts = {name: _json(known[name], *_FACTS[name][:2]) for name in reads
                      if name in known}
             out.append({"norm": norm, "clause": clause, "modality": modality, "quote": quote,
