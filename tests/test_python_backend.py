@@ -7,7 +7,6 @@ import datetime as dt
 import importlib.util
 import json
 import os
-import random
 import subprocess
 import sys
 from collections import Counter
@@ -22,8 +21,8 @@ from clausec.evaluation.facts import FactError
 from clausec.evaluation.interpreter import ask
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
-from clausec.ir import types as T
 from conftest import REPO, SHIPPED
+from factgen import fact_cases
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "python"
 WITH_QUESTIONS = [p for p in [*SHIPPED, *sorted((REPO / "docs" / "examples").glob("*.clause"))]
@@ -42,77 +41,6 @@ def load_module(contract: ir.Contract, folder: Path) -> ModuleType:
 
 
 # ------------------------------------------------------------------ differential
-
-
-def _constants(contract: ir.Contract) -> list[object]:
-    found: list[object] = []
-
-    def walk(e: ir.Expr | None) -> None:
-        match e:
-            case ir.Const():
-                found.append(e.value)
-            case ir.Unary() | ir.Occurred():
-                walk(e.operand)
-            case ir.Binary():
-                walk(e.left)
-                walk(e.right)
-            case ir.Extremum():
-                for a in e.args:
-                    walk(a)
-    for n in contract.norms:
-        for e in (n.condition, *n.exceptions, n.breach):
-            walk(e)
-    for d in contract.definitions:
-        walk(d.expr)
-    return found
-
-
-def fact_cases(contract: ir.Contract, n: int, seed: int) -> list[tuple[dict[str, object], str | None]]:
-    """Seeded fact sets: unknown, boundary and random values, in every accepted form."""
-    rng = random.Random(seed)
-    numbers = sorted({int(getattr(c, "amount", c)) for c in _constants(contract)
-                      if isinstance(getattr(c, "amount", c), (int,)) and not isinstance(c, bool)}
-                     | {0})
-    dates = [dt.date(2024, 9, 1) + dt.timedelta(days=i) for i in range(0, 1400, 3)]
-    dates += [dt.date(2025, 1, d) for d in (24, 26, 28, 29, 30, 31)] + [dt.date(2024, 2, 29)]
-    cases = []
-    for _ in range(n):
-        facts: dict[str, object] = {}
-        for f in contract.facts:
-            r = rng.random()
-            if r < 0.2:
-                continue
-            if r < 0.25:
-                facts[f.name] = None
-                continue
-            t = f.type
-            if isinstance(t, T.Boolean):
-                v: object = rng.random() < 0.3 if rng.random() < 0.9 else rng.choice(["true", "false"])
-            elif isinstance(t, (T.Integer, T.Duration, T.DecimalType, T.Money)):
-                base = rng.choice(numbers) + rng.choice([-1, 0, 0, 1])
-                if rng.random() < 0.1:
-                    base = rng.randint(-50, 50_000)
-                if isinstance(t, T.Money):
-                    v = rng.choice([base, f"{base}.5", f"{base} {t.currency}", str(base)])
-                elif isinstance(t, T.DecimalType):
-                    v = rng.choice([base, f"{base}.25", base + 0.5])
-                elif isinstance(t, T.Duration):
-                    v = rng.choice([base, f"{base} {t.unit_class.replace('_', ' ')}"])
-                else:
-                    v = base
-            elif isinstance(t, T.Date):
-                v = "never" if f.kind == "event" and rng.random() < 0.1 \
-                    else rng.choice(dates).isoformat()
-            elif isinstance(t, T.Enum):
-                v = rng.choice(t.members)
-            else:
-                v = rng.choice(["", "x", "Schriftform"])
-            facts[f.name] = v
-        if rng.random() < 0.01:  # an invalid fact: both must refuse it
-            facts[rng.choice([f.name for f in contract.facts] + ["no.such"])] = [1]
-        as_of = rng.choice([None, None, rng.choice(dates).isoformat()])
-        cases.append((facts, as_of))
-    return cases
 
 
 def _outcome(call: object) -> object:
