@@ -69,23 +69,7 @@ def _expressions(contract: ir.Contract) -> list[ir.Expr]:
     for ext in contract.deadline_extensions:
         roots += [ext.amount, ext.condition]
     roots += [q.expr for q in contract.questions]
-    out: list[ir.Expr] = []
-
-    def walk(e: ir.Expr) -> None:
-        out.append(e)
-        match e:
-            case ir.Unary() | ir.Occurred():
-                walk(e.operand)
-            case ir.Binary():
-                walk(e.left)
-                walk(e.right)
-            case ir.Extremum():
-                for a in e.args:
-                    walk(a)
-    for r in roots:
-        if r is not None:
-            walk(r)
-    return out
+    return [e for r in roots if r is not None for e in ir.subexpressions(r)]
 
 
 def _constants(contract: ir.Contract) -> dict[str, list[object]]:

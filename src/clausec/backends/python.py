@@ -16,7 +16,13 @@ from decimal import Decimal
 
 from clausec.evaluation import calendar
 from clausec.evaluation.facts import Never
-from clausec.evaluation.interpreter import norm_facts, relevant_norms, used_definitions
+from clausec.evaluation.interpreter import (
+    facts_read,
+    norm_facts,
+    question_expressions,
+    relevant_norms,
+    used_definitions,
+)
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
@@ -205,14 +211,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         relevant = relevant_norms(c, q)
         rids = {n.id for n in relevant}
         defs = used_definitions(c, q)
-        exprs: list[ir.Expr] = [q.expr] if q.expr is not None else []
-        for n in relevant:
-            exprs += _norm_exprs(n)
-        for x in c.deadline_extensions:
-            exprs += [x.amount] + ([x.condition] if x.condition is not None else [])
-        for name in defs:
-            exprs.append(self.defs[name].expr)
-        reads = sorted({f for e in exprs for f in _fact_refs(e)} |
+        reads = sorted(facts_read(c, question_expressions(c, q)) |
                        {n.performed_on for n in relevant if n.performed_on},
                        key=lambda f: self.fact_index[f])
         reads_const = self.hoist(_frozenset(reads))
@@ -508,24 +507,6 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         kind = "dur" if isinstance(e.type, T.Duration) else \
             "int" if isinstance(e.type, T.Integer) else "dec"
         return f"_arith({kind!r}, {e.op!r}, {left}, {right})"
-
-
-def _norm_exprs(n: ir.Norm) -> list[ir.Expr]:
-    from clausec.evaluation.interpreter import norm_expressions
-    return norm_expressions(n)
-
-
-def _fact_refs(e: ir.Expr) -> set[str]:
-    match e:
-        case ir.FactRef():
-            return {e.name}
-        case ir.Unary() | ir.Occurred():
-            return _fact_refs(e.operand)
-        case ir.Binary():
-            return _fact_refs(e.left) | _fact_refs(e.right)
-        case ir.Extremum():
-            return set().union(*(_fact_refs(a) for a in e.args))
-    return set()
 
 
 def _frozenset(names: list[str]) -> str:

@@ -495,39 +495,48 @@ def relevant_norms(contract: ir.Contract, q: ir.Question) -> list[ir.Norm]:
     return [n for n in contract.norms if n.id in ids]
 
 
-def used_definitions(contract: ir.Contract, q: ir.Question) -> list[str]:
-    """The definitions that the relevant norms or the value expression read, each after
-    the definitions it reads."""
-    defs = {d.name: d for d in contract.definitions}
+def question_expressions(contract: ir.Contract, q: ir.Question) -> list[ir.Expr]:
+    """Every expression an answer to ``q`` may evaluate, definitions aside: the value
+    expression, the relevant norms' expressions and the contract-wide deadline extensions."""
     roots: list[ir.Expr] = [q.expr] if q.expr is not None else []
     for n in relevant_norms(contract, q):
         roots += norm_expressions(n)
     for x in contract.deadline_extensions:
         roots += [x.amount] + ([x.condition] if x.condition is not None else [])
+    return roots
+
+
+def used_definitions(contract: ir.Contract, q: ir.Question) -> list[str]:
+    """The definitions that the relevant norms or the value expression read, each after
+    the definitions it reads."""
+    defs = {d.name: d for d in contract.definitions}
     order: list[str] = []
 
     def visit(e: ir.Expr) -> None:
-        for name in _def_refs(e):
-            if name not in order:
-                visit(defs[name].expr)
-                if name not in order:
-                    order.append(name)
-    for r in roots:
+        for ref in ir.subexpressions(e):
+            if isinstance(ref, ir.DefRef) and ref.name not in order:
+                visit(defs[ref.name].expr)
+                if ref.name not in order:
+                    order.append(ref.name)
+    for r in question_expressions(contract, q):
         visit(r)
     return order
 
 
-def _def_refs(e: ir.Expr) -> list[str]:
-    match e:
-        case ir.DefRef():
-            return [e.name]
-        case ir.Unary() | ir.Occurred():
-            return _def_refs(e.operand)
-        case ir.Binary():
-            return _def_refs(e.left) + _def_refs(e.right)
-        case ir.Extremum():
-            return [n for a in e.args for n in _def_refs(a)]
-    return []
+def facts_read(contract: ir.Contract, roots: Iterable[ir.Expr]) -> set[str]:
+    """The facts that expressions read, directly or through definitions."""
+    defs = {d.name: d for d in contract.definitions}
+    found: set[str] = set()
+    seen: set[str] = set()
+    todo = list(roots)
+    while todo:
+        for e in ir.subexpressions(todo.pop()):
+            if isinstance(e, ir.FactRef):
+                found.add(e.name)
+            elif isinstance(e, ir.DefRef) and e.name not in seen:
+                seen.add(e.name)
+                todo.append(defs[e.name].expr)
+    return found
 
 
 def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
@@ -556,30 +565,7 @@ def next_monthly_day(start: dt.date, days: tuple[int, ...]) -> dt.date:
 def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
     """The facts a norm reads, through definitions: its condition, exceptions, deadline,
     extensions and breach."""
-    defs = {d.name: d for d in contract.definitions}
-    roots = norm_expressions(n)
-    found: set[str] = set()
-    seen: set[str] = set()
-
-    def walk(e: ir.Expr) -> None:
-        match e:
-            case ir.FactRef():
-                found.add(e.name)
-            case ir.DefRef():
-                if e.name not in seen:
-                    seen.add(e.name)
-                    walk(defs[e.name].expr)
-            case ir.Unary() | ir.Occurred():
-                walk(e.operand)
-            case ir.Binary():
-                walk(e.left)
-                walk(e.right)
-            case ir.Extremum():
-                for a in e.args:
-                    walk(a)
-    for r in roots:
-        walk(r)
-    return found
+    return facts_read(contract, norm_expressions(n))
 
 
 def _date_key(v: object) -> int | float:

@@ -6,6 +6,7 @@ the AST. Documented in docs/ir.md.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal, TypeAlias
 
 import attrs
@@ -79,6 +80,22 @@ class Extremum:
 
 
 Expr: TypeAlias = Const | FactRef | DefRef | Today | Unary | Binary | Occurred | Extremum
+
+
+def subexpressions(e: Expr) -> Iterator[Expr]:
+    """``e`` and every expression inside it, in pre-order (left before right); definitions
+    are not followed."""
+    stack: list[Expr] = [e]
+    while stack:
+        node = stack.pop()
+        yield node
+        match node:
+            case Unary() | Occurred():
+                stack.append(node.operand)
+            case Binary():
+                stack += (node.right, node.left)
+            case Extremum():
+                stack += reversed(node.args)
 
 
 # ---------------------------------------------------------------- declarations
