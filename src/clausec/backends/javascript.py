@@ -30,6 +30,7 @@ from decimal import Decimal
 from importlib import resources
 
 from clausec.evaluation import calendar as C
+from clausec.backends.json_ir import expression
 from clausec.evaluation.interpreter import norm_facts, relevant_norms, used_definitions
 from clausec.evaluation.values import UNIT_SIZE
 from clausec.ir import nodes as ir
@@ -50,12 +51,6 @@ RESERVED_WORDS = frozenset("""
     package private protected public return static super switch this throw true try typeof var
     void while with yield arguments eval undefined NaN Infinity
 """.split())
-
-_EXPR_TAGS: dict[type, str] = {
-    ir.Const: "const", ir.FactRef: "fact", ir.DefRef: "definition", ir.Today: "today",
-    ir.Unary: "unary", ir.Binary: "binary", ir.Occurred: "occurred", ir.Extremum: "extremum",
-}
-
 
 def emit_javascript(contract: ir.Contract, *, clausec_version: str) -> str:
     """The ES module answering the questions of ``contract`` (text, ending in a newline)."""
@@ -176,27 +171,7 @@ def _opt(e: ir.Expr | None) -> JSONObject | None:
 
 
 def _expr(e: ir.Expr) -> JSONObject:
-    out: JSONObject = {"node": _EXPR_TAGS[type(e)], "type": T.to_json(e.type)}
-    match e:
-        case ir.Const():
-            out["value"] = _constant(e.value)
-        case ir.FactRef() | ir.DefRef():
-            out["name"] = e.name
-        case ir.Today():
-            pass
-        case ir.Unary():
-            out["op"] = e.op
-            out["operand"] = _expr(e.operand)
-        case ir.Binary():
-            out["op"] = e.op
-            out["left"] = _expr(e.left)
-            out["right"] = _expr(e.right)
-        case ir.Occurred():
-            out["operand"] = _expr(e.operand)
-        case ir.Extremum():
-            out["kind"] = e.kind
-            out["args"] = [_expr(a) for a in e.args]
-    return out
+    return expression(e, constant=lambda value, _: _constant(value), spans=False)
 
 
 def _constant(value: V.Value) -> object:

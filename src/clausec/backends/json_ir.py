@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from decimal import Decimal
 
 from clausec.ir import nodes as ir
@@ -78,28 +79,37 @@ def _typed(value: V.Value, t: T.Type) -> JSONObject:
 
 def _expr(e: ir.Expr) -> JSONObject:
     """One expression as a tagged object: ``node``, ``type``, the node's fields, ``span``."""
-    out: JSONObject = {"node": _EXPR_TAGS[type(e)], "type": T.to_json(e.type)}
-    match e:
-        case ir.Const():
-            out["value"] = _value(e.value, e.type)
-        case ir.FactRef() | ir.DefRef():
-            out["name"] = e.name
-        case ir.Today():
-            pass
-        case ir.Unary():
-            out["op"] = e.op
-            out["operand"] = _expr(e.operand)
-        case ir.Binary():
-            out["op"] = e.op
-            out["left"] = _expr(e.left)
-            out["right"] = _expr(e.right)
-        case ir.Occurred():
-            out["operand"] = _expr(e.operand)
-        case ir.Extremum():
-            out["kind"] = e.kind
-            out["args"] = [_expr(a) for a in e.args]
-    out["span"] = _span(e.span)
-    return out
+    return expression(e, constant=_value, spans=True)
+
+
+def expression(e: ir.Expr, *, constant: Callable[[V.Value, T.Type], object],
+               spans: bool) -> JSONObject:
+    """An expression tree as tagged objects (``node``, ``type``, the node's fields, and
+    ``span`` if ``spans``); ``constant`` encodes a constant's value given its type. The
+    JavaScript backend embeds expressions in this shape with its own constant encoding."""
+    def encode(x: ir.Expr) -> JSONObject:
+        out: JSONObject = {"node": _EXPR_TAGS[type(x)], "type": T.to_json(x.type)}
+        match x:
+            case ir.Const():
+                out["value"] = constant(x.value, x.type)
+            case ir.FactRef() | ir.DefRef():
+                out["name"] = x.name
+            case ir.Unary():
+                out["op"] = x.op
+                out["operand"] = encode(x.operand)
+            case ir.Binary():
+                out["op"] = x.op
+                out["left"] = encode(x.left)
+                out["right"] = encode(x.right)
+            case ir.Occurred():
+                out["operand"] = encode(x.operand)
+            case ir.Extremum():
+                out["kind"] = x.kind
+                out["args"] = [encode(a) for a in x.args]
+        if spans:
+            out["span"] = _span(x.span)
+        return out
+    return encode(e)
 
 
 def _opt_expr(e: ir.Expr | None) -> JSONObject | None:
