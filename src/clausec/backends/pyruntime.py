@@ -85,13 +85,6 @@ def _not(a: Any) -> Any:
     return a if a.__class__ is _Unknown else not a
 
 
-def _all(values: Iterable[Any]) -> Any:
-    result: Any = True
-    for v in values:
-        result = _and(result, v)
-    return result
-
-
 def _any(values: Iterable[Any]) -> Any:
     result: Any = False
     for v in values:

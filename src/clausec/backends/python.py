@@ -15,7 +15,8 @@ import re
 from decimal import Decimal
 
 from clausec.evaluation import calendar
-from clausec.evaluation.facts import Never
+from clausec.evaluation import values as RV
+from clausec.evaluation.facts import Never, describe
 from clausec.evaluation.interpreter import (
     facts_read,
     norm_facts,
@@ -27,7 +28,6 @@ from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
 
-_UNIT_SIZE = {"days": 1, "weeks": 7, "working_days": 1, "months": 1, "years": 12}
 _COMPARE_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _OPERATOR_NAMES = {"=": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
@@ -119,11 +119,10 @@ class _Module:
         ]
         lines += self.calendar_tables()
         lines.append("_FACTS: dict[str, tuple[str, Any, str, bool]] = {")
-        from clausec.evaluation.facts import _describe
         for f in c.facts:
             kind, param = _type_spec(f.type)
             lines.append(f"    {py_str(f.name)}: ({py_str(kind)}, {param!r}, "
-                         f"{py_str('expected ' + _describe(f))}, {f.kind == 'event'}),")
+                         f"{py_str('expected ' + describe(f))}, {f.kind == 'event'}),")
         lines.append("}")
         lines.append("_MISSING = {name: _Unknown(frozenset((name,))) for name in _FACTS}")
         lines.append("_NORMS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {")
@@ -432,7 +431,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         if isinstance(value, int):
             return repr(value)
         if isinstance(value, V.DurationValue):
-            return repr(value.amount * _UNIT_SIZE[value.unit])
+            return repr(RV.from_ir(value))
         if isinstance(value, (V.Never, Never)):
             return "_INF"
         if isinstance(value, dt.date):

@@ -85,7 +85,7 @@ def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
         return None
     t = fact.type
     name = fact.name
-    expected = f"expected {_describe(fact)}"
+    expected = f"expected {describe(fact)}"
     if isinstance(t, T.Boolean):
         if isinstance(raw, bool):
             return raw
@@ -195,7 +195,8 @@ def _decimal(raw: object) -> Decimal | None:
     return None
 
 
-def _describe(fact: ir.Fact) -> str:
+def describe(fact: ir.Fact) -> str:
+    """What a fact's value must be, for messages ("true or false", "a date (YYYY-MM-DD)")."""
     t = fact.type
     if isinstance(t, T.Money):
         return f"an amount of money in {t.currency} (a number, or e.g. \"100.50 {t.currency}\")"

@@ -104,6 +104,7 @@ class Evaluation:
         self.calendar = working_days(contract.calendar) if contract.calendar else None
         self.definitions = {d.name: d for d in contract.definitions}
         self.norms = {n.id: n for n in contract.norms}
+        self.fact_types = {f.name: f.type for f in contract.facts}
         self.higher: dict[str, list[ir.Priority]] = {}
         for p in contract.priorities:
             if p.higher in self.norms and p.lower in self.norms:
@@ -452,13 +453,10 @@ class Evaluation:
         if n.deadline is not None and not isinstance(due, Unknown):
             deadline = {"kind": n.deadline.kind,
                         "due": _ordinal_json(due[1]) if due[0] == 1 else None}
-        facts = {name: RV.to_json(self.facts[name], self._fact_type(name))
+        facts = {name: RV.to_json(self.facts[name], self.fact_types[name])
                  for name in sorted(norm_facts(self.contract, n)) if name in self.facts}
         return Ground(norm=n.id, clause=n.clause, modality=n.modality, quote=clause.quote,
                       gloss=clause.gloss, facts=facts, deadline=deadline)
-
-    def _fact_type(self, name: str) -> T.Type:
-        return next(f.type for f in self.contract.facts if f.name == name)
 
     def _overridden(self, norms: list[ir.Norm], grounds: set[str]) -> Iterable[Override]:
         """Norms that apply but yield: the question's own, and those a ground prevails over."""

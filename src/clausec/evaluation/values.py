@@ -9,7 +9,6 @@ members). An unknown value is an ``Unknown`` carrying the facts it waits for.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Context, Decimal
 from fractions import Fraction
 
@@ -86,6 +85,3 @@ def to_json(value: RuntimeValue, t: T.Type) -> object:
         return value.isoformat()
     return value
 
-
-def is_infinite(value: object) -> bool:
-    return isinstance(value, float) and math.isinf(value)
