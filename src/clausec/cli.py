@@ -198,6 +198,82 @@ def test(paths: Sequence[str], as_json: bool) -> None:
     sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
+@cli.command()
+@click.argument("contract")
+@click.option("--view", type=click.Choice(["obligations", "dependencies", "remedies", "timeline"]),
+              default="obligations", show_default=True, help="What to draw.")
+@click.option("--question", metavar="QUESTION",
+              help="dependencies / timeline: only what this question may read.")
+@click.option("--scenario", metavar="TITLE", help="timeline: the facts of this scenario.")
+@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE",
+              help="timeline: a fact (repeatable), as for `ask`.")
+@click.option("--facts", "facts_file", metavar="FILE.json", help="timeline: a JSON object of facts.")
+@click.option("--as-of", "as_of", metavar="DATE", help="timeline: the evaluation date.")
+@click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png", "mermaid"]),
+              help="Output format (default: from the output's suffix, else dot).")
+@click.option("-o", "--output", required=True, metavar="FILE", help="Where to write (`-`: stdout).")
+def graph(contract: str, view: str, question: str | None, scenario: str | None,
+          facts: Sequence[str], facts_file: str | None, as_of: str | None, fmt: str | None,
+          output: str) -> None:
+    """Draw the obligations, dependencies, remedies or timeline of the contract in CONTRACT."""
+    from clausec.evaluation.facts import FactError, parse_assignment, read_facts
+    from clausec.evaluation.values import EvaluationError
+    from clausec.graph import dot, output as out
+
+    if view not in ("dependencies", "timeline") and question is not None:
+        _fail("--question applies to the dependencies and timeline views", EXIT_USAGE)
+    if view != "timeline" and (scenario or facts or facts_file or as_of):
+        _fail("--scenario, --fact, --facts and --as-of apply to the timeline view", EXIT_USAGE)
+    if scenario is not None and (facts or facts_file):
+        _fail("--scenario gives the facts; do not combine it with --fact or --facts", EXIT_USAGE)
+    fmt = fmt or out.SUFFIXES.get(Path(output).suffix.lower(), "dot")
+    date = _as_of(as_of)
+    raw: dict[str, object] = _read_facts_file(facts_file) if facts_file else {}
+    try:
+        for item in facts:
+            name, value = parse_assignment(item)
+            raw[name] = value
+    except FactError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    result = _compile([contract])
+    if question is not None:
+        target, q = _find_question(result, question)
+        question = q.name
+    elif len(result.contracts) == 1:
+        target = result.contracts[0]
+    else:
+        _fail(f"{contract} holds several contracts ({', '.join(c.id for c in result.contracts)}); "
+              "give one file, or --question CONTRACT:QUESTION", EXIT_USAGE)
+    if scenario is not None:
+        try:
+            values, scenario_date = out.scenario_facts(target, scenario)
+        except KeyError:
+            titles = ", ".join(f'"{s.title}"' for s in target.scenarios) or "none"
+            _fail(f'no scenario "{scenario}" in {target.id}; the scenarios are: {titles}',
+                  EXIT_USAGE)
+        date = date or scenario_date
+    try:
+        if scenario is None:
+            values = read_facts(target, raw)
+        picture = out.draw(target, view, fmt, question=question, facts=values, as_of=date)
+    except FactError as exc:
+        _fail(str(exc), EXIT_FINDINGS)
+    except EvaluationError as exc:
+        _fail(f"cannot compute the timeline: {exc}", EXIT_FINDINGS)
+    except (dot.DotMissing, dot.DotFailed) as exc:
+        _fail(str(exc), EXIT_FINDINGS)
+    if output == "-":
+        stream = click.get_binary_stream("stdout")
+        stream.write(picture.encode("utf-8") if isinstance(picture, str) else picture)
+        stream.flush()
+        return
+    try:
+        write_atomically(Path(output), picture)
+    except OSError as exc:
+        _fail(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+    click.echo(f"wrote {output}")
+
+
 TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
 
 
@@ -236,15 +312,19 @@ def module_name(contract_id: str) -> str:
     return contract_id.replace(".", "_")
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str | bytes) -> None:
     """Write to a temporary file beside ``path``, then rename it over ``path``."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     umask = os.umask(0)
     os.umask(umask)
     try:
         os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as b:
+                b.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+                f.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

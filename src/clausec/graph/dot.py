@@ -1,0 +1,134 @@
+"""DOT text for a view graph, and SVG / PNG from it by running Graphviz's ``dot``."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import shutil
+import subprocess
+
+
+from clausec.graph.model import Graph
+from clausec.graph.style import KIND, RELATION, fill_and_border
+
+FONT = "Helvetica,Arial,sans-serif"
+# Clusters with more nodes than this are woven into a grid of about sqrt(n) columns by
+# invisible edges, instead of one endless row.
+GRID_FROM = 8
+_SAFE_ID = re.compile(r'[^"\\\n\r]*')
+
+
+class DotMissing(Exception):
+    """Graphviz's ``dot`` program is not on PATH."""
+
+
+class DotFailed(Exception):
+    """``dot`` ran but did not produce output."""
+
+
+def quoted(text: str) -> str:
+    """A DOT string for an ordinary attribute (tooltip, plain label): escString escapes for
+    backslashes, quotes and line breaks, an entity for ``&`` (Graphviz would decode one)."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    return '"' + text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
+
+
+def html_label(lines: tuple[str, ...] | list[str], align: str = "CENTER") -> str:
+    """An HTML-like label: the first line bold, the others plain, every line escaped."""
+    parts = []
+    for i, line in enumerate(lines):
+        text = html.escape(" ".join(str(line).split()), quote=True)
+        if i == 0 and text:
+            text = f"<B>{text}</B>"
+        parts.append(f'{text}<BR ALIGN="{align}"/>')
+    return "<" + "".join(parts) + ">"
+
+
+def _names(view: Graph) -> dict[str, str]:
+    """DOT names: the node id where it needs no escaping, else a generated one (they cannot
+    clash: every id of the model contains a colon)."""
+    return {n: quoted(n) if _SAFE_ID.fullmatch(n) else f"x{i}" for i, n in enumerate(view)}
+
+
+def to_dot(view: Graph) -> str:
+    names = _names(view)
+    g = view.graph
+    title = [g["title"], *g["notes"]]
+    out = [f"digraph {quoted(g['view'])} {{",
+           f"  graph [rankdir={g['rankdir']}, newrank=true, nodesep=0.25, ranksep=0.5, "
+           f'fontname="{FONT}", fontsize=12, labelloc=t, labeljust=l, '
+           f"label={html_label(title, 'LEFT')}];",
+           f'  node [fontname="{FONT}", fontsize=10, style="filled,rounded", shape=box, '
+           'margin="0.12,0.06"];',
+           f'  edge [fontname="{FONT}", fontsize=9];']
+    members: dict[str | None, list[str]] = {}
+    for n, data in view.nodes(data=True):
+        members.setdefault(data.get("cluster"), []).append(n)
+    loose = members.get(None, [])  # a timeline's date axis first, so that it is drawn leftmost
+    for n in sorted(loose, key=lambda n: view.nodes[n]["kind"] != "date"):
+        out.append("  " + _node(view, n, names))
+    for i, (cid, label) in enumerate(g["clusters"].items()):
+        inside = members.get(cid, [])
+        out.append(f"  subgraph cluster_{i} {{")
+        out.append(f"    graph [label={quoted(label)}, style=\"rounded,dashed\", "
+                   'color="#999999", fontsize=12];')
+        out += ["    " + _node(view, n, names) for n in inside]
+        out += ["    " + line for line in _grid(view, inside, names)]
+        out.append("  }")
+    for group in g["ranks"]:
+        out.append("  { rank=same; " + " ".join(names[n] + ";" for n in group) + " }")
+    for u, v, key, data in view.edges(keys=True, data=True):
+        out.append("  " + _edge(names[u], names[v], key, data))
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _node(view: Graph, n: str, names: dict[str, str]) -> str:
+    data = view.nodes[n]
+    kind = str(data["kind"])
+    fill, border = fill_and_border(kind, data.get("modality"))
+    shape = "box" if kind == "norm" else KIND.get(kind, KIND["fact"])[2]
+    style = "filled" + (",rounded" if shape == "box" else "") + (",dashed" if data["tentative"] else "")
+    attrs = [f"label={html_label(data['label'])}", f'shape={shape}', f'style="{style}"',
+             f'fillcolor="{fill}"', f'color="{border}"']
+    if data.get("tooltip"):
+        attrs.append(f"tooltip={quoted(str(data['tooltip']))}")
+    return f"{names[n]} [{', '.join(attrs)}];"
+
+
+def _edge(u: str, v: str, relation: str, data: dict[str, object]) -> str:
+    style, color, head = RELATION.get(relation, RELATION["reads"])
+    attrs = [f'style="{style}"', f'color="{color}"', f"arrowhead={head}"]
+    if data.get("label"):
+        attrs += [f"label={quoted(str(data['label']))}", f'fontcolor="{color}"']
+    if data.get("tooltip"):
+        attrs.append(f"tooltip={quoted(str(data['tooltip']))}")
+    return f"{u} -> {v} [{', '.join(attrs)}];"
+
+
+def _grid(view: Graph, inside: list[str], names: dict[str, str]) -> list[str]:
+    """Invisible edges that stack a cluster's unconnected nodes in columns of about
+    sqrt(n), so that a large cluster stays compact; connected nodes keep the ranks their
+    edges give them."""
+    loose = [n for n in inside if view.degree(n) == 0]
+    if len(loose) <= GRID_FROM:
+        return []
+    width = math.ceil(math.sqrt(len(loose)))
+    return [f"{names[loose[i]]} -> {names[loose[i + width]]} [style=invis];"
+            for i in range(len(loose) - width)]
+
+
+def render(dot_text: str, fmt: str) -> bytes:
+    """``dot -T<fmt>`` on the text: SVG or PNG bytes."""
+    exe = shutil.which("dot")
+    if exe is None:
+        raise DotMissing(f"rendering {fmt} needs Graphviz's `dot` program, which is not on "
+                         "PATH; install Graphviz (Debian: apt-get install graphviz), or write "
+                         "--format dot or --format mermaid")
+    proc = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode("utf-8"),
+                          capture_output=True, check=False)
+    if proc.returncode != 0 or not proc.stdout:
+        raise DotFailed(proc.stderr.decode("utf-8", "replace").strip() or
+                        f"dot exited with status {proc.returncode}")
+    return proc.stdout

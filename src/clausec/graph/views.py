@@ -1,0 +1,280 @@
+"""Views: each takes the graph model (model.build) and returns a smaller graph ready to render.
+
+A view graph carries presentation only (docs/graphs.md): graph attributes ``view``, ``title``,
+``clusters`` (cluster id -> label, in drawing order), ``notes`` (lines shown under the title),
+``rankdir`` and ``ranks`` (groups of nodes drawn side by side, in order); node attributes
+``kind``, ``modality``, ``label`` (lines, the first in bold), ``tooltip``, ``cluster`` and
+``tentative`` (drawn dashed); edge attributes ``relation``, ``label`` and ``tooltip``.
+Nodes and edges keep the model's order, which is the contract's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+from clausec.graph.model import Graph
+
+from clausec.evaluation.facts import Never, RuntimeValue
+from clausec.evaluation.interpreter import Evaluation, relevant_norms
+from clausec.evaluation.values import Unknown
+from clausec.graph.model import node_id
+from clausec.graph.style import MODALITY_WORD, wrap
+from clausec.ir import nodes as ir
+
+VIEWS = ("obligations", "dependencies", "remedies", "timeline")
+DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
+
+
+def _view(model: Graph, view: str, title: str) -> Graph:
+    out: Graph = nx.MultiDiGraph(view=view, title=f"{model.graph['contract']}: {title}",
+                                 clusters={}, notes=(), rankdir="LR", ranks=[])
+    return out
+
+
+def _edges(model: Graph, relations: Iterable[str]
+           ) -> Iterable[tuple[str, str, dict[str, Any]]]:
+    wanted = set(relations)
+    for u, v, data in model.edges(data=True):
+        if data["relation"] in wanted:
+            yield u, v, data
+
+
+def norm_label(data: Mapping[str, object], gloss: bool) -> tuple[str, ...]:
+    """Clause and modality, what is done to what for whom, then the gloss if asked."""
+    name = str(data["name"])
+    head = f"{data['clause']}" + (f" {name[name.rindex('#'):]}" if not name.endswith("#1") else "")
+    what = f"{data['party']} {MODALITY_WORD[str(data['modality'])]} {data['action']} {data['object']}"
+    if data.get("amount"):
+        what += f" ({str(data['amount']).replace('_', ' ')})"
+    if data.get("beneficiary"):
+        what += f" → {data['beneficiary']}"
+    lines = [head, *wrap(what)]
+    if data.get("deadline"):
+        lines += wrap(str(data["deadline_text"]))
+    if gloss and data.get("gloss"):
+        lines += wrap(str(data["gloss"]))
+    return tuple(lines)
+
+
+def _add_norm(view: Graph, model: Graph, nid: str, *, gloss: bool,
+              cluster: str | None) -> None:
+    data = model.nodes[nid]
+    tip = f"{data['clause']} ({data['name']}, {data['modality']})"
+    if data.get("quote"):
+        tip += f"\n{data['quote']}"
+    view.add_node(nid, kind="norm", modality=data["modality"], label=norm_label(data, gloss),
+                  tooltip=tip, cluster=cluster, tentative=False)
+
+
+def _add_plain(view: Graph, model: Graph, nid: str,
+               cluster: str | None = None) -> None:
+    data = model.nodes[nid]
+    kind = str(data["kind"])
+    label: tuple[str, ...] = (str(data["name"]),)
+    tip = f"{kind} {data['name']}"
+    if kind == "party":
+        label += tuple(str(x) for x in (data["role"], data["legal_name"]) if x)
+    elif kind == "question":
+        label += (f"({data['question_kind']})",)
+        tip += f" ({data['question_kind']})"
+    elif "type" in data and data["type"]:
+        tip += f": {data['type']}"
+    if data.get("description"):
+        tip += f"\n{data['description']}"
+    view.add_node(nid, kind=kind, modality=None, label=label, tooltip=tip, cluster=cluster,
+                  tentative=False)
+
+
+def _party_clusters(view: Graph, model: Graph, parties: Iterable[str],
+                    with_node: bool = True) -> None:
+    for pid in parties:
+        data = model.nodes[pid]
+        view.graph["clusters"][pid] = f"{data['name']} ({data['role']})"
+        if with_node:  # the target of "benefits" edges
+            _add_plain(view, model, pid, cluster=pid)
+
+
+def _priority_edge(view: Graph, u: str, v: str, data: Mapping[str, object]) -> None:
+    tip = (f"{u[5:]} prevails over {v[5:]} ({str(data['priority']).replace('_', ' ')}, "
+           f"stated in {data['stated_in']})")
+    view.add_edge(u, v, key="prevails_over", relation="prevails_over", label=None, tooltip=tip)
+
+
+def obligations(model: Graph) -> Graph:
+    """Parties as clusters holding the norms they bear, coloured by modality; who benefits,
+    which breach triggers which remedy, which norm prevails over which."""
+    view = _view(model, "obligations", "obligations")
+    norms = [n for n, d in model.nodes(data=True) if d.get("kind") == "norm"]
+    bearers = {n: f"party:{model.nodes[n]['party']}" for n in norms}
+    parties = [n for n, d in model.nodes(data=True) if d.get("kind") == "party"]
+    _party_clusters(view, model, parties)
+    for n in norms:
+        _add_norm(view, model, n, gloss=True, cluster=bearers[n])
+    for u, v, data in _edges(model, ("benefits", "triggers", "prevails_over")):
+        if data["relation"] == "prevails_over":
+            _priority_edge(view, u, v, data)
+        else:
+            view.add_edge(u, v, key=data["relation"], relation=data["relation"],
+                          label="if breached" if data["relation"] == "triggers" else None,
+                          tooltip=None)
+    view.graph["notes"] = ("blue: must · green: may · red: must not · purple: can · "
+                           "dashed arrow: benefits · orange arrow: prevails over · "
+                           "red arrow: breach triggers remedy",)
+    return view
+
+
+def dependencies(model: Graph, question: str | None = None) -> Graph:
+    """Questions, the norms they ask about or may read, and the definitions and facts those
+    read; with ``question``, only what that question may read (its cone of influence)."""
+    questions = [n for n, d in model.nodes(data=True) if d.get("kind") == "question"
+                 and (question is None or d["name"] == question)]
+    if question is not None and not questions:
+        raise KeyError(question)
+    keep: list[str] = []
+    for q in questions:
+        keep += [q] + [v for _, v, data in model.out_edges(q, data=True)
+                       if data["relation"] in ("asks", "may_read")]
+    wanted = set(keep)
+    view = _view(model, "dependencies", "dependencies" + (f" of {question}" if question else ""))
+    for n, data in model.nodes(data=True):  # model order: questions last, so add in two passes
+        if n in wanted and data["kind"] != "question":
+            if data["kind"] == "norm":
+                _add_norm(view, model, n, gloss=False, cluster=None)
+            else:
+                _add_plain(view, model, n)
+    for q in questions:
+        _add_plain(view, model, q)
+    reached: set[str] = set()
+    for u, v, data in _edges(model, ("asks", "reads", "triggers", "prevails_over")):
+        if u in view and v in view:
+            reached.add(v)
+            if data["relation"] == "prevails_over":
+                _priority_edge(view, u, v, data)
+            else:
+                view.add_edge(u, v, key=data["relation"], relation=data["relation"],
+                              label="if breached" if data["relation"] == "triggers" else None,
+                              tooltip=", ".join(data.get("roles", ())) or None)
+    for q in questions:  # what only a contract-wide rule (deadline extension) makes it read
+        for _, v, data in model.out_edges(q, data=True):
+            if data["relation"] == "may_read" and v not in reached:
+                view.add_edge(q, v, key="may_read", relation="may_read", label=None,
+                              tooltip="read by a contract-wide rule")
+    return view
+
+
+def remedies(model: Graph) -> Graph:
+    """Chains from a duty to the remedies its breach triggers (transitively), with the event
+    its deadline counts from and the event that performs it."""
+    view = _view(model, "remedies", "remedies")
+    triggers = list(_edges(model, ("triggers",)))
+    chain = {n for u, v, _ in triggers for n in (u, v)}
+    norms = [n for n, d in model.nodes(data=True) if d.get("kind") == "norm" and n in chain]
+    parties = [f"party:{model.nodes[n]['party']}" for n in norms]
+    _party_clusters(view, model, [p for p in model.nodes if p in set(parties)], with_node=False)
+    for n in norms:
+        _add_norm(view, model, n, gloss=True, cluster=f"party:{model.nodes[n]['party']}")
+    for u, v, data in _edges(model, ("counts_from", "performed_on")):
+        if u in view:
+            if v not in view:
+                _add_plain(view, model, v)
+            if data["relation"] == "counts_from":  # drawn in the direction time runs
+                view.add_edge(v, u, key="counts_from", relation="counts_from",
+                              label="deadline counts from", tooltip=None)
+            else:
+                view.add_edge(u, v, key="performed_on", relation="performed_on",
+                              label="performed on", tooltip=None)
+    for u, v, data in triggers:
+        view.add_edge(u, v, key="triggers", relation="triggers", label="if breached",
+                      tooltip=None)
+    if not triggers:
+        view.graph["notes"] = ("no remedies: no norm of this contract follows the breach of "
+                               "another (otherwise …)",)
+    return view
+
+
+def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeValue],
+             as_of: dt.date | None, question: str | None = None) -> Graph:
+    """The given dates and the computed deadline dates of the norms on a time axis, for one
+    fact set; norms whose condition is unknown are dashed, those that do not apply left out.
+    Raises EvaluationError as the interpreter does."""
+    ev = Evaluation(contract, facts, as_of)
+    if question is None:
+        scope = list(contract.norms)
+    else:
+        scope = relevant_norms(contract, next(q for q in contract.questions if q.name == question))
+    view = _view(model, "timeline", "timeline" + (f" of {question}" if question else ""))
+    view.graph["rankdir"] = "TB"
+    at: dict[str, list[str]] = {}  # date (ISO or "never") -> node ids
+    undetermined: list[str] = []
+    skipped = 0
+    for norm in scope:
+        if norm.deadline is None or norm.deadline.kind not in DATED:
+            continue
+        applies = ev.applies(norm)
+        if applies is False:
+            skipped += 1
+            continue
+        nid = node_id("norm", norm.id)
+        _add_norm(view, model, nid, gloss=False, cluster=None)
+        due = ev.due(norm)
+        if isinstance(due, Unknown):
+            view.nodes[nid]["label"] += ("due: unknown, depends on " + ", ".join(sorted(due.deps)),)
+            undetermined.append(nid)
+            view.nodes[nid]["cluster"] = "undetermined"
+        else:
+            when = "never" if due[1] == math.inf else dt.date.fromordinal(int(due[1])).isoformat()
+            view.nodes[nid]["label"] += (f"due {when}",)
+            at.setdefault(when, []).append(nid)
+        if isinstance(applies, Unknown):
+            view.nodes[nid]["tentative"] = True
+            view.nodes[nid]["label"] += ("applies? depends on " + ", ".join(sorted(applies.deps)),)
+    for f in contract.facts:
+        value = facts.get(f.name)
+        if isinstance(value, (dt.date, Never)) and not isinstance(value, bool):
+            nid = node_id("fact", f.name)
+            when = "never" if isinstance(value, Never) else value.isoformat()
+            _add_plain(view, model, nid)
+            view.nodes[nid]["label"] += (when,)
+            at.setdefault(when, []).append(nid)
+    if as_of is not None:
+        view.add_node("today", kind="event", modality=None, label=("as of", as_of.isoformat()),
+                      tooltip="the evaluation date", cluster=None, tentative=False)
+        at.setdefault(as_of.isoformat(), []).append("today")
+    _axis(view, at)
+    for u, v, data in _edges(model, ("counts_from", "triggers")):
+        if u in view and v in view:
+            a, b = (v, u) if data["relation"] == "counts_from" else (u, v)
+            view.add_edge(a, b, key=data["relation"], relation=data["relation"],
+                          label="if breached" if data["relation"] == "triggers" else None,
+                          tooltip=None)
+    if undetermined:
+        view.graph["clusters"]["undetermined"] = "deadline not yet determined"
+    notes = [f"as of {as_of.isoformat()}" if as_of else "as of: not given (today is unknown)"]
+    if skipped:
+        notes.append(f"{skipped} dated norm(s) do not apply to these facts and are not shown")
+    notes += [f"warning: {w}" for w in sorted(ev.warnings)]
+    view.graph["notes"] = tuple(notes)
+    return view
+
+
+def _axis(view: Graph, at: dict[str, list[str]]) -> None:
+    """One date node per date, chained in order with the days between; each date's nodes
+    share its rank."""
+    order = sorted(at, key=lambda d: (d == "never", d))
+    previous: str | None = None
+    for when in order:
+        did = f"date:{when}"
+        view.add_node(did, kind="date", modality=None, label=(when,), tooltip=when,
+                      cluster=None, tentative=False)
+        view.graph["ranks"].append([did, *at[when]])
+        if previous is not None:
+            gap = "" if "never" in (when, previous) else \
+                f"+{(dt.date.fromisoformat(when) - dt.date.fromisoformat(previous)).days} days"
+            view.add_edge(f"date:{previous}", did, key="next", relation="next",
+                          label=gap or None, tooltip=None)
+        previous = when
