@@ -22,6 +22,7 @@ Run: python bench/evaluate.py [--repeat N] [--min-time SECONDS]
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib.metadata
 import importlib.util
 import json
@@ -54,13 +55,17 @@ Decision3 = tuple[str, tuple[str, ...], tuple[str, ...]]
 
 
 def _facts(**given: object) -> dict[str, object]:
-    """Every fact the seven conditions read, false or zero unless given."""
+    """Every fact the question reads, false, zero or never unless given: the seven
+    conditions' facts, and those of the release duties 6.2(1) and 6.2(2), which yield to
+    the grounds for deducting ("本协议另有规定的除外") and so appear among the overridden."""
     base: dict[str, object] = {
         "merchant.violated_rules": False, "merchant.closed_shop": False,
         "merchant.breach_harmed_buyer": False, "merchant.consumer_duty_missed": False,
         "complaint.received": False, "complaint.unresolved_for": 0,
         "complaint.bad_influence": False, "authority.order_to_deduct": False,
         "platform.loss": 0, "stock.misstated": False, "order.days_without_delivery": 0,
+        "merchant.complaint_or_dispute": False, "service.stopped": "never",
+        "termination.notice_given": "never", "agreement.terminated_by_platform": "never",
     }
     for key, value in given.items():
         name = key.replace("__", ".")
@@ -86,6 +91,8 @@ KNOWN: list[tuple[str, dict[str, object]]] = [
     ("buyer harmed, duty missed, 4 days undelivered",
      _facts(merchant__breach_harmed_buyer=True, merchant__consumer_duty_missed=True,
             order__days_without_delivery=4)),
+    ("clean exit, then a court order (6.2(1) yields)",
+     _facts(service__stopped=dt.date(2024, 10, 24), authority__order_to_deduct=True)),
     ("every ground", _facts(merchant__closed_shop=True, merchant__breach_harmed_buyer=True,
                             merchant__consumer_duty_missed=True, complaint__received=True,
                             complaint__unresolved_for=10, complaint__bad_influence=True,
@@ -146,7 +153,8 @@ def handwritten(facts: Mapping[str, Any]) -> Decision:
 
 
 _BOOLEAN_FACTS = tuple(n for n, v in _facts().items() if v is False)
-_NUMBER_FACTS = tuple(n for n, v in _facts().items() if v is not False)
+_NUMBER_FACTS = tuple(n for n, v in _facts().items() if type(v) is int)
+_EVENT_FACTS = tuple(n for n, v in _facts().items() if v == "never")
 _FACT_NAMES = frozenset(_facts())
 
 
@@ -160,6 +168,9 @@ def handwritten_checked(facts: Mapping[str, Any]) -> Decision:
             raise TypeError(name)
     for name in _NUMBER_FACTS:
         if facts[name].__class__ is not int:
+            raise TypeError(name)
+    for name in _EVENT_FACTS:
+        if facts[name] != "never" and facts[name].__class__ is not dt.date:
             raise TypeError(name)
     return handwritten(facts)
 
@@ -245,6 +256,12 @@ def interpreter_decision(contract: Any, facts: Mapping[str, object]) -> Decision
 
 
 # ---------------------------------------------------------------- peers
+
+
+def as_json(facts: Mapping[str, object]) -> dict[str, object]:
+    """The facts as the peers take them (JSON values: dates as ISO strings)."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in facts.items()}
+
 # Each peer encodes the same seven conditions over the same flat facts mapping.
 
 CEDAR_CONDITIONS = {
@@ -400,7 +417,7 @@ def main() -> int:
         ok &= verify("handwritten with checks", handwritten_checked(facts), want[:2], name)
         ok &= verify("interpreter", interpreter_decision(contract, facts), want, name)
         for label, decide in peers:
-            ok &= verify(label, decide(facts), want[:2], name)
+            ok &= verify(label, decide(as_json(facts)), want[:2], name)
     for name, facts in UNKNOWN:
         want = emitted_decision(module, facts)
         ok &= verify("handwritten three-valued", handwritten3(facts), want, name)
@@ -415,7 +432,8 @@ def main() -> int:
     unknown = [f for _, f in UNKNOWN]
     ns: dict[str, Any] = {"fn": fn, "hand": handwritten, "hand3": handwritten3, "ask": ask,
                           "hand_checked": handwritten_checked,
-                          "contract": contract, "Q": QUESTION, "A": known, "B": unknown}
+                          "contract": contract, "Q": QUESTION, "A": known, "B": unknown,
+                          "A_json": [as_json(f) for f in known]}
     for i, (_, decide) in enumerate(peers):
         ns[f"peer{i}"] = decide
 
@@ -425,7 +443,7 @@ def main() -> int:
               ("clausec emitted: full explanation (to_dict)", "for f in A: fn(f).to_dict()"),
               ("clausec reference interpreter", "for f in A: ask(contract, Q, f)"),
               ("(handwritten + fact name and type checks)", "for f in A: hand_checked(f)")]
-    rows_a += [(label, f"for f in A: peer{i}(f)") for i, (label, _) in enumerate(peers)]
+    rows_a += [(label, f"for f in A_json: peer{i}(f)") for i, (label, _) in enumerate(peers)]
     rows_b = [("handwritten three-valued Python", "for f in B: hand3(f)"),
               ("clausec emitted: full explanation (to_dict)", "for f in B: fn(f).to_dict()"),
               ("clausec emitted: answer + depends_on", "for f in B: fn(f).depends_on"),

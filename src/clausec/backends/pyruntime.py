@@ -48,6 +48,17 @@ class _Unknown:
 
 _NONE = _Unknown(frozenset())
 _TODAY = _Unknown(frozenset({"today"}))
+_date = _dt.date
+
+
+class _Bail(Exception):
+    """The two-valued fast path met an unknown value: the three-valued code takes over."""
+
+
+def _known(value: Any) -> Any:
+    if value.__class__ is _Unknown:
+        raise _Bail
+    return value
 
 
 def _u(*values: Any) -> _Unknown:
@@ -148,12 +159,11 @@ def _shift(day: Any, amount: Any, unit: str, sign: int, w: list[str]) -> Any:
         if abs(amount) > 12 * 10_000:
             _out_of_range(day, amount, unit)
         d = _dt.date.fromordinal(day)
-        months = d.year * 12 + d.month - 1 + amount
-        year, month = divmod(months, 12)
+        year, month = divmod(d.year * 12 + d.month - 1 + amount, 12)
         if not 1 <= year <= 9999:
             _out_of_range(day, amount, unit)
-        last = _month_length(year, month + 1)
-        result = _dt.date(year, month + 1, min(d.day, last)).toordinal()
+        month += 1
+        result = _dt.date(year, month, min(d.day, _month_length(year, month))).toordinal()
     else:
         if abs(amount) > 366 * 10_000:
             _out_of_range(day, amount, unit)
@@ -169,10 +179,13 @@ def _out_of_range(day: int, amount: int, unit: str) -> None:
                           "9999-12-31")
 
 
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _month_length(year: int, month: int) -> int:
-    if month == 12:
-        return 31
-    return (_dt.date(year, month + 1, 1) - _dt.date(year, month, 1)).days
+    if month == 2 and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0):
+        return 29
+    return _MONTH_DAYS[month]
 
 
 def _is_working_day(day: int) -> bool:
@@ -376,7 +389,7 @@ def _read(name: str, raw: object) -> Any:
         if number is not None:
             return number
     elif kind == "date":
-        if raw == "never":
+        if isinstance(raw, str) and raw == "never":
             if event:
                 return _INF
             raise FactError(name, f"{expected}; `never` is only for events")
@@ -478,32 +491,42 @@ def _date_json(day: Any) -> str:
 class Result:
     """The answer to a question, with its grounds; ``to_dict()`` gives the documented
     JSON shape (docs/semantics.md)."""
-    __slots__ = ("question", "answer", "_grounds", "_overridden", "depends_on", "_due",
-                 "value", "_names", "_read", "_warnings")
+    # Two slots and a tuple: a decision made on the fast path pays for little more than
+    # its answer and grounds; everything else is unpacked only when asked for.
+    __slots__ = ("answer", "_grounds", "_rest")
 
-    def __init__(self, question: str, answer: str, grounds: tuple[str, ...],
-                 overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                 depends_on: tuple[str, ...], due: dict[str, Any], value: object,
-                 names: tuple[str, ...], read: tuple[Any, ...], warnings: list[str]) -> None:
-        self.question = question
+    def __init__(self, answer: str, grounds: tuple[str, ...],
+                 rest: tuple[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+                             tuple[str, ...], dict[str, Any], object, tuple[str, ...],
+                             tuple[Any, ...], list[str]]) -> None:
         self.answer = answer
         self._grounds = grounds
-        self._overridden = overridden
-        self.depends_on = depends_on
-        self._due = due
-        self.value = value
-        self._names = names
-        self._read = read
-        self._warnings = warnings
+        # question, overridden, depends_on, due keys, value, names read, values read, warnings
+        self._rest = rest
+
+    @property
+    def question(self) -> str:
+        return self._rest[0]
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        """The unknown facts that would decide an undetermined answer."""
+        return self._rest[2]
+
+    @property
+    def value(self) -> object:
+        """The answer to a value question, in the output format of values."""
+        return self._rest[4]
 
     @property
     def warnings(self) -> tuple[str, ...]:
         """What is uncertain about the answer (e.g. make-up days not yet announced)."""
-        return tuple(sorted(set(self._warnings)))
+        return tuple(sorted(set(self._rest[7])))
 
     def _known(self) -> dict[str, Any]:
         """The known facts the question read, as runtime values (dates as ordinals)."""
-        return {n: v for n, v in zip(self._names, self._read) if v.__class__ is not _Unknown}
+        names, read = self._rest[5], self._rest[6]
+        return {n: v for n, v in zip(names, read) if v.__class__ is not _Unknown}
 
     @property
     def kind(self) -> str:
@@ -517,7 +540,7 @@ class Result:
         for norm in self._grounds:
             clause, modality, deadline_kind, reads = _NORMS[norm]
             quote, gloss = _CLAUSES[clause]
-            due = self._due.get(norm)
+            due = self._rest[3].get(norm)
             deadline: dict[str, object] | None = None
             if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
                 deadline = {"kind": deadline_kind,
@@ -533,13 +556,13 @@ class Result:
         """Norms that apply but yield, and the norms (and priority clauses) they yield to."""
         return tuple({"norm": norm, "clause": _NORMS[norm][0],
                       "by": [{"norm": h, "clause": _NORMS[h][0], "stated_in": s}
-                             for h, s in by]} for norm, by in self._overridden)
+                             for h, s in by]} for norm, by in self._rest[1])
 
     @property
     def due(self) -> str | None:
         """The earliest due date among the grounds, if any."""
         days = [d[1] for n in self._grounds
-                if (d := self._due.get(n)) is not None and d.__class__ is not _Unknown
+                if (d := self._rest[3].get(n)) is not None and d.__class__ is not _Unknown
                 and d[0] == 1]
         return _date_json(min(days)) if days else None
 
@@ -551,20 +574,6 @@ class Result:
 
     def __repr__(self) -> str:
         return f"Result({self.question!r}, answer={self.answer!r})"
-
-
-def _overrides(applies: dict[str, Any], mine: frozenset[str], grounds: tuple[str, ...],
-               candidates: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
-               ) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...]:
-    out = []
-    for norm, higher in candidates:
-        if applies[norm] is not True:
-            continue
-        by = tuple((h, s) for h, s in higher if applies[h] is True
-                   and (norm in mine or h in grounds))
-        if by:
-            out.append((norm, by))
-    return tuple(out)
 
 
 def _deadline_answer(candidates: list[tuple[str, Any, Any]],

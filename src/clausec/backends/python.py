@@ -16,11 +16,10 @@ from decimal import Decimal
 
 from clausec.evaluation import calendar
 from clausec.evaluation import values as RV
-from clausec.evaluation.facts import Never, describe
+from clausec.evaluation.facts import MAX_DIGITS, Never, describe
 from clausec.evaluation.interpreter import (
-    facts_read,
     norm_facts,
-    question_expressions,
+    question_facts,
     relevant_norms,
     used_definitions,
 )
@@ -87,6 +86,9 @@ class _Module:
         self.norms = {n.id: n for n in contract.norms}
         self.fact_index = {f.name: i for i, f in enumerate(contract.facts)}
         self.def_index = {d.name: i for i, d in enumerate(contract.definitions)}
+        # Whether expressions compile to the two-valued fast path (every value known).
+        self.known = False
+        self.relevant: list[ir.Norm] = []  # of the question being compiled
 
     # ------------------------------------------------------------ module
 
@@ -208,44 +210,115 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         c = self.c
         self.temp = 0
         relevant = relevant_norms(c, q)
-        rids = {n.id for n in relevant}
         defs = used_definitions(c, q)
-        reads = sorted(facts_read(c, question_expressions(c, q)) |
-                       {n.performed_on for n in relevant if n.performed_on},
-                       key=lambda f: self.fact_index[f])
-        reads_const = self.hoist(_frozenset(reads))
+        reads = question_facts(c, q)
+        mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
         names_const = self.hoist(repr(tuple(reads)))
-        body: list[str] = [
-            f"_check(facts, {reads_const})",
-            "asof = _as_of(as_of)",
-            "today = _TODAY if asof is None else asof",
-            "w: list[str] = []",
-            "get = facts.get",
+        variables = [_var(self.fact_index[f]) for f in reads] + \
+            [_def(self.def_index[d]) for d in defs] + \
+            [_app(n) for n in relevant] + [_eff(n) for n in mine if self.yields(n, relevant)]
+        head = [f"{v}: Any" for v in variables] + [
             "answer: str",
             "grounds: tuple[str, ...]",
             "deps: tuple[str, ...]",
             "value: object",
             "dues: dict[str, Any]",
+            "overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]",
+            "by: tuple[tuple[str, str], ...]",
+            "asof = None if as_of is None else _as_of(as_of)",
+            "today = _TODAY if asof is None else asof",
+            "w: list[str] = []",
         ]
+        fast = self.fast_path(q, reads, defs, relevant, mine, names_const)
+        general = [f"_check(facts, {self.hoist(_frozenset(reads))})", "get = facts.get"]
         reading: list[str] = []
         for name in reads:
             reading += self.read_fact(name)
         # A wrong fact raises the error of the first wrong fact in name order, as the
         # interpreter does, whichever fact was read first.
-        body += ["try:", *("    " + line for line in reading),
-                 "except FactError:", "    _check_all(facts)", "    raise"] if reading else []
-        for name in defs:
-            body.append(f"{_def(self.def_index[name])}: Any = {self.expr(self.defs[name].expr)}")
-        for n in relevant:
-            body += self.applies(n)
-        mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
-        for n in mine:
-            body.append(f"{_eff(n)}: Any = {self.effective(n, rids)}")
-        body += self.decide(q, mine)
-        body += self.finish(q, mine, relevant, reads, names_const)
+        general += ["try:", *("    " + line for line in reading),
+                    "except FactError:", "    _check_all(facts)", "    raise"] if reading else []
+        self.known = False
+        general += self.decision(q, defs, relevant, mine, reads, names_const)
         doc = self.docstring(q, mine)
         return (f"def {_fn(q.name)}(facts: Mapping[str, object], *, as_of: object = None) "
-                f"-> Result:\n{doc}\n" + "\n".join("    " + line for line in body) + "\n")
+                f"-> Result:\n{doc}\n" +
+                "\n".join("    " + line for line in head + fast + general) + "\n")
+
+    def yields(self, n: ir.Norm, relevant: list[ir.Norm]) -> bool:
+        """Whether a norm prevailing over ``n`` is among the relevant ones; if none is, ``n``
+        is effective exactly when it applies and shares its variable."""
+        ids = {r.id for r in relevant}
+        return any(p.lower == n.id and p.higher in ids for p in self.c.priorities)
+
+    def eff(self, n: ir.Norm) -> str:
+        return _eff(n) if self.yields(n, self.relevant) else _app(n)
+
+    def decision(self, q: ir.Question, defs: list[str], relevant: list[ir.Norm],
+                 mine: list[ir.Norm], reads: list[str], names_const: str) -> list[str]:
+        """From fact values in their variables to ``return Result(...)``."""
+        rids = {n.id for n in relevant}
+        self.relevant = relevant
+        body = [f"{_def(self.def_index[name])} = {self.expr(self.defs[name].expr)}"
+                for name in defs]
+        for n in relevant:
+            body += self.applies(n)
+        for n in mine:
+            if self.yields(n, relevant):
+                body.append(f"{_eff(n)} = {self.effective(n, rids)}")
+        body += self.decide(q, mine)
+        body += self.finish(q, mine, relevant, reads, names_const)
+        return body
+
+    def fast_path(self, q: ir.Question, reads: list[str], defs: list[str],
+                  relevant: list[ir.Norm], mine: list[ir.Norm], names_const: str) -> list[str]:
+        """Two-valued code for the common case: a dict giving every fact the question reads,
+        each of the plain type that needs no conversion. Anything else (a missing or extra
+        fact, a string to parse, an unknown result of a computation) falls through to the
+        three-valued code below, which decides every such case, errors included; both
+        evaluate the same expressions in the same order, so they agree where both run."""
+        self.known = True
+        checks = [self.fast_check(name) for name in reads]
+        decision = self.decision(q, defs, relevant, mine, reads, names_const)
+        self.known = False
+        lines = [f"if facts.__class__ is dict and len(facts) == {len(reads)}:"]
+        indent = "    "
+        if reads:
+            targets = ", ".join(_var(self.fact_index[f]) for f in reads)
+            # One C-level call reads every fact (a missing one raises KeyError).
+            if len(reads) == 1:
+                getter = f"facts[{py_str(reads[0])}]"
+            else:
+                names = ", ".join(map(py_str, reads))
+                getter = f"{self.hoist(f'_operator.itemgetter({names})')}(facts)"
+            lines += ["    try:", f"        {targets} = {getter}",
+                      "    except KeyError:", "        pass", "    else:",
+                      f"        if {' and '.join(checks)}:"]
+            indent = "            "
+        lines += [f"{indent}try:", *(f"{indent}    {line}" for line in decision),
+                  f"{indent}except _Bail:", f"{indent}    w = []"]
+        return lines
+
+    def fast_check(self, name: str) -> str:
+        """A test that the variable of fact ``name`` holds a value the two-valued code can use
+        as it is (dates are turned into ordinals on the way)."""
+        fact = self.facts[name]
+        v = _var(self.fact_index[name])
+        kind, param = _type_spec(fact.type)
+        if kind == "boolean":
+            return f"({v} is True or {v} is False)"
+        if kind in ("integer", "duration", "decimal", "money"):
+            big = 10 ** MAX_DIGITS  # a literal: no global lookup, no negation per call
+            return f"{v}.__class__ is int and -{big} < {v} < {big}"
+        if kind == "text":
+            return f"{v}.__class__ is str"
+        if kind == "enum":
+            assert isinstance(param, tuple)
+            return f"{v}.__class__ is str and {v} in {self.hoist(_frozenset(list(param)))}"
+        assert kind == "date", kind
+        never = f"_INF if {v}.__class__ is str and {v} == 'never' else None" \
+            if fact.kind == "event" else "None"
+        return f"({v} := {v}.toordinal() if {v}.__class__ is _date else {never}) is not None"
 
     def docstring(self, q: ir.Question, norms: list[ir.Norm]) -> str:
         lines = [doc_text(q.description or q.name), ""]
@@ -266,42 +339,57 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                 "decimal": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
                 "money": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
                 "text": f"{v}.__class__ is str"}.get(kind)
-        lines = [f"{v}: Any = get({py_str(name)})"]
+        lines = [f"{v} = get({py_str(name)})"]
         slow = f"{v} = _MISSING[{py_str(name)}] if {v} is None else _read({py_str(name)}, {v})"
         if fast:
             lines += [f"if not ({fast}):", f"    {slow}"]
+        elif kind == "date":
+            lines += [f"if {v}.__class__ is _date:", f"    {v} = {v}.toordinal()",
+                      "else:", f"    {slow}"]
         else:
             lines.append(slow)
         return lines
 
     def applies(self, n: ir.Norm) -> list[str]:
         a = _app(n)
-        lines = [f"{a}: Any = {self.expr(n.condition)}"]
+        lines = [f"{a} = {self.expr(n.condition)}"]
         for x in n.exceptions:
-            lines.append(f"if {a} is not False: {a} = _and({a}, _not({self.expr(x)}))")
+            lines.append(f"if {a}: {a} = not {self.expr(x)}" if self.known else
+                         f"if {a} is not False: {a} = _and({a}, _not({self.expr(x)}))")
         if n.remedy_of is not None:
-            lines.append(f"if {a} is not False: {a} = _and({a}, "
-                         f"{self.breached(self.norms[n.remedy_of])})")
+            breached = self.breached(self.norms[n.remedy_of])
+            lines.append(f"if {a}: {a} = {breached}" if self.known else
+                         f"if {a} is not False: {a} = _and({a}, {breached})")
         return lines
 
     def breached(self, duty: ir.Norm) -> str:
         a = _app(duty)
         if duty.breach is not None:
-            return f"_and({a}, {self.expr(duty.breach)})"
+            return self.both(a, self.expr(duty.breach))
         if duty.modality in ("permission", "power"):
             return "False"
         if duty.performed_on is None:
-            return f"_and({a}, _NONE)"
+            return self.both(a, self.known_value("_NONE"))
         performed = _var(self.fact_index[duty.performed_on])
         if duty.modality == "prohibition":
-            return f"_and({a}, _occurred({performed}, asof))"
-        return f"_breached_dated({a}, {performed}, {self.due(duty)}, asof)"
+            return self.both(a, f"_occurred({performed}, asof)")
+        return self.known_value(f"_breached_dated({a}, {performed}, {self.due(duty)}, asof)")
+
+    def both(self, left: str, right: str) -> str:
+        return f"({left} and {right})" if self.known else f"_and({left}, {right})"
+
+    def known_value(self, code: str) -> str:
+        """``code`` may be unknown even when every fact is known (a computation without a
+        result, a date compared with today): two-valued code leaves to the general one then."""
+        return f"_known({code})" if self.known else code
 
     def effective(self, n: ir.Norm, relevant: set[str]) -> str:
         higher = [p.higher for p in self.c.priorities if p.lower == n.id and p.higher in relevant]
         a = _app(n)
         if not higher:
             return a
+        if self.known:
+            return f"{a} and not ({' or '.join(_app(self.norms[h]) for h in higher)})"
         others = ", ".join(_app(self.norms[h]) for h in higher)
         return f"{a} if {a} is False else _and({a}, _not(_any(({others},))))"
 
@@ -353,30 +441,34 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         if q.kind == "deadline":
             lines = ["candidates = []"]
             for n in mine:
-                lines += [f"if {_eff(n)} is not False:",
-                          f"    candidates.append(({py_str(n.id)}, {_eff(n)}, {self.due(n)}))"]
+                lines += [f"if {self.eff(n)} is not False:",
+                          f"    candidates.append(({py_str(n.id)}, {self.eff(n)}, {self.due(n)}))"]
             lines += ["answer, grounds, deps = _deadline_answer(candidates)",
                       "dues = {n: due for n, _, due in candidates}", "value = None"]
             return lines
         if q.kind == "may":
             pro = [n for n in mine if n.modality != "prohibition"]
             con = [n for n in mine if n.modality == "prohibition"]
-            lines = [f"permitted = {_any_of(pro)}", f"prohibited = {_any_of(con)}",
-                     "verdict = _and(permitted, _not(prohibited))",
-                     "if verdict.__class__ is _Unknown:",
-                     "    answer, grounds, deps = 'undetermined', (), tuple(sorted(verdict.deps))",
-                     "elif verdict:",
-                     f"    answer, grounds, deps = 'yes', {_true_ones(pro)}, ()",
+            if con:
+                verdict = ["verdict = permitted and not prohibited" if self.known else
+                           "verdict = _and(permitted, _not(prohibited))"]
+                refused = f"({self.true_ones(con)} if prohibited is True else ())"
+            else:
+                verdict, refused = ["verdict = permitted"], "()"
+            lines = [f"permitted = {self.any_of(pro)}",
+                     *([f"prohibited = {self.any_of(con)}"] if con else []),
+                     *verdict,
+                     *self.undetermined("verdict"),
+                     f"{self.branch()} verdict:",
+                     f"    answer, grounds, deps = 'yes', {self.true_ones(pro)}, ()",
                      "else:",
-                     f"    answer, grounds, deps = 'no', "
-                     f"({_true_ones(con)} if prohibited is True else ()), ()"]
+                     f"    answer, grounds, deps = 'no', {refused}, ()"]
         else:
             duties = [n for n in mine if n.modality == "obligation"]
-            lines = [f"obliged = {_any_of(duties)}",
-                     "if obliged.__class__ is _Unknown:",
-                     "    answer, grounds, deps = 'undetermined', (), tuple(sorted(obliged.deps))",
-                     "elif obliged:",
-                     f"    answer, grounds, deps = 'obliged', {_true_ones(duties)}, ()",
+            lines = [f"obliged = {self.any_of(duties)}",
+                     *self.undetermined("obliged"),
+                     f"{self.branch()} obliged:",
+                     f"    answer, grounds, deps = 'obliged', {self.true_ones(duties)}, ()",
                      "else:",
                      "    answer, grounds, deps = 'not_obliged', (), ()"]
         lines += ["dues = {}", "value = None"]
@@ -397,23 +489,46 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                                if p.lower == n.id and p.higher in rids)
                 if higher:
                     candidates.append((n, higher))
-        lines = []
-        if candidates:
-            # Only a norm that applies can be overridden: skip the work when none does.
-            any_applies = " or ".join(f"{_app(n)} is True" for n, _ in candidates)
-            applies = ", ".join(f"{py_str(n.id)}: {_app(n)}" for n in relevant)
-            table = self.hoist(repr(tuple((n.id, h) for n, h in candidates)))
-            mine_const = self.hoist(_frozenset(sorted(mine_ids)))
-            lines += [f"if {any_applies}:",
-                      f"    overridden = _overrides({{{applies}}}, {mine_const}, grounds, "
-                      f"{table})",
-                      "else:", "    overridden = ()"]
-        else:
-            lines.append("overridden = ()")
+        # A norm that applies is overridden by those prevailing over it that apply too; a
+        # norm below one of the question's norms is listed only below the grounds.
+        lines = ["overridden = ()"]
+        for n, higher in candidates:
+            by = " + ".join(
+                f"((({py_str(h)}, {py_str(stated)}),) if {_app(self.norms[h])} is True"
+                + ("" if n.id in mine_ids else f" and {py_str(h)} in grounds") + " else ())"
+                for h, stated in higher)
+            lines += [f"if {_app(n)} is True:",
+                      f"    by = {by}",
+                      f"    if by: overridden += (({py_str(n.id)}, by),)"]
         values = ", ".join(_var(self.fact_index[f]) for f in reads)
-        lines.append(f"return Result({py_str(q.name)}, answer, grounds, overridden, deps, dues, "
-                     f"value, {names_const}, ({values}{',' if len(reads) == 1 else ''}), w)")
+        lines.append(f"return Result(answer, grounds, ({py_str(q.name)}, overridden, deps, dues, "
+                     f"value, {names_const}, ({values}{',' if len(reads) == 1 else ''}), w))")
         return lines
+
+    def true_ones(self, norms: list[ir.Norm]) -> str:
+        """The ids of the norms whose effectiveness is known true, as one expression."""
+        if not norms:
+            return "()"
+        parts = " + ".join(f"(({py_str(n.id)},) if {self.eff(n)} is True else ())"
+                           for n in norms)
+        return f"({parts})"
+
+    def undetermined(self, verdict: str) -> list[str]:
+        if self.known:
+            return []
+        return [f"if {verdict}.__class__ is _Unknown:",
+                f"    answer, grounds, deps = 'undetermined', (), tuple(sorted({verdict}.deps))"]
+
+    def branch(self) -> str:
+        """The keyword that follows undetermined()'s lines."""
+        return "if" if self.known else "elif"
+
+    def any_of(self, norms: list[ir.Norm]) -> str:
+        if not norms:
+            return "False"
+        if self.known:
+            return f"({' or '.join(self.eff(n) for n in norms)})"
+        return f"_any(({', '.join(self.eff(n) for n in norms)},))"
 
     # ------------------------------------------------------------ expressions
 
@@ -455,11 +570,15 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
             case ir.DefRef():
                 return _def(self.def_index[e.name])
             case ir.Today():
-                return "today"
+                return self.known_value("today")
             case ir.Unary(op="not"):
+                if self.known:
+                    return f"(not {self.expr(e.operand)})"
                 return f"_not({self.expr(e.operand)})"
             case ir.Unary():
                 return f"_neg({self.expr(e.operand)})"
+            case ir.Binary(op="and" | "or") if self.known:
+                return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
             case ir.Binary(op="and"):
                 t = self.tmp()
                 return f"(False if ({t} := {self.expr(e.left)}) is False else " \
@@ -472,6 +591,9 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                 return self.compare(e)
             case ir.Binary():
                 return self.arithmetic(e)
+            case ir.Occurred() if self.known:
+                t = self.tmp()
+                return f"(({t} := {self.expr(e.operand)}) != _INF and (asof is None or {t} <= asof))"
             case ir.Occurred():
                 return f"_occurred({self.expr(e.operand)}, asof)"
             case ir.Extremum():
@@ -480,6 +602,8 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
 
     def compare(self, e: ir.Binary) -> str:
         op = _COMPARE_OPS[e.op]
+        if self.known:
+            return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
         if isinstance(e.right, ir.Const) and not isinstance(e.left, ir.Const):
             t = self.tmp()
             return f"({t} {op} {self.expr(e.right)} if ({t} := {self.expr(e.left)})" \
@@ -495,17 +619,19 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         lt, rt = e.left.type, e.right.type
         left, right = self.expr(e.left), self.expr(e.right)
         if isinstance(lt, T.Date) and isinstance(rt, T.Date):
-            return f"_date_diff({left}, {right})"
-        if isinstance(lt, T.Date):
-            assert isinstance(rt, T.Duration)
-            sign = 1 if e.op == "+" else -1
-            return f"_shift({left}, {right}, {rt.unit_class!r}, {sign}, w)"
-        if isinstance(rt, T.Date):
-            assert isinstance(lt, T.Duration)
-            return f"_shift({right}, {left}, {lt.unit_class!r}, 1, w)"
-        kind = "dur" if isinstance(e.type, T.Duration) else \
-            "int" if isinstance(e.type, T.Integer) else "dec"
-        return f"_arith({kind!r}, {e.op!r}, {left}, {right})"
+            code = f"_date_diff({left}, {right})"
+        elif isinstance(lt, T.Date) or isinstance(rt, T.Date):
+            day, amount, amount_code, sign = (left, e.right, right, 1 if e.op == "+" else -1) \
+                if isinstance(lt, T.Date) else (right, e.left, left, 1)
+            assert isinstance(amount.type, T.Duration)
+            code = f"_shift({day}, {amount_code}, {amount.type.unit_class!r}, {sign}, w)"
+            if isinstance(amount, ir.Const):
+                return code  # a known date moved by a finite amount is a known date
+        else:
+            kind = "dur" if isinstance(e.type, T.Duration) else \
+                "int" if isinstance(e.type, T.Integer) else "dec"
+            code = f"_arith({kind!r}, {e.op!r}, {left}, {right})"
+        return self.known_value(code)
 
 
 def _frozenset(names: list[str]) -> str:
@@ -557,15 +683,4 @@ def hash_id(text: str) -> int:
     return zlib.crc32(text.encode("utf-8")) % 100_000
 
 
-def _any_of(norms: list[ir.Norm]) -> str:
-    if not norms:
-        return "False"
-    return f"_any(({', '.join(_eff(n) for n in norms)},))"
 
-
-def _true_ones(norms: list[ir.Norm]) -> str:
-    """The ids of the norms whose effectiveness is known true, as one expression."""
-    if not norms:
-        return "()"
-    parts = " + ".join(f"(({py_str(n.id)},) if {_eff(n)} is True else ())" for n in norms)
-    return f"({parts})"

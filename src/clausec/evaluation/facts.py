@@ -110,7 +110,7 @@ def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
             raise FactError(name, f"{expected}, got {_show(raw)}")
         return number
     if isinstance(t, T.Date):
-        if raw == "never":
+        if isinstance(raw, str) and raw == "never":
             if fact.kind == "event":
                 return NEVER
             raise FactError(name, f"{expected}; `never` is only for events")

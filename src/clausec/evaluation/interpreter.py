@@ -521,6 +521,14 @@ def used_definitions(contract: ir.Contract, q: ir.Question) -> list[str]:
     return order
 
 
+def question_facts(contract: ir.Contract, q: ir.Question) -> list[str]:
+    """Every fact an answer to ``q`` may read, in declaration order: those of its expressions
+    and the events on which its relevant duties count as performed."""
+    names = facts_read(contract, question_expressions(contract, q)) | {
+        n.performed_on for n in relevant_norms(contract, q) if n.performed_on}
+    return [f.name for f in contract.facts if f.name in names]
+
+
 def facts_read(contract: ir.Contract, roots: Iterable[ir.Expr]) -> set[str]:
     """The facts that expressions read, directly or through definitions."""
     defs = {d.name: d for d in contract.definitions}
