@@ -108,3 +108,32 @@ def run_cli(args: Sequence[str], cwd: Path | str | None = None, timeout: float =
     return subprocess.run([sys.executable, "-m", "clausec", *args], cwd=cwd, env=full_env,
                           capture_output=True, text=True, encoding="utf-8", errors="replace",
                           timeout=timeout)
+
+
+# Monthly deadlines that run off the end of the calendar (test_javascript, test_python_backend).
+MONTHLY = """\
+contract monthly
+  title "Monthly deadlines at the end of the calendar"
+  source "m.txt"
+  language en
+  calendar CN
+
+party a role "first party"
+action pay "pay"
+object fee "the fee"
+event signed
+fact due_soon : boolean
+
+clause "1"
+  quote "Pay on the 20th and the 5th of every month after signing."
+  a must pay fee
+    when due_soon
+    on days 20 and 5 of every month after signed
+clause "2"
+  quote "Pay on the 5th of every month."
+  a must pay fee
+    when not due_soon
+    on day 5 of every month
+
+question when_pay : deadline of a pay fee
+"""

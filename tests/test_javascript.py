@@ -29,7 +29,7 @@ from clausec.evaluation.interpreter import ask
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import values as V
-from conftest import REPO
+from conftest import MONTHLY, REPO
 from factgen import fact_cases
 
 NODE = shutil.which("node")
@@ -85,7 +85,7 @@ def interpreter_outcome(contract: ir.Contract, case: Case) -> object:
         result = {"error": {"type": "FactError", "message": str(exc), "fact": exc.fact}}
     except EvaluationError as exc:
         result = {"error": {"type": "EvaluationError", "message": str(exc)}}
-    except (ValueError, OverflowError, KeyError) as exc:  # not caught by the interpreter
+    except KeyError as exc:  # not caught by the interpreter
         result = {"error": {"type": type(exc).__name__, "message": str(exc)}}
     return result
 
@@ -397,6 +397,23 @@ def test_edge_case_facts_agree(tmp_path: Path) -> None:
         cases += [(q.name, bad, None) for bad in not_mappings]
     counts = compare(contract, cases, tmp_path)
     assert sum(v for (_, k), v in counts.items() if k == "FactError") > 100
+
+
+@needs_node
+def test_monthly_deadlines_at_the_end_of_the_calendar(tmp_path: Path) -> None:
+    """No monthly day left before 9999-12-31 is an EvaluationError everywhere, not a crash."""
+    contract = compiled(MONTHLY, "monthly.clause")
+    cases: list[Case] = [
+        ("when_pay", {"due_soon": True, "signed": day}, None)
+        for day in ("9999-12-04", "9999-12-19", "9999-12-20", "9999-12-25", "9999-12-31")]
+    cases += [("when_pay", {"due_soon": False}, as_of)
+              for as_of in ("9999-12-05", "9999-12-06", "9999-12-31")]
+    counts = compare(contract, cases, tmp_path)
+    assert counts == Counter({("when_pay", "date"): 3, ("when_pay", "+grounds"): 3,
+                              ("when_pay", "EvaluationError"): 5})
+    outcome = interpreter_outcome(contract, cases[3])
+    assert outcome == {"error": {"type": "EvaluationError", "message": (
+        "the monthly deadline (day 5, 20) has no date left before 9999-12-31")}}
 
 
 # ------------------------------------------------------------------ (c) scenarios

@@ -23,7 +23,7 @@ from clausec.evaluation.interpreter import ask, question_facts
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from conftest import REPO, SHIPPED
+from conftest import MONTHLY, REPO, SHIPPED
 from factgen import fact_cases
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "python"
@@ -133,6 +133,20 @@ def _plain(fact: ir.Fact, value: object) -> bool:
     if isinstance(t, T.Enum):
         return type(value) is str and value in t.members
     return type(value) is str
+
+
+def test_monthly_deadline_beyond_the_calendar_is_an_evaluation_error(tmp_path: Path) -> None:
+    (contract,) = clausec.compile_text(MONTHLY, "monthly.clause").contracts
+    module = load_module(contract, tmp_path)
+    for facts, as_of in [({"due_soon": True, "signed": "9999-12-19"}, None),
+                         ({"due_soon": True, "signed": "9999-12-20"}, None),
+                         ({"due_soon": True, "signed": dt.date(9999, 12, 31)}, None),
+                         ({"due_soon": False}, "9999-12-06")]:
+        date = dt.date.fromisoformat(as_of) if as_of else None
+        want = _outcome(lambda: ask(contract, "when_pay", facts, date).to_dict())
+        assert _generated_outcome(lambda: module.when_pay(facts, as_of=as_of).to_dict()) == want
+    assert want == ("EvaluationError",
+                    "the monthly deadline (day 5) has no date left before 9999-12-31")
 
 
 def test_scenarios_agree(tmp_path: Path) -> None:

@@ -240,7 +240,14 @@ def _next_monthly(start: int, days: tuple[int, ...]) -> int:
             candidate = _dt.date(year, month, min(day, last)).toordinal()
             if candidate >= start:
                 return candidate
+        if (year, month) == (9999, 12):
+            raise EvaluationError(_monthly_beyond(days))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _monthly_beyond(days: tuple[int, ...]) -> str:
+    return (f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
+            "before 9999-12-31")
 
 
 # ---------------------------------------------------------------- deadlines
@@ -292,6 +299,8 @@ def _due_monthly(anchor: Any, days: tuple[int, ...], as_of: int | None) -> Any:
         return anchor
     if anchor == _INF:
         return (1, _INF, "date")
+    if anchor == _MAX_ORD:
+        raise EvaluationError(_monthly_beyond(days))
     return (1, _next_monthly(anchor + 1, days), "date")
 
 

@@ -405,7 +405,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
             return repr((3, 0, f"at least once every {(d.unit or '').replace('_', ' ')}"))
         if d.kind == "monthly":
             anchor = self.expr(d.anchor) if d.anchor is not None else "None"
-            return f"_due_monthly({anchor}, {tuple(d.days)!r}, asof)"
+            return f"_due_monthly({anchor}, {tuple(sorted(d.days))!r}, asof)"
         assert d.anchor is not None
         duration, unit = "0", "days"
         if d.duration is not None:

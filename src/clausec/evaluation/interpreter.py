@@ -8,6 +8,7 @@ docs/semantics.md, section by section.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -356,6 +357,8 @@ class Evaluation:
             if isinstance(start, Never):
                 return (1, math.inf, "date")
             assert isinstance(start, dt.date)
+            if start == dt.date.max:
+                raise EvaluationError(monthly_beyond(d.days))
             start += dt.timedelta(days=1)  # strictly after the event
         elif self.as_of is not None:
             start = self.as_of
@@ -560,12 +563,19 @@ def next_monthly_day(start: dt.date, days: tuple[int, ...]) -> dt.date:
     day beyond the month's end counts as its last day)."""
     year, month = start.year, start.month
     while True:
-        last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        last = calendar.monthrange(year, month)[1]
         for day in sorted(days):
             candidate = dt.date(year, month, min(day, last))
             if candidate >= start:
                 return candidate
+        if (year, month) == (9999, 12):
+            raise EvaluationError(monthly_beyond(days))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def monthly_beyond(days: tuple[int, ...]) -> str:
+    return (f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
+            "before 9999-12-31")
 
 
 def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:

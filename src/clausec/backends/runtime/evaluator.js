@@ -858,17 +858,21 @@ function compareKeys(x, y) {
   return compareStrings(x[2], y[2]);
 }
 
+function monthlyBeyond(sortedDays) {
+  return `the monthly deadline (day ${sortedDays.join(", ")}) has no date left before 9999-12-31`;
+}
+
 /** The first date on or after start on one of `days` of its month (clipped to month ends). */
 function nextMonthlyDay(start, days) {
   let [year, month] = civil(start);
   const sorted = [...days].sort((x, y) => x - y);
   for (;;) {
-    if (month === 12 && year + 1 > 9999) throw pythonError("ValueError", `year ${year + 1} is out of range`);
     const last = daysInMonth(year, month);
     for (const day of sorted) {
       const candidate = ordinal(year, month, Math.min(day, last));
       if (candidate >= start) return candidate;
     }
+    if (month === 12 && year === 9999) throw new EvaluationError(monthlyBeyond(sorted));
     if (month === 12) {
       year += 1;
       month = 1;
@@ -1110,7 +1114,9 @@ class Evaluation {
       start = this.expr(d.anchor);
       if (start instanceof Unknown) return start;
       if (start === NEVER) return [1, Infinity, "date"];
-      if (start + 1 > MAX_ORDINAL) throw pythonError("OverflowError", "date value out of range");
+      if (start + 1 > MAX_ORDINAL) {
+        throw new EvaluationError(monthlyBeyond([...d.days].sort((x, y) => x - y)));
+      }
       start += 1; // strictly after the event
     } else if (this.asOf !== null) {
       start = this.asOf;
