@@ -526,9 +526,11 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
     def any_of(self, norms: list[ir.Norm]) -> str:
         if not norms:
             return "False"
-        if self.known:
-            return f"({' or '.join(self.eff(n) for n in norms)})"
-        return f"_any(({', '.join(self.eff(n) for n in norms)},))"
+        names = [self.eff(n) for n in norms]
+        if self.known or len(names) == 1:
+            return f"({' or '.join(names)})"
+        return (f"(True if {' or '.join(f'{v} is True' for v in names)} else False if "
+                f"{' and '.join(f'{v} is False' for v in names)} else _any(({', '.join(names)},)))")
 
     # ------------------------------------------------------------ expressions
 
@@ -579,14 +581,13 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                 return f"_neg({self.expr(e.operand)})"
             case ir.Binary(op="and" | "or") if self.known:
                 return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
-            case ir.Binary(op="and"):
-                t = self.tmp()
-                return f"(False if ({t} := {self.expr(e.left)}) is False else " \
-                       f"_and({t}, {self.expr(e.right)}))"
-            case ir.Binary(op="or"):
-                t = self.tmp()
-                return f"(True if ({t} := {self.expr(e.left)}) is True else " \
-                       f"_or({t}, {self.expr(e.right)}))"
+            case ir.Binary(op="and" | "or"):
+                # Kleene logic inline; the helper only merges two unknowns' dependencies.
+                t, u = self.tmp(), self.tmp()
+                stop, helper = ("False", "_and") if e.op == "and" else ("True", "_or")
+                return (f"({stop} if ({t} := {self.expr(e.left)}) is {stop} else {u} if "
+                        f"({u} := {self.expr(e.right)}) is {stop} or {t} is not {stop} and "
+                        f"{t}.__class__ is bool else {helper}({t}, {u}))")
             case ir.Binary(op="=" | "!=" | "<" | "<=" | ">" | ">="):
                 return self.compare(e)
             case ir.Binary():
