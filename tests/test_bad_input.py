@@ -63,6 +63,19 @@ def test_invalid_utf8(tmp_path: Path) -> None:
     assert locations == [(PRELUDE.count("\n") + 1, 18)]
 
 
+@pytest.mark.parametrize("text, code, line, column", [
+    ('contract a\n  title "\ud800"\n', "E0002", 2, 10),  # a lone surrogate is no character
+    ("contract a\n\x00", "E0003", 2, 1),
+])
+def test_text_that_no_file_could_hold_is_refused(text: str, code: str, line: int,
+                                                 column: int) -> None:
+    import clausec
+    result = clausec.compile_text(text, "mem.clause")
+    assert [(d.code, d.span.line, d.span.column) for d in result.diagnostics
+            if d.span is not None] == [(code, line, column)]
+    assert not result.ok and not result.contracts
+
+
 def test_latin1_after_cjk_reports_character_column(tmp_path: Path) -> None:
     out, locations = check_bad(tmp_path, 'contract x title "质保金'.encode() + b"\xff\"\n")
     assert locations == [(1, 22)]

@@ -70,7 +70,13 @@ def read(path: Path) -> bytes:
 
 def compile_text(text: str, name: str = "<string>") -> CheckResult:
     """Compile clause text held in memory (imports are resolved against the working folder)."""
-    source = SourceFile(name, text.replace("\r\n", "\n"))
+    try:
+        # Through the bytes, so that text holding lone surrogates or NUL is refused as a file
+        # holding them would be.
+        source = decode(name, text.encode("utf-8", "surrogatepass"))
+    except SourceDecodeError as exc:
+        problem = error(exc.code, exc.message, exc.span, "here", hint=exc.hint)
+        return CheckResult((name,), {name: SourceFile(name, "")}, (), (problem,))
     return _compile([source], base=Path.cwd())
 
 
