@@ -54,19 +54,38 @@ Decision3 = tuple[str, tuple[str, ...], tuple[str, ...]]
 # ---------------------------------------------------------------- fact sets
 
 
+def _defaults() -> dict[str, object]:
+    """Every fact the question reads, false, zero or never: the seven conditions' facts and
+    those of the norms that yield to them (the release duties' "本协议另有规定的除外"), which
+    an answer lists as overridden. Taken from the contract, so that "all facts known" stays
+    true as the transcription grows."""
+    import clausec
+    from clausec.evaluation.interpreter import question_facts
+    from clausec.ir import types as T
+
+    contract = clausec.load(CONTRACT)
+    (question,) = [q for q in contract.questions if q.name == QUESTION]
+    facts = {f.name: f for f in contract.facts}
+    out: dict[str, object] = {}
+    for name in question_facts(contract, question):
+        t = facts[name].type
+        if isinstance(t, T.Boolean):
+            out[name] = False
+        elif isinstance(t, T.Date) and facts[name].kind == "event":
+            out[name] = "never"
+        elif isinstance(t, T.Integer | T.DecimalType | T.Money | T.Duration):
+            out[name] = 0
+        else:
+            raise SystemExit(f"bench/evaluate.py: no default for fact {name} ({t})")
+    return out
+
+
+DEFAULTS = _defaults()
+
+
 def _facts(**given: object) -> dict[str, object]:
-    """Every fact the question reads, false, zero or never unless given: the seven
-    conditions' facts, and those of the release duties 6.2(1) and 6.2(2), which yield to
-    the grounds for deducting ("本协议另有规定的除外") and so appear among the overridden."""
-    base: dict[str, object] = {
-        "merchant.violated_rules": False, "merchant.closed_shop": False,
-        "merchant.breach_harmed_buyer": False, "merchant.consumer_duty_missed": False,
-        "complaint.received": False, "complaint.unresolved_for": 0,
-        "complaint.bad_influence": False, "authority.order_to_deduct": False,
-        "platform.loss": 0, "stock.misstated": False, "order.days_without_delivery": 0,
-        "merchant.complaint_or_dispute": False, "service.stopped": "never",
-        "termination.notice_given": "never", "agreement.terminated_by_platform": "never",
-    }
+    """DEFAULTS with the ``given`` facts (``a__b`` for ``a.b``)."""
+    base = dict(DEFAULTS)
     for key, value in given.items():
         name = key.replace("__", ".")
         assert name in base, name
