@@ -27,22 +27,27 @@ class DotFailed(Exception):
     """``dot`` ran but did not produce output."""
 
 
-def quoted(text: str) -> str:
-    """A DOT string for an ordinary attribute (tooltip, plain label): escString escapes for
-    backslashes, quotes and line breaks, an entity for ``&`` (Graphviz would decode one)."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+def quoted(text: str, backslash: str = "\\\\") -> str:
+    """A DOT string: escString escapes for backslashes, quotes and line breaks, an entity for
+    ``&`` (Graphviz would decode one). Graphviz unescapes labels once but tooltips twice, so
+    ``tooltip`` writes one backslash as four."""
+    text = text.replace("\\", backslash).replace('"', '\\"').replace("&", "&amp;")
     return '"' + text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
 
 
-def html_label(lines: tuple[str, ...] | list[str], align: str = "CENTER") -> str:
-    """An HTML-like label: the first line bold, the others plain, every line escaped."""
+def tooltip(text: str) -> str:
+    return quoted(text, "\\" * 4)
+
+
+def html_label(lines: tuple[str, ...] | list[str], align: str = "CENTER", bold: bool = True) -> str:
+    """An HTML-like label: the first line bold (if ``bold``), every line escaped."""
     parts = []
     for i, line in enumerate(lines):
-        text = html.escape(" ".join(str(line).split()), quote=True)
-        if i == 0 and text:
-            text = f"<B>{text}</B>"
-        parts.append(f'{text}<BR ALIGN="{align}"/>')
-    return "<" + "".join(parts) + ">"
+        # Graphviz expands \N, \G, ... in HTML labels too; a doubled backslash is one backslash.
+        text = html.escape(" ".join(str(line).split()), quote=True).replace("\\", "\\\\")
+        parts.append(f"<B>{text}</B>" if i == 0 and bold and text else text)
+    br = f'<BR ALIGN="{align}"/>'
+    return "<" + br.join(parts) + (br if align != "CENTER" else "") + ">"
 
 
 def _names(view: Graph) -> dict[str, str]:
@@ -71,7 +76,7 @@ def to_dot(view: Graph) -> str:
     for i, (cid, label) in enumerate(g["clusters"].items()):
         inside = members.get(cid, [])
         out.append(f"  subgraph cluster_{i} {{")
-        out.append(f"    graph [label={quoted(label)}, style=\"rounded,dashed\", "
+        out.append(f"    graph [label={html_label([label])}, style=\"rounded,dashed\", "
                    'color="#999999", fontsize=12];')
         out += ["    " + _node(view, n, names) for n in inside]
         out += ["    " + line for line in _grid(view, inside, names)]
@@ -93,7 +98,7 @@ def _node(view: Graph, n: str, names: dict[str, str]) -> str:
     attrs = [f"label={html_label(data['label'])}", f'shape={shape}', f'style="{style}"',
              f'fillcolor="{fill}"', f'color="{border}"']
     if data.get("tooltip"):
-        attrs.append(f"tooltip={quoted(str(data['tooltip']))}")
+        attrs.append(f"tooltip={tooltip(str(data['tooltip']))}")
     return f"{names[n]} [{', '.join(attrs)}];"
 
 
@@ -101,9 +106,10 @@ def _edge(u: str, v: str, relation: str, data: dict[str, object]) -> str:
     style, color, head = RELATION.get(relation, RELATION["reads"])
     attrs = [f'style="{style}"', f'color="{color}"', f"arrowhead={head}"]
     if data.get("label"):
-        attrs += [f"label={quoted(str(data['label']))}", f'fontcolor="{color}"']
+        attrs += [f"label={html_label([str(data['label'])], bold=False)}",
+                  f'fontcolor="{color}"']
     if data.get("tooltip"):
-        attrs.append(f"tooltip={quoted(str(data['tooltip']))}")
+        attrs.append(f"tooltip={tooltip(str(data['tooltip']))}")
     return f"{u} -> {v} [{', '.join(attrs)}];"
 
 
