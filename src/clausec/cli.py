@@ -32,27 +32,63 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True, help="Output format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning",
               show_default=True, help="Lowest severity that makes the exit code 1.")
-def check(paths: Sequence[str], fmt: str, fail_on: str) -> None:
-    """Parse, resolve and type-check clause files (files or folders)."""
+@click.option("--select", "chosen", multiple=True, metavar="CODES",
+              help="Report only these codes or code prefixes (comma-separated, repeatable).")
+@click.option("--ignore", "ignored", multiple=True, metavar="CODES",
+              help="Do not report these codes or code prefixes (comma-separated, repeatable).")
+@click.option("--no-analysis", is_flag=True,
+              help="Only parse and type-check: skip the analyses of docs/checks.md.")
+@click.option("--show-info", is_flag=True,
+              help="Text format: also show infos (resolved conflicts, scenario coverage); the "
+                   "other formats always include them.")
+def check(paths: Sequence[str], fmt: str, fail_on: str, chosen: Sequence[str],
+          ignored: Sequence[str], no_analysis: bool, show_info: bool) -> None:
+    """Check clause files (files or folders): syntax, names, types, and the analyses of
+    docs/checks.md (conflicts between norms, deadlines, dead norms, unused facts)."""
+    from clausec.analysis import select
+    chosen_codes = _codes(chosen, "--select")
+    ignored_codes = _codes(ignored, "--ignore")
     try:
-        result = check_paths(paths)
+        result = check_paths(paths, analysis=not no_analysis)
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    diagnostics = result.diagnostics
+    diagnostics = select(result.diagnostics, chosen_codes, ignored_codes)
     if fmt == "json":
         click.echo(render_json(diagnostics, result.files), nl=False)
-    else:
-        if diagnostics:
-            click.echo(render_all_text(diagnostics, result.sources) + "\n")
+    elif fmt == "sarif":
+        from clausec.analysis.report import render_sarif
+        click.echo(render_sarif(diagnostics, __version__), nl=False)
+    elif fmt == "github":
+        from clausec.analysis.report import render_github
+        click.echo(render_github(diagnostics), nl=False)
         click.echo(summary_line(diagnostics, len(result.files)))
+    else:
+        shown = [d for d in diagnostics if show_info or d.severity is not Severity.INFO]
+        if shown:
+            click.echo(render_all_text(shown, result.sources) + "\n")
+        click.echo(summary_line(shown, len(result.files)))
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
-    failing = any(d.severity.rank <= threshold for d in diagnostics)
+    failing = any(d.severity.rank <= threshold and d.counts for d in diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _codes(values: Sequence[str], option: str) -> list[str]:
+    """Codes or prefixes from comma-separated option values; a usage error if malformed."""
+    import re
+    out = []
+    for value in values:
+        for part in value.split(","):
+            code = part.strip().upper()
+            if not re.fullmatch(r"[EWI][0-9]{0,4}", code):
+                _fail(f"{option}: {part.strip()!r} is not a code (like W0501) or a code "
+                      "prefix (like W05)", EXIT_USAGE)
+            out.append(code)
+    return out
 
 
 def _compile(paths: Sequence[str]) -> CheckResult:

@@ -156,7 +156,7 @@ CHECK_CODES: Mapping[str, str] = {
     "W0501": "obligation and prohibition of the same act can apply together",
     "W0502": "permission and prohibition of the same act can apply together",
     "W0503": "obligations of incompatible actions can apply together",
-    "I0504": "conflict resolved by a priority",
+    "I0504": "conflict resolved by a priority or an exception",
     "W0520": "different deadlines for the same duty",
     "W0521": "deadline that ends before it starts",
     "W0530": "norm that can never apply",
@@ -164,7 +164,7 @@ CHECK_CODES: Mapping[str, str] = {
     "W0532": "priorities that form a cycle",
     "W0541": "fact that nothing reads",
     "I0542": "fact that no scenario gives",
-    "W0543": "question whose answer is constant",
+    "I0543": "question whose answer is constant",
 }
 
 

@@ -1,0 +1,154 @@
+"""Deciding formulas and turning models into witnesses in the `clausec ask --fact` syntax."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from clausec.analysis.smt import BASE_DAY, NEVER_DAY, TODAY, F, Translator
+from clausec.ir import types as T
+
+if TYPE_CHECKING:
+    import z3
+
+TIMEOUT_MS = 2_000  # per solver call; an undecided call reports nothing (counted in stats)
+
+
+@attrs.define
+class Stats:
+    candidate_pairs: int = 0
+    solver_calls: int = 0
+    undecided: int = 0
+
+
+@attrs.frozen
+class Witness:
+    facts: tuple[tuple[str, str], ...]
+    approx: bool
+
+
+class Solver:
+    def __init__(self, tr: Translator, stats: Stats) -> None:
+        import z3
+        self.z3 = z3
+        self.tr = tr
+        self.stats = stats
+
+    def _solver(self) -> "z3.Solver":
+        s = self.z3.Solver()
+        s.set("timeout", TIMEOUT_MS)
+        return s
+
+    def sat(self, *formulas: F) -> bool | None:
+        """Whether all formulas can hold together (None: the solver gave up)."""
+        s = self._solver()
+        s.add(*self.tr.closed(*formulas))
+        self.stats.solver_calls += 1
+        r = s.check()
+        if r == self.z3.unknown:
+            self.stats.undecided += 1
+            return None
+        return bool(r == self.z3.sat)
+
+    def witness(self, *formulas: F) -> Witness | None:
+        """A canonical model of the formulas and the facts they read: each fact, in name
+        order, takes its preferred value (false, 0, the empty text, the first member, `never`
+        for events, 2025-01-01 for dates) where the formulas allow, else a date on or after
+        2025-01-01 if possible; no as-of date unless needed. Deterministic: the same
+        formulas give the same witness."""
+        z3 = self.z3
+        s = self._solver()
+        s.add(*self.tr.closed(*formulas))
+        facts: set[str] = set()
+        for f in formulas:
+            facts |= f.facts
+        names = sorted(facts)
+        prefs: list[Any] = []
+        if TODAY in facts:
+            prefs.append(z3.Not(self.tr.has_as_of))
+        for name in names:
+            if name != TODAY:
+                prefs += self._preferred(name, self.tr.var(name))
+        self.stats.solver_calls += 1
+        if s.check() != z3.sat:
+            self.stats.undecided += 1
+            return None
+        for pref in prefs:
+            s.push()
+            s.add(pref)
+            self.stats.solver_calls += 1
+            if s.check() == z3.sat:
+                continue
+            s.pop()
+        if s.check() != z3.sat:
+            return None
+        model = s.model()
+        out: list[tuple[str, str]] = []
+        for name in names:
+            if name == TODAY:
+                if z3.is_true(model.eval(self.tr.has_as_of, model_completion=True)):
+                    day = model.eval(self.tr.var(TODAY), model_completion=True).as_long()
+                    out.append(("--as-of", dt.date.fromordinal(day).isoformat()))
+                continue
+            out.append((name, self._show(name, model.eval(self.tr.var(name),
+                                                             model_completion=True))))
+        approx = any(f.approx for f in formulas)
+        return Witness(tuple(sorted(out, key=lambda kv: (kv[0] == "--as-of", kv[0]))), approx)
+
+    def _is_date(self, name: str) -> bool:
+        return isinstance(self.tr.fact_types[name].type, T.Date)
+
+    def _preferred(self, name: str, v: "z3.ExprRef") -> list["z3.BoolRef"]:
+        """Preferences for one fact, each tried in turn (the first that fits is kept)."""
+        z3 = self.z3
+        fact = self.tr.fact_types[name]
+        t = fact.type
+        if isinstance(t, T.Boolean):
+            return [z3.Not(v)]
+        if isinstance(t, T.Date):
+            first = [v == NEVER_DAY] if fact.kind == "event" else []
+            return [*first, v == BASE_DAY, v >= BASE_DAY]
+        if isinstance(t, T.Text):
+            return [v == z3.StringVal("")]
+        return [v == 0]
+
+    def value(self, v: "z3.ExprRef", model: "z3.ModelRef") -> object:
+        return model.eval(v, model_completion=True)
+
+    def _show(self, name: str, val: "z3.ExprRef") -> str:
+        z3 = self.z3
+        t = self.tr.fact_types[name].type
+        if isinstance(t, T.Boolean):
+            return "true" if z3.is_true(val) else "false"
+        if isinstance(t, T.Integer):
+            return str(val.as_long())
+        if isinstance(t, T.Duration):
+            n = val.as_long()
+            unit = {"days": "days", "working_days": "working days", "months": "months"}
+            return f"{n} {unit[t.unit_class]}"
+        if isinstance(t, (T.DecimalType, T.Money)):
+            frac = val.as_fraction()
+            text = _decimal(frac)
+            return f"{text} {t.currency}" if isinstance(t, T.Money) else text
+        if isinstance(t, T.Date):
+            day = val.as_long()
+            return "never" if day == NEVER_DAY else dt.date.fromordinal(day).isoformat()
+        if isinstance(t, T.Enum):
+            return str(t.members[val.as_long()])
+        return str(val.as_string())
+
+
+def _decimal(frac: Fraction) -> str:
+    """An exact decimal for a fraction whose denominator divides a power of ten."""
+    d = Decimal(frac.numerator) / Decimal(frac.denominator)
+    text = format(d.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+def render(witness: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in witness)
