@@ -169,6 +169,23 @@ def test_dependencies_view_and_cone_of_a_question(deposit: clausec.ir.nodes.Cont
         views.dependencies(model, "no_such_question")
 
 
+def test_only_clauses_keeps_the_norms_of_those_clauses(deposit: clausec.ir.nodes.Contract) -> None:
+    model = build(deposit)
+    v = views.only_clauses(views.obligations(model), model, ["6.2(4)", "6.4"])
+    assert {n for n, d in v.nodes(data=True) if d["kind"] == "norm"} == {
+        f"norm:{i}" for i in ("6.2(4)(a)#1", "6.2(4)(b)#1", "6.2(4)(c)#1", "6.2(4)(c)#2",
+                              "6.2(4)(d)#1", "6.2(4)(e)#1", "6.4#1", "6.4#2", "6.4#3")}
+    assert edges(v, "triggers") == {("norm:6.4#1", "norm:6.4#2")}
+    assert not edges(v, "prevails_over")  # 6.2(1) and 6.2(2) are not drawn
+    assert v.graph["title"].endswith("(clauses 6.2(4), 6.4)")
+    assert views.in_clauses("8.4 a)", ["8.4"]) and not views.in_clauses("8.40", ["8.4"])
+    only_merchant = views.only_clauses(views.obligations(model), model, ["6.4"])
+    assert list(only_merchant.graph["clusters"]) == ["party:platform", "party:merchant"]
+    none = views.only_clauses(views.obligations(model), model, ["5.11"])
+    assert list(none.graph["clusters"]) == ["party:platform"]  # merchant: nothing left
+    assert set(none) == {"party:platform", "norm:5.11#1"}
+
+
 def test_remedies_view(deposit: clausec.ir.nodes.Contract) -> None:
     v = views.remedies(build(deposit))
     assert set(v) == {"norm:6.4#1", "norm:6.4#2", "fact:deposit.payout", "fact:deposit.topped_up"}
@@ -184,7 +201,7 @@ def test_remedies_view_of_a_contract_without_remedies() -> None:
     result = clausec.compile_text(
         'contract t title "T" source "t.txt" language en calendar CN\n'
         'party a role "A"\naction pay\nobject fee\nfact f : boolean\n'
-        'clause "1" a must pay fee when f\n')
+        'clause "1" quote "A pays." a must pay fee when f\n')
     v = views.remedies(build(result.contracts[0]))
     assert len(v) == 0 and v.graph["notes"][0].startswith("no remedies")
     assert "no remedies" in dot.to_dot(v)
@@ -384,6 +401,8 @@ def test_cli_format_from_suffix(tmp_path: Path) -> None:
     (["{c}", "--view", "timeline", "--fact", "nonsense"], 2, "name=value"),
     (["{c}", "--view", "timeline", "--as-of", "soon"], 2, "--as-of"),
     (["{c}", "--view", "nope"], 2, "Invalid value for '--view'"),
+    (["{c}", "--clause", "6.9"], 2, 'no clause "6.9" in soolife_deposit; did you mean "6.4"?'),
+    (["{c}", "--view", "timeline", "--clause", "6"], 2, "--clause applies to"),
     (["{c}", "-o", "/nonexistent/dir/g.dot"], 2, "cannot write"),
 ])
 def test_cli_errors(args: list[str], code: int, message: str) -> None:
@@ -413,7 +432,7 @@ def generated(norms: int) -> str:
             'fact f : boolean\nfact g : money CNY\nevent e\n')
     for i in range(norms):
         who = "platform" if i % 3 else "merchant"
-        text += (f'clause "{i}" gloss "rule {i}"\n  {who} may deduct deposit (part) '
+        text += (f'clause "{i}" quote "规则" gloss "rule {i}"\n  {who} may deduct deposit (part) '
                  f'when f and g > {i} CNY\n')
     return text
 

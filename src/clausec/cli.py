@@ -240,6 +240,8 @@ def test(paths: Sequence[str], as_json: bool) -> None:
               default="obligations", show_default=True, help="What to draw.")
 @click.option("--question", metavar="QUESTION",
               help="dependencies / timeline: only what this question may read.")
+@click.option("--clause", "clauses", multiple=True, metavar="NUMBER",
+              help="Only the norms of this clause and its sub-clauses (repeatable; not timeline).")
 @click.option("--scenario", metavar="TITLE", help="timeline: the facts of this scenario.")
 @click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE",
               help="timeline: a fact (repeatable), as for `ask`.")
@@ -248,18 +250,21 @@ def test(paths: Sequence[str], as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png", "mermaid"]),
               help="Output format (default: from the output's suffix, else dot).")
 @click.option("-o", "--output", required=True, metavar="FILE", help="Where to write (`-`: stdout).")
-def graph(contract: str, view: str, question: str | None, scenario: str | None,
-          facts: Sequence[str], facts_file: str | None, as_of: str | None, fmt: str | None,
-          output: str) -> None:
+def graph(contract: str, view: str, question: str | None, clauses: Sequence[str],
+          scenario: str | None, facts: Sequence[str], facts_file: str | None, as_of: str | None,
+          fmt: str | None, output: str) -> None:
     """Draw the obligations, dependencies, remedies or timeline of the contract in CONTRACT."""
     from clausec.evaluation.facts import FactError, parse_assignment, read_facts
     from clausec.evaluation.values import EvaluationError
-    from clausec.graph import dot, output as out
+    from clausec.graph import dot, views
+    from clausec.graph import output as out
 
     if view not in ("dependencies", "timeline") and question is not None:
         _fail("--question applies to the dependencies and timeline views", EXIT_USAGE)
     if view != "timeline" and (scenario or facts or facts_file or as_of):
         _fail("--scenario, --fact, --facts and --as-of apply to the timeline view", EXIT_USAGE)
+    if view == "timeline" and clauses:
+        _fail("--clause applies to the obligations, dependencies and remedies views", EXIT_USAGE)
     if scenario is not None and (facts or facts_file):
         _fail("--scenario gives the facts; do not combine it with --fact or --facts", EXIT_USAGE)
     fmt = fmt or out.SUFFIXES.get(Path(output).suffix.lower(), "dot")
@@ -280,6 +285,13 @@ def graph(contract: str, view: str, question: str | None, scenario: str | None,
     else:
         _fail(f"{contract} holds several contracts ({', '.join(c.id for c in result.contracts)}); "
               "give one file, or --question CONTRACT:QUESTION", EXIT_USAGE)
+    numbers = [c.number for c in target.clauses]
+    for wanted in clauses:
+        if not any(views.in_clauses(n, [wanted]) for n in numbers):
+            import difflib
+            close = difflib.get_close_matches(wanted, numbers, n=1)
+            _fail(f'no clause "{wanted}" in {target.id}' +
+                  (f'; did you mean "{close[0]}"?' if close else ""), EXIT_USAGE)
     if scenario is not None:
         try:
             values, scenario_date = out.scenario_facts(target, scenario)
@@ -291,7 +303,8 @@ def graph(contract: str, view: str, question: str | None, scenario: str | None,
     try:
         if scenario is None:
             values = read_facts(target, raw)
-        picture = out.draw(target, view, fmt, question=question, facts=values, as_of=date)
+        picture = out.draw(target, view, fmt, question=question, facts=values, as_of=date,
+                           clauses=clauses)
     except FactError as exc:
         _fail(str(exc), EXIT_FINDINGS)
     except EvaluationError as exc:

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 
+import networkx as nx
 
 from clausec.graph.model import Graph
 from clausec.graph.style import KIND, RELATION, fill_and_border
@@ -16,6 +17,8 @@ FONT = "Helvetica,Arial,sans-serif"
 # Clusters with more nodes than this are woven into a grid of about sqrt(n) columns by
 # invisible edges, instead of one endless row.
 GRID_FROM = 8
+# Relations that do not shape the layout (a party benefits from many norms across the picture).
+LOOSE = {"benefits"}
 _SAFE_ID = re.compile(r'[^"\\\n\r]*')
 
 
@@ -110,19 +113,32 @@ def _edge(u: str, v: str, relation: str, data: dict[str, object]) -> str:
                   f'fontcolor="{color}"']
     if data.get("tooltip"):
         attrs.append(f"tooltip={tooltip(str(data['tooltip']))}")
+    if relation in LOOSE:
+        attrs.append("constraint=false")
     return f"{u} -> {v} [{', '.join(attrs)}];"
 
 
 def _grid(view: Graph, inside: list[str], names: dict[str, str]) -> list[str]:
-    """Invisible edges that stack a cluster's unconnected nodes in columns of about
-    sqrt(n), so that a large cluster stays compact; connected nodes keep the ranks their
-    edges give them."""
-    loose = [n for n in inside if view.degree(n) == 0]
-    if len(loose) <= GRID_FROM:
+    """Invisible edges that stack a large cluster's pieces (its nodes grouped by connected
+    component, "benefits" aside) in columns of about sqrt(n), so that it stays compact
+    instead of one endless rank."""
+    shaping: Graph = nx.MultiDiGraph()
+    shaping.add_edges_from((u, v) for u, v, k in view.edges(keys=True) if k not in LOOSE)
+    component: dict[str, int] = {}
+    for i, nodes in enumerate(nx.weakly_connected_components(shaping)):
+        component.update((n, i) for n in nodes)
+    heads: list[str] = []
+    seen: set[object] = set()
+    for n in inside:
+        key = component.get(n, n)
+        if key not in seen:
+            seen.add(key)
+            heads.append(n)
+    if len(heads) <= GRID_FROM:
         return []
-    width = math.ceil(math.sqrt(len(loose)))
-    return [f"{names[loose[i]]} -> {names[loose[i + width]]} [style=invis];"
-            for i in range(len(loose) - width)]
+    width = math.ceil(math.sqrt(len(heads)))
+    return [f"{names[heads[i]]} -> {names[heads[i + width]]} [style=invis];"
+            for i in range(len(heads) - width)]
 
 
 def render(dot_text: str, fmt: str) -> bytes:

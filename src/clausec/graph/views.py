@@ -65,8 +65,9 @@ def _add_norm(view: Graph, model: Graph, nid: str, *, gloss: bool,
               cluster: str | None) -> None:
     data = model.nodes[nid]
     tip = f"{data['clause']} ({data['name']}, {data['modality']})"
-    if data.get("quote"):
-        tip += f"\n{data['quote']}"
+    for text in (data.get("quote"), data.get("gloss")):  # the label cuts the gloss short
+        if text:
+            tip += f"\n{text}"
     view.add_node(nid, kind="norm", modality=data["modality"], label=norm_label(data, gloss),
                   tooltip=tip, cluster=cluster, tentative=False)
 
@@ -278,3 +279,28 @@ def _axis(view: Graph, at: dict[str, list[str]]) -> None:
             view.add_edge(f"date:{previous}", did, key="next", relation="next",
                           label=gap or None, tooltip=None)
         previous = when
+
+
+def in_clauses(number: str, wanted: Iterable[str]) -> bool:
+    """``number`` is one of ``wanted`` or below one: "6.2" selects 6.2, 6.2(1), 6.2.3 and
+    "6.2 a)"."""
+    return any(number == w or number.startswith((w + ".", w + "(", w + " ")) for w in wanted)
+
+
+def only_clauses(view: Graph, model: Graph, clauses: Iterable[str]) -> Graph:
+    """The view with only the norms of ``clauses`` (and their sub-clauses); what is left
+    without a connection goes too, and so do clusters left with nothing but their party."""
+    wanted = list(clauses)
+    out = view.copy()
+    out.graph = {**view.graph, "clusters": dict(view.graph["clusters"]),
+                 "title": view.graph["title"] + " (clauses " + ", ".join(wanted) + ")"}
+    out.remove_nodes_from([n for n in view if view.nodes[n]["kind"] == "norm"
+                           and not in_clauses(str(model.nodes[n]["clause"]), wanted)])
+    out.remove_nodes_from([n for n in list(out) if view.degree(n) and not out.degree(n)
+                           and out.nodes[n]["kind"] not in ("party", "norm")])
+    for cid in list(out.graph["clusters"]):
+        members = [n for n in out if out.nodes[n].get("cluster") == cid]
+        if all(out.nodes[n]["kind"] == "party" and not out.degree(n) for n in members):
+            out.remove_nodes_from(members)
+            del out.graph["clusters"][cid]
+    return out
