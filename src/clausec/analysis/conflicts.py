@@ -41,6 +41,8 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
                     b.span, "resolved by an exception", tuple(notes)))
             continue
         direct = [p for p in contract.priorities if {p.higher, p.lower} == {a.id, b.id}]
+        if len({p.higher for p in direct}) == 2:
+            continue  # priorities both ways: a cycle (W0532), nothing is resolved
         if direct:
             p = min(direct, key=lambda p: (p.stated_in, p.higher))
             w = solver.witness(fa, fb)
@@ -79,14 +81,10 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
 
 def _conflict(code: str, a: ir.Norm, b: ir.Norm, w: Witness, notes: list[Note]
               ) -> Diagnostic:
-    more = []
-    if w.approx:
-        more.append(Note("working days are approximated here; replay the witness with "
-                         "`clausec ask` to confirm it"))
     return Diagnostic(
         code, Severity.WARNING,
         f"{describe(a)} and {describe(b)} can apply at the same time ({_WHAT[code]})",
-        b.span, "conflicts with the other norm", (*notes, *more),
+        b.span, "conflicts with the other norm", tuple(notes),
         hint=f"say which prevails (`prevails over`, `subject to`, `unless otherwise "
              f"provided`) or add an exception; if the source really says so, accept {code} "
              "with a reason",

@@ -48,9 +48,6 @@ def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Di
             continue
         notes = [Note(f"the other deadline: {describe(a)}, clause {a.clause!r}",
                       a.deadline.span)]
-        if w.approx:
-            notes.append(Note("working days are approximated here; replay the witness with "
-                              "`clausec ask` to confirm it"))
         out.append(warning(
             "W0520", f"{describe(a)} and {describe(b)} are the same duty with different "
                      "deadlines that can apply together", b.deadline.span,

@@ -127,7 +127,7 @@ def _answer(grant: list[F], deny: list[F]) -> tuple[F, F]:
     parts = grant + deny
     side = tuple(s for p in parts for s in p.side)
     facts = frozenset(x for p in parts for x in p.facts)
-    approx = any(p.approx for p in parts)
+    approx = tuple(m for p in parts for m in p.approx)
     g = zz.Or(*[p.term for p in grant]) if grant else zz.BoolVal(False)
     d = zz.Or(*[p.term for p in deny]) if deny else zz.BoolVal(False)
     yes = zz.And(g, zz.Not(d))

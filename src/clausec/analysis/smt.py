@@ -11,9 +11,11 @@ enumeration members (their index) as Int; decimals and money as Real (facts on a
 1/100); dates as day ordinals (``date.toordinal()``) with ``never`` a value above every
 date; text as String. Moving a date by months or working days is approximated (exact month
 arithmetic needs divisions that make the solver slow by orders of magnitude, and working days
-need holiday tables the IR does not carry): ``date + N months`` is a fresh date between
-``date + 28N`` and ``date + 31N`` days, ``date + N working days`` one between ``date + N`` and
-``date + 3N + 30``, and the formula is marked approximate.
+need holiday tables): ``date + N months`` is a fresh date between ``date + 28N`` and
+``date + 31N`` days, ``date + N working days`` one between ``date + N`` and ``date + 3N + 30``.
+The bounds hold for every date, so "unsatisfiable" is exact; a model is then refined by the
+solver (the exact result for the model's date and N is added, and the solver asked again)
+until it is exact.
 """
 
 from __future__ import annotations
@@ -43,21 +45,32 @@ TODAY = "today"  # the as-of date, as in `depends_on`
 @attrs.frozen(eq=False)
 class F:
     """A translated expression: its term, the side conditions under which the interpreter
-    gives it a value, the facts it reads, and whether it approximates working days."""
+    gives it a value, the facts it reads, and the approximated date moves in it."""
     term: "z3.ExprRef"
     side: tuple["z3.BoolRef", ...] = ()
     facts: frozenset[str] = frozenset()
-    approx: bool = False
+    approx: tuple[Move, ...] = ()
 
 
-def _join(parts: Iterable[F]) -> tuple[tuple["z3.BoolRef", ...], frozenset[str], bool]:
+@attrs.frozen(eq=False)
+class Move:
+    """``result`` stands for ``day`` moved by ``n`` months or working days; the solver only
+    knows bounds, and :class:`~clausec.analysis.solver.Solver` refines it on models."""
+    unit_class: str
+    day: "z3.ArithRef"
+    n: "z3.ArithRef"
+    result: "z3.ArithRef"
+
+
+def _join(parts: Iterable[F]
+          ) -> tuple[tuple["z3.BoolRef", ...], frozenset[str], tuple[Move, ...]]:
     side: list[z3.BoolRef] = []
     facts: set[str] = set()
-    approx = False
+    approx: tuple[Move, ...] = ()
     for p in parts:
         side += p.side
         facts |= p.facts
-        approx = approx or p.approx
+        approx += tuple(m for m in p.approx if m not in approx)
     return tuple(dict.fromkeys(side, None)), frozenset(facts), approx
 
 
@@ -213,12 +226,12 @@ class Translator:
             moved, more, is_approx = self.move(x, step, rt.unit_class)
             term = z3.If(x == NEVER_DAY, NEVER_DAY, moved)
             extra += [z3.Or(x == NEVER_DAY, z3.And(moved >= MIN_DAY, moved <= MAX_DAY)), *more]
-            return F(term, side + tuple(extra), facts, approx or is_approx)
+            return F(term, side + tuple(extra), facts, approx + is_approx)
         if isinstance(lt, T.Duration) and isinstance(rt, T.Date) and e.op == "+":
             moved, more, is_approx = self.move(y, x, lt.unit_class)
             term = z3.If(y == NEVER_DAY, NEVER_DAY, moved)
             extra += [z3.Or(y == NEVER_DAY, z3.And(moved >= MIN_DAY, moved <= MAX_DAY)), *more]
-            return F(term, side + tuple(extra), facts, approx or is_approx)
+            return F(term, side + tuple(extra), facts, approx + is_approx)
         if isinstance(lt, T.Date) and isinstance(rt, T.Date):  # date - date: days
             # Infinite durations (from `never`) are not modelled: both must be dates.
             extra += [x != NEVER_DAY, y != NEVER_DAY]
@@ -236,11 +249,11 @@ class Translator:
         raise Unsupported(e.op)
 
     def move(self, day: "z3.ArithRef", n: "z3.ArithRef", unit_class: str
-             ) -> tuple["z3.ArithRef", list["z3.BoolRef"], bool]:
-        """``day`` moved by ``n`` units: the result, its side conditions, approximate?"""
+             ) -> tuple["z3.ArithRef", list["z3.BoolRef"], tuple[Move, ...]]:
+        """``day`` moved by ``n`` units: the result, its side conditions, the approximation."""
         z3 = self._z
         if unit_class == "days":
-            return day + n, [], False
+            return day + n, [], ()
         r = self.fresh("m" if unit_class == "months" else "wd")
         if unit_class == "months":  # n months are 28n to 31n days
             lo, hi = day + 28 * n, day + 31 * n
@@ -249,7 +262,7 @@ class Translator:
         bounds = z3.If(n >= 0, z3.And(r >= lo, r <= hi),
                        z3.And(r <= day + (28 if unit_class == "months" else 1) * n,
                               r >= day + (31 * n if unit_class == "months" else 3 * n - 30)))
-        return r, [bounds], True
+        return r, [bounds], (Move(unit_class, day, n, r),)
 
     # ------------------------------------------------------------ norms
 
@@ -346,9 +359,9 @@ class Translator:
             step = dur.term if d.kind == "within" else -dur.term
             due, more, approx = self.move(anchor.term, step, d.duration.type.unit_class)
         elif d.kind == "before":
-            due, more, approx = anchor.term - 1, [], False
+            due, more, approx = anchor.term - 1, [], ()
         else:
-            due, more, approx = anchor.term, [], False
+            due, more, approx = anchor.term, [], ()
         extra = list(more)
         for x in norm.extensions:
             if d.kind not in ("within", "at_least_before", "before", "by", "until"):
@@ -365,7 +378,7 @@ class Translator:
             else:
                 continue
             extra += more
-            approx = approx or ap
+            approx = approx + ap
             due = moved if cond is None else z3.If(cond.term, moved, due)
         if d.kind in ("within", "before", "by", "until"):
             for ext in self.contract.deadline_extensions:
@@ -375,12 +388,12 @@ class Translator:
                 assert isinstance(ext.amount.type, T.Duration)
                 moved, more, ap = self.move(due, amount.term, ext.amount.type.unit_class)
                 extra += more
-                approx = approx or ap
+                approx = approx + ap
                 due = moved if cond is None else z3.If(cond.term, moved, due)
         never = anchor.term == NEVER_DAY
         extra.append(z3.Or(never, z3.And(due >= MIN_DAY, due <= MAX_DAY)))
         side, facts, ap2 = _join(parts)
-        return F(z3.If(never, NEVER_DAY, due), side + tuple(extra), facts, approx or ap2)
+        return F(z3.If(never, NEVER_DAY, due), side + tuple(extra), facts, approx + ap2)
 
     # ------------------------------------------------------------ solving
 

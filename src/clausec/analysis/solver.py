@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
@@ -10,13 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from clausec.analysis.smt import BASE_DAY, NEVER_DAY, TODAY, F, Translator
+from clausec.analysis.smt import BASE_DAY, MAX_DAY, MIN_DAY, NEVER_DAY, TODAY, F, Move, Translator
 from clausec.ir import types as T
 
 if TYPE_CHECKING:
     import z3
 
 TIMEOUT_MS = 2_000  # per solver call; an undecided call reports nothing (counted in stats)
+MAX_REFINEMENTS = 30  # exact results added for approximated date moves, per query
 
 
 @attrs.define
@@ -29,7 +31,13 @@ class Stats:
 @attrs.frozen
 class Witness:
     facts: tuple[tuple[str, str], ...]
-    approx: bool
+
+
+def _moves(formulas: Sequence[F]) -> list[Move]:
+    out: list[Move] = []
+    for f in formulas:
+        out += (m for m in f.approx if m not in out)
+    return out
 
 
 class Solver:
@@ -48,12 +56,57 @@ class Solver:
         """Whether all formulas can hold together (None: the solver gave up)."""
         s = self._solver()
         s.add(*self.tr.closed(*formulas))
-        self.stats.solver_calls += 1
-        r = s.check()
+        r = self._check(s, _moves(formulas))
         if r == self.z3.unknown:
             self.stats.undecided += 1
             return None
         return bool(r == self.z3.sat)
+
+    def _check(self, s: "z3.Solver", moves: Sequence[Move]) -> object:
+        """``s.check()``, refining the approximated date moves until the model is exact:
+        where a move's result in the model is not the exact one for the model's date and
+        amount, that exact result is added for those inputs, and the solver asked again."""
+        z3 = self.z3
+        for _ in range(MAX_REFINEMENTS):
+            self.stats.solver_calls += 1
+            r = s.check()
+            if r != z3.sat or not moves:
+                return r
+            model = s.model()
+            lemmas = []
+            for mv in moves:
+                d0 = model.eval(mv.day, model_completion=True).as_long()
+                n0 = model.eval(mv.n, model_completion=True).as_long()
+                r0 = model.eval(mv.result, model_completion=True).as_long()
+                exact = self._exact(mv.unit_class, d0, n0)
+                if exact is not None and exact != r0:
+                    lemmas.append(z3.Implies(z3.And(mv.day == d0, mv.n == n0),
+                                             mv.result == exact))
+            if not lemmas:
+                return r
+            s.add(*lemmas)
+        return z3.unknown
+
+    def _exact(self, unit_class: str, day: int, n: int) -> int | None:
+        """The interpreter's result of moving ``day`` by ``n`` (0 where it reports an
+        error); None when ``day`` is not a date (the move is then masked)."""
+        if not MIN_DAY <= day <= MAX_DAY:
+            return None
+        start = dt.date.fromordinal(day)
+        try:
+            if unit_class == "months":
+                if abs(n) > 12 * 10_000:
+                    return 0
+                total = start.month - 1 + n
+                year, month = start.year + total // 12, total % 12 + 1
+                last = calendar.monthrange(year, month)[1] if 1 <= year <= 9999 else 31
+                return dt.date(year, month, min(start.day, last)).toordinal()
+            if abs(n) > 366 * 10_000 or not self.tr.contract.calendar:
+                return 0
+            from clausec.evaluation.calendar import working_days  # the holiday tables
+            return working_days(self.tr.contract.calendar).add(start, n).toordinal()
+        except (OverflowError, ValueError):
+            return 0
 
     def witness(self, *formulas: F) -> Witness | None:
         """A canonical model of the formulas and the facts they read: each fact, in name
@@ -74,18 +127,17 @@ class Solver:
         for name in names:
             if name != TODAY:
                 prefs += self._preferred(name, self.tr.var(name))
-        self.stats.solver_calls += 1
-        if s.check() != z3.sat:
+        moves = _moves(formulas)
+        if self._check(s, moves) != z3.sat:
             self.stats.undecided += 1
             return None
         for pref in prefs:
             s.push()
             s.add(pref)
-            self.stats.solver_calls += 1
-            if s.check() == z3.sat:
+            if self._check(s, moves) == z3.sat:
                 continue
             s.pop()
-        if s.check() != z3.sat:
+        if self._check(s, moves) != z3.sat:
             return None
         model = s.model()
         out: list[tuple[str, str]] = []
@@ -97,8 +149,7 @@ class Solver:
                 continue
             out.append((name, self._show(name, model.eval(self.tr.var(name),
                                                              model_completion=True))))
-        approx = any(f.approx for f in formulas)
-        return Witness(tuple(sorted(out, key=lambda kv: (kv[0] == "--as-of", kv[0]))), approx)
+        return Witness(tuple(sorted(out, key=lambda kv: (kv[0] == "--as-of", kv[0]))))
 
     def _is_date(self, name: str) -> bool:
         return isinstance(self.tr.fact_types[name].type, T.Date)
