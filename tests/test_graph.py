@@ -414,6 +414,38 @@ def test_cli_errors(args: list[str], code: int, message: str) -> None:
     assert message in proc.stderr and "Traceback" not in proc.stderr
 
 
+def test_cli_timeline_from_a_facts_file_and_an_impossible_date(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.json"
+    facts.write_text('{"deposit.payout": "2025-03-03", "deposit.balance": "5000 CNY", '
+                     '"deposit.required": "10000 CNY"}', encoding="utf-8")
+    proc = run_cli(["graph", str(DEPOSIT), "--view", "timeline", "--facts", str(facts),
+                    "--as-of", "2025-03-05", "--format", "dot", "-o", "-"])
+    assert proc.returncode == 0, proc.stderr
+    # 6.4: top up within 10 days of the payout; the as-of date sits between.
+    assert "due 2025-03-13" in proc.stdout and "+2 days" in proc.stdout and "+8 days" in proc.stdout
+    proc = run_cli(["graph", str(DEPOSIT), "--view", "timeline", "--fact",
+                    "service.stopped=9999-12-01", "--fact", "merchant.violated_rules=false",
+                    "--fact", "merchant.complaint_or_dispute=false", "-o", "-"])
+    assert proc.returncode == 1 and "cannot compute the timeline" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_timeline_without_dated_norms_says_so() -> None:
+    contract = clausec.compile_text(
+        'contract t title "T" source "t.txt" language en calendar CN\n'
+        'party a role "A"\naction pay\nobject fee\nfact f : boolean\nevent e\n'
+        'clause "1" quote "A pays." a must pay fee when f immediately\n'
+        'clause "2" quote "A pays later." a must pay fee when not f within 3 days after e\n'
+    ).contracts[0]
+    from clausec.evaluation.facts import read_facts
+    v = views.timeline(build(contract), contract, read_facts(contract, {"f": True}), None)
+    assert "no norm with a dated deadline may apply to these facts" in v.graph["notes"]
+    assert "1 dated norm(s) do not apply to these facts and are not shown" in v.graph["notes"]
+    v = views.timeline(build(contract), contract, read_facts(contract, {"e": "2025-01-01"}), None)
+    assert v.nodes["norm:2#1"]["tentative"] and "no norm with a dated deadline" not in str(
+        v.graph["notes"])
+
+
 def test_cli_on_a_contract_with_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.clause"
     bad.write_text(HOSTILE.replace("when f", "when nope"), encoding="utf-8")

@@ -258,6 +258,8 @@ def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeVal
     notes = [f"as of {as_of.isoformat()}" if as_of else "as of: not given (today is unknown)"]
     if skipped:
         notes.append(f"{skipped} dated norm(s) do not apply to these facts and are not shown")
+    if not any(view.nodes[n]["kind"] == "norm" for n in view):
+        notes.append("no norm with a dated deadline may apply to these facts")
     notes += [f"warning: {w}" for w in sorted(ev.warnings)]
     view.graph["notes"] = tuple(notes)
     return view
