@@ -14,8 +14,8 @@ from clausec.graph.model import Graph
 from clausec.graph.style import KIND, RELATION, fill_and_border
 
 FONT = "Helvetica,Arial,sans-serif"
-# Clusters with more nodes than this are woven into a grid of about sqrt(n) columns by
-# invisible edges, instead of one endless row.
+# Clusters with more unconnected pieces than this are woven into a grid of about sqrt(n)
+# columns by invisible edges, instead of one endless rank.
 GRID_FROM = 8
 # Relations that do not shape the layout (a party benefits from many norms across the picture).
 LOOSE = {"benefits"}

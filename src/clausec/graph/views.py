@@ -17,16 +17,13 @@ from typing import Any
 
 import networkx as nx
 
-from clausec.graph.model import Graph
-
 from clausec.evaluation.facts import Never, RuntimeValue
 from clausec.evaluation.interpreter import Evaluation, relevant_norms
 from clausec.evaluation.values import Unknown
-from clausec.graph.model import node_id
+from clausec.graph.model import Graph, node_id
 from clausec.graph.style import MODALITY_WORD, wrap
 from clausec.ir import nodes as ir
 
-VIEWS = ("obligations", "dependencies", "remedies", "timeline")
 DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
 
 
@@ -243,9 +240,9 @@ def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeVal
             view.nodes[nid]["label"] += (when,)
             at.setdefault(when, []).append(nid)
     if as_of is not None:
-        view.add_node("today", kind="event", modality=None, label=("as of", as_of.isoformat()),
+        view.add_node("as_of:today", kind="event", modality=None, label=("as of", as_of.isoformat()),
                       tooltip="the evaluation date", cluster=None, tentative=False)
-        at.setdefault(as_of.isoformat(), []).append("today")
+        at.setdefault(as_of.isoformat(), []).append("as_of:today")
     _axis(view, at)
     for u, v, data in _edges(model, ("counts_from", "triggers")):
         if u in view and v in view:
