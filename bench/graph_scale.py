@@ -31,14 +31,16 @@ def generate(norms: int) -> str:
     i, previous = 0, None
     while i < norms:
         if i % 3 == 2:
-            out.append(f'clause "{i}" quote "乙方应在十天内返还。" gloss "merchant duty {i}: release within ten days"\n'
+            out.append(f'clause "{i}" quote "乙方应在十天内返还。"\n'
+                       f'  gloss "merchant duty {i}: release within ten days"\n'
                        f"  merchant must release deposit when f{i % 20}\n"
                        "    within 10 days after e\n"
                        "    otherwise platform can terminate agreement\n")
             previous, i = i, i + 2
         else:
             extra = f'    prevails over "{previous}"\n' if i % 10 == 0 and previous else ""
-            out.append(f'clause "{i}" quote "甲方有权扣除部分质保金。" gloss "platform permission {i}: deduct part"\n'
+            out.append(f'clause "{i}" quote "甲方有权扣除部分质保金。"\n'
+                       f'  gloss "platform permission {i}: deduct part"\n'
                        f"  platform may deduct deposit (part) when f{i % 20} and f{(i + 7) % 20}\n"
                        + extra)
             previous, i = i, i + 1
@@ -79,7 +81,8 @@ def main() -> None:
                 nonlocal text
                 text = dot.to_dot(views.obligations(build(contract)))
             generation = best(make, args.runs)
-            line = f"{len(contract.norms):>6} {check:>9.3f} {generation:>12.3f} {generation / check:>6.2f}"
+            line = (f"{len(contract.norms):>6} {check:>9.3f} {generation:>12.3f} "
+                    f"{generation / check:>6.2f}")
             if has_dot:
                 svg = b""
 

@@ -25,7 +25,8 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "graph"
 DEPOSIT = GOLDEN / "deposit_rules.clause"  # the deposit rules, frozen (see its header)
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 HAS_DOT = shutil.which("dot") is not None
-needs_dot = pytest.mark.skipif(not HAS_DOT, reason="Graphviz `dot` is not installed (CI installs it)")
+needs_dot = pytest.mark.skipif(not HAS_DOT,
+                               reason="Graphviz `dot` is not installed (CI installs it)")
 CLEAN_EXIT = "clean exit: release 10 working days after three months, across the Spring Festival"
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -53,7 +54,8 @@ def test_model_nodes_of_the_deposit_rules(deposit: clausec.ir.nodes.Contract) ->
             n["beneficiary"], n["deadline"]) == (
         "norm", "6.2(1)", "obligation", "platform", "release", "deposit", "merchant", "within")
     assert n["deadline_text"] == "within 10 working days after service.stopped + 3 months"
-    assert n["otherwise_provided"] is True and n["quote"].startswith("乙方未有违反甲方各项规则的行为")
+    assert n["otherwise_provided"] is True
+    assert n["quote"].startswith("乙方未有违反甲方各项规则的行为")
     assert g.nodes["norm:6.4#2"]["remedy_of"] == "6.4#1"
     assert g.nodes["norm:6.2(4)(e)#1"]["amount"] == "up_to"
     assert g.nodes["fact:service.stopped"]["kind"] == "event"
@@ -97,7 +99,8 @@ def test_model_edges_of_the_deposit_rules(deposit: clausec.ir.nodes.Contract) ->
     assert {v for u, v in edges(g, "asks") if u == "question:top_up_deadline"} == {"norm:6.4#1"}
 
 
-def test_may_read_is_exactly_what_the_interpreter_may_read(deposit: clausec.ir.nodes.Contract) -> None:
+def test_may_read_is_exactly_what_the_interpreter_may_read(
+        deposit: clausec.ir.nodes.Contract) -> None:
     g = build(deposit)
     for q in deposit.questions:
         expected = {f"norm:{n.id}" for n in relevant_norms(deposit, q)}
@@ -322,7 +325,8 @@ def test_hostile_text_is_escaped_in_dot_and_svg() -> None:
         texts, tips = svg_texts(data)
         if view != "dependencies":
             # The gloss is wrapped at spaces into lines, one <text> each.
-            assert 'Gloss "quotes", <angle> & amp, back\\slash \\N #35; `tick` | pipe' in " ".join(texts)
+            assert ('Gloss "quotes", <angle> & amp, back\\slash \\N #35; `tick` | pipe'
+                    in " ".join(texts))
             assert any('line one\nline two "quoted" <tag> & 中文 \\N' in t for t in tips)
         assert '1 "q" \\ <&>' in texts
         assert "hostile: " + view in texts

@@ -97,7 +97,8 @@ def _node(view: Graph, n: str, names: dict[str, str]) -> str:
     kind = str(data["kind"])
     fill, border = fill_and_border(kind, data.get("modality"))
     shape = "box" if kind == "norm" else KIND.get(kind, KIND["fact"])[2]
-    style = "filled" + (",rounded" if shape == "box" else "") + (",dashed" if data["tentative"] else "")
+    style = "filled" + (",rounded" if shape == "box" else "")
+    style += ",dashed" if data["tentative"] else ""
     attrs = [f"label={html_label(data['label'])}", f'shape={shape}', f'style="{style}"',
              f'fillcolor="{fill}"', f'color="{border}"']
     if data.get("tooltip"):

@@ -143,7 +143,8 @@ def _reads(g: Graph, source: str, roots: Iterable[tuple[str, ir.Expr]]) -> None:
         for target in _refs([expr]):
             roles.setdefault(target, set()).add(role)
     for target in sorted(roles):
-        g.add_edge(source, target, key="reads", relation="reads", roles=tuple(sorted(roles[target])))
+        g.add_edge(source, target, key="reads", relation="reads",
+                   roles=tuple(sorted(roles[target])))
 
 
 def _refs(exprs: Iterable[ir.Expr]) -> list[str]:

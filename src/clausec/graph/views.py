@@ -45,7 +45,8 @@ def norm_label(data: Mapping[str, object], gloss: bool) -> tuple[str, ...]:
     """Clause and modality, what is done to what for whom, then the gloss if asked."""
     name = str(data["name"])
     head = f"{data['clause']}" + (f" {name[name.rindex('#'):]}" if not name.endswith("#1") else "")
-    what = f"{data['party']} {MODALITY_WORD[str(data['modality'])]} {data['action']} {data['object']}"
+    modality = MODALITY_WORD[str(data["modality"])]
+    what = f"{data['party']} {modality} {data['action']} {data['object']}"
     if data.get("amount"):
         what += f" ({str(data['amount']).replace('_', ' ')})"
     if data.get("beneficiary"):
@@ -240,8 +241,8 @@ def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeVal
             view.nodes[nid]["label"] += (when,)
             at.setdefault(when, []).append(nid)
     if as_of is not None:
-        view.add_node("as_of:today", kind="event", modality=None, label=("as of", as_of.isoformat()),
-                      tooltip="the evaluation date", cluster=None, tentative=False)
+        view.add_node("as_of:today", kind="event", modality=None,
+                      label=("as of", as_of.isoformat()), tooltip="the evaluation date", cluster=None, tentative=False)
         at.setdefault(as_of.isoformat(), []).append("as_of:today")
     _axis(view, at)
     for u, v, data in _edges(model, ("counts_from", "triggers")):
