@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from clausec.analysis.candidates import deontic_pairs, describe
+from clausec.analysis.prefilter import refuted
 from clausec.analysis.smt import Translator
 from clausec.analysis.solver import Solver, Witness
 from clausec.diagnostics import Diagnostic, Note, Severity
@@ -20,12 +23,24 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
     """``live`` receives the norms shown to apply in some case."""
     out: list[Diagnostic] = []
     norms = {n.id: n for n in contract.norms}
+    between: dict[frozenset[str], list[ir.Priority]] = defaultdict(list)
+    over: dict[str, list[ir.Priority]] = defaultdict(list)
+    for p in contract.priorities:
+        between[frozenset((p.higher, p.lower))].append(p)
+        over[p.lower].append(p)
     for code, a, b in deontic_pairs(contract):
         solver.stats.candidate_pairs += 1
-        fa, fb = tr.applies(a), tr.applies(b)
-        if fa is None or fb is None:
-            continue  # a remedy whose breach is never certain never certainly applies
-        both = solver.sat(fa, fb)
+        fa, fb = None, None
+        if refuted([a, b]):  # no solver, no translation
+            solver.stats.refuted += 1
+            both: bool | None = False
+            if refuted([a, b], exceptions=False) or not (a.exceptions or b.exceptions):
+                continue
+        else:
+            fa, fb = tr.applies(a), tr.applies(b)
+            if fa is None or fb is None:
+                continue  # a remedy whose breach is never certain never certainly applies
+            both = solver.sat(fa, fb)
         if both is None:
             continue
         if both:
@@ -40,7 +55,9 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
                     f"exception in clause {resolved.clause!r} keeps them apart",
                     b.span, "resolved by an exception", tuple(notes)))
             continue
-        direct = [p for p in contract.priorities if {p.higher, p.lower} == {a.id, b.id}]
+        if fa is None or fb is None:
+            continue
+        direct = between.get(frozenset((a.id, b.id)), [])
         if len({p.higher for p in direct}) == 2:
             continue  # priorities both ways: a cycle (W0532), nothing is resolved
         if direct:
@@ -53,8 +70,8 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
                 b.span, "resolved by a priority", tuple(notes),
                 witness=w.facts if w else None))
             continue
-        higher_a = [norms[p.higher] for p in contract.priorities if p.lower == a.id]
-        higher_b = [norms[p.higher] for p in contract.priorities if p.lower == b.id]
+        higher_a = [norms[p.higher] for p in over.get(a.id, ())]
+        higher_b = [norms[p.higher] for p in over.get(b.id, ())]
         ea = tr.effective(a, higher_a) if higher_a else fa
         eb = tr.effective(b, higher_b) if higher_b else fb
         if ea is None or eb is None:
@@ -63,8 +80,7 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
         if effective is None:
             continue
         if not effective:
-            stated = sorted({p.stated_in for p in contract.priorities
-                             if p.lower in (a.id, b.id)})
+            stated = sorted({p.stated_in for x in (a.id, b.id) for p in over.get(x, ())})
             out.append(Diagnostic(
                 "I0504", Severity.INFO,
                 f"{describe(a)} and {describe(b)} conflict ({_WHAT[code]}), but whenever both "

@@ -3,6 +3,7 @@ that form a cycle (W0532)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 
 from clausec.analysis.candidates import describe
@@ -10,6 +11,7 @@ from clausec.analysis.smt import Translator
 from clausec.analysis.solver import Solver
 from clausec.diagnostics import Diagnostic, Note, warning
 from clausec.ir import nodes as ir
+from clausec.ir import types as T
 
 
 def check(contract: ir.Contract, tr: Translator, solver: Solver,
@@ -18,7 +20,7 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver,
     out: list[Diagnostic] = []
     dead: set[str] = set()
     for n in contract.norms:
-        if n.id in known_live or (not n.exceptions and _trivially_true(n.condition)):
+        if n.id in known_live or _plainly_satisfiable([n.condition, *n.exceptions]):
             continue
         if solver.sat(tr.condition(n)) is False:
             dead.add(n.id)
@@ -51,8 +53,47 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver,
     return out
 
 
-def _trivially_true(e: ir.Expr) -> bool:
-    return isinstance(e, ir.Const) and e.value is True
+def _plainly_satisfiable(parts: list[ir.Expr]) -> bool:
+    """A cheap sufficient test (no solver) that the condition can hold with no exception:
+    every formula is built with `and`, `or` and `not` from simple tests, each on a fact that
+    no other test reads. Each test can be made true or false on its own, so each formula can
+    be made true (the condition) or false (the exceptions) independently."""
+    seen: set[str] = set()
+    stack = list(parts)
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ir.Binary) and e.op in ("and", "or"):
+            stack += [e.left, e.right]
+            continue
+        if isinstance(e, ir.Unary) and e.op == "not":
+            stack.append(e.operand)
+            continue
+        fact = _simple_test(e)
+        if fact is None or fact in seen:
+            return False
+        seen.add(fact)
+    return True
+
+
+def _inner(value: object) -> bool:
+    """Not a date at the very edge of the calendar (nothing is before 0001-01-01)."""
+    return not isinstance(value, dt.date) or dt.date(1, 1, 2) <= value <= dt.date(9999, 12, 30)
+
+
+def _simple_test(e: ir.Expr) -> str | None:
+    """The fact a simple test reads, or None."""
+    if isinstance(e, ir.FactRef) and isinstance(e.type, T.Boolean):
+        return e.name
+    if isinstance(e, ir.Occurred) and isinstance(e.operand, ir.FactRef):
+        return e.operand.name
+    if isinstance(e, ir.Binary) and e.op in ("<", "<=", ">", ">="):
+        sides = (e.left, e.right)
+        facts = [x for x in sides if isinstance(x, ir.FactRef)]
+        consts = [x for x in sides if isinstance(x, ir.Const)]
+        if len(facts) == 1 and len(consts) == 1 and not isinstance(
+                facts[0].type, (T.Text, T.Enum, T.Boolean)) and _inner(consts[0].value):
+            return facts[0].name
+    return None
 
 
 def _cycles(contract: ir.Contract) -> list[Diagnostic]:

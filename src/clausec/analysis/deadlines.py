@@ -22,7 +22,6 @@ def _key(d: ir.Deadline) -> str:
 def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnostic]:
     z3 = tr._z
     out: list[Diagnostic] = []
-    norms = {n.id: n for n in contract.norms}
     for a, b in same_duty_pairs(contract):
         assert a.deadline is not None and b.deadline is not None
         ka, kb = _key(a.deadline), _key(b.deadline)
@@ -31,8 +30,7 @@ def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Di
         if ka == "monthly" or kb == "monthly":
             continue  # monthly days are not modelled
         solver.stats.candidate_pairs += 1
-        ea = tr.effective(a, [norms[p.higher] for p in contract.priorities if p.lower == a.id])
-        eb = tr.effective(b, [norms[p.higher] for p in contract.priorities if p.lower == b.id])
+        ea, eb = tr.effective(a, tr.higher(a)), tr.effective(b, tr.higher(b))
         if ea is None or eb is None:
             continue
         parts = [ea, eb]
@@ -74,7 +72,8 @@ def _starts(n: ir.Norm) -> list[ir.Expr]:
 def _cannot_precede(n: ir.Norm, d: ir.Deadline, start: ir.Expr) -> bool:
     """A cheap sufficient test: `within D after E` with E the start and D, and every
     extension, a non-negative constant."""
-    if d.kind != "within" or start != d.anchor:
+    if d.kind != "within" or not (isinstance(start, ir.FactRef) and isinstance(
+            d.anchor, ir.FactRef) and start.name == d.anchor.name):
         return False
     amounts = [d.duration] + [x.amount for x in n.extensions]
     return all(isinstance(a, ir.Const) and isinstance(a.value, DurationValue)

@@ -89,8 +89,7 @@ def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
             mine = [norms[i] for i in q.norm_ids if i in norms]
             eff = {}
             for n in mine:
-                e = tr.effective(n, [norms[p.higher] for p in contract.priorities
-                                     if p.lower == n.id])
+                e = tr.effective(n, tr.higher(n))
                 if e is None:
                     break
                 eff[n.id] = e

@@ -90,6 +90,9 @@ class Translator:
         self.fact_types = {f.name: f for f in contract.facts}
         self.definitions = {d.name: d for d in contract.definitions}
         self.norms = {n.id: n for n in contract.norms}
+        self._higher: dict[str, list[str]] = {}
+        for p in contract.priorities:
+            self._higher.setdefault(p.lower, []).append(p.higher)
         self.vars: dict[str, z3.ExprRef] = {}
         self.domains: dict[str, z3.BoolRef] = {}
         self._cache: dict[int, F] = {}
@@ -319,8 +322,9 @@ class Translator:
         passed = z3.Or(z3.Not(self.has_as_of), today > due.term)
         return F(z3.And(applies.term, ev.term > due.term, passed), side, facts | {TODAY}, approx)
 
-    def overridden_by(self, norm: ir.Norm) -> list[ir.Priority]:
-        return [p for p in self.contract.priorities if p.lower == norm.id]
+    def higher(self, norm: ir.Norm) -> list[ir.Norm]:
+        """The norms that prevail over ``norm``."""
+        return [self.norms[i] for i in self._higher.get(norm.id, ()) if i in self.norms]
 
     def effective(self, norm: ir.Norm, higher: Sequence[ir.Norm]) -> F | None:
         """Applies, and none of ``higher`` (the norms prevailing over it) applies."""

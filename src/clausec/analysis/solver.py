@@ -18,12 +18,14 @@ if TYPE_CHECKING:
     import z3
 
 TIMEOUT_MS = 2_000  # per solver call; an undecided call reports nothing (counted in stats)
-MAX_REFINEMENTS = 30  # exact results added for approximated date moves, per query
+MAX_REFINEMENTS = 30
+RENEW_EVERY = 100  # queries per shared solver  # exact results added for approximated date moves, per query
 
 
 @attrs.define
 class Stats:
     candidate_pairs: int = 0
+    refuted: int = 0  # candidate pairs refuted without the solver (analysis/prefilter.py)
     solver_calls: int = 0
     undecided: int = 0
 
@@ -46,17 +48,30 @@ class Solver:
         self.z3 = z3
         self.tr = tr
         self.stats = stats
+        # One long-lived solver for the yes/no questions (push, add, check, pop): creating a
+        # solver costs several times more than solving these small formulas. Witnesses use
+        # fresh solvers, so that a model does not depend on the queries before it.
+        self._shared = self._solver()
+        self._shared_uses = 0
 
     def _solver(self) -> "z3.Solver":
-        s = self.z3.Solver()
+        s = self.z3.SimpleSolver()
         s.set("timeout", TIMEOUT_MS)
         return s
 
     def sat(self, *formulas: F) -> bool | None:
         """Whether all formulas can hold together (None: the solver gave up)."""
-        s = self._solver()
-        s.add(*self.tr.closed(*formulas))
-        r = self._check(s, _moves(formulas))
+        # The shared solver slows down as it internalizes the terms of every query: renew it.
+        self._shared_uses += 1
+        if self._shared_uses % RENEW_EVERY == 0:
+            self._shared = self._solver()
+        s = self._shared
+        s.push()
+        try:
+            s.add(*self.tr.closed(*formulas))
+            r = self._check(s, _moves(formulas))
+        finally:
+            s.pop()
         if r == self.z3.unknown:
             self.stats.undecided += 1
             return None
@@ -122,21 +137,29 @@ class Solver:
             facts |= f.facts
         names = sorted(facts)
         prefs: list[Any] = []
+        firsts: list[Any] = []
         if TODAY in facts:
             prefs.append(z3.Not(self.tr.has_as_of))
+            firsts.append(prefs[-1])
         for name in names:
             if name != TODAY:
-                prefs += self._preferred(name, self.tr.var(name))
+                mine = self._preferred(name, self.tr.var(name))
+                prefs += mine
+                firsts.append(mine[0])
         moves = _moves(formulas)
         if self._check(s, moves) != z3.sat:
             self.stats.undecided += 1
             return None
-        for pref in prefs:
-            s.push()
-            s.add(pref)
-            if self._check(s, moves) == z3.sat:
-                continue
+        s.push()  # most often every first preference fits at once: one call
+        s.add(*firsts)
+        if self._check(s, moves) != z3.sat:
             s.pop()
+            for pref in prefs:
+                s.push()
+                s.add(pref)
+                if self._check(s, moves) == z3.sat:
+                    continue
+                s.pop()
         if self._check(s, moves) != z3.sat:
             return None
         model = s.model()
