@@ -86,15 +86,16 @@ def _before_start(contract: ir.Contract, tr: Translator, solver: Solver) -> list
         d = n.deadline
         if d is None or d.anchor is None or d.kind == "monthly":
             continue
-        starts = _starts(n) + ([d.anchor] if d.kind == "within" else [])
+        starts = [s for s in _starts(n) + ([d.anchor] if d.kind == "within" else [])
+                  if not _cannot_precede(n, d, s)]
+        if not starts:
+            continue
         applies = tr.applies(n)
         due = tr.due(n)
         if applies is None or due is None:
             continue
         seen: set[int] = set()
         for start in starts:
-            if _cannot_precede(n, d, start):
-                continue
             s = tr.expr(start)
             if hash(s.term) in seen:
                 continue
