@@ -162,7 +162,7 @@ CHECK_CODES: Mapping[str, str] = {
     "W0530": "norm that can never apply",
     "W0531": "norm that is always overridden",
     "W0532": "priorities that form a cycle",
-    "W0541": "fact that nothing reads",
+    "I0541": "fact that nothing reads",
     "I0542": "fact that no scenario gives",
     "I0543": "question whose answer is constant",
 }

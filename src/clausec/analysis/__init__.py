@@ -36,7 +36,7 @@ def analyze(contract: ir.Contract, *, codes: Collection[str] | None = None,
         out += deadlines.check(contract, tr, solver)
     if wanted & {"W0530", "W0531", "W0532"}:
         out += dead.check(contract, tr, solver, live)
-    if wanted & {"W0541", "I0542", "I0543"}:
+    if wanted & {"I0541", "I0542", "I0543"}:
         out += references.check(contract, tr, solver)
     return [d for d in out if d.code in wanted]
 

@@ -1,4 +1,4 @@
-"""Facts nothing reads (W0541), facts no scenario gives (I0542), and questions whose answer
+"""Facts nothing reads (I0541), facts no scenario gives (I0542), and questions whose answer
 cannot change (I0543)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from clausec.analysis.smt import F, Translator
 from clausec.analysis.solver import Solver
-from clausec.diagnostics import Diagnostic, Severity, warning
+from clausec.diagnostics import Diagnostic, Severity
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 
@@ -59,11 +59,11 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnos
     given = {name for s in contract.scenarios for name, _ in s.givens}
     for f in contract.facts:
         if f.name not in used:
-            out.append(warning(
-                "W0541", f"{f.kind} `{f.name}` is declared but nothing reads it", f.span,
-                "never read",
-                hint="use it in a condition or deadline, or remove it; if the source names "
-                     "it for completeness, accept W0541 with a reason"))
+            out.append(Diagnostic(
+                "I0541", Severity.INFO, f"{f.kind} `{f.name}` is declared but nothing reads it",
+                f.span, "never read",
+                hint="use it in a condition or deadline, or remove it; it may also be declared "
+                     "for completeness, as the source names it"))
         elif contract.scenarios and f.name not in given:
             out.append(Diagnostic(
                 "I0542", Severity.INFO, f"no scenario gives {f.kind} `{f.name}`", f.span,

@@ -116,8 +116,11 @@ class Translator:
             t = fact.type
             if isinstance(t, T.Boolean):
                 v, dom = z3.Bool(name), z3.BoolVal(True)
-            elif isinstance(t, (T.Integer, T.Duration)):
+            elif isinstance(t, T.Integer):
                 v, dom = z3.Int(name), z3.BoolVal(True)
+            elif isinstance(t, T.Duration):  # a period given as a fact is not negative
+                v = z3.Int(name)
+                dom = v >= 0
             elif isinstance(t, (T.DecimalType, T.Money)):
                 steps = z3.Int(f"{name}$steps")
                 v = z3.Real(name)
