@@ -156,7 +156,9 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
         "platform_termination_deadline", "merchant_may_terminate", "merchant_termination_deadline",
         "platform_may_suspend", "platform_must_notify", "platform_notice_deadline",
         "merchant_notice_deadline", "documents_deadline", "may_retain_service_fee",
-        "agreement_in_force"}
+        "agreement_in_force", "may_claim_compensation", "merchant_must_pay_excess",
+        "merchant_must_indemnify", "merchant_must_bear_liability", "may_delist_goods",
+        "may_use_merchant_content"}
 
 
 NASTY = 'a "quote" \'single\' \\ backslash """ triple ${x} `tick` </script> */ \u2028 \u2029 end'
