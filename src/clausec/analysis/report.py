@@ -61,7 +61,8 @@ def render_sarif(diagnostics: Sequence[Diagnostic], version: str) -> str:
                                "endLine": n.span.end_line, "endColumn": n.span.end_column}}}
                 for i, n in enumerate(related) if n.span is not None]
         if d.suppressed is not None:
-            result["suppressions"] = [{"kind": "inSource", "justification": d.suppressed}]
+            result["suppressions"] = [{"kind": "inSource", "status": "accepted",
+                                       "justification": d.suppressed}]
         if d.witness is not None:
             result["properties"] = {"witness": dict(d.witness)}
         results.append(result)
