@@ -172,3 +172,29 @@ def test_generated_conflicts_match_brute_force(modality: str, c1: str, c2: str,
         assert warned, (text, found)
     if prioritized:
         assert not warned
+
+
+# ---------------------------------------------------------------- docs/checks.md
+
+def test_examples_in_checks_page_are_real() -> None:
+    """Each ```clause block of docs/checks.md that says `# from tests/golden/checks/X` is an
+    excerpt of X, and the ```text block after it shows lines of X's expected output."""
+    import re
+    page = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```", page, re.M | re.S)
+    checked = 0
+    for (kind, body), (next_kind, shown) in zip(blocks, blocks[1:] + [("", "")]):
+        first, _, rest = body.partition("\n")
+        m = re.fullmatch(r"# from tests/golden/checks/([\w.]+\.clause)", first.strip())
+        if kind != "clause" or not m:
+            continue
+        source = (GOLDEN / m.group(1)).read_text(encoding="utf-8")
+        for chunk in rest.split("\n\n"):  # an excerpt may skip lines between paragraphs
+            assert chunk.strip("\n") in source, (m.group(1), chunk)
+        if next_kind == "text":
+            expected = (GOLDEN / m.group(1)).with_suffix(".expected").read_text(
+                encoding="utf-8")
+            for line in shown.splitlines():
+                assert line in expected, (m.group(1), line)
+        checked += 1
+    assert checked >= 10
