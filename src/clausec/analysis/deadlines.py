@@ -20,7 +20,6 @@ def _key(d: ir.Deadline) -> str:
 
 
 def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnostic]:
-    z3 = tr._z
     out: list[Diagnostic] = []
     for a, b in same_duty_pairs(contract):
         assert a.deadline is not None and b.deadline is not None
@@ -52,7 +51,6 @@ def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Di
             "a different deadline", notes=notes,
             hint="the stricter deadline governs the answer; if the source really gives two, "
                  "accept W0520 with a reason", witness=w.facts))
-    _ = z3
     return out
 
 
@@ -100,7 +98,7 @@ def _before_start(contract: ir.Contract, tr: Translator, solver: Solver) -> list
             if hash(s.term) in seen:
                 continue
             seen.add(hash(s.term))
-            early = F(tr._z.And(due.term < s.term, s.term != NEVER_DAY))
+            early = F(tr.z3.And(due.term < s.term, s.term != NEVER_DAY))
             if solver.sat(applies, due, s, early) is not True:
                 continue
             w = solver.witness(applies, due, s, early)

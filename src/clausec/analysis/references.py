@@ -74,7 +74,7 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnos
 
 def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
                         ) -> list[Diagnostic]:
-    z3 = tr._z
+    z3 = tr.z3
     norms = {n.id: n for n in contract.norms}
     out = []
     for q in contract.questions:
@@ -122,7 +122,7 @@ def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
 def _answer(grant: list[F], deny: list[F]) -> tuple[F, F]:
     """When the answer is yes, and when it is no, with every fact given: yes when some
     granting norm is effective and no denying one is; no otherwise."""
-    import z3 as zz
+    import z3 as zz  # only reached once the translator has imported it
     parts = grant + deny
     side = tuple(s for p in parts for s in p.side)
     facts = frozenset(x for p in parts for x in p.facts)

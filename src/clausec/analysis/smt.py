@@ -85,7 +85,7 @@ class Translator:
         import z3  # imported here so that `clausec --help` stays fast
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
-        self._z = z3
+        self._z = self.z3 = z3
         self.contract = contract
         self.fact_types = {f.name: f for f in contract.facts}
         self.definitions = {d.name: d for d in contract.definitions}
@@ -149,8 +149,23 @@ class Translator:
         key = id(e)
         found = self._cache.get(key)
         if found is None:
-            found = self._cache[key] = self._expr(e)
+            try:
+                found = self._expr(e)
+            except Unsupported:  # never has a value: formulas that need it cannot hold
+                found = F(self._opaque(e.type), (self._z.BoolVal(False),))
+            self._cache[key] = found
         return found
+
+    def _opaque(self, t: T.Type) -> "z3.ExprRef":
+        self._fresh += 1
+        name = f"$opaque{self._fresh}"
+        if isinstance(t, T.Boolean):
+            return self._z.Bool(name)
+        if isinstance(t, (T.DecimalType, T.Money)):
+            return self._z.Real(name)
+        if isinstance(t, T.Text):
+            return self._z.String(name)
+        return self._z.Int(name)
 
     def _expr(self, e: ir.Expr) -> F:
         z3 = self._z

@@ -191,9 +191,6 @@ class Solver:
             return [v == z3.StringVal("")]
         return [v == 0]
 
-    def value(self, v: "z3.ExprRef", model: "z3.ModelRef") -> object:
-        return model.eval(v, model_completion=True)
-
     def _show(self, name: str, val: "z3.ExprRef") -> str:
         z3 = self.z3
         t = self.tr.fact_types[name].type
