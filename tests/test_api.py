@@ -26,7 +26,7 @@ def test_load_shipped_contract(deposit: ir.Contract) -> None:
     assert deposit.id == "soolife_deposit"
     assert deposit.calendar == "CN" and deposit.language == "zh"
     assert deposit.source_document == "000_5c6eaa340b40b9ea.txt"
-    assert {p.name for p in deposit.parties} == {"platform", "merchant"}
+    assert {p.name for p in deposit.parties} == {"platform", "merchant", "buyer"}
     assert len(deposit.source_sha256) == 64
 
 

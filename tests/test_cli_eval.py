@@ -16,7 +16,12 @@ CLEAN_EXIT = ["--fact", "merchant.violated_rules=false", "--fact",
     arg for name in ("merchant.closed_shop", "merchant.breach_harmed_buyer",
                      "merchant.consumer_duty_missed", "complaint.received",
                      "authority.order_to_deduct", "stock.misstated")
-    for arg in ("--fact", f"{name}=false")] + ["--fact", "order.days_without_delivery=0"]
+    for arg in ("--fact", f"{name}=false")] + ["--fact", "order.days_without_delivery=0"] + [
+    # No ground for freezing the deposit (6.2(4)(e), 6.4) or taking it under 6.5(2), and no
+    # force majeure moving the deadline (10.1).
+    "--fact", "merchant.breached_agreement=false", "--fact", "deposit.payout=never",
+    "--fact", "platform.paid_beyond_deposit=false", "--fact", "platform.loss=0",
+    "--fact", "deposit.balance=10000", "--fact", "force_majeure.affects_performance=false"]
 
 
 def test_ask_answers_with_grounds_and_quote() -> None:

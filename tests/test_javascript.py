@@ -449,7 +449,10 @@ const clean = { "merchant.violated_rules": false, "merchant.complaint_or_dispute
   "service.stopped": "2024-10-24", "agreement.terminated_by_platform": "never",
   "authority.order_to_deduct": false, "complaint.received": false, "stock.misstated": false,
   "merchant.breach_harmed_buyer": false, "merchant.closed_shop": false,
-  "merchant.consumer_duty_missed": false, "order.days_without_delivery": 0 };
+  "merchant.consumer_duty_missed": false, "order.days_without_delivery": 0,
+  "merchant.breached_agreement": false, "deposit.payout": "never",
+  "platform.paid_beyond_deposit": false, "platform.loss": 0, "deposit.balance": 10000,
+  "force_majeure.affects_performance": false };
 const r = m.release_deadline(clean, { asOf: "2025-01-01" });
 out.fields = [r.question, r.kind, r.answer, r.due, r.dependsOn, r.grounds[0].clause, r.warnings];
 out.many = m.evaluateMany("may_deduct_deposit",

@@ -348,7 +348,7 @@ def test_definitions_and_typed_facts() -> None:
                                                         "unit_class": "working_days"}
     assert facts["service.stopped"]["kind"] == "event"
     assert facts["service.stopped"]["type"] == {"kind": "date"}
-    assert doc["incompatible"] == [["deduct", "release"]]
+    assert doc["incompatible"] == [["deduct", "release"], ["freeze", "release"]]
     loss = _norm(_doc(DEPOSIT), "6.2(4)(e)#1")
     assert loss["amount"]["kind"] == "up_to"
     assert (loss["amount"]["expr"]["node"], loss["amount"]["expr"]["name"]) == (

@@ -217,8 +217,15 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
                               errors="return")
     assert results[0].answer == "yes" and isinstance(results[1], m.FactError)
     assert m.evaluate("release_deadline", {}).answer == "undetermined"
-    assert set(m.QUESTIONS) == {"may_deduct_deposit", "must_release_deposit",
-                                "release_deadline", "top_up_deadline"}
+    assert set(m.QUESTIONS) == {
+        "may_deduct_deposit", "must_release_deposit", "release_deadline", "top_up_deadline",
+        "must_top_up_deposit", "may_freeze_deposit", "freeze_until", "platform_may_terminate",
+        "platform_termination_deadline", "merchant_may_terminate", "merchant_termination_deadline",
+        "platform_may_suspend", "platform_must_notify", "platform_notice_deadline",
+        "merchant_notice_deadline", "documents_deadline", "may_retain_service_fee",
+        "agreement_in_force", "may_claim_compensation", "merchant_must_pay_excess",
+        "merchant_must_indemnify", "merchant_must_bear_liability", "may_delist_goods",
+        "may_use_merchant_content"}
 
 
 NASTY = 'a "quote" \'single\' \\ backslash """ triple ${x} `tick` </script> */ \u2028 \u2029 end'

@@ -32,27 +32,63 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
+              default="text", show_default=True, help="Output format.")
 @click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning",
               show_default=True, help="Lowest severity that makes the exit code 1.")
-def check(paths: Sequence[str], fmt: str, fail_on: str) -> None:
-    """Parse, resolve and type-check clause files (files or folders)."""
+@click.option("--select", "chosen", multiple=True, metavar="CODES",
+              help="Report only these codes or code prefixes (comma-separated, repeatable).")
+@click.option("--ignore", "ignored", multiple=True, metavar="CODES",
+              help="Do not report these codes or code prefixes (comma-separated, repeatable).")
+@click.option("--no-analysis", is_flag=True,
+              help="Only parse and type-check: skip the analyses of docs/checks.md.")
+@click.option("--show-info", is_flag=True,
+              help="Text format: also show infos (resolved conflicts, scenario coverage); the "
+                   "other formats always include them.")
+def check(paths: Sequence[str], fmt: str, fail_on: str, chosen: Sequence[str],
+          ignored: Sequence[str], no_analysis: bool, show_info: bool) -> None:
+    """Check clause files (files or folders): syntax, names, types, and the analyses of
+    docs/checks.md (conflicts between norms, deadlines, dead norms, unused facts)."""
+    from clausec.analysis import select
+    chosen_codes = _codes(chosen, "--select")
+    ignored_codes = _codes(ignored, "--ignore")
     try:
-        result = check_paths(paths)
+        result = check_paths(paths, analysis=not no_analysis)
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    diagnostics = result.diagnostics
+    diagnostics = select(result.diagnostics, chosen_codes, ignored_codes)
     if fmt == "json":
         click.echo(render_json(diagnostics, result.files), nl=False)
-    else:
-        if diagnostics:
-            click.echo(render_all_text(diagnostics, result.sources) + "\n")
+    elif fmt == "sarif":
+        from clausec.analysis.report import render_sarif
+        click.echo(render_sarif(diagnostics, __version__), nl=False)
+    elif fmt == "github":
+        from clausec.analysis.report import render_github
+        click.echo(render_github(diagnostics), nl=False)
         click.echo(summary_line(diagnostics, len(result.files)))
+    else:
+        shown = [d for d in diagnostics if show_info or d.severity is not Severity.INFO]
+        if shown:
+            click.echo(render_all_text(shown, result.sources) + "\n")
+        click.echo(summary_line(shown, len(result.files)))
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
-    failing = any(d.severity.rank <= threshold for d in diagnostics)
+    failing = any(d.severity.rank <= threshold and d.counts for d in diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _codes(values: Sequence[str], option: str) -> list[str]:
+    """Codes or prefixes from comma-separated option values; a usage error if malformed."""
+    import re
+    out = []
+    for value in values:
+        for part in value.split(","):
+            code = part.strip().upper()
+            if not re.fullmatch(r"[EWI][0-9]{0,4}", code):
+                _fail(f"{option}: {part.strip()!r} is not a code (like W0501) or a code "
+                      "prefix (like W05)", EXIT_USAGE)
+            out.append(code)
+    return out
 
 
 def _compile(paths: Sequence[str]) -> CheckResult:
@@ -204,6 +240,8 @@ def test(paths: Sequence[str], as_json: bool) -> None:
               default="obligations", show_default=True, help="What to draw.")
 @click.option("--question", metavar="QUESTION",
               help="dependencies / timeline: only what this question may read.")
+@click.option("--clause", "clauses", multiple=True, metavar="NUMBER",
+              help="Only the norms of this clause and its sub-clauses (repeatable; not timeline).")
 @click.option("--scenario", metavar="TITLE", help="timeline: the facts of this scenario.")
 @click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE",
               help="timeline: a fact (repeatable), as for `ask`.")
@@ -212,18 +250,21 @@ def test(paths: Sequence[str], as_json: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png", "mermaid"]),
               help="Output format (default: from the output's suffix, else dot).")
 @click.option("-o", "--output", required=True, metavar="FILE", help="Where to write (`-`: stdout).")
-def graph(contract: str, view: str, question: str | None, scenario: str | None,
-          facts: Sequence[str], facts_file: str | None, as_of: str | None, fmt: str | None,
-          output: str) -> None:
+def graph(contract: str, view: str, question: str | None, clauses: Sequence[str],
+          scenario: str | None, facts: Sequence[str], facts_file: str | None, as_of: str | None,
+          fmt: str | None, output: str) -> None:
     """Draw the obligations, dependencies, remedies or timeline of the contract in CONTRACT."""
     from clausec.evaluation.facts import FactError, parse_assignment, read_facts
     from clausec.evaluation.values import EvaluationError
-    from clausec.graph import dot, output as out
+    from clausec.graph import dot, views
+    from clausec.graph import output as out
 
     if view not in ("dependencies", "timeline") and question is not None:
         _fail("--question applies to the dependencies and timeline views", EXIT_USAGE)
     if view != "timeline" and (scenario or facts or facts_file or as_of):
         _fail("--scenario, --fact, --facts and --as-of apply to the timeline view", EXIT_USAGE)
+    if view == "timeline" and clauses:
+        _fail("--clause applies to the obligations, dependencies and remedies views", EXIT_USAGE)
     if scenario is not None and (facts or facts_file):
         _fail("--scenario gives the facts; do not combine it with --fact or --facts", EXIT_USAGE)
     fmt = fmt or out.SUFFIXES.get(Path(output).suffix.lower(), "dot")
@@ -244,6 +285,13 @@ def graph(contract: str, view: str, question: str | None, scenario: str | None,
     else:
         _fail(f"{contract} holds several contracts ({', '.join(c.id for c in result.contracts)}); "
               "give one file, or --question CONTRACT:QUESTION", EXIT_USAGE)
+    numbers = [c.number for c in target.clauses]
+    for wanted in clauses:
+        if not any(views.in_clauses(n, [wanted]) for n in numbers):
+            import difflib
+            close = difflib.get_close_matches(wanted, numbers, n=1)
+            _fail(f'no clause "{wanted}" in {target.id}' +
+                  (f'; did you mean "{close[0]}"?' if close else ""), EXIT_USAGE)
     if scenario is not None:
         try:
             values, scenario_date = out.scenario_facts(target, scenario)
@@ -255,7 +303,8 @@ def graph(contract: str, view: str, question: str | None, scenario: str | None,
     try:
         if scenario is None:
             values = read_facts(target, raw)
-        picture = out.draw(target, view, fmt, question=question, facts=values, as_of=date)
+        picture = out.draw(target, view, fmt, question=question, facts=values, as_of=date,
+                           clauses=clauses)
     except FactError as exc:
         _fail(str(exc), EXIT_FINDINGS)
     except EvaluationError as exc:

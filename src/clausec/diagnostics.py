@@ -39,6 +39,17 @@ class Diagnostic:
     label: str = ""
     notes: tuple[Note, ...] = ()
     hint: str | None = None
+    # A finding of `clausec check` accepted in the source (`accept CODE because "…"`): the
+    # reason. It stays in the output but does not count for --fail-on.
+    suppressed: str | None = None
+    # Facts (NAME, VALUE in the syntax of `clausec ask --fact`) under which the finding shows;
+    # ("--as-of", DATE) when it needs an evaluation date.
+    witness: tuple[tuple[str, str], ...] | None = None
+
+    @property
+    def counts(self) -> bool:
+        """Whether it counts for --fail-on and the summary (not accepted)."""
+        return self.suppressed is None
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         if self.span is None:
@@ -57,6 +68,8 @@ class Diagnostic:
                 for n in self.notes
             ],
             "hint": self.hint,
+            **({"suppressed": {"reason": self.suppressed}} if self.suppressed is not None else {}),
+            **({"witness": dict(self.witness)} if self.witness is not None else {}),
         }
 
 
@@ -65,9 +78,18 @@ def error(code: str, message: str, span: Span | None, label: str = "", *,
     return Diagnostic(code, Severity.ERROR, message, span, label, tuple(notes), hint)
 
 
+def info(code: str, message: str, span: Span | None, label: str = "", *,
+         notes: Sequence[Note] = (), hint: str | None = None,
+         witness: Sequence[tuple[str, str]] | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.INFO, message, span, label, tuple(notes), hint,
+                      witness=None if witness is None else tuple(witness))
+
+
 def warning(code: str, message: str, span: Span | None, label: str = "", *,
-            notes: Sequence[Note] = (), hint: str | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.WARNING, message, span, label, tuple(notes), hint)
+            notes: Sequence[Note] = (), hint: str | None = None,
+            witness: Sequence[tuple[str, str]] | None = None) -> Diagnostic:
+    return Diagnostic(code, Severity.WARNING, message, span, label, tuple(notes), hint,
+                      witness=None if witness is None else tuple(witness))
 
 
 class CompileError(Exception):
@@ -122,7 +144,27 @@ CODES: Mapping[str, str] = {
     "E0406": "more than one deadline on a norm",
     "E0407": "misplaced clause item",
     "E0408": "invalid day of month",
+    "E0409": "accepted finding without a reason",
+    "E0410": "code that cannot be accepted",
     "W0100": "remedy on a norm that cannot be breached",
+    "W0540": "`refers to` a missing clause",
+}
+
+# The codes of the analyses that only `clausec check` runs (src/clausec/analysis/), documented
+# in docs/checks.md. The prefix is the default severity.
+CHECK_CODES: Mapping[str, str] = {
+    "W0501": "obligation and prohibition of the same act can apply together",
+    "W0502": "permission and prohibition of the same act can apply together",
+    "W0503": "obligations of incompatible actions can apply together",
+    "I0504": "conflict resolved by a priority or an exception",
+    "W0520": "different deadlines for the same duty",
+    "W0521": "deadline that ends before it starts",
+    "W0530": "norm that can never apply",
+    "W0531": "norm that is always overridden",
+    "W0532": "priorities that form a cycle",
+    "I0541": "fact that nothing reads",
+    "I0542": "fact that no scenario gives",
+    "I0543": "question whose answer is constant",
 }
 
 
@@ -171,7 +213,8 @@ def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
 def render_text(diagnostic: Diagnostic, sources: Mapping[str, SourceFile]) -> str:
     """Render like rustc: header, location, the source line and a caret under the span."""
     d = diagnostic
-    out = [f"{d.severity.value}[{d.code}]: {d.message}"]
+    head = "accepted " if d.suppressed is not None else ""
+    out = [f"{head}{d.severity.value}[{d.code}]: {d.message}"]
     span = d.span
     if span is not None:
         gutter = " " * len(str(span.line))
@@ -192,9 +235,23 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, SourceFile]) -> st
     for note in d.notes:
         where = f" ({note.span})" if note.span else ""
         out.append(f"  = note: {note.message}{where}")
+    if d.witness:
+        out.append("  = witness: " + witness_args(d.witness))
     if d.hint:
         out.append(f"  = help: {d.hint}")
+    if d.suppressed is not None:
+        out.append(f"  = accepted: {d.suppressed}")
     return "\n".join(out)
+
+
+def witness_args(witness: Iterable[tuple[str, str]]) -> str:
+    """The witness as options of `clausec ask`, quoted for a POSIX shell where needed."""
+    import shlex
+    parts = []
+    for name, value in witness:
+        parts.append(f"--as-of {value}" if name == "--as-of"
+                     else f"--fact {shlex.quote(f'{name}={value}')}")
+    return " ".join(parts) if parts else "(any facts)"
 
 
 def render_all_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile]) -> str:
@@ -202,11 +259,15 @@ def render_all_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sou
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING)
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR and d.counts)
+    warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING and d.counts)
+    infos = sum(1 for d in diagnostics if d.severity is Severity.INFO and d.counts)
+    accepted = sum(1 for d in diagnostics if not d.counts)
     noun = "file" if files == 1 else "files"
+    extra = [f"{infos} info{'s' * (infos != 1)}"] if infos else []
+    extra += [f"{accepted} accepted"] if accepted else []
     return f"checked {files} {noun}: {errors} error{'s' * (errors != 1)}, " \
-           f"{warnings} warning{'s' * (warnings != 1)}"
+           f"{warnings} warning{'s' * (warnings != 1)}" + (f" ({', '.join(extra)})" if extra else "")
 
 
 def render_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
@@ -215,7 +276,10 @@ def render_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
         "files": list(files),
         "diagnostics": [d.to_dict() for d in diagnostics],
         "summary": {
-            sev.value: sum(1 for d in diagnostics if d.severity is sev) for sev in Severity
+            **{sev.value: sum(1 for d in diagnostics if d.severity is sev and d.counts)
+               for sev in Severity},
+            **({"accepted": sum(1 for d in diagnostics if not d.counts)}
+               if any(not d.counts for d in diagnostics) else {}),
         },
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

@@ -80,9 +80,13 @@ def compile_text(text: str, name: str = "<string>") -> CheckResult:
     return _compile([source], base=Path.cwd())
 
 
-def check_paths(paths: Sequence[str | os.PathLike[str]]) -> CheckResult:
+def check_paths(paths: Sequence[str | os.PathLike[str]], *, analysis: bool = False,
+                stats: object | None = None) -> CheckResult:
     """Parse, resolve and type-check every clause file in ``paths`` (files or folders).
 
+    With ``analysis``, also run the analyses of `clausec check` (docs/checks.md) on every
+    contract whose file has no error; ``stats`` (an ``analysis.Stats``) collects their
+    counts. Findings covered by an `accept` directive are marked as accepted.
     Raises :class:`InputError` for paths that cannot be read; problems inside files are
     diagnostics in the result."""
     files = discover(paths)
@@ -100,8 +104,32 @@ def check_paths(paths: Sequence[str | os.PathLike[str]]) -> CheckResult:
     undecodable = {d.span.file for d in early if d.span}
     result = _compile([s for s in sources if s.name not in undecodable], base=Path.cwd(),
                       paths={display_name(p): p for p in files})
+    found = [*early, *result.diagnostics]
+    if analysis:
+        found += _analyse(result, stats)
     return CheckResult(tuple(display_name(p) for p in files), result.sources, result.contracts,
-                       _sorted([*early, *result.diagnostics]))
+                       _sorted(_accepted(result.contracts, found)))
+
+
+def _analyse(result: CheckResult, stats: object | None) -> list[Diagnostic]:
+    from clausec.analysis import Stats, analyze
+    broken = {d.span.file for d in result.diagnostics
+              if d.severity is Severity.ERROR and d.span is not None}
+    out: list[Diagnostic] = []
+    for contract in result.contracts:
+        if contract.file not in broken:
+            out += analyze(contract, stats=stats if isinstance(stats, Stats) else None)
+    return out
+
+
+def _accepted(contracts: Iterable[ir.Contract], found: list[Diagnostic]) -> list[Diagnostic]:
+    if not any(c.accepts for c in contracts):
+        return found
+    from clausec.analysis import accept
+    for contract in contracts:
+        if contract.accepts:
+            found = accept(contract, found)
+    return found
 
 
 def load(path: str | os.PathLike[str]) -> ir.Contract:

@@ -8,14 +8,17 @@ import re
 import shutil
 import subprocess
 
+import networkx as nx
 
 from clausec.graph.model import Graph
 from clausec.graph.style import KIND, RELATION, fill_and_border
 
 FONT = "Helvetica,Arial,sans-serif"
-# Clusters with more nodes than this are woven into a grid of about sqrt(n) columns by
-# invisible edges, instead of one endless row.
+# Clusters with more unconnected pieces than this are woven into a grid of about sqrt(n)
+# columns by invisible edges, instead of one endless rank.
 GRID_FROM = 8
+# Relations that do not shape the layout (a party benefits from many norms across the picture).
+LOOSE = {"benefits"}
 _SAFE_ID = re.compile(r'[^"\\\n\r]*')
 
 
@@ -27,22 +30,27 @@ class DotFailed(Exception):
     """``dot`` ran but did not produce output."""
 
 
-def quoted(text: str) -> str:
-    """A DOT string for an ordinary attribute (tooltip, plain label): escString escapes for
-    backslashes, quotes and line breaks, an entity for ``&`` (Graphviz would decode one)."""
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+def quoted(text: str, backslash: str = "\\\\") -> str:
+    """A DOT string: escString escapes for backslashes, quotes and line breaks, an entity for
+    ``&`` (Graphviz would decode one). Graphviz unescapes labels once but tooltips twice, so
+    ``tooltip`` writes one backslash as four."""
+    text = text.replace("\\", backslash).replace('"', '\\"').replace("&", "&amp;")
     return '"' + text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
 
 
-def html_label(lines: tuple[str, ...] | list[str], align: str = "CENTER") -> str:
-    """An HTML-like label: the first line bold, the others plain, every line escaped."""
+def tooltip(text: str) -> str:
+    return quoted(text, "\\" * 4)
+
+
+def html_label(lines: tuple[str, ...] | list[str], align: str = "CENTER", bold: bool = True) -> str:
+    """An HTML-like label: the first line bold (if ``bold``), every line escaped."""
     parts = []
     for i, line in enumerate(lines):
-        text = html.escape(" ".join(str(line).split()), quote=True)
-        if i == 0 and text:
-            text = f"<B>{text}</B>"
-        parts.append(f'{text}<BR ALIGN="{align}"/>')
-    return "<" + "".join(parts) + ">"
+        # Graphviz expands \N, \G, ... in HTML labels too; a doubled backslash is one backslash.
+        text = html.escape(" ".join(str(line).split()), quote=True).replace("\\", "\\\\")
+        parts.append(f"<B>{text}</B>" if i == 0 and bold and text else text)
+    br = f'<BR ALIGN="{align}"/>'
+    return "<" + br.join(parts) + (br if align != "CENTER" else "") + ">"
 
 
 def _names(view: Graph) -> dict[str, str]:
@@ -71,7 +79,7 @@ def to_dot(view: Graph) -> str:
     for i, (cid, label) in enumerate(g["clusters"].items()):
         inside = members.get(cid, [])
         out.append(f"  subgraph cluster_{i} {{")
-        out.append(f"    graph [label={quoted(label)}, style=\"rounded,dashed\", "
+        out.append(f"    graph [label={html_label([label])}, style=\"rounded,dashed\", "
                    'color="#999999", fontsize=12];')
         out += ["    " + _node(view, n, names) for n in inside]
         out += ["    " + line for line in _grid(view, inside, names)]
@@ -89,11 +97,12 @@ def _node(view: Graph, n: str, names: dict[str, str]) -> str:
     kind = str(data["kind"])
     fill, border = fill_and_border(kind, data.get("modality"))
     shape = "box" if kind == "norm" else KIND.get(kind, KIND["fact"])[2]
-    style = "filled" + (",rounded" if shape == "box" else "") + (",dashed" if data["tentative"] else "")
+    style = "filled" + (",rounded" if shape == "box" else "")
+    style += ",dashed" if data["tentative"] else ""
     attrs = [f"label={html_label(data['label'])}", f'shape={shape}', f'style="{style}"',
              f'fillcolor="{fill}"', f'color="{border}"']
     if data.get("tooltip"):
-        attrs.append(f"tooltip={quoted(str(data['tooltip']))}")
+        attrs.append(f"tooltip={tooltip(str(data['tooltip']))}")
     return f"{names[n]} [{', '.join(attrs)}];"
 
 
@@ -101,22 +110,36 @@ def _edge(u: str, v: str, relation: str, data: dict[str, object]) -> str:
     style, color, head = RELATION.get(relation, RELATION["reads"])
     attrs = [f'style="{style}"', f'color="{color}"', f"arrowhead={head}"]
     if data.get("label"):
-        attrs += [f"label={quoted(str(data['label']))}", f'fontcolor="{color}"']
+        attrs += [f"label={html_label([str(data['label'])], bold=False)}",
+                  f'fontcolor="{color}"']
     if data.get("tooltip"):
-        attrs.append(f"tooltip={quoted(str(data['tooltip']))}")
+        attrs.append(f"tooltip={tooltip(str(data['tooltip']))}")
+    if relation in LOOSE:
+        attrs.append("constraint=false")
     return f"{u} -> {v} [{', '.join(attrs)}];"
 
 
 def _grid(view: Graph, inside: list[str], names: dict[str, str]) -> list[str]:
-    """Invisible edges that stack a cluster's unconnected nodes in columns of about
-    sqrt(n), so that a large cluster stays compact; connected nodes keep the ranks their
-    edges give them."""
-    loose = [n for n in inside if view.degree(n) == 0]
-    if len(loose) <= GRID_FROM:
+    """Invisible edges that stack a large cluster's pieces (its nodes grouped by connected
+    component, "benefits" aside) in columns of about sqrt(n), so that it stays compact
+    instead of one endless rank."""
+    shaping: Graph = nx.MultiDiGraph()
+    shaping.add_edges_from((u, v) for u, v, k in view.edges(keys=True) if k not in LOOSE)
+    component: dict[str, int] = {}
+    for i, nodes in enumerate(nx.weakly_connected_components(shaping)):
+        component.update((n, i) for n in nodes)
+    heads: list[str] = []
+    seen: set[object] = set()
+    for n in inside:
+        key = component.get(n, n)
+        if key not in seen:
+            seen.add(key)
+            heads.append(n)
+    if len(heads) <= GRID_FROM:
         return []
-    width = math.ceil(math.sqrt(len(loose)))
-    return [f"{names[loose[i]]} -> {names[loose[i + width]]} [style=invis];"
-            for i in range(len(loose) - width)]
+    width = math.ceil(math.sqrt(len(heads)))
+    return [f"{names[heads[i]]} -> {names[heads[i + width]]} [style=invis];"
+            for i in range(len(heads) - width)]
 
 
 def render(dot_text: str, fmt: str) -> bytes:

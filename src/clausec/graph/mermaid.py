@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-
 from clausec.graph.model import Graph
 from clausec.graph.style import MODALITY, RELATION, fill_and_border
 

@@ -92,7 +92,10 @@ def _norm(g: Graph, contract: ir.Contract, n: ir.Norm) -> None:
     if n.beneficiary is not None:
         g.add_edge(me, node_id("party", n.beneficiary), key="benefits", relation="benefits")
     g.add_edge(me, node_id("action", n.action), key="does", relation="does")
-    g.add_edge(me, node_id("object", n.object), key="concerns", relation="concerns")
+    # The object of a norm may be a party ("platform must notify merchant").
+    target = node_id("object", n.object)
+    g.add_edge(me, target if target in g else node_id("party", n.object), key="concerns",
+               relation="concerns")
     roots: list[tuple[str, ir.Expr]] = [("condition", n.condition)]
     roots += [("exception", x) for x in n.exceptions]
     if n.breach is not None:
@@ -140,7 +143,8 @@ def _reads(g: Graph, source: str, roots: Iterable[tuple[str, ir.Expr]]) -> None:
         for target in _refs([expr]):
             roles.setdefault(target, set()).add(role)
     for target in sorted(roles):
-        g.add_edge(source, target, key="reads", relation="reads", roles=tuple(sorted(roles[target])))
+        g.add_edge(source, target, key="reads", relation="reads",
+                   roles=tuple(sorted(roles[target])))
 
 
 def _refs(exprs: Iterable[ir.Expr]) -> list[str]:

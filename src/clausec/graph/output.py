@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 from clausec.evaluation import values as RV
@@ -19,25 +19,33 @@ SUFFIXES = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".mmd": "
 
 def view_of(contract: ir.Contract, view: str, *, question: str | None = None,
             facts: Mapping[str, RuntimeValue] | None = None,
-            as_of: dt.date | None = None) -> Graph:
-    """The view graph; KeyError for an unknown question, EvaluationError from the timeline."""
+            as_of: dt.date | None = None, clauses: Sequence[str] = ()) -> Graph:
+    """The view graph, only the norms of ``clauses`` if given (not for the timeline);
+    KeyError for an unknown question or a clause that selects nothing, EvaluationError from
+    the timeline."""
     if question is not None and question not in {q.name for q in contract.questions}:
         raise KeyError(question)
+    for wanted in clauses:
+        if not any(views.in_clauses(c.number, [wanted]) for c in contract.clauses):
+            raise KeyError(wanted)
     model = build(contract)
+    if view == "timeline":
+        return views.timeline(model, contract, facts or {}, as_of, question)
     if view == "obligations":
-        return views.obligations(model)
-    if view == "remedies":
-        return views.remedies(model)
-    if view == "dependencies":
-        return views.dependencies(model, question)
-    return views.timeline(model, contract, facts or {}, as_of, question)
+        graph = views.obligations(model)
+    elif view == "remedies":
+        graph = views.remedies(model)
+    else:
+        graph = views.dependencies(model, question)
+    return views.only_clauses(graph, model, clauses) if clauses else graph
 
 
 def draw(contract: ir.Contract, view: str, fmt: str, *, question: str | None = None,
          facts: Mapping[str, RuntimeValue] | None = None,
-         as_of: dt.date | None = None) -> str | bytes:
+         as_of: dt.date | None = None, clauses: Sequence[str] = ()) -> str | bytes:
     """DOT or Mermaid text, or SVG / PNG bytes (DotMissing when Graphviz is not installed)."""
-    graph = view_of(contract, view, question=question, facts=facts, as_of=as_of)
+    graph = view_of(contract, view, question=question, facts=facts, as_of=as_of,
+                    clauses=clauses)
     if fmt == "mermaid":
         return mermaid.to_mermaid(graph)
     text = dot.to_dot(graph)

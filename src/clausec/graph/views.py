@@ -17,16 +17,13 @@ from typing import Any
 
 import networkx as nx
 
-from clausec.graph.model import Graph
-
 from clausec.evaluation.facts import Never, RuntimeValue
 from clausec.evaluation.interpreter import Evaluation, relevant_norms
 from clausec.evaluation.values import Unknown
-from clausec.graph.model import node_id
+from clausec.graph.model import Graph, node_id
 from clausec.graph.style import MODALITY_WORD, wrap
 from clausec.ir import nodes as ir
 
-VIEWS = ("obligations", "dependencies", "remedies", "timeline")
 DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
 
 
@@ -48,7 +45,8 @@ def norm_label(data: Mapping[str, object], gloss: bool) -> tuple[str, ...]:
     """Clause and modality, what is done to what for whom, then the gloss if asked."""
     name = str(data["name"])
     head = f"{data['clause']}" + (f" {name[name.rindex('#'):]}" if not name.endswith("#1") else "")
-    what = f"{data['party']} {MODALITY_WORD[str(data['modality'])]} {data['action']} {data['object']}"
+    modality = MODALITY_WORD[str(data["modality"])]
+    what = f"{data['party']} {modality} {data['action']} {data['object']}"
     if data.get("amount"):
         what += f" ({str(data['amount']).replace('_', ' ')})"
     if data.get("beneficiary"):
@@ -65,8 +63,9 @@ def _add_norm(view: Graph, model: Graph, nid: str, *, gloss: bool,
               cluster: str | None) -> None:
     data = model.nodes[nid]
     tip = f"{data['clause']} ({data['name']}, {data['modality']})"
-    if data.get("quote"):
-        tip += f"\n{data['quote']}"
+    for text in (data.get("quote"), data.get("gloss")):  # the label cuts the gloss short
+        if text:
+            tip += f"\n{text}"
     view.add_node(nid, kind="norm", modality=data["modality"], label=norm_label(data, gloss),
                   tooltip=tip, cluster=cluster, tentative=False)
 
@@ -242,9 +241,9 @@ def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeVal
             view.nodes[nid]["label"] += (when,)
             at.setdefault(when, []).append(nid)
     if as_of is not None:
-        view.add_node("today", kind="event", modality=None, label=("as of", as_of.isoformat()),
-                      tooltip="the evaluation date", cluster=None, tentative=False)
-        at.setdefault(as_of.isoformat(), []).append("today")
+        view.add_node("as_of:today", kind="event", modality=None,
+                      label=("as of", as_of.isoformat()), tooltip="the evaluation date", cluster=None, tentative=False)
+        at.setdefault(as_of.isoformat(), []).append("as_of:today")
     _axis(view, at)
     for u, v, data in _edges(model, ("counts_from", "triggers")):
         if u in view and v in view:
@@ -257,6 +256,8 @@ def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeVal
     notes = [f"as of {as_of.isoformat()}" if as_of else "as of: not given (today is unknown)"]
     if skipped:
         notes.append(f"{skipped} dated norm(s) do not apply to these facts and are not shown")
+    if not any(view.nodes[n]["kind"] == "norm" for n in view):
+        notes.append("no norm with a dated deadline may apply to these facts")
     notes += [f"warning: {w}" for w in sorted(ev.warnings)]
     view.graph["notes"] = tuple(notes)
     return view
@@ -278,3 +279,28 @@ def _axis(view: Graph, at: dict[str, list[str]]) -> None:
             view.add_edge(f"date:{previous}", did, key="next", relation="next",
                           label=gap or None, tooltip=None)
         previous = when
+
+
+def in_clauses(number: str, wanted: Iterable[str]) -> bool:
+    """``number`` is one of ``wanted`` or below one: "6.2" selects 6.2, 6.2(1), 6.2.3 and
+    "6.2 a)"."""
+    return any(number == w or number.startswith((w + ".", w + "(", w + " ")) for w in wanted)
+
+
+def only_clauses(view: Graph, model: Graph, clauses: Iterable[str]) -> Graph:
+    """The view with only the norms of ``clauses`` (and their sub-clauses); what is left
+    without a connection goes too, and so do clusters left with nothing but their party."""
+    wanted = list(clauses)
+    out = view.copy()
+    out.graph = {**view.graph, "clusters": dict(view.graph["clusters"]),
+                 "title": view.graph["title"] + " (clauses " + ", ".join(wanted) + ")"}
+    out.remove_nodes_from([n for n in view if view.nodes[n]["kind"] == "norm"
+                           and not in_clauses(str(model.nodes[n]["clause"]), wanted)])
+    out.remove_nodes_from([n for n in list(out) if view.degree(n) and not out.degree(n)
+                           and out.nodes[n]["kind"] not in ("party", "norm")])
+    for cid in list(out.graph["clusters"]):
+        members = [n for n in out if out.nodes[n].get("cluster") == cid]
+        if all(out.nodes[n]["kind"] == "party" and not out.degree(n) for n in members):
+            out.remove_nodes_from(members)
+            del out.graph["clusters"][cid]
+    return out

@@ -327,6 +327,15 @@ class Document:
 
 
 @attrs.frozen
+class Accept:
+    """Findings with ``code`` accepted with ``reason``: in clause ``clause``, or file-wide (None)."""
+    code: str
+    reason: str
+    clause: str | None
+    span: Span
+
+
+@attrs.frozen
 class Contract:
     id: str
     title: str
@@ -351,6 +360,7 @@ class Contract:
     questions: tuple[Question, ...]
     scenarios: tuple[Scenario, ...]
     span: Span
+    accepts: tuple[Accept, ...] = ()
 
     def norm(self, norm_id: str) -> Norm:
         for n in self.norms:

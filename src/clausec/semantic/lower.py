@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from clausec.diagnostics import Diagnostic, Note, error, warning
+from clausec.diagnostics import CHECK_CODES, CODES, Diagnostic, Note, error, warning
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.values import Value
@@ -57,6 +57,7 @@ class _Lowering:
         self.object_types: dict[str, T.Type] = {}
         self.questions: dict[str, ir.Question] = {}
         self.precedences: list[tuple[str, list[ir.ClauseRef], list[ir.ClauseRef], Span]] = []
+        self.accepts: list[ir.Accept] = []
 
     def err(self, code: str, message: str, span: Span | None, label: str = "", **kw: object
             ) -> None:
@@ -69,6 +70,8 @@ class _Lowering:
         if header is None:
             return None
         meta = self._header(header)
+        for a in header.accepts:
+            self._accept(a, None)
         s = self.symbols
         parties = tuple(ir.Party(p.name.name, p.role.value,
                                  p.legal_name.value if p.legal_name else None, p.span)
@@ -105,7 +108,7 @@ class _Lowering:
             clauses=clauses, norms=tuple(self.norms), priorities=tuple(self.priorities),
             external_priorities=tuple(self.external),
             deadline_extensions=tuple(self.extensions), questions=questions,
-            scenarios=scenarios, span=header.span)
+            scenarios=scenarios, span=header.span, accepts=tuple(self.accepts))
 
     def _header(self, h: ast.Header) -> dict[str, str]:
         missing = [k for k in ("title", "source", "language", "calendar") if getattr(h, k) is None]
@@ -167,8 +170,25 @@ class _Lowering:
                  or f'declare it with `object {ident.name} "…"`')
         return False
 
-    def _refs(self, refs: Iterable[ast.Ref]) -> list[ir.ClauseRef]:
-        """Check references; references into other contracts are checked by the driver."""
+    def _accept(self, a: ast.Accept, clause: str | None) -> None:
+        if a.reason is None or not a.reason.value.strip():
+            self.err("E0409", "an accepted finding needs a reason", a.span, "no reason",
+                     hint='write `because "why the finding is accepted"`')
+        for code in a.codes:
+            if code.name.startswith("E") or code.name not in {**CODES, **CHECK_CODES}:
+                self.err("E0410", f"`{code.name}` is not a code that can be accepted", code.span,
+                         "not a warning or info code",
+                         hint="only the warnings and infos of `clausec check` (docs/checks.md) "
+                              "can be accepted")
+            elif a.reason is not None and a.reason.value.strip():
+                self.accepts.append(ir.Accept(code.name, a.reason.value, clause, code.span))
+
+    def _refs(self, refs: Iterable[ast.Ref], *, semantic: bool = True) -> list[ir.ClauseRef]:
+        """Check references; references into other contracts are checked by the driver.
+
+        A missing clause in a reference that carries no meaning (``refers to``, ``semantic``
+        false) is only a warning and is kept as written: source documents do cite the wrong
+        clause, and the transcription keeps their text."""
         out = []
         for r in refs:
             if isinstance(r, ast.DocumentRef):
@@ -181,7 +201,14 @@ class _Lowering:
                 continue
             number = r.number.value
             if r.contract is None:
-                if number not in self.symbols.clauses:
+                if number not in self.symbols.clauses and not semantic:
+                    self.diagnostics.append(warning(
+                        "W0540", f"`refers to` names clause {number!r}, which is not in this "
+                                 "contract", r.number.span, "missing clause",
+                        hint=did_you_mean(number, self.symbols.clauses)
+                        or "keep it if the source document says so, and accept W0540 with "
+                           "a reason"))
+                elif number not in self.symbols.clauses:
                     self.err("E0206", f"there is no clause {number!r} in this contract",
                              r.number.span, "missing clause",
                              hint=did_you_mean(number, self.symbols.clauses))
@@ -225,7 +252,10 @@ class _Lowering:
         refers: list[ir.ClauseRef] = []
         for a in c.attrs:
             if isinstance(a, ast.RefersTo):
-                refers += self._refs(a.refs)
+                refers += self._refs(a.refs, semantic=False)
+                continue
+            if isinstance(a, ast.Accept):
+                self._accept(a, number)
                 continue
             if a.kind in attrs:
                 self.err("E0204", f"clause {number!r} gives `{a.kind}` twice", a.span,

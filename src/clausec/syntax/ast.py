@@ -168,6 +168,15 @@ class Header:
     language: Ident | None
     calendar: Ident | None
     span: Span
+    accepts: tuple[Accept, ...] = ()
+
+
+@attrs.frozen
+class Accept:
+    """``accept CODE, … because "reason"``: findings of ``clausec check`` accepted as they are."""
+    codes: tuple[Ident, ...]
+    reason: StringLit | None
+    span: Span
 
 
 @attrs.frozen
@@ -424,7 +433,7 @@ class RefersTo:
 class Clause:
     number: StringLit
     normative: bool
-    attrs: tuple[ClauseAttr | RefersTo, ...]
+    attrs: tuple[ClauseAttr | RefersTo | Accept, ...]
     items: tuple[ClauseItem, ...]
     span: Span
 

@@ -21,7 +21,8 @@ _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 
 
 # Terminals whose text matters; every other token is a keyword or punctuation.
-_VALUE_TOKENS = frozenset({"NAME", "CURRENCY", "TAG", "DATE", "NUMBER", "INT", "STRING"})
+_VALUE_TOKENS = frozenset({"NAME", "CURRENCY", "TAG", "DATE", "NUMBER", "INT", "STRING",
+                           "CHECK_CODE"})
 
 _R = TypeVar("_R")
 Meta = Span  # what a spanned callback receives: the span of everything the rule matched
@@ -183,13 +184,20 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     def header(self, meta: Meta, children: list[Any]) -> ast.Header:
         name = self.ident(children[0])
         items: dict[str, Any] = {}
-        for kind, value in children[1:]:
+        accepts = tuple(x for x in children[1:] if isinstance(x, ast.Accept))
+        for kind, value in (x for x in children[1:] if not isinstance(x, ast.Accept)):
             if kind in items:
                 self.diagnostics.append(error(
                     "E0204", f"the header gives `{kind}` twice", value.span, "second one"))
             items[kind] = value
         return ast.Header(name, items.get("title"), items.get("source"), items.get("language"),
-                          items.get("calendar"), self.span(meta))
+                          items.get("calendar"), self.span(meta), accepts)
+
+    @spanned
+    def accept(self, meta: Meta, c: list[Token]) -> ast.Accept:
+        codes = tuple(ast.Ident(str(t), self.tspan(t)) for t in c if t.type == "CHECK_CODE")
+        reason = self.string(c[-1]) if c[-1].type == "STRING" else None
+        return ast.Accept(codes, reason, self.span(meta))
 
     @values_only
     def title(self, c: list[Token]) -> tuple[str, ast.StringLit]:
@@ -321,8 +329,9 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
     @spanned
     def clause(self, meta: Meta, c: list[Any]) -> ast.Clause:
-        attrs = tuple(x for x in c[1:] if isinstance(x, (ast.ClauseAttr, ast.RefersTo)))
-        items = tuple(x for x in c[1:] if not isinstance(x, (ast.ClauseAttr, ast.RefersTo)))
+        kinds = (ast.ClauseAttr, ast.RefersTo, ast.Accept)
+        attrs = tuple(x for x in c[1:] if isinstance(x, kinds))
+        items = tuple(x for x in c[1:] if not isinstance(x, kinds))
         return ast.Clause(self.string(c[0]), True, attrs, items, self.span(meta))
 
     @spanned

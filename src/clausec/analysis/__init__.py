@@ -1,0 +1,85 @@
+"""The analyses of `clausec check` (docs/checks.md): conflicts between norms with z3
+witnesses, deadlines, dead and shadowed norms, cycles of priorities, unused facts.
+
+They read the IR only. :func:`analyze` gives the findings for one contract;
+:func:`accept` marks the findings that the contract's `accept` directives cover."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+import attrs
+
+from clausec.analysis.solver import Stats
+from clausec.diagnostics import CHECK_CODES, Diagnostic
+from clausec.ir import nodes as ir
+
+__all__ = ["Stats", "accept", "analyze", "select"]
+
+
+def analyze(contract: ir.Contract, *, codes: Collection[str] | None = None,
+            stats: Stats | None = None) -> list[Diagnostic]:
+    """The findings of every analysis (or only those whose code is in ``codes``)."""
+    from clausec.analysis import conflicts, dead, deadlines, references
+    from clausec.analysis.smt import Translator
+    from clausec.analysis.solver import Solver
+
+    wanted = set(CHECK_CODES) if codes is None else set(codes)
+    stats = stats if stats is not None else Stats()
+    tr = Translator(contract)
+    solver = Solver(tr, stats)
+    out: list[Diagnostic] = []
+    live: set[str] = set()  # norms shown to apply in some case
+    if wanted & {"W0501", "W0502", "W0503", "I0504"}:
+        out += conflicts.check(contract, tr, solver, live)
+    if wanted & {"W0520", "W0521"}:
+        out += deadlines.check(contract, tr, solver)
+    if wanted & {"W0530", "W0531", "W0532"}:
+        out += dead.check(contract, tr, solver, live)
+    if wanted & {"I0541", "I0542", "I0543"}:
+        out += references.check(contract, tr, solver)
+    return [d for d in out if d.code in wanted]
+
+
+def select(diagnostics: Iterable[Diagnostic], chosen: Sequence[str],
+           ignored: Sequence[str]) -> list[Diagnostic]:
+    """Keep the codes in ``chosen`` (all if empty) minus those in ``ignored``. A code may be
+    given in full (W0501) or as a prefix (W05)."""
+    def match(code: str, patterns: Sequence[str]) -> bool:
+        return any(code.startswith(p) for p in patterns)
+    return [d for d in diagnostics
+            if (not chosen or match(d.code, chosen)) and not match(d.code, ignored)]
+
+
+def accept(contract: ir.Contract, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """Mark the findings in the contract's file that an `accept` directive covers: a file-wide
+    one for every finding with its code; a clause's for those placed in the clause (the
+    finding or one of its notes)."""
+    spans = {c.number: c.span for c in contract.clauses}
+    out = []
+    for d in diagnostics:
+        reason = None
+        if d.span is not None and d.span.file == contract.file and d.severity.value != "error":
+            for a in contract.accepts:
+                if a.code != d.code:
+                    continue
+                if a.clause is None or _inside(d, spans.get(a.clause)):
+                    reason = a.reason
+                    break
+        out.append(d if reason is None else attrs.evolve(d, suppressed=reason))
+    return out
+
+
+def _inside(d: Diagnostic, clause: object) -> bool:
+    from clausec.source import Span
+    if not isinstance(clause, Span):
+        return False
+    places = [d.span] + [n.span for n in d.notes]
+    return any(s is not None and s.file == clause.file and _contains(clause, s) for s in places)
+
+
+def _contains(outer: object, inner: object) -> bool:
+    from clausec.source import Span
+    assert isinstance(outer, Span) and isinstance(inner, Span)
+    return (outer.line, outer.column) <= (inner.line, inner.column) and \
+        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)

@@ -1,0 +1,118 @@
+"""Deontic conflicts (W0501, W0502, W0503) and the ones the text resolves (I0504)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from clausec.analysis.candidates import deontic_pairs, describe
+from clausec.analysis.prefilter import refuted
+from clausec.analysis.smt import Translator
+from clausec.analysis.solver import Solver, Witness
+from clausec.diagnostics import Diagnostic, Note, Severity
+from clausec.ir import nodes as ir
+
+_WHAT = {
+    "W0501": "an obligation and a prohibition of the same act",
+    "W0502": "a permission and a prohibition of the same act",
+    "W0503": "an obligation and an incompatible act on the same object",
+}
+
+
+def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
+          ) -> list[Diagnostic]:
+    """``live`` receives the norms shown to apply in some case."""
+    out: list[Diagnostic] = []
+    norms = {n.id: n for n in contract.norms}
+    between: dict[frozenset[str], list[ir.Priority]] = defaultdict(list)
+    over: dict[str, list[ir.Priority]] = defaultdict(list)
+    for p in contract.priorities:
+        between[frozenset((p.higher, p.lower))].append(p)
+        over[p.lower].append(p)
+    for code, a, b in deontic_pairs(contract):
+        solver.stats.candidate_pairs += 1
+        fa, fb = None, None
+        if refuted([a, b]):  # no solver, no translation
+            solver.stats.refuted += 1
+            both: bool | None = False
+            if refuted([a, b], exceptions=False) or not (a.exceptions or b.exceptions):
+                continue
+        else:
+            fa, fb = tr.applies(a), tr.applies(b)
+            if fa is None or fb is None:
+                continue  # a remedy whose breach is never certain never certainly applies
+            both = solver.sat(fa, fb)
+        if both is None:
+            continue
+        if both:
+            live |= {a.id, b.id}
+        notes = [Note(f"the other norm: {describe(a)}, clause {a.clause!r}", a.span)]
+        if not both:
+            resolved = _by_exception(a, b, tr, solver)
+            if resolved is not None:
+                out.append(Diagnostic(
+                    "I0504", Severity.INFO,
+                    f"{describe(a)} and {describe(b)} would conflict ({_WHAT[code]}), but the "
+                    f"exception in clause {resolved.clause!r} keeps them apart",
+                    b.span, "resolved by an exception", tuple(notes)))
+            continue
+        if fa is None or fb is None:
+            continue
+        direct = between.get(frozenset((a.id, b.id)), [])
+        if len({p.higher for p in direct}) == 2:
+            continue  # priorities both ways: a cycle (W0532), nothing is resolved
+        if direct:
+            p = min(direct, key=lambda p: (p.stated_in, p.higher))
+            w = solver.witness(fa, fb)
+            out.append(Diagnostic(
+                "I0504", Severity.INFO,
+                f"{describe(a)} and {describe(b)} conflict ({_WHAT[code]}); clause "
+                f"{p.stated_in!r} resolves it: {p.higher} prevails over {p.lower}",
+                b.span, "resolved by a priority", tuple(notes),
+                witness=w.facts if w else None))
+            continue
+        higher_a = [norms[p.higher] for p in over.get(a.id, ())]
+        higher_b = [norms[p.higher] for p in over.get(b.id, ())]
+        ea = tr.effective(a, higher_a) if higher_a else fa
+        eb = tr.effective(b, higher_b) if higher_b else fb
+        if ea is None or eb is None:
+            continue
+        effective = solver.sat(ea, eb) if (higher_a or higher_b) else True
+        if effective is None:
+            continue
+        if not effective:
+            stated = sorted({p.stated_in for x in (a.id, b.id) for p in over.get(x, ())})
+            out.append(Diagnostic(
+                "I0504", Severity.INFO,
+                f"{describe(a)} and {describe(b)} conflict ({_WHAT[code]}), but whenever both "
+                f"apply one is overridden (priorities stated in "
+                f"{', '.join(repr(s) for s in stated)})",
+                b.span, "resolved by priorities", tuple(notes)))
+            continue
+        w = solver.witness(ea, eb)
+        if w is None:
+            continue
+        out.append(_conflict(code, a, b, w, notes))
+    return out
+
+
+def _conflict(code: str, a: ir.Norm, b: ir.Norm, w: Witness, notes: list[Note]
+              ) -> Diagnostic:
+    return Diagnostic(
+        code, Severity.WARNING,
+        f"{describe(a)} and {describe(b)} can apply at the same time ({_WHAT[code]})",
+        b.span, "conflicts with the other norm", tuple(notes),
+        hint=f"say which prevails (`prevails over`, `subject to`, `unless otherwise "
+             f"provided`) or add an exception; if the source really says so, accept {code} "
+             "with a reason",
+        witness=w.facts)
+
+
+def _by_exception(a: ir.Norm, b: ir.Norm, tr: Translator, solver: Solver) -> ir.Norm | None:
+    """The norm with exceptions, when the conditions alone overlap (so the exceptions keep
+    the two norms apart)."""
+    with_exceptions = [n for n in (a, b) if n.exceptions]
+    if not with_exceptions or a.remedy_of is not None or b.remedy_of is not None:
+        return None
+    if solver.sat(tr.expr(a.condition), tr.expr(b.condition)) is not True:
+        return None
+    return with_exceptions[-1]

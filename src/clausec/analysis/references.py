@@ -1,0 +1,133 @@
+"""Facts nothing reads (I0541), facts no scenario gives (I0542), and questions whose answer
+cannot change (I0543)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from clausec.analysis.smt import F, Translator
+from clausec.analysis.solver import Solver
+from clausec.diagnostics import Diagnostic, Severity
+from clausec.ir import nodes as ir
+from clausec.ir import types as T
+
+
+def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
+    roots = [n.condition, *n.exceptions]
+    if n.deadline is not None:
+        roots += [x for x in (n.deadline.duration, n.deadline.anchor) if x is not None]
+    for x in n.extensions:
+        roots += [x.amount] + ([x.condition] if x.condition is not None else [])
+    if n.breach is not None:
+        roots.append(n.breach)
+    if n.amount is not None and n.amount.expr is not None:
+        roots.append(n.amount.expr)
+    return roots
+
+
+def _facts_in(roots: Iterable[ir.Expr], definitions: dict[str, ir.Definition]) -> set[str]:
+    found: set[str] = set()
+    seen_defs: set[str] = set()
+    stack = list(roots)
+    while stack:
+        for e in ir.subexpressions(stack.pop()):
+            if isinstance(e, ir.FactRef):
+                found.add(e.name)
+            elif isinstance(e, ir.DefRef) and e.name not in seen_defs:
+                seen_defs.add(e.name)
+                if e.name in definitions:
+                    stack.append(definitions[e.name].expr)
+    return found
+
+
+def read_facts(contract: ir.Contract) -> set[str]:
+    """Every fact or event a norm, definition, question or extension reads."""
+    roots: list[ir.Expr] = [d.expr for d in contract.definitions]
+    for n in contract.norms:
+        roots += norm_expressions(n)
+    roots += [q.expr for q in contract.questions if q.expr is not None]
+    for x in contract.deadline_extensions:
+        roots += [x.amount] + ([x.condition] if x.condition is not None else [])
+    used = _facts_in(roots, {d.name: d for d in contract.definitions})
+    used |= {n.performed_on for n in contract.norms if n.performed_on}
+    return used
+
+
+def check(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    used = read_facts(contract)
+    given = {name for s in contract.scenarios for name, _ in s.givens}
+    for f in contract.facts:
+        if f.name not in used:
+            out.append(Diagnostic(
+                "I0541", Severity.INFO, f"{f.kind} `{f.name}` is declared but nothing reads it",
+                f.span, "never read",
+                hint="use it in a condition or deadline, or remove it; it may also be declared "
+                     "for completeness, as the source names it"))
+        elif contract.scenarios and f.name not in given:
+            out.append(Diagnostic(
+                "I0542", Severity.INFO, f"no scenario gives {f.kind} `{f.name}`", f.span,
+                "never given", hint="add a scenario where it matters"))
+    out += _constant_questions(contract, tr, solver)
+    return out
+
+
+def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
+                        ) -> list[Diagnostic]:
+    z3 = tr.z3
+    norms = {n.id: n for n in contract.norms}
+    out = []
+    for q in contract.questions:
+        if q.kind == "value":
+            if q.expr is None or not isinstance(q.expr.type, T.Boolean):
+                continue
+            f = tr.expr(q.expr)
+            yes: F | None = f
+            no: F | None = F(z3.Not(f.term), f.side, f.facts, f.approx)
+            words = ("true", "false")
+        elif q.kind in ("may", "must"):
+            mine = [norms[i] for i in q.norm_ids if i in norms]
+            eff = {}
+            for n in mine:
+                e = tr.effective(n, tr.higher(n))
+                if e is None:
+                    break
+                eff[n.id] = e
+            else:
+                grant = [eff[n.id] for n in mine if n.modality != "prohibition"]
+                deny = [eff[n.id] for n in mine if n.modality == "prohibition"]
+                if q.kind == "must":
+                    grant = [eff[n.id] for n in mine if n.modality == "obligation"]
+                    deny = []
+                yes, no = _answer(grant, deny)
+                words = ("yes", "no") if q.kind == "may" else ("obliged", "not obliged")
+            if len(eff) != len(mine):
+                continue
+        else:
+            continue
+        can_yes = solver.sat(yes) if yes is not None else False
+        can_no = solver.sat(no) if no is not None else False
+        if can_yes is None or can_no is None or (can_yes and can_no):
+            continue
+        answer = words[0] if can_yes else words[1]
+        if not can_yes and not can_no:
+            continue  # never decided (the interpreter would say undetermined)
+        out.append(Diagnostic(
+            "I0543", Severity.INFO, f"question `{q.name}` is always answered {answer}", q.span,
+            "constant answer",
+            hint="a question worth asking depends on the facts; check its norms' conditions"))
+    return out
+
+
+def _answer(grant: list[F], deny: list[F]) -> tuple[F, F]:
+    """When the answer is yes, and when it is no, with every fact given: yes when some
+    granting norm is effective and no denying one is; no otherwise."""
+    import z3 as zz  # only reached once the translator has imported it
+    parts = grant + deny
+    side = tuple(s for p in parts for s in p.side)
+    facts = frozenset(x for p in parts for x in p.facts)
+    approx = tuple(m for p in parts for m in p.approx)
+    g = zz.Or(*[p.term for p in grant]) if grant else zz.BoolVal(False)
+    d = zz.Or(*[p.term for p in deny]) if deny else zz.BoolVal(False)
+    yes = zz.And(g, zz.Not(d))
+    return F(yes, side, facts, approx), F(zz.Not(yes), side, facts, approx)

@@ -1,0 +1,200 @@
+"""The analyses of `clausec check` (docs/checks.md).
+
+Golden: each ``tests/golden/checks/NAME.clause`` plants one kind of defect; ``clausec check
+--show-info NAME.clause`` run in that folder must print ``NAME.expected``
+(``UPDATE_GOLDEN=1`` rewrites them; review every change by eye).
+
+Witnesses: every conflict reported on the shipped contracts and examples, and on generated
+contracts, is replayed with the reference interpreter: under the witness both norms apply
+(and, for an unresolved conflict, both are effective). On generated contracts the analysis is
+also compared with a brute-force search over a grid of fact values: a fact set of the grid under
+which both norms are effective must not go unreported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clausec.analysis import analyze
+from clausec.diagnostics import Diagnostic
+from clausec.driver import check_paths, compile_text
+from clausec.evaluation.facts import read_facts
+from clausec.evaluation.interpreter import Evaluation
+from clausec.ir import nodes as ir
+from conftest import REPO, run_cli
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "checks"
+CASES = sorted(p.name for p in GOLDEN.glob("*.clause"))
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+CONFLICTS = ("W0501", "W0502", "W0503", "I0504")
+
+
+# ---------------------------------------------------------------- golden files
+
+def test_one_golden_file_per_check() -> None:
+    from clausec.diagnostics import CHECK_CODES
+    covered = {code for name in CASES for code in CHECK_CODES if code.lower() in name}
+    assert covered == set(CHECK_CODES)
+    assert not [c for c in CASES if not (GOLDEN / c).with_suffix(".expected").exists()] \
+        or UPDATE
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_golden(case: str) -> None:
+    result = run_cli(["check", "--show-info", case], cwd=GOLDEN)
+    assert result.stderr == "", result.stderr
+    expected_path = (GOLDEN / case).with_suffix(".expected")
+    if UPDATE:
+        expected_path.write_text(result.stdout, encoding="utf-8", newline="\n")
+    assert result.stdout == expected_path.read_text(encoding="utf-8")
+    # A planted warning fails the check (exit 1); accepted findings and infos do not.
+    warns = case.startswith("w") or case.startswith("i0504")  # i0504 plants a W0502 too
+    assert result.returncode == (1 if warns else 0), result.stdout
+
+
+def test_golden_codes_are_the_planted_ones() -> None:
+    """Each file named after codes reports those codes and no other warning."""
+    for case in CASES:
+        result = check_paths([GOLDEN / case], analysis=True)
+        codes = {d.code for d in result.diagnostics if d.counts}
+        named = {c.upper() for c in case.split("_") if len(c) == 5 and c[1:].isdigit()}
+        warnings = {c for c in codes if c.startswith("W")}
+        assert named <= codes, case
+        assert warnings <= named | {"W0502"} if case.startswith("i0504") else warnings <= named
+
+
+# ---------------------------------------------------------------- witnesses replayed
+
+def _norm_at(contract: ir.Contract, span: object) -> ir.Norm:
+    return next(n for n in contract.norms if n.span == span)
+
+
+def _replay(contract: ir.Contract, d: Diagnostic) -> None:
+    """Under the witness, both norms apply; for a warning, both are effective."""
+    assert d.witness is not None
+    b = _norm_at(contract, d.span)
+    a = _norm_at(contract, d.notes[0].span)
+    raw = {k: v for k, v in d.witness if k != "--as-of"}
+    as_of = next((dt.date.fromisoformat(v) for k, v in d.witness if k == "--as-of"), None)
+    ev = Evaluation(contract, read_facts(contract, raw), as_of)
+    assert ev.applies(a) is True and ev.applies(b) is True, (d.message, d.witness)
+    if d.code != "I0504":
+        assert ev.effective(a) is True and ev.effective(b) is True, (d.message, d.witness)
+
+
+def _reported(paths: list[Path]) -> list[tuple[ir.Contract, Diagnostic]]:
+    result = check_paths(paths, analysis=True)
+    by_file = {c.file: c for c in result.contracts}
+    return [(by_file[d.span.file], d) for d in result.diagnostics
+            if d.code in CONFLICTS and d.witness is not None and d.span is not None]
+
+
+def test_witnesses_of_shipped_contracts_and_examples_replay() -> None:
+    found = _reported([REPO / "contracts", REPO / "docs" / "examples", GOLDEN])
+    assert len(found) >= 5
+    for contract, d in found:
+        _replay(contract, d)
+
+
+def test_witnesses_are_deterministic() -> None:
+    first = [d.witness for _, d in _reported([GOLDEN])]
+    second = [d.witness for _, d in _reported([GOLDEN])]
+    assert first == second and first
+
+
+# ---------------------------------------------------------------- generated contracts
+
+HEADER = """contract gen title "G" source "g.txt" language en calendar CN
+party p role "p"
+action act "act"
+object thing "thing"
+fact b1 : boolean
+fact b2 : boolean
+fact n : integer
+fact m : money EUR
+event e
+fact d : date
+"""
+
+ATOMS = [
+    "b1", "not b2", "n > 3", "n <= 3", "n = 5", "m >= 100 EUR", "m < 50.5 EUR",
+    "e has occurred", "not (e has occurred)", "d < 2025-03-01", "d + 10 days >= 2025-03-05",
+    "earliest of (d, e) < 2025-02-01", "n * 2 > 7", "m / 2 > 30 EUR",
+]
+GRID: dict[str, list[object]] = {
+    "b1": [True, False], "b2": [True, False], "n": [0, 3, 4, 5],
+    "m": ["0 EUR", "50.5 EUR", "100 EUR"],
+    "e": ["never", "2025-01-15"], "d": ["2025-01-20", "2025-02-25", "2025-03-10"],
+}
+
+exprs = st.recursive(
+    st.sampled_from(ATOMS),
+    lambda inner: st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(
+        lambda t: f"({t[0]} {t[1]} {t[2]})"),
+    max_leaves=3)
+
+
+def _norm(modality: str, cond: str, exc: str | None) -> str:
+    return f"  p {modality} act thing\n    when {cond}\n" + (f"    unless {exc}\n" if exc else "")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["must", "may", "can"]), exprs, exprs,
+       st.one_of(st.none(), exprs), st.booleans())
+def test_generated_conflicts_match_brute_force(modality: str, c1: str, c2: str,
+                                               exc: str | None, prioritized: bool) -> None:
+    text = (HEADER + 'clause "1"\n  quote "q"\n' + _norm(modality, c1, exc)
+            + 'clause "2"\n  quote "q"\n' + _norm("must not", c2, None)
+            + ('  prevails over "1"\n' if prioritized else ""))
+    result = compile_text(text, "gen.clause")
+    assert result.ok, [d.message for d in result.diagnostics]
+    contract = result.contracts[0]
+    found = [d for d in analyze(contract) if d.code in CONFLICTS]
+    for d in found:
+        if d.witness is not None:
+            _replay(contract, d)
+    a, b = contract.norms
+    both_effective = False
+    for values in itertools.product(*GRID.values()):
+        ev = Evaluation(contract, read_facts(contract, dict(zip(GRID, values))), None)
+        if ev.effective(a) is True and ev.effective(b) is True:
+            both_effective = True
+            break
+    warned = any(d.code in ("W0501", "W0502") for d in found)
+    if both_effective:
+        assert warned, (text, found)
+    if prioritized:
+        assert not warned
+
+
+# ---------------------------------------------------------------- docs/checks.md
+
+def test_examples_in_checks_page_are_real() -> None:
+    """Each ```clause block of docs/checks.md that says `# from tests/golden/checks/X` is an
+    excerpt of X, and the ```text block after it shows lines of X's expected output."""
+    import re
+    page = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```(\w*)\n(.*?)^```", page, re.M | re.S)
+    checked = 0
+    for (kind, body), (next_kind, shown) in zip(blocks, blocks[1:] + [("", "")]):
+        first, _, rest = body.partition("\n")
+        m = re.fullmatch(r"# from tests/golden/checks/([\w.]+\.clause)", first.strip())
+        if kind != "clause" or not m:
+            continue
+        source = (GOLDEN / m.group(1)).read_text(encoding="utf-8")
+        for chunk in rest.split("\n\n"):  # an excerpt may skip lines between paragraphs
+            assert chunk.strip("\n") in source, (m.group(1), chunk)
+        if next_kind == "text":
+            expected = (GOLDEN / m.group(1)).with_suffix(".expected").read_text(
+                encoding="utf-8")
+            for line in shown.splitlines():
+                assert line in expected, (m.group(1), line)
+        checked += 1
+    assert checked >= 10

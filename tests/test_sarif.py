@@ -1,0 +1,100 @@
+"""`clausec check --format sarif`: a SARIF 2.1.0 log that validates against the schema, with
+rules, levels, 1-based character regions, related locations, witnesses and suppressions.
+
+The schema (tests/schemas/sarif-2.1.0-subset.schema.json) transcribes the parts of SARIF
+2.1.0 that clausec writes from the OASIS standard
+(https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html); the official schema file
+(https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json)
+could not be obtained offline.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from clausec.diagnostics import CHECK_CODES, CODES
+from conftest import REPO, run_cli
+
+SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-2.1.0-subset.schema.json")
+                    .read_text(encoding="utf-8"))
+CHECKS = Path(__file__).parent / "golden" / "checks"
+
+
+def sarif(args: list[str], cwd: Path) -> dict[str, object]:
+    result = run_cli(["check", "--format", "sarif", *args], cwd=cwd)
+    assert result.returncode in (0, 1), result.stderr
+    assert result.stderr == ""
+    doc = json.loads(result.stdout)
+    jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(doc)
+    assert isinstance(doc, dict)
+    return doc
+
+
+@pytest.mark.parametrize("where", [CHECKS, REPO / "tests" / "golden" / "diagnostics"])
+def test_validates(where: Path) -> None:
+    doc = sarif(["."], where)
+    run = doc["runs"][0]  # type: ignore[index]
+    assert run["columnKind"] == "unicodeCodePoints"
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == sorted({**CODES, **CHECK_CODES})
+    assert all(r["help"]["text"] and r["shortDescription"]["text"] for r in rules)
+    for result in run["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
+        assert result["level"] == {"E": "error", "W": "warning", "I": "note"}[result["ruleId"][0]]
+
+
+def test_the_schema_rejects_what_sarif_forbids() -> None:
+    """The schema is strict enough to catch a wrong level, a 0 column or a stray key."""
+    doc = sarif(["w0501_obligation_prohibition.clause"], CHECKS)
+    result = doc["runs"][0]["results"][0]  # type: ignore[index]
+    validator = jsonschema.Draft7Validator(SCHEMA)
+    for key, bad in [("level", "fatal"), ("ruleIndex", -2), ("extra", 1)]:
+        broken = json.loads(json.dumps(doc))
+        broken["runs"][0]["results"][0][key] = bad
+        assert not validator.is_valid(broken), key
+    broken = json.loads(json.dumps(doc))
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"][
+        "startColumn"] = 0
+    assert not validator.is_valid(broken)
+    assert result["ruleId"] == "W0501"
+
+
+def test_conflict_result() -> None:
+    doc = sarif(["w0501_obligation_prohibition.clause"], CHECKS)
+    (result,) = doc["runs"][0]["results"]  # type: ignore[index]
+    loc = result["locations"][0]["physicalLocation"]
+    assert loc["artifactLocation"]["uri"] == "w0501_obligation_prohibition.clause"
+    assert loc["region"] == {"startLine": 26, "startColumn": 3, "endLine": 27,
+                             "endColumn": 37}
+    assert result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 21
+    assert result["properties"]["witness"] == {
+        "deposit.balance": "0 CNY", "merchant.clean": "true",
+        "service.stopped": "2025-01-01"}
+    assert "witness: --fact 'deposit.balance=0 CNY'" in result["message"]["text"]
+    assert "suppressions" not in result
+
+
+def test_accepted_findings_are_suppressed_in_source() -> None:
+    doc = sarif(["accepted.clause"], CHECKS)
+    results = doc["runs"][0]["results"]  # type: ignore[index]
+    assert {r["ruleId"] for r in results} == {"I0541", "W0501"}
+    for r in results:
+        assert r["suppressions"] == [{
+            "kind": "inSource", "status": "accepted",
+            "justification": r["suppressions"][0]["justification"]}]
+    reasons = {r["ruleId"]: r["suppressions"][0]["justification"] for r in results}
+    assert reasons["W0501"] == "the source really says both; raised with the drafters"
+
+
+def test_columns_count_characters(tmp_path: Path) -> None:
+    """Columns count code points: U+20000 is one column (two UTF-16 units, four bytes)."""
+    text = (CHECKS / "w0540_refers_to_missing.clause").read_text(encoding="utf-8")
+    (tmp_path / "astral.clause").write_text(text.replace('"9.9"', '"𠀀9"'), encoding="utf-8")
+    doc = sarif(["astral.clause"], tmp_path)
+    (result,) = doc["runs"][0]["results"]  # type: ignore[index]
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startColumn"], region["endColumn"]) == (13, 17)  # `"𠀀9"` is 4 characters
