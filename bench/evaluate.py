@@ -1,7 +1,8 @@
 """Time per decision of "may the platform deduct the merchant's deposit?" across engines.
 
-The question is `may_deduct_deposit` of contracts/soolife/deposit.clause: seven permissions
-(clauses 5.11, 6.2(4)(a)-(e) and "annex-2 safety stock"), each with a condition over facts.
+The question is `may_deduct_deposit` of contracts/soolife/deposit.clause: eight permissions
+(clauses 5.11, 6.2(4)(a)-(e), 6.5(2) and "annex-2 safety stock"), each with a condition
+over facts.
 All engines run in one process and are measured the same way (timeit, a statement looping
 over a fixed mix of fact sets, the median of several repeats, in microseconds per decision):
 
@@ -44,7 +45,7 @@ QUESTION = "may_deduct_deposit"
 INSTALL_HINT = "not installed (pip install '.[bench]')"
 
 # The permitting clauses in contract order; grounds are compared in this order.
-CLAUSES = ("5.11", "6.2(4)(a)", "6.2(4)(b)", "6.2(4)(c)", "6.2(4)(d)", "6.2(4)(e)",
+CLAUSES = ("5.11", "6.2(4)(a)", "6.2(4)(b)", "6.2(4)(c)", "6.2(4)(d)", "6.2(4)(e)", "6.5(2)",
            "annex-2 safety stock")
 RANK = {c: i for i, c in enumerate(CLAUSES)}
 
@@ -55,7 +56,7 @@ Decision3 = tuple[str, tuple[str, ...], tuple[str, ...]]
 
 
 def _defaults() -> dict[str, object]:
-    """Every fact the question reads, false, zero or never: the seven conditions' facts and
+    """Every fact the question reads, false, zero or never: the eight conditions' facts and
     those of the norms that yield to them (the release duties' "本协议另有规定的除外"), which
     an answer lists as overridden. Taken from the contract, so that "all facts known" stays
     true as the transcription grows."""
@@ -81,6 +82,7 @@ def _defaults() -> dict[str, object]:
 
 
 DEFAULTS = _defaults()
+DEFAULTS["deposit.balance"] = 10_000  # the deposit of annex 1, untouched
 
 
 def _facts(**given: object) -> dict[str, object]:
@@ -140,7 +142,8 @@ UNKNOWN: list[tuple[str, dict[str, object]]] = [
      _partial(("authority.order_to_deduct", "stock.misstated"),
               order__days_without_delivery=2)),
     ("unknowns that cannot matter", _partial(("complaint.unresolved_for",
-                                              "complaint.bad_influence", "platform.loss"))),
+                                              "complaint.bad_influence",
+                                              "merchant.breached_agreement"))),
     ("merchant side known, complaint and stock unknown",
      _partial(("complaint.received", "complaint.unresolved_for", "complaint.bad_influence",
                "stock.misstated", "order.days_without_delivery"))),
@@ -164,8 +167,11 @@ def handwritten(facts: Mapping[str, Any]) -> Decision:
         grounds.append("6.2(4)(c)")
     if facts["authority.order_to_deduct"]:
         grounds.append("6.2(4)(d)")
-    if facts["merchant.violated_rules"] and facts["platform.loss"] > 0:
+    if (facts["merchant.violated_rules"] or facts["merchant.breached_agreement"]) \
+            and facts["platform.loss"] > 0:
         grounds.append("6.2(4)(e)")
+    if facts["platform.paid_beyond_deposit"] or facts["platform.loss"] > facts["deposit.balance"]:
+        grounds.append("6.5(2)")
     if facts["stock.misstated"] or facts["order.days_without_delivery"] > 3:
         grounds.append("annex-2 safety stock")
     return ("yes" if grounds else "no"), tuple(grounds)
@@ -209,6 +215,10 @@ def _all3(terms: tuple[tuple[Any, str], ...], deps: set[str]) -> bool:
     return True
 
 
+def _missing(*pairs: tuple[str, Any]) -> list[str]:
+    return [name for name, value in pairs if value is None]
+
+
 def handwritten3(facts: Mapping[str, Any]) -> Decision3:
     """The rule by hand with missing facts unknown: (answer, grounds, depends_on)."""
     get = facts.get
@@ -232,16 +242,33 @@ def handwritten3(facts: Mapping[str, Any]) -> Decision3:
         deps.add("authority.order_to_deduct")
     elif value:
         grounds.append("6.2(4)(d)")
-    loss = get("platform.loss")
-    if _all3(((get("merchant.violated_rules"), "merchant.violated_rules"),
-              (None if loss is None else loss > 0, "platform.loss")), deps):
+    # 6.2(4)(e): (violated rules or breached the agreement) and a loss
+    rules, agreement, loss = (get("merchant.violated_rules"), get("merchant.breached_agreement"),
+                              get("platform.loss"))
+    broke = True if rules or agreement else None if rules is None or agreement is None \
+        else False
+    positive = None if loss is None else loss > 0
+    if broke and positive:
         grounds.append("6.2(4)(e)")
+    elif broke is not False and positive is not False:
+        if broke is None:
+            deps.update(_missing(("merchant.violated_rules", rules),
+                                 ("merchant.breached_agreement", agreement)))
+        if positive is None:
+            deps.add("platform.loss")
+    # 6.5(2): paid beyond the deposit, or a loss above the balance
+    paid, balance = get("platform.paid_beyond_deposit"), get("deposit.balance")
+    over = None if loss is None or balance is None else loss > balance
+    if paid or over:
+        grounds.append("6.5(2)")
+    elif paid is None or over is None:
+        deps.update(_missing(("platform.paid_beyond_deposit", paid), ("platform.loss", loss),
+                             ("deposit.balance", balance)))
     stock, late = get("stock.misstated"), get("order.days_without_delivery")
     if stock or (late is not None and late > 3):
         grounds.append("annex-2 safety stock")
     elif stock is None or late is None:
-        deps.update(n for n, v in (("stock.misstated", stock),
-                                   ("order.days_without_delivery", late)) if v is None)
+        deps.update(_missing(("stock.misstated", stock), ("order.days_without_delivery", late)))
     if grounds:
         return "yes", tuple(grounds), ()
     if deps:
@@ -281,7 +308,7 @@ def as_json(facts: Mapping[str, object]) -> dict[str, object]:
     """The facts as the peers take them (JSON values: dates as ISO strings)."""
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in facts.items()}
 
-# Each peer encodes the same seven conditions over the same flat facts mapping.
+# Each peer encodes the same eight conditions over the same flat facts mapping.
 
 CEDAR_CONDITIONS = {
     "5.11": 'context["merchant.closed_shop"]',
@@ -290,7 +317,10 @@ CEDAR_CONDITIONS = {
     "6.2(4)(c)": 'context["complaint.received"] && context["complaint.unresolved_for"] >= 10'
                  ' && context["complaint.bad_influence"]',
     "6.2(4)(d)": 'context["authority.order_to_deduct"]',
-    "6.2(4)(e)": 'context["merchant.violated_rules"] && context["platform.loss"] > 0',
+    "6.2(4)(e)": '(context["merchant.violated_rules"] || context["merchant.breached_agreement"])'
+                 ' && context["platform.loss"] > 0',
+    "6.5(2)": 'context["platform.paid_beyond_deposit"]'
+              ' || context["platform.loss"] > context["deposit.balance"]',
     "annex-2 safety stock": 'context["stock.misstated"]'
                             ' || context["order.days_without_delivery"] > 3',
 }
@@ -302,7 +332,10 @@ ZEN_CONDITIONS = {
     "6.2(4)(c)": '$root["complaint.received"] == true and $root["complaint.unresolved_for"] >= 10'
                  ' and $root["complaint.bad_influence"] == true',
     "6.2(4)(d)": '$root["authority.order_to_deduct"] == true',
-    "6.2(4)(e)": '$root["merchant.violated_rules"] == true and $root["platform.loss"] > 0',
+    "6.2(4)(e)": '($root["merchant.violated_rules"] == true'
+                 ' or $root["merchant.breached_agreement"] == true) and $root["platform.loss"] > 0',
+    "6.5(2)": '$root["platform.paid_beyond_deposit"] == true'
+              ' or $root["platform.loss"] > $root["deposit.balance"]',
     "annex-2 safety stock": '$root["stock.misstated"] == true'
                             ' or $root["order.days_without_delivery"] > 3',
 }

@@ -91,9 +91,9 @@ def test_generated_python_agrees_with_the_interpreter(path: Path, tmp_path: Path
                 got = _generated_outcome(lambda: function(given, as_of=as_of).to_dict())
                 assert got == want, f"{q.name} {given} as of {as_of}"
             answers[want["answer"] if isinstance(want, dict) else want[0]] += 1
-        # Not a vacuous comparison: several different answers came out, and the fast path
-        # ran on a good share of the cases.
-        assert len(answers) >= 2, (q.name, answers)
+        # Not a vacuous comparison: several different answers came out (unless no fact can
+        # change the answer), and the fast path ran on a good share of the cases.
+        assert len(answers) >= 2 or not reads, (q.name, answers)
         assert fast >= CASES_PER_QUESTION // 50, (q.name, fast)
 
 

@@ -532,11 +532,6 @@ class Result:
         """What is uncertain about the answer (e.g. make-up days not yet announced)."""
         return tuple(sorted(set(self._rest[7])))
 
-    def _known(self) -> dict[str, Any]:
-        """The known facts the question read, as runtime values (dates as ordinals)."""
-        names, read = self._rest[5], self._rest[6]
-        return {n: v for n, v in zip(names, read) if v.__class__ is not _Unknown}
-
     @property
     def kind(self) -> str:
         return _QUESTIONS[self.question][0]
@@ -545,7 +540,7 @@ class Result:
     def grounds(self) -> tuple[dict[str, object], ...]:
         """The norms that ground the answer: clause, quote, the facts they read."""
         out: list[dict[str, object]] = []
-        known = self._known() if self._grounds else {}
+        values = dict(zip(self._rest[5], self._rest[6])) if self._grounds else {}
         for norm in self._grounds:
             clause, modality, deadline_kind, reads = _NORMS[norm]
             quote, gloss = _CLAUSES[clause]
@@ -554,8 +549,8 @@ class Result:
             if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
                 deadline = {"kind": deadline_kind,
                             "due": _date_json(due[1]) if due[0] == 1 else None}
-            facts = {name: _json(known[name], *_FACTS[name][:2]) for name in reads
-                     if name in known}
+            facts = {name: _json(v, *_FACTS[name][:2]) for name in reads
+                     if (v := values.get(name)) is not None and v.__class__ is not _Unknown}
             out.append({"norm": norm, "clause": clause, "modality": modality, "quote": quote,
                         "gloss": gloss, "facts": facts, "deadline": deadline})
         return tuple(out)
@@ -576,10 +571,12 @@ class Result:
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
-        return {"contract": CONTRACT["id"], "question": self.question, "kind": self.kind,
-                "answer": self.answer, "value": self.value, "due": self.due,
-                "grounds": list(self.grounds), "overridden": list(self.overridden),
-                "depends_on": list(self.depends_on), "warnings": list(self.warnings)}
+        question, _, depends_on, _, value, _, _, warnings = self._rest
+        return {"contract": CONTRACT["id"], "question": question,
+                "kind": _QUESTIONS[question][0], "answer": self.answer, "value": value,
+                "due": self.due, "grounds": list(self.grounds),
+                "overridden": list(self.overridden), "depends_on": list(depends_on),
+                "warnings": sorted(set(warnings))}
 
     def __repr__(self) -> str:
         return f"Result({self.question!r}, answer={self.answer!r})"

@@ -344,8 +344,10 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         if fast:
             lines += [f"if not ({fast}):", f"    {slow}"]
         elif kind == "date":
-            lines += [f"if {v}.__class__ is _date:", f"    {v} = {v}.toordinal()",
-                      "else:", f"    {slow}"]
+            lines += [f"if {v}.__class__ is _date:", f"    {v} = {v}.toordinal()"]
+            if self.facts[name].kind == "event":
+                lines += [f"elif {v}.__class__ is str and {v} == 'never':", f"    {v} = _INF"]
+            lines += ["else:", f"    {slow}"]
         else:
             lines.append(slow)
         return lines
