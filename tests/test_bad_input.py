@@ -76,6 +76,16 @@ def test_text_that_no_file_could_hold_is_refused(text: str, code: str, line: int
     assert not result.ok and not result.contracts
 
 
+def test_a_token_running_over_lines_is_shown_on_its_first_line() -> None:
+    import clausec
+    text = PRELUDE + 'fact"\nfact a.b : boolean "long description here"\n'
+    (d,) = clausec.compile_text(text, "mem.clause").diagnostics
+    line = PRELUDE.count("\n") + 1
+    assert (d.code, d.message) == ("E0100", "unexpected `\"…`")
+    assert d.span is not None and (d.span.line, d.span.column, d.span.end_line,
+                                   d.span.end_column) == (line, 5, line, 6)
+
+
 def test_latin1_after_cjk_reports_character_column(tmp_path: Path) -> None:
     out, locations = check_bad(tmp_path, 'contract x title "质保金'.encode() + b"\xff\"\n")
     assert locations == [(1, 22)]

@@ -18,7 +18,7 @@ import pytest
 
 import clausec
 from clausec.backends.python import emit_python
-from clausec.evaluation.facts import FactError
+from clausec.evaluation.facts import FactError, Never, read_value
 from clausec.evaluation.interpreter import ask, question_facts
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
@@ -98,27 +98,17 @@ def test_generated_python_agrees_with_the_interpreter(path: Path, tmp_path: Path
 
 
 def _native(fact: ir.Fact, raw: object) -> object:
-    """``raw`` as a Python caller would rather give it: booleans, ints and dates."""
-    if not isinstance(raw, str):
+    """``raw`` as a Python caller would rather give it: the value the interpreter reads from
+    it, as a bool, an int, a datetime.date or "never" where it is one of those."""
+    try:
+        value = read_value(fact, raw)
+    except FactError:
         return raw
-    if isinstance(fact.type, T.Boolean) and raw in ("true", "false"):
-        return raw == "true"
-    if isinstance(fact.type, (T.Integer, T.DecimalType, T.Money, T.Duration)):
-        text = raw.strip()
-        if isinstance(fact.type, T.Money):
-            text = text.removesuffix(fact.type.currency).strip()
-        try:
-            number = Decimal(text)
-        except ArithmeticError:
-            return raw
-        return int(number) if number.is_finite() and number == number.to_integral_value() \
-            and isinstance(fact.type, T.Money | T.Integer | T.DecimalType) else raw
-    if isinstance(fact.type, T.Date) and raw != "never":
-        try:
-            return dt.date.fromisoformat(raw)
-        except ValueError:
-            return raw
-    return raw
+    if isinstance(value, Never):
+        return "never"
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else raw
+    return value if isinstance(value, bool | int | dt.date | str) else raw
 
 
 def _plain(fact: ir.Fact, value: object) -> bool:

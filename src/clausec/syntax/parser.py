@@ -188,8 +188,10 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
         return error("E0100", "unexpected end of input", span, "incomplete here",
                      hint=f"expected {_expected(expected)}" if expected else None)
     text = str(token)
-    span = Span(source.name, line, column, line, column + max(1, len(text)))
-    found = f"`{text}`" if len(text) <= 40 else f"`{text[:37]}…`"
+    # A token may run over several lines (a string): point at, and show, its first line.
+    first = text.split("\n", 1)[0]
+    span = Span(source.name, line, column, line, column + max(1, len(first)))
+    found = f"`{first}`" if len(first) <= 40 and first == text else f"`{first[:37]}…`"
     suggestion = _suggestion(text, expected)
     if suggestion is None and at is not None:
         suggestion = _misspelled_item(chunk[:at])
