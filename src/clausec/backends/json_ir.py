@@ -174,6 +174,8 @@ class _Encoder:
             "questions": [self.question(q) for q in c.questions],
             "scenarios": [self.scenario(s) for s in c.scenarios],
             "span": _span(c.span),
+            "accepts": [{"code": a.code, "reason": a.reason, "clause": a.clause,
+                         "span": _span(a.span)} for a in c.accepts],
         }
 
     def clause(self, cl: ir.Clause) -> JSONObject:
