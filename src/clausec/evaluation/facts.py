@@ -79,13 +79,24 @@ def read_facts(contract: ir.Contract,
     return out
 
 
+class _Expected:
+    """``expected <type>`` for error messages, worded only when an error needs it."""
+    __slots__ = ("fact",)
+
+    def __init__(self, fact: ir.Fact) -> None:
+        self.fact = fact
+
+    def __format__(self, spec: str) -> str:
+        return format(f"expected {describe(self.fact)}", spec)
+
+
 def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
     """One fact's value, or None for unknown. Raises FactError."""
     if raw is None:
         return None
     t = fact.type
     name = fact.name
-    expected = f"expected {describe(fact)}"
+    expected = _Expected(fact)
     if isinstance(t, T.Boolean):
         if isinstance(raw, bool):
             return raw

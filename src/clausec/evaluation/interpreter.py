@@ -94,14 +94,11 @@ def k_any(values: Iterable[Tri]) -> Tri:
 # ------------------------------------------------------------------ evaluation
 
 
-class Evaluation:
-    """One fact set (already checked) and one as-of date; memoizes per norm."""
+class _Tables:
+    """What evaluations of one contract look up, built once per contract: by name, and per
+    question what it reads (walking the expressions on every call was most of the cost)."""
 
-    def __init__(self, contract: ir.Contract, facts: Mapping[str, RuntimeValue],
-                 as_of: dt.date | None) -> None:
-        self.contract = contract
-        self.facts = facts
-        self.as_of = as_of
+    def __init__(self, contract: ir.Contract) -> None:
         self.calendar = working_days(contract.calendar) if contract.calendar else None
         self.definitions = {d.name: d for d in contract.definitions}
         self.norms = {n.id: n for n in contract.norms}
@@ -110,6 +107,37 @@ class Evaluation:
         for p in contract.priorities:
             if p.higher in self.norms and p.lower in self.norms:
                 self.higher.setdefault(p.lower, []).append(p)
+        self.plans = {q.name: (used_definitions(contract, q), relevant_norms(contract, q))
+                      for q in contract.questions}
+        self.norm_facts = {n.id: sorted(norm_facts(contract, n)) for n in contract.norms}
+
+
+_TABLES: dict[int, tuple[ir.Contract, _Tables]] = {}
+
+
+def _tables(contract: ir.Contract) -> _Tables:
+    entry = _TABLES.get(id(contract))
+    if entry is None or entry[0] is not contract:
+        if len(_TABLES) >= 64:
+            _TABLES.clear()
+        entry = _TABLES[id(contract)] = (contract, _Tables(contract))
+    return entry[1]
+
+
+class Evaluation:
+    """One fact set (already checked) and one as-of date; memoizes per norm."""
+
+    def __init__(self, contract: ir.Contract, facts: Mapping[str, RuntimeValue],
+                 as_of: dt.date | None) -> None:
+        self.contract = contract
+        self.facts = facts
+        self.as_of = as_of
+        self.tables = tables = _tables(contract)
+        self.calendar = tables.calendar
+        self.definitions = tables.definitions
+        self.norms = tables.norms
+        self.fact_types = tables.fact_types
+        self.higher = tables.higher
         self.warnings: set[str] = set()
         self._defs: dict[str, Val] = {}
         self._applies: dict[str, Tri] = {}
@@ -373,9 +401,10 @@ class Evaluation:
         the relevant norms (or the value expression) use, then whether each relevant norm
         applies. Generated evaluators follow the same order, so that warnings and errors
         come out the same."""
-        for name in used_definitions(self.contract, q):
+        definitions, relevant = self.tables.plans[q.name]
+        for name in definitions:
             self.expr(ir.DefRef(name, self.definitions[name].type, self.contract.span))
-        for n in relevant_norms(self.contract, q):
+        for n in relevant:
             self.applies(n)
 
     def answer(self, q: ir.Question) -> Answer:
@@ -457,7 +486,7 @@ class Evaluation:
             deadline = {"kind": n.deadline.kind,
                         "due": _ordinal_json(due[1]) if due[0] == 1 else None}
         facts = {name: RV.to_json(self.facts[name], self.fact_types[name])
-                 for name in sorted(norm_facts(self.contract, n)) if name in self.facts}
+                 for name in self.tables.norm_facts[n.id] if name in self.facts}
         return Ground(norm=n.id, clause=n.clause, modality=n.modality, quote=clause.quote,
                       gloss=clause.gloss, facts=facts, deadline=deadline)
 
