@@ -158,7 +158,8 @@ def test_load_returns_ir_despite_warnings(tmp_path: Path) -> None:
 
 def test_check_paths_result(tmp_path: Path) -> None:
     result = clausec.check_paths([CONTRACTS])
-    assert result.ok and result.diagnostics == ()
+    # The only findings of the front end on the shipped contracts are accepted ones.
+    assert result.ok and all(d.suppressed for d in result.diagnostics)
     assert result.contract("soolife_deposit").id == "soolife_deposit"
     with pytest.raises(KeyError):
         result.contract("nope")
