@@ -1,0 +1,160 @@
+"""The command examples in the documentation print what the pages show.
+
+Extraction rules (docs/cli.md, docs/semantics.md, README.md):
+
+* Only fenced blocks marked ```console are read. In them, a line starting with ``$ clausec``
+  is a command; a command line ending in ``\\`` continues on the next line. The lines after a
+  command, up to the next ``$`` line or the end of the block, are its shown output.
+* A line ``$ echo $?`` followed by a number gives the exit code of the command before it.
+  Other ``$`` lines (not clausec) are ignored, with their output.
+* A command with no shown output that ends its ```console block, when the next fenced block
+  of the page is ```json, has that block as its output.
+* The command is split as a POSIX shell would (``shlex``) and run as
+  ``sys.executable -m clausec ARGS`` (this checkout's code), in a temporary folder holding
+  links to the repository's ``contracts`` and ``docs`` folders and the files the pages define
+  (``DEFINED_FILES`` below: ``F.json`` and ``limit.clause``), so files written by the
+  examples (``-o build/``, ``-o deposit.svg``) land there.
+* The real output is standard output followed by standard error. It must equal the shown
+  output line by line (trailing spaces ignored), except that a shown line that is only ``…``
+  stands for any number of real lines (zero or more).
+* A command with no shown output is checked for its exit code only (0 unless ``echo $?`` says
+  otherwise). Commands that write SVG or PNG are skipped when Graphviz ``dot`` is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "semantics.md", ROOT / "README.md"]
+
+_FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
+
+
+def _blocks(page: Path) -> list[tuple[str, str, int]]:
+    """(info string, body, line number of the opening fence) of every fenced block."""
+    text = page.read_text(encoding="utf-8")
+    return [(m.group(1).strip(), m.group(2), text.count("\n", 0, m.start()) + 1)
+            for m in _FENCE.finditer(text)]
+
+
+def _defined_files() -> dict[str, str]:
+    """Files the pages define: name -> content."""
+    text = (ROOT / "docs" / "semantics.md").read_text(encoding="utf-8")
+    m = re.search(r"where `F\.json` is\n\n```json\n(.*?)^```", text, re.S | re.M)
+    assert m, "docs/semantics.md no longer defines F.json"
+    files = {"F.json": m.group(1)}
+    limit = [body for info, body, _ in _blocks(ROOT / "docs" / "semantics.md")
+             if info == "clause" and body.lstrip().startswith("contract limit_example")]
+    assert len(limit) == 1, "docs/semantics.md no longer defines limit.clause"
+    files["limit.clause"] = limit[0]
+    return files
+
+
+DEFINED_FILES = _defined_files()
+
+
+@dataclass
+class Example:
+    where: str
+    command: str
+    shown: list[str]
+    exit_code: int | None = None
+
+
+def _examples() -> list[Example]:
+    out: list[Example] = []
+    for page in PAGES:
+        blocks = _blocks(page)
+        for index, (info, body, line) in enumerate(blocks):
+            if info != "console":
+                continue
+            lines = body.split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+            current: Example | None = None
+            i = 0
+            while i < len(lines):
+                text = lines[i]
+                if text.startswith("$ "):
+                    start = i
+                    command = text[2:]
+                    while command.endswith("\\") and i + 1 < len(lines):
+                        i += 1
+                        command = command[:-1] + " " + lines[i].strip()
+                    if command.strip() == "echo $?":
+                        assert current is not None, f"{page.name}:{line + start + 1}"
+                        current.exit_code = int(lines[i + 1].strip())
+                        i += 2
+                        continue
+                    if command.startswith("clausec ") or command == "clausec":
+                        current = Example(f"{page.name}:{line + start + 1}", command, [])
+                        out.append(current)
+                    else:
+                        current = None
+                elif current is not None:
+                    current.shown.append(text)
+                i += 1
+            if (current is not None and not current.shown and index + 1 < len(blocks)
+                    and blocks[index + 1][0] == "json"):
+                current.shown = blocks[index + 1][1].rstrip("\n").split("\n")
+    return out
+
+
+EXAMPLES = _examples()
+
+
+def _matches(shown: list[str], actual: list[str]) -> bool:
+    pattern = "".join(r"(?:[^\n]*\n)*?" if s.strip() == "…" else re.escape(s.rstrip()) + r"\n"
+                      for s in shown)
+    return re.fullmatch(pattern, "".join(a.rstrip() + "\n" for a in actual)) is not None
+
+
+def test_examples_are_found() -> None:
+    assert len(EXAMPLES) >= 25
+    assert sum(1 for e in EXAMPLES if e.shown) >= 20
+    assert any("F.json" in e.command for e in EXAMPLES)
+
+
+def test_matching_rules() -> None:
+    assert _matches(["a", "…", "d"], ["a", "b", "c", "d"])
+    assert _matches(["a", "…", "d"], ["a", "d"])
+    assert not _matches(["a", "b"], ["a", "c"])
+    assert not _matches(["a"], ["a", "b"])
+    assert not _matches(["a", "…", "d"], ["a", "b"])
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.where)
+def test_command_prints_what_the_page_shows(example: Example, tmp_path: Path) -> None:
+    args = shlex.split(example.command)[1:]
+    writes_image = any(a.endswith((".svg", ".png")) or a in ("svg", "png") for a in args)
+    if writes_image and shutil.which("dot") is None:
+        pytest.skip("Graphviz dot is not installed")
+    for name in ("contracts", "docs"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    for name, content in DEFINED_FILES.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "src")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    result = subprocess.run([sys.executable, "-m", "clausec", *args], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=False, timeout=600)
+    real = result.stdout + result.stderr
+    if example.exit_code is not None:
+        assert result.returncode == example.exit_code, f"{example.where}\n{real}"
+    if example.shown:
+        actual = real.rstrip("\n").split("\n") if real else []
+        assert _matches(example.shown, actual), (
+            f"{example.where}: {example.command}\n--- shown\n" + "\n".join(example.shown)
+            + "\n--- real\n" + real)
+    else:
+        assert result.returncode == (example.exit_code or 0), f"{example.where}\n{real}"
