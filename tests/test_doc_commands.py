@@ -1,6 +1,6 @@
 """The command examples in the documentation print what the pages show.
 
-Extraction rules (docs/cli.md, docs/semantics.md, README.md):
+Extraction rules (docs/cli.md, docs/semantics.md, docs/embedding.md, README.md):
 
 * Only fenced blocks marked ```console are read. In them, a line starting with ``$ clausec``
   is a command; a command line ending in ``\\`` continues on the next line. The lines after a
@@ -17,8 +17,9 @@ Extraction rules (docs/cli.md, docs/semantics.md, README.md):
 * The real output is standard output followed by standard error. It must equal the shown
   output line by line (trailing spaces ignored), except that a shown line that is only ``…``
   stands for any number of real lines (zero or more).
-* A command with no shown output is checked for its exit code only (0 unless ``echo $?`` says
-  otherwise). Commands that write SVG or PNG are skipped when Graphviz ``dot`` is missing.
+* The exit code: the one ``echo $?`` gives; else non-zero when the shown output starts with
+  ``error:``, 0 otherwise. A command with no shown output is checked for its exit code only.
+  Commands that write SVG or PNG are skipped when Graphviz ``dot`` is missing.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "semantics.md", ROOT / "README.md"]
+PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "semantics.md", ROOT / "docs" / "embedding.md",
+         ROOT / "README.md"]
 
 _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 
@@ -151,10 +153,12 @@ def test_command_prints_what_the_page_shows(example: Example, tmp_path: Path) ->
     real = result.stdout + result.stderr
     if example.exit_code is not None:
         assert result.returncode == example.exit_code, f"{example.where}\n{real}"
+    elif example.shown and example.shown[0].startswith("error:"):
+        assert result.returncode != 0, f"{example.where}\n{real}"
+    else:
+        assert result.returncode == 0, f"{example.where}\n{real}"
     if example.shown:
         actual = real.rstrip("\n").split("\n") if real else []
         assert _matches(example.shown, actual), (
             f"{example.where}: {example.command}\n--- shown\n" + "\n".join(example.shown)
             + "\n--- real\n" + real)
-    else:
-        assert result.returncode == (example.exit_code or 0), f"{example.where}\n{real}"
