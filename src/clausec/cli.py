@@ -143,6 +143,20 @@ def _read_facts_file(path: str) -> dict[str, object]:
     return data
 
 
+def _given_facts(facts: Sequence[str], facts_file: str | None) -> dict[str, object]:
+    """The facts of --facts FILE, then of each --fact NAME=VALUE (which win)."""
+    from clausec.evaluation.facts import FactError, parse_assignment
+
+    raw: dict[str, object] = _read_facts_file(facts_file) if facts_file else {}
+    try:
+        for item in facts:
+            name, value = parse_assignment(item)
+            raw[name] = value
+    except FactError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    return raw
+
+
 def _as_of(value: str | None) -> dt.date | None:
     if value is None:
         return None
@@ -171,20 +185,14 @@ def _bad_date(value: str) -> NoReturn:
 def ask(contract: str, question: str, facts: Sequence[str], facts_file: str | None,
         as_of: str | None, as_json: bool) -> None:
     """Answer QUESTION of the contract in CONTRACT (a clause file or folder) for facts."""
-    from clausec.evaluation.facts import FactError, parse_assignment
+    from clausec.evaluation.facts import FactError
     from clausec.evaluation.interpreter import ask as evaluate
     from clausec.evaluation.result import render_json as result_json
     from clausec.evaluation.result import render_text
     from clausec.evaluation.values import EvaluationError
 
     date = _as_of(as_of)
-    raw: dict[str, object] = _read_facts_file(facts_file) if facts_file else {}
-    try:
-        for item in facts:
-            name, value = parse_assignment(item)
-            raw[name] = value
-    except FactError as exc:
-        _fail(str(exc), EXIT_USAGE)
+    raw = _given_facts(facts, facts_file)
     result = _compile([contract])
     target, q = _find_question(result, question)
     try:
@@ -254,7 +262,7 @@ def graph(contract: str, view: str, question: str | None, clauses: Sequence[str]
           scenario: str | None, facts: Sequence[str], facts_file: str | None, as_of: str | None,
           fmt: str | None, output: str) -> None:
     """Draw the obligations, dependencies, remedies or timeline of the contract in CONTRACT."""
-    from clausec.evaluation.facts import FactError, parse_assignment, read_facts
+    from clausec.evaluation.facts import FactError, read_facts
     from clausec.evaluation.values import EvaluationError
     from clausec.graph import dot, views
     from clausec.graph import output as out
@@ -269,13 +277,7 @@ def graph(contract: str, view: str, question: str | None, clauses: Sequence[str]
         _fail("--scenario gives the facts; do not combine it with --fact or --facts", EXIT_USAGE)
     fmt = fmt or out.SUFFIXES.get(Path(output).suffix.lower(), "dot")
     date = _as_of(as_of)
-    raw: dict[str, object] = _read_facts_file(facts_file) if facts_file else {}
-    try:
-        for item in facts:
-            name, value = parse_assignment(item)
-            raw[name] = value
-    except FactError as exc:
-        _fail(str(exc), EXIT_USAGE)
+    raw = _given_facts(facts, facts_file)
     result = _compile([contract])
     if question is not None:
         target, q = _find_question(result, question)

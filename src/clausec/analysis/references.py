@@ -3,11 +3,10 @@ cannot change (I0543)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from clausec.analysis.smt import F, Translator
 from clausec.analysis.solver import Solver
 from clausec.diagnostics import Diagnostic, Severity
+from clausec.evaluation.interpreter import facts_read
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 
@@ -25,21 +24,6 @@ def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
     return roots
 
 
-def _facts_in(roots: Iterable[ir.Expr], definitions: dict[str, ir.Definition]) -> set[str]:
-    found: set[str] = set()
-    seen_defs: set[str] = set()
-    stack = list(roots)
-    while stack:
-        for e in ir.subexpressions(stack.pop()):
-            if isinstance(e, ir.FactRef):
-                found.add(e.name)
-            elif isinstance(e, ir.DefRef) and e.name not in seen_defs:
-                seen_defs.add(e.name)
-                if e.name in definitions:
-                    stack.append(definitions[e.name].expr)
-    return found
-
-
 def read_facts(contract: ir.Contract) -> set[str]:
     """Every fact or event a norm, definition, question or extension reads."""
     roots: list[ir.Expr] = [d.expr for d in contract.definitions]
@@ -48,7 +32,7 @@ def read_facts(contract: ir.Contract) -> set[str]:
     roots += [q.expr for q in contract.questions if q.expr is not None]
     for x in contract.deadline_extensions:
         roots += [x.amount] + ([x.condition] if x.condition is not None else [])
-    used = _facts_in(roots, {d.name: d for d in contract.definitions})
+    used = facts_read(contract, roots)
     used |= {n.performed_on for n in contract.norms if n.performed_on}
     return used
 
