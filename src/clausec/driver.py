@@ -192,8 +192,8 @@ def _compile(sources: list[SourceFile], base: Path,
 
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Parsing and lowering allocate millions of small objects that form no cycles: left on,
-    the cyclic collector walks the growing tree again and again (a fifth of the time)."""
+    """Parsing and lowering allocate millions of small objects and almost no cycles: left on,
+    the cyclic collector walks the growing tree again and again (superlinear time)."""
     if not gc.isenabled():
         yield
         return

@@ -28,16 +28,18 @@ _R = TypeVar("_R")
 Meta = Span  # what a spanned callback receives: the span of everything the rule matched
 
 
-def _edge(item: Any, last: bool) -> Token | Span | None:
-    """The first (or last) positioned thing in ``item``: a token or a node's span."""
-    if isinstance(item, Token):
-        return item if item.line is not None and item.column is not None else None
-    span = getattr(item, "span", None)
-    if isinstance(span, Span):
-        return span
-    if isinstance(item, (tuple, list)):
-        for sub in (reversed(item) if last else item):
-            found = _edge(sub, last)
+def _edge(items: list[Any] | tuple[Any, ...], last: bool) -> Token | Span | None:
+    """The first (or last) positioned thing in ``items``: a token or a node's span."""
+    for item in (reversed(items) if last else items):
+        if isinstance(item, Token):
+            if item.line is not None and item.column is not None:
+                return item
+            continue
+        span = getattr(item, "span", None)
+        if isinstance(span, Span):
+            return span
+        if isinstance(item, (tuple, list)):
+            found = _edge(item, last)
             if found is not None:
                 return found
     return None
