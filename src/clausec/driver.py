@@ -193,7 +193,7 @@ def _compile(sources: list[SourceFile], base: Path,
 @contextlib.contextmanager
 def _collector_paused() -> Iterator[None]:
     """Parsing and lowering allocate millions of small objects and almost no cycles: left on,
-    the cyclic collector walks the growing tree again and again (superlinear time)."""
+    the cyclic collector walks the growing tree again and again (a fifth of the time)."""
     if not gc.isenabled():
         yield
         return
