@@ -58,6 +58,7 @@ class _Lowering:
         self.questions: dict[str, ir.Question] = {}
         self.precedences: list[tuple[str, list[ir.ClauseRef], list[ir.ClauseRef], Span]] = []
         self.accepts: list[ir.Accept] = []
+        self.norms_about: dict[tuple[str, str, str], list[str]] = {}  # party, action, object
 
     def err(self, code: str, message: str, span: Span | None, label: str = "", **kw: object
             ) -> None:
@@ -91,6 +92,8 @@ class _Lowering:
                 self._incompatible(decl)
         clauses = tuple(self._clauses())
         self._resolve_priorities()
+        for n in self.norms:
+            self.norms_about.setdefault((n.party, n.action, n.object), []).append(n.id)
         questions = tuple(q for q in (self._question(q) for q in s.questions.values()) if q)
         self.questions = {q.name: q for q in questions}
         scenarios = tuple(self._scenario(d) for d in self.module.declarations
@@ -475,13 +478,16 @@ class _Lowering:
                 else:
                     add(norm_id, other, item.kind, norm_id.split("#")[0], item.span)
         incompatible = {frozenset(g) for g in self.incompatible}
+        # Only a norm of the same party can provide otherwise (a conflict is between duties
+        # of one bearer). A default does not yield to another default: "另有规定" means a provision that
+        # is not itself subject to the same proviso (else 6.2(1) and 6.2(2) would cycle).
+        providers: dict[tuple[str, str], list[ir.Norm]] = {}
+        for m in self.norms:
+            if not m.otherwise_provided:
+                providers.setdefault((m.party, m.object), []).append(m)
         for n in self.otherwise_provided:
-            for m in self.norms:
-                # Only a norm of the same party can provide otherwise (a conflict is between duties
-                # of one bearer). A default does not yield to another default: "另有规定" means a provision that
-                # is not itself subject to the same proviso (else 6.2(1) and 6.2(2) would cycle).
-                if m.clause == n.clause or m.party != n.party or m.object != n.object \
-                        or m.otherwise_provided:
+            for m in providers.get((n.party, n.object), ()):
+                if m.clause == n.clause:
                     continue
                 related = m.action == n.action or any(
                     {m.action, n.action} <= g for g in incompatible)
@@ -504,8 +510,8 @@ class _Lowering:
         if not all([self._check_party(query.party), self._check_action(query.action),
                     self._check_object(query.object)]):
             return None
-        matching = tuple(n.id for n in self.norms if (n.party, n.action, n.object) == (
-            query.party.name, query.action.name, query.object.name))
+        matching = tuple(self.norms_about.get(
+            (query.party.name, query.action.name, query.object.name), ()))
         if not matching:
             self.err("E0211", f"no norm is about `{query.party.name} {query.action.name} "
                               f"{query.object.name}`", query.span, "nothing to answer from",

@@ -28,20 +28,18 @@ _R = TypeVar("_R")
 Meta = Span  # what a spanned callback receives: the span of everything the rule matched
 
 
-def _edge(item: Any, last: bool) -> Span | None:
-    """The span of the first (or last) positioned thing in ``item``."""
-    if isinstance(item, Token):
-        if item.line is None or item.column is None:
-            return None
-        end_line = item.end_line if item.end_line is not None else item.line
-        end_col = item.end_column if item.end_column is not None else item.column + len(item)
-        return Span("", item.line, item.column, end_line, end_col)
-    span = getattr(item, "span", None)
-    if isinstance(span, Span):
-        return span
-    if isinstance(item, (tuple, list)):
-        for sub in (reversed(item) if last else item):
-            found = _edge(sub, last)
+def _edge(items: list[Any] | tuple[Any, ...], last: bool) -> Token | Span | None:
+    """The first (or last) positioned thing in ``items``: a token or a node's span."""
+    for item in (reversed(items) if last else items):
+        if isinstance(item, Token):
+            if item.line is not None and item.column is not None:
+                return item
+            continue
+        span = getattr(item, "span", None)
+        if isinstance(span, Span):
+            return span
+        if isinstance(item, (tuple, list)):
+            found = _edge(item, last)
             if found is not None:
                 return found
     return None
@@ -54,8 +52,7 @@ def spanned(f: Callable[[Any, Span, list[Any]], _R]) -> Callable[[Any, list[Any]
         if first is None or last is None:
             span = Span(self.file, 1 + self.line_offset, 1, 1 + self.line_offset, 1)
         else:
-            first, last = self._place(first), self._place(last)
-            span = Span(self.file, first.line, first.column, last.end_line, last.end_column)
+            span = Span(self.file, *self._start(first), *self._end(last))
         return f(self, span, _values(children))
     wrapper.__name__ = f.__name__
     return wrapper
@@ -130,15 +127,21 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     def span(self, meta: Span) -> Span:
         return meta
 
-    def _place(self, span: Span) -> Span:
-        """Token positions are relative to the parsed chunk (no file yet): place them in it.
+    # Token positions are relative to the parsed chunk, as are spans without a file (none
+    # yet): add the chunk's line offset. Nodes' spans are placed already.
+    def _start(self, edge: Token | Span) -> tuple[int, int]:
+        line = cast(int, edge.line)
+        if isinstance(edge, Token) or not edge.file:
+            line += self.line_offset
+        return line, cast(int, edge.column)
 
-        AST nodes' spans are placed already."""
-        if span.file:
-            return span
-        off = self.line_offset
-        return Span(self.file, span.line + off, span.column, span.end_line + off,
-                    span.end_column)
+    def _end(self, edge: Token | Span) -> tuple[int, int]:
+        if isinstance(edge, Token):
+            line = edge.end_line if edge.end_line is not None else cast(int, edge.line)
+            column = edge.end_column if edge.end_column is not None else (
+                cast(int, edge.column) + len(edge))
+            return line + self.line_offset, column
+        return edge.end_line + (0 if edge.file else self.line_offset), edge.end_column
 
     def tspan(self, tok: Token) -> Span:
         assert tok.line is not None and tok.column is not None
