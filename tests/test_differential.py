@@ -92,7 +92,8 @@ def test_interpreter_python_and_javascript_agree(path: Path, tmp_path: Path) -> 
         # proves it constant), and the Python fast path ran on a good share of the cases.
         outcomes = {a for a in answers if not a.endswith("Error")}
         if q.name in constant:
-            assert outcomes == {constant[q.name]}, (q.name, answers)
+            # Constant over complete fact sets; a missing fact may still leave it undetermined.
+            assert outcomes - {"undetermined"} == {constant[q.name]}, (q.name, answers)
         else:
             assert len(outcomes) >= 2 or not reads, (q.name, answers)
         assert fast >= CASES_PER_QUESTION // 50 or not reads, (q.name, fast)
