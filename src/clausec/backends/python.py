@@ -88,7 +88,8 @@ class _Module:
         self.def_index = {d.name: i for i, d in enumerate(contract.definitions)}
         # Whether expressions compile to the two-valued fast path (every value known).
         self.known = False
-        self.relevant: list[ir.Norm] = []  # of the question being compiled
+        # The norms of the question being compiled that a relevant norm prevails over.
+        self.yielding: set[str] = set()
 
     # ------------------------------------------------------------ module
 
@@ -213,10 +214,12 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         defs = used_definitions(c, q)
         reads = question_facts(c, q)
         mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
+        rids = {n.id for n in relevant}
+        self.yielding = {p.lower for p in c.priorities if p.higher in rids}
         names_const = self.hoist(repr(tuple(reads)))
         variables = [_var(self.fact_index[f]) for f in reads] + \
             [_def(self.def_index[d]) for d in defs] + \
-            [_app(n) for n in relevant] + [_eff(n) for n in mine if self.yields(n, relevant)]
+            [_app(n) for n in relevant] + [_eff(n) for n in mine if n.id in self.yielding]
         head = [f"{v}: Any" for v in variables] + [
             "answer: str",
             "grounds: tuple[str, ...]",
@@ -245,26 +248,21 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                 f"-> Result:\n{doc}\n" +
                 "\n".join("    " + line for line in head + fast + general) + "\n")
 
-    def yields(self, n: ir.Norm, relevant: list[ir.Norm]) -> bool:
-        """Whether a norm prevailing over ``n`` is among the relevant ones; if none is, ``n``
-        is effective exactly when it applies and shares its variable."""
-        ids = {r.id for r in relevant}
-        return any(p.lower == n.id and p.higher in ids for p in self.c.priorities)
-
     def eff(self, n: ir.Norm) -> str:
-        return _eff(n) if self.yields(n, self.relevant) else _app(n)
+        """A norm that nothing relevant prevails over is effective exactly when it applies,
+        and shares its variable."""
+        return _eff(n) if n.id in self.yielding else _app(n)
 
     def decision(self, q: ir.Question, defs: list[str], relevant: list[ir.Norm],
                  mine: list[ir.Norm], reads: list[str], names_const: str) -> list[str]:
         """From fact values in their variables to ``return Result(...)``."""
         rids = {n.id for n in relevant}
-        self.relevant = relevant
         body = [f"{_def(self.def_index[name])} = {self.expr(self.defs[name].expr)}"
                 for name in defs]
         for n in relevant:
             body += self.applies(n)
         for n in mine:
-            if self.yields(n, relevant):
+            if n.id in self.yielding:
                 body.append(f"{_eff(n)} = {self.effective(n, rids)}")
         body += self.decide(q, mine)
         body += self.finish(q, mine, relevant, reads, names_const)
