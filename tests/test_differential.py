@@ -5,7 +5,8 @@ question of every shipped contract and of the documentation examples that have q
 The interpreter's outcome is computed once per fact set and compared with both backends; node
 runs the JavaScript module in a thread meanwhile. Fact sets that give every fact a question
 reads are also passed to the Python module in native types (bool, int, datetime.date), which
-is what its two-valued fast path takes."""
+is what its two-valued fast path takes. Every fact set is also given as a prepared ``Facts``,
+which must give the same result (or raise the same FactError when it is made)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import threading
 import zlib
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -40,6 +42,24 @@ def python_outcome(call: Callable[[], object]) -> object:
         if type(exc).__name__ == "FactError":
             error["fact"] = exc.fact  # type: ignore[attr-defined]
         return {"error": error}
+
+
+def prepared_outcome(module: Any, function: Callable[..., object], facts: dict[str, object],
+                     as_of: object) -> object:
+    """The outcome of ``function`` on ``module.Facts(facts)``. Facts are checked when the
+    Facts is made, the as-of date by the call: when both are wrong, the call on the plain
+    mapping reports the as-of date first, so then only the fact error's shape is compared."""
+    try:
+        prepared = module.Facts(facts)
+    except module.FactError as exc:
+        outcome = python_outcome(lambda: _raise(exc))
+        bad_date = python_outcome(lambda: function({}, as_of=as_of))
+        return bad_date if "error" in bad_date else outcome  # type: ignore[operator]
+    return python_outcome(lambda: function(prepared, as_of=as_of))
+
+
+def _raise(exc: Exception) -> object:
+    raise exc
 
 
 def kind(outcome: object) -> str:
@@ -75,12 +95,16 @@ def test_interpreter_python_and_javascript_agree(path: Path, tmp_path: Path) -> 
             expected.append(want)
             got = python_outcome(lambda: function(facts, as_of=as_of))
             assert got == want, f"python {q.name} {facts} as of {as_of}"
+            assert prepared_outcome(module, function, facts, as_of) == want, \
+                f"python (Facts) {q.name} {facts} as of {as_of}"
             if all(facts.get(name) is not None for name in reads):
                 native = {name: _native(facts_of[name], facts[name]) for name in reads}
                 day = dt.date.fromisoformat(as_of) if as_of else None
                 want = interpreter_outcome(contract, (q.name, native, as_of))
                 got = python_outcome(lambda: function(native, as_of=day))
                 assert got == want, f"python (native) {q.name} {native} as of {as_of}"
+                assert prepared_outcome(module, function, native, day) == want, \
+                    f"python (native Facts) {q.name} {native} as of {as_of}"
                 fast += all(_plain(facts_of[name], v) for name, v in native.items())
             answers[kind(expected[-1])] += 1
         if thread:

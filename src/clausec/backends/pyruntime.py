@@ -14,7 +14,7 @@ from decimal import Context as _Context
 from decimal import Decimal as _Decimal
 from decimal import InvalidOperation as _InvalidOperation
 from fractions import Fraction as _Fraction
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 _INF = _math.inf
@@ -434,24 +434,98 @@ def _read(name: str, raw: object) -> Any:
 
 def _check(facts: Mapping[str, object], reads: frozenset[str]) -> None:
     """Facts the question does not read are checked too (all of them, in name order)."""
+    _check_mapping(facts)
+    if not reads.issuperset(facts):
+        _check_all(facts)
+
+
+def _check_mapping(facts: object) -> None:
     if facts.__class__ is not dict and not isinstance(facts, Mapping):
         raise FactError("<facts>", "facts must be a mapping of fact names to values, got "
                                    f"{type(facts).__name__}")
-    if not reads.issuperset(facts):
-        _check_all(facts)
+
+
+def _check_name(name: object) -> None:
+    if not isinstance(name, str):
+        raise FactError(repr(name), "fact names are strings")
+    if name not in _FACTS:
+        import difflib
+        close = difflib.get_close_matches(name, sorted(_FACTS), n=1, cutoff=0.75)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        raise FactError(name, f"no such fact in contract `{CONTRACT['id']}`{hint}")
 
 
 def _check_all(facts: Mapping[str, object]) -> None:
     """Raise the FactError of the first wrong fact, in name order."""
     for name in sorted(facts, key=str):
-        if not isinstance(name, str):
-            raise FactError(repr(name), "fact names are strings")
-        if name not in _FACTS:
-            import difflib
-            close = difflib.get_close_matches(name, sorted(_FACTS), n=1, cutoff=0.75)
-            hint = f" (did you mean `{close[0]}`?)" if close else ""
-            raise FactError(name, f"no such fact in contract `{CONTRACT['id']}`{hint}")
+        _check_name(name)
         _read(name, facts[name])
+
+
+def _convert(name: str, raw: object) -> Any:
+    """A fact's runtime value exactly as a question's own reading makes it: a value of its
+    plain type is kept as it is (an ``int`` amount stays an ``int``), anything else goes
+    through _read."""
+    kind = _FACTS[name][0]
+    if kind == "boolean":
+        plain = raw.__class__ is bool
+    elif kind in ("integer", "duration", "decimal", "money"):
+        plain = raw.__class__ is int and -_BIG < raw < _BIG
+    elif kind == "text":
+        plain = raw.__class__ is str
+    elif kind == "date" and raw.__class__ is _date:
+        return raw.toordinal()
+    else:
+        plain = False
+    return raw if plain else _read(name, raw)
+
+
+class Facts(Mapping[str, object]):
+    """A fact set checked once. ``Facts(mapping)`` raises the FactError that a question would
+    raise for ``mapping`` (the first wrong fact in name order); every question then takes
+    the Facts in place of the mapping, skips the checks and gives the same Result. It reads
+    like the mapping it was made from and cannot be changed."""
+    __slots__ = ("_given", "_values", "_known")
+    _given: dict[str, object]
+    _values: tuple[Any, ...]  # runtime values in the order of _FACTS, unknowns included
+    _known: int  # bit i set: the i-th fact of _FACTS is known
+
+    def __init__(self, facts: Mapping[str, object]) -> None:
+        _check_mapping(facts)
+        given = dict(facts)
+        values = list(_UNKNOWNS)
+        known = 0
+        for name in sorted(given, key=str):
+            _check_name(name)
+            value = _convert(name, given[name])
+            i = _INDEX[name]
+            values[i] = value
+            if value.__class__ is not _Unknown:
+                known |= 1 << i
+        object.__setattr__(self, "_given", given)
+        object.__setattr__(self, "_values", tuple(values))
+        object.__setattr__(self, "_known", known)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Facts cannot be changed; make a new one")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError("Facts cannot be changed; make a new one")
+
+    def __getitem__(self, name: str) -> object:
+        return self._given[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given)
+
+    def __len__(self) -> int:
+        return len(self._given)
+
+    def __repr__(self) -> str:
+        return f"Facts({self._given!r})"
+
+    def __reduce__(self) -> tuple[type[Facts], tuple[dict[str, object]]]:
+        return Facts, (self._given,)
 
 
 def _as_of(value: object) -> int | None:

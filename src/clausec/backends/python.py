@@ -128,6 +128,8 @@ class _Module:
                          f"{py_str('expected ' + describe(f))}, {f.kind == 'event'}),")
         lines.append("}")
         lines.append("_MISSING = {name: _Unknown(frozenset((name,))) for name in _FACTS}")
+        lines.append("_UNKNOWNS = tuple(_MISSING.values())")
+        lines.append("_INDEX = {name: i for i, name in enumerate(_FACTS)}")
         lines.append("_NORMS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {")
         for n in c.norms:
             reads = tuple(sorted(norm_facts(c, n)))
@@ -202,7 +204,7 @@ def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
     return out
 
 
-__all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUESTIONS",
+__all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts", "QUESTIONS",
            "Result", "evaluate", "evaluate_many", {", ".join(py_str(_fn(n)) for n in names)}]'''
 
     # ------------------------------------------------------------ one question
@@ -232,15 +234,18 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
             "today = _TODAY if asof is None else asof",
             "w: list[str] = []",
         ]
+        head.append("plain: bool")
         fast = self.fast_path(q, reads, defs, relevant, mine, names_const)
-        general = [f"_check(facts, {self.hoist(_frozenset(reads))})", "get = facts.get"]
+        general = ["if facts.__class__ is not Facts:",
+                   f"    _check(facts, {self.hoist(_frozenset(reads))})", "    get = facts.get"]
         reading: list[str] = []
         for name in reads:
             reading += self.read_fact(name)
         # A wrong fact raises the error of the first wrong fact in name order, as the
         # interpreter does, whichever fact was read first.
-        general += ["try:", *("    " + line for line in reading),
-                    "except FactError:", "    _check_all(facts)", "    raise"] if reading else []
+        general += ["    try:", *("        " + line for line in reading),
+                    "    except FactError:", "        _check_all(facts)", "        raise"] \
+            if reading else []
         self.known = False
         general += self.decision(q, defs, relevant, mine, reads, names_const)
         doc = self.docstring(q, mine)
@@ -270,7 +275,8 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
 
     def fast_path(self, q: ir.Question, reads: list[str], defs: list[str],
                   relevant: list[ir.Norm], mine: list[ir.Norm], names_const: str) -> list[str]:
-        """Two-valued code for the common case: a dict giving every fact the question reads,
+        """Two-valued code for the common cases: a Facts with every fact the question reads
+        known (checked and converted when it was made), or a dict giving exactly those facts,
         each of the plain type that needs no conversion. Anything else (a missing or extra
         fact, a string to parse, an unknown result of a computation) falls through to the
         three-valued code below, which decides every such case, errors included; both
@@ -279,10 +285,17 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
         checks = [self.fast_check(name) for name in reads]
         decision = self.decision(q, defs, relevant, mine, reads, names_const)
         self.known = False
-        lines = [f"if facts.__class__ is dict and len(facts) == {len(reads)}:"]
-        indent = "    "
+        lines = ["if facts.__class__ is Facts:"]
         if reads:
             targets = ", ".join(_var(self.fact_index[f]) for f in reads)
+            indexes = [self.fact_index[f] for f in reads]
+            mask = sum(1 << i for i in set(indexes))
+            # Unknown values included: the three-valued code below reuses these variables.
+            numbers = ", ".join(map(str, indexes))
+            picked = f"facts._values[{indexes[0]}]" if len(reads) == 1 else \
+                self.hoist(f"_operator.itemgetter({numbers})") + "(facts._values)"
+            lines += [f"    {targets} = {picked}", f"    plain = facts._known & {mask} == {mask}",
+                      f"elif facts.__class__ is dict and len(facts) == {len(reads)}:"]
             # One C-level call reads every fact (a missing one raises KeyError).
             if len(reads) == 1:
                 getter = f"facts[{py_str(reads[0])}]"
@@ -290,11 +303,14 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "QUEST
                 names = ", ".join(map(py_str, reads))
                 getter = f"{self.hoist(f'_operator.itemgetter({names})')}(facts)"
             lines += ["    try:", f"        {targets} = {getter}",
-                      "    except KeyError:", "        pass", "    else:",
-                      f"        if {' and '.join(checks)}:"]
-            indent = "            "
-        lines += [f"{indent}try:", *(f"{indent}    {line}" for line in decision),
-                  f"{indent}except _Bail:", f"{indent}    w = []"]
+                      "    except KeyError:", "        plain = False", "    else:",
+                      f"        plain = {' and '.join(checks)}"]
+        else:
+            lines += ["    plain = True", "elif facts.__class__ is dict and not facts:",
+                      "    plain = True"]
+        lines += ["else:", "    plain = False", "if plain:",
+                  "    try:", *(f"        {line}" for line in decision),
+                  "    except _Bail:", "        w = []"]
         return lines
 
     def fast_check(self, name: str) -> str:
@@ -649,8 +665,8 @@ def _opt(text: str | None) -> str:
 
 # Names the module defines itself; a question with one of these names gets a trailing "_".
 _RESERVED = frozenset({"evaluate", "evaluate_many", "Result", "FactError", "EvaluationError",
-                       "QUESTIONS", "CONTRACT", "CLAUSEC_VERSION", "Any", "Mapping",
-                       "Callable", "Iterable", "annotations"})
+                       "Facts", "QUESTIONS", "CONTRACT", "CLAUSEC_VERSION", "Any", "Mapping",
+                       "Callable", "Iterable", "Iterator", "annotations"})
 
 
 def _fn(name: str) -> str:
