@@ -495,13 +495,16 @@ class Facts(Mapping[str, object]):
         given = dict(facts)
         values = list(_UNKNOWNS)
         known = 0
-        for name in sorted(given, key=str):
-            _check_name(name)
-            value = _convert(name, given[name])
-            i = _INDEX[name]
-            values[i] = value
-            if value.__class__ is not _Unknown:
-                known |= 1 << i
+        try:
+            for name, raw in given.items():
+                i = _INDEX[name]
+                value = _convert(name, raw)
+                values[i] = value
+                if value.__class__ is not _Unknown:
+                    known |= 1 << i
+        except (KeyError, FactError):
+            _check_all(given)  # the error of the first wrong fact in name order, as a call
+            raise
         object.__setattr__(self, "_given", given)
         object.__setattr__(self, "_values", tuple(values))
         object.__setattr__(self, "_known", known)
@@ -654,6 +657,12 @@ class Result:
 
     def __repr__(self) -> str:
         return f"Result({self.question!r}, answer={self.answer!r})"
+
+
+# Generated code makes results with _new and sets the three slots itself (cheaper than
+# calling __init__); a result without deadlines shares this dict, which nothing changes.
+_new = object.__new__
+_NO_DUES: dict[str, Any] = {}
 
 
 def _deadline_answer(candidates: list[tuple[str, Any, Any]],

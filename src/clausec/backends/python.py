@@ -88,6 +88,8 @@ class _Module:
         self.def_index = {d.name: i for i, d in enumerate(contract.definitions)}
         # Whether expressions compile to the two-valued fast path (every value known).
         self.known = False
+        # Whether fact values are read from a Facts' tuple (``fv``) rather than variables.
+        self.prepared = False
         # The norms of the question being compiled that a relevant norm prevails over.
         self.yielding: set[str] = set()
 
@@ -130,6 +132,7 @@ class _Module:
         lines.append("_MISSING = {name: _Unknown(frozenset((name,))) for name in _FACTS}")
         lines.append("_UNKNOWNS = tuple(_MISSING.values())")
         lines.append("_INDEX = {name: i for i, name in enumerate(_FACTS)}")
+        lines.append("_NAMES = tuple(_FACTS)")
         lines.append("_NORMS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {")
         for n in c.norms:
             reads = tuple(sorted(norm_facts(c, n)))
@@ -230,6 +233,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "dues: dict[str, Any]",
             "overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]",
             "by: tuple[tuple[str, str], ...]",
+            "fv: tuple[Any, ...]",
             "asof = None if as_of is None else _as_of(as_of)",
             "today = _TODAY if asof is None else asof",
             "w: list[str] = []",
@@ -284,18 +288,23 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         self.known = True
         checks = [self.fast_check(name) for name in reads]
         decision = self.decision(q, defs, relevant, mine, reads, names_const)
-        self.known = False
-        lines = ["if facts.__class__ is Facts:"]
+        # For a Facts, the same code reads each value where it is used, from the tuple of
+        # values: a fact that a short-circuit skips is never read.
+        self.prepared = True
+        prepared = self.decision(q, defs, relevant, mine, reads, names_const)
+        self.prepared = self.known = False
+        lines = ["if facts.__class__ is Facts:", "    fv = facts._values"]
+        indexes = [self.fact_index[f] for f in reads]
+        mask = sum(1 << i for i in set(indexes))
+        lines += [f"    if facts._known & {mask} == {mask}:" if reads else "    if True:",
+                  "        try:", *(f"            {line}" for line in prepared),
+                  "        except _Bail:", "            w = []",
+                  # Unknown values included: the three-valued code below uses these.
+                  *(f"    {_var(i)} = fv[{i}]" for i in indexes),
+                  "    plain = False"]
         if reads:
             targets = ", ".join(_var(self.fact_index[f]) for f in reads)
-            indexes = [self.fact_index[f] for f in reads]
-            mask = sum(1 << i for i in set(indexes))
-            # Unknown values included: the three-valued code below reuses these variables.
-            numbers = ", ".join(map(str, indexes))
-            picked = f"facts._values[{indexes[0]}]" if len(reads) == 1 else \
-                self.hoist(f"_operator.itemgetter({numbers})") + "(facts._values)"
-            lines += [f"    {targets} = {picked}", f"    plain = facts._known & {mask} == {mask}",
-                      f"elif facts.__class__ is dict and len(facts) == {len(reads)}:"]
+            lines += [f"elif facts.__class__ is dict and len(facts) == {len(reads)}:"]
             # One C-level call reads every fact (a missing one raises KeyError).
             if len(reads) == 1:
                 getter = f"facts[{py_str(reads[0])}]"
@@ -306,8 +315,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                       "    except KeyError:", "        plain = False", "    else:",
                       f"        plain = {' and '.join(checks)}"]
         else:
-            lines += ["    plain = True", "elif facts.__class__ is dict and not facts:",
-                      "    plain = True"]
+            lines += ["elif facts.__class__ is dict and not facts:", "    plain = True"]
         lines += ["else:", "    plain = False", "if plain:",
                   "    try:", *(f"        {line}" for line in decision),
                   "    except _Bail:", "        w = []"]
@@ -386,10 +394,14 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             return "False"
         if duty.performed_on is None:
             return self.both(a, self.known_value("_NONE"))
-        performed = _var(self.fact_index[duty.performed_on])
+        performed = self.fact(duty.performed_on)
         if duty.modality == "prohibition":
             return self.both(a, f"_occurred({performed}, asof)")
         return self.known_value(f"_breached_dated({a}, {performed}, {self.due(duty)}, asof)")
+
+    def fact(self, name: str) -> str:
+        i = self.fact_index[name]
+        return f"fv[{i}]" if self.prepared else _var(i)
 
     def both(self, left: str, right: str) -> str:
         return f"({left} and {right})" if self.known else f"_and({left}, {right})"
@@ -487,7 +499,8 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                      f"    answer, grounds, deps = 'obliged', {self.true_ones(duties)}, ()",
                      "else:",
                      "    answer, grounds, deps = 'not_obliged', (), ()"]
-        lines += ["dues = {}", "value = None"]
+        lines += ["dues = {}" if any(n.deadline for n in mine) else "dues = _NO_DUES",
+                  "value = None"]
         for n in mine:
             if n.deadline is not None:
                 lines.append(f"if {py_str(n.id)} in grounds: dues[{py_str(n.id)}] = {self.due(n)}")
@@ -516,9 +529,14 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             lines += [f"if {_app(n)} is True:",
                       f"    by = {by}",
                       f"    if by: overridden += (({py_str(n.id)}, by),)"]
-        values = ", ".join(_var(self.fact_index[f]) for f in reads)
-        lines.append(f"return Result(answer, grounds, ({py_str(q.name)}, overridden, deps, dues, "
-                     f"value, {names_const}, ({values}{',' if len(reads) == 1 else ''}), w))")
+        values = "(" + ", ".join(_var(self.fact_index[f]) for f in reads) + \
+            ("," if len(reads) == 1 else "") + ")"
+        if self.prepared:
+            names_const, values = "_NAMES", "fv"
+        # Slots set directly: a call of Result.__init__ would cost more than the decision.
+        lines += ["_r = _new(Result)", "_r.answer = answer", "_r._grounds = grounds",
+                  f"_r._rest = ({py_str(q.name)}, overridden, deps, dues, value, {names_const}, "
+                  f"{values}, w)", "return _r"]
         return lines
 
     def true_ones(self, norms: list[ir.Norm]) -> str:
@@ -584,7 +602,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             case ir.Const():
                 return self.const(e.value)
             case ir.FactRef():
-                return _var(self.fact_index[e.name])
+                return self.fact(e.name)
             case ir.DefRef():
                 return _def(self.def_index[e.name])
             case ir.Today():
