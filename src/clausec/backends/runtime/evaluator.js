@@ -1407,7 +1407,7 @@ export class Facts {
       const given = new Map();
       prepared = { values: readFacts(facts, given), given };
     }
-    PREPARED.set(this, prepared); // never changed: neither Map is handed out
+    PREPARED.set(this, prepared); // never changed: evaluation only reads, and no Map leaves
     Object.freeze(this);
   }
 
@@ -1442,8 +1442,9 @@ Object.freeze(Facts.prototype);
 
 /**
  * Answer the question `questionName` for `facts` (an object: fact name -> value; null or
- * undefined means unknown; or a Facts). options.asOf: "YYYY-MM-DD" or undefined. Throws FactError for a
- * fact that cannot be used and EvaluationError for a computation without an answer.
+ * undefined means unknown; or a Facts). options.asOf: "YYYY-MM-DD" or undefined. Throws
+ * FactError for a fact that cannot be used and EvaluationError for a computation without an
+ * answer.
  */
 export function evaluate(questionName, facts, options) {
   const q = QUESTION_BY_NAME.get(questionName);
@@ -1455,9 +1456,9 @@ export function evaluate(questionName, facts, options) {
 }
 
 /**
- * evaluate() for each fact set (each may be a Facts). With options.errors === "return", a fact set that is rejected
- * (FactError) or has no answer (EvaluationError) gives {error: {type, fact, message}} in its
- * place instead of throwing.
+ * evaluate() for each fact set (each may be a Facts). With options.errors === "return", a fact
+ * set that is rejected (FactError) or has no answer (EvaluationError) gives
+ * {error: {type, fact, message}} in its place instead of throwing.
  */
 export function evaluateMany(questionName, factSets, options) {
   const returnErrors = options !== undefined && options !== null && options.errors === "return";
