@@ -16,15 +16,17 @@ import shutil
 import subprocess
 import sys
 import threading
+import zlib
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 
 import clausec
 from clausec.backends.javascript import emit_javascript, question_exports
-from clausec.evaluation.facts import FactError
+from clausec.evaluation.facts import FactError, read_facts
 from clausec.evaluation.interpreter import ask
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
@@ -210,7 +212,7 @@ def test_every_module_loads_under_node(tmp_path: Path, monkeypatch: pytest.Monke
     proc = subprocess.run([NODE, str(driver), *map(str, modules)], capture_output=True,
                           text=True, encoding="utf-8", timeout=120)
     assert proc.returncode == 0, proc.stderr
-    fixed = ["CONTRACT", "EvaluationError", "FACTS", "FactError", "QUESTIONS", "Result",
+    fixed = ["CONTRACT", "EvaluationError", "FACTS", "FactError", "Facts", "QUESTIONS", "Result",
              "evaluate", "evaluateMany", "stringify"]
     for c, line in zip(contracts, proc.stdout.splitlines(), strict=True):
         cid, questions, facts, exports = json.loads(line)
@@ -608,3 +610,271 @@ def test_header_names_the_contract_and_its_source() -> None:
     for part in ('"soolife_deposit"', json.dumps(contract.file), contract.source_sha256,
                  '"9.9.9"', "do not edit"):
         assert part in text
+
+
+# ------------------------------------------------------------------ (f) prepared facts (Facts)
+
+
+SHIPPED = sorted((REPO / "contracts").glob("**/*.clause"))
+FACTS_CASES_PER_CONTRACT = 300
+NOT_MAPPINGS: list[object] = [[], None, "n=1", 3, [["a", 1]]]
+
+FACTS_DRIVER = """\
+import { pathToFileURL } from "node:url";
+const m = await import(pathToFileURL(process.argv[2]).href);
+const chunks = [];
+for await (const chunk of process.stdin) chunks.push(chunk);
+const { exports, cases } = JSON.parse(Buffer.concat(chunks).toString("utf8"));
+const error = (e) => {
+  const out = { type: e.name, message: e.message };
+  if (e instanceof m.FactError) out.fact = e.fact;
+  return out;
+};
+const outcome = (f) => {
+  try {
+    return m.stringify({ result: f().toDict() });
+  } catch (e) {
+    return m.stringify({ error: error(e) });
+  }
+};
+const rows = [];
+const mismatches = [];
+cases.forEach(([raw, asOf, asMap], i) => {
+  const facts = asMap ? new Map(Object.entries(raw)) : raw;
+  const options = asOf === null ? undefined : { asOf };
+  let prepared = null;
+  let rejected = null;
+  try { prepared = new m.Facts(facts); } catch (e) { rejected = error(e); }
+  const answers = [];
+  for (const [q, name] of exports) {
+    const plain = outcome(() => m.evaluate(q, facts, options));
+    // One Facts for every question, asked through the question's own function.
+    const viaFacts = rejected !== null ? m.stringify({ error: rejected })
+      : outcome(() => m[name](prepared, options));
+    const parsed = JSON.parse(plain);
+    answers.push(parsed.result ? parsed.result.answer : parsed.error.type);
+    if (plain !== viaFacts) mismatches.push({ case: i, question: q, plain, viaFacts });
+  }
+  rows.push({ answers, rejected, names: prepared && prepared.names(),
+              size: prepared && prepared.size, json: prepared && m.stringify(prepared) });
+});
+process.stdout.write(JSON.stringify({ rows, mismatches }) + "\\n");
+"""
+
+
+def _run_script(script: str, tmp_path: Path, *args: str, stdin: str = "") -> object:
+    assert NODE is not None
+    driver = tmp_path / "facts_driver.mjs"
+    driver.write_text(script, encoding="utf-8")
+    proc = subprocess.run([NODE, str(driver), *args], input=stdin, capture_output=True,
+                          text=True, encoding="utf-8", timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@needs_node
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_prepared_facts_answer_like_the_facts(path: Path, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every question of a shipped contract gives the same result (or error) for
+    `new Facts(x)` as for `x`, on generated fact sets (a third of them as Maps) with and
+    without an as-of date; a rejected `x` makes `new Facts(x)` throw the same FactError,
+    which is read_facts' message; names(), size and stringify() show the given facts."""
+    monkeypatch.chdir(REPO)
+    contract = clausec.load(path)
+    module = write_module(contract, tmp_path)
+    cases: list[tuple[object, str | None, bool]] = [
+        (facts, as_of, i % 3 == 1)
+        for i, (facts, as_of) in enumerate(fact_cases(contract, FACTS_CASES_PER_CONTRACT,
+                                                      seed=zlib_seed(contract.id)))]
+    cases += [(bad, None, False) for bad in NOT_MAPPINGS]
+    first = contract.facts[0].name
+    cases += [({first + "x": True}, None, True), ({first: [1]}, "2025-01-01", False)]
+    out = _run_script(FACTS_DRIVER, tmp_path, str(module), stdin=json.dumps(
+        {"exports": question_exports(contract), "cases": cases}))
+    assert isinstance(out, dict)
+    shown = "\n".join(json.dumps(x, ensure_ascii=False)[:1500] for x in out["mismatches"][:3])
+    assert not out["mismatches"], f"{len(out['mismatches'])} results differ:\n{shown}"
+    rows = out["rows"]
+    assert len(rows) == len(cases)
+    seen: Counter[str] = Counter()
+    for (facts, _, _), row in zip(cases, rows, strict=True):
+        assert len(row["answers"]) == len(contract.questions)
+        seen.update(row["answers"])
+        try:
+            read_facts(contract, facts)  # type: ignore[arg-type]
+        except FactError as exc:
+            assert row["rejected"] == {"type": "FactError", "message": str(exc),
+                                       "fact": exc.fact}
+            assert set(row["answers"]) == {"FactError"}
+            continue
+        assert row["rejected"] is None, row["rejected"]
+        assert isinstance(facts, dict)
+        given = {k: v for k, v in facts.items() if v is not None}
+        assert row["names"] == sorted(given) and row["size"] == len(given)
+        assert json.loads(row["json"]) == given
+    rejected = sum(1 for row in rows if row["rejected"] is not None)
+    assert len(NOT_MAPPINGS) + 2 <= rejected < len(rows) // 4
+    assert len([k for k in seen if k != "FactError"]) >= 3, seen
+
+
+def zlib_seed(text: str) -> int:
+    """A seed from a text (crc32, not hash(): cases must not depend on PYTHONHASHSEED)."""
+    return zlib.crc32(text.encode()) % 1000
+
+
+API_FACTS_SCRIPT = """\
+// A module: strict mode, so assignments to a frozen object throw.
+import { pathToFileURL } from "node:url";
+const m = await import(pathToFileURL(process.argv[2]).href);
+const copy = await import(pathToFileURL(process.argv[3]).href);
+const other = await import(pathToFileURL(process.argv[4]).href);
+const out = {};
+const raw = { "merchant.closed_shop": true, "complaint.unresolved_for": "12 working days",
+  "deposit.payout": null, "deposit.balance": 9007199254740993n, "agreement.ended": undefined };
+const f = new m.Facts(raw);
+raw["merchant.closed_shop"] = false; // the Facts keeps what it was given
+out.frozen = [Object.isFrozen(f), Object.isFrozen(m.Facts.prototype), f instanceof m.Facts];
+const attempts = {
+  add: () => { f.extra = 1; },
+  size: () => { f.size = 7; },
+  get: () => { f.get = () => 1; },
+  define: () => { Object.defineProperty(f, "x", { value: 1 }); },
+  proto: () => { Object.setPrototypeOf(f, {}); },
+  patch: () => { m.Facts.prototype.get = () => 1; },
+};
+out.attempts = {};
+for (const [k, g] of Object.entries(attempts)) {
+  try { g(); out.attempts[k] = "no error"; } catch (e) { out.attempts[k] = e.name; }
+}
+out.size = f.size;
+out.names = f.names();
+const names = f.names();
+names.push("x"); // a copy
+out.namesAgain = f.names();
+out.get = [f.get("merchant.closed_shop"), f.get("complaint.unresolved_for"),
+  typeof f.get("deposit.balance"), f.get("deposit.payout"), f.get("no.such"), f.get(3)];
+out.has = [f.has("merchant.closed_shop"), f.has("deposit.payout"), f.has("agreement.ended"),
+  f.has("no.such")];
+const json = f.toJSON();
+json["merchant.closed_shop"] = "changed";
+out.json = m.stringify(f);
+out.jsonProto = Object.getPrototypeOf(f.toJSON()) === Object.prototype;
+out.answer = [m.may_deduct_deposit(f).answer, m.may_deduct_deposit(raw).answer,
+  m.may_deduct_deposit({ ...raw, "merchant.closed_shop": true }).answer];
+const same = { "merchant.closed_shop": true, "complaint.unresolved_for": "12 working days",
+  "deposit.balance": 9007199254740993n };
+out.sameResult = m.stringify(m.may_deduct_deposit(f).toDict())
+  === m.stringify(m.may_deduct_deposit(same).toDict());
+const again = new m.Facts(f);
+out.again = [again !== f, m.stringify(again) === m.stringify(f), Object.isFrozen(again)];
+out.fromMap = m.stringify(new m.Facts(new Map([["merchant.closed_shop", "true"],
+  ["deposit.payout", null]])));
+const empty = new m.Facts();
+out.empty = [empty.size, empty.names(), m.stringify(empty), m.may_deduct_deposit(empty).answer];
+const fail = (g) => { try { g(); return null; } catch (e) { return [e.name, e.fact, e.message]; } };
+out.rejected = [fail(() => new m.Facts({ "merchant.closed_shop": "maybe" })),
+  fail(() => new m.Facts(new Map([[1, true]]))), fail(() => new m.Facts(null))];
+out.foreign = [fail(() => m.may_deduct_deposit(new other.Facts({}))),
+  fail(() => m.evaluate("may_deduct_deposit", new copy.Facts({ "merchant.closed_shop": true }))),
+  fail(() => new m.Facts(new other.Facts({}))),
+  fail(() => m.may_deduct_deposit(Object.create(m.Facts.prototype))),
+  fail(() => m.Facts.prototype.names.call({}))];
+out.mine = m.may_deduct_deposit(new m.Facts({ "merchant.closed_shop": true })).answer;
+out.many = m.evaluateMany("may_deduct_deposit",
+  [f, { "merchant.closed_shop": "yes" }, new m.Facts({}), new other.Facts({}),
+   new m.Facts(new Map([["merchant.closed_shop", true]]))],
+  { errors: "return" }).map((x) => (x.error ? x.error : x.toDict()));
+out.manyPlain = m.evaluateMany("may_deduct_deposit",
+  [raw, { "merchant.closed_shop": "yes" }, {}, {}, { "merchant.closed_shop": true }],
+  { errors: "return" }).map((x) => (x.error ? x.error : x.toDict()));
+out.manyThrows = fail(() => m.evaluateMany("may_deduct_deposit", [f, new other.Facts({})]));
+const dated = new m.Facts({ "deposit.payout": "2025-09-26", "deposit.balance": "9000 CNY",
+  "deposit.required": 10000, "agreement.ended": "never",
+  "force_majeure.affects_performance": false, "topup.demanded": "never" });
+out.asOf = [m.top_up_deadline(dated, { asOf: "2025-10-01" }).toDict(),
+  m.top_up_deadline(dated).toDict(), fail(() => m.top_up_deadline(dated, { asOf: "2025-02-30" }))];
+console.log(m.stringify(out));
+"""
+
+
+@needs_node
+def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Facts is frozen and read-only, keeps the given values (not the caller's object), is
+    refused by another contract's module (and by another copy of its own), and works in
+    evaluateMany, also with errors: "return", and with asOf."""
+    monkeypatch.chdir(REPO)
+    contract = clausec.load(DEPOSIT)
+    module = write_module(contract, tmp_path)
+    copy_dir = tmp_path / "copy"
+    copy_dir.mkdir()
+    copy = write_module(contract, copy_dir)
+    other = write_module(clausec.load(REPO / "docs" / "examples" / "priorities.clause"),
+                         tmp_path)
+    out = _run_script(API_FACTS_SCRIPT, tmp_path, str(module), str(copy), str(other))
+    assert isinstance(out, dict)
+    assert out["frozen"] == [True, True, True]
+    assert out["attempts"] == {"add": "TypeError", "size": "TypeError", "get": "TypeError",
+                               "define": "TypeError", "proto": "TypeError",
+                               "patch": "TypeError"}
+    given = ["complaint.unresolved_for", "deposit.balance", "merchant.closed_shop"]
+    assert out["size"] == 3 and out["names"] == out["namesAgain"] == given
+    assert out["get"] == [True, "12 working days", "bigint", None, None, None]
+    assert out["has"] == [True, False, False, False]
+    assert json.loads(out["json"]) == {"merchant.closed_shop": True,
+                                       "complaint.unresolved_for": "12 working days",
+                                       "deposit.balance": 9007199254740993}
+    assert out["jsonProto"] is True
+    assert out["answer"] == ["yes", "undetermined", "yes"]
+    assert out["sameResult"] is True
+    assert out["again"] == [True, True, True]
+    assert json.loads(out["fromMap"]) == {"merchant.closed_shop": "true"}
+    assert out["empty"] == [0, [], "{}", "undetermined"]
+    bad_value = ["FactError", "merchant.closed_shop",
+                 "fact `merchant.closed_shop`: expected true or false, got 'maybe'"]
+    assert out["rejected"] == [
+        bad_value, ["FactError", "1", "fact `1`: fact names are strings"],
+        ["FactError", "<facts>",
+         "fact `<facts>`: facts must be a mapping of fact names to values, got NoneType"]]
+    other_id = clausec.load(REPO / "docs" / "examples" / "priorities.clause").id
+    foreign = ["FactError", "<facts>",
+               f"fact `<facts>`: a Facts made by the module of contract `{other_id}` cannot be "
+               "used with contract `soolife_deposit`; make it with this module's Facts"]
+    assert out["foreign"] == [
+        foreign,
+        ["FactError", "<facts>", "fact `<facts>`: a Facts made by another module of contract "
+                                 "`soolife_deposit`; make it with this module's Facts"],
+        foreign,
+        ["FactError", "<facts>", "fact `<facts>`: a Facts must be made with `new Facts(facts)`"],
+        ["TypeError", None, "not a Facts of this module"]]
+    assert out["mine"] == "yes"
+    yes = ask(contract, "may_deduct_deposit", {"merchant.closed_shop": True,
+                                               "complaint.unresolved_for": "12 working days",
+                                               "deposit.balance": 9007199254740993}).to_dict()
+    assert yes["answer"] == "yes"
+    empty = ask(contract, "may_deduct_deposit", {}).to_dict()
+    assert out["many"][0] == yes and out["many"][2] == empty
+    assert out["many"][1] == {"type": "FactError", "fact": "merchant.closed_shop", "message":
+                              "fact `merchant.closed_shop`: expected true or false, got 'yes'"}
+    assert out["many"][3] == {"type": "FactError", "fact": "<facts>", "message": foreign[2]}
+    assert out["many"][4] == ask(contract, "may_deduct_deposit",
+                                 {"merchant.closed_shop": True}).to_dict()
+    # The plain fact sets give the same, except that `raw` was changed after f was made.
+    assert out["manyPlain"][1:3] == out["many"][1:3] and out["manyPlain"][4] == out["many"][4]
+    assert out["manyPlain"][0]["answer"] == "undetermined"
+    assert out["manyThrows"] == foreign
+    dated = {"deposit.payout": "2025-09-26", "deposit.balance": "9000 CNY",
+             "deposit.required": 10000, "agreement.ended": "never",
+             "force_majeure.affects_performance": False, "topup.demanded": "never"}
+    with_date = ask(contract, "top_up_deadline", dated, dt.date(2025, 10, 1)).to_dict()
+    assert with_date["answer"] == "date" and with_date["due"] == "2025-10-06"
+    assert out["asOf"][:2] == [with_date, ask(contract, "top_up_deadline", dated).to_dict()]
+    assert out["asOf"][2][0] == "RangeError"
+
+
+def test_facts_is_an_export_no_question_function_shadows() -> None:
+    # Clause-language names are lower case; the rule is for names of any other producer of IR.
+    contract = compiled(ARITHMETIC + "question facts : value of count\n", "arith.clause")
+    q = contract.questions[-1]
+    renamed = attrs.evolve(contract, questions=(*contract.questions, attrs.evolve(q, name="Facts")))
+    assert question_exports(renamed)[-2:] == [("facts", "facts"), ("Facts", "Facts_")]

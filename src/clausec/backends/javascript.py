@@ -9,6 +9,7 @@ The module is three parts:
 2. the generic runtime ``runtime/evaluator.js``, which interprets DATA with the semantics of
    the reference interpreter (clausec.evaluation.interpreter) and exports ``evaluate``,
    ``evaluateMany``, ``stringify``, ``QUESTIONS``, ``FACTS``, ``CONTRACT``, ``Result``,
+   ``Facts`` (a fact set checked once, taken by the question functions in place of the facts),
    ``FactError`` and ``EvaluationError``;
 3. one exported function per question.
 
@@ -43,7 +44,7 @@ JSONObject = dict[str, object]
 # words (a question named like one of them is exported with a trailing underscore).
 FIXED_EXPORTS = frozenset({
     "evaluate", "evaluateMany", "stringify", "QUESTIONS", "FACTS", "CONTRACT", "Result",
-    "FactError", "EvaluationError", "default",
+    "Facts", "FactError", "EvaluationError", "default",
 })
 RESERVED_WORDS = frozenset("""
     await break case catch class const continue debugger default delete do else enum export

@@ -757,8 +757,9 @@ function factEntries(raw) {
   return Object.keys(raw).map((k) => [k, raw[k]]);
 }
 
-/** Check every given fact (read_facts); null and undefined mean unknown and are left out. */
-function readFacts(raw) {
+/** Check every given fact (read_facts); null and undefined mean unknown and are left out.
+ * `given`, if passed, receives the raw value of each fact kept (for Facts). */
+function readFacts(raw, given) {
   const entries = factEntries(raw);
   for (const [name] of entries) {
     if (typeof name !== "string") throw new FactError(repr(name), "fact names are strings");
@@ -773,9 +774,43 @@ function readFacts(raw) {
                                 + (close === null ? "" : ` (did you mean \`${close}\`?)`));
     }
     const v = readValue(fact, value);
-    if (v !== undefined) out.set(name, v);
+    if (v !== undefined) {
+      out.set(name, v);
+      if (given !== undefined) given.set(name, value);
+    }
   }
   return out;
+}
+
+// Facts (below) keep their state here: ES2020 has no private fields, and a WeakMap entry can
+// neither be changed from outside nor forged, so only the Facts this module made are found.
+const PREPARED = new WeakMap(); // Facts -> {values: name -> runtime value, given: name -> raw}
+// Every module's Facts.prototype carries this brand (its contract's id): a Facts of another
+// module must be refused, not read as a plain object without keys (no facts at all).
+const FACTS_BRAND = Symbol.for("clausec.Facts");
+
+/** The checked values of what `raw` holds: those of a Facts of this module as they are, those
+ * of anything else through readFacts. */
+function factValues(raw) {
+  const prepared = preparedOf(raw);
+  return prepared === undefined ? readFacts(raw) : prepared.values;
+}
+
+/** The state of a Facts of this module; undefined for what is not a Facts; throws for a Facts
+ * this module did not make. */
+function preparedOf(raw) {
+  if (raw === null || typeof raw !== "object") return undefined;
+  const prepared = PREPARED.get(raw);
+  if (prepared !== undefined) return prepared;
+  const brand = raw[FACTS_BRAND];
+  if (brand === undefined) return undefined;
+  const id = DATA.contract.id;
+  throw new FactError("<facts>", raw instanceof Facts
+    ? "a Facts must be made with `new Facts(facts)`"
+    : String(brand) === id
+      ? `a Facts made by another module of contract \`${id}\`; make it with this module's Facts`
+      : `a Facts made by the module of contract \`${String(brand)}\` cannot be used with `
+        + `contract \`${id}\`; make it with this module's Facts`);
 }
 
 function readAsOf(options) {
@@ -1353,10 +1388,63 @@ export const FACTS = deepFreeze(DATA.facts.map((f) => ({
 /** Where the module came from. */
 export const CONTRACT = deepFreeze({ ...DATA.contract });
 
+function givenOf(facts) {
+  const prepared = PREPARED.get(facts);
+  if (prepared === undefined) throw new TypeError("not a Facts of this module");
+  return prepared.given;
+}
+
+/**
+ * A fact set checked once. `new Facts(facts)` takes what a question function takes and throws
+ * the FactError a call would; question functions, evaluate and evaluateMany then take the
+ * Facts in place of the facts and use its values without checking them again (for many
+ * questions about one fact set). Frozen; null and undefined values (unknown) are left out.
+ */
+export class Facts {
+  constructor(facts) {
+    let prepared = preparedOf(facts); // a Facts of this module is checked already
+    if (prepared === undefined) {
+      const given = new Map();
+      prepared = { values: readFacts(facts, given), given };
+    }
+    PREPARED.set(this, prepared); // never changed: evaluation only reads, and no Map leaves
+    Object.freeze(this);
+  }
+
+  /** The number of facts given (not null or undefined). */
+  get size() {
+    return givenOf(this).size;
+  }
+
+  /** The value of fact `name` as given, or undefined. */
+  get(name) {
+    return givenOf(this).get(name);
+  }
+
+  has(name) {
+    return givenOf(this).has(name);
+  }
+
+  /** The names of the facts given, in the order of fact names (by code point). */
+  names() {
+    return Array.from(givenOf(this).keys());
+  }
+
+  /** A new plain object of the given values (stringify(facts) writes it). */
+  toJSON() {
+    const out = {};
+    for (const [name, value] of givenOf(this)) setProp(out, name, value);
+    return out;
+  }
+}
+Object.defineProperty(Facts.prototype, FACTS_BRAND, { value: DATA.contract.id });
+Object.freeze(Facts.prototype);
+
 /**
  * Answer the question `questionName` for `facts` (an object: fact name -> value; null or
- * undefined means unknown). options.asOf: "YYYY-MM-DD" or undefined. Throws FactError for a
- * fact that cannot be used and EvaluationError for a computation without an answer.
+ * undefined means unknown; or a Facts). options.asOf: "YYYY-MM-DD" or undefined. Throws
+ * FactError for a fact that cannot be used and EvaluationError for a computation without an
+ * answer.
  */
 export function evaluate(questionName, facts, options) {
   const q = QUESTION_BY_NAME.get(questionName);
@@ -1364,13 +1452,13 @@ export function evaluate(questionName, facts, options) {
     throw new RangeError(`no question \`${questionName}\` in contract \`${DATA.contract.id}\``);
   }
   const asOf = readAsOf(options);
-  return new Evaluation(readFacts(facts), asOf).answer(q);
+  return new Evaluation(factValues(facts), asOf).answer(q);
 }
 
 /**
- * evaluate() for each fact set. With options.errors === "return", a fact set that is rejected
- * (FactError) or has no answer (EvaluationError) gives {error: {type, fact, message}} in its
- * place instead of throwing.
+ * evaluate() for each fact set (each may be a Facts). With options.errors === "return", a fact
+ * set that is rejected (FactError) or has no answer (EvaluationError) gives
+ * {error: {type, fact, message}} in its place instead of throwing.
  */
 export function evaluateMany(questionName, factSets, options) {
   const returnErrors = options !== undefined && options !== null && options.errors === "return";
