@@ -17,7 +17,7 @@ import pytest
 import clausec
 from clausec.backends.python import emit_python
 from clausec.evaluation.facts import FactError, Never, read_value
-from clausec.evaluation.interpreter import ask
+from clausec.evaluation.interpreter import ask, question_facts
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
@@ -182,6 +182,58 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
         "agreement_in_force", "may_claim_compensation", "merchant_must_pay_excess",
         "merchant_must_indemnify", "merchant_must_bear_liability", "may_delist_goods",
         "may_use_merchant_content"}
+
+
+def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Facts: the errors of a call, an immutable read-only mapping (a copy), picklable, the
+    same results as the mapping for every question, and the two-valued code on known facts."""
+    import pickle
+
+    contract = clausec.load(REPO / "contracts" / "soolife" / "deposit.clause")
+    m = load_module(contract, tmp_path)
+    for bad in ({"merchant.closed_shopp": True}, {"merchant.closed_shop": "yes"},
+                {"z.unknown": 1, "merchant.closed_shop": 2}, {1: True}, [("a", 1)]):
+        with pytest.raises(m.FactError) as call:
+            m.may_deduct_deposit(bad)
+        with pytest.raises(m.FactError) as made:
+            m.Facts(bad)
+        assert (made.value.fact, str(made.value)) == (call.value.fact, str(call.value))
+    given = {"merchant.closed_shop": "true", "deposit.balance": "9000 CNY",
+             "service.stopped": dt.date(2024, 10, 24), "complaint.received": None}
+    facts = m.Facts(given)
+    given["merchant.closed_shop"] = False  # a copy: later changes are not seen
+    assert dict(facts) == {"merchant.closed_shop": "true", "deposit.balance": "9000 CNY",
+                           "service.stopped": dt.date(2024, 10, 24), "complaint.received": None}
+    assert len(facts) == 4 and "deposit.balance" in facts and facts.get("x") is None
+    for change in (lambda: setattr(facts, "_known", 0), lambda: delattr(facts, "_given")):
+        with pytest.raises(AttributeError, match="cannot be changed"):
+            change()
+    with pytest.raises(TypeError):
+        facts["merchant.closed_shop"] = False  # type: ignore[index]
+    monkeypatch.setitem(sys.modules, m.__name__, m)  # pickle finds classes by module name
+    copy = pickle.loads(pickle.dumps(facts))
+    assert copy == facts and copy._values == facts._values and copy._known == facts._known
+    for name, function in m.QUESTIONS.items():
+        for as_of in (None, "2025-01-10"):
+            want = function(dict(facts), as_of=as_of).to_dict()
+            assert function(facts, as_of=as_of).to_dict() == want, name
+            assert m.evaluate_many(name, [facts], as_of=as_of)[0].to_dict() == want, name
+    # Every fact the question reads known: the two-valued code answers, and agrees.
+    (question,) = [q for q in contract.questions if q.name == "may_deduct_deposit"]
+    known = m.Facts({name: False if m._FACTS[name][0] == "boolean" else
+                     "never" if m._FACTS[name][3] else 0
+                     for name in question_facts(contract, question)} |
+                    {"merchant.closed_shop": True})
+    assert known._known & (1 << m._INDEX["merchant.closed_shop"])
+    result = m.may_deduct_deposit(known)
+    assert (result.answer, [g["clause"] for g in result.grounds]) == ("yes", ["5.11"])
+    assert result.grounds[0]["facts"] == {"merchant.closed_shop": True}
+    assert result.to_dict() == m.may_deduct_deposit(dict(known)).to_dict()
+    # A Facts of another module is a mapping there: read and checked like any other.
+    other = load_module(clausec.load(REPO / "contracts" / "unisend" / "privacy.clause"),
+                        tmp_path)
+    with pytest.raises(m.FactError, match="no such fact"):
+        m.may_deduct_deposit(other.Facts({"parcel.created": "2025-01-02"}))
 
 
 NASTY = 'a "quote" \'single\' \\ backslash """ triple ${x} `tick` </script> */ \u2028 \u2029 end'

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 _INF = _math.inf
+_new = object.__new__
 _EXACT = _Context(prec=200, Emax=999_999, Emin=-999_999)
 _DIVISION_PLACES = 18
 _MAX_DIGITS = 40
@@ -61,12 +62,19 @@ def _known(value: Any) -> Any:
     return value
 
 
+def _unknown(deps: frozenset[str]) -> _Unknown:
+    # object.__new__ and a slot store: half the cost of calling the class (no __init__).
+    u = _new(_Unknown)
+    u.deps = deps
+    return u
+
+
 def _u(*values: Any) -> _Unknown:
     deps: frozenset[str] = frozenset()
     for v in values:
         if v.__class__ is _Unknown:
             deps = deps | v.deps
-    return _Unknown(deps)
+    return _unknown(deps)
 
 
 # ---------------------------------------------------------------- three-valued logic
@@ -79,7 +87,9 @@ def _and(a: Any, b: Any) -> Any:
         return b
     if b is True:
         return a
-    return _Unknown(a.deps | b.deps)
+    u = _new(_Unknown)
+    u.deps = a.deps | b.deps
+    return u
 
 
 def _or(a: Any, b: Any) -> Any:
@@ -89,7 +99,9 @@ def _or(a: Any, b: Any) -> Any:
         return b
     if b is False:
         return a
-    return _Unknown(a.deps | b.deps)
+    u = _new(_Unknown)
+    u.deps = a.deps | b.deps
+    return u
 
 
 def _not(a: Any) -> Any:
@@ -97,10 +109,14 @@ def _not(a: Any) -> Any:
 
 
 def _any(values: Iterable[Any]) -> Any:
-    result: Any = False
+    """Kleene disjunction: True if one is true, else unknown (all their facts) if one is."""
+    deps: frozenset[str] | None = None
     for v in values:
-        result = _or(result, v)
-    return result
+        if v is True:
+            return True
+        if v is not False:
+            deps = v.deps if deps is None else deps | v.deps
+    return False if deps is None else _unknown(deps)
 
 
 def _cmp(op: Callable[[Any, Any], bool], a: Any, b: Any) -> Any:
@@ -583,11 +599,12 @@ class Result:
 
     def __init__(self, answer: str, grounds: tuple[str, ...],
                  rest: tuple[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                             tuple[str, ...], dict[str, Any], object, tuple[str, ...],
+                             tuple[str, ...], dict[str, Any], object, dict[str, int],
                              tuple[Any, ...], list[str]]) -> None:
         self.answer = answer
         self._grounds = grounds
-        # question, overridden, depends_on, due keys, value, names read, values read, warnings
+        # question, overridden, depends_on, due keys, value, where each fact read is in the
+        # values read, values read, warnings
         self._rest = rest
 
     @property
@@ -617,7 +634,7 @@ class Result:
     def grounds(self) -> tuple[dict[str, object], ...]:
         """The norms that ground the answer: clause, quote, the facts they read."""
         out: list[dict[str, object]] = []
-        values = dict(zip(self._rest[5], self._rest[6])) if self._grounds else {}
+        position, values = self._rest[5], self._rest[6]
         for norm in self._grounds:
             clause, modality, deadline_kind, reads = _NORMS[norm]
             quote, gloss = _CLAUSES[clause]
@@ -627,7 +644,8 @@ class Result:
                 deadline = {"kind": deadline_kind,
                             "due": _date_json(due[1]) if due[0] == 1 else None}
             facts = {name: _json(v, *_FACTS[name][:2]) for name in reads
-                     if (v := values.get(name)) is not None and v.__class__ is not _Unknown}
+                     if (i := position.get(name)) is not None
+                     and (v := values[i]).__class__ is not _Unknown}
             out.append({"norm": norm, "clause": clause, "modality": modality, "quote": quote,
                         "gloss": gloss, "facts": facts, "deadline": deadline})
         return tuple(out)
@@ -648,12 +666,15 @@ class Result:
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
-        question, _, depends_on, _, value, _, _, warnings = self._rest
+        question, overridden, depends_on, dues, value, _, _, warnings = self._rest
+        grounds = self._grounds  # most answers have no grounds or no overrides: skip those
         return {"contract": CONTRACT["id"], "question": question,
                 "kind": _QUESTIONS[question][0], "answer": self.answer, "value": value,
-                "due": self.due, "grounds": list(self.grounds),
-                "overridden": list(self.overridden), "depends_on": list(depends_on),
-                "warnings": sorted(set(warnings))}
+                "due": self.due if grounds and dues else None,
+                "grounds": list(self.grounds) if grounds else [],
+                "overridden": list(self.overridden) if overridden else [],
+                "depends_on": list(depends_on),
+                "warnings": sorted(set(warnings)) if warnings else []}
 
     def __repr__(self) -> str:
         return f"Result({self.question!r}, answer={self.answer!r})"
@@ -661,7 +682,6 @@ class Result:
 
 # Generated code makes results with _new and sets the three slots itself (cheaper than
 # calling __init__); a result without deadlines shares this dict, which nothing changes.
-_new = object.__new__
 _NO_DUES: dict[str, Any] = {}
 
 

@@ -132,7 +132,6 @@ class _Module:
         lines.append("_MISSING = {name: _Unknown(frozenset((name,))) for name in _FACTS}")
         lines.append("_UNKNOWNS = tuple(_MISSING.values())")
         lines.append("_INDEX = {name: i for i, name in enumerate(_FACTS)}")
-        lines.append("_NAMES = tuple(_FACTS)")
         lines.append("_NORMS: dict[str, tuple[str, str, str | None, tuple[str, ...]]] = {")
         for n in c.norms:
             reads = tuple(sorted(norm_facts(c, n)))
@@ -221,7 +220,9 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
         rids = {n.id for n in relevant}
         self.yielding = {p.lower for p in c.priorities if p.higher in rids}
-        names_const = self.hoist(repr(tuple(reads)))
+        # Where each fact read is in the tuple of values a result keeps (for its grounds).
+        names_const = self.hoist("{" + ", ".join(f"{py_str(name)}: {i}"
+                                                 for i, name in enumerate(reads)) + "}")
         variables = [_var(self.fact_index[f]) for f in reads] + \
             [_def(self.def_index[d]) for d in defs] + \
             [_app(n) for n in relevant] + [_eff(n) for n in mine if n.id in self.yielding]
@@ -532,7 +533,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         values = "(" + ", ".join(_var(self.fact_index[f]) for f in reads) + \
             ("," if len(reads) == 1 else "") + ")"
         if self.prepared:
-            names_const, values = "_NAMES", "fv"
+            names_const, values = "_INDEX", "fv"
         # Slots set directly: a call of Result.__init__ would cost more than the decision.
         lines += ["_r = _new(Result)", "_r.answer = answer", "_r._grounds = grounds",
                   f"_r._rest = ({py_str(q.name)}, overridden, deps, dues, value, {names_const}, "
