@@ -178,7 +178,8 @@ def _month_before(day: dt.date) -> dt.date:
 
 def handwritten(facts: Mapping[str, Any]) -> Decision2:
     """The rule by hand, every fact known: ("yes" | "no", permitting clauses, overridden
-    duties), the same grounds as the emitted evaluator's answer, grounds and overridden."""
+    duties), the same grounds as the emitted evaluator's answer, grounds and overridden.
+    Its first half is handwritten_grounds() again, on purpose: a floor calls no helper."""
     grounds = []
     if facts["merchant.closed_shop"]:
         grounds.append("5.11")

@@ -53,8 +53,9 @@ def prepared_outcome(module: Any, function: Callable[..., object], facts: dict[s
         prepared = module.Facts(facts)
     except module.FactError as exc:
         outcome = python_outcome(lambda: _raise(exc))
-        bad_date = python_outcome(lambda: function({}, as_of=as_of))
-        return bad_date if "error" in bad_date else outcome  # type: ignore[operator]
+        date = python_outcome(lambda: function({}, as_of=as_of))
+        bad_date = date.get("error", {}).get("fact") == "as_of"  # type: ignore[attr-defined]
+        return date if bad_date else outcome
     return python_outcome(lambda: function(prepared, as_of=as_of))
 
 
