@@ -164,16 +164,18 @@ UNKNOWN: list[tuple[str, dict[str, object]]] = [
 # ---------------------------------------------------------------- handwritten
 
 
-# The release duties that yield to the deductions ("本协议另有规定的除外"), and which
-# permitting clauses prevail over each: all of them, but 6.2(3) does not yield to 5.11.
-_YIELD_TO_6_2_4 = CLAUSES[1:]
+# The release duties 6.2(1)-(3) yield to the deductions ("本协议另有规定的除外"): to every
+# permitting clause, but 6.2(3) does not yield to 5.11.
+
+
+_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _month_before(day: dt.date) -> dt.date:
     """The same day a month earlier, clipped to the month's end (31 March -> 28/29 Feb)."""
     year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
-    return day.replace(year=year, month=month,
-                       day=min(day.day, calendar.monthrange(year, month)[1]))
+    last = 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month]
+    return dt.date(year, month, day.day if day.day <= last else last)
 
 
 def handwritten(facts: Mapping[str, Any]) -> Decision2:
@@ -212,7 +214,7 @@ def handwritten(facts: Mapping[str, Any]) -> Decision2:
         overridden.append(("6.2(2)", found))  # terminated on a month's notice
     if facts["merchant.violated_rules"] and facts["merchant.unresolved_quality_dispute"] \
             and facts["agreement.ended"] != "never":
-        by = tuple(g for g in found if g in _YIELD_TO_6_2_4)
+        by = found[1:] if found[0] == "5.11" else found  # grounds are in clause order
         if by:
             overridden.append(("6.2(3)", by))
     return "yes", found, tuple(overridden)
