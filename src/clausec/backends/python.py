@@ -109,8 +109,8 @@ class _Module:
                 f"(source SHA-256 {c.source_sha256}). Do not edit; regenerate with\n"
                 f"`clausec emit --target python`. Standard library only.\n\n"
                 "Each question is a function taking a mapping of fact names to values (a\n"
-                "missing or None fact is unknown) and returning a Result; see\n"
-                "docs/embedding.md of clausec.\n"
+                "missing or None fact is unknown), or a Facts checked once, and returning a\n"
+                "Result; see docs/embedding.md of clausec.\n"
                 f'"""')
 
     def tables(self) -> str:
