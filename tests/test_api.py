@@ -292,3 +292,19 @@ def test_same_contract_twice(tmp_path: Path) -> None:
 
 def test_version_attribute() -> None:
     assert clausec.__version__ == "0.1.0"
+
+
+def test_files_are_named_as_the_user_reached_them(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A folder linked into the working folder keeps its name in diagnostics (and so in SARIF
+    and GitHub annotations), and a file both checked and imported is loaded once."""
+    (tmp_path / "linked").symlink_to(REPO / "contracts" / "soolife", target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    result = clausec.check_paths(["linked"], analysis=True)
+    assert result.files == ("linked/annex1.clause", "linked/deposit.clause")
+    assert sorted(c.file for c in result.contracts) == list(result.files)
+    assert result.ok and all(d.code != "E0204" for d in result.diagnostics)
+    assert {d.span.file for d in result.diagnostics if d.span} <= set(result.files)
+    # An absolute path through the link is named relative to the working folder too.
+    absolute = clausec.check_paths([tmp_path / "linked" / "deposit.clause"])
+    assert absolute.files == ("linked/deposit.clause",)

@@ -1,6 +1,6 @@
 """The command examples in the documentation print what the pages show.
 
-Extraction rules (docs/cli.md, docs/semantics.md, docs/embedding.md, README.md):
+Extraction rules (README.md and every page under docs/):
 
 * Only fenced blocks marked ```console are read. In them, a line starting with ``$ clausec``
   is a command; a command line ending in ``\\`` continues on the next line. The lines after a
@@ -9,10 +9,13 @@ Extraction rules (docs/cli.md, docs/semantics.md, docs/embedding.md, README.md):
   Other ``$`` lines (not clausec) are ignored, with their output.
 * A command with no shown output that ends its ```console block, when the next fenced block
   of the page is ```json, has that block as its output.
+* A block right after a line ``<!-- not run: REASON -->`` is skipped (an example that needs
+  a file the page cannot show, such as one that is not UTF-8 text).
 * The command is split as a POSIX shell would (``shlex``) and run as
   ``sys.executable -m clausec ARGS`` (this checkout's code), in a temporary folder holding
   links to the repository's ``contracts`` and ``docs`` folders and the files the pages define
-  (``DEFINED_FILES`` below: ``F.json`` and ``limit.clause``), so files written by the
+  (``DEFINED_FILES`` below: ``F.json`` and ``limit.clause`` of semantics.md, and every block
+  right after a line ``<!-- file: NAME -->``, as the file NAME), so files written by the
   examples (``-o build/``, ``-o deposit.svg``) land there.
 * The real output is standard output followed by standard error. It must equal the shown
   output line by line (trailing spaces ignored), except that a shown line that is only ``…``
@@ -36,8 +39,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "docs" / "cli.md", ROOT / "docs" / "semantics.md", ROOT / "docs" / "embedding.md",
-         ROOT / "README.md"]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
 _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 
@@ -49,12 +51,29 @@ def _blocks(page: Path) -> list[tuple[str, str, int]]:
             for m in _FENCE.finditer(text)]
 
 
+_MARK = re.compile(r"^<!-- (file: (?P<file>\S+)|not run: [^\n]*) -->\n```", re.M)
+
+
+def _marked(page: Path) -> dict[int, str]:
+    """Line number of a fence -> the marker right before it: a file name, or "" (not run)."""
+    text = page.read_text(encoding="utf-8")
+    return {text.count("\n", 0, m.end()) + 1: m.group("file") or ""
+            for m in _MARK.finditer(text)}
+
+
 def _defined_files() -> dict[str, str]:
     """Files the pages define: name -> content."""
+    files: dict[str, str] = {}
+    for page in PAGES:
+        marked = _marked(page)
+        for _, body, line in _blocks(page):
+            if marked.get(line):
+                assert marked[line] not in files, f"{page.name}:{line}: defined twice"
+                files[marked[line]] = body
     text = (ROOT / "docs" / "semantics.md").read_text(encoding="utf-8")
     m = re.search(r"where `F\.json` is\n\n```json\n(.*?)^```", text, re.S | re.M)
     assert m, "docs/semantics.md no longer defines F.json"
-    files = {"F.json": m.group(1)}
+    files["F.json"] = m.group(1)
     limit = [body for info, body, _ in _blocks(ROOT / "docs" / "semantics.md")
              if info == "clause" and body.lstrip().startswith("contract limit_example")]
     assert len(limit) == 1, "docs/semantics.md no longer defines limit.clause"
@@ -77,8 +96,9 @@ def _examples() -> list[Example]:
     out: list[Example] = []
     for page in PAGES:
         blocks = _blocks(page)
+        marked = _marked(page)
         for index, (info, body, line) in enumerate(blocks):
-            if info != "console":
+            if info != "console" or marked.get(line) == "":
                 continue
             lines = body.split("\n")
             if lines and lines[-1] == "":

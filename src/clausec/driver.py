@@ -59,8 +59,12 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
             raise InputError(f"{raw}: not a regular file or folder")
         else:
             raise InputError(f"{raw}: no such file or folder")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return unique
+    # One entry per file, however it was reached; named as found (links kept), so that what
+    # is shown is the path the user gave.
+    unique: dict[Path, Path] = {}
+    for p in found:
+        unique.setdefault(p.resolve(), Path(os.path.normpath(p)))
+    return list(unique.values())
 
 
 def read(path: Path) -> bytes:
@@ -175,7 +179,7 @@ def _compile(sources: list[SourceFile], base: Path,
         for imp in contract.imports:
             if imp.path is None:
                 continue
-            target = (here.parent / imp.path).resolve()
+            target = Path(os.path.normpath(here.parent / imp.path))
             name = display_name(target)
             if name in by_name:
                 continue

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import attrs
@@ -103,8 +104,13 @@ def _position_of_byte(data: bytes, index: int) -> tuple[int, int]:
 
 
 def display_name(path: Path) -> str:
-    """Paths are shown relative to the working directory when below it, with forward slashes."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """Paths are shown relative to the working directory when below it, with forward slashes:
+    below it as written first (a folder linked into the working directory keeps the name
+    the user gave it), then once symbolic links are followed; else as given."""
+    cwd = Path.cwd()
+    for candidate, base in ((Path(os.path.abspath(path)), cwd), (path.resolve(), cwd.resolve())):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
