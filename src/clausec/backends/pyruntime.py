@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 _INF = _math.inf
+# object.__new__ and slot stores make results and unknowns at about half the cost of calling
+# their classes (no __init__ frame); generated code makes results this way too.
 _new = object.__new__
 _EXACT = _Context(prec=200, Emax=999_999, Emin=-999_999)
 _DIVISION_PLACES = 18
@@ -63,7 +65,6 @@ def _known(value: Any) -> Any:
 
 
 def _unknown(deps: frozenset[str]) -> _Unknown:
-    # object.__new__ and a slot store: half the cost of calling the class (no __init__).
     u = _new(_Unknown)
     u.deps = deps
     return u
@@ -87,9 +88,7 @@ def _and(a: Any, b: Any) -> Any:
         return b
     if b is True:
         return a
-    u = _new(_Unknown)
-    u.deps = a.deps | b.deps
-    return u
+    return _unknown(a.deps | b.deps)
 
 
 def _or(a: Any, b: Any) -> Any:
@@ -99,9 +98,7 @@ def _or(a: Any, b: Any) -> Any:
         return b
     if b is False:
         return a
-    u = _new(_Unknown)
-    u.deps = a.deps | b.deps
-    return u
+    return _unknown(a.deps | b.deps)
 
 
 def _not(a: Any) -> Any:
@@ -680,8 +677,7 @@ class Result:
         return f"Result({self.question!r}, answer={self.answer!r})"
 
 
-# Generated code makes results with _new and sets the three slots itself (cheaper than
-# calling __init__); a result without deadlines shares this dict, which nothing changes.
+# The due dates of a result without deadlines: one dict for all, which nothing changes.
 _NO_DUES: dict[str, Any] = {}
 
 

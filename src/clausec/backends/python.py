@@ -237,9 +237,9 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "fv: tuple[Any, ...]",
             "asof = None if as_of is None else _as_of(as_of)",
             "today = _TODAY if asof is None else asof",
+            "plain: bool",
             "w: list[str] = []",
         ]
-        head.append("plain: bool")
         fast = self.fast_path(q, reads, defs, relevant, mine, names_const)
         general = ["if facts.__class__ is not Facts:",
                    f"    _check(facts, {self.hoist(_frozenset(reads))})", "    get = facts.get"]
@@ -265,7 +265,8 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
 
     def decision(self, q: ir.Question, defs: list[str], relevant: list[ir.Norm],
                  mine: list[ir.Norm], reads: list[str], names_const: str) -> list[str]:
-        """From fact values in their variables to ``return Result(...)``."""
+        """From fact values (in their variables, or ``fv`` for a Facts) to the returned
+        Result."""
         rids = {n.id for n in relevant}
         body = [f"{_def(self.def_index[name])} = {self.expr(self.defs[name].expr)}"
                 for name in defs]
