@@ -314,9 +314,8 @@ def graph(contract: str, view: str, question: str | None, clauses: Sequence[str]
     except (dot.DotMissing, dot.DotFailed) as exc:
         _fail(str(exc), EXIT_FINDINGS)
     if output == "-":
-        stream = click.get_binary_stream("stdout")
-        stream.write(picture.encode("utf-8") if isinstance(picture, str) else picture)
-        stream.flush()
+        # Bytes, so that the picture reaches stdout unchanged whatever its encoding.
+        click.echo(picture.encode("utf-8") if isinstance(picture, str) else picture, nl=False)
         return
     try:
         write_atomically(Path(output), picture)
