@@ -83,7 +83,7 @@ def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
                 if q.kind == "must":
                     grant = [eff[n.id] for n in mine if n.modality == "obligation"]
                     deny = []
-                yes, no = _answer(grant, deny)
+                yes, no = _answer(grant, deny, tr)
                 words = ("yes", "no") if q.kind == "may" else ("obliged", "not obliged")
             if len(eff) != len(mine):
                 continue
@@ -103,7 +103,7 @@ def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
     return out
 
 
-def _answer(grant: list[F], deny: list[F]) -> tuple[F, F]:
+def _answer(grant: list[F], deny: list[F], tr: Translator) -> tuple[F, F]:
     """When the answer is yes, and when it is no, with every fact given: yes when some
     granting norm is effective and no denying one is; no otherwise."""
     import z3 as zz  # only reached once the translator has imported it
@@ -111,7 +111,7 @@ def _answer(grant: list[F], deny: list[F]) -> tuple[F, F]:
     side = tuple(s for p in parts for s in p.side)
     facts = frozenset(x for p in parts for x in p.facts)
     approx = tuple(m for p in parts for m in p.approx)
-    g = zz.Or(*[p.term for p in grant]) if grant else zz.BoolVal(False)
-    d = zz.Or(*[p.term for p in deny]) if deny else zz.BoolVal(False)
+    g = zz.Or(*[p.term for p in grant]) if grant else zz.BoolVal(False, tr.ctx)
+    d = zz.Or(*[p.term for p in deny]) if deny else zz.BoolVal(False, tr.ctx)
     yes = zz.And(g, zz.Not(d))
     return F(yes, side, facts, approx), F(zz.Not(yes), side, facts, approx)

@@ -86,6 +86,9 @@ class Translator:
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
         self._z = self.z3 = z3
+        # A context of its own: z3's choices depend on every term its context has seen, so
+        # a shared one would make findings depend on what was analysed before in the process.
+        self.ctx = z3.Context()
         self.contract = contract
         self.fact_types = {f.name: f for f in contract.facts}
         self.definitions = {d.name: d for d in contract.definitions}
@@ -100,7 +103,7 @@ class Translator:
         self._applies: dict[str, F | None] = {}
         self._due: dict[str, F | None] = {}
         self._fresh = 0
-        self.has_as_of = z3.Bool("$has_as_of")
+        self.has_as_of = z3.Bool("$has_as_of", self.ctx)
 
     # ------------------------------------------------------------ facts
 
@@ -109,39 +112,39 @@ class Translator:
             return self.vars[name]
         z3 = self._z
         if name == TODAY:
-            v = z3.Int(TODAY)
+            v = z3.Int(TODAY, self.ctx)
             dom = z3.And(v >= MIN_DAY, v <= MAX_DAY)
         else:
             fact = self.fact_types[name]
             t = fact.type
             if isinstance(t, T.Boolean):
-                v, dom = z3.Bool(name), z3.BoolVal(True)
+                v, dom = z3.Bool(name, self.ctx), z3.BoolVal(True, self.ctx)
             elif isinstance(t, T.Integer):
-                v, dom = z3.Int(name), z3.BoolVal(True)
+                v, dom = z3.Int(name, self.ctx), z3.BoolVal(True, self.ctx)
             elif isinstance(t, T.Duration):  # a period given as a fact is not negative
-                v = z3.Int(name)
+                v = z3.Int(name, self.ctx)
                 dom = v >= 0
             elif isinstance(t, (T.DecimalType, T.Money)):
-                steps = z3.Int(f"{name}$steps")
-                v = z3.Real(name)
+                steps = z3.Int(f"{name}$steps", self.ctx)
+                v = z3.Real(name, self.ctx)
                 dom = v == z3.ToReal(steps) / GRID
             elif isinstance(t, T.Date):
-                v = z3.Int(name)
+                v = z3.Int(name, self.ctx)
                 dom = z3.And(v >= MIN_DAY, v <= MAX_DAY)
                 if fact.kind == "event":
                     dom = z3.Or(dom, v == NEVER_DAY)
             elif isinstance(t, T.Enum):
-                v = z3.Int(name)
+                v = z3.Int(name, self.ctx)
                 dom = z3.And(v >= 0, v < len(t.members))
             else:  # text
-                v, dom = z3.String(name), z3.BoolVal(True)
+                v, dom = z3.String(name, self.ctx), z3.BoolVal(True, self.ctx)
         self.vars[name] = v
         self.domains[name] = dom
         return v
 
     def fresh(self, prefix: str) -> "z3.ArithRef":
         self._fresh += 1
-        return self._z.Int(f"${prefix}{self._fresh}")
+        return self._z.Int(f"${prefix}{self._fresh}", self.ctx)
 
     # ------------------------------------------------------------ expressions
 
@@ -152,7 +155,7 @@ class Translator:
             try:
                 found = self._expr(e)
             except Unsupported:  # never has a value: formulas that need it cannot hold
-                found = F(self._opaque(e.type), (self._z.BoolVal(False),))
+                found = F(self._opaque(e.type), (self._z.BoolVal(False, self.ctx),))
             self._cache[key] = found
         return found
 
@@ -160,12 +163,12 @@ class Translator:
         self._fresh += 1
         name = f"$opaque{self._fresh}"
         if isinstance(t, T.Boolean):
-            return self._z.Bool(name)
+            return self._z.Bool(name, self.ctx)
         if isinstance(t, (T.DecimalType, T.Money)):
-            return self._z.Real(name)
+            return self._z.Real(name, self.ctx)
         if isinstance(t, T.Text):
-            return self._z.String(name)
-        return self._z.Int(name)
+            return self._z.String(name, self.ctx)
+        return self._z.Int(name, self.ctx)
 
     def _expr(self, e: ir.Expr) -> F:
         z3 = self._z
@@ -204,24 +207,24 @@ class Translator:
     def const(self, value: Value, t: T.Type) -> "z3.ExprRef":
         z3 = self._z
         if isinstance(value, bool):
-            return z3.BoolVal(value)
+            return z3.BoolVal(value, self.ctx)
         if isinstance(value, int):
-            return z3.IntVal(value)
+            return z3.IntVal(value, self.ctx)
         if isinstance(value, Decimal):
-            return z3.RealVal(str(value))
+            return z3.RealVal(str(value), self.ctx)
         if isinstance(value, MoneyValue):
-            return z3.RealVal(str(value.amount))
+            return z3.RealVal(str(value.amount), self.ctx)
         if isinstance(value, DurationValue):
             factor = {"weeks": 7, "years": 12}.get(value.unit, 1)
-            return z3.IntVal(value.amount * factor)
+            return z3.IntVal(value.amount * factor, self.ctx)
         if isinstance(value, Never):
-            return z3.IntVal(NEVER_DAY)
+            return z3.IntVal(NEVER_DAY, self.ctx)
         if isinstance(value, dt.date):
-            return z3.IntVal(value.toordinal())
+            return z3.IntVal(value.toordinal(), self.ctx)
         if isinstance(value, EnumValue):
             assert isinstance(t, T.Enum)
-            return z3.IntVal(t.members.index(value.member))
-        return z3.StringVal(value)
+            return z3.IntVal(t.members.index(value.member), self.ctx)
+        return z3.StringVal(value, self.ctx)
 
     def _binary(self, e: ir.Binary) -> F:
         z3 = self._z
@@ -264,8 +267,8 @@ class Translator:
         if e.op == "*":
             return F(x * y, side, facts, approx)
         if e.op == "/":
-            x = z3.ToReal(x) if x.sort() == z3.IntSort() else x
-            y = z3.ToReal(y) if y.sort() == z3.IntSort() else y
+            x = z3.ToReal(x) if x.sort() == z3.IntSort(self.ctx) else x
+            y = z3.ToReal(y) if y.sort() == z3.IntSort(self.ctx) else y
             return F(x / y, side + (y != 0,), facts, approx)
         raise Unsupported(e.op)
 

@@ -55,7 +55,7 @@ class Solver:
         self._shared_uses = 0
 
     def _solver(self) -> "z3.Solver":
-        s = self.z3.SimpleSolver()
+        s = self.z3.SimpleSolver(ctx=self.tr.ctx)
         s.set("timeout", TIMEOUT_MS)
         return s
 
@@ -188,7 +188,7 @@ class Solver:
             first = [v == NEVER_DAY] if fact.kind == "event" else []
             return [*first, v == BASE_DAY, v >= BASE_DAY]
         if isinstance(t, T.Text):
-            return [v == z3.StringVal("")]
+            return [v == z3.StringVal("", self.tr.ctx)]
         return [v == 0]
 
     def _show(self, name: str, val: "z3.ExprRef") -> str:
