@@ -17,6 +17,7 @@ script checks that every planted conflict is reported and nothing else is.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import resource
 import subprocess
@@ -43,8 +44,10 @@ def generate(norms: int) -> tuple[str, set[tuple[str, str]]]:
     for g in range(groups):
         party, obj = f"p{g % PARTIES}", f"o{g % OBJECTS}"
         deadline = f"\n    within 10 days after g{g}.start" if g % 2 == 0 else ""
-        out.append(f'clause "{g}.1"\n  quote "q"\n  {party} must a{g} {obj}\n'
-                   f"    when g{g}.ok and g{g}.start has occurred and g{g}.n > 10{deadline}")
+        out.append(
+            f'clause "{g}.1"\n  quote "q"\n  {party} must a{g} {obj}\n'
+            f"    when g{g}.ok and g{g}.start has occurred and g{g}.n > 10{deadline}"
+        )
         if g % 20 == 0:  # planted: the prohibition overlaps the obligation
             cond, extra = f"g{g}.n > 20", ""
             planted.add((f"{g}.1#1", f"{g}.2#1"))
@@ -52,8 +55,9 @@ def generate(norms: int) -> tuple[str, set[tuple[str, str]]]:
             cond, extra = f"g{g}.n > 20", f'\n  "{g}.2" prevails over "{g}.1"'
         else:
             cond, extra = f"g{g}.n <= 10", ""
-        out.append(f'clause "{g}.2"\n  quote "q"\n  {party} must not a{g} {obj}\n'
-                   f"    when {cond}{extra}")
+        out.append(
+            f'clause "{g}.2"\n  quote "q"\n  {party} must not a{g} {obj}\n    when {cond}{extra}'
+        )
     return "\n".join(out) + "\n", planted
 
 
@@ -84,13 +88,20 @@ def measure(norms: int) -> dict[str, object]:
             found.add((by_span[d.notes[0].span], by_span[d.span]))
     others = sorted({d.code for d in diagnostics} - {"W0501", "I0504"})
     return {
-        "norms": len(contract.norms), "facts": len(contract.facts),
-        "pairs": stats.candidate_pairs, "refuted": stats.refuted, "calls": stats.solver_calls,
-        "undecided": stats.undecided, "front_s": front_s, "analysis_s": analysis_s,
+        "norms": len(contract.norms),
+        "facts": len(contract.facts),
+        "pairs": stats.candidate_pairs,
+        "refuted": stats.refuted,
+        "calls": stats.solver_calls,
+        "undecided": stats.undecided,
+        "front_s": front_s,
+        "analysis_s": analysis_s,
         "total_s": front_s + analysis_s,
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "planted": len(planted), "found": len(found & planted),
-        "false": len(found - planted), "other_codes": others,
+        "planted": len(planted),
+        "found": len(found & planted),
+        "false": len(found - planted),
+        "other_codes": others,
     }
 
 
@@ -103,31 +114,43 @@ def main() -> None:
         print(json.dumps(measure(args.child)))
         return
     rows = []
-    print("   norms    facts    pairs  solver calls  front s  analysis s  total s  peak MiB"
-          "  found/planted  false")
+    print(
+        "   norms    facts    pairs  solver calls  front s  analysis s  total s  peak MiB"
+        "  found/planted  false"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
-        proc = subprocess.run([sys.executable, __file__, "--child", str(size)],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            [sys.executable, __file__, "--child", str(size)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if proc.returncode != 0:
             print(f"{size}: failed\n{proc.stderr}", file=sys.stderr)
             sys.exit(1)
         r = json.loads(proc.stdout)
         rows.append(r)
-        print(f"{r['norms']:>8} {r['facts']:>8} {r['pairs']:>8} {r['calls']:>13} "
-              f"{r['front_s']:>8.2f} {r['analysis_s']:>11.2f} {r['total_s']:>8.2f} "
-              f"{r['peak_mib']:>9.0f} {r['found']:>7}/{r['planted']:<7} {r['false']:>5}"
-              + (f"  undecided {r['undecided']}" if r["undecided"] else "")
-              + (f"  other codes {r['other_codes']}" if r["other_codes"] else ""))
-    for a, b in zip(rows, rows[1:]):
+        print(
+            f"{r['norms']:>8} {r['facts']:>8} {r['pairs']:>8} {r['calls']:>13} "
+            f"{r['front_s']:>8.2f} {r['analysis_s']:>11.2f} {r['total_s']:>8.2f} "
+            f"{r['peak_mib']:>9.0f} {r['found']:>7}/{r['planted']:<7} {r['false']:>5}"
+            + (f"  undecided {r['undecided']}" if r["undecided"] else "")
+            + (f"  other codes {r['other_codes']}" if r["other_codes"] else "")
+        )
+    for a, b in itertools.pairwise(rows):
         grow = b["norms"] / a["norms"]
-        print(f"{a['norms']} -> {b['norms']} norms (x{grow:.0f}): analysis time "
-              f"x{b['analysis_s'] / a['analysis_s']:.1f}, total x{b['total_s'] / a['total_s']:.1f}")
+        print(
+            f"{a['norms']} -> {b['norms']} norms (x{grow:.0f}): analysis time "
+            f"x{b['analysis_s'] / a['analysis_s']:.1f}, total x{b['total_s'] / a['total_s']:.1f}"
+        )
     ok = all(r["found"] == r["planted"] and r["false"] == 0 for r in rows)
     ten = [r for r in rows if r["norms"] == 10_000]
     print("all planted conflicts found, none false: " + ("PASS" if ok else "MISS"))
     if ten:
-        print(f"10,000 norms under 10 s (front end and analyses): "
-              f"{'PASS' if ten[0]['total_s'] < 10 else 'MISS'} ({ten[0]['total_s']:.1f} s)")
+        print(
+            f"10,000 norms under 10 s (front end and analyses): "
+            f"{'PASS' if ten[0]['total_s'] < 10 else 'MISS'} ({ten[0]['total_s']:.1f} s)"
+        )
     sys.exit(0 if ok else 1)
 
 

@@ -22,18 +22,23 @@ def wall(cmd: list[str], runs: int) -> float:
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=False)
+        subprocess.run(
+            cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+        )
         times.append(time.perf_counter() - start)
     return statistics.median(times)
 
 
-HEADER = ('contract gen title "t" source "s" language zh calendar CN\n'
-          'party platform role "甲方"\nobject deposit : money CNY\naction deduct\n'
-          'fact f : boolean\nfact g : money CNY\nevent e\n')
-CLAUSE = ('clause "{i}" quote "甲方接到买家投诉，经过与乙方协商沟通后十个工作日内未妥善解决"\n'
-          '  platform may deduct deposit (part) when f and g > {i} CNY\n'
-          '    within 10 working days after e + 3 months\n')
+HEADER = (
+    'contract gen title "t" source "s" language zh calendar CN\n'
+    'party platform role "甲方"\nobject deposit : money CNY\naction deduct\n'
+    "fact f : boolean\nfact g : money CNY\nevent e\n"
+)
+CLAUSE = (
+    'clause "{i}" quote "甲方接到买家投诉，经过与乙方协商沟通后十个工作日内未妥善解决"\n'
+    "  platform may deduct deposit (part) when f and g > {i} CNY\n"
+    "    within 10 working days after e + 3 months\n"
+)
 
 
 def throughput(norms: int) -> tuple[float, float]:
@@ -60,8 +65,11 @@ def main() -> None:
     check = wall([py, "-m", "clausec", "check", "contracts"], args.runs)
     files = len(list((ROOT / "contracts").rglob("*.clause")))
     print(f"median of {args.runs} runs, wall clock")
-    rows = [("python -c pass", base), ("python -c 'import lark'", lark),
-            (f"clausec check contracts/ ({files} files)", check)]
+    rows = [
+        ("python -c pass", base),
+        ("python -c 'import lark'", lark),
+        (f"clausec check contracts/ ({files} files)", check),
+    ]
     for label, seconds in rows:
         print(f"{label:40} {seconds * 1000:8.1f} ms  {seconds / base:6.2f}x")
     print()

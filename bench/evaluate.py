@@ -46,8 +46,16 @@ QUESTION = "may_deduct_deposit"
 INSTALL_HINT = "not installed (pip install '.[bench]')"
 
 # The permitting clauses in contract order; grounds are compared in this order.
-CLAUSES = ("5.11", "6.2(4)(a)", "6.2(4)(b)", "6.2(4)(c)", "6.2(4)(d)", "6.2(4)(e)", "6.5(2)",
-           "annex-2 safety stock")
+CLAUSES = (
+    "5.11",
+    "6.2(4)(a)",
+    "6.2(4)(b)",
+    "6.2(4)(c)",
+    "6.2(4)(d)",
+    "6.2(4)(e)",
+    "6.5(2)",
+    "annex-2 safety stock",
+)
 RANK = {c: i for i, c in enumerate(CLAUSES)}
 
 Decision = tuple[str, tuple[str, ...]]
@@ -103,34 +111,73 @@ def _facts(**given: object) -> dict[str, object]:
 KNOWN: list[tuple[str, dict[str, object]]] = [
     ("none permitting", _facts()),
     ("closed shop", _facts(merchant__closed_shop=True)),
-    ("complaint with bad influence", _facts(complaint__received=True,
-                                            complaint__unresolved_for=12,
-                                            complaint__bad_influence=True)),
-    ("near misses (9 working days; violation, no loss)",
-     _facts(complaint__received=True, complaint__unresolved_for=9,
-            complaint__bad_influence=True, merchant__violated_rules=True,
-            order__days_without_delivery=3)),
+    (
+        "complaint with bad influence",
+        _facts(
+            complaint__received=True, complaint__unresolved_for=12, complaint__bad_influence=True
+        ),
+    ),
+    (
+        "near misses (9 working days; violation, no loss)",
+        _facts(
+            complaint__received=True,
+            complaint__unresolved_for=9,
+            complaint__bad_influence=True,
+            merchant__violated_rules=True,
+            order__days_without_delivery=3,
+        ),
+    ),
     ("loss with violated rules", _facts(merchant__violated_rules=True, platform__loss=5000)),
-    ("court order and misstated stock", _facts(authority__order_to_deduct=True,
-                                               stock__misstated=True)),
-    ("buyer harmed, duty missed, 4 days undelivered",
-     _facts(merchant__breach_harmed_buyer=True, merchant__consumer_duty_missed=True,
-            order__days_without_delivery=4)),
-    ("clean exit, then a court order (6.2(1) yields)",
-     _facts(service__stopped=dt.date(2024, 10, 24), authority__order_to_deduct=True)),
-    ("notice, then termination; a loss above the deposit (6.2(2) yields)",
-     _facts(termination__notice_given=dt.date(2024, 9, 1),
-            agreement__terminated_by_platform=dt.date(2024, 10, 8), platform__loss=12_000)),
-    ("violation in a quality dispute, agreement ended (6.2(3) yields to 6.2(4)(e) only)",
-     _facts(merchant__violated_rules=True, merchant__unresolved_quality_dispute=True,
-            agreement__ended=dt.date(2024, 12, 31), platform__loss=300,
-            merchant__closed_shop=True)),
-    ("every ground", _facts(merchant__closed_shop=True, merchant__breach_harmed_buyer=True,
-                            merchant__consumer_duty_missed=True, complaint__received=True,
-                            complaint__unresolved_for=10, complaint__bad_influence=True,
-                            authority__order_to_deduct=True, merchant__violated_rules=True,
-                            platform__loss=1, stock__misstated=True,
-                            order__days_without_delivery=7)),
+    (
+        "court order and misstated stock",
+        _facts(authority__order_to_deduct=True, stock__misstated=True),
+    ),
+    (
+        "buyer harmed, duty missed, 4 days undelivered",
+        _facts(
+            merchant__breach_harmed_buyer=True,
+            merchant__consumer_duty_missed=True,
+            order__days_without_delivery=4,
+        ),
+    ),
+    (
+        "clean exit, then a court order (6.2(1) yields)",
+        _facts(service__stopped=dt.date(2024, 10, 24), authority__order_to_deduct=True),
+    ),
+    (
+        "notice, then termination; a loss above the deposit (6.2(2) yields)",
+        _facts(
+            termination__notice_given=dt.date(2024, 9, 1),
+            agreement__terminated_by_platform=dt.date(2024, 10, 8),
+            platform__loss=12_000,
+        ),
+    ),
+    (
+        "violation in a quality dispute, agreement ended (6.2(3) yields to 6.2(4)(e) only)",
+        _facts(
+            merchant__violated_rules=True,
+            merchant__unresolved_quality_dispute=True,
+            agreement__ended=dt.date(2024, 12, 31),
+            platform__loss=300,
+            merchant__closed_shop=True,
+        ),
+    ),
+    (
+        "every ground",
+        _facts(
+            merchant__closed_shop=True,
+            merchant__breach_harmed_buyer=True,
+            merchant__consumer_duty_missed=True,
+            complaint__received=True,
+            complaint__unresolved_for=10,
+            complaint__bad_influence=True,
+            authority__order_to_deduct=True,
+            merchant__violated_rules=True,
+            platform__loss=1,
+            stock__misstated=True,
+            order__days_without_delivery=7,
+        ),
+    ),
 ]
 
 
@@ -143,21 +190,37 @@ def _partial(missing: tuple[str, ...], **given: object) -> dict[str, object]:
 
 # (B) several facts missing (absent from the mapping).
 UNKNOWN: list[tuple[str, dict[str, object]]] = [
-    ("complaint outcome unknown", _partial(("complaint.bad_influence",),
-                                           complaint__received=True,
-                                           complaint__unresolved_for=10)),
+    (
+        "complaint outcome unknown",
+        _partial(
+            ("complaint.bad_influence",), complaint__received=True, complaint__unresolved_for=10
+        ),
+    ),
     ("only a closed shop known", {"merchant.closed_shop": True}),
     ("nothing known", {}),
     ("loss not yet assessed", _partial(("platform.loss",), merchant__violated_rules=True)),
-    ("no court order or stock check yet",
-     _partial(("authority.order_to_deduct", "stock.misstated"),
-              order__days_without_delivery=2)),
-    ("unknowns that cannot matter", _partial(("complaint.unresolved_for",
-                                              "complaint.bad_influence",
-                                              "merchant.breached_agreement"))),
-    ("merchant side known, complaint and stock unknown",
-     _partial(("complaint.received", "complaint.unresolved_for", "complaint.bad_influence",
-               "stock.misstated", "order.days_without_delivery"))),
+    (
+        "no court order or stock check yet",
+        _partial(("authority.order_to_deduct", "stock.misstated"), order__days_without_delivery=2),
+    ),
+    (
+        "unknowns that cannot matter",
+        _partial(
+            ("complaint.unresolved_for", "complaint.bad_influence", "merchant.breached_agreement")
+        ),
+    ),
+    (
+        "merchant side known, complaint and stock unknown",
+        _partial(
+            (
+                "complaint.received",
+                "complaint.unresolved_for",
+                "complaint.bad_influence",
+                "stock.misstated",
+                "order.days_without_delivery",
+            )
+        ),
+    ),
     ("undelivered goods, the rest unknown", {"order.days_without_delivery": 5}),
 ]
 
@@ -189,13 +252,17 @@ def handwritten(facts: Mapping[str, Any]) -> Decision2:
         grounds.append("6.2(4)(a)")
     if facts["merchant.consumer_duty_missed"]:
         grounds.append("6.2(4)(b)")
-    if facts["complaint.received"] and facts["complaint.unresolved_for"] >= 10 \
-            and facts["complaint.bad_influence"]:
+    if (
+        facts["complaint.received"]
+        and facts["complaint.unresolved_for"] >= 10
+        and facts["complaint.bad_influence"]
+    ):
         grounds.append("6.2(4)(c)")
     if facts["authority.order_to_deduct"]:
         grounds.append("6.2(4)(d)")
-    if (facts["merchant.violated_rules"] or facts["merchant.breached_agreement"]) \
-            and facts["platform.loss"] > 0:
+    if (facts["merchant.violated_rules"] or facts["merchant.breached_agreement"]) and facts[
+        "platform.loss"
+    ] > 0:
         grounds.append("6.2(4)(e)")
     if facts["platform.paid_beyond_deposit"] or facts["platform.loss"] > facts["deposit.balance"]:
         grounds.append("6.5(2)")
@@ -212,8 +279,11 @@ def handwritten(facts: Mapping[str, Any]) -> Decision2:
     notice = facts["termination.notice_given"]
     if clean and ended != "never" and notice != "never" and notice <= _month_before(ended):
         overridden.append(("6.2(2)", found))  # terminated on a month's notice
-    if facts["merchant.violated_rules"] and facts["merchant.unresolved_quality_dispute"] \
-            and facts["agreement.ended"] != "never":
+    if (
+        facts["merchant.violated_rules"]
+        and facts["merchant.unresolved_quality_dispute"]
+        and facts["agreement.ended"] != "never"
+    ):
         by = found[1:] if found[0] == "5.11" else found  # grounds are in clause order
         if by:
             overridden.append(("6.2(3)", by))
@@ -230,13 +300,17 @@ def handwritten_grounds(facts: Mapping[str, Any]) -> Decision:
         grounds.append("6.2(4)(a)")
     if facts["merchant.consumer_duty_missed"]:
         grounds.append("6.2(4)(b)")
-    if facts["complaint.received"] and facts["complaint.unresolved_for"] >= 10 \
-            and facts["complaint.bad_influence"]:
+    if (
+        facts["complaint.received"]
+        and facts["complaint.unresolved_for"] >= 10
+        and facts["complaint.bad_influence"]
+    ):
         grounds.append("6.2(4)(c)")
     if facts["authority.order_to_deduct"]:
         grounds.append("6.2(4)(d)")
-    if (facts["merchant.violated_rules"] or facts["merchant.breached_agreement"]) \
-            and facts["platform.loss"] > 0:
+    if (facts["merchant.violated_rules"] or facts["merchant.breached_agreement"]) and facts[
+        "platform.loss"
+    ] > 0:
         grounds.append("6.2(4)(e)")
     if facts["platform.paid_beyond_deposit"] or facts["platform.loss"] > facts["deposit.balance"]:
         grounds.append("6.5(2)")
@@ -292,18 +366,25 @@ def handwritten3(facts: Mapping[str, Any]) -> Decision3:
     get = facts.get
     grounds = []
     deps: set[str] = set()
-    for clause, name in (("5.11", "merchant.closed_shop"),
-                         ("6.2(4)(a)", "merchant.breach_harmed_buyer"),
-                         ("6.2(4)(b)", "merchant.consumer_duty_missed")):
+    for clause, name in (
+        ("5.11", "merchant.closed_shop"),
+        ("6.2(4)(a)", "merchant.breach_harmed_buyer"),
+        ("6.2(4)(b)", "merchant.consumer_duty_missed"),
+    ):
         value = get(name)
         if value is None:
             deps.add(name)
         elif value:
             grounds.append(clause)
     days = get("complaint.unresolved_for")
-    if _all3(((get("complaint.received"), "complaint.received"),
-              (None if days is None else days >= 10, "complaint.unresolved_for"),
-              (get("complaint.bad_influence"), "complaint.bad_influence")), deps):
+    if _all3(
+        (
+            (get("complaint.received"), "complaint.received"),
+            (None if days is None else days >= 10, "complaint.unresolved_for"),
+            (get("complaint.bad_influence"), "complaint.bad_influence"),
+        ),
+        deps,
+    ):
         grounds.append("6.2(4)(c)")
     value = get("authority.order_to_deduct")
     if value is None:
@@ -311,17 +392,22 @@ def handwritten3(facts: Mapping[str, Any]) -> Decision3:
     elif value:
         grounds.append("6.2(4)(d)")
     # 6.2(4)(e): (violated rules or breached the agreement) and a loss
-    rules, agreement, loss = (get("merchant.violated_rules"), get("merchant.breached_agreement"),
-                              get("platform.loss"))
-    broke = True if rules or agreement else None if rules is None or agreement is None \
-        else False
+    rules, agreement, loss = (
+        get("merchant.violated_rules"),
+        get("merchant.breached_agreement"),
+        get("platform.loss"),
+    )
+    broke = True if rules or agreement else None if rules is None or agreement is None else False
     positive = None if loss is None else loss > 0
     if broke and positive:
         grounds.append("6.2(4)(e)")
     elif broke is not False and positive is not False:
         if broke is None:
-            deps.update(_missing(("merchant.violated_rules", rules),
-                                 ("merchant.breached_agreement", agreement)))
+            deps.update(
+                _missing(
+                    ("merchant.violated_rules", rules), ("merchant.breached_agreement", agreement)
+                )
+            )
         if positive is None:
             deps.add("platform.loss")
     # 6.5(2): paid beyond the deposit, or a loss above the balance
@@ -330,8 +416,13 @@ def handwritten3(facts: Mapping[str, Any]) -> Decision3:
     if paid or over:
         grounds.append("6.5(2)")
     elif paid is None or over is None:
-        deps.update(_missing(("platform.paid_beyond_deposit", paid), ("platform.loss", loss),
-                             ("deposit.balance", balance)))
+        deps.update(
+            _missing(
+                ("platform.paid_beyond_deposit", paid),
+                ("platform.loss", loss),
+                ("deposit.balance", balance),
+            )
+        )
     stock, late = get("stock.misstated"), get("order.days_without_delivery")
     if stock or (late is not None and late > 3):
         grounds.append("annex-2 safety stock")
@@ -348,8 +439,22 @@ def handwritten3(facts: Mapping[str, Any]) -> Decision3:
 
 
 def load_emitted(tmp: Path) -> ModuleType:
-    subprocess.run([sys.executable, "-m", "clausec", "emit", str(CONTRACT), "--target",
-                    "python", "-o", str(tmp)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "clausec",
+            "emit",
+            str(CONTRACT),
+            "--target",
+            "python",
+            "-o",
+            str(tmp),
+        ],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
     (path,) = tmp.glob("*.py")
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
@@ -364,17 +469,24 @@ Full = tuple[str, tuple[str, ...], Overridden, tuple[str, ...]]
 def emitted_decision(module: ModuleType, facts: Mapping[str, object]) -> Full:
     """(answer, grounds, overridden, depends_on) of the emitted evaluator."""
     r = getattr(module, QUESTION)(facts)
-    return (r.answer, tuple(g["clause"] for g in r.grounds),
-            tuple((o["clause"], tuple(b["clause"] for b in o["by"])) for o in r.overridden),
-            tuple(r.depends_on))
+    return (
+        r.answer,
+        tuple(g["clause"] for g in r.grounds),
+        tuple((o["clause"], tuple(b["clause"] for b in o["by"])) for o in r.overridden),
+        tuple(r.depends_on),
+    )
 
 
 def interpreter_decision(contract: Any, facts: Mapping[str, object]) -> Full:
     from clausec.evaluation.interpreter import ask
+
     d = ask(contract, QUESTION, facts).to_dict()
-    return d["answer"], tuple(g["clause"] for g in d["grounds"]), \
-        tuple((o["clause"], tuple(b["clause"] for b in o["by"])) for o in d["overridden"]), \
-        tuple(d["depends_on"])
+    return (
+        d["answer"],
+        tuple(g["clause"] for g in d["grounds"]),
+        tuple((o["clause"], tuple(b["clause"] for b in o["by"])) for o in d["overridden"]),
+        tuple(d["depends_on"]),
+    )
 
 
 # ---------------------------------------------------------------- peers
@@ -384,6 +496,7 @@ def as_json(facts: Mapping[str, object]) -> dict[str, object]:
     """The facts as the peers take them (JSON values: dates as ISO strings)."""
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in facts.items()}
 
+
 # Each peer encodes the same eight conditions over the same flat facts mapping.
 
 CEDAR_CONDITIONS = {
@@ -391,14 +504,14 @@ CEDAR_CONDITIONS = {
     "6.2(4)(a)": 'context["merchant.breach_harmed_buyer"]',
     "6.2(4)(b)": 'context["merchant.consumer_duty_missed"]',
     "6.2(4)(c)": 'context["complaint.received"] && context["complaint.unresolved_for"] >= 10'
-                 ' && context["complaint.bad_influence"]',
+    ' && context["complaint.bad_influence"]',
     "6.2(4)(d)": 'context["authority.order_to_deduct"]',
     "6.2(4)(e)": '(context["merchant.violated_rules"] || context["merchant.breached_agreement"])'
-                 ' && context["platform.loss"] > 0',
+    ' && context["platform.loss"] > 0',
     "6.5(2)": 'context["platform.paid_beyond_deposit"]'
-              ' || context["platform.loss"] > context["deposit.balance"]',
+    ' || context["platform.loss"] > context["deposit.balance"]',
     "annex-2 safety stock": 'context["stock.misstated"]'
-                            ' || context["order.days_without_delivery"] > 3',
+    ' || context["order.days_without_delivery"] > 3',
 }
 
 ZEN_CONDITIONS = {
@@ -406,14 +519,14 @@ ZEN_CONDITIONS = {
     "6.2(4)(a)": '$root["merchant.breach_harmed_buyer"] == true',
     "6.2(4)(b)": '$root["merchant.consumer_duty_missed"] == true',
     "6.2(4)(c)": '$root["complaint.received"] == true and $root["complaint.unresolved_for"] >= 10'
-                 ' and $root["complaint.bad_influence"] == true',
+    ' and $root["complaint.bad_influence"] == true',
     "6.2(4)(d)": '$root["authority.order_to_deduct"] == true',
     "6.2(4)(e)": '($root["merchant.violated_rules"] == true'
-                 ' or $root["merchant.breached_agreement"] == true) and $root["platform.loss"] > 0',
+    ' or $root["merchant.breached_agreement"] == true) and $root["platform.loss"] > 0',
     "6.5(2)": '$root["platform.paid_beyond_deposit"] == true'
-              ' or $root["platform.loss"] > $root["deposit.balance"]',
+    ' or $root["platform.loss"] > $root["deposit.balance"]',
     "annex-2 safety stock": '$root["stock.misstated"] == true'
-                            ' or $root["order.days_without_delivery"] > 3',
+    ' or $root["order.days_without_delivery"] > 3',
 }
 
 
@@ -424,25 +537,30 @@ def make_cedar() -> Callable[[Mapping[str, object]], Decision]:
     text = "".join(
         f'@id("{clause}")\npermit(principal == Party::"platform", action == Action::"deduct",'
         f' resource == Object::"deposit")\nwhen {{ {CEDAR_CONDITIONS[clause]} }};\n'
-        for clause in CLAUSES)
+        for clause in CLAUSES
+    )
     # Parse once where the version offers handles (the documented fast path).
     policy_set: Any = getattr(cedarpy, "PolicySet", None)
     entity_set: Any = getattr(cedarpy, "Entities", None)
     policies: Any = policy_set.from_str(text) if hasattr(policy_set, "from_str") else text
-    entities: Any = entity_set.from_json_str("[]") if hasattr(entity_set, "from_json_str") \
-        else "[]"
+    entities: Any = entity_set.from_json_str("[]") if hasattr(entity_set, "from_json_str") else "[]"
     # Policies without an explicit id are numbered policy0, policy1, ... in text order.
     clause_of = {f"policy{i}": clause for i, clause in enumerate(CLAUSES)}
     is_authorized, allow = cedarpy.is_authorized, cedarpy.Decision.Allow
-    base = {"principal": 'Party::"platform"', "action": 'Action::"deduct"',
-            "resource": 'Object::"deposit"'}
+    base = {
+        "principal": 'Party::"platform"',
+        "action": 'Action::"deduct"',
+        "resource": 'Object::"deposit"',
+    }
 
     def decide(facts: Mapping[str, object]) -> Decision:
         r = is_authorized({**base, "context": facts}, policies, entities)
         if r.decision != allow:
             return "no", ()
-        return "yes", tuple(sorted((clause_of[p] for p in r.diagnostics.reasons),
-                                   key=RANK.__getitem__))
+        return "yes", tuple(
+            sorted((clause_of[p] for p in r.diagnostics.reasons), key=RANK.__getitem__)
+        )
+
     return decide
 
 
@@ -450,22 +568,36 @@ def make_zen() -> Callable[[Mapping[str, object]], Decision]:
     """A GoRules decision model: input -> decision table (hit policy collect) -> output."""
     import zen
 
-    rules = [{"_id": f"r{i}", "condition": ZEN_CONDITIONS[clause], "clause": json.dumps(clause)}
-             for i, clause in enumerate(CLAUSES)]
+    rules = [
+        {"_id": f"r{i}", "condition": ZEN_CONDITIONS[clause], "clause": json.dumps(clause)}
+        for i, clause in enumerate(CLAUSES)
+    ]
     model = {
         "nodes": [
             {"id": "facts", "type": "inputNode", "name": "facts", "position": {"x": 0, "y": 0}},
-            {"id": "deduct", "type": "decisionTableNode", "name": "may deduct deposit",
-             "position": {"x": 200, "y": 0},
-             "content": {"hitPolicy": "collect",
-                         "inputs": [{"id": "condition", "name": "condition", "field": ""}],
-                         "outputs": [{"id": "clause", "name": "clause", "field": "clause"}],
-                         "rules": rules}},
-            {"id": "answer", "type": "outputNode", "name": "answer",
-             "position": {"x": 400, "y": 0}},
+            {
+                "id": "deduct",
+                "type": "decisionTableNode",
+                "name": "may deduct deposit",
+                "position": {"x": 200, "y": 0},
+                "content": {
+                    "hitPolicy": "collect",
+                    "inputs": [{"id": "condition", "name": "condition", "field": ""}],
+                    "outputs": [{"id": "clause", "name": "clause", "field": "clause"}],
+                    "rules": rules,
+                },
+            },
+            {
+                "id": "answer",
+                "type": "outputNode",
+                "name": "answer",
+                "position": {"x": 400, "y": 0},
+            },
         ],
-        "edges": [{"id": "e1", "sourceId": "facts", "targetId": "deduct", "type": "edge"},
-                  {"id": "e2", "sourceId": "deduct", "targetId": "answer", "type": "edge"}],
+        "edges": [
+            {"id": "e1", "sourceId": "facts", "targetId": "deduct", "type": "edge"},
+            {"id": "e2", "sourceId": "deduct", "targetId": "answer", "type": "edge"},
+        ],
     }
     evaluate: Any = zen.ZenEngine().create_decision(json.dumps(model)).evaluate
 
@@ -474,6 +606,7 @@ def make_zen() -> Callable[[Mapping[str, object]], Decision]:
         if not hits:
             return "no", ()
         return "yes", tuple(sorted((h["clause"] for h in hits), key=RANK.__getitem__))
+
     return decide
 
 
@@ -485,8 +618,9 @@ PEERS: list[tuple[str, str, Callable[[], Callable[[Mapping[str, object]], Decisi
 # ---------------------------------------------------------------- timing
 
 
-def measure(cases: list[tuple[str, int]], namespace: dict[str, Any], repeat: int,
-            min_time: float) -> list[float]:
+def measure(
+    cases: list[tuple[str, int]], namespace: dict[str, Any], repeat: int, min_time: float
+) -> list[float]:
     """Median µs per decision of each (statement, decisions it makes) case.
 
     Each statement's loop count is calibrated to ``min_time`` seconds; then the repeats go
@@ -501,22 +635,29 @@ def measure(cases: list[tuple[str, int]], namespace: dict[str, Any], repeat: int
     for _ in range(repeat):
         for i, (timer, number) in enumerate(timers):
             runs[i].append(timer.timeit(number) / number)
-    return [statistics.median(r) / n * 1e6 for r, (_, n) in zip(runs, cases)]
+    return [statistics.median(r) / n * 1e6 for r, (_, n) in zip(runs, cases, strict=True)]
 
 
 def verify(label: str, got: object, want: object, fact_set: str) -> bool:
     if got == want:
         return True
-    print(f"ERROR: {label} disagrees with the emitted evaluator on fact set "
-          f"{fact_set!r}:\n  got  {got!r}\n  want {want!r}", file=sys.stderr)
+    print(
+        f"ERROR: {label} disagrees with the emitted evaluator on fact set "
+        f"{fact_set!r}:\n  got  {got!r}\n  want {want!r}",
+        file=sys.stderr,
+    )
     return False
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=7, help="timing repeats (median)")
-    parser.add_argument("--min-time", type=float, default=0.2,
-                        help="seconds per repeat (the loop count is calibrated to it)")
+    parser.add_argument(
+        "--min-time",
+        type=float,
+        default=0.2,
+        help="seconds per repeat (the loop count is calibrated to it)",
+    )
     args = parser.parse_args()
 
     import clausec
@@ -550,8 +691,9 @@ def main() -> int:
             ok &= verify(label, decide(as_json(facts)), want[:2], name)
     for name, facts in UNKNOWN:
         want = emitted_decision(module, facts)
-        ok &= verify("handwritten three-valued", handwritten3(facts),
-                     (want[0], want[1], want[3]), name)
+        ok &= verify(
+            "handwritten three-valued", handwritten3(facts), (want[0], want[1], want[3]), name
+        )
         ok &= verify("emitted (B, nothing overridden)", want[2], (), name)
         ok &= verify("interpreter", interpreter_decision(contract, facts), want, name)
     answers = {emitted_decision(module, f)[0] for _, f in UNKNOWN}
@@ -564,46 +706,74 @@ def main() -> int:
 
     known = [f for _, f in KNOWN]
     unknown = [f for _, f in UNKNOWN]
-    ns: dict[str, Any] = {"fn": fn, "hand": handwritten, "hand3": handwritten3, "ask": ask,
-                          "hand_checked": handwritten_checked, "hand_grounds": handwritten_grounds,
-                          "Facts": module.Facts, "A_facts": [module.Facts(f) for f in known],
-                          "contract": contract, "Q": QUESTION, "A": known, "B": unknown,
-                          "A_json": [as_json(f) for f in known]}
+    ns: dict[str, Any] = {
+        "fn": fn,
+        "hand": handwritten,
+        "hand3": handwritten3,
+        "ask": ask,
+        "hand_checked": handwritten_checked,
+        "hand_grounds": handwritten_grounds,
+        "Facts": module.Facts,
+        "A_facts": [module.Facts(f) for f in known],
+        "contract": contract,
+        "Q": QUESTION,
+        "A": known,
+        "B": unknown,
+        "A_json": [as_json(f) for f in known],
+    }
     for i, (_, decide) in enumerate(peers):
         ns[f"peer{i}"] = decide
 
     na, nb = len(known), len(unknown)
     # The first two rows are the target's pair; the rows in parentheses are for information.
-    rows_a = [("handwritten Python (answer + grounds)", "for f in A: hand(f)"),
-              ("clausec emitted, Facts: answer + grounds", "for f in A_facts: fn(f).answer"),
-              ("clausec emitted, dict: answer + grounds", "for f in A: fn(f).answer"),
-              ("clausec emitted: full explanation (to_dict)", "for f in A: fn(f).to_dict()"),
-              ("clausec reference interpreter", "for f in A: ask(contract, Q, f)"),
-              ("(handwritten + fact name and type checks)", "for f in A: hand_checked(f)"),
-              ("(handwritten, permitting clauses only)", "for f in A: hand_grounds(f)"),
-              ("(clausec emitted: Facts(dict) + answer)", "for f in A: fn(Facts(f)).answer")]
+    rows_a = [
+        ("handwritten Python (answer + grounds)", "for f in A: hand(f)"),
+        ("clausec emitted, Facts: answer + grounds", "for f in A_facts: fn(f).answer"),
+        ("clausec emitted, dict: answer + grounds", "for f in A: fn(f).answer"),
+        ("clausec emitted: full explanation (to_dict)", "for f in A: fn(f).to_dict()"),
+        ("clausec reference interpreter", "for f in A: ask(contract, Q, f)"),
+        ("(handwritten + fact name and type checks)", "for f in A: hand_checked(f)"),
+        ("(handwritten, permitting clauses only)", "for f in A: hand_grounds(f)"),
+        ("(clausec emitted: Facts(dict) + answer)", "for f in A: fn(Facts(f)).answer"),
+    ]
     first_peer = len(rows_a)
     rows_a += [(label, f"for f in A_json: peer{i}(f)") for i, (label, _) in enumerate(peers)]
-    rows_b = [("handwritten three-valued Python", "for f in B: hand3(f)"),
-              ("clausec emitted: full explanation (to_dict)", "for f in B: fn(f).to_dict()"),
-              ("clausec emitted: answer + depends_on", "for f in B: fn(f).depends_on"),
-              ("clausec reference interpreter", "for f in B: ask(contract, Q, f)")]
-    times = measure([(stmt, na) for _, stmt in rows_a] + [(stmt, nb) for _, stmt in rows_b],
-                    ns, args.repeat, args.min_time)
-    table_a = [(label, us) for (label, _), us in zip(rows_a, times)]
-    table_b = [(label, us) for (label, _), us in zip(rows_b, times[len(rows_a):])]
+    rows_b = [
+        ("handwritten three-valued Python", "for f in B: hand3(f)"),
+        ("clausec emitted: full explanation (to_dict)", "for f in B: fn(f).to_dict()"),
+        ("clausec emitted: answer + depends_on", "for f in B: fn(f).depends_on"),
+        ("clausec reference interpreter", "for f in B: ask(contract, Q, f)"),
+    ]
+    times = measure(
+        [(stmt, na) for _, stmt in rows_a] + [(stmt, nb) for _, stmt in rows_b],
+        ns,
+        args.repeat,
+        args.min_time,
+    )
+    table_a = [(label, us) for (label, _), us in zip(rows_a, times, strict=False)]
+    table_b = [(label, us) for (label, _), us in zip(rows_b, times[len(rows_a) :], strict=True)]
     peer_rows = table_a[first_peer:]
 
-    print(f"Python {platform.python_version()} ({platform.python_implementation()}), "
-          f"{platform.machine()}; clausec {clausec.__version__}; " + "; ".join(versions))
-    print(f"question {QUESTION} of {CONTRACT.relative_to(ROOT)}; median of {args.repeat} "
-          f"round-robin repeats of >= {args.min_time:g} s each per engine")
-    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
-          "(on a busy machine the figures move by tens of percent or more)")
+    print(
+        f"Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"{platform.machine()}; clausec {clausec.__version__}; " + "; ".join(versions)
+    )
+    print(
+        f"question {QUESTION} of {CONTRACT.relative_to(ROOT)}; median of {args.repeat} "
+        f"round-robin repeats of >= {args.min_time:g} s each per engine"
+    )
+    print(
+        f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs "
+        "(on a busy machine the figures move by tens of percent or more)"
+    )
     for title, rows in (
-            (f"(A) all facts known: {na} fact sets, cycled", table_a),
-            (f"(B) facts missing: {nb} fact sets, cycled (only clausec and the handwritten "
-             "three-valued function answer undetermined)", table_b)):
+        (f"(A) all facts known: {na} fact sets, cycled", table_a),
+        (
+            f"(B) facts missing: {nb} fact sets, cycled (only clausec and the handwritten "
+            "three-valued function answer undetermined)",
+            table_b,
+        ),
+    ):
         print()
         print(title)
         print(f"{'engine':46} {'µs/decision':>12} {'× handwritten':>14}")
@@ -621,23 +791,41 @@ def main() -> int:
     print()
     print("targets")
     targets: list[tuple[str, bool | None, str]] = [
-        ("emitted, answer + grounds, all facts known: within 2x of handwritten",
-         facts_a / hand_a <= 2, f"{facts_a / hand_a:.2f}x, facts checked once in a Facts; "
-                                f"from a dict, checked in each call: {dict_a / hand_a:.2f}x"),
-        ("  and from a dict, within 2x of handwritten with the same fact checks",
-         dict_a / checked_a <= 2, f"{dict_a / checked_a:.2f}x")]
+        (
+            "emitted, answer + grounds, all facts known: within 2x of handwritten",
+            facts_a / hand_a <= 2,
+            f"{facts_a / hand_a:.2f}x, facts checked once in a Facts; "
+            f"from a dict, checked in each call: {dict_a / hand_a:.2f}x",
+        ),
+        (
+            "  and from a dict, within 2x of handwritten with the same fact checks",
+            dict_a / checked_a <= 2,
+            f"{dict_a / checked_a:.2f}x",
+        ),
+    ]
     if peer_rows:
         # The slower of the two emitted paths, so that the margin holds for either.
         slow = max(facts_a, dict_a)
         margin = min(us / slow for _, us in peer_rows)
-        targets.append(("emitted, answer + grounds: >= 20x faster than every peer",
-                        margin >= 20, f"{margin:.1f}x faster than the fastest "
-                        f"peer ({min(peer_rows, key=lambda r: r[1])[0]}), from a dict"))
+        targets.append(
+            (
+                "emitted, answer + grounds: >= 20x faster than every peer",
+                margin >= 20,
+                f"{margin:.1f}x faster than the fastest "
+                f"peer ({min(peer_rows, key=lambda r: r[1])[0]}), from a dict",
+            )
+        )
     else:
-        targets.append(("emitted, answer + grounds: >= 20x faster than every peer", None,
-                        "no peer installed"))
-    targets.append(("emitted, unknown facts and full explanations: within 5x of handwritten",
-                    emitted_b / hand_b <= 5, f"{emitted_b / hand_b:.2f}x"))
+        targets.append(
+            ("emitted, answer + grounds: >= 20x faster than every peer", None, "no peer installed")
+        )
+    targets.append(
+        (
+            "emitted, unknown facts and full explanations: within 5x of handwritten",
+            emitted_b / hand_b <= 5,
+            f"{emitted_b / hand_b:.2f}x",
+        )
+    )
     for text, passed, detail in targets:
         verdict = "n/a " if passed is None else "PASS" if passed else "MISS"
         print(f"  {verdict}  {text} ({detail})")

@@ -9,8 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 import clausec
+from clausec.cli import main
 from clausec.diagnostics import Diagnostic, Severity
 from clausec.ir import nodes as ir
 
@@ -53,9 +56,48 @@ PRELUDE_LINES = PRELUDE.count("\n")
 # in the middle of a Hypothesis test (which warns about it).
 sys.setrecursionlimit(max(sys.getrecursionlimit(), 20_000))
 
+# ------------------------------------------------------------------ test tiers (CONTRIBUTING.md)
+
+_DEPTH = os.environ.get("CLAUSEC_TEST_DEPTH", "fast")
+if _DEPTH not in ("fast", "full"):
+    raise pytest.UsageError(f"CLAUSEC_TEST_DEPTH={_DEPTH!r}: use `fast` (default) or `full`")
+#: The full-depth tier: `CLAUSEC_TEST_DEPTH=full python3 -m pytest -n auto -m deep`.
+FULL_DEPTH = _DEPTH == "full"
+
+
+def depth(fast: int, full: int) -> int:
+    """How many cases a test whose depth is tiered tries: ``fast`` by default, ``full`` in the
+    full-depth tier. Such tests carry the ``deep`` marker."""
+    return full if FULL_DEPTH else fast
+
+
+# Hypothesis profiles: `ci` (default: derandomized, so a run is reproducible), `dev` (quick,
+# random, with the example database) and `deep` (the full-depth tier). Tests set no
+# max_examples of their own; choose with --hypothesis-profile or CLAUSEC_TEST_DEPTH=full.
+_QUIET = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+settings.register_profile("dev", max_examples=10, **_QUIET)
+settings.register_profile("ci", max_examples=40, derandomize=True, database=None, **_QUIET)
+settings.register_profile("deep", max_examples=500, database=None, **_QUIET)
+settings.load_profile("deep" if FULL_DEPTH else "ci")
+
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "slow: takes more than a minute (deselect with -m 'not slow')")
+    config.addinivalue_line(
+        "markers",
+        "deep: tries more cases with CLAUSEC_TEST_DEPTH=full; the full-depth tier "
+        "runs only these (Hypothesis tests are marked automatically)",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    from hypothesis import is_hypothesis_test
+
+    for item in items:
+        if isinstance(item, pytest.Function) and is_hypothesis_test(item.obj):
+            item.add_marker(pytest.mark.deep)
 
 
 def compile_body(body: str, name: str = "t.clause") -> clausec.CheckResult:
@@ -94,20 +136,55 @@ def span_text(source: str, span: object) -> str:
     """The text a single-line span covers."""
     line = source.split("\n")[span.line - 1]  # type: ignore[attr-defined]
     assert span.end_line == span.line, span  # type: ignore[attr-defined]
-    return line[span.column - 1: span.end_column - 1]  # type: ignore[attr-defined]
+    return line[span.column - 1 : span.end_column - 1]  # type: ignore[attr-defined]
 
 
-def run_cli(args: Sequence[str], cwd: Path | str | None = None, timeout: float = 120,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: Sequence[str], cwd: Path | str | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``clausec ARGS`` run in this process, through the console entry point ``main`` (so exit
+    codes, internal errors included, are the command's), in ``cwd``; stdout and stderr apart.
+    Use run_cli_process for what needs a fresh interpreter (environment, start-up)."""
+    runner = CliRunner()
+    previous = Path.cwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        with runner.isolation(input=stdin, env={"UPDATE_GOLDEN": None}) as (out, err, _):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            stdout = out.getvalue().decode("utf-8", "replace")
+            stderr = err.getvalue().decode("utf-8", "replace")
+    finally:
+        os.chdir(previous)
+    return subprocess.CompletedProcess(["clausec", *args], code, stdout, stderr)
+
+
+def run_cli_process(
+    args: Sequence[str],
+    cwd: Path | str | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """``python -m clausec ARGS`` in a subprocess (text mode, UTF-8)."""
     full_env = dict(os.environ)
     full_env["PYTHONIOENCODING"] = "utf-8"
     full_env.pop("UPDATE_GOLDEN", None)
     if env:
         full_env.update(env)
-    return subprocess.run([sys.executable, "-m", "clausec", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, encoding="utf-8", errors="replace",
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "clausec", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=timeout,
+    )
 
 
 # Monthly deadlines that run off the end of the calendar (test_javascript, test_python_backend).

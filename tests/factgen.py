@@ -37,8 +37,13 @@ __all__ = ["fact_cases", "fact_sets"]
 
 FIRST = dt.date(2023, 1, 1)
 LAST = dt.date(2028, 12, 31)
-_EXTREME_DATES = [dt.date(9999, 12, 31), dt.date(9999, 11, 30), dt.date(9999, 12, 20),
-                  dt.date(1, 1, 1), dt.date(1, 2, 1)]
+_EXTREME_DATES = [
+    dt.date(9999, 12, 31),
+    dt.date(9999, 11, 30),
+    dt.date(9999, 12, 20),
+    dt.date(1, 1, 1),
+    dt.date(1, 2, 1),
+]
 _TEXTS = ["", "a", "Schriftform", "email", "说明", "x y", "O'Brien", 'say "hi"']
 
 
@@ -47,7 +52,9 @@ def fact_sets(contract: ir.Contract, n: int, seed: int) -> list[dict[str, object
     return [facts for facts, _ in fact_cases(contract, n, seed)]
 
 
-def fact_cases(contract: ir.Contract, n: int, seed: int) -> list[tuple[dict[str, object], str | None]]:
+def fact_cases(
+    contract: ir.Contract, n: int, seed: int
+) -> list[tuple[dict[str, object], str | None]]:
     """``n`` pairs (raw facts, as_of or None), the same for the same contract and seed."""
     gen = _Generator(contract, seed)
     return [gen.case() for _ in range(n)]
@@ -152,8 +159,9 @@ class _Generator:
         if rng.random() < 0.25:
             name = f.name
             i = rng.randrange(len(name))
-            mangled = rng.choice([name[:i] + name[i + 1:], name[:i] + "x" + name[i:],
-                                  name + "s", "no.such_fact"])
+            mangled = rng.choice(
+                [name[:i] + name[i + 1 :], name[:i] + "x" + name[i:], name + "s", "no.such_fact"]
+            )
             if mangled not in self.names:
                 facts[mangled] = True
             return
@@ -281,14 +289,36 @@ class _Generator:
         elif isinstance(t, (T.DecimalType, T.Money)):
             cur = t.currency if isinstance(t, T.Money) else "CNY"
             other = "EUR" if cur != "EUR" else "USD"
-            by_type = ["abc", "1,5", "1e3", f"100 {other}", f"100 {cur}",
-                       "1" * 41, "0." + "1" * 40, ".5", "5.", "-.5", True, 1e-7, 2.5e16]
+            by_type = [
+                "abc",
+                "1,5",
+                "1e3",
+                f"100 {other}",
+                f"100 {cur}",
+                "1" * 41,
+                "0." + "1" * 40,
+                ".5",
+                "5.",
+                "-.5",
+                True,
+                1e-7,
+                2.5e16,
+            ]
         elif isinstance(t, T.Duration):
             wrong = {"days": "3 months", "working_days": "3 days", "months": "3 working days"}
             by_type = [wrong[t.unit_class], "3 fortnights", "3", "three days", 1.5, "1" * 41]
         elif isinstance(t, T.Date):
-            by_type = ["2024-02-30", "2023-02-29", "0000-01-01", "2024-1-5", "20240105",
-                       "never", "NEVER", "9999-12-31", "2024-02-29"]
+            by_type = [
+                "2024-02-30",
+                "2023-02-29",
+                "0000-01-01",
+                "2024-1-5",
+                "20240105",
+                "never",
+                "NEVER",
+                "9999-12-31",
+                "2024-02-29",
+            ]
         elif isinstance(t, T.Text):
             by_type = [5, True, 2.5]
         elif isinstance(t, T.Enum):

@@ -19,7 +19,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from clausec.analysis import analyze
@@ -28,6 +28,7 @@ from clausec.driver import check_paths, compile_text
 from clausec.evaluation.facts import read_facts
 from clausec.evaluation.interpreter import Evaluation
 from clausec.ir import nodes as ir
+
 from conftest import REPO, run_cli
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "checks"
@@ -38,12 +39,13 @@ CONFLICTS = ("W0501", "W0502", "W0503", "I0504")
 
 # ---------------------------------------------------------------- golden files
 
+
 def test_one_golden_file_per_check() -> None:
     from clausec.diagnostics import CHECK_CODES
+
     covered = {code for name in CASES for code in CHECK_CODES if code.lower() in name}
     assert covered == set(CHECK_CODES)
-    assert not [c for c in CASES if not (GOLDEN / c).with_suffix(".expected").exists()] \
-        or UPDATE
+    assert not [c for c in CASES if not (GOLDEN / c).with_suffix(".expected").exists()] or UPDATE
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -55,7 +57,7 @@ def test_golden(case: str) -> None:
         expected_path.write_text(result.stdout, encoding="utf-8", newline="\n")
     assert result.stdout == expected_path.read_text(encoding="utf-8")
     # A planted warning fails the check (exit 1); accepted findings and infos do not.
-    warns = case.startswith("w") or case.startswith("i0504")  # i0504 plants a W0502 too
+    warns = case.startswith(("w", "i0504"))  # i0504 plants a W0502 too
     assert result.returncode == (1 if warns else 0), result.stdout
 
 
@@ -71,6 +73,7 @@ def test_golden_codes_are_the_planted_ones() -> None:
 
 
 # ---------------------------------------------------------------- witnesses replayed
+
 
 def _norm_at(contract: ir.Contract, span: object) -> ir.Norm:
     return next(n for n in contract.norms if n.span == span)
@@ -92,8 +95,11 @@ def _replay(contract: ir.Contract, d: Diagnostic) -> None:
 def _reported(paths: list[Path]) -> list[tuple[ir.Contract, Diagnostic]]:
     result = check_paths(paths, analysis=True)
     by_file = {c.file: c for c in result.contracts}
-    return [(by_file[d.span.file], d) for d in result.diagnostics
-            if d.code in CONFLICTS and d.witness is not None and d.span is not None]
+    return [
+        (by_file[d.span.file], d)
+        for d in result.diagnostics
+        if d.code in CONFLICTS and d.witness is not None and d.span is not None
+    ]
 
 
 def test_witnesses_of_shipped_contracts_and_examples_replay() -> None:
@@ -124,35 +130,61 @@ fact d : date
 """
 
 ATOMS = [
-    "b1", "not b2", "n > 3", "n <= 3", "n = 5", "m >= 100 EUR", "m < 50.5 EUR",
-    "e has occurred", "not (e has occurred)", "d < 2025-03-01", "d + 10 days >= 2025-03-05",
-    "earliest of (d, e) < 2025-02-01", "n * 2 > 7", "m / 2 > 30 EUR",
+    "b1",
+    "not b2",
+    "n > 3",
+    "n <= 3",
+    "n = 5",
+    "m >= 100 EUR",
+    "m < 50.5 EUR",
+    "e has occurred",
+    "not (e has occurred)",
+    "d < 2025-03-01",
+    "d + 10 days >= 2025-03-05",
+    "earliest of (d, e) < 2025-02-01",
+    "n * 2 > 7",
+    "m / 2 > 30 EUR",
 ]
 GRID: dict[str, list[object]] = {
-    "b1": [True, False], "b2": [True, False], "n": [0, 3, 4, 5],
+    "b1": [True, False],
+    "b2": [True, False],
+    "n": [0, 3, 4, 5],
     "m": ["0 EUR", "50.5 EUR", "100 EUR"],
-    "e": ["never", "2025-01-15"], "d": ["2025-01-20", "2025-02-25", "2025-03-10"],
+    "e": ["never", "2025-01-15"],
+    "d": ["2025-01-20", "2025-02-25", "2025-03-10"],
 }
 
 exprs = st.recursive(
     st.sampled_from(ATOMS),
     lambda inner: st.tuples(inner, st.sampled_from(["and", "or"]), inner).map(
-        lambda t: f"({t[0]} {t[1]} {t[2]})"),
-    max_leaves=3)
+        lambda t: f"({t[0]} {t[1]} {t[2]})"
+    ),
+    max_leaves=3,
+)
 
 
 def _norm(modality: str, cond: str, exc: str | None) -> str:
     return f"  p {modality} act thing\n    when {cond}\n" + (f"    unless {exc}\n" if exc else "")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(["must", "may", "can"]), exprs, exprs,
-       st.one_of(st.none(), exprs), st.booleans())
-def test_generated_conflicts_match_brute_force(modality: str, c1: str, c2: str,
-                                               exc: str | None, prioritized: bool) -> None:
-    text = (HEADER + 'clause "1"\n  quote "q"\n' + _norm(modality, c1, exc)
-            + 'clause "2"\n  quote "q"\n' + _norm("must not", c2, None)
-            + ('  prevails over "1"\n' if prioritized else ""))
+@given(
+    st.sampled_from(["must", "may", "can"]),
+    exprs,
+    exprs,
+    st.one_of(st.none(), exprs),
+    st.booleans(),
+)
+def test_generated_conflicts_match_brute_force(
+    modality: str, c1: str, c2: str, exc: str | None, prioritized: bool
+) -> None:
+    text = (
+        HEADER
+        + 'clause "1"\n  quote "q"\n'
+        + _norm(modality, c1, exc)
+        + 'clause "2"\n  quote "q"\n'
+        + _norm("must not", c2, None)
+        + ('  prevails over "1"\n' if prioritized else "")
+    )
     result = compile_text(text, "gen.clause")
     assert result.ok, [d.message for d in result.diagnostics]
     contract = result.contracts[0]
@@ -163,7 +195,7 @@ def test_generated_conflicts_match_brute_force(modality: str, c1: str, c2: str,
     a, b = contract.norms
     both_effective = False
     for values in itertools.product(*GRID.values()):
-        ev = Evaluation(contract, read_facts(contract, dict(zip(GRID, values))), None)
+        ev = Evaluation(contract, read_facts(contract, dict(zip(GRID, values, strict=True))), None)
         if ev.effective(a) is True and ev.effective(b) is True:
             both_effective = True
             break
@@ -176,14 +208,16 @@ def test_generated_conflicts_match_brute_force(modality: str, c1: str, c2: str,
 
 # ---------------------------------------------------------------- docs/checks.md
 
+
 def test_examples_in_checks_page_are_real() -> None:
     """Each ```clause block of docs/checks.md that says `# from tests/golden/checks/X` is an
     excerpt of X, and the ```text block after it shows lines of X's expected output."""
     import re
+
     page = (REPO / "docs" / "checks.md").read_text(encoding="utf-8")
     blocks = re.findall(r"^```(\w*)\n(.*?)^```", page, re.M | re.S)
     checked = 0
-    for (kind, body), (next_kind, shown) in zip(blocks, blocks[1:] + [("", "")]):
+    for (kind, body), (next_kind, shown) in zip(blocks, [*blocks[1:], ("", "")], strict=True):
         first, _, rest = body.partition("\n")
         m = re.fullmatch(r"# from tests/golden/checks/([\w.]+\.clause)", first.strip())
         if kind != "clause" or not m:
@@ -192,8 +226,7 @@ def test_examples_in_checks_page_are_real() -> None:
         for chunk in rest.split("\n\n"):  # an excerpt may skip lines between paragraphs
             assert chunk.strip("\n") in source, (m.group(1), chunk)
         if next_kind == "text":
-            expected = (GOLDEN / m.group(1)).with_suffix(".expected").read_text(
-                encoding="utf-8")
+            expected = (GOLDEN / m.group(1)).with_suffix(".expected").read_text(encoding="utf-8")
             for line in shown.splitlines():
                 assert line in expected, (m.group(1), line)
         checked += 1

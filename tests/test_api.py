@@ -12,7 +12,8 @@ from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.values import DurationValue
 from clausec.source import Span
-from conftest import CONTRACTS, PRELUDE, REPO, run_cli
+
+from conftest import CONTRACTS, PRELUDE, REPO, run_cli, run_cli_process
 
 DEPOSIT = CONTRACTS / "soolife" / "deposit.clause"
 
@@ -50,7 +51,12 @@ def test_every_quote_is_verbatim_from_the_source(deposit: ir.Contract) -> None:
 def test_release_deadline_in_working_days(deposit: ir.Contract) -> None:
     norm = deposit.norm("6.2(1)#1")
     assert (norm.modality, norm.party, norm.action, norm.object, norm.beneficiary) == (
-        "obligation", "platform", "release", "deposit", "merchant")
+        "obligation",
+        "platform",
+        "release",
+        "deposit",
+        "merchant",
+    )
     assert norm.otherwise_provided
     assert norm.deadline is not None and norm.deadline.kind == "within"
     assert isinstance(norm.deadline.duration, ir.Const)
@@ -66,8 +72,7 @@ def test_priorities_into_6_2_1(deposit: ir.Contract) -> None:
     assert into and all(p.kind == "otherwise_provided" for p in into)
     assert {p.higher for p in into} >= {"6.2(4)(a)#1", "6.2(4)(c)#1", "6.2(3)#1"}
     assert all(p.stated_in == "6.2(1)" for p in into)
-    between = [p for p in deposit.priorities
-               if {p.higher, p.lower} == {"6.2(1)#1", "6.2(2)#1"}]
+    between = [p for p in deposit.priorities if {p.higher, p.lower} == {"6.2(1)#1", "6.2(2)#1"}]
     assert between == []
 
 
@@ -86,9 +91,10 @@ def test_remedy_in_6_4(deposit: ir.Contract) -> None:
 def test_scenarios_of_shipped_contract(deposit: ir.Contract) -> None:
     titles = [s.title for s in deposit.scenarios]
     assert len(titles) == len(set(titles)) >= 3
-    clean = [s for s in deposit.scenarios if s.title.startswith("clean exit")][0]
+    clean = next(s for s in deposit.scenarios if s.title.startswith("clean exit"))
     answers = {e.question: e for e in clean.expectations}
     import datetime as dt
+
     assert answers["release_deadline"].value == dt.date(2025, 2, 13)
     assert answers["must_release_deposit"].answer == "obliged"
 
@@ -115,8 +121,11 @@ def test_ir_spans_are_well_formed(deposit: ir.Contract) -> None:
     lines = DEPOSIT.read_text(encoding="utf-8").split("\n")
     bad = []
     for owner, span in _spans(deposit):
-        ok = (span.file == deposit.file and 1 <= span.line <= span.end_line <= len(lines)
-              and (span.end_line > span.line or span.end_column >= span.column))
+        ok = (
+            span.file == deposit.file
+            and 1 <= span.line <= span.end_line <= len(lines)
+            and (span.end_line > span.line or span.end_column >= span.column)
+        )
         if not ok:
             bad.append(f"{owner} {span.line}:{span.column}-{span.end_line}:{span.end_column}")
     assert not bad, f"{len(bad)} bad spans, e.g. {bad[:5]}"
@@ -131,10 +140,14 @@ def test_norm_span_covers_its_text(deposit: ir.Contract) -> None:
 
 # ---------------------------------------------------------------- errors through the API
 
+
 def test_load_bad_file_raises_compile_error(tmp_path: Path) -> None:
     bad = tmp_path / "bad.clause"
-    bad.write_text(PRELUDE + '\nclause "1"\n  quote "q"\n  a must pay fee when m > 5\n'
-                   '\nclause "1"\n  quote "q"\n  a may pay fee\n', encoding="utf-8")
+    bad.write_text(
+        PRELUDE + '\nclause "1"\n  quote "q"\n  a must pay fee when m > 5\n'
+        '\nclause "1"\n  quote "q"\n  a may pay fee\n',
+        encoding="utf-8",
+    )
     with pytest.raises(clausec.CompileError) as info:
         clausec.load(bad)
     codes = [d.code for d in info.value.diagnostics]
@@ -150,8 +163,10 @@ def test_load_missing_file_raises_input_error(tmp_path: Path) -> None:
 
 def test_load_returns_ir_despite_warnings(tmp_path: Path) -> None:
     path = tmp_path / "w.clause"
-    path.write_text(PRELUDE + '\nclause "1"\n  quote "q"\n  a may pay fee\n'
-                    "    otherwise b must pay fee\n", encoding="utf-8")
+    path.write_text(
+        PRELUDE + '\nclause "1"\n  quote "q"\n  a may pay fee\n    otherwise b must pay fee\n',
+        encoding="utf-8",
+    )
     contract = clausec.load(path)
     assert [n.id for n in contract.norms] == ["1#1", "1#2"]
 
@@ -182,20 +197,26 @@ def test_compile_text_is_repeatable() -> None:
 
 # ---------------------------------------------------------------- determinism
 
+
 @pytest.mark.parametrize("paths", [["contracts/"], ["tests/golden/diagnostics/"]])
 def test_json_output_is_deterministic(paths: list[str]) -> None:
     outputs = []
     for seed in ("0", "1", "random"):
-        result = run_cli(["check", "--format", "json", *paths], cwd=REPO,
-                         env={"PYTHONHASHSEED": seed})
+        result = run_cli_process(
+            ["check", "--format", "json", *paths], cwd=REPO, env={"PYTHONHASHSEED": seed}
+        )
         assert result.returncode in (0, 1), result.stderr
         outputs.append(result.stdout.encode("utf-8"))
     assert outputs[0] == outputs[1] == outputs[2]
 
 
 def test_text_output_is_deterministic() -> None:
-    outs = {run_cli(["check", "tests/golden/diagnostics/"], cwd=REPO,
-                    env={"PYTHONHASHSEED": seed}).stdout for seed in ("0", "1", "random")}
+    outs = {
+        run_cli_process(
+            ["check", "tests/golden/diagnostics/"], cwd=REPO, env={"PYTHONHASHSEED": seed}
+        ).stdout
+        for seed in ("0", "1", "random")
+    }
     assert len(outs) == 1
 
 
@@ -212,10 +233,12 @@ clause "1"
 
 
 def _main(refs: str) -> str:
-    return ('contract main_c title "Main" source "m.txt" language en calendar CN\n'
-            'import other from "other.clause"\n'
-            'party a role "A"\naction pay "pay"\nobject fee "fee"\n'
-            f'clause "1"\n  quote "q"\n  {refs}\n  a must pay fee\n')
+    return (
+        'contract main_c title "Main" source "m.txt" language en calendar CN\n'
+        'import other from "other.clause"\n'
+        'party a role "A"\naction pay "pay"\nobject fee "fee"\n'
+        f'clause "1"\n  quote "q"\n  {refs}\n  a must pay fee\n'
+    )
 
 
 def test_import_resolves_clauses_of_other_file(tmp_path: Path) -> None:
@@ -230,8 +253,9 @@ def test_import_resolves_clauses_of_other_file(tmp_path: Path) -> None:
 
 def test_import_missing_clause_in_other_contract(tmp_path: Path) -> None:
     (tmp_path / "other.clause").write_text(OTHER, encoding="utf-8")
-    (tmp_path / "main.clause").write_text(_main('refers to "1" of other, "9" of other'),
-                                          encoding="utf-8")
+    (tmp_path / "main.clause").write_text(
+        _main('refers to "1" of other, "9" of other'), encoding="utf-8"
+    )
     result = run_cli(["check", "main.clause"], cwd=tmp_path)
     assert result.returncode == 1
     assert "error[E0206]: contract `other` has no clause '9'" in result.stdout
@@ -241,8 +265,9 @@ def test_import_missing_clause_in_other_contract(tmp_path: Path) -> None:
 
 def test_import_missing_clause_in_priority(tmp_path: Path) -> None:
     (tmp_path / "other.clause").write_text(OTHER, encoding="utf-8")
-    main = _main('refers to "1" of other').replace("  a must pay fee\n",
-                                                    '  a must pay fee subject to "2" of other\n')
+    main = _main('refers to "1" of other').replace(
+        "  a must pay fee\n", '  a must pay fee subject to "2" of other\n'
+    )
     (tmp_path / "main.clause").write_text(main, encoding="utf-8")
     result = clausec.check_paths([tmp_path / "main.clause"])
     assert [d.code for d in result.diagnostics] == ["E0206"]
@@ -250,7 +275,8 @@ def test_import_missing_clause_in_priority(tmp_path: Path) -> None:
 
 def test_unknown_import(tmp_path: Path) -> None:
     (tmp_path / "main.clause").write_text(
-        _main("").replace('import other from "other.clause"', "import ghost"), encoding="utf-8")
+        _main("").replace('import other from "other.clause"', "import ghost"), encoding="utf-8"
+    )
     result = run_cli(["check", "main.clause"], cwd=tmp_path)
     assert result.returncode == 1
     assert "error[E0209]: cannot find contract `ghost` to import" in result.stdout
@@ -260,8 +286,9 @@ def test_import_given_together(tmp_path: Path) -> None:
     """`import other` without a path resolves when both files are checked together."""
     (tmp_path / "other.clause").write_text(OTHER, encoding="utf-8")
     (tmp_path / "main.clause").write_text(
-        _main('refers to "1" of other').replace('import other from "other.clause"',
-                                                 "import other"), encoding="utf-8")
+        _main('refers to "1" of other').replace('import other from "other.clause"', "import other"),
+        encoding="utf-8",
+    )
     result = run_cli(["check", "."], cwd=tmp_path)
     assert result.returncode == 0, result.stdout
     assert result.stdout == "checked 2 files: 0 errors, 0 warnings\n"
@@ -269,14 +296,16 @@ def test_import_given_together(tmp_path: Path) -> None:
 
 def test_import_of_unreadable_file(tmp_path: Path) -> None:
     (tmp_path / "main.clause").write_text(
-        _main("").replace("other.clause", "missing.clause"), encoding="utf-8")
+        _main("").replace("other.clause", "missing.clause"), encoding="utf-8"
+    )
     result = clausec.check_paths([tmp_path / "main.clause"])
     assert "E0001" in [d.code for d in result.diagnostics]
 
 
 def test_import_cycle_terminates(tmp_path: Path) -> None:
     (tmp_path / "other.clause").write_text(
-        OTHER.replace("party a", 'import main_c from "main.clause"\nparty a'), encoding="utf-8")
+        OTHER.replace("party a", 'import main_c from "main.clause"\nparty a'), encoding="utf-8"
+    )
     (tmp_path / "main.clause").write_text(_main('refers to "1" of other'), encoding="utf-8")
     result = clausec.check_paths([tmp_path / "main.clause"])
     assert result.diagnostics == ()
@@ -291,11 +320,17 @@ def test_same_contract_twice(tmp_path: Path) -> None:
 
 
 def test_version_attribute() -> None:
-    assert clausec.__version__ == "0.1.0"
+    import importlib.metadata
+    import re
+
+    assert re.fullmatch(r"\d+\.\d+\.\d+", clausec.__version__)
+    # The package metadata takes its version from clausec.__version__ (pyproject.toml).
+    assert importlib.metadata.version("clausec") == clausec.__version__
 
 
-def test_files_are_named_as_the_user_reached_them(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_files_are_named_as_the_user_reached_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A folder linked into the working folder keeps its name in diagnostics (and so in SARIF
     and GitHub annotations), and a file both checked and imported is loaded once."""
     (tmp_path / "linked").symlink_to(REPO / "contracts" / "soolife", target_is_directory=True)

@@ -12,7 +12,8 @@ import pytest
 
 from clausec.analysis.report import _data, _prop
 from clausec.driver import compile_text
-from conftest import REPO, run_cli
+
+from conftest import REPO, run_cli, run_cli_process
 
 CHECKS = Path(__file__).parent / "golden" / "checks"
 W0501 = "w0501_obligation_prohibition.clause"
@@ -26,13 +27,17 @@ def test_json_has_witness_and_suppressed() -> None:
     for d in doc["diagnostics"]:
         by_file.setdefault(d["span"]["file"], []).append(d)
     (conflict,) = by_file[W0501]
-    assert conflict["witness"] == {"deposit.balance": "0 CNY", "merchant.clean": "true",
-                                   "service.stopped": "2025-01-01"}
+    assert conflict["witness"] == {
+        "deposit.balance": "0 CNY",
+        "merchant.clean": "true",
+        "service.stopped": "2025-01-01",
+    }
     assert "suppressed" not in conflict
     accepted = by_file["accepted.clause"]
     assert {d["code"]: d["suppressed"]["reason"] for d in accepted} == {
         "I0541": "the annex reads merchant.rating",
-        "W0501": "the source really says both; raised with the drafters"}
+        "W0501": "the source really says both; raised with the drafters",
+    }
     assert doc["summary"] == {"error": 0, "warning": 1, "info": 0, "accepted": 2}
 
 
@@ -51,30 +56,37 @@ def test_accepted_findings_do_not_fail() -> None:
 def test_accept_in_one_clause_covers_only_that_clause(tmp_path: Path) -> None:
     text = (CHECKS / "accepted.clause").read_text(encoding="utf-8")
     # Move the accept to a clause that has nothing to do with the conflict.
-    text = text.replace('  accept W0501 because "the source really says both; raised with '
-                        'the drafters"\n', "")
-    text += ('\nclause "7"\n  quote "q"\n  accept W0501 because "elsewhere"\n'
-             "  platform must release deposit\n    when deposit.balance > 5 CNY\n"
-             "    unless deposit.balance > 4 CNY\n")
+    text = text.replace(
+        '  accept W0501 because "the source really says both; raised with the drafters"\n', ""
+    )
+    text += (
+        '\nclause "7"\n  quote "q"\n  accept W0501 because "elsewhere"\n'
+        "  platform must release deposit\n    when deposit.balance > 5 CNY\n"
+        "    unless deposit.balance > 4 CNY\n"
+    )
     (tmp_path / "a.clause").write_text(text, encoding="utf-8")
     result = run_cli(["check", "--format", "json", "a.clause"], cwd=tmp_path)
     doc = json.loads(result.stdout)
     conflicts = [d for d in doc["diagnostics"] if d["code"] == "W0501"]
-    assert conflicts and all("suppressed" not in d for d in conflicts
-                             if d["span"]["line"] < 24)
+    assert conflicts and all("suppressed" not in d for d in conflicts if d["span"]["line"] < 24)
     assert result.returncode == 1
 
 
-@pytest.mark.parametrize("directive,code", [
-    ("  accept W0501\n", "E0409"),
-    ('  accept W0501 because ""\n', "E0409"),
-    ('  accept E0300 because "no"\n', "E0410"),
-    ('  accept W7777 because "no"\n', "E0410"),
-])
+@pytest.mark.parametrize(
+    "directive,code",
+    [
+        ("  accept W0501\n", "E0409"),
+        ('  accept W0501 because ""\n', "E0409"),
+        ('  accept E0300 because "no"\n', "E0410"),
+        ('  accept W7777 because "no"\n', "E0410"),
+    ],
+)
 def test_accept_directive_errors(directive: str, code: str) -> None:
     text = (CHECKS / "accepted.clause").read_text(encoding="utf-8")
-    text = text.replace('  accept W0501 because "the source really says both; raised with '
-                        'the drafters"\n', directive)
+    text = text.replace(
+        '  accept W0501 because "the source really says both; raised with the drafters"\n',
+        directive,
+    )
     assert code in [d.code for d in compile_text(text, "x.clause").diagnostics]
 
 
@@ -83,16 +95,20 @@ def test_github_format() -> None:
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("checked ")
     commands = lines[:-1]
-    assert commands and all(line.startswith(("::error ", "::warning ", "::notice "))
-                            for line in commands)
+    assert commands and all(
+        line.startswith(("::error ", "::warning ", "::notice ")) for line in commands
+    )
     first = next(line for line in commands if "title=W0501" in line and "w0501" in line)
-    assert first.startswith("::warning file=w0501_obligation_prohibition.clause,line=26,col=3,"
-                            "endLine=27,endColumn=37,title=W0501::")
+    assert first.startswith(
+        "::warning file=w0501_obligation_prohibition.clause,line=26,col=3,"
+        "endLine=27,endColumn=37,title=W0501::"
+    )
     assert "%0Awitness: --fact 'deposit.balance=0 CNY'" in first
     assert "\n" not in first and "\r" not in first
     accepted = [line for line in commands if "accepted.clause" in line]
-    assert accepted and all(line.startswith("::notice ") and "(accepted)" in line
-                            for line in accepted)
+    assert accepted and all(
+        line.startswith("::notice ") and "(accepted)" in line for line in accepted
+    )
     assert any(line.startswith("::notice ") and "title=I0504" in line for line in commands)
 
 
@@ -104,8 +120,7 @@ def test_github_escaping() -> None:
 def test_github_escapes_file_names(tmp_path: Path) -> None:
     folder = tmp_path / "a,b:c"
     folder.mkdir()
-    (folder / "x.clause").write_text((CHECKS / W0501).read_text(encoding="utf-8"),
-                                     encoding="utf-8")
+    (folder / "x.clause").write_text((CHECKS / W0501).read_text(encoding="utf-8"), encoding="utf-8")
     result = run_cli(["check", "--format", "github", "a,b:c/x.clause"], cwd=tmp_path)
     assert "file=a%2Cb%3Ac/x.clause," in result.stdout
 
@@ -114,12 +129,14 @@ def test_select_and_ignore() -> None:
     def codes(*args: str) -> set[str]:
         out = run_cli(["check", "--format", "json", *args, "."], cwd=CHECKS)
         return {d["code"] for d in json.loads(out.stdout)["diagnostics"]}
+
     everything = codes()
     assert {"W0501", "W0530", "I0504", "W0540"} <= everything
     assert codes("--select", "W0501") == {"W0501"}
     assert codes("--select", "W053,I0504") == {"W0530", "W0531", "W0532", "I0504"}
     assert codes("--select", "W05", "--select", "W0540") == {
-        c for c in everything if c.startswith("W05")}
+        c for c in everything if c.startswith("W05")
+    }
     assert codes("--ignore", "I") == {c for c in everything if not c.startswith("I")}
     assert codes("--select", "W", "--ignore", "W05") == set()
     ok = run_cli(["check", "--select", "I", W0501], cwd=CHECKS)
@@ -164,17 +181,25 @@ def test_output_is_byte_identical(fmt: str, tmp_path: Path) -> None:
     # A snapshot: the shipped contracts may be edited while the suite runs.
     shutil.copytree(REPO / "contracts", tmp_path / "contracts")
     shutil.copytree(CHECKS, tmp_path / "checks")
-    outs = {run_cli(["check", "--format", fmt, "--show-info", "checks", "contracts"],
-                    cwd=tmp_path, env={"PYTHONHASHSEED": seed}).stdout
-            for seed in ("0", "1", "random")}
+    outs = {
+        run_cli_process(
+            ["check", "--format", fmt, "--show-info", "checks", "contracts"],
+            cwd=tmp_path,
+            env={"PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("0", "1", "random")
+    }
     assert len(outs) == 1
 
 
 def test_help_does_not_import_z3() -> None:
     import subprocess
     import sys
-    code = ("import sys; from clausec.cli import cli\n"
-            "try:\n    cli.main(['check', '--help'], standalone_mode=False)\n"
-            "except SystemExit:\n    pass\n"
-            "assert 'z3' not in sys.modules and 'networkx' not in sys.modules, 'imported'\n")
+
+    code = (
+        "import sys; from clausec.cli import cli\n"
+        "try:\n    cli.main(['check', '--help'], standalone_mode=False)\n"
+        "except SystemExit:\n    pass\n"
+        "assert 'z3' not in sys.modules and 'networkx' not in sys.modules, 'imported'\n"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)

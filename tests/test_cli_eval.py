@@ -10,25 +10,56 @@ import pytest
 from conftest import REPO, run_cli
 
 DEPOSIT = str(REPO / "contracts" / "soolife" / "deposit.clause")
-CLEAN_EXIT = ["--fact", "merchant.violated_rules=false", "--fact",
-              "merchant.complaint_or_dispute=false", "--fact", "service.stopped=2024-10-24",
-              "--fact", "agreement.terminated_by_platform=never"] + [
-    arg for name in ("merchant.closed_shop", "merchant.breach_harmed_buyer",
-                     "merchant.consumer_duty_missed", "complaint.received",
-                     "authority.order_to_deduct", "stock.misstated")
-    for arg in ("--fact", f"{name}=false")] + ["--fact", "order.days_without_delivery=0"] + [
-    # No ground for freezing the deposit (6.2(4)(e), 6.4) or taking it under 6.5(2), and no
-    # force majeure moving the deadline (10.1).
-    "--fact", "merchant.breached_agreement=false", "--fact", "deposit.payout=never",
-    "--fact", "platform.paid_beyond_deposit=false", "--fact", "platform.loss=0",
-    "--fact", "deposit.balance=10000", "--fact", "force_majeure.affects_performance=false"]
+CLEAN_EXIT = (
+    [
+        "--fact",
+        "merchant.violated_rules=false",
+        "--fact",
+        "merchant.complaint_or_dispute=false",
+        "--fact",
+        "service.stopped=2024-10-24",
+        "--fact",
+        "agreement.terminated_by_platform=never",
+    ]
+    + [
+        arg
+        for name in (
+            "merchant.closed_shop",
+            "merchant.breach_harmed_buyer",
+            "merchant.consumer_duty_missed",
+            "complaint.received",
+            "authority.order_to_deduct",
+            "stock.misstated",
+        )
+        for arg in ("--fact", f"{name}=false")
+    ]
+    + ["--fact", "order.days_without_delivery=0"]
+    + [
+        # No ground for freezing the deposit (6.2(4)(e), 6.4) or taking it under 6.5(2), and no
+        # force majeure moving the deadline (10.1).
+        "--fact",
+        "merchant.breached_agreement=false",
+        "--fact",
+        "deposit.payout=never",
+        "--fact",
+        "platform.paid_beyond_deposit=false",
+        "--fact",
+        "platform.loss=0",
+        "--fact",
+        "deposit.balance=10000",
+        "--fact",
+        "force_majeure.affects_performance=false",
+    ]
+)
 
 
 def test_ask_answers_with_grounds_and_quote() -> None:
     out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", "--fact", "merchant.closed_shop=true"])
     assert out.returncode == 0, out.stderr
     assert out.stdout.splitlines()[:2] == [
-        "may_deduct_deposit: yes", "  because clause 5.11 (5.11#1, permission)"]
+        "may_deduct_deposit: yes",
+        "  because clause 5.11 (5.11#1, permission)",
+    ]
     assert "如乙方擅自关店" in out.stdout and "merchant.closed_shop = true" in out.stdout
 
 
@@ -38,29 +69,63 @@ def test_ask_release_deadline_across_the_spring_festival() -> None:
     result = json.loads(out.stdout)
     assert (result["answer"], result["due"]) == ("date", "2025-02-13")
     assert [g["clause"] for g in result["grounds"]] == ["6.2(1)"]
-    assert list(result) == ["contract", "question", "kind", "answer", "value", "due",
-                            "grounds", "overridden", "depends_on", "warnings"]
+    assert list(result) == [
+        "contract",
+        "question",
+        "kind",
+        "answer",
+        "value",
+        "due",
+        "grounds",
+        "overridden",
+        "depends_on",
+        "warnings",
+    ]
 
 
 def test_ask_undetermined_lists_what_would_decide(tmp_path: Path) -> None:
     facts = tmp_path / "facts.json"
-    facts.write_text(json.dumps({"complaint.received": True, "complaint.unresolved_for": 12,
-                                 "merchant.closed_shop": False}), encoding="utf-8")
-    out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", "--facts", str(facts), "--fact",
-                   "merchant.closed_shop=unknown"])
+    facts.write_text(
+        json.dumps(
+            {
+                "complaint.received": True,
+                "complaint.unresolved_for": 12,
+                "merchant.closed_shop": False,
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = run_cli(
+        [
+            "ask",
+            DEPOSIT,
+            "may_deduct_deposit",
+            "--facts",
+            str(facts),
+            "--fact",
+            "merchant.closed_shop=unknown",
+        ]
+    )
     assert out.returncode == 0
     assert out.stdout.startswith("may_deduct_deposit: undetermined")
     assert "complaint.bad_influence" in out.stdout and "merchant.closed_shop" in out.stdout
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["--fact", "merchant.closed_shop=maybe"], 1, "fact `merchant.closed_shop`: expected true or false"),
-    (["--fact", "merchant.closed_shopp=true"], 1, "did you mean `merchant.closed_shop`"),
-    (["--fact", "service.stopped=2025-02-30"], 1, "not a valid date"),
-    (["--fact", "nonsense"], 2, "write a fact as name=value"),
-    (["--as-of", "yesterday"], 2, "--as-of"),
-    (["--facts", "/nonexistent/facts.json"], 2, "cannot read"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (
+            ["--fact", "merchant.closed_shop=maybe"],
+            1,
+            "fact `merchant.closed_shop`: expected true or false",
+        ),
+        (["--fact", "merchant.closed_shopp=true"], 1, "did you mean `merchant.closed_shop`"),
+        (["--fact", "service.stopped=2025-02-30"], 1, "not a valid date"),
+        (["--fact", "nonsense"], 2, "write a fact as name=value"),
+        (["--as-of", "yesterday"], 2, "--as-of"),
+        (["--facts", "/nonexistent/facts.json"], 2, "cannot read"),
+    ],
+)
 def test_ask_bad_input_names_the_problem(args: list[str], code: int, message: str) -> None:
     out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", *args])
     assert out.returncode == code, out.stderr
@@ -78,8 +143,9 @@ def test_ask_unknown_question_and_malformed_facts_file(tmp_path: Path) -> None:
 
 def test_ask_on_a_contract_with_errors(tmp_path: Path) -> None:
     broken = tmp_path / "b.clause"
-    broken.write_text("contract b title \"B\" source \"x\" language en calendar CN\nparty\n",
-                      encoding="utf-8")
+    broken.write_text(
+        'contract b title "B" source "x" language en calendar CN\nparty\n', encoding="utf-8"
+    )
     out = run_cli(["ask", str(broken), "q"])
     assert out.returncode == 1 and "cannot evaluate" in out.stderr
 
@@ -89,13 +155,18 @@ def test_test_command_runs_scenarios_and_reports_coverage() -> None:
     assert out.returncode == 0, out.stdout + out.stderr
     lines = out.stdout.splitlines()
     assert lines[-1].endswith("passed, 0 failed")
-    assert any(line.startswith("coverage soolife_deposit: ") and "not exercised: " in line
-               for line in lines)
+    assert any(
+        line.startswith("coverage soolife_deposit: ") and "not exercised: " in line
+        for line in lines
+    )
 
 
 def test_test_command_reports_a_failing_scenario(tmp_path: Path) -> None:
-    text = Path(DEPOSIT).read_text(encoding="utf-8").replace(
-        'expect release_deadline is 2025-02-13', 'expect release_deadline is 2025-02-07')
+    text = (
+        Path(DEPOSIT)
+        .read_text(encoding="utf-8")
+        .replace("expect release_deadline is 2025-02-13", "expect release_deadline is 2025-02-07")
+    )
     path = tmp_path / "deposit.clause"
     path.write_text(text, encoding="utf-8")
     out = run_cli(["test", str(path)])
@@ -103,7 +174,10 @@ def test_test_command_reports_a_failing_scenario(tmp_path: Path) -> None:
     assert "expected the date 2025-02-07, got the date 2025-02-13" in out.stdout
     assert out.stdout.splitlines()[-1].endswith("1 failed")
     data = json.loads(run_cli(["test", str(path), "--json"]).stdout)
-    assert data["failed"] == 1 and data["contracts"][0]["failures"][0]["question"] == "release_deadline"
+    assert (
+        data["failed"] == 1
+        and data["contracts"][0]["failures"][0]["question"] == "release_deadline"
+    )
 
 
 @pytest.mark.parametrize("target, suffix", [("python", ".py"), ("json", ".ir.json")])

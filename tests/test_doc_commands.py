@@ -11,8 +11,8 @@ Extraction rules (README.md and every page under docs/):
   of the page is ```json, has that block as its output.
 * A block right after a line ``<!-- not run: REASON -->`` is skipped (an example that needs
   a file the page cannot show, such as one that is not UTF-8 text).
-* The command is split as a POSIX shell would (``shlex``) and run as
-  ``sys.executable -m clausec ARGS`` (this checkout's code), in a temporary folder holding
+* The command is split as a POSIX shell would (``shlex``) and run in this process through
+  the console entry point (``conftest.run_cli``), in a temporary folder holding
   links to the repository's ``contracts`` and ``docs`` folders and the files the pages define
   (``DEFINED_FILES`` below: ``F.json`` and ``limit.clause`` of semantics.md, and every block
   right after a line ``<!-- file: NAME -->``, as the file NAME), so files written by the
@@ -23,11 +23,12 @@ Extraction rules (README.md and every page under docs/):
 * The exit code: the one ``echo $?`` gives; else non-zero when the shown output starts with
   ``error:``, 0 otherwise. A command with no shown output is checked for its exit code only.
   Commands that write SVG or PNG are skipped when Graphviz ``dot`` is missing.
+* The first example of each command (check, ask, test, emit, graph) with shown output is also
+  run through the installed ``clausec`` console script in a process of its own.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import shutil
@@ -38,6 +39,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import run_cli
+
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 
@@ -47,8 +50,10 @@ _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 def _blocks(page: Path) -> list[tuple[str, str, int]]:
     """(info string, body, line number of the opening fence) of every fenced block."""
     text = page.read_text(encoding="utf-8")
-    return [(m.group(1).strip(), m.group(2), text.count("\n", 0, m.start()) + 1)
-            for m in _FENCE.finditer(text)]
+    return [
+        (m.group(1).strip(), m.group(2), text.count("\n", 0, m.start()) + 1)
+        for m in _FENCE.finditer(text)
+    ]
 
 
 _MARK = re.compile(r"^<!-- (file: (?P<file>\S+)|not run: [^\n]*) -->\n```", re.M)
@@ -57,8 +62,7 @@ _MARK = re.compile(r"^<!-- (file: (?P<file>\S+)|not run: [^\n]*) -->\n```", re.M
 def _marked(page: Path) -> dict[int, str]:
     """Line number of a fence -> the marker right before it: a file name, or "" (not run)."""
     text = page.read_text(encoding="utf-8")
-    return {text.count("\n", 0, m.end()) + 1: m.group("file") or ""
-            for m in _MARK.finditer(text)}
+    return {text.count("\n", 0, m.end()) + 1: m.group("file") or "" for m in _MARK.finditer(text)}
 
 
 def _defined_files() -> dict[str, str]:
@@ -74,8 +78,11 @@ def _defined_files() -> dict[str, str]:
     m = re.search(r"where `F\.json` is\n\n```json\n(.*?)^```", text, re.S | re.M)
     assert m, "docs/semantics.md no longer defines F.json"
     files["F.json"] = m.group(1)
-    limit = [body for info, body, _ in _blocks(ROOT / "docs" / "semantics.md")
-             if info == "clause" and body.lstrip().startswith("contract limit_example")]
+    limit = [
+        body
+        for info, body, _ in _blocks(ROOT / "docs" / "semantics.md")
+        if info == "clause" and body.lstrip().startswith("contract limit_example")
+    ]
     assert len(limit) == 1, "docs/semantics.md no longer defines limit.clause"
     files["limit.clause"] = limit[0]
     return files
@@ -126,8 +133,12 @@ def _examples() -> list[Example]:
                 elif current is not None:
                     current.shown.append(text)
                 i += 1
-            if (current is not None and not current.shown and index + 1 < len(blocks)
-                    and blocks[index + 1][0] == "json"):
+            if (
+                current is not None
+                and not current.shown
+                and index + 1 < len(blocks)
+                and blocks[index + 1][0] == "json"
+            ):
                 current.shown = blocks[index + 1][1].rstrip("\n").split("\n")
     return out
 
@@ -136,8 +147,9 @@ EXAMPLES = _examples()
 
 
 def _matches(shown: list[str], actual: list[str]) -> bool:
-    pattern = "".join(r"(?:[^\n]*\n)*?" if s.strip() == "…" else re.escape(s.rstrip()) + r"\n"
-                      for s in shown)
+    pattern = "".join(
+        r"(?:[^\n]*\n)*?" if s.strip() == "…" else re.escape(s.rstrip()) + r"\n" for s in shown
+    )
     return re.fullmatch(pattern, "".join(a.rstrip() + "\n" for a in actual)) is not None
 
 
@@ -155,21 +167,7 @@ def test_matching_rules() -> None:
     assert not _matches(["a", "…", "d"], ["a", "b"])
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.where)
-def test_command_prints_what_the_page_shows(example: Example, tmp_path: Path) -> None:
-    args = shlex.split(example.command)[1:]
-    writes_image = any(a.endswith((".svg", ".png")) or a in ("svg", "png") for a in args)
-    if writes_image and shutil.which("dot") is None:
-        pytest.skip("Graphviz dot is not installed")
-    for name in ("contracts", "docs"):
-        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
-    for name, content in DEFINED_FILES.items():
-        (tmp_path / name).write_text(content, encoding="utf-8")
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
-    result = subprocess.run([sys.executable, "-m", "clausec", *args], cwd=tmp_path, env=env,
-                            capture_output=True, text=True, check=False, timeout=600)
+def _check(example: Example, result: subprocess.CompletedProcess[str]) -> None:
     real = result.stdout + result.stderr
     if example.exit_code is not None:
         assert result.returncode == example.exit_code, f"{example.where}\n{real}"
@@ -180,5 +178,57 @@ def test_command_prints_what_the_page_shows(example: Example, tmp_path: Path) ->
     if example.shown:
         actual = real.rstrip("\n").split("\n") if real else []
         assert _matches(example.shown, actual), (
-            f"{example.where}: {example.command}\n--- shown\n" + "\n".join(example.shown)
-            + "\n--- real\n" + real)
+            f"{example.where}: {example.command}\n--- shown\n"
+            + "\n".join(example.shown)
+            + "\n--- real\n"
+            + real
+        )
+
+
+def _workspace(example: Example, tmp_path: Path) -> list[str]:
+    """The example's arguments, in a fresh working folder ``tmp_path`` set up as the pages
+    assume; skips what needs Graphviz when it is missing."""
+    args = shlex.split(example.command)[1:]
+    writes_image = any(a.endswith((".svg", ".png")) or a in ("svg", "png") for a in args)
+    if writes_image and shutil.which("dot") is None:
+        pytest.skip("Graphviz dot is not installed")
+    for name in ("contracts", "docs"):
+        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    for name, content in DEFINED_FILES.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    return args
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.where)
+def test_command_prints_what_the_page_shows(example: Example, tmp_path: Path) -> None:
+    _check(example, run_cli(_workspace(example, tmp_path), cwd=tmp_path))
+
+
+# A few examples run through the installed console script, in a process of their own: the
+# in-process runs above do not see start-up, the entry point or the real standard streams.
+SMOKE = [
+    next(e for e in EXAMPLES if e.command.startswith(f"clausec {command} ") and e.shown)
+    for command in ("check", "ask", "test", "emit", "graph")
+]
+
+
+@pytest.mark.parametrize("example", SMOKE, ids=lambda e: e.where)
+def test_console_script_prints_what_the_page_shows(example: Example, tmp_path: Path) -> None:
+    script = shutil.which("clausec", path=str(Path(sys.executable).parent)) or shutil.which(
+        "clausec"
+    )
+    if script is None:
+        pytest.skip("the clausec console script is not installed (pip install -e .)")
+    args = _workspace(example, tmp_path)
+    _check(
+        example,
+        subprocess.run(
+            [script, *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=False,
+            timeout=600,
+        ),
+    )

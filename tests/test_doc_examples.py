@@ -54,15 +54,15 @@ QUOTES = {"python": "'\"", "js": "'\"`"}
 @dataclass
 class Shown:
     key: int
-    where: str          # page:line of the call
+    where: str  # page:line of the call
     lines: list[str]
 
 
 @dataclass
 class Program:
-    page: str           # path relative to the repository
+    page: str  # path relative to the repository
     language: str
-    blocks: list[tuple[int, str]] = field(default_factory=list)   # (fence line, instrumented)
+    blocks: list[tuple[int, str]] = field(default_factory=list)  # (fence line, instrumented)
     shown: list[Shown] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -103,7 +103,7 @@ def _split(line: str, language: str, depth: int) -> tuple[str, str | None, int]:
         elif ch in quotes:
             quote = ch
         elif line.startswith(marker, i):
-            text = line[i + len(marker):]
+            text = line[i + len(marker) :]
             return line[:i], (text[1:] if text.startswith(" ") else text).rstrip(), depth
         elif ch in "([":
             depth += 1
@@ -113,8 +113,9 @@ def _split(line: str, language: str, depth: int) -> tuple[str, str | None, int]:
     return line, None, depth
 
 
-def _instrument(page: str, language: str, line: int, body: list[str], program: Program,
-                counter: list[int]) -> str:
+def _instrument(
+    page: str, language: str, line: int, body: list[str], program: Program, counter: list[int]
+) -> str:
     """The block with a call __shown(KEY) where each shown output is compared."""
     end = ";" if language == "js" else ""
     out = list(body)
@@ -152,7 +153,7 @@ def _instrument(page: str, language: str, line: int, body: list[str], program: P
                 i += 1
                 continue
             first = body[i + 1]
-            indent = first[:len(first) - len(first.lstrip())]
+            indent = first[: len(first) - len(first.lstrip())]
             out[i + 1] = f"{indent}__shown({counter[0]}){end}"
             for k in range(i + 2, run):
                 out[k] = ""
@@ -174,8 +175,7 @@ def _programs() -> list[Program]:
         for info, line, body in _fences(path.read_text(encoding="utf-8")):
             if info in programs:
                 program = programs[info]
-                program.blocks.append(
-                    (line, _instrument(page, info, line, body, program, counter)))
+                program.blocks.append((line, _instrument(page, info, line, body, program, counter)))
         out.extend(p for p in programs.values() if p.blocks)
     return out
 
@@ -228,7 +228,8 @@ writeFileSync(process.argv[3], JSON.stringify({ shown, error }));
 def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+        [str(ROOT / "src")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])
+    )
     return env
 
 
@@ -240,9 +241,24 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (path / name).symlink_to(ROOT / name, target_is_directory=True)
     for target in ("python", "javascript"):
         result = subprocess.run(
-            [sys.executable, "-m", "clausec", "emit", "contracts/", "--target", target,
-             "-o", "build"], cwd=path, env=_env(), capture_output=True, text=True, check=False,
-            timeout=600)
+            [
+                sys.executable,
+                "-m",
+                "clausec",
+                "emit",
+                "contracts/",
+                "--target",
+                target,
+                "-o",
+                "build",
+            ],
+            cwd=path,
+            env=_env(),
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=600,
+        )
         assert result.returncode == 0, result.stdout + result.stderr
     return path
 
@@ -257,8 +273,10 @@ def _check(program: Program, outcome: dict[str, object], stderr: str) -> None:
     assert isinstance(recorded, dict)
     failures = []
     if outcome["error"]:
-        failures.append(f"{program.page}: the {program.language} program failed (line numbers "
-                        f"are the page's):\n{outcome['error']}\n{stderr}")
+        failures.append(
+            f"{program.page}: the {program.language} program failed (line numbers "
+            f"are the page's):\n{outcome['error']}\n{stderr}"
+        )
     for shown in program.shown:
         printed = recorded.get(str(shown.key))
         if not printed:
@@ -266,8 +284,12 @@ def _check(program: Program, outcome: dict[str, object], stderr: str) -> None:
             continue
         for text in printed:
             if _lines(text) != [line.rstrip() for line in shown.lines]:
-                failures.append(f"{shown.where}: shown:\n  " + "\n  ".join(shown.lines)
-                                + "\nprinted:\n  " + "\n  ".join(_lines(text)))
+                failures.append(
+                    f"{shown.where}: shown:\n  "
+                    + "\n  ".join(shown.lines)
+                    + "\nprinted:\n  "
+                    + "\n  ".join(_lines(text))
+                )
                 break
     assert not failures, "\n\n".join(failures)
 
@@ -284,71 +306,100 @@ def test_examples_are_found() -> None:
 
 def test_extraction_rules() -> None:
     program = Program("page.md", "python")
-    body = ['x = "# not a comment"',
-            "print(x)  # # not a comment",
-            "for i in range(2):",
-            "    print(i, (",
-            "          'a'))   # shown each time",
-            "    print('b')",
-            "#  two spaces",
-            "# second",
-            "",
-            "print(3)",
-            "",
-            "# a remark, after a blank line",
-            "y = 1  # a remark"]
+    body = [
+        'x = "# not a comment"',
+        "print(x)  # # not a comment",
+        "for i in range(2):",
+        "    print(i, (",
+        "          'a'))   # shown each time",
+        "    print('b')",
+        "#  two spaces",
+        "# second",
+        "",
+        "print(3)",
+        "",
+        "# a remark, after a blank line",
+        "y = 1  # a remark",
+    ]
     source = _instrument("page.md", "python", 10, body, program, [0])
     assert [(s.where, s.lines) for s in program.shown] == [
         ("page.md:12", ["# not a comment"]),
         ("page.md:14", ["shown each time"]),
-        ("page.md:16", [" two spaces", "second"])]
-    assert source.split("\n")[1] == 'print(x); __shown(0)'
+        ("page.md:16", [" two spaces", "second"]),
+    ]
+    assert source.split("\n")[1] == "print(x); __shown(0)"
     assert source.split("\n")[6:8] == ["__shown(2)", ""]
     js = Program("page.md", "js")
-    source = _instrument("page.md", "js", 0, ['console.log("//", 1);   // // 1', "f();",
-                                              "console.log(2)", "// 2"], js, [7])
+    source = _instrument(
+        "page.md",
+        "js",
+        0,
+        ['console.log("//", 1);   // // 1', "f();", "console.log(2)", "// 2"],
+        js,
+        [7],
+    )
     assert [(s.key, s.lines) for s in js.shown] == [(7, ["// 1"]), (8, ["2"])]
-    assert source.split("\n")[:4] == ['console.log("//", 1); __shown(7);', "f();",
-                                      "console.log(2)", "__shown(8);"]
+    assert source.split("\n")[:4] == [
+        'console.log("//", 1); __shown(7);',
+        "f();",
+        "console.log(2)",
+        "__shown(8);",
+    ]
 
 
-@pytest.mark.parametrize("program", [p for p in PROGRAMS if p.language == "python"],
-                         ids=lambda p: p.id)
-def test_python_examples_print_what_the_page_shows(program: Program, folder: Path,
-                                                   tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "program", [p for p in PROGRAMS if p.language == "python"], ids=lambda p: p.id
+)
+def test_python_examples_print_what_the_page_shows(
+    program: Program, folder: Path, tmp_path: Path
+) -> None:
     spec, result_file = tmp_path / "spec.json", tmp_path / "result.json"
     spec.write_text(json.dumps({"page": program.page, "blocks": program.blocks}), encoding="utf-8")
     driver = tmp_path / "driver.py"
     driver.write_text(PYTHON_DRIVER, encoding="utf-8")
-    result = subprocess.run([sys.executable, str(driver), str(spec), str(result_file)],
-                            cwd=folder, env=_env(), capture_output=True, text=True, check=False,
-                            timeout=600)
+    result = subprocess.run(
+        [sys.executable, str(driver), str(spec), str(result_file)],
+        cwd=folder,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert result_file.exists(), result.stdout + result.stderr
     _check(program, json.loads(result_file.read_text(encoding="utf-8")), result.stderr)
 
 
-@pytest.mark.skipif(NODE is None, reason="`node` (Node.js 20) is not on PATH: the JavaScript "
-                                         "examples cannot be run")
-@pytest.mark.parametrize("program", [p for p in PROGRAMS if p.language == "js"],
-                         ids=lambda p: p.id)
-def test_javascript_examples_print_what_the_page_shows(program: Program, folder: Path,
-                                                       tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    NODE is None, reason="`node` (Node.js 20) is not on PATH: the JavaScript examples cannot be run"
+)
+@pytest.mark.parametrize("program", [p for p in PROGRAMS if p.language == "js"], ids=lambda p: p.id)
+def test_javascript_examples_print_what_the_page_shows(
+    program: Program, folder: Path, tmp_path: Path
+) -> None:
     assert NODE is not None
     lines = [""] * (max(line + source.count("\n") for line, source in program.blocks) + 1)
     for line, source in program.blocks:
         lines[line - 1] = "__block();"
         body = source.split("\n")[:-1]
-        lines[line:line + len(body)] = body
+        lines[line : line + len(body)] = body
     module = folder / "build" / (program.page.replace("/", "_") + ".mjs")
     module.write_text("\n".join(lines) + "\n", encoding="utf-8")
     driver, result_file = tmp_path / "driver.mjs", tmp_path / "result.json"
     driver.write_text(JS_DRIVER, encoding="utf-8")
-    result = subprocess.run([NODE, str(driver), str(module), str(result_file)], cwd=folder,
-                            capture_output=True, text=True, check=False, timeout=600)
+    result = subprocess.run(
+        [NODE, str(driver), str(module), str(result_file)],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
     assert result_file.exists(), result.stdout + result.stderr
     outcome = json.loads(result_file.read_text(encoding="utf-8"))
     stderr = result.stderr
-    if outcome["error"]:    # a syntax error's message has no line: node --check gives it
-        stderr += subprocess.run([NODE, "--check", str(module)], capture_output=True, text=True,
-                                 check=False, timeout=600).stderr
+    if outcome["error"]:  # a syntax error's message has no line: node --check gives it
+        stderr += subprocess.run(
+            [NODE, "--check", str(module)], capture_output=True, text=True, check=False, timeout=600
+        ).stderr
     _check(program, outcome, stderr)

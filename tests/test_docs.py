@@ -14,6 +14,7 @@ Conventions in docs/*.md (see docs/diagnostics.md):
 
 from __future__ import annotations
 
+import itertools
 import re
 import subprocess
 import sys
@@ -36,8 +37,10 @@ _FENCE = re.compile(r"^```([^\n`]*)\n(.*?)^```[ \t]*$", re.M | re.S)
 def _blocks(page: Path) -> list[tuple[str, str, int]]:
     """(info string, body, line number) of every fenced block of a page."""
     text = page.read_text(encoding="utf-8")
-    return [(m.group(1).strip(), m.group(2), text.count("\n", 0, m.start()) + 1)
-            for m in _FENCE.finditer(text)]
+    return [
+        (m.group(1).strip(), m.group(2), text.count("\n", 0, m.start()) + 1)
+        for m in _FENCE.finditer(text)
+    ]
 
 
 def _codes(text: str, name: str = "example.clause") -> list[str]:
@@ -55,9 +58,11 @@ def _complete_blocks() -> list[tuple[str, str]]:
 
 def _diagnostic_blocks() -> list[tuple[str, str, str]]:
     page = DOCS / "diagnostics.md"
-    return [(f"diagnostics.md:{line}", info.split()[1], body)
-            for info, body, line in _blocks(page)
-            if info.startswith("clause ") and len(info.split()) == 2]
+    return [
+        (f"diagnostics.md:{line}", info.split()[1], body)
+        for info, body, line in _blocks(page)
+        if info.startswith("clause ") and len(info.split()) == 2
+    ]
 
 
 def _base() -> str:
@@ -78,7 +83,11 @@ def test_there_are_examples() -> None:
 def test_example_checks_clean(example: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "clausec", "check", str(example.relative_to(ROOT))],
-        cwd=ROOT, capture_output=True, text=True, check=False)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors, 0 warnings" in result.stdout
 
@@ -87,7 +96,11 @@ def test_examples_check_clean_together() -> None:
     """Checked as one folder: contract ids are distinct and imports resolve once."""
     result = subprocess.run(
         [sys.executable, "-m", "clausec", "check", "docs/examples", "--format", "json"],
-        cwd=ROOT, capture_output=True, text=True, check=False)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -157,7 +170,7 @@ def _shown_outputs() -> list[tuple[str, str, str]]:
     """(where, example, the ```text block right after it) in docs/diagnostics.md."""
     blocks = _blocks(DOCS / "diagnostics.md")
     out = []
-    for (info, body, line), (next_info, shown, _) in zip(blocks, blocks[1:]):
+    for (info, body, line), (next_info, shown, _) in itertools.pairwise(blocks):
         if info.startswith("clause ") and next_info == "text":
             out.append((f"diagnostics.md:{line}", body, shown))
     return out
@@ -188,8 +201,10 @@ def _check_file(tmp_path: Path, data: bytes, extra: dict[str, bytes] | None = No
     return [d.code for d in check_paths([path]).diagnostics]
 
 
-HEADER = ('contract dpa title "Auftragsverarbeitung" source "004_09aed3b9005690a5.txt" '
-          "language de calendar DE-SN\n").encode()
+HEADER = (
+    b'contract dpa title "Auftragsverarbeitung" source "004_09aed3b9005690a5.txt" '
+    b"language de calendar DE-SN\n"
+)
 
 
 def test_e0001_unreadable_import(tmp_path: Path) -> None:

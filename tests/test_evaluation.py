@@ -11,6 +11,7 @@ from clausec.evaluation.calendar import working_days
 from clausec.evaluation.facts import FactError
 from clausec.evaluation.interpreter import ask
 from clausec.evaluation.values import EvaluationError
+
 from conftest import contract_of
 
 D = dt.date
@@ -20,8 +21,9 @@ def norm_contract(norm: str, question: str) -> object:
     return contract_of(f'clause "1"\n  quote "q1"\n{norm}\nquestion q : {question}\n')
 
 
-def answer(norm: str, question: str, as_of: dt.date | None = None,
-           **facts: object) -> dict[str, object]:
+def answer(
+    norm: str, question: str, as_of: dt.date | None = None, **facts: object
+) -> dict[str, object]:
     return ask(norm_contract(norm, question), "q", facts, as_of).to_dict()  # type: ignore[arg-type]
 
 
@@ -31,19 +33,24 @@ def answer(norm: str, question: str, as_of: dt.date | None = None,
 def test_cn_working_days_count_make_up_days() -> None:
     cn = working_days("CN")
     assert cn.add(D(2025, 1, 24), 10) == D(2025, 2, 13)
-    assert cn.is_working_day(D(2025, 1, 26)) and cn.is_working_day(D(2025, 2, 8))  # Sundays/Saturday worked
+    assert cn.is_working_day(D(2025, 1, 26)) and cn.is_working_day(
+        D(2025, 2, 8)
+    )  # Sundays/Saturday worked
     assert not cn.is_working_day(D(2025, 1, 29))  # Spring Festival
-    assert not cn.is_working_day(D(2025, 2, 9))   # an ordinary Sunday
+    assert not cn.is_working_day(D(2025, 2, 9))  # an ordinary Sunday
     assert cn.add(D(2025, 2, 13), -10) == D(2025, 1, 24)
 
 
-@pytest.mark.parametrize("code, start, count, expected", [
-    ("DE-SN", D(2024, 11, 19), 1, D(2024, 11, 21)),  # Buß- und Bettag (Saxony only)
-    ("DE", D(2024, 11, 19), 1, D(2024, 11, 20)),
-    ("HK", D(2025, 1, 27), 2, D(2025, 2, 1)),        # Saturday works in HK; 29–31 Jan off
-    ("RU", D(2024, 12, 27), 1, D(2024, 12, 28)),     # Saturday 28 Dec 2024 is a working day
-    ("LV", D(2024, 11, 15), 1, D(2024, 11, 19)),     # 18 November, Proclamation Day
-])
+@pytest.mark.parametrize(
+    "code, start, count, expected",
+    [
+        ("DE-SN", D(2024, 11, 19), 1, D(2024, 11, 21)),  # Buß- und Bettag (Saxony only)
+        ("DE", D(2024, 11, 19), 1, D(2024, 11, 20)),
+        ("HK", D(2025, 1, 27), 2, D(2025, 2, 1)),  # Saturday works in HK; 29–31 Jan off
+        ("RU", D(2024, 12, 27), 1, D(2024, 12, 28)),  # Saturday 28 Dec 2024 is a working day
+        ("LV", D(2024, 11, 15), 1, D(2024, 11, 19)),  # 18 November, Proclamation Day
+    ],
+)
 def test_other_calendars(code: str, start: dt.date, count: int, expected: dt.date) -> None:
     assert working_days(code).add(start, count) == expected
 
@@ -68,14 +75,17 @@ DUTY = """  a must pay fee
 """
 
 
-@pytest.mark.parametrize("duration, start, due", [
-    ("10 working days", "2025-01-24", "2025-02-13"),   # CN calendar: make-up days count
-    ("10 days", "2025-01-24", "2025-02-03"),           # calendar days
-    ("1 month", "2025-01-31", "2025-02-28"),           # end-of-month clipping
-    ("1 month", "2024-01-31", "2024-02-29"),
-    ("1 year", "2024-02-29", "2025-02-28"),
-    ("2 weeks", "2025-12-25", "2026-01-08"),
-])
+@pytest.mark.parametrize(
+    "duration, start, due",
+    [
+        ("10 working days", "2025-01-24", "2025-02-13"),  # CN calendar: make-up days count
+        ("10 days", "2025-01-24", "2025-02-03"),  # calendar days
+        ("1 month", "2025-01-31", "2025-02-28"),  # end-of-month clipping
+        ("1 month", "2024-01-31", "2024-02-29"),
+        ("1 year", "2024-02-29", "2025-02-28"),
+        ("2 weeks", "2025-12-25", "2026-01-08"),
+    ],
+)
 def test_deadline_dates(duration: str, start: str, due: str) -> None:
     result = answer(DUTY.format(duration=duration), "deadline of a pay fee", e=start)
     assert (result["answer"], result["due"]) == ("date", due)
@@ -83,15 +93,17 @@ def test_deadline_dates(duration: str, start: str, due: str) -> None:
 
 
 def test_deadline_past_announced_years_carries_a_warning() -> None:
-    result = answer(DUTY.format(duration="10 working days"), "deadline of a pay fee",
-                    e="2031-01-24")
+    result = answer(
+        DUTY.format(duration="10 working days"), "deadline of a pay fee", e="2031-01-24"
+    )
     assert result["answer"] == "date"
     assert any("2031" in w for w in result["warnings"])
 
 
 def test_qualitative_deadline_is_not_a_date() -> None:
-    result = answer("  a must notify b\n    when f\n    without undue delay\n",
-                    "deadline of a notify b", f=True)
+    result = answer(
+        "  a must notify b\n    when f\n    without undue delay\n", "deadline of a notify b", f=True
+    )
     assert result["answer"] == "without_undue_delay" and result["due"] is None
 
 
@@ -147,8 +159,9 @@ def test_overridden_norm_is_reported_with_the_clause_that_prevails() -> None:
     c = contract_of(PRIORITY)
     result = ask(c, "must_pay", {"f": True, "g": True}).to_dict()
     assert result["answer"] == "not_obliged"
-    assert result["overridden"] == [{"norm": "1#1", "clause": "1", "by": [
-        {"norm": "2#1", "clause": "2", "stated_in": "1"}]}]
+    assert result["overridden"] == [
+        {"norm": "1#1", "clause": "1", "by": [{"norm": "2#1", "clause": "2", "stated_in": "1"}]}
+    ]
     assert ask(c, "must_pay", {"f": True, "g": False}).to_dict()["answer"] == "obliged"
     assert ask(c, "must_pay", {"f": True}).to_dict()["depends_on"] == ["g"]
 
@@ -156,20 +169,22 @@ def test_overridden_norm_is_reported_with_the_clause_that_prevails() -> None:
 # ------------------------------------------------------------------ facts
 
 
-@pytest.mark.parametrize("facts, message", [
-    ({"nope": True}, "no such fact"),
-    ({"f": "maybe"}, "expected true or false"),
-    ({"n": 1.5}, "expected a whole number"),
-    ({"m": "3 EUR"}, "amount in EUR"),
-    ({"d": "2025-02-30"}, "not a valid date"),
-    ({"d": "never"}, "only for events"),
-    ({"wd": "3 days"}, "duration in days"),
-    ({"k": "blue"}, "one of red, green"),
-    ({"x": float("nan")}, "decimal"),
-    ({"n": 10**50}, "whole number"),
-])
-def test_bad_facts_are_rejected_with_the_fact_named(facts: dict[str, object],
-                                                     message: str) -> None:
+@pytest.mark.parametrize(
+    "facts, message",
+    [
+        ({"nope": True}, "no such fact"),
+        ({"f": "maybe"}, "expected true or false"),
+        ({"n": 1.5}, "expected a whole number"),
+        ({"m": "3 EUR"}, "amount in EUR"),
+        ({"d": "2025-02-30"}, "not a valid date"),
+        ({"d": "never"}, "only for events"),
+        ({"wd": "3 days"}, "duration in days"),
+        ({"k": "blue"}, "one of red, green"),
+        ({"x": float("nan")}, "decimal"),
+        ({"n": 10**50}, "whole number"),
+    ],
+)
+def test_bad_facts_are_rejected_with_the_fact_named(facts: dict[str, object], message: str) -> None:
     c = norm_contract("  a may pay fee\n    when f\n", "may a pay fee")
     with pytest.raises(FactError, match=message) as info:
         ask(c, "q", facts)  # type: ignore[arg-type]
@@ -178,7 +193,8 @@ def test_bad_facts_are_rejected_with_the_fact_named(facts: dict[str, object],
 
 def test_fact_forms() -> None:
     norm = "  a may pay fee\n    when m >= 100.5 CNY and wd >= 2 working days and e < d\n"
-    yes = answer(norm, "may a pay fee", m="100.50 CNY", wd="2 working days", e="2024-01-01",
-                 d="2024-01-02")
+    yes = answer(
+        norm, "may a pay fee", m="100.50 CNY", wd="2 working days", e="2024-01-01", d="2024-01-02"
+    )
     assert yes["answer"] == "yes"
     assert answer(norm, "may a pay fee", m=100.4, wd=2, e="never", d="2024-01-02")["answer"] == "no"

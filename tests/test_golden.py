@@ -52,9 +52,12 @@ def test_golden(case: str) -> None:
 
 # ---------------------------------------------------------------- rendering invariants
 
+
 def width(text: str) -> int:
-    return sum(0 if unicodedata.combining(c) else
-               2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+        for c in text
+    )
 
 
 _LOCATION = re.compile(r"^ *--> (?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+)$")
@@ -75,10 +78,10 @@ def carets(output: str) -> list[tuple[str, int, int, str, int, int]]:
             continue
         gutter = " " * len(m["line"]) + " | "
         assert marker.startswith(gutter), marker
-        body = marker[len(gutter):]
+        body = marker[len(gutter) :]
         col = len(body) - len(body.lstrip(" "))
         count = len(body.lstrip(" ")) - len(body.lstrip(" ").lstrip("^"))
-        found.append((m["file"], int(m["line"]), int(m["col"]), src[len(prefix):], col, count))
+        found.append((m["file"], int(m["line"]), int(m["col"]), src[len(prefix) :], col, count))
     return found
 
 
@@ -108,7 +111,7 @@ def test_caret_width_under_a_wide_character(tmp_path: Path) -> None:
     result = run_cli(["check", "wide.clause"], cwd=tmp_path)
     assert result.returncode == 1
     (found,) = carets(result.stdout)[:1]
-    _file, line, col, shown, caret_col, count = found
+    _file, line, col, _shown, caret_col, count = found
     assert (line, col) == (17, 7)
     assert caret_col == width("event ")
     assert count == 2  # one wide character is two columns wide

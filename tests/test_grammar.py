@@ -12,8 +12,19 @@ import clausec
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.values import NEVER, DurationValue, EnumValue, MoneyValue
-from conftest import (HEADER, PRELUDE, PRELUDE_LINES, codes, compile_body, contract_of,
-                      describe, span_text, value_expr)
+
+from conftest import (
+    HEADER,
+    PRELUDE,
+    PRELUDE_LINES,
+    codes,
+    compile_body,
+    contract_of,
+    describe,
+    span_text,
+    value_expr,
+)
+
 
 # A normative clause wrapper: clause("1", "a must pay fee") -> the text of clause "1".
 def clause(number: str, *norms: str, attrs: str = 'quote "q"') -> str:
@@ -28,14 +39,23 @@ def only_norm(body: str) -> ir.Norm:
 
 # ---------------------------------------------------------------- header and declarations
 
+
 def test_contract_header() -> None:
-    text = ('contract soolife_x\n  title "如此生活"\n  source "000.txt"\n  language zh-HK\n'
-            '  calendar DE-SN\n')
+    text = (
+        'contract soolife_x\n  title "如此生活"\n  source "000.txt"\n  language zh-HK\n'
+        "  calendar DE-SN\n"
+    )
     result = clausec.compile_text(text, "h.clause")
     assert not result.diagnostics, describe(result)
     (c,) = result.contracts
     assert (c.id, c.title, c.source_document, c.language, c.calendar, c.file) == (
-        "soolife_x", "如此生活", "000.txt", "zh-HK", "DE-SN", "h.clause")
+        "soolife_x",
+        "如此生活",
+        "000.txt",
+        "zh-HK",
+        "DE-SN",
+        "h.clause",
+    )
     assert c.span.line == 1
     assert c.clauses == () and c.norms == ()
 
@@ -46,19 +66,23 @@ def test_header_items_in_any_order() -> None:
     assert (result.contracts[0].title, result.contracts[0].calendar) == ("t", "CN")
 
 
-@pytest.mark.parametrize("header, code", [
-    ('contract x title "t" source "s" language fr calendar CN', "E0401"),
-    ('contract x title "t" source "s" language zh calendar XX', "E0402"),
-    ('contract x title "t" source "s" language zh', "E0400"),
-])
+@pytest.mark.parametrize(
+    "header, code",
+    [
+        ('contract x title "t" source "s" language fr calendar CN', "E0401"),
+        ('contract x title "t" source "s" language zh calendar XX', "E0402"),
+        ('contract x title "t" source "s" language zh', "E0400"),
+    ],
+)
 def test_header_problems(header: str, code: str) -> None:
     result = clausec.compile_text(header + "\n")
     assert codes(result) == [code], describe(result)
 
 
 def test_header_item_given_twice() -> None:
-    result = clausec.compile_text('contract x title "a" title "b" source "s" language zh '
-                                  "calendar CN\n")
+    result = clausec.compile_text(
+        'contract x title "a" title "b" source "s" language zh calendar CN\n'
+    )
     assert codes(result) == ["E0204"], describe(result)
 
 
@@ -69,22 +93,25 @@ def test_party() -> None:
     assert {p.name: p for p in c.parties}["a"].legal_name is None
 
 
-@pytest.mark.parametrize("spelled, expected", [
-    ("boolean", T.BOOLEAN),
-    ("integer", T.INTEGER),
-    ("decimal", T.DECIMAL),
-    ("money CNY", T.Money("CNY")),
-    ("money EUR", T.Money("EUR")),
-    ("date", T.DATE),
-    ("duration in days", T.Duration("days")),
-    ("duration in day", T.Duration("days")),
-    ("duration in weeks", T.Duration("days")),
-    ("duration in working days", T.Duration("working_days")),
-    ("duration in months", T.Duration("months")),
-    ("duration in years", T.Duration("months")),
-    ("text", T.TEXT),
-    ("one of low, medium, high", T.Enum("probe.level", ("low", "medium", "high"))),
-])
+@pytest.mark.parametrize(
+    "spelled, expected",
+    [
+        ("boolean", T.BOOLEAN),
+        ("integer", T.INTEGER),
+        ("decimal", T.DECIMAL),
+        ("money CNY", T.Money("CNY")),
+        ("money EUR", T.Money("EUR")),
+        ("date", T.DATE),
+        ("duration in days", T.Duration("days")),
+        ("duration in day", T.Duration("days")),
+        ("duration in weeks", T.Duration("days")),
+        ("duration in working days", T.Duration("working_days")),
+        ("duration in months", T.Duration("months")),
+        ("duration in years", T.Duration("months")),
+        ("text", T.TEXT),
+        ("one of low, medium, high", T.Enum("probe.level", ("low", "medium", "high"))),
+    ],
+)
 def test_fact_types(spelled: str, expected: T.Type) -> None:
     c = contract_of(f'fact probe.level : {spelled} "described"\n')
     fact = {f.name: f for f in c.facts}["probe.level"]
@@ -109,8 +136,7 @@ def test_event_is_a_date_fact() -> None:
 
 
 def test_define_with_and_without_type() -> None:
-    c = contract_of('define short : boolean = m < 100 CNY "too little"\n'
-                    "define doubled = m * 2\n")
+    c = contract_of('define short : boolean = m < 100 CNY "too little"\ndefine doubled = m * 2\n')
     defs = {d.name: d for d in c.definitions}
     assert defs["short"].type == T.BOOLEAN and defs["short"].description == "too little"
     assert isinstance(defs["short"].expr, ir.Binary) and defs["short"].expr.op == "<"
@@ -134,8 +160,10 @@ def test_definition_used_in_expression() -> None:
 
 
 def test_action_object_incompatible() -> None:
-    c = contract_of('action deduct "扣除"\naction release\nobject deposit : money CNY\n'
-                    "object service\nincompatible release, deduct\n")
+    c = contract_of(
+        'action deduct "扣除"\naction release\nobject deposit : money CNY\n'
+        "object service\nincompatible release, deduct\n"
+    )
     actions = {a.name: a for a in c.actions}
     assert actions["deduct"].description == "扣除" and actions["release"].description is None
     objects = {o.name: o for o in c.objects}
@@ -171,9 +199,11 @@ def other_contract(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def test_import_and_document(other_contract) -> None:  # type: ignore[no-untyped-def]
-    c = contract_of('import other from "other.clause"\n'
-                    'document alipay_terms "支付宝服务协议"\n'
-                    + clause("1", "a must pay fee", attrs='quote "q" refers to alipay_terms'))
+    c = contract_of(
+        'import other from "other.clause"\n'
+        'document alipay_terms "支付宝服务协议"\n'
+        + clause("1", "a must pay fee", attrs='quote "q" refers to alipay_terms')
+    )
     assert [(i.contract, i.path) for i in c.imports] == [("other", "other.clause")]
     assert [(d.name, d.title) for d in c.documents] == [("alipay_terms", "支付宝服务协议")]
     assert [str(r) for r in c.clause("1").refers_to] == ["document alipay_terms"]
@@ -192,21 +222,30 @@ def test_import_of_missing_file() -> None:
 
 # ---------------------------------------------------------------- clauses
 
+
 def test_clause_quote_gloss_refers_to() -> None:
-    c = contract_of(clause("2", "a may pay fee")
-                    + clause("1", "a must pay fee",
-                             attrs='quote "原文" gloss "the text" refers to "2"'))
+    c = contract_of(
+        clause("2", "a may pay fee")
+        + clause("1", "a must pay fee", attrs='quote "原文" gloss "the text" refers to "2"')
+    )
     cl = c.clause("1")
     assert (cl.number, cl.normative, cl.quote, cl.gloss, cl.reason) == (
-        "1", True, "原文", "the text", None)
+        "1",
+        True,
+        "原文",
+        "the text",
+        None,
+    )
     assert [(r.number, r.contract) for r in cl.refers_to] == [("2", None)]
     assert cl.norm_ids == ("1#1",)
     assert [cl.number for cl in c.clauses] == ["2", "1"]  # source order
 
 
 def test_refers_to_other_contract(other_contract) -> None:  # type: ignore[no-untyped-def]
-    c = contract_of('import other from "other.clause"\n' + clause("1", "a must pay fee",
-                                              attrs='quote "q" refers to "7.1" of other'))
+    c = contract_of(
+        'import other from "other.clause"\n'
+        + clause("1", "a must pay fee", attrs='quote "q" refers to "7.1" of other')
+    )
     assert [(r.number, r.contract) for r in c.clause("1").refers_to] == [("7.1", "other")]
 
 
@@ -221,10 +260,16 @@ def test_clause_attribute_twice() -> None:
 
 
 def test_non_normative_with_reason() -> None:
-    c = contract_of('\nnon-normative "6.1"\n  quote "乙方同意缴存质保金。"\n  reason "definition"\n')
+    c = contract_of(
+        '\nnon-normative "6.1"\n  quote "乙方同意缴存质保金。"\n  reason "definition"\n'
+    )
     cl = c.clause("6.1")
     assert (cl.normative, cl.quote, cl.reason, cl.norm_ids) == (
-        False, "乙方同意缴存质保金。", "definition", ())
+        False,
+        "乙方同意缴存质保金。",
+        "definition",
+        (),
+    )
     assert c.norms == ()
 
 
@@ -239,18 +284,26 @@ def test_normative_clause_without_norms() -> None:
 
 
 def test_clause_numbers_are_strings() -> None:
-    c = contract_of(clause("6.2(4)(c)", "a must pay fee", "b may refund fee")
-                    + clause("annex-2 safety stock", "a can notify b"))
+    c = contract_of(
+        clause("6.2(4)(c)", "a must pay fee", "b may refund fee")
+        + clause("annex-2 safety stock", "a can notify b")
+    )
     assert [n.id for n in c.norms] == ["6.2(4)(c)#1", "6.2(4)(c)#2", "annex-2 safety stock#1"]
     assert c.clause("6.2(4)(c)").norm_ids == ("6.2(4)(c)#1", "6.2(4)(c)#2")
 
 
 # ---------------------------------------------------------------- norm heads
 
-@pytest.mark.parametrize("modality, expected", [
-    ("must", "obligation"), ("must not", "prohibition"), ("may", "permission"),
-    ("can", "power"),
-])
+
+@pytest.mark.parametrize(
+    "modality, expected",
+    [
+        ("must", "obligation"),
+        ("must not", "prohibition"),
+        ("may", "permission"),
+        ("can", "power"),
+    ],
+)
 def test_modality(modality: str, expected: str) -> None:
     norm = only_norm(clause("1", f"a {modality} pay fee"))
     assert (norm.id, norm.clause, norm.modality) == ("1#1", "1", expected)
@@ -265,9 +318,14 @@ def test_object_may_be_a_party() -> None:
     assert norm.object == "b"
 
 
-@pytest.mark.parametrize("spelled, kind", [
-    ("(all)", "all"), ("(part)", "part"), ("(part or all)", "part_or_all"),
-])
+@pytest.mark.parametrize(
+    "spelled, kind",
+    [
+        ("(all)", "all"),
+        ("(part)", "part"),
+        ("(part or all)", "part_or_all"),
+    ],
+)
 def test_amount_without_expression(spelled: str, kind: str) -> None:
     norm = only_norm(clause("1", f"a may pay fee {spelled}"))
     assert norm.amount is not None
@@ -298,9 +356,14 @@ def test_unknown_beneficiary() -> None:
     assert codes(result) == ["E0201"], describe(result)
 
 
-@pytest.mark.parametrize("norm, code", [
-    ("aa must pay fee", "E0201"), ("a must pya fee", "E0202"), ("a must pay fees", "E0203"),
-])
+@pytest.mark.parametrize(
+    "norm, code",
+    [
+        ("aa must pay fee", "E0201"),
+        ("a must pya fee", "E0202"),
+        ("a must pay fees", "E0203"),
+    ],
+)
 def test_unknown_party_action_object(norm: str, code: str) -> None:
     result = compile_body(clause("1", norm))
     assert codes(result) == [code], describe(result)
@@ -308,6 +371,7 @@ def test_unknown_party_action_object(norm: str, code: str) -> None:
 
 
 # ---------------------------------------------------------------- norm items
+
 
 def test_when() -> None:
     norm = only_norm(clause("1", "a must pay fee when f"))
@@ -334,39 +398,51 @@ def test_unless() -> None:
 
 
 def test_unless_otherwise_provided() -> None:
-    c = contract_of(clause("1", "a must pay fee unless otherwise provided")
-                    + clause("2", "a must not pay fee when f")
-                    + clause("3", "a must refund fee"))
+    c = contract_of(
+        clause("1", "a must pay fee unless otherwise provided")
+        + clause("2", "a must not pay fee when f")
+        + clause("3", "a must refund fee")
+    )
     assert c.norm("1#1").otherwise_provided
     assert not c.norm("2#1").otherwise_provided
     # 2#1 is about the same action and object: it prevails; 3#1 (another action) does not.
     assert [(p.higher, p.lower, p.kind, p.stated_in) for p in c.priorities] == [
-        ("2#1", "1#1", "otherwise_provided", "1")]
+        ("2#1", "1#1", "otherwise_provided", "1")
+    ]
 
 
 def test_unless_otherwise_provided_follows_incompatible_actions() -> None:
-    c = contract_of("incompatible pay, refund\n"
-                    + clause("1", "a must pay fee unless otherwise provided")
-                    + clause("2", "a may refund fee"))
+    c = contract_of(
+        "incompatible pay, refund\n"
+        + clause("1", "a must pay fee unless otherwise provided")
+        + clause("2", "a may refund fee")
+    )
     assert [(p.higher, p.lower, p.kind) for p in c.priorities] == [
-        ("2#1", "1#1", "otherwise_provided")]
+        ("2#1", "1#1", "otherwise_provided")
+    ]
 
 
 def test_two_defaults_do_not_yield_to_each_other() -> None:
-    c = contract_of(clause("1", "a must pay fee unless otherwise provided")
-                    + clause("2", "a must pay fee when f unless otherwise provided"))
+    c = contract_of(
+        clause("1", "a must pay fee unless otherwise provided")
+        + clause("2", "a must pay fee when f unless otherwise provided")
+    )
     assert c.priorities == ()
 
 
-@pytest.mark.parametrize("item, kind, higher, lower", [
-    ('subject to "2"', "subject_to", "2#1", "1#1"),
-    ('notwithstanding "2"', "notwithstanding", "1#1", "2#1"),
-    ('prevails over "2"', "prevails_over", "1#1", "2#1"),
-])
+@pytest.mark.parametrize(
+    "item, kind, higher, lower",
+    [
+        ('subject to "2"', "subject_to", "2#1", "1#1"),
+        ('notwithstanding "2"', "notwithstanding", "1#1", "2#1"),
+        ('prevails over "2"', "prevails_over", "1#1", "2#1"),
+    ],
+)
 def test_priority_items(item: str, kind: str, higher: str, lower: str) -> None:
     c = contract_of(clause("1", f"a must pay fee {item}") + clause("2", "a may refund fee"))
     assert [(p.higher, p.lower, p.kind, p.stated_in) for p in c.priorities] == [
-        (higher, lower, kind, "1")]
+        (higher, lower, kind, "1")
+    ]
 
 
 def test_priority_item_with_missing_clause() -> None:
@@ -375,7 +451,9 @@ def test_priority_item_with_missing_clause() -> None:
 
 
 def test_priority_into_other_contract_is_external(other_contract) -> None:  # type: ignore[no-untyped-def]
-    c = contract_of('import other from "other.clause"\n' + clause("1", 'a must pay fee subject to "3" of other'))
+    c = contract_of(
+        'import other from "other.clause"\n' + clause("1", 'a must pay fee subject to "3" of other')
+    )
     assert c.priorities == ()
     (ext,) = c.external_priorities
     assert ext.kind == "subject_to" and ext.stated_in == "1"
@@ -384,16 +462,22 @@ def test_priority_into_other_contract_is_external(other_contract) -> None:  # ty
 
 
 def test_precedence_inside_a_clause() -> None:
-    c = contract_of(clause("8.5", "a must pay fee", "a must notify b")
-                    + clause("9.3", "a may refund fee")
-                    + clause("10", '"8.5" prevails over "9.3"'))
+    c = contract_of(
+        clause("8.5", "a must pay fee", "a must notify b")
+        + clause("9.3", "a may refund fee")
+        + clause("10", '"8.5" prevails over "9.3"')
+    )
     assert [(p.higher, p.lower, p.kind, p.stated_in) for p in c.priorities] == [
-        ("8.5#1", "9.3#1", "precedence", "10"), ("8.5#2", "9.3#1", "precedence", "10")]
+        ("8.5#1", "9.3#1", "precedence", "10"),
+        ("8.5#2", "9.3#1", "precedence", "10"),
+    ]
     assert c.clause("10").norm_ids == ()
 
 
 def test_precedence_with_missing_clause() -> None:
-    result = compile_body(clause("8.5", "a must pay fee") + clause("10", '"8.5" prevails over "9.3"'))
+    result = compile_body(
+        clause("8.5", "a must pay fee") + clause("10", '"8.5" prevails over "9.3"')
+    )
     assert codes(result) == ["E0206"], describe(result)
 
 
@@ -414,6 +498,7 @@ def test_deadlines_extended_needs_duration() -> None:
 
 # ---------------------------------------------------------------- deadlines
 
+
 def _deadline(text: str) -> ir.Deadline:
     norm = only_norm(clause("1", f"a must pay fee {text}"))
     assert norm.deadline is not None
@@ -423,8 +508,9 @@ def _deadline(text: str) -> ir.Deadline:
 def test_within_after() -> None:
     d = _deadline("within 10 working days after e + 3 months")
     assert d.kind == "within" and not d.qualitative
-    assert d.duration == ir.Const(DurationValue(10, "working_days"), T.Duration("working_days"),
-                                  d.duration.span)
+    assert d.duration == ir.Const(
+        DurationValue(10, "working_days"), T.Duration("working_days"), d.duration.span
+    )
     assert isinstance(d.anchor, ir.Binary) and d.anchor.type == T.DATE
     assert (d.days, d.unit) == ((), None)
 
@@ -443,8 +529,9 @@ def test_date_bounds(word: str) -> None:
     assert d.anchor == ir.Const(dt.date(2025, 1, 31), T.DATE, d.anchor.span)
 
 
-@pytest.mark.parametrize("text, kind", [("without undue delay", "without_undue_delay"),
-                                        ("immediately", "immediately")])
+@pytest.mark.parametrize(
+    "text, kind", [("without undue delay", "without_undue_delay"), ("immediately", "immediately")]
+)
 def test_qualitative_deadlines(text: str, kind: str) -> None:
     d = _deadline(text)
     assert d.kind == kind and d.qualitative
@@ -464,19 +551,24 @@ def test_monthly_invalid_day() -> None:
     assert codes(result) == ["E0408"], describe(result)
 
 
-@pytest.mark.parametrize("unit, stored", [("month", "months"), ("week", "weeks"),
-                                          ("year", "years"), ("working day", "working_days")])
+@pytest.mark.parametrize(
+    "unit, stored",
+    [("month", "months"), ("week", "weeks"), ("year", "years"), ("working day", "working_days")],
+)
 def test_at_least_once_every(unit: str, stored: str) -> None:
     d = _deadline(f"at least once every {unit}")
     assert (d.kind, d.unit) == ("at_least_once_every", stored)
 
 
-@pytest.mark.parametrize("text, code", [
-    ("within e after e", "E0305"),
-    ("within 3 days after 3 days", "E0304"),
-    ("before n", "E0304"),
-    ("at least f before e", "E0305"),
-])
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("within e after e", "E0305"),
+        ("within 3 days after 3 days", "E0304"),
+        ("before n", "E0304"),
+        ("at least f before e", "E0305"),
+    ],
+)
 def test_deadline_types(text: str, code: str) -> None:
     result = compile_body(clause("1", f"a must pay fee {text}"))
     assert codes(result) == [code], describe(result)
@@ -488,8 +580,9 @@ def test_one_deadline_per_norm() -> None:
     assert result.diagnostics[0].notes[0].message == "first deadline"
 
 
-@pytest.mark.parametrize("text, mode", [("extendable by 10 days if f", "by"),
-                                        ("extendable to 2 months", "to")])
+@pytest.mark.parametrize(
+    "text, mode", [("extendable by 10 days if f", "by"), ("extendable to 2 months", "to")]
+)
 def test_extendable(text: str, mode: str) -> None:
     norm = only_norm(clause("1", f"a must pay fee within 1 month after e {text}"))
     (ext,) = norm.extensions
@@ -518,13 +611,21 @@ def test_breach_when() -> None:
 
 
 def test_otherwise_remedy() -> None:
-    c = contract_of(clause("6.4", "a must pay fee within 10 days after e\n"
-                                  "    otherwise b can refund fee immediately\n"
-                                  "    otherwise b may notify a",
-                           "b may pay goods"))
+    c = contract_of(
+        clause(
+            "6.4",
+            "a must pay fee within 10 days after e\n"
+            "    otherwise b can refund fee immediately\n"
+            "    otherwise b may notify a",
+            "b may pay goods",
+        )
+    )
     assert [(n.id, n.modality, n.remedy_of) for n in c.norms] == [
-        ("6.4#1", "obligation", None), ("6.4#2", "power", "6.4#1"),
-        ("6.4#3", "permission", "6.4#1"), ("6.4#4", "permission", None)]
+        ("6.4#1", "obligation", None),
+        ("6.4#2", "power", "6.4#1"),
+        ("6.4#3", "permission", "6.4#1"),
+        ("6.4#4", "permission", None),
+    ]
     assert c.norm("6.4#2").deadline.kind == "immediately"  # type: ignore[union-attr]
 
 
@@ -537,56 +638,97 @@ def test_remedy_on_a_permission_warns() -> None:
 
 # ---------------------------------------------------------------- expressions
 
-@pytest.mark.parametrize("expr, expected", [
-    ("f and g", T.BOOLEAN), ("f or not g", T.BOOLEAN), ("not f", T.BOOLEAN),
-    ("true", T.BOOLEAN), ("false", T.BOOLEAN),
-    ("n = 3", T.BOOLEAN), ("n != 3", T.BOOLEAN), ("n < 3", T.BOOLEAN), ("n <= x", T.BOOLEAN),
-    ("m > 100 CNY", T.BOOLEAN), ("d >= 2024-01-01", T.BOOLEAN), ("t = \"abc\"", T.BOOLEAN),
-    ("k = red", T.BOOLEAN), ("green != k", T.BOOLEAN),
-    ("n + 1", T.INTEGER), ("n - 1", T.INTEGER), ("n * 2", T.INTEGER), ("-n", T.INTEGER),
-    ("n / 2", T.DECIMAL), ("n + x", T.DECIMAL), ("x * 2.5", T.DECIMAL), ("5%", T.DECIMAL),
-    ("12.5%", T.DECIMAL),
-    ("m + 5 CNY", T.Money("CNY")), ("m - 0.50 CNY", T.Money("CNY")), ("m * 2", T.Money("CNY")),
-    ("2 * m", T.Money("CNY")), ("m * 5%", T.Money("CNY")), ("m / 4", T.Money("CNY")),
-    ("-m", T.Money("CNY")), ("m / 2 CNY", T.DECIMAL), ("eur + 1 EUR", T.Money("EUR")),
-    ("3 days + dd", T.Duration("days")), ("2 weeks + 3 days", T.Duration("days")),
-    ("wd + 1 working day", T.Duration("working_days")), ("mm + 1 year", T.Duration("months")),
-    ("dd * 2", T.Duration("days")), ("2 * dd", T.Duration("days")),
-    ("d + 3 days", T.DATE), ("3 months + d", T.DATE), ("d - 1 month", T.DATE),
-    ("e + 10 working days", T.DATE), ("d - e", T.Duration("days")),
-    ("2024-02-29", T.DATE), ("today", T.DATE), ("never", T.DATE),
-    ("earliest of (d, e, 2025-01-01)", T.DATE), ("latest of (e + 1 month, today)", T.DATE),
-    ("e has occurred", T.BOOLEAN), ("(d + 1 day) has occurred", T.BOOLEAN),
-    ("dd >= 3 days", T.BOOLEAN), ("wd > 10 working days", T.BOOLEAN),
-    ('"文本"', T.TEXT), ("t", T.TEXT), ("k", T.Enum("k", ("red", "green"))),
-])
+
+@pytest.mark.parametrize(
+    "expr, expected",
+    [
+        ("f and g", T.BOOLEAN),
+        ("f or not g", T.BOOLEAN),
+        ("not f", T.BOOLEAN),
+        ("true", T.BOOLEAN),
+        ("false", T.BOOLEAN),
+        ("n = 3", T.BOOLEAN),
+        ("n != 3", T.BOOLEAN),
+        ("n < 3", T.BOOLEAN),
+        ("n <= x", T.BOOLEAN),
+        ("m > 100 CNY", T.BOOLEAN),
+        ("d >= 2024-01-01", T.BOOLEAN),
+        ('t = "abc"', T.BOOLEAN),
+        ("k = red", T.BOOLEAN),
+        ("green != k", T.BOOLEAN),
+        ("n + 1", T.INTEGER),
+        ("n - 1", T.INTEGER),
+        ("n * 2", T.INTEGER),
+        ("-n", T.INTEGER),
+        ("n / 2", T.DECIMAL),
+        ("n + x", T.DECIMAL),
+        ("x * 2.5", T.DECIMAL),
+        ("5%", T.DECIMAL),
+        ("12.5%", T.DECIMAL),
+        ("m + 5 CNY", T.Money("CNY")),
+        ("m - 0.50 CNY", T.Money("CNY")),
+        ("m * 2", T.Money("CNY")),
+        ("2 * m", T.Money("CNY")),
+        ("m * 5%", T.Money("CNY")),
+        ("m / 4", T.Money("CNY")),
+        ("-m", T.Money("CNY")),
+        ("m / 2 CNY", T.DECIMAL),
+        ("eur + 1 EUR", T.Money("EUR")),
+        ("3 days + dd", T.Duration("days")),
+        ("2 weeks + 3 days", T.Duration("days")),
+        ("wd + 1 working day", T.Duration("working_days")),
+        ("mm + 1 year", T.Duration("months")),
+        ("dd * 2", T.Duration("days")),
+        ("2 * dd", T.Duration("days")),
+        ("d + 3 days", T.DATE),
+        ("3 months + d", T.DATE),
+        ("d - 1 month", T.DATE),
+        ("e + 10 working days", T.DATE),
+        ("d - e", T.Duration("days")),
+        ("2024-02-29", T.DATE),
+        ("today", T.DATE),
+        ("never", T.DATE),
+        ("earliest of (d, e, 2025-01-01)", T.DATE),
+        ("latest of (e + 1 month, today)", T.DATE),
+        ("e has occurred", T.BOOLEAN),
+        ("(d + 1 day) has occurred", T.BOOLEAN),
+        ("dd >= 3 days", T.BOOLEAN),
+        ("wd > 10 working days", T.BOOLEAN),
+        ('"文本"', T.TEXT),
+        ("t", T.TEXT),
+        ("k", T.Enum("k", ("red", "green"))),
+    ],
+)
 def test_expression_types(expr: str, expected: T.Type) -> None:
     assert value_expr(expr).type == expected
 
 
-@pytest.mark.parametrize("expr, code", [
-    ("m + 5", "E0300"),
-    ("m > 10000", "E0300"),
-    ("m + 5 EUR", "E0303"),
-    ("m < eur", "E0303"),
-    ("wd >= 3 months", "E0302"),
-    ("mm = 30 days", "E0302"),
-    ("dd + wd", "E0302"),
-    ("d + d", "E0300"),
-    ("d + 3", "E0300"),
-    ("d < 3 days", "E0300"),
-    ("n has occurred", "E0304"),
-    ("earliest of (d, 3 days)", "E0304"),
-    ("f and n", "E0301"),
-    ("not t", "E0301"),
-    ("-d", "E0300"),
-    ("-f", "E0300"),
-    ("t + t", "E0300"),
-    ("k = blue", "E0200"),
-    ("nope + 1", "E0200"),
-    ("5 XYZ", "E0106"),
-    ("dd * 1.5", "E0300"),
-])
+@pytest.mark.parametrize(
+    "expr, code",
+    [
+        ("m + 5", "E0300"),
+        ("m > 10000", "E0300"),
+        ("m + 5 EUR", "E0303"),
+        ("m < eur", "E0303"),
+        ("wd >= 3 months", "E0302"),
+        ("mm = 30 days", "E0302"),
+        ("dd + wd", "E0302"),
+        ("d + d", "E0300"),
+        ("d + 3", "E0300"),
+        ("d < 3 days", "E0300"),
+        ("n has occurred", "E0304"),
+        ("earliest of (d, 3 days)", "E0304"),
+        ("f and n", "E0301"),
+        ("not t", "E0301"),
+        ("-d", "E0300"),
+        ("-f", "E0300"),
+        ("t + t", "E0300"),
+        ("k = blue", "E0200"),
+        ("nope + 1", "E0200"),
+        ("5 XYZ", "E0106"),
+        ("dd * 1.5", "E0300"),
+    ],
+)
 def test_expression_type_errors(expr: str, code: str) -> None:
     result = compile_body(f"question probe : value of {expr}\n")
     assert codes(result) == [code], describe(result)
@@ -660,20 +802,29 @@ def test_crlf_line_endings() -> None:
 
 # ---------------------------------------------------------------- questions
 
+
 def test_questions() -> None:
-    c = contract_of(clause("1", "a may pay fee", "a must refund fee within 3 days after e")
-                    + clause("2", "a must not pay fee when f")
-                    + 'question q_may "May a pay?" : may a pay fee\n'
-                    + "question q_must : must a refund fee\n"
-                    + "question q_deadline : deadline of a refund fee\n"
-                    + "question q_value : value of m * 2\n")
+    c = contract_of(
+        clause("1", "a may pay fee", "a must refund fee within 3 days after e")
+        + clause("2", "a must not pay fee when f")
+        + 'question q_may "May a pay?" : may a pay fee\n'
+        + "question q_must : must a refund fee\n"
+        + "question q_deadline : deadline of a refund fee\n"
+        + "question q_value : value of m * 2\n"
+    )
     qs = {q.name: q for q in c.questions}
     assert (qs["q_may"].kind, qs["q_may"].description, qs["q_may"].norm_ids) == (
-        "may", "May a pay?", ("1#1", "2#1"))
+        "may",
+        "May a pay?",
+        ("1#1", "2#1"),
+    )
     assert (qs["q_must"].kind, qs["q_must"].norm_ids) == ("must", ("1#2",))
     assert (qs["q_deadline"].kind, qs["q_deadline"].norm_ids) == ("deadline", ("1#2",))
     assert (qs["q_deadline"].party, qs["q_deadline"].action, qs["q_deadline"].object) == (
-        "a", "refund", "fee")
+        "a",
+        "refund",
+        "fee",
+    )
     assert qs["q_value"].kind == "value" and qs["q_value"].norm_ids == ()
     assert qs["q_value"].expr is not None and qs["q_value"].expr.type == T.Money("CNY")
 
@@ -685,16 +836,18 @@ def test_question_without_norm() -> None:
 
 # ---------------------------------------------------------------- scenarios
 
-SCENARIO_BASE = (clause("1", "a may pay fee when f")
-                 + clause("2", "a must refund fee within 10 days after e unless g")
-                 + clause("3", "b must pay fee without undue delay")
-                 + "question may_pay : may a pay fee\n"
-                 + "question must_refund : must a refund fee\n"
-                 + "question refund_by : deadline of a refund fee\n"
-                 + "question b_pays : deadline of b pay fee\n"
-                 + "question total : value of m * 2\n"
-                 + "question ratio : value of x\n"
-                 + "question colour : value of k\n")
+SCENARIO_BASE = (
+    clause("1", "a may pay fee when f")
+    + clause("2", "a must refund fee within 10 days after e unless g")
+    + clause("3", "b must pay fee without undue delay")
+    + "question may_pay : may a pay fee\n"
+    + "question must_refund : must a refund fee\n"
+    + "question refund_by : deadline of a refund fee\n"
+    + "question b_pays : deadline of b pay fee\n"
+    + "question total : value of m * 2\n"
+    + "question ratio : value of x\n"
+    + "question colour : value of k\n"
+)
 
 
 def scenario(*lines: str) -> ir.Scenario:
@@ -704,35 +857,54 @@ def scenario(*lines: str) -> ir.Scenario:
 
 
 def test_scenario_givens_and_as_of() -> None:
-    s = scenario("given f = true", "given n = -3", "given x = 2", "given m = -12.5 CNY",
-                 "given d = 2024-10-24", "given e = never", "given dd = 3 days",
-                 "given t = \"文本\"", "given k = green", "given mm = 2 months",
-                 "as of 2025-01-01")
+    s = scenario(
+        "given f = true",
+        "given n = -3",
+        "given x = 2",
+        "given m = -12.5 CNY",
+        "given d = 2024-10-24",
+        "given e = never",
+        "given dd = 3 days",
+        'given t = "文本"',
+        "given k = green",
+        "given mm = 2 months",
+        "as of 2025-01-01",
+    )
     assert s.title == "s"
     assert dict(s.givens) == {
-        "f": True, "n": -3, "x": Decimal(2), "m": MoneyValue(Decimal("-12.5"), "CNY"),
-        "d": dt.date(2024, 10, 24), "e": NEVER, "dd": DurationValue(3, "days"),
-        "t": "文本", "k": EnumValue("green"), "mm": DurationValue(2, "months"),
+        "f": True,
+        "n": -3,
+        "x": Decimal(2),
+        "m": MoneyValue(Decimal("-12.5"), "CNY"),
+        "d": dt.date(2024, 10, 24),
+        "e": NEVER,
+        "dd": DurationValue(3, "days"),
+        "t": "文本",
+        "k": EnumValue("green"),
+        "mm": DurationValue(2, "months"),
     }
     assert isinstance(dict(s.givens)["x"], Decimal)
     assert s.as_of == dt.date(2025, 1, 1)
 
 
-@pytest.mark.parametrize("question, answer, stored, value", [
-    ("may_pay", "yes", "yes", None),
-    ("may_pay", "no", "no", None),
-    ("may_pay", "undetermined", "undetermined", None),
-    ("must_refund", "obliged", "obliged", None),
-    ("must_refund", "not obliged", "not_obliged", None),
-    ("must_refund", "undetermined", "undetermined", None),
-    ("refund_by", "2024-11-03", "value", dt.date(2024, 11, 3)),
-    ("refund_by", "none", "none", None),
-    ("b_pays", "without undue delay", "without_undue_delay", None),
-    ("b_pays", "immediately", "immediately", None),
-    ("total", "20 CNY", "value", MoneyValue(Decimal(20), "CNY")),
-    ("ratio", "3", "value", Decimal(3)),
-    ("colour", "red", "value", EnumValue("red")),
-])
+@pytest.mark.parametrize(
+    "question, answer, stored, value",
+    [
+        ("may_pay", "yes", "yes", None),
+        ("may_pay", "no", "no", None),
+        ("may_pay", "undetermined", "undetermined", None),
+        ("must_refund", "obliged", "obliged", None),
+        ("must_refund", "not obliged", "not_obliged", None),
+        ("must_refund", "undetermined", "undetermined", None),
+        ("refund_by", "2024-11-03", "value", dt.date(2024, 11, 3)),
+        ("refund_by", "none", "none", None),
+        ("b_pays", "without undue delay", "without_undue_delay", None),
+        ("b_pays", "immediately", "immediately", None),
+        ("total", "20 CNY", "value", MoneyValue(Decimal(20), "CNY")),
+        ("ratio", "3", "value", Decimal(3)),
+        ("colour", "red", "value", EnumValue("red")),
+    ],
+)
 def test_expect_answers(question: str, answer: str, stored: str, value: object) -> None:
     s = scenario(f"expect {question} is {answer}")
     (e,) = s.expectations
@@ -740,8 +912,10 @@ def test_expect_answers(question: str, answer: str, stored: str, value: object) 
 
 
 def test_expect_details() -> None:
-    s = scenario('expect must_refund is obliged because "2" overriding "1", "3" '
-                 "depending on g, e by 2024-11-03")
+    s = scenario(
+        'expect must_refund is obliged because "2" overriding "1", "3" '
+        "depending on g, e by 2024-11-03"
+    )
     (e,) = s.expectations
     assert [r.number for r in e.because] == ["2"]
     assert [r.number for r in e.overriding] == ["1", "3"]
@@ -749,22 +923,25 @@ def test_expect_details() -> None:
     assert e.due_by == dt.date(2024, 11, 3)
 
 
-@pytest.mark.parametrize("line, code", [
-    ("expect must_refund is yes", "E0306"),
-    ("expect may_pay is obliged", "E0306"),
-    ("expect total is yes", "E0306"),
-    ("expect refund_by is 3 days", "E0306"),
-    ("expect total is 20 EUR", "E0306"),
-    ("expect nobody is yes", "E0208"),
-    ("given f = 3", "E0306"),
-    ("given k = blue", "E0306"),
-    ("given f = g", "E0307"),
-    ("given n = 1 + 2", "E0307"),
-    ("given unknown.fact = true", "E0200"),
-    ("as of 3 days", "E0306"),
-    ('expect may_pay is yes because "9"', "E0206"),
-    ("expect may_pay is yes depending on nothing", "E0200"),
-])
+@pytest.mark.parametrize(
+    "line, code",
+    [
+        ("expect must_refund is yes", "E0306"),
+        ("expect may_pay is obliged", "E0306"),
+        ("expect total is yes", "E0306"),
+        ("expect refund_by is 3 days", "E0306"),
+        ("expect total is 20 EUR", "E0306"),
+        ("expect nobody is yes", "E0208"),
+        ("given f = 3", "E0306"),
+        ("given k = blue", "E0306"),
+        ("given f = g", "E0307"),
+        ("given n = 1 + 2", "E0307"),
+        ("given unknown.fact = true", "E0200"),
+        ("as of 3 days", "E0306"),
+        ('expect may_pay is yes because "9"', "E0206"),
+        ("expect may_pay is yes depending on nothing", "E0200"),
+    ],
+)
 def test_scenario_errors(line: str, code: str) -> None:
     result = compile_body(SCENARIO_BASE + f'\nscenario "s"\n  {line}\n')
     assert codes(result) == [code], describe(result)
@@ -776,13 +953,15 @@ def test_given_twice() -> None:
 
 
 def test_given_a_definition() -> None:
-    result = compile_body("define short : boolean = m < 5 CNY\n"
-                          + '\nscenario "s" given short = true\n')
+    result = compile_body(
+        "define short : boolean = m < 5 CNY\n" + '\nscenario "s" given short = true\n'
+    )
     assert codes(result) == ["E0200"], describe(result)
     assert "definition" in result.diagnostics[0].message
 
 
 # ---------------------------------------------------------------- spans
+
 
 def test_spans_point_at_the_source() -> None:
     body = clause("1", "a must pay fee to b when n > 3 within 10 working days after e")
@@ -811,12 +990,16 @@ def test_header_only_minimal_file() -> None:
 
 # ---------------------------------------------------------------- layout independence
 
-@pytest.mark.parametrize("before", [
-    "event e3",                              # a declaration that ends with a name
-    "define z : boolean = f",                # an expression that ends with a name
-    'event e3 "described"',                  # one that ends with a string
-    'clause "0" quote "q" a must pay fee when f',
-])
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "event e3",  # a declaration that ends with a name
+        "define z : boolean = f",  # an expression that ends with a name
+        'event e3 "described"',  # one that ends with a string
+        'clause "0" quote "q" a must pay fee when f',
+    ],
+)
 @pytest.mark.parametrize("sep", [" ", "\n"])
 def test_non_normative_after_any_declaration(before: str, sep: str) -> None:
     """Declarations need no separator: `non-normative` must be recognised after any of them,
@@ -829,6 +1012,7 @@ def _all_spans(node: object) -> list[tuple[str, tuple[int, int, int, int]]]:
     import attrs
 
     from clausec.source import Span
+
     out: list[tuple[str, tuple[int, int, int, int]]] = []
 
     def walk(x: object, owner: str) -> None:
@@ -846,15 +1030,21 @@ def _all_spans(node: object) -> list[tuple[str, tuple[int, int, int, int]]]:
 
 
 RICH_BODY = (
-    clause("1", "a must pay fee (up to m * 2) to b\n"
-                "    when f and not (n > 3) and e has occurred\n"
-                "    within 10 working days after e + 3 months\n"
-                "    unless g\n"
-                "    otherwise b can refund fee immediately",
-           attrs='quote "甲方应当支付" gloss "pays"')
-    + clause("2", "a may notify b on days 5 and 20 of every month after e2",
-             "a must not refund goods by earliest of (d, e2 + 1 month) in writing or email")
-    + 'question q : value of (m + 5 CNY) * 2\n'
+    clause(
+        "1",
+        "a must pay fee (up to m * 2) to b\n"
+        "    when f and not (n > 3) and e has occurred\n"
+        "    within 10 working days after e + 3 months\n"
+        "    unless g\n"
+        "    otherwise b can refund fee immediately",
+        attrs='quote "甲方应当支付" gloss "pays"',
+    )
+    + clause(
+        "2",
+        "a may notify b on days 5 and 20 of every month after e2",
+        "a must not refund goods by earliest of (d, e2 + 1 month) in writing or email",
+    )
+    + "question q : value of (m + 5 CNY) * 2\n"
 )
 
 
@@ -870,7 +1060,9 @@ def test_spans_after_a_syntax_error_are_unchanged() -> None:
         return [(o, (a + 1, b, c + 1, d)) for o, (a, b, c, d) in spans]
 
     for attr in ("norms", "questions", "clauses"):
-        assert _all_spans(getattr(recovered, attr)) == shifted(_all_spans(getattr(clean, attr))), attr
+        assert _all_spans(getattr(recovered, attr)) == shifted(_all_spans(getattr(clean, attr))), (
+            attr
+        )
 
 
 def test_spans_are_well_formed_in_a_clean_parse() -> None:
@@ -889,10 +1081,15 @@ def test_deep_condition_span_covers_parentheses() -> None:
 def test_duplicate_clause_leaves_nothing_in_the_ir() -> None:
     """A clause whose number is taken is reported and dropped: nothing it says (priorities,
     deadline extensions) may reach the IR, attributed to the first clause of that number."""
-    result = compile_body(clause("1", "a must pay fee")
-                          + clause("2", "a may refund fee")
-                          + clause("1", 'a must refund fee subject to "2" unless otherwise provided',
-                                   "deadlines extended by 3 days"))
+    result = compile_body(
+        clause("1", "a must pay fee")
+        + clause("2", "a may refund fee")
+        + clause(
+            "1",
+            'a must refund fee subject to "2" unless otherwise provided',
+            "deadlines extended by 3 days",
+        )
+    )
     assert [d.code for d in result.diagnostics] == ["E0205"]
     c = result.contract("t")
     assert [n.id for n in c.norms] == ["1#1", "2#1"]
@@ -914,6 +1111,7 @@ def test_nesting_limit_still_applies() -> None:
 
 
 # ---------------------------------------------------------------- syntax error messages
+
 
 def test_syntax_error_lists_keywords_that_may_follow() -> None:
     """After `and` an operand is expected, including `not`, `true` and `today`."""

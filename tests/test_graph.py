@@ -10,23 +10,28 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import clausec
 from clausec.evaluation.interpreter import (
-    facts_read, question_expressions, relevant_norms, used_definitions)
-from clausec.graph import build
-from clausec.graph import dot, mermaid, views
+    facts_read,
+    question_expressions,
+    relevant_norms,
+    used_definitions,
+)
+from clausec.graph import build, dot, mermaid, views
 from clausec.graph.output import draw, scenario_facts, view_of
-from conftest import SHIPPED, run_cli
+
+from conftest import SHIPPED, run_cli, run_cli_process
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "graph"
 DEPOSIT = GOLDEN / "deposit_rules.clause"  # the deposit rules, frozen (see its header)
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 HAS_DOT = shutil.which("dot") is not None
-needs_dot = pytest.mark.skipif(not HAS_DOT,
-                               reason="Graphviz `dot` is not installed (CI installs it)")
+needs_dot = pytest.mark.skipif(
+    not HAS_DOT, reason="Graphviz `dot` is not installed (CI installs it)"
+)
 CLEAN_EXIT = "clean exit: release 10 working days after three months, across the Spring Festival"
 SVG = "{http://www.w3.org/2000/svg}"
 XLINK = "{http://www.w3.org/1999/xlink}"
@@ -47,12 +52,22 @@ def edges(g: object, relation: str) -> set[tuple[str, str]]:
 def test_model_nodes_of_the_deposit_rules(deposit: clausec.ir.nodes.Contract) -> None:
     g = build(deposit)
     assert g.nodes["party:platform"] == {
-        "kind": "party", "name": "platform", "role": "甲方（服务方）",
-        "legal_name": "鸿惠（上海）信息技术服务有限公司"}
+        "kind": "party",
+        "name": "platform",
+        "role": "甲方（服务方）",
+        "legal_name": "鸿惠（上海）信息技术服务有限公司",
+    }
     n = g.nodes["norm:6.2(1)#1"]
-    assert (n["kind"], n["clause"], n["modality"], n["party"], n["action"], n["object"],
-            n["beneficiary"], n["deadline"]) == (
-        "norm", "6.2(1)", "obligation", "platform", "release", "deposit", "merchant", "within")
+    assert (
+        n["kind"],
+        n["clause"],
+        n["modality"],
+        n["party"],
+        n["action"],
+        n["object"],
+        n["beneficiary"],
+        n["deadline"],
+    ) == ("norm", "6.2(1)", "obligation", "platform", "release", "deposit", "merchant", "within")
     assert n["deadline_text"] == "within 10 working days after service.stopped + 3 months"
     assert n["otherwise_provided"] is True
     assert n["quote"].startswith("乙方未有违反甲方各项规则的行为")
@@ -60,15 +75,26 @@ def test_model_nodes_of_the_deposit_rules(deposit: clausec.ir.nodes.Contract) ->
     assert g.nodes["norm:6.2(4)(e)#1"]["amount"] == "up_to"
     assert g.nodes["fact:service.stopped"]["kind"] == "event"
     assert g.nodes["fact:complaint.unresolved_for"] == {
-        "kind": "fact", "name": "complaint.unresolved_for", "type": "duration in working days",
-        "description": "经过与乙方协商沟通后未妥善解决的工作日数"}
+        "kind": "fact",
+        "name": "complaint.unresolved_for",
+        "type": "duration in working days",
+        "description": "经过与乙方协商沟通后未妥善解决的工作日数",
+    }
     assert g.nodes["definition:deposit.short"]["type"] == "boolean"
     assert g.nodes["question:top_up_deadline"]["question_kind"] == "deadline"
     assert g.nodes["clause:6.1"]["normative"] is False
     kinds = [d["kind"] for _, d in g.nodes(data=True)]
     assert {k: kinds.count(k) for k in set(kinds)} == {
-        "party": 2, "action": 6, "object": 3, "fact": 15, "event": 7, "definition": 2,
-        "clause": 13, "norm": 15, "question": 4}
+        "party": 2,
+        "action": 6,
+        "object": 3,
+        "fact": 15,
+        "event": 7,
+        "definition": 2,
+        "clause": 13,
+        "norm": 15,
+        "question": 4,
+    }
 
 
 def test_model_edges_of_the_deposit_rules(deposit: clausec.ir.nodes.Contract) -> None:
@@ -81,26 +107,37 @@ def test_model_edges_of_the_deposit_rules(deposit: clausec.ir.nodes.Contract) ->
     assert edges(g, "counts_from") == {
         ("norm:6.2(1)#1", "fact:service.stopped"),
         ("norm:6.2(2)#1", "fact:agreement.terminated_by_platform"),
-        ("norm:6.2(3)#1", "fact:last_order.placed"), ("norm:6.4#1", "fact:deposit.payout")}
+        ("norm:6.2(3)#1", "fact:last_order.placed"),
+        ("norm:6.4#1", "fact:deposit.payout"),
+    }
     assert g.edges["norm:6.2(1)#1", "definition:merchant.clean", "reads"]["roles"] == ("condition",)
     assert g.edges["norm:6.2(1)#1", "fact:service.stopped", "reads"]["roles"] == (
-        "condition", "deadline")
+        "condition",
+        "deadline",
+    )
     assert g.edges["norm:6.2(4)(e)#1", "fact:platform.loss", "reads"]["roles"] == (
-        "amount", "condition")
+        "amount",
+        "condition",
+    )
     assert {v for _, v, k in g.out_edges("definition:merchant.clean", keys=True)} == {
-        "fact:merchant.violated_rules", "fact:merchant.complaint_or_dispute"}
+        "fact:merchant.violated_rules",
+        "fact:merchant.complaint_or_dispute",
+    }
     priority = g.edges["norm:5.11#1", "norm:6.2(1)#1", "prevails_over"]
     assert (priority["priority"], priority["stated_in"]) == ("otherwise_provided", "6.2(1)")
     assert len(edges(g, "prevails_over")) == 16
     assert edges(g, "incompatible") == {("action:deduct", "action:release")}
     assert ("clause:6.2(4)(c)", "norm:6.2(4)(c)#2") in edges(g, "contains")
-    assert edges(g, "refers_to") == {("clause:annex-2 safety stock", "clause:6.2(4)(a)"),
-                                     ("clause:annex-2 safety stock", "clause:6.3")}
+    assert edges(g, "refers_to") == {
+        ("clause:annex-2 safety stock", "clause:6.2(4)(a)"),
+        ("clause:annex-2 safety stock", "clause:6.3"),
+    }
     assert {v for u, v in edges(g, "asks") if u == "question:top_up_deadline"} == {"norm:6.4#1"}
 
 
 def test_may_read_is_exactly_what_the_interpreter_may_read(
-        deposit: clausec.ir.nodes.Contract) -> None:
+    deposit: clausec.ir.nodes.Contract,
+) -> None:
     g = build(deposit)
     for q in deposit.questions:
         expected = {f"norm:{n.id}" for n in relevant_norms(deposit, q)}
@@ -108,8 +145,12 @@ def test_may_read_is_exactly_what_the_interpreter_may_read(
         expected |= {f"fact:{f}" for f in facts_read(deposit, question_expressions(deposit, q))}
         assert {v for u, v in edges(g, "may_read") if u == f"question:{q.name}"} == expected
     assert {v for u, v in edges(g, "may_read") if u == "question:top_up_deadline"} == {
-        "norm:6.4#1", "definition:deposit.short", "fact:deposit.payout", "fact:deposit.balance",
-        "fact:deposit.required"}
+        "norm:6.4#1",
+        "definition:deposit.short",
+        "fact:deposit.payout",
+        "fact:deposit.balance",
+        "fact:deposit.required",
+    }
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
@@ -126,11 +167,14 @@ def check_model_and_views(contract: clausec.ir.nodes.Contract) -> None:
         node = g.nodes[f"norm:{norm.id}"]
         assert (node["modality"], node["clause"]) == (norm.modality, norm.clause)
         assert [u for u, _, k in g.in_edges(f"norm:{norm.id}", keys=True) if k == "bears"] == [
-            f"party:{norm.party}"]
-    for name in ([f"fact:{f.name}" for f in contract.facts]
-                 + [f"definition:{d.name}" for d in contract.definitions]
-                 + [f"party:{p.name}" for p in contract.parties]
-                 + [f"question:{q.name}" for q in contract.questions]):
+            f"party:{norm.party}"
+        ]
+    for name in (
+        [f"fact:{f.name}" for f in contract.facts]
+        + [f"definition:{d.name}" for d in contract.definitions]
+        + [f"party:{p.name}" for p in contract.parties]
+        + [f"question:{q.name}" for q in contract.questions]
+    ):
         assert "kind" in g.nodes[name], name
     # Every node is declared (no edge created a bare node).
     assert all("kind" in d for _, d in g.nodes(data=True))
@@ -148,7 +192,9 @@ def test_obligations_view(deposit: clausec.ir.nodes.Contract) -> None:
     assert v.nodes["norm:6.4#1"]["cluster"] == "party:merchant"
     assert v.nodes["norm:6.2(4)(c)#2"]["cluster"] == "party:platform"
     assert v.nodes["norm:6.2(4)(c)#2"]["label"][:2] == (
-        "6.2(4)(c) #2", "platform can terminate agreement")
+        "6.2(4)(c) #2",
+        "platform can terminate agreement",
+    )
     assert "甲方接到买家投诉" in v.nodes["norm:6.2(4)(c)#2"]["tooltip"]
     assert v.nodes["norm:6.2(4)(c)#2"]["modality"] == "power"
     assert {k for _, _, k in v.edges(keys=True)} == {"benefits", "triggers", "prevails_over"}
@@ -159,14 +205,23 @@ def test_dependencies_view_and_cone_of_a_question(deposit: clausec.ir.nodes.Cont
     model = build(deposit)
     whole = views.dependencies(model)
     assert {n for n, d in whole.nodes(data=True) if d["kind"] == "question"} == {
-        f"question:{q.name}" for q in deposit.questions}
+        f"question:{q.name}" for q in deposit.questions
+    }
     cone = views.dependencies(model, "top_up_deadline")
-    assert set(cone) == {"question:top_up_deadline", "norm:6.4#1", "definition:deposit.short",
-                         "fact:deposit.payout", "fact:deposit.balance", "fact:deposit.required"}
-    assert edges(cone, "reads") == {("norm:6.4#1", "fact:deposit.payout"),
-                                    ("norm:6.4#1", "definition:deposit.short"),
-                                    ("definition:deposit.short", "fact:deposit.balance"),
-                                    ("definition:deposit.short", "fact:deposit.required")}
+    assert set(cone) == {
+        "question:top_up_deadline",
+        "norm:6.4#1",
+        "definition:deposit.short",
+        "fact:deposit.payout",
+        "fact:deposit.balance",
+        "fact:deposit.required",
+    }
+    assert edges(cone, "reads") == {
+        ("norm:6.4#1", "fact:deposit.payout"),
+        ("norm:6.4#1", "definition:deposit.short"),
+        ("definition:deposit.short", "fact:deposit.balance"),
+        ("definition:deposit.short", "fact:deposit.required"),
+    }
     assert edges(cone, "asks") == {("question:top_up_deadline", "norm:6.4#1")}
     with pytest.raises(KeyError):
         views.dependencies(model, "no_such_question")
@@ -176,8 +231,19 @@ def test_only_clauses_keeps_the_norms_of_those_clauses(deposit: clausec.ir.nodes
     model = build(deposit)
     v = views.only_clauses(views.obligations(model), model, ["6.2(4)", "6.4"])
     assert {n for n, d in v.nodes(data=True) if d["kind"] == "norm"} == {
-        f"norm:{i}" for i in ("6.2(4)(a)#1", "6.2(4)(b)#1", "6.2(4)(c)#1", "6.2(4)(c)#2",
-                              "6.2(4)(d)#1", "6.2(4)(e)#1", "6.4#1", "6.4#2", "6.4#3")}
+        f"norm:{i}"
+        for i in (
+            "6.2(4)(a)#1",
+            "6.2(4)(b)#1",
+            "6.2(4)(c)#1",
+            "6.2(4)(c)#2",
+            "6.2(4)(d)#1",
+            "6.2(4)(e)#1",
+            "6.4#1",
+            "6.4#2",
+            "6.4#3",
+        )
+    }
     assert edges(v, "triggers") == {("norm:6.4#1", "norm:6.4#2")}
     assert not edges(v, "prevails_over")  # 6.2(1) and 6.2(2) are not drawn
     assert v.graph["title"].endswith("(clauses 6.2(4), 6.4)")
@@ -195,16 +261,20 @@ def test_remedies_view(deposit: clausec.ir.nodes.Contract) -> None:
     assert {(u, v_, k) for u, v_, k in v.edges(keys=True)} == {
         ("fact:deposit.payout", "norm:6.4#1", "counts_from"),
         ("norm:6.4#1", "fact:deposit.topped_up", "performed_on"),
-        ("norm:6.4#1", "norm:6.4#2", "triggers")}
-    assert v.graph["clusters"] == {"party:merchant": "merchant (乙方（使用方）)",
-                                   "party:platform": "platform (甲方（服务方）)"}
+        ("norm:6.4#1", "norm:6.4#2", "triggers"),
+    }
+    assert v.graph["clusters"] == {
+        "party:merchant": "merchant (乙方（使用方）)",
+        "party:platform": "platform (甲方（服务方）)",
+    }
 
 
 def test_remedies_view_of_a_contract_without_remedies() -> None:
     result = clausec.compile_text(
         'contract t title "T" source "t.txt" language en calendar CN\n'
         'party a role "A"\naction pay\nobject fee\nfact f : boolean\n'
-        'clause "1" quote "A pays." a must pay fee when f\n')
+        'clause "1" quote "A pays." a must pay fee when f\n'
+    )
     v = views.remedies(build(result.contracts[0]))
     assert len(v) == 0 and v.graph["notes"][0].startswith("no remedies")
     assert "no remedies" in dot.to_dot(v)
@@ -231,25 +301,33 @@ def test_timeline_of_the_clean_exit_scenario(deposit: clausec.ir.nodes.Contract)
 
 def test_timeline_shows_calendar_warnings(deposit: clausec.ir.nodes.Contract) -> None:
     from clausec.evaluation.facts import read_facts
-    facts = read_facts(deposit, {"service.stopped": "2049-10-24", "merchant.violated_rules": False,
-                                 "merchant.complaint_or_dispute": False})
+
+    facts = read_facts(
+        deposit,
+        {
+            "service.stopped": "2049-10-24",
+            "merchant.violated_rules": False,
+            "merchant.complaint_or_dispute": False,
+        },
+    )
     v = views.timeline(build(deposit), deposit, facts, None, "release_deadline")
     warnings = [n for n in v.graph["notes"] if n.startswith("warning:")]
     assert warnings and all("calendar CN" in w for w in warnings)
     assert any("make-up working days are known through" in w for w in warnings)
     assert "warning: calendar CN" in dot.to_dot(v)
-    assert set(n for n, d in v.nodes(data=True) if d["kind"] == "norm") <= {
-        f"norm:{n}" for n in ("6.2(1)#1", "6.2(2)#1", "6.2(3)#1")}
+    assert {n for n, d in v.nodes(data=True) if d["kind"] == "norm"} <= {
+        f"norm:{n}" for n in ("6.2(1)#1", "6.2(2)#1", "6.2(3)#1")
+    }
 
 
 # ------------------------------------------------------------------ golden output
 
 
 GOLDEN_CASES = {
-    "deposit_obligations": dict(view="obligations"),
-    "deposit_dependencies_top_up": dict(view="dependencies", question="top_up_deadline"),
-    "deposit_remedies": dict(view="remedies"),
-    "deposit_timeline_clean_exit": dict(view="timeline", scenario=CLEAN_EXIT),
+    "deposit_obligations": {"view": "obligations"},
+    "deposit_dependencies_top_up": {"view": "dependencies", "question": "top_up_deadline"},
+    "deposit_remedies": {"view": "remedies"},
+    "deposit_timeline_clean_exit": {"view": "timeline", "scenario": CLEAN_EXIT},
 }
 
 
@@ -257,8 +335,9 @@ GOLDEN_CASES = {
 @pytest.mark.parametrize("case", sorted(GOLDEN_CASES))
 def test_golden(deposit: clausec.ir.nodes.Contract, case: str, fmt: str, suffix: str) -> None:
     options = dict(GOLDEN_CASES[case])
-    facts, as_of = scenario_facts(deposit, options.pop("scenario")) if "scenario" in options \
-        else ({}, None)
+    facts, as_of = (
+        scenario_facts(deposit, options.pop("scenario")) if "scenario" in options else ({}, None)
+    )
     text = draw(deposit, options.pop("view"), fmt, facts=facts, as_of=as_of, **options)
     path = GOLDEN / (case + suffix)
     if UPDATE:
@@ -282,17 +361,24 @@ def test_svg_parses_and_carries_the_labels(deposit: clausec.ir.nodes.Contract) -
     data = draw(deposit, "obligations", "svg")
     assert isinstance(data, bytes)
     texts, tips = svg_texts(data)
-    for label in ("6.2(1)", "6.2(4)(c) #2", "annex-2 safety stock",
-                  "platform must release deposit → merchant", "platform (甲方（服务方）)"):
+    for label in (
+        "6.2(1)",
+        "6.2(4)(c) #2",
+        "annex-2 safety stock",
+        "platform must release deposit → merchant",
+        "platform (甲方（服务方）)",
+    ):
         assert label in texts, label
     assert any("甲方接到买家投诉" in t for t in tips)
-    assert any("5.11#1 prevails over 6.2(1)#1 (otherwise provided, stated in 6.2(1))" == t
-               for t in tips)
+    assert any(
+        t == "5.11#1 prevails over 6.2(1)#1 (otherwise provided, stated in 6.2(1))" for t in tips
+    )
     png = draw(deposit, "remedies", "png")
     assert isinstance(png, bytes) and png.startswith(b"\x89PNG\r\n\x1a\n")
 
 
-HOSTILE = r'''contract hostile title "Title \"q\" <b>&amp;</b> \\N" source "x.txt" language en calendar CN
+HOSTILE = r"""contract hostile title "Title \"q\" <b>&amp;</b> \\N"
+  source "x.txt" language en calendar CN
 party a role "A \"the\" <first> & co\\"
 party b role "第二方 ]] -->|x| end"
 action pay "pay"
@@ -307,7 +393,7 @@ clause "1 \"q\" \\ <&>"
     within 10 days after e
     otherwise b may pay fee
 question q "Must a pay?" : must a pay fee
-'''
+"""
 
 
 def hostile_contract() -> clausec.ir.nodes.Contract:
@@ -325,8 +411,9 @@ def test_hostile_text_is_escaped_in_dot_and_svg() -> None:
         texts, tips = svg_texts(data)
         if view != "dependencies":
             # The gloss is wrapped at spaces into lines, one <text> each.
-            assert ('Gloss "quotes", <angle> & amp, back\\slash \\N #35; `tick` | pipe'
-                    in " ".join(texts))
+            assert 'Gloss "quotes", <angle> & amp, back\\slash \\N #35; `tick` | pipe' in " ".join(
+                texts
+            )
             assert any('line one\nline two "quoted" <tag> & 中文 \\N' in t for t in tips)
         assert '1 "q" \\ <&>' in texts
         assert "hostile: " + view in texts
@@ -337,8 +424,10 @@ def test_hostile_text_in_mermaid_cannot_end_a_label() -> None:
     for line in text.splitlines()[4:]:
         if '["' in line:  # a node: exactly the two quotes of its label
             assert line.count('"') == 2, line
-    assert ("#quot;quotes#quot;, #lt;angle#gt; #amp; amp, back\\slash \\N #35;35; #96;tick#96; "
-            "#124; pipe") in text.replace("<br/>", " ")
+    assert (
+        "#quot;quotes#quot;, #lt;angle#gt; #amp; amp, back\\slash \\N #35;35; #96;tick#96; "
+        "#124; pipe"
+    ) in text.replace("<br/>", " ")
 
 
 # ------------------------------------------------------------------ the command line
@@ -349,8 +438,10 @@ def test_cli_writes_svg_and_is_deterministic(tmp_path: Path) -> None:
     outputs = []
     for seed in ("0", "4242"):
         out = tmp_path / f"deposit-{seed}.svg"
-        proc = run_cli(["graph", str(DEPOSIT), "--view", "obligations", "-o", str(out)],
-                       env={"PYTHONHASHSEED": seed})
+        proc = run_cli_process(
+            ["graph", str(DEPOSIT), "--view", "obligations", "-o", str(out)],
+            env={"PYTHONHASHSEED": seed},
+        )
         assert proc.returncode == 0, proc.stderr
         assert proc.stdout == f"wrote {out}\n"
         outputs.append(out.read_bytes())
@@ -358,14 +449,19 @@ def test_cli_writes_svg_and_is_deterministic(tmp_path: Path) -> None:
     ET.fromstring(outputs[0])
 
 
-@pytest.mark.parametrize("args", [
-    ["--view", "dependencies", "--format", "dot"],
-    ["--view", "timeline", "--scenario", CLEAN_EXIT, "--format", "mermaid"],
-    ["--view", "timeline", "--fact", "service.stopped=2024-10-24", "--as-of", "2024-12-01"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--view", "dependencies", "--format", "dot"],
+        ["--view", "timeline", "--scenario", CLEAN_EXIT, "--format", "mermaid"],
+        ["--view", "timeline", "--fact", "service.stopped=2024-10-24", "--as-of", "2024-12-01"],
+    ],
+)
 def test_cli_text_output_is_deterministic(args: list[str]) -> None:
-    runs = [run_cli(["graph", str(DEPOSIT), *args, "-o", "-"], env={"PYTHONHASHSEED": seed})
-            for seed in ("1", "987654")]
+    runs = [
+        run_cli_process(["graph", str(DEPOSIT), *args, "-o", "-"], env={"PYTHONHASHSEED": seed})
+        for seed in ("1", "987654")
+    ]
     assert runs[0].returncode == 0, runs[0].stderr
     assert runs[0].stdout == runs[1].stdout and runs[0].stdout
 
@@ -374,13 +470,14 @@ def test_cli_without_dot(tmp_path: Path) -> None:
     out = tmp_path / "g.svg"
     out.write_text("previous", encoding="utf-8")
     env = {"PATH": str(tmp_path / "empty")}
-    proc = run_cli(["graph", str(DEPOSIT), "-o", str(out)], env=env)
+    proc = run_cli_process(["graph", str(DEPOSIT), "-o", str(out)], env=env)
     assert proc.returncode == 1
     assert "needs Graphviz's `dot` program" in proc.stderr and "Traceback" not in proc.stderr
     assert out.read_text(encoding="utf-8") == "previous"  # left as it was
     for fmt in ("dot", "mermaid"):
-        proc = run_cli(["graph", str(DEPOSIT), "--format", fmt, "-o", str(tmp_path / f"g.{fmt}")],
-                       env=env)
+        proc = run_cli_process(
+            ["graph", str(DEPOSIT), "--format", fmt, "-o", str(tmp_path / f"g.{fmt}")], env=env
+        )
         assert proc.returncode == 0, proc.stderr
 
 
@@ -392,23 +489,36 @@ def test_cli_format_from_suffix(tmp_path: Path) -> None:
     assert (tmp_path / "g.txt").read_text(encoding="utf-8").startswith('digraph "obligations"')
 
 
-@pytest.mark.parametrize("args, code, message", [
-    (["/nonexistent/x.clause"], 2, "error:"),
-    (["{c}", "--view", "dependencies", "--question", "top_up_deadlin"], 2,
-     "did you mean `top_up_deadline`"),
-    (["{c}", "--view", "timeline", "--scenario", "nope"], 2, 'no scenario "nope"'),
-    (["{c}", "--question", "top_up_deadline"], 2, "--question applies to"),
-    (["{c}", "--fact", "f=1"], 2, "apply to the timeline view"),
-    (["{c}", "--view", "timeline", "--scenario", CLEAN_EXIT, "--fact", "x=1"], 2,
-     "do not combine"),
-    (["{c}", "--view", "timeline", "--fact", "service.stopped=2025-02-30"], 1, "not a valid date"),
-    (["{c}", "--view", "timeline", "--fact", "nonsense"], 2, "name=value"),
-    (["{c}", "--view", "timeline", "--as-of", "soon"], 2, "--as-of"),
-    (["{c}", "--view", "nope"], 2, "Invalid value for '--view'"),
-    (["{c}", "--clause", "6.9"], 2, 'no clause "6.9" in soolife_deposit; did you mean "6.4"?'),
-    (["{c}", "--view", "timeline", "--clause", "6"], 2, "--clause applies to"),
-    (["{c}", "-o", "/nonexistent/dir/g.dot"], 2, "cannot write"),
-])
+@pytest.mark.parametrize(
+    "args, code, message",
+    [
+        (["/nonexistent/x.clause"], 2, "error:"),
+        (
+            ["{c}", "--view", "dependencies", "--question", "top_up_deadlin"],
+            2,
+            "did you mean `top_up_deadline`",
+        ),
+        (["{c}", "--view", "timeline", "--scenario", "nope"], 2, 'no scenario "nope"'),
+        (["{c}", "--question", "top_up_deadline"], 2, "--question applies to"),
+        (["{c}", "--fact", "f=1"], 2, "apply to the timeline view"),
+        (
+            ["{c}", "--view", "timeline", "--scenario", CLEAN_EXIT, "--fact", "x=1"],
+            2,
+            "do not combine",
+        ),
+        (
+            ["{c}", "--view", "timeline", "--fact", "service.stopped=2025-02-30"],
+            1,
+            "not a valid date",
+        ),
+        (["{c}", "--view", "timeline", "--fact", "nonsense"], 2, "name=value"),
+        (["{c}", "--view", "timeline", "--as-of", "soon"], 2, "--as-of"),
+        (["{c}", "--view", "nope"], 2, "Invalid value for '--view'"),
+        (["{c}", "--clause", "6.9"], 2, 'no clause "6.9" in soolife_deposit; did you mean "6.4"?'),
+        (["{c}", "--view", "timeline", "--clause", "6"], 2, "--clause applies to"),
+        (["{c}", "-o", "/nonexistent/dir/g.dot"], 2, "cannot write"),
+    ],
+)
 def test_cli_errors(args: list[str], code: int, message: str) -> None:
     args = [a.replace("{c}", str(DEPOSIT)) for a in args]
     if "-o" not in args:
@@ -420,16 +530,46 @@ def test_cli_errors(args: list[str], code: int, message: str) -> None:
 
 def test_cli_timeline_from_a_facts_file_and_an_impossible_date(tmp_path: Path) -> None:
     facts = tmp_path / "facts.json"
-    facts.write_text('{"deposit.payout": "2025-03-03", "deposit.balance": "5000 CNY", '
-                     '"deposit.required": "10000 CNY"}', encoding="utf-8")
-    proc = run_cli(["graph", str(DEPOSIT), "--view", "timeline", "--facts", str(facts),
-                    "--as-of", "2025-03-05", "--format", "dot", "-o", "-"])
+    facts.write_text(
+        '{"deposit.payout": "2025-03-03", "deposit.balance": "5000 CNY", '
+        '"deposit.required": "10000 CNY"}',
+        encoding="utf-8",
+    )
+    proc = run_cli(
+        [
+            "graph",
+            str(DEPOSIT),
+            "--view",
+            "timeline",
+            "--facts",
+            str(facts),
+            "--as-of",
+            "2025-03-05",
+            "--format",
+            "dot",
+            "-o",
+            "-",
+        ]
+    )
     assert proc.returncode == 0, proc.stderr
     # 6.4: top up within 10 days of the payout; the as-of date sits between.
     assert "due 2025-03-13" in proc.stdout and "+2 days" in proc.stdout and "+8 days" in proc.stdout
-    proc = run_cli(["graph", str(DEPOSIT), "--view", "timeline", "--fact",
-                    "service.stopped=9999-12-01", "--fact", "merchant.violated_rules=false",
-                    "--fact", "merchant.complaint_or_dispute=false", "-o", "-"])
+    proc = run_cli(
+        [
+            "graph",
+            str(DEPOSIT),
+            "--view",
+            "timeline",
+            "--fact",
+            "service.stopped=9999-12-01",
+            "--fact",
+            "merchant.violated_rules=false",
+            "--fact",
+            "merchant.complaint_or_dispute=false",
+            "-o",
+            "-",
+        ]
+    )
     assert proc.returncode == 1 and "cannot compute the timeline" in proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -442,12 +582,14 @@ def test_timeline_without_dated_norms_says_so() -> None:
         'clause "2" quote "A pays later." a must pay fee when not f within 3 days after e\n'
     ).contracts[0]
     from clausec.evaluation.facts import read_facts
+
     v = views.timeline(build(contract), contract, read_facts(contract, {"f": True}), None)
     assert "no norm with a dated deadline may apply to these facts" in v.graph["notes"]
     assert "1 dated norm(s) do not apply to these facts and are not shown" in v.graph["notes"]
     v = views.timeline(build(contract), contract, read_facts(contract, {"e": "2025-01-01"}), None)
     assert v.nodes["norm:2#1"]["tentative"] and "no norm with a dated deadline" not in str(
-        v.graph["notes"])
+        v.graph["notes"]
+    )
 
 
 def test_cli_on_a_contract_with_errors(tmp_path: Path) -> None:
@@ -462,14 +604,18 @@ def test_cli_on_a_contract_with_errors(tmp_path: Path) -> None:
 
 
 def generated(norms: int) -> str:
-    text = ('contract gen title "t" source "s" language zh calendar CN\n'
-            'party platform role "甲方"\nparty merchant role "乙方"\n'
-            'object deposit : money CNY\naction deduct\naction release\n'
-            'fact f : boolean\nfact g : money CNY\nevent e\n')
+    text = (
+        'contract gen title "t" source "s" language zh calendar CN\n'
+        'party platform role "甲方"\nparty merchant role "乙方"\n'
+        "object deposit : money CNY\naction deduct\naction release\n"
+        "fact f : boolean\nfact g : money CNY\nevent e\n"
+    )
     for i in range(norms):
         who = "platform" if i % 3 else "merchant"
-        text += (f'clause "{i}" quote "规则" gloss "rule {i}"\n  {who} may deduct deposit (part) '
-                 f'when f and g > {i} CNY\n')
+        text += (
+            f'clause "{i}" quote "规则" gloss "rule {i}"\n  {who} may deduct deposit (part) '
+            f"when f and g > {i} CNY\n"
+        )
     return text
 
 
@@ -483,8 +629,11 @@ def test_a_thousand_norms_are_laid_out_in_a_grid() -> None:
 
 
 NAMES = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)  # used with a suffix: never a keyword
-TEXT = st.text(st.characters(blacklist_categories=["Cs", "Cc"]) | st.sampled_from(
-    ['"', "\\", "<", ">", "&", "\n", "#", "|", "`", "]"]), max_size=30)
+TEXT = st.text(
+    st.characters(blacklist_categories=["Cs", "Cc"])
+    | st.sampled_from(['"', "\\", "<", ">", "&", "\n", "#", "|", "`", "]"]),
+    max_size=30,
+)
 
 
 def _escape(s: str) -> str:
@@ -494,36 +643,43 @@ def _escape(s: str) -> str:
 @st.composite
 def contracts(draw: st.DrawFn) -> str:
     facts = draw(st.lists(NAMES, min_size=1, max_size=5, unique=True))
-    out = ('contract p title "P" source "p.txt" language en calendar CN\n'
-           'party a role "A"\nparty b role "B"\naction act\nobject thing\n')
+    out = (
+        'contract p title "P" source "p.txt" language en calendar CN\n'
+        'party a role "A"\nparty b role "B"\naction act\nobject thing\n'
+    )
     out += "".join(f"fact {f}_x : boolean\n" for f in facts)
     for i in range(draw(st.integers(1, 6))):
-        who, modality = draw(st.sampled_from(["a", "b"])), draw(
-            st.sampled_from(["must", "may", "must not", "can"]))
+        who, modality = (
+            draw(st.sampled_from(["a", "b"])),
+            draw(st.sampled_from(["must", "may", "must not", "can"])),
+        )
         used = draw(st.lists(st.sampled_from(facts), min_size=1, max_size=3))
-        out += (f'clause "{i}" quote "{_escape(draw(TEXT))}" gloss "{_escape(draw(TEXT))}"\n'
-                f"  {who} {modality} act thing when {' and '.join(u + '_x' for u in used)}\n")
+        out += (
+            f'clause "{i}" quote "{_escape(draw(TEXT))}" gloss "{_escape(draw(TEXT))}"\n'
+            f"  {who} {modality} act thing when {' and '.join(u + '_x' for u in used)}\n"
+        )
     return out
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=contracts())
 def test_every_norm_and_fact_of_a_generated_contract_is_drawn(text: str) -> None:
     result = clausec.compile_text(text)
     assert result.ok, [str(d) for d in result.diagnostics]
     contract = result.contracts[0]
     g = build(contract)
-    assert {f"norm:{n.id}" for n in contract.norms} | {f"fact:{f.name}" for f in contract.facts} \
-        <= set(g)
+    assert {f"norm:{n.id}" for n in contract.norms} | {
+        f"fact:{f.name}" for f in contract.facts
+    } <= set(g)
     for norm in contract.norms:
         read = {v for _, v, k in g.out_edges(f"norm:{norm.id}", keys=True) if k == "reads"}
         assert read == {f"fact:{f}" for f in facts_read(contract, [norm.condition])}
     text_dot = dot.to_dot(views.obligations(g))
     if HAS_DOT:
-        proc = subprocess.run(["dot", "-Tsvg"], input=text_dot.encode(), capture_output=True,
-                              check=False)
+        proc = subprocess.run(
+            ["dot", "-Tsvg"], input=text_dot.encode(), capture_output=True, check=False
+        )
         assert proc.returncode == 0 and not proc.stderr, proc.stderr
-        texts, tips = svg_texts(proc.stdout)
+        texts, _ = svg_texts(proc.stdout)
         for norm in contract.norms:
             assert norm.clause in texts
     view = views.obligations(g)
@@ -536,11 +692,20 @@ def test_view_of_rejects_unknown_questions(deposit: clausec.ir.nodes.Contract) -
 
 
 def test_python_hash_seed_does_not_change_the_model() -> None:
-    code = ("import clausec, json; from clausec.graph import build; "
-            f"g = build(clausec.load({str(DEPOSIT)!r})); "
-            "print(json.dumps([list(g.nodes(data=True)), list(g.edges(keys=True, data=True))], "
-            "ensure_ascii=False, default=str))")
-    outs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}, check=True).stdout
-            for seed in ("0", "31337")]
+    code = (
+        "import clausec, json; from clausec.graph import build; "
+        f"g = build(clausec.load({str(DEPOSIT)!r})); "
+        "print(json.dumps([list(g.nodes(data=True)), list(g.edges(keys=True, data=True))], "
+        "ensure_ascii=False, default=str))"
+    )
+    outs = [
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+        ).stdout
+        for seed in ("0", "31337")
+    ]
     assert outs[0] == outs[1] and "norm:6.4#1" in outs[0]

@@ -31,13 +31,16 @@ from clausec.evaluation.interpreter import ask
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import values as V
+
 from conftest import MONTHLY, REPO
 from factgen import fact_cases
 
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(
-    NODE is None, reason="`node` (Node.js 20) is not on PATH: the generated JavaScript modules "
-                         "cannot be run; install Node.js to run these tests")
+    NODE is None,
+    reason="`node` (Node.js 20) is not on PATH: the generated JavaScript modules "
+    "cannot be run; install Node.js to run these tests",
+)
 
 DEPOSIT = REPO / "contracts" / "soolife" / "deposit.clause"
 EXAMPLES = sorted((REPO / "docs" / "examples").glob("*.clause"))
@@ -72,8 +75,9 @@ Case = tuple[str, object, str | None]  # question, raw facts, as_of
 
 def write_module(contract: ir.Contract, folder: Path) -> Path:
     path = folder / f"{contract.id}.mjs"
-    path.write_text(emit_javascript(contract, clausec_version=clausec.__version__),
-                    encoding="utf-8")
+    path.write_text(
+        emit_javascript(contract, clausec_version=clausec.__version__), encoding="utf-8"
+    )
     return path
 
 
@@ -96,8 +100,14 @@ def run_node(module: Path, cases: list[Case], tmp_path: Path) -> list[object]:
     driver = tmp_path / "driver.mjs"
     driver.write_text(DRIVER, encoding="utf-8")
     lines = "".join(json.dumps({"q": q, "facts": f, "as_of": a}) + "\n" for q, f, a in cases)
-    proc = subprocess.run([NODE, str(driver), str(module)], input=lines, capture_output=True,
-                          text=True, encoding="utf-8", timeout=300)
+    proc = subprocess.run(
+        [NODE, str(driver), str(module)],
+        input=lines,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(out) == len(cases)
@@ -115,15 +125,17 @@ def compare(contract: ir.Contract, cases: list[Case], tmp_path: Path) -> Counter
     thread.join()
     assert js, "node failed"
     got = js[0]
-    mismatches = [(c, e, g) for c, e, g in zip(cases, expected, got) if e != g]
+    mismatches = [(c, e, g) for c, e, g in zip(cases, expected, got, strict=True) if e != g]
     if mismatches:
-        shown = "\n".join(f"case {json.dumps(c, ensure_ascii=False)}\n  interpreter "
-                          f"{json.dumps(e, ensure_ascii=False)[:2000]}\n  javascript  "
-                          f"{json.dumps(g, ensure_ascii=False)[:2000]}"
-                          for c, e, g in mismatches[:3])
+        shown = "\n".join(
+            f"case {json.dumps(c, ensure_ascii=False)}\n  interpreter "
+            f"{json.dumps(e, ensure_ascii=False)[:2000]}\n  javascript  "
+            f"{json.dumps(g, ensure_ascii=False)[:2000]}"
+            for c, e, g in mismatches[:3]
+        )
         pytest.fail(f"{len(mismatches)} of {len(cases)} cases disagree:\n{shown}")
     counts: Counter[tuple[str, str]] = Counter()
-    for (question, _, _), outcome in zip(cases, expected):
+    for (question, _, _), outcome in zip(cases, expected, strict=True):
         assert isinstance(outcome, dict)
         if "result" in outcome:
             counts[(question, outcome["result"]["answer"])] += 1
@@ -136,8 +148,10 @@ def compare(contract: ir.Contract, cases: list[Case], tmp_path: Path) -> Counter
 
 
 def summary(contract: ir.Contract, counts: Counter[tuple[str, str]]) -> str:
-    lines = [f"{contract.id}: interpreter and JavaScript agree on "
-             f"{sum(v for (_, k), v in counts.items() if not k.startswith('+'))} cases"]
+    lines = [
+        f"{contract.id}: interpreter and JavaScript agree on "
+        f"{sum(v for (_, k), v in counts.items() if not k.startswith('+'))} cases"
+    ]
     for q in contract.questions:
         parts = ", ".join(f"{k} {v}" for (name, k), v in sorted(counts.items()) if name == q.name)
         lines.append(f"  {q.name}: {parts}")
@@ -158,9 +172,11 @@ def with_questions(text: str) -> str:
     extra = []
     triples = sorted({(n.party, n.action, n.object) for n in c.norms})
     for i, (party, action, obj) in enumerate(triples):
-        extra += [f"question gen{i}_may : may {party} {action} {obj}",
-                  f"question gen{i}_must : must {party} {action} {obj}",
-                  f"question gen{i}_deadline : deadline of {party} {action} {obj}"]
+        extra += [
+            f"question gen{i}_may : may {party} {action} {obj}",
+            f"question gen{i}_must : must {party} {action} {obj}",
+            f"question gen{i}_deadline : deadline of {party} {action} {obj}",
+        ]
     for d in c.definitions:
         extra.append(f"question value_{d.name.replace('.', '_')} : value of {d.name}")
     return text + "\n" + "\n".join(extra) + "\n"
@@ -200,20 +216,37 @@ def test_every_module_loads_under_node(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.chdir(REPO)
     contracts = [clausec.load(p) for p in [DEPOSIT, *EXAMPLES]]
     modules = [write_module(c, tmp_path) for c in contracts]
-    script = ("import { pathToFileURL } from 'node:url';\n"
-              "for (const p of process.argv.slice(2)) {\n"
-              "  const m = await import(pathToFileURL(p).href);\n"
-              "  console.log(JSON.stringify([m.CONTRACT.id, m.QUESTIONS.map((q) => q.name),\n"
-              "    m.FACTS.map((f) => f.name), Object.keys(m).sort()]));\n"
-              "}\n")
+    script = (
+        "import { pathToFileURL } from 'node:url';\n"
+        "for (const p of process.argv.slice(2)) {\n"
+        "  const m = await import(pathToFileURL(p).href);\n"
+        "  console.log(JSON.stringify([m.CONTRACT.id, m.QUESTIONS.map((q) => q.name),\n"
+        "    m.FACTS.map((f) => f.name), Object.keys(m).sort()]));\n"
+        "}\n"
+    )
     driver = tmp_path / "load.mjs"
     driver.write_text(script, encoding="utf-8")
     assert NODE is not None
-    proc = subprocess.run([NODE, str(driver), *map(str, modules)], capture_output=True,
-                          text=True, encoding="utf-8", timeout=120)
+    proc = subprocess.run(
+        [NODE, str(driver), *map(str, modules)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
-    fixed = ["CONTRACT", "EvaluationError", "FACTS", "FactError", "Facts", "QUESTIONS", "Result",
-             "evaluate", "evaluateMany", "stringify"]
+    fixed = [
+        "CONTRACT",
+        "EvaluationError",
+        "FACTS",
+        "FactError",
+        "Facts",
+        "QUESTIONS",
+        "Result",
+        "evaluate",
+        "evaluateMany",
+        "stringify",
+    ]
     for c, line in zip(contracts, proc.stdout.splitlines(), strict=True):
         cid, questions, facts, exports = json.loads(line)
         assert cid == c.id
@@ -234,14 +267,14 @@ SYNTHETIC = [p for p in EXAMPLES if p not in _with_questions_paths()]
 
 @needs_node
 @pytest.mark.parametrize("path", SYNTHETIC, ids=lambda p: p.name)
-def test_examples_with_generated_questions(path: Path, tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_examples_with_generated_questions(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The examples without questions, with a question about every norm and definition: every
     deadline form, remedies, breach, priorities and the other calendars."""
     monkeypatch.chdir(path.parent)  # imports are resolved against the working folder
     contract = compiled(with_questions(path.read_text("utf-8")), path.name)
-    counts = compare(contract, cases_for(contract, SYNTHETIC_CASES_PER_QUESTION, seed=7),
-                     tmp_path)
+    counts = compare(contract, cases_for(contract, SYNTHETIC_CASES_PER_QUESTION, seed=7), tmp_path)
     print("\n" + summary(contract, counts))
     assert len({k for (_, k) in counts}) >= 4
 
@@ -347,24 +380,56 @@ def test_arithmetic_dates_and_calendars_agree(tmp_path: Path) -> None:
 EDGE_FACTS: list[dict[str, object]] = [
     {"n": "١٢", "m": "+3", "x": "٠.٥", "y": ".5"},  # digits of other scripts, signs
     {"price": "\u3000100.50\u3000EUR\u3000", "cost": "1\u00a0EUR", "n": 2, "m": 5},
-    {"price": "100 USD"}, {"price": "100EUR"}, {"price": " 100 "}, {"cost": "1 2 EUR"},
-    {"d1": "٢٠٢٤-٠٣-١٥", "wd": "٣ working days"}, {"d1": "2024-02-30"}, {"d1": "never"},
-    {"e1": "never", "e2": "never"}, {"e1": "2024-01-31", "mm": 1}, {"e1": "2024-03-31", "mm": -1},
-    {"wd": "3  working  days"}, {"wd": "1 working day"}, {"dd": "2 weeks"}, {"mm": "2 years"},
-    {"dd": "3 months"}, {"wd": " 5 working days\n"}, {"mm": "1" * 41 + " months"},
-    {"x": 0.1, "y": 3}, {"x": 1e-7, "y": 7}, {"x": 2.5e16, "y": 1e300}, {"x": "1e5"},
-    {"x": "9" * 40, "y": "0." + "0" * 38 + "1"}, {"x": "9" * 41}, {"x": "5.", "y": "-.5"},
+    {"price": "100 USD"},
+    {"price": "100EUR"},
+    {"price": " 100 "},
+    {"cost": "1 2 EUR"},
+    {"d1": "٢٠٢٤-٠٣-١٥", "wd": "٣ working days"},
+    {"d1": "2024-02-30"},
+    {"d1": "never"},
+    {"e1": "never", "e2": "never"},
+    {"e1": "2024-01-31", "mm": 1},
+    {"e1": "2024-03-31", "mm": -1},
+    {"wd": "3  working  days"},
+    {"wd": "1 working day"},
+    {"dd": "2 weeks"},
+    {"mm": "2 years"},
+    {"dd": "3 months"},
+    {"wd": " 5 working days\n"},
+    {"mm": "1" * 41 + " months"},
+    {"x": 0.1, "y": 3},
+    {"x": 1e-7, "y": 7},
+    {"x": 2.5e16, "y": 1e300},
+    {"x": "1e5"},
+    {"x": "9" * 40, "y": "0." + "0" * 38 + "1"},
+    {"x": "9" * 41},
+    {"x": "5.", "y": "-.5"},
     {"x": "1234567890123456789012345678901234567890", "y": "3"},
-    {"n": "9" * 40, "m": "9" * 40}, {"n": 9007199254740991, "m": -9007199254740991},
-    {"n": 1.5}, {"n": True}, {"urgent": "yes"}, {"urgent": 1}, {"label": 5},
-    {"label": {"a": [1, None, True]}}, {"channel": "EMAIL"}, {"channel": "post"},
-    {"label": "x" * 100, "urgent": "maybe"}, {"lable": "x"}, {"__proto__": True},
-    {"n": "it's \"quoted\"\u2028"}, {"n": "\x00\x7f\u0085\u00a0\U0001f600"},
-    {"n": "\U0001fae8\ud800\u0378\u00ad"}, {"n": "x" * 58 + "\U0001f600\U0001f600"},
-    {"e1": "2024-02-29", "e2": "9999-12-31", "dd": 5}, {"d1": "0001-01-01", "dd": -1},
-    {"d1": "9999-12-25", "urgent": True}, {"d1": "9999-12-31", "urgent": True},
-    {"e1": "2060-12-20", "wd": 15, "n": 5, "x": 1}, {"e1": "1999-12-20", "wd": -15, "n": 5, "x": 1},
-    {"wd": 3_660_001, "e1": "2024-01-01", "n": 5, "x": 1}, {"mm": 120_001, "e1": "2024-01-01"},
+    {"n": "9" * 40, "m": "9" * 40},
+    {"n": 9007199254740991, "m": -9007199254740991},
+    {"n": 1.5},
+    {"n": True},
+    {"urgent": "yes"},
+    {"urgent": 1},
+    {"label": 5},
+    {"label": {"a": [1, None, True]}},
+    {"channel": "EMAIL"},
+    {"channel": "post"},
+    {"label": "x" * 100, "urgent": "maybe"},
+    {"lable": "x"},
+    {"__proto__": True},
+    {"n": 'it\'s "quoted"\u2028'},
+    {"n": "\x00\x7f\u0085\u00a0\U0001f600"},
+    {"n": "\U0001fae8\ud800\u0378\u00ad"},
+    {"n": "x" * 58 + "\U0001f600\U0001f600"},
+    {"e1": "2024-02-29", "e2": "9999-12-31", "dd": 5},
+    {"d1": "0001-01-01", "dd": -1},
+    {"d1": "9999-12-25", "urgent": True},
+    {"d1": "9999-12-31", "urgent": True},
+    {"e1": "2060-12-20", "wd": 15, "n": 5, "x": 1},
+    {"e1": "1999-12-20", "wd": -15, "n": 5, "x": 1},
+    {"wd": 3_660_001, "e1": "2024-01-01", "n": 5, "x": 1},
+    {"mm": 120_001, "e1": "2024-01-01"},
 ]
 
 
@@ -390,15 +455,23 @@ def test_monthly_deadlines_at_the_end_of_the_calendar(tmp_path: Path) -> None:
     contract = compiled(MONTHLY, "monthly.clause")
     cases: list[Case] = [
         ("when_pay", {"due_soon": True, "signed": day}, None)
-        for day in ("9999-12-04", "9999-12-19", "9999-12-20", "9999-12-25", "9999-12-31")]
-    cases += [("when_pay", {"due_soon": False}, as_of)
-              for as_of in ("9999-12-05", "9999-12-06", "9999-12-31")]
+        for day in ("9999-12-04", "9999-12-19", "9999-12-20", "9999-12-25", "9999-12-31")
+    ]
+    cases += [
+        ("when_pay", {"due_soon": False}, as_of)
+        for as_of in ("9999-12-05", "9999-12-06", "9999-12-31")
+    ]
     counts = compare(contract, cases, tmp_path)
-    assert counts == Counter({("when_pay", "date"): 3, ("when_pay", "+grounds"): 3,
-                              ("when_pay", "EvaluationError"): 5})
+    assert counts == Counter(
+        {("when_pay", "date"): 3, ("when_pay", "+grounds"): 3, ("when_pay", "EvaluationError"): 5}
+    )
     outcome = interpreter_outcome(contract, cases[3])
-    assert outcome == {"error": {"type": "EvaluationError", "message": (
-        "the monthly deadline (day 5, 20) has no date left before 9999-12-31")}}
+    assert outcome == {
+        "error": {
+            "type": "EvaluationError",
+            "message": ("the monthly deadline (day 5, 20) has no date left before 9999-12-31"),
+        }
+    }
 
 
 # ------------------------------------------------------------------ (c) scenarios
@@ -441,12 +514,14 @@ const clean = { "merchant.violated_rules": false, "merchant.complaint_or_dispute
 const r = m.release_deadline(clean, { asOf: "2025-01-01" });
 out.fields = [r.question, r.kind, r.answer, r.due, r.dependsOn, r.grounds[0].clause, r.warnings];
 out.many = m.evaluateMany("may_deduct_deposit",
-  [{}, { "merchant.closed_shop": "yes" }, { "merchant.closd_shop": true }, { "merchant.closed_shop": true }],
+  [{}, { "merchant.closed_shop": "yes" }, { "merchant.closd_shop": true },
+   { "merchant.closed_shop": true }],
   { errors: "return" }).map((x) => (x.error ? x.error : x.answer));
 try { m.evaluateMany("may_deduct_deposit", [{ "merchant.closed_shop": 3 }]); out.threw = false; }
 catch (e) { out.threw = [e instanceof m.FactError, e.name, e.fact, e.message]; }
 try { m.evaluate("no_such_question", {}); } catch (e) { out.noQuestion = e.name; }
-try { m.evaluate("may_deduct_deposit", {}, { asOf: "2025-02-30" }); } catch (e) { out.badAsOf = e.name; }
+try { m.evaluate("may_deduct_deposit", {}, { asOf: "2025-02-30" }); }
+catch (e) { out.badAsOf = e.name; }
 out.questions = m.QUESTIONS;
 out.facts = m.FACTS.slice(0, 2).concat(m.FACTS.filter((f) => f.kind === "event").slice(0, 1));
 out.contract = m.CONTRACT;
@@ -462,44 +537,78 @@ def test_api(tmp_path: Path) -> None:
     script = tmp_path / "api.mjs"
     script.write_text(API_SCRIPT, encoding="utf-8")
     assert NODE is not None
-    proc = subprocess.run([NODE, str(script), str(module)], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60)
+    proc = subprocess.run(
+        [NODE, str(script), str(module)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert out["byName"] == ask(contract, "may_deduct_deposit", {
-        "complaint.received": True, "complaint.unresolved_for": "12 working days",
-        "complaint.bad_influence": True}).to_dict()
-    assert out["fields"] == ["release_deadline", "deadline", "date", "2025-02-13", [], "6.2(1)",
-                             []]
+    assert (
+        out["byName"]
+        == ask(
+            contract,
+            "may_deduct_deposit",
+            {
+                "complaint.received": True,
+                "complaint.unresolved_for": "12 working days",
+                "complaint.bad_influence": True,
+            },
+        ).to_dict()
+    )
+    assert out["fields"] == ["release_deadline", "deadline", "date", "2025-02-13", [], "6.2(1)", []]
     undetermined, bad, misspelled, yes = out["many"]
     assert undetermined == "undetermined" and yes == "yes"
     assert bad["type"] == "FactError" and bad["fact"] == "merchant.closed_shop"
     assert bad["message"] == ("fact `merchant.closed_shop`: expected true or false, got 'yes'")
-    assert misspelled["message"] == ("fact `merchant.closd_shop`: no such fact in contract "
-                                     "`soolife_deposit` (did you mean `merchant.closed_shop`?)")
-    assert out["threw"] == [True, "FactError", "merchant.closed_shop",
-                            "fact `merchant.closed_shop`: expected true or false, got 3"]
+    assert misspelled["message"] == (
+        "fact `merchant.closd_shop`: no such fact in contract "
+        "`soolife_deposit` (did you mean `merchant.closed_shop`?)"
+    )
+    assert out["threw"] == [
+        True,
+        "FactError",
+        "merchant.closed_shop",
+        "fact `merchant.closed_shop`: expected true or false, got 3",
+    ]
     assert out["noQuestion"] == "RangeError" and out["badAsOf"] == "RangeError"
-    assert out["questions"] == [{"name": q.name, "kind": q.kind, "description": q.description}
-                                for q in contract.questions]
-    assert out["facts"][0] == {"name": "merchant.violated_rules", "type": {"kind": "boolean"},
-                               "kind": "fact", "description": contract.facts[0].description}
+    assert out["questions"] == [
+        {"name": q.name, "kind": q.kind, "description": q.description} for q in contract.questions
+    ]
+    assert out["facts"][0] == {
+        "name": "merchant.violated_rules",
+        "type": {"kind": "boolean"},
+        "kind": "fact",
+        "description": contract.facts[0].description,
+    }
     assert out["facts"][2]["type"] == {"kind": "date"} and out["facts"][2]["kind"] == "event"
     assert out["contract"] == {
-        "id": "soolife_deposit", "title": contract.title, "source": contract.file,
-        "sourceDocument": contract.source_document, "sha256": contract.source_sha256,
-        "clausecVersion": clausec.__version__, "calendar": "CN"}
+        "id": "soolife_deposit",
+        "title": contract.title,
+        "source": contract.file,
+        "sourceDocument": contract.source_document,
+        "sha256": contract.source_sha256,
+        "clausecVersion": clausec.__version__,
+        "calendar": "CN",
+    }
     assert out["frozen"] is True
 
 
 @needs_node
 def test_question_names_that_clash_and_big_integers(tmp_path: Path) -> None:
-    text = ARITHMETIC + ("question evaluate : value of count\n"
-                         "question delete : value of n * n\n"
-                         "question default : value of neg_big\n")
+    text = ARITHMETIC + (
+        "question evaluate : value of count\n"
+        "question delete : value of n * n\n"
+        "question default : value of neg_big\n"
+    )
     contract = compiled(text, "arith.clause")
-    assert question_exports(contract) == [("evaluate", "evaluate_"), ("delete", "delete_"),
-                                          ("default", "default_")]
+    assert question_exports(contract) == [
+        ("evaluate", "evaluate_"),
+        ("delete", "delete_"),
+        ("default", "default_"),
+    ]
     module = write_module(contract, tmp_path)
     script = tmp_path / "clash.mjs"
     script.write_text(
@@ -508,10 +617,16 @@ def test_question_names_that_clash_and_big_integers(tmp_path: Path) -> None:
         "const facts = { n: '9'.repeat(40), m: 2, x: '1.5' };\n"
         "console.log(m.stringify([m.evaluate_(facts).value, m.delete_(facts).toDict(),\n"
         "  m.default_(facts).value, typeof m.delete_(facts).value, m.default === undefined]));\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert NODE is not None
-    proc = subprocess.run([NODE, str(script), str(module)], capture_output=True, text=True,
-                          encoding="utf-8", timeout=60)
+    proc = subprocess.run(
+        [NODE, str(script), str(module)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     count, square, neg_big, kind, no_default = json.loads(proc.stdout)
     facts = {"n": "9" * 40, "m": 2, "x": "1.5"}
@@ -524,7 +639,10 @@ def test_question_names_that_clash_and_big_integers(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ (d) hostile text
 
 
-HOSTILE = "say \"hi\", it's \\ back\nslash \"\"\" ${x} `tick` </script><script>alert(1)</script> */ /* \u2028\u2029 end"
+HOSTILE = (
+    'say "hi", it\'s \\ back\nslash """ ${x} `tick` '
+    "</script><script>alert(1)</script> */ /* \u2028\u2029 end"
+)
 
 
 def _string_literal(text: str) -> str:
@@ -545,13 +663,15 @@ def _string_literal(text: str) -> str:
 @needs_node
 def test_hostile_text_is_embedded_safely(tmp_path: Path) -> None:
     lit = _string_literal(HOSTILE)
-    text = (f"contract evil title {lit} source {lit} language en calendar CN\n"
-            "party a role \"first\"\nparty b role \"second\"\n"
-            "action pay \"pay\"\nobject fee : money CNY \"fee\"\n"
-            f"fact ok : boolean {lit}\n"
-            f"clause \"1\" quote {lit} gloss {lit}\n"
-            "  a must pay fee to b when ok\n"
-            f"question must_pay {lit} : must a pay fee\n")
+    text = (
+        f"contract evil title {lit} source {lit} language en calendar CN\n"
+        'party a role "first"\nparty b role "second"\n'
+        'action pay "pay"\nobject fee : money CNY "fee"\n'
+        f"fact ok : boolean {lit}\n"
+        f'clause "1" quote {lit} gloss {lit}\n'
+        "  a must pay fee to b when ok\n"
+        f"question must_pay {lit} : must a pay fee\n"
+    )
     name = "evil*/\n</script>\u2028.clause"
     contract = compiled(text, name)
     assert contract.clause("1").quote == HOSTILE and contract.title == HOSTILE
@@ -570,10 +690,12 @@ def test_hostile_text_is_embedded_safely(tmp_path: Path) -> None:
         "const r = m.must_pay({ ok: true });\n"
         "console.log(JSON.stringify([r.grounds[0].quote, r.grounds[0].gloss, m.CONTRACT,\n"
         "  m.QUESTIONS[0].description, m.FACTS[0].description, r.toDict()]));\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     assert NODE is not None
-    proc = subprocess.run([NODE, str(script), str(module)], capture_output=True,
-                          encoding="utf-8", timeout=60)
+    proc = subprocess.run(
+        [NODE, str(script), str(module)], capture_output=True, encoding="utf-8", timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     quote, gloss, meta, qdesc, fdesc, result = json.loads(proc.stdout)
     assert quote == gloss == qdesc == fdesc == meta["title"] == meta["sourceDocument"] == HOSTILE
@@ -586,16 +708,23 @@ def test_hostile_text_is_embedded_safely(tmp_path: Path) -> None:
 
 
 def test_output_is_deterministic_under_any_hash_seed() -> None:
-    code = ("import sys, clausec\n"
-            "from clausec.backends.javascript import emit_javascript\n"
-            "for p in sys.argv[1:]:\n"
-            "    sys.stdout.write(emit_javascript(clausec.load(p), clausec_version='0.1.0'))\n")
+    code = (
+        "import sys, clausec\n"
+        "from clausec.backends.javascript import emit_javascript\n"
+        "for p in sys.argv[1:]:\n"
+        "    sys.stdout.write(emit_javascript(clausec.load(p), clausec_version='0.1.0'))\n"
+    )
     paths = [str(DEPOSIT), str(REPO / "docs" / "examples" / "priorities.clause")]
     outputs = []
     for seed in ("0", "4242"):
         env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONIOENCODING="utf-8")
-        proc = subprocess.run([sys.executable, "-c", code, *paths], capture_output=True,
-                              env=env, cwd=REPO, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-c", code, *paths],
+            capture_output=True,
+            env=env,
+            cwd=REPO,
+            timeout=120,
+        )
         assert proc.returncode == 0, proc.stderr.decode()
         outputs.append(proc.stdout)
     assert outputs[0] == outputs[1]
@@ -607,8 +736,13 @@ def test_header_names_the_contract_and_its_source() -> None:
     head = emit_javascript(contract, clausec_version="9.9.9").splitlines()[:6]
     text = "\n".join(head)
     assert all(line.startswith("//") for line in head)
-    for part in ('"soolife_deposit"', json.dumps(contract.file), contract.source_sha256,
-                 '"9.9.9"', "do not edit"):
+    for part in (
+        '"soolife_deposit"',
+        json.dumps(contract.file),
+        contract.source_sha256,
+        '"9.9.9"',
+        "do not edit",
+    ):
         assert part in text
 
 
@@ -666,16 +800,23 @@ def _run_script(script: str, tmp_path: Path, *args: str, stdin: str = "") -> obj
     assert NODE is not None
     driver = tmp_path / "facts_driver.mjs"
     driver.write_text(script, encoding="utf-8")
-    proc = subprocess.run([NODE, str(driver), *args], input=stdin, capture_output=True,
-                          text=True, encoding="utf-8", timeout=300)
+    proc = subprocess.run(
+        [NODE, str(driver), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
 
 
 @needs_node
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_prepared_facts_answer_like_the_facts(path: Path, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prepared_facts_answer_like_the_facts(
+    path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every question of a shipped contract gives the same result (or error) for
     `new Facts(x)` as for `x`, on generated fact sets (a third of them as Maps) with and
     without an as-of date; a rejected `x` makes `new Facts(x)` throw the same FactError,
@@ -685,13 +826,19 @@ def test_prepared_facts_answer_like_the_facts(path: Path, tmp_path: Path,
     module = write_module(contract, tmp_path)
     cases: list[tuple[object, str | None, bool]] = [
         (facts, as_of, i % 3 == 1)
-        for i, (facts, as_of) in enumerate(fact_cases(contract, FACTS_CASES_PER_CONTRACT,
-                                                      seed=zlib_seed(contract.id)))]
+        for i, (facts, as_of) in enumerate(
+            fact_cases(contract, FACTS_CASES_PER_CONTRACT, seed=zlib_seed(contract.id))
+        )
+    ]
     cases += [(bad, None, False) for bad in NOT_MAPPINGS]
     first = contract.facts[0].name
     cases += [({first + "x": True}, None, True), ({first: [1]}, "2025-01-01", False)]
-    out = _run_script(FACTS_DRIVER, tmp_path, str(module), stdin=json.dumps(
-        {"exports": question_exports(contract), "cases": cases}))
+    out = _run_script(
+        FACTS_DRIVER,
+        tmp_path,
+        str(module),
+        stdin=json.dumps({"exports": question_exports(contract), "cases": cases}),
+    )
     assert isinstance(out, dict)
     shown = "\n".join(json.dumps(x, ensure_ascii=False)[:1500] for x in out["mismatches"][:3])
     assert not out["mismatches"], f"{len(out['mismatches'])} results differ:\n{shown}"
@@ -704,8 +851,7 @@ def test_prepared_facts_answer_like_the_facts(path: Path, tmp_path: Path,
         try:
             read_facts(contract, facts)  # type: ignore[arg-type]
         except FactError as exc:
-            assert row["rejected"] == {"type": "FactError", "message": str(exc),
-                                       "fact": exc.fact}
+            assert row["rejected"] == {"type": "FactError", "message": str(exc), "fact": exc.fact}
             assert set(row["answers"]) == {"FactError"}
             continue
         assert row["rejected"] is None, row["rejected"]
@@ -809,63 +955,101 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     copy_dir = tmp_path / "copy"
     copy_dir.mkdir()
     copy = write_module(contract, copy_dir)
-    other = write_module(clausec.load(REPO / "docs" / "examples" / "priorities.clause"),
-                         tmp_path)
+    other = write_module(clausec.load(REPO / "docs" / "examples" / "priorities.clause"), tmp_path)
     out = _run_script(API_FACTS_SCRIPT, tmp_path, str(module), str(copy), str(other))
     assert isinstance(out, dict)
     assert out["frozen"] == [True, True, True]
-    assert out["attempts"] == {"add": "TypeError", "size": "TypeError", "get": "TypeError",
-                               "define": "TypeError", "proto": "TypeError",
-                               "patch": "TypeError"}
+    assert out["attempts"] == {
+        "add": "TypeError",
+        "size": "TypeError",
+        "get": "TypeError",
+        "define": "TypeError",
+        "proto": "TypeError",
+        "patch": "TypeError",
+    }
     given = ["complaint.unresolved_for", "deposit.balance", "merchant.closed_shop"]
     assert out["size"] == 3 and out["names"] == out["namesAgain"] == given
     assert out["get"] == [True, "12 working days", "bigint", None, None, None]
     assert out["has"] == [True, False, False, False]
-    assert json.loads(out["json"]) == {"merchant.closed_shop": True,
-                                       "complaint.unresolved_for": "12 working days",
-                                       "deposit.balance": 9007199254740993}
+    assert json.loads(out["json"]) == {
+        "merchant.closed_shop": True,
+        "complaint.unresolved_for": "12 working days",
+        "deposit.balance": 9007199254740993,
+    }
     assert out["jsonProto"] is True
     assert out["answer"] == ["yes", "undetermined", "yes"]
     assert out["sameResult"] is True
     assert out["again"] == [True, True, True]
     assert json.loads(out["fromMap"]) == {"merchant.closed_shop": "true"}
     assert out["empty"] == [0, [], "{}", "undetermined"]
-    bad_value = ["FactError", "merchant.closed_shop",
-                 "fact `merchant.closed_shop`: expected true or false, got 'maybe'"]
+    bad_value = [
+        "FactError",
+        "merchant.closed_shop",
+        "fact `merchant.closed_shop`: expected true or false, got 'maybe'",
+    ]
     assert out["rejected"] == [
-        bad_value, ["FactError", "1", "fact `1`: fact names are strings"],
-        ["FactError", "<facts>",
-         "fact `<facts>`: facts must be a mapping of fact names to values, got NoneType"]]
+        bad_value,
+        ["FactError", "1", "fact `1`: fact names are strings"],
+        [
+            "FactError",
+            "<facts>",
+            "fact `<facts>`: facts must be a mapping of fact names to values, got NoneType",
+        ],
+    ]
     other_id = clausec.load(REPO / "docs" / "examples" / "priorities.clause").id
-    foreign = ["FactError", "<facts>",
-               f"fact `<facts>`: a Facts made by the module of contract `{other_id}` cannot be "
-               "used with contract `soolife_deposit`; make it with this module's Facts"]
+    foreign = [
+        "FactError",
+        "<facts>",
+        f"fact `<facts>`: a Facts made by the module of contract `{other_id}` cannot be "
+        "used with contract `soolife_deposit`; make it with this module's Facts",
+    ]
     assert out["foreign"] == [
         foreign,
-        ["FactError", "<facts>", "fact `<facts>`: a Facts made by another module of contract "
-                                 "`soolife_deposit`; make it with this module's Facts"],
+        [
+            "FactError",
+            "<facts>",
+            "fact `<facts>`: a Facts made by another module of contract "
+            "`soolife_deposit`; make it with this module's Facts",
+        ],
         foreign,
         ["FactError", "<facts>", "fact `<facts>`: a Facts must be made with `new Facts(facts)`"],
-        ["TypeError", None, "not a Facts of this module"]]
+        ["TypeError", None, "not a Facts of this module"],
+    ]
     assert out["mine"] == "yes"
-    yes = ask(contract, "may_deduct_deposit", {"merchant.closed_shop": True,
-                                               "complaint.unresolved_for": "12 working days",
-                                               "deposit.balance": 9007199254740993}).to_dict()
+    yes = ask(
+        contract,
+        "may_deduct_deposit",
+        {
+            "merchant.closed_shop": True,
+            "complaint.unresolved_for": "12 working days",
+            "deposit.balance": 9007199254740993,
+        },
+    ).to_dict()
     assert yes["answer"] == "yes"
     empty = ask(contract, "may_deduct_deposit", {}).to_dict()
     assert out["many"][0] == yes and out["many"][2] == empty
-    assert out["many"][1] == {"type": "FactError", "fact": "merchant.closed_shop", "message":
-                              "fact `merchant.closed_shop`: expected true or false, got 'yes'"}
+    assert out["many"][1] == {
+        "type": "FactError",
+        "fact": "merchant.closed_shop",
+        "message": "fact `merchant.closed_shop`: expected true or false, got 'yes'",
+    }
     assert out["many"][3] == {"type": "FactError", "fact": "<facts>", "message": foreign[2]}
-    assert out["many"][4] == ask(contract, "may_deduct_deposit",
-                                 {"merchant.closed_shop": True}).to_dict()
+    assert (
+        out["many"][4]
+        == ask(contract, "may_deduct_deposit", {"merchant.closed_shop": True}).to_dict()
+    )
     # The plain fact sets give the same, except that `raw` was changed after f was made.
     assert out["manyPlain"][1:3] == out["many"][1:3] and out["manyPlain"][4] == out["many"][4]
     assert out["manyPlain"][0]["answer"] == "undetermined"
     assert out["manyThrows"] == foreign
-    dated = {"deposit.payout": "2025-09-26", "deposit.balance": "9000 CNY",
-             "deposit.required": 10000, "agreement.ended": "never",
-             "force_majeure.affects_performance": False, "topup.demanded": "never"}
+    dated = {
+        "deposit.payout": "2025-09-26",
+        "deposit.balance": "9000 CNY",
+        "deposit.required": 10000,
+        "agreement.ended": "never",
+        "force_majeure.affects_performance": False,
+        "topup.demanded": "never",
+    }
     with_date = ask(contract, "top_up_deadline", dated, dt.date(2025, 10, 1)).to_dict()
     assert with_date["answer"] == "date" and with_date["due"] == "2025-10-06"
     assert out["asOf"][:2] == [with_date, ask(contract, "top_up_deadline", dated).to_dict()]

@@ -19,6 +19,7 @@ from jsonschema import Draft202012Validator
 import clausec
 from clausec.backends.json_ir import emit_json
 from clausec.ir import nodes as ir
+
 from conftest import PRELUDE, REPO, SHIPPED, compile_body, describe
 
 SCHEMA_PATH = REPO / "docs" / "ir.schema.json"
@@ -74,8 +75,10 @@ def _validator() -> Draft202012Validator:
 
 
 def _schema_errors(doc: object) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}"
-            for e in _validator().iter_errors(doc)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message[:300]}"
+        for e in _validator().iter_errors(doc)
+    ]
 
 
 @cache
@@ -122,7 +125,8 @@ def test_schema_is_a_valid_draft_2020_12_schema() -> None:
     assert _schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     Draft202012Validator.check_schema(_schema())
     assert {"expr", "type", "value", "span", "norm", "deadline", "scenario"} <= set(
-        _schema()["$defs"])
+        _schema()["$defs"]
+    )
 
 
 def test_there_are_files_to_check() -> None:
@@ -137,8 +141,7 @@ def test_emitted_json_validates(path: Path) -> None:
     assert _schema_errors(doc) == []
     assert doc["contract"]["id"] == contract.id
     assert [n["id"] for n in doc["contract"]["norms"]] == [n.id for n in contract.norms]
-    assert [c["number"] for c in doc["contract"]["clauses"]] == [c.number for c in
-                                                                  contract.clauses]
+    assert [c["number"] for c in doc["contract"]["clauses"]] == [c.number for c in contract.clauses]
 
 
 def test_kitchen_sink_validates_and_covers_every_expression_node() -> None:
@@ -146,8 +149,16 @@ def test_kitchen_sink_validates_and_covers_every_expression_node() -> None:
     assert _schema_errors(doc) == []
     seen = {o["node"] for path in ALL_FILES for o in _walk(_doc(path)) if "node" in o}
     seen |= {o["node"] for o in _walk(doc) if "node" in o}
-    assert seen == {"const", "fact", "definition", "today", "unary", "binary", "occurred",
-                    "extremum"}
+    assert seen == {
+        "const",
+        "fact",
+        "definition",
+        "today",
+        "unary",
+        "binary",
+        "occurred",
+        "extremum",
+    }
 
 
 _Mutation = Callable[[dict[str, Any]], None]
@@ -165,6 +176,7 @@ def _set(path: list[str | int], value: object) -> _Mutation:
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
+
     return mutate
 
 
@@ -177,15 +189,19 @@ MUTATIONS: dict[str, _Mutation] = {
     "unknown operator": lambda d: _norm(d, "6.4#3")["condition"].update(op="xor"),
     "unknown node tag": lambda d: _norm(d, "6.4#3")["condition"].update(node="and"),
     "integer-typed condition": lambda d: _norm(d, "6.4#3")["condition"].update(
-        type={"kind": "integer"}),
+        type={"kind": "integer"}
+    ),
     "duration amount as a string": lambda d: _norm(d, "6.4#3")["deadline"]["duration"][
-        "value"].update(amount="10"),
+        "value"
+    ].update(amount="10"),
     "months in a duration in days": lambda d: _norm(d, "6.4#3")["deadline"]["duration"][
-        "value"].update(unit="months"),
+        "value"
+    ].update(unit="months"),
     "within without an anchor": lambda d: _norm(d, "6.4#3")["deadline"].update(anchor=None),
     "unknown deadline kind": lambda d: _norm(d, "6.4#3")["deadline"].update(kind="soon"),
     "amount kind all with an expression": lambda d: _norm(d, "6.4#2")["amount"].update(
-        kind="all", expr=_norm(d, "6.4#3")["condition"]),
+        kind="all", expr=_norm(d, "6.4#3")["condition"]
+    ),
 }
 
 
@@ -202,8 +218,19 @@ def test_schema_rejects_a_broken_document(name: str) -> None:
 def test_schema_rejects_a_value_of_the_wrong_form() -> None:
     doc = json.loads(emit_json(_kitchen_sink(), clausec_version=VERSION))
     givens = doc["contract"]["scenarios"][0]["givens"]
-    for given, wrong in zip(givens, [-3, {"amount": -12.5, "currency": "CNY"}, 1, "2024-1-1",
-                                     {"amount": 2, "unit": "days"}, 21, None]):
+    for given, wrong in zip(
+        givens,
+        [
+            -3,
+            {"amount": -12.5, "currency": "CNY"},
+            1,
+            "2024-1-1",
+            {"amount": 2, "unit": "days"},
+            21,
+            None,
+        ],
+        strict=True,
+    ):
         broken = copy.deepcopy(doc)
         broken["contract"]["scenarios"][0]["givens"][givens.index(given)]["value"]["value"] = wrong
         assert _schema_errors(broken) != [], (given["fact"], wrong)
@@ -225,9 +252,13 @@ def test_top_level_shape() -> None:
     doc = _doc(DEPOSIT)
     assert list(doc) == ["format", "format_version", "clausec_version", "contract"]
     assert (doc["format"], doc["format_version"], doc["clausec_version"]) == (
-        "clausec-ir", 1, VERSION)
-    assert json.loads(emit_json(_loaded(DEPOSIT), clausec_version="9.9"))["clausec_version"] \
-        == "9.9"
+        "clausec-ir",
+        1,
+        VERSION,
+    )
+    assert (
+        json.loads(emit_json(_loaded(DEPOSIT), clausec_version="9.9"))["clausec_version"] == "9.9"
+    )
 
 
 _EMIT_ALL = """
@@ -242,8 +273,14 @@ for path in sys.argv[1:]:
 def _emit_in_subprocess(seed: str) -> bytes:
     env = dict(os.environ, PYTHONHASHSEED=seed)
     files = [p.relative_to(REPO).as_posix() for p in ALL_FILES]
-    result = subprocess.run([sys.executable, "-c", _EMIT_ALL, *files], cwd=REPO, env=env,
-                            capture_output=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", _EMIT_ALL, *files],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
     return result.stdout
 
@@ -258,14 +295,21 @@ def test_output_is_byte_identical_under_different_hash_seeds() -> None:
 def test_keys_follow_the_ir_fields_in_order() -> None:
     """Every field of every node is encoded, in the order of the attrs fields."""
     expected = {
-        "contract": _fields(ir.Contract), "norms": _fields(ir.Norm), "clauses": _fields(ir.Clause),
-        "parties": _fields(ir.Party), "facts": _fields(ir.Fact),
-        "definitions": _fields(ir.Definition), "actions": _fields(ir.Action),
-        "objects": _fields(ir.Object), "imports": _fields(ir.Import),
-        "documents": _fields(ir.Document), "priorities": _fields(ir.Priority),
+        "contract": _fields(ir.Contract),
+        "norms": _fields(ir.Norm),
+        "clauses": _fields(ir.Clause),
+        "parties": _fields(ir.Party),
+        "facts": _fields(ir.Fact),
+        "definitions": _fields(ir.Definition),
+        "actions": _fields(ir.Action),
+        "objects": _fields(ir.Object),
+        "imports": _fields(ir.Import),
+        "documents": _fields(ir.Document),
+        "priorities": _fields(ir.Priority),
         "external_priorities": _fields(ir.ExternalPriority),
         "deadline_extensions": _fields(ir.DeadlineExtension),
-        "questions": _fields(ir.Question), "scenarios": _fields(ir.Scenario),
+        "questions": _fields(ir.Question),
+        "scenarios": _fields(ir.Scenario),
     }
     checked: dict[str, int] = dict.fromkeys(expected, 0)
     for path in ALL_FILES:
@@ -297,9 +341,16 @@ def test_keys_follow_the_ir_fields_in_order() -> None:
 
 
 def test_expression_keys() -> None:
-    classes = {"const": ir.Const, "fact": ir.FactRef, "definition": ir.DefRef,
-               "today": ir.Today, "unary": ir.Unary, "binary": ir.Binary,
-               "occurred": ir.Occurred, "extremum": ir.Extremum}
+    classes = {
+        "const": ir.Const,
+        "fact": ir.FactRef,
+        "definition": ir.DefRef,
+        "today": ir.Today,
+        "unary": ir.Unary,
+        "binary": ir.Binary,
+        "occurred": ir.Occurred,
+        "extremum": ir.Extremum,
+    }
     doc = json.loads(emit_json(_kitchen_sink(), clausec_version=VERSION))
     for obj in _walk([doc, *(_doc(p) for p in ALL_FILES)]):
         if "node" not in obj:
@@ -313,9 +364,15 @@ def test_expression_keys() -> None:
 
 def test_release_norm_of_the_deposit_agreement() -> None:
     norm = _norm(_doc(DEPOSIT), "6.2(1)#1")
-    assert (norm["modality"], norm["party"], norm["action"], norm["object"],
-            norm["beneficiary"], norm["otherwise_provided"], norm["remedy_of"]) == (
-        "obligation", "platform", "release", "deposit", "merchant", True, None)
+    assert (
+        norm["modality"],
+        norm["party"],
+        norm["action"],
+        norm["object"],
+        norm["beneficiary"],
+        norm["otherwise_provided"],
+        norm["remedy_of"],
+    ) == ("obligation", "platform", "release", "deposit", "merchant", True, None)
     deadline = norm["deadline"]
     assert deadline["kind"] == "within"
     assert deadline["duration"]["node"] == "const"
@@ -328,34 +385,51 @@ def test_release_norm_of_the_deposit_agreement() -> None:
     assert anchor["right"]["type"] == {"kind": "duration", "unit_class": "months"}
     condition = norm["condition"]
     assert (condition["op"], condition["left"]["node"], condition["left"]["name"]) == (
-        "and", "definition", "merchant.clean")
+        "and",
+        "definition",
+        "merchant.clean",
+    )
     assert condition["right"]["node"] == "occurred"
     span = _loaded(DEPOSIT).norm("6.2(1)#1").span
-    assert norm["span"] == {"file": "contracts/soolife/deposit.clause", "line": span.line,
-                            "column": span.column, "end_line": span.end_line,
-                            "end_column": span.end_column}
+    assert norm["span"] == {
+        "file": "contracts/soolife/deposit.clause",
+        "line": span.line,
+        "column": span.column,
+        "end_line": span.end_line,
+        "end_column": span.end_column,
+    }
 
 
 def test_definitions_and_typed_facts() -> None:
     doc = _doc(DEPOSIT)["contract"]
     short = next(d for d in doc["definitions"] if d["name"] == "deposit.short")
     assert short["type"] == {"kind": "boolean"}
-    assert (short["expr"]["op"], short["expr"]["left"]["name"], short["expr"]["right"]["name"]) \
-        == ("<", "deposit.balance", "deposit.required")
+    assert (short["expr"]["op"], short["expr"]["left"]["name"], short["expr"]["right"]["name"]) == (
+        "<",
+        "deposit.balance",
+        "deposit.required",
+    )
     assert short["expr"]["left"]["type"] == {"kind": "money", "currency": "CNY"}
     facts = {f["name"]: f for f in doc["facts"]}
-    assert facts["complaint.unresolved_for"]["type"] == {"kind": "duration",
-                                                        "unit_class": "working_days"}
+    assert facts["complaint.unresolved_for"]["type"] == {
+        "kind": "duration",
+        "unit_class": "working_days",
+    }
     assert facts["service.stopped"]["kind"] == "event"
     assert facts["service.stopped"]["type"] == {"kind": "date"}
     assert doc["incompatible"] == [["deduct", "release"], ["freeze", "release"]]
     loss = _norm(_doc(DEPOSIT), "6.2(4)(e)#1")
     assert loss["amount"]["kind"] == "up_to"
     assert (loss["amount"]["expr"]["node"], loss["amount"]["expr"]["name"]) == (
-        "fact", "platform.loss")
+        "fact",
+        "platform.loss",
+    )
     positive = loss["condition"]["right"]
     assert (positive["op"], positive["right"]["type"], positive["right"]["value"]) == (
-        ">", {"kind": "money", "currency": "CNY"}, {"amount": "0", "currency": "CNY"})
+        ">",
+        {"kind": "money", "currency": "CNY"},
+        {"amount": "0", "currency": "CNY"},
+    )
 
 
 def test_quotes_are_verbatim() -> None:
@@ -383,38 +457,52 @@ def test_scenarios_of_the_deposit_agreement() -> None:
     assert givens["complaint.received"] == {"type": {"kind": "boolean"}, "value": True}
     assert givens["complaint.unresolved_for"] == {
         "type": {"kind": "duration", "unit_class": "working_days"},
-        "value": {"amount": 12, "unit": "working_days"}}
+        "value": {"amount": 12, "unit": "working_days"},
+    }
     assert first["as_of"] is None
     e = first["expectations"][0]
     assert (e["question"], e["answer"], e["value"]) == ("may_deduct_deposit", "yes", None)
     assert [(r["number"], r["contract"]) for r in e["because"]] == [("6.2(4)(c)", None)]
     clean_exit = next(s for t, s in scenarios.items() if t.startswith("clean exit"))
-    assert {"fact": "service.stopped", "value": {"type": {"kind": "date"},
-                                                 "value": "2024-10-24"}} in clean_exit["givens"]
+    assert {
+        "fact": "service.stopped",
+        "value": {"type": {"kind": "date"}, "value": "2024-10-24"},
+    } in clean_exit["givens"]
     deadline = next(e for e in clean_exit["expectations"] if e["question"] == "release_deadline")
     assert (deadline["answer"], deadline["value"]) == (
-        "value", {"type": {"kind": "date"}, "value": "2025-02-13"})
+        "value",
+        {"type": {"kind": "date"}, "value": "2025-02-13"},
+    )
     unknown = scenarios["complaint outcome unknown"]["expectations"][0]
-    assert (unknown["answer"], unknown["depending_on"]) == ("undetermined",
-                                                            ["complaint.bad_influence"])
+    assert (unknown["answer"], unknown["depending_on"]) == (
+        "undetermined",
+        ["complaint.bad_influence"],
+    )
 
 
 def test_scenario_values_of_the_examples() -> None:
     doc = _doc(SCENARIOS)["contract"]
     first, no_request = doc["scenarios"][0], doc["scenarios"][1]
     assert first["as_of"] == {"type": {"kind": "date"}, "value": "2024-03-20"}
-    assert first["givens"][0] == {"fact": "request.channel", "value": {
-        "type": {"kind": "enum", "members": ["email", "post"]}, "value": "email"}}
-    assert first["expectations"][0]["due_by"] == {"type": {"kind": "date"},
-                                                  "value": "2024-04-15"}
-    assert {"fact": "request.received", "value": {"type": {"kind": "date"}, "value": "never"}} \
-        in no_request["givens"]
+    assert first["givens"][0] == {
+        "fact": "request.channel",
+        "value": {"type": {"kind": "enum", "members": ["email", "post"]}, "value": "email"},
+    }
+    assert first["expectations"][0]["due_by"] == {"type": {"kind": "date"}, "value": "2024-04-15"}
+    assert {
+        "fact": "request.received",
+        "value": {"type": {"kind": "date"}, "value": "never"},
+    } in no_request["givens"]
     value_q = next(q for q in doc["questions"] if q["name"] == "image_delete_by")
     assert (value_q["kind"], value_q["party"], value_q["norm_ids"]) == ("value", None, [])
     assert value_q["expr"] == {**value_q["expr"], "node": "definition", "name": "image.delete_by"}
     may = next(q for q in doc["questions"] if q["name"] == "may_refuse")
     assert (may["party"], may["action"], may["object"], may["expr"]) == (
-        "company", "refuse", "information", None)
+        "company",
+        "refuse",
+        "information",
+        None,
+    )
     assert may["norm_ids"] == ["23#1"]
 
 
@@ -423,7 +511,8 @@ def test_priorities() -> None:
     contract = _loaded(path)
     doc = _doc(path)["contract"]
     assert [(p["higher"], p["lower"], p["kind"], p["stated_in"]) for p in doc["priorities"]] == [
-        (p.higher, p.lower, p.kind, p.stated_in) for p in contract.priorities]
+        (p.higher, p.lower, p.kind, p.stated_in) for p in contract.priorities
+    ]
     assert len(doc["priorities"]) > 0
     ext = next(p for p in doc["external_priorities"] if p["stated_in"] == "13.6(c)")
     assert ext["kind"] == "precedence"
@@ -437,20 +526,26 @@ def test_decimals_and_money_stay_exact() -> None:
     # -3 given for a decimal fact: a decimal string like every decimal, not the number -3.
     assert givens["x"] == {"type": {"kind": "decimal"}, "value": "-3"}
     assert givens["m"]["value"] == {"amount": "-12.50", "currency": "CNY"}
-    assert givens["k"] == {"type": {"kind": "enum", "members": ["red", "green"]},
-                           "value": "green"}
+    assert givens["k"] == {"type": {"kind": "enum", "members": ["red", "green"]}, "value": "green"}
     assert givens["e"] == {"type": {"kind": "date"}, "value": "never"}
-    assert givens["mm"] == {"type": {"kind": "duration", "unit_class": "months"},
-                            "value": {"amount": 2, "unit": "years"}}
+    assert givens["mm"] == {
+        "type": {"kind": "duration", "unit_class": "months"},
+        "value": {"amount": 2, "unit": "years"},
+    }
     assert givens["dd"]["value"] == {"amount": 3, "unit": "weeks"}
     assert givens["t"]["value"] == 'a "b"'
     share = next(d for d in doc["definitions"] if d["name"] == "share")
-    assert share["expr"]["right"] == {**share["expr"]["right"], "type": {"kind": "decimal"},
-                                      "value": "0.05"}
+    assert share["expr"]["right"] == {
+        **share["expr"]["right"],
+        "type": {"kind": "decimal"},
+        "value": "0.05",
+    }
     answers = [e["value"] for e in doc["scenarios"][0]["expectations"]]
-    assert answers == [{"type": {"kind": "date"}, "value": "2024-01-05"},
-                       {"type": {"kind": "decimal"}, "value": "0.05"},
-                       {"type": {"kind": "enum", "members": ["red", "green"]}, "value": "red"}]
+    assert answers == [
+        {"type": {"kind": "date"}, "value": "2024-01-05"},
+        {"type": {"kind": "decimal"}, "value": "0.05"},
+        {"type": {"kind": "enum", "members": ["red", "green"]}, "value": "red"},
+    ]
     (norm,) = doc["norms"]
     assert norm["extensions"][0]["mode"] == "by"
     assert norm["extensions"][0]["amount"]["value"] == {"amount": 5, "unit": "working_days"}
@@ -460,13 +555,15 @@ def test_decimals_and_money_stay_exact() -> None:
 
 QUOTE = 'He said "hi" \\ C:\\dir\nnext </script> \u2028 \u2029 ${x} `y` 质保金'
 # The same text as a clause string: \" \\ \n escapes, U+2028 raw and U+2029 as \u{2029}.
-QUOTE_LITERAL = ('"He said \\"hi\\" \\\\ C:\\\\dir\\nnext </script> \u2028 \\u{2029} ${x} `y` '
-                 '质保金"')
+QUOTE_LITERAL = (
+    '"He said \\"hi\\" \\\\ C:\\\\dir\\nnext </script> \u2028 \\u{2029} ${x} `y` 质保金"'
+)
 
 
 def test_awkward_text_round_trips() -> None:
     result = clausec.compile_text(
-        PRELUDE + f'clause "1"\n  quote {QUOTE_LITERAL}\n  a must pay fee\n', "t.clause")
+        PRELUDE + f'clause "1"\n  quote {QUOTE_LITERAL}\n  a must pay fee\n', "t.clause"
+    )
     assert not result.diagnostics, describe(result)
     contract = result.contract("t")
     assert contract.clause("1").quote == QUOTE

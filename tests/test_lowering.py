@@ -30,29 +30,35 @@ def test_otherwise_provided_yields_only_to_the_same_party() -> None:
     contract = contract_of(
         'clause "9.3" quote "q" b must not pay fee unless otherwise provided\n'
         'clause "2.2" quote "q" a can pay fee\n'
-        'clause "6" quote "q" b may pay fee\n')
+        'clause "6" quote "q" b may pay fee\n'
+    )
     pairs = {(p.higher, p.lower) for p in contract.priorities}
-    assert ("6#1", "9.3#1") in pairs          # the merchant's own permission provides otherwise
-    assert ("2.2#1", "9.3#1") not in pairs    # another party's power does not
+    assert ("6#1", "9.3#1") in pairs  # the merchant's own permission provides otherwise
+    assert ("2.2#1", "9.3#1") not in pairs  # another party's power does not
 
 
 def test_second_performed_on_is_an_error() -> None:
-    body = 'clause "1" quote "q" a must pay fee within 3 days after e performed on e ' \
-           'performed on e2\n'
+    body = (
+        'clause "1" quote "q" a must pay fee within 3 days after e performed on e performed on e2\n'
+    )
     assert codes(compile_body(body)) == ["E0406"]
 
 
 def test_by_date_only_on_must_questions() -> None:
-    body = ('clause "1" quote "q" a may pay fee\n'
-            'question q : may a pay fee\n'
-            'scenario "s" expect q is yes by 2025-01-01\n')
+    body = (
+        'clause "1" quote "q" a may pay fee\n'
+        "question q : may a pay fee\n"
+        'scenario "s" expect q is yes by 2025-01-01\n'
+    )
     assert codes(compile_body(body)) == ["E0306"]
 
 
 def test_never_is_not_a_deadline_answer() -> None:
-    body = ('clause "1" quote "q" a must pay fee by e\n'
-            'question q : deadline of a pay fee\n'
-            'scenario "s" expect q is never\n')
+    body = (
+        'clause "1" quote "q" a must pay fee by e\n'
+        "question q : deadline of a pay fee\n"
+        'scenario "s" expect q is never\n'
+    )
     assert codes(compile_body(body)) == ["E0306"]
     ok = body.replace("is never", "is none")
     assert codes(compile_body(ok)) == []

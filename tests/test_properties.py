@@ -5,29 +5,73 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import clausec
 from clausec.diagnostics import Diagnostic
 from clausec.ir import types as T
-from conftest import PRELUDE, SHIPPED, describe
 
-SETTINGS = settings(max_examples=200, deadline=None, derandomize=True, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+from conftest import PRELUDE, SHIPPED, describe
 
 TEXTS = {p.name: p.read_text(encoding="utf-8") for p in SHIPPED}
 
 # Characters worth inserting: structure, quotes, escapes, operators, digits, wide and odd text.
 ALPHABET = list('"\\()%,.:=<>!+-*/#\n\t 0123456789aZ_质，')
 # Tokens worth inserting: keywords in and out of place, literals, names.
-TOKENS = ["clause", "non-normative", "must", "must not", "may", "can", "when", "unless",
-          "otherwise", "within", "after", "before", "by", "until", "and", "or", "not", "(",
-          ")", '"', '"6.2(1)"', "10 working days", "3 months", "100 CNY", "5 EUR", "5%",
-          "2025-02-30", "2025-01-24", "today", "never", "has occurred", "earliest of (",
-          "question", "scenario", "expect", "given", "is", "yes", "obliged", "fact", "event",
-          "define", "x :", "prevails over", "subject to", "deadlines extended by", "on days 5 "
-          "and 40 of every month", "at least once every month", "\\u{110000}", "\\q", "#"]
+TOKENS = [
+    "clause",
+    "non-normative",
+    "must",
+    "must not",
+    "may",
+    "can",
+    "when",
+    "unless",
+    "otherwise",
+    "within",
+    "after",
+    "before",
+    "by",
+    "until",
+    "and",
+    "or",
+    "not",
+    "(",
+    ")",
+    '"',
+    '"6.2(1)"',
+    "10 working days",
+    "3 months",
+    "100 CNY",
+    "5 EUR",
+    "5%",
+    "2025-02-30",
+    "2025-01-24",
+    "today",
+    "never",
+    "has occurred",
+    "earliest of (",
+    "question",
+    "scenario",
+    "expect",
+    "given",
+    "is",
+    "yes",
+    "obliged",
+    "fact",
+    "event",
+    "define",
+    "x :",
+    "prevails over",
+    "subject to",
+    "deadlines extended by",
+    "on days 5 and 40 of every month",
+    "at least once every month",
+    "\\u{110000}",
+    "\\q",
+    "#",
+]
 
 
 def tokenize(text: str) -> list[str]:
@@ -37,9 +81,21 @@ def tokenize(text: str) -> list[str]:
 @st.composite
 def mutated(draw: st.DrawFn, text: str) -> str:
     for _ in range(draw(st.integers(1, 4))):
-        kind = draw(st.sampled_from(["delete", "duplicate", "swap", "insert", "token_delete",
-                                     "token_duplicate", "token_swap", "token_insert",
-                                     "truncate"]))
+        kind = draw(
+            st.sampled_from(
+                [
+                    "delete",
+                    "duplicate",
+                    "swap",
+                    "insert",
+                    "token_delete",
+                    "token_duplicate",
+                    "token_swap",
+                    "token_insert",
+                    "truncate",
+                ]
+            )
+        )
         n = len(text)
         if kind == "truncate":
             text = text[: draw(st.integers(0, n))]
@@ -56,8 +112,11 @@ def mutated(draw: st.DrawFn, text: str) -> str:
                 chars[a], chars[b] = chars[b], chars[a]
                 text = "".join(chars)
             else:
-                text = text[:i] + draw(st.text(st.sampled_from(ALPHABET), min_size=1,
-                                               max_size=5)) + text[i:]
+                text = (
+                    text[:i]
+                    + draw(st.text(st.sampled_from(ALPHABET), min_size=1, max_size=5))
+                    + text[i:]
+                )
         else:
             tokens = tokenize(text)
             if not tokens:
@@ -93,7 +152,6 @@ def assert_spans_inside(text: str, diagnostics: tuple[Diagnostic, ...], name: st
 
 
 @pytest.mark.parametrize("contract", sorted(TEXTS))
-@SETTINGS
 @given(data=st.data())
 def test_mutations_never_crash(contract: str, data: st.DataObject) -> None:
     text = data.draw(mutated(TEXTS[contract]))
@@ -102,12 +160,12 @@ def test_mutations_never_crash(contract: str, data: st.DataObject) -> None:
     if text != TEXTS[contract]:
         # Every diagnostic can be rendered without error.
         from clausec.diagnostics import render_all_text, render_json
+
         render_all_text(result.diagnostics, result.sources)
         render_json(result.diagnostics, result.files)
 
 
 @pytest.mark.parametrize("contract", sorted(TEXTS))
-@SETTINGS
 @given(data=st.data())
 def test_mutation_diagnostics_point_inside_the_file(contract: str, data: st.DataObject) -> None:
     text = data.draw(mutated(TEXTS[contract]))
@@ -118,23 +176,59 @@ def test_mutation_diagnostics_point_inside_the_file(contract: str, data: st.Data
 # ---------------------------------------------------------------- random expressions
 
 BOOL_FACTS = ["f", "g"]
-ATOMS = ["f", "g", "n", "x", "m", "eur", "d", "dd", "wd", "mm", "t", "k", "e", "e2", "today",
-         "never", "true", "false", "0", "3", "42", "2.5", "5%", "12.5%", "100 CNY", "0.5 CNY",
-         "7 EUR", "3 days", "2 weeks", "10 working days", "1 working day", "3 months",
-         "1 year", "2024-02-29", "2025-01-24", '"文本"', '""']
+ATOMS = [
+    "f",
+    "g",
+    "n",
+    "x",
+    "m",
+    "eur",
+    "d",
+    "dd",
+    "wd",
+    "mm",
+    "t",
+    "k",
+    "e",
+    "e2",
+    "today",
+    "never",
+    "true",
+    "false",
+    "0",
+    "3",
+    "42",
+    "2.5",
+    "5%",
+    "12.5%",
+    "100 CNY",
+    "0.5 CNY",
+    "7 EUR",
+    "3 days",
+    "2 weeks",
+    "10 working days",
+    "1 working day",
+    "3 months",
+    "1 year",
+    "2024-02-29",
+    "2025-01-24",
+    '"文本"',
+    '""',
+]
 BINARY = ["and", "or", "=", "!=", "<", "<=", ">", ">=", "+", "-", "*", "/"]
 
 
 def _compound(children: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
     return st.one_of(
         st.tuples(children, st.sampled_from(BINARY), children).map(
-            lambda t: f"({t[0]} {t[1]} {t[2]})"),
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
         children.map(lambda c: f"(not {c})"),
         children.map(lambda c: f"(-{c})"),
         children.map(lambda c: f"({c} has occurred)"),
-        st.tuples(st.sampled_from(["earliest", "latest"]),
-                  st.lists(children, min_size=1, max_size=3)).map(
-            lambda t: f"{t[0]} of ({', '.join(t[1])})"),
+        st.tuples(
+            st.sampled_from(["earliest", "latest"]), st.lists(children, min_size=1, max_size=3)
+        ).map(lambda t: f"{t[0]} of ({', '.join(t[1])})"),
         st.sampled_from(["red", "green", "blue"]).map(lambda c: f"(k = {c})"),
     )
 
@@ -143,12 +237,14 @@ EXPRESSIONS = st.recursive(st.sampled_from(ATOMS), _compound, max_leaves=25)
 
 
 def _only_type_errors(result: clausec.CheckResult) -> None:
-    bad = [d for d in result.diagnostics
-           if not d.code.startswith("E03") and not (d.code == "E0200" and "blue" in d.message)]
+    bad = [
+        d
+        for d in result.diagnostics
+        if not d.code.startswith("E03") and not (d.code == "E0200" and "blue" in d.message)
+    ]
     assert not bad, describe(result)
 
 
-@SETTINGS
 @given(expr=EXPRESSIONS)
 def test_random_expressions_type_check_or_report_type_errors(expr: str) -> None:
     result = clausec.compile_text(PRELUDE + f"question probe : value of {expr}\n")
@@ -158,13 +254,14 @@ def test_random_expressions_type_check_or_report_type_errors(expr: str) -> None:
     if not result.diagnostics:
         (q,) = probe
         assert q.expr is not None
-        assert isinstance(q.expr.type, (T.Boolean, T.Integer, T.DecimalType, T.Money, T.Date,
-                                        T.Duration, T.Text, T.Enum))
+        assert isinstance(
+            q.expr.type,
+            (T.Boolean, T.Integer, T.DecimalType, T.Money, T.Date, T.Duration, T.Text, T.Enum),
+        )
     else:
         assert not probe  # a question whose expression fails is dropped
 
 
-@SETTINGS
 @given(expr=EXPRESSIONS)
 def test_random_conditions(expr: str) -> None:
     body = f'\nclause "1"\n  quote "q"\n  a must pay fee\n    when {expr}\n'
@@ -182,34 +279,41 @@ INT_ATOMS = ["n", "0", "1", "7", "42"]
 INT_EXPRESSIONS = st.recursive(
     st.sampled_from(INT_ATOMS),
     lambda ch: st.one_of(
-        st.tuples(ch, st.sampled_from(["+", "-", "*"]), ch).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
-        ch.map(lambda c: f"(-{c})")),
-    max_leaves=20)
+        st.tuples(ch, st.sampled_from(["+", "-", "*"]), ch).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"
+        ),
+        ch.map(lambda c: f"(-{c})"),
+    ),
+    max_leaves=20,
+)
 
 
-@SETTINGS
 @given(expr=INT_EXPRESSIONS, cmp=st.sampled_from(["=", "!=", "<", "<=", ">", ">="]))
 def test_integer_arithmetic_is_integer(expr: str, cmp: str) -> None:
-    result = clausec.compile_text(PRELUDE + f"question probe : value of {expr}\n"
-                                  f"question cmp : value of {expr} {cmp} x\n")
+    result = clausec.compile_text(
+        PRELUDE + f"question probe : value of {expr}\nquestion cmp : value of {expr} {cmp} x\n"
+    )
     assert not result.diagnostics, describe(result)
     types = {q.name: q.expr.type for q in result.contracts[0].questions if q.expr}
     assert types == {"probe": T.INTEGER, "cmp": T.BOOLEAN}
 
 
-@SETTINGS
-@given(left=st.sampled_from(["m", "100 CNY", "(m * 2)", "(m / 3)", "(-m)"]),
-       right=st.sampled_from(["eur", "1 EUR", "(eur + 2 EUR)"]),
-       op=st.sampled_from(["+", "-", "<", "=", ">=", "/"]))
+@given(
+    left=st.sampled_from(["m", "100 CNY", "(m * 2)", "(m / 3)", "(-m)"]),
+    right=st.sampled_from(["eur", "1 EUR", "(eur + 2 EUR)"]),
+    op=st.sampled_from(["+", "-", "<", "=", ">=", "/"]),
+)
 def test_currencies_never_mix(left: str, right: str, op: str) -> None:
     result = clausec.compile_text(PRELUDE + f"question probe : value of {left} {op} {right}\n")
     assert [d.code for d in result.diagnostics] == ["E0303"], describe(result)
 
 
-@SETTINGS
-@given(left=st.sampled_from(["dd", "3 days", "2 weeks"]),
-       right=st.sampled_from(["wd", "1 working day", "mm", "3 months", "1 year"]),
-       op=st.sampled_from(["+", "-", "<", "=", ">="]), flip=st.booleans())
+@given(
+    left=st.sampled_from(["dd", "3 days", "2 weeks"]),
+    right=st.sampled_from(["wd", "1 working day", "mm", "3 months", "1 year"]),
+    op=st.sampled_from(["+", "-", "<", "=", ">="]),
+    flip=st.booleans(),
+)
 def test_duration_classes_never_mix(left: str, right: str, op: str, flip: bool) -> None:
     a, b = (right, left) if flip else (left, right)
     assume(not ({a, b} <= {"wd", "1 working day"}) and not ({a, b} <= {"mm", "3 months", "1 year"}))

@@ -8,9 +8,12 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -21,11 +24,15 @@ from clausec.evaluation.interpreter import ask, question_facts
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+
 from conftest import MONTHLY, REPO, SHIPPED
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "python"
-WITH_QUESTIONS = [p for p in [*SHIPPED, *sorted((REPO / "docs" / "examples").glob("*.clause"))]
-                  if clausec.load(p).questions]
+WITH_QUESTIONS = [
+    p
+    for p in [*SHIPPED, *sorted((REPO / "docs" / "examples").glob("*.clause"))]
+    if clausec.load(p).questions
+]
 
 
 def load_module(contract: ir.Contract, folder: Path) -> ModuleType:
@@ -41,9 +48,10 @@ def load_module(contract: ir.Contract, folder: Path) -> ModuleType:
 # ------------------------------------------------------------------ differential
 
 
-def _outcome(call: object) -> object:
+def _outcome(call: Callable[[], Any]) -> object:
+    """The interpreter's result (as a dict) or error."""
     try:
-        return call()  # type: ignore[operator]
+        return call().to_dict()
     except FactError as exc:
         return ("FactError", exc.fact, str(exc))
     except EvaluationError as exc:
@@ -52,9 +60,10 @@ def _outcome(call: object) -> object:
         return ("crash", type(exc).__name__, str(exc))
 
 
-def _generated_outcome(call: object) -> object:
+def _generated_outcome(call: Callable[[], Any]) -> object:
+    """A generated module's result (as a dict) or error."""
     try:
-        return call()  # type: ignore[operator]
+        return call().to_dict()
     except Exception as exc:
         if type(exc).__name__ == "FactError":
             return ("FactError", exc.fact, str(exc))  # type: ignore[attr-defined]
@@ -94,19 +103,24 @@ def _plain(fact: ir.Fact, value: object) -> bool:
 def test_monthly_deadline_beyond_the_calendar_is_an_evaluation_error(tmp_path: Path) -> None:
     (contract,) = clausec.compile_text(MONTHLY, "monthly.clause").contracts
     module = load_module(contract, tmp_path)
-    for facts, as_of in [({"due_soon": True, "signed": "9999-12-19"}, None),
-                         ({"due_soon": True, "signed": "9999-12-20"}, None),
-                         ({"due_soon": True, "signed": dt.date(9999, 12, 31)}, None),
-                         ({"due_soon": False}, "9999-12-06")]:
+    for facts, as_of in [
+        ({"due_soon": True, "signed": "9999-12-19"}, None),
+        ({"due_soon": True, "signed": "9999-12-20"}, None),
+        ({"due_soon": True, "signed": dt.date(9999, 12, 31)}, None),
+        ({"due_soon": False}, "9999-12-06"),
+    ]:
         date = dt.date.fromisoformat(as_of) if as_of else None
-        want = _outcome(lambda: ask(contract, "when_pay", facts, date).to_dict())
-        assert _generated_outcome(lambda: module.when_pay(facts, as_of=as_of).to_dict()) == want
-    assert want == ("EvaluationError",
-                    "the monthly deadline (day 5) has no date left before 9999-12-31")
+        want = _outcome(partial(ask, contract, "when_pay", facts, date))
+        assert _generated_outcome(partial(module.when_pay, facts, as_of=as_of)) == want
+    assert want == (
+        "EvaluationError",
+        "the monthly deadline (day 5) has no date left before 9999-12-31",
+    )
 
 
 def test_scenarios_agree(tmp_path: Path) -> None:
     from clausec.evaluation import values as RV
+
     for path in WITH_QUESTIONS:
         contract = clausec.load(path)
         module = load_module(contract, tmp_path)
@@ -145,14 +159,24 @@ def test_module_is_standalone_and_typed(tmp_path: Path) -> None:
     path = tmp_path / "soolife_deposit.py"
     path.write_text(emit_python(contract, clausec_version="test"), encoding="utf-8")
     # Runs without clausec importable (-I: isolated, no site-packages, no cwd).
-    script = ("import sys; sys.path.insert(0, sys.argv[1]); import soolife_deposit as m; "
-              "r = m.may_deduct_deposit({'merchant.closed_shop': True}); "
-              "assert 'clausec' not in sys.modules; print(r.answer, r.to_dict()['grounds'][0]['clause'])")
-    out = subprocess.run([sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
-                         capture_output=True, text=True, check=True)
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import soolife_deposit as m; "
+        "r = m.may_deduct_deposit({'merchant.closed_shop': True}); "
+        "assert 'clausec' not in sys.modules; print(r.answer, r.to_dict()['grounds'][0]['clause'])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert out.stdout.split() == ["yes", "5.11"]
-    mypy = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(path)],
-                          capture_output=True, text=True, cwd=tmp_path)
+    mypy = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(path)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert mypy.returncode == 0, mypy.stdout
     text = path.read_text(encoding="utf-8")
     assert contract.source_sha256 in text and "clausec test" in text
@@ -161,27 +185,46 @@ def test_module_is_standalone_and_typed(tmp_path: Path) -> None:
 
 def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
     m = load_module(clausec.load(REPO / "contracts" / "soolife" / "deposit.clause"), tmp_path)
-    with pytest.raises(m.FactError, match="merchant.closed_shopp") as info:
+    with pytest.raises(m.FactError, match=r"merchant\.closed_shopp") as info:
         m.may_deduct_deposit({"merchant.closed_shopp": True})
     assert "did you mean `merchant.closed_shop`" in str(info.value)
     with pytest.raises(m.FactError, match="expected true or false"):
         m.may_deduct_deposit({"merchant.closed_shop": "yes"})
     with pytest.raises(m.FactError, match="as_of"):
         m.may_deduct_deposit({}, as_of="tomorrow")
-    results = m.evaluate_many("may_deduct_deposit", [{"merchant.closed_shop": True},
-                                                     {"merchant.closed_shop": 3}],
-                              errors="return")
+    results = m.evaluate_many(
+        "may_deduct_deposit",
+        [{"merchant.closed_shop": True}, {"merchant.closed_shop": 3}],
+        errors="return",
+    )
     assert results[0].answer == "yes" and isinstance(results[1], m.FactError)
     assert m.evaluate("release_deadline", {}).answer == "undetermined"
     assert set(m.QUESTIONS) == {
-        "may_deduct_deposit", "must_release_deposit", "release_deadline", "top_up_deadline",
-        "must_top_up_deposit", "may_freeze_deposit", "freeze_until", "platform_may_terminate",
-        "platform_termination_deadline", "merchant_may_terminate", "merchant_termination_deadline",
-        "platform_may_suspend", "platform_must_notify", "platform_notice_deadline",
-        "merchant_notice_deadline", "documents_deadline", "may_retain_service_fee",
-        "agreement_in_force", "may_claim_compensation", "merchant_must_pay_excess",
-        "merchant_must_indemnify", "merchant_must_bear_liability", "may_delist_goods",
-        "may_use_merchant_content"}
+        "may_deduct_deposit",
+        "must_release_deposit",
+        "release_deadline",
+        "top_up_deadline",
+        "must_top_up_deposit",
+        "may_freeze_deposit",
+        "freeze_until",
+        "platform_may_terminate",
+        "platform_termination_deadline",
+        "merchant_may_terminate",
+        "merchant_termination_deadline",
+        "platform_may_suspend",
+        "platform_must_notify",
+        "platform_notice_deadline",
+        "merchant_notice_deadline",
+        "documents_deadline",
+        "may_retain_service_fee",
+        "agreement_in_force",
+        "may_claim_compensation",
+        "merchant_must_pay_excess",
+        "merchant_must_indemnify",
+        "merchant_must_bear_liability",
+        "may_delist_goods",
+        "may_use_merchant_content",
+    }
 
 
 def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -191,19 +234,32 @@ def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
 
     contract = clausec.load(REPO / "contracts" / "soolife" / "deposit.clause")
     m = load_module(contract, tmp_path)
-    for bad in ({"merchant.closed_shopp": True}, {"merchant.closed_shop": "yes"},
-                {"z.unknown": 1, "merchant.closed_shop": 2}, {1: True}, [("a", 1)]):
+    for bad in (
+        {"merchant.closed_shopp": True},
+        {"merchant.closed_shop": "yes"},
+        {"z.unknown": 1, "merchant.closed_shop": 2},
+        {1: True},
+        [("a", 1)],
+    ):
         with pytest.raises(m.FactError) as call:
             m.may_deduct_deposit(bad)
         with pytest.raises(m.FactError) as made:
             m.Facts(bad)
         assert (made.value.fact, str(made.value)) == (call.value.fact, str(call.value))
-    given = {"merchant.closed_shop": "true", "deposit.balance": "9000 CNY",
-             "service.stopped": dt.date(2024, 10, 24), "complaint.received": None}
+    given = {
+        "merchant.closed_shop": "true",
+        "deposit.balance": "9000 CNY",
+        "service.stopped": dt.date(2024, 10, 24),
+        "complaint.received": None,
+    }
     facts = m.Facts(given)
     given["merchant.closed_shop"] = False  # a copy: later changes are not seen
-    assert dict(facts) == {"merchant.closed_shop": "true", "deposit.balance": "9000 CNY",
-                           "service.stopped": dt.date(2024, 10, 24), "complaint.received": None}
+    assert dict(facts) == {
+        "merchant.closed_shop": "true",
+        "deposit.balance": "9000 CNY",
+        "service.stopped": dt.date(2024, 10, 24),
+        "complaint.received": None,
+    }
     assert len(facts) == 4 and "deposit.balance" in facts and facts.get("x") is None
     for change in (lambda: setattr(facts, "_known", 0), lambda: delattr(facts, "_given")):
         with pytest.raises(AttributeError, match="cannot be changed"):
@@ -220,18 +276,20 @@ def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
             assert m.evaluate_many(name, [facts], as_of=as_of)[0].to_dict() == want, name
     # Every fact the question reads known: the two-valued code answers, and agrees.
     (question,) = [q for q in contract.questions if q.name == "may_deduct_deposit"]
-    known = m.Facts({name: False if m._FACTS[name][0] == "boolean" else
-                     "never" if m._FACTS[name][3] else 0
-                     for name in question_facts(contract, question)} |
-                    {"merchant.closed_shop": True})
+    known = m.Facts(
+        {
+            name: False if m._FACTS[name][0] == "boolean" else "never" if m._FACTS[name][3] else 0
+            for name in question_facts(contract, question)
+        }
+        | {"merchant.closed_shop": True}
+    )
     assert known._known & (1 << m._INDEX["merchant.closed_shop"])
     result = m.may_deduct_deposit(known)
     assert (result.answer, [g["clause"] for g in result.grounds]) == ("yes", ["5.11"])
     assert result.grounds[0]["facts"] == {"merchant.closed_shop": True}
     assert result.to_dict() == m.may_deduct_deposit(dict(known)).to_dict()
     # A Facts of another module is a mapping there: read and checked like any other.
-    other = load_module(clausec.load(REPO / "contracts" / "unisend" / "privacy.clause"),
-                        tmp_path)
+    other = load_module(clausec.load(REPO / "contracts" / "unisend" / "privacy.clause"), tmp_path)
     with pytest.raises(m.FactError, match="no such fact"):
         m.may_deduct_deposit(other.Facts({"parcel.created": "2025-01-02"}))
 
@@ -267,8 +325,21 @@ def test_output_is_deterministic_under_any_hash_seed(tmp_path: Path) -> None:
     outputs = []
     for seed in ("0", "12345"):
         out = tmp_path / seed
-        subprocess.run([sys.executable, "-m", "clausec", "emit", str(REPO / "contracts"),
-                        "--target", "python", "-o", str(out)], check=True,
-                       env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "clausec",
+                "emit",
+                str(REPO / "contracts"),
+                "--target",
+                "python",
+                "-o",
+                str(out),
+            ],
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+        )
         outputs.append((out / "soolife_deposit.py").read_bytes())
     assert outputs[0] == outputs[1]

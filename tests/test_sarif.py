@@ -16,12 +16,17 @@ import jsonschema
 import pytest
 
 from clausec.diagnostics import CHECK_CODES, CODES
+
 from conftest import REPO, run_cli
 
-SCHEMA = json.loads((Path(__file__).parent / "schemas" / "sarif-2.1.0-subset.schema.json")
-                    .read_text(encoding="utf-8"))
-OFFICIAL_ID = "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/" \
-              "sarif-schema-2.1.0.json"
+SCHEMA = json.loads(
+    (Path(__file__).parent / "schemas" / "sarif-2.1.0-subset.schema.json").read_text(
+        encoding="utf-8"
+    )
+)
+OFFICIAL_ID = (
+    "https://raw.githubusercontent.com/oasis-tcs/sarif-spec/master/Schemata/sarif-schema-2.1.0.json"
+)
 
 
 def official_schema() -> dict[str, object]:
@@ -55,7 +60,8 @@ def sarif(args: list[str], cwd: Path) -> dict[str, object]:
     assert result.stderr == ""
     doc = json.loads(result.stdout)
     jsonschema.validators.validator_for(OFFICIAL)(
-        OFFICIAL, format_checker=jsonschema.FormatChecker()).validate(doc)
+        OFFICIAL, format_checker=jsonschema.FormatChecker()
+    ).validate(doc)
     jsonschema.Draft7Validator(SCHEMA, format_checker=jsonschema.FormatChecker()).validate(doc)
     assert isinstance(doc, dict)
     return doc
@@ -84,8 +90,7 @@ def test_the_schema_rejects_what_sarif_forbids() -> None:
         broken["runs"][0]["results"][0][key] = bad
         assert not validator.is_valid(broken), key
     broken = json.loads(json.dumps(doc))
-    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"][
-        "startColumn"] = 0
+    broken["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"]["startColumn"] = 0
     assert not validator.is_valid(broken)
     assert result["ruleId"] == "W0501"
 
@@ -95,12 +100,13 @@ def test_conflict_result() -> None:
     (result,) = doc["runs"][0]["results"]  # type: ignore[index]
     loc = result["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"]["uri"] == "w0501_obligation_prohibition.clause"
-    assert loc["region"] == {"startLine": 26, "startColumn": 3, "endLine": 27,
-                             "endColumn": 37}
+    assert loc["region"] == {"startLine": 26, "startColumn": 3, "endLine": 27, "endColumn": 37}
     assert result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 21
     assert result["properties"]["witness"] == {
-        "deposit.balance": "0 CNY", "merchant.clean": "true",
-        "service.stopped": "2025-01-01"}
+        "deposit.balance": "0 CNY",
+        "merchant.clean": "true",
+        "service.stopped": "2025-01-01",
+    }
     assert "witness: --fact 'deposit.balance=0 CNY'" in result["message"]["text"]
     assert "suppressions" not in result
 
@@ -110,9 +116,13 @@ def test_accepted_findings_are_suppressed_in_source() -> None:
     results = doc["runs"][0]["results"]  # type: ignore[index]
     assert {r["ruleId"] for r in results} == {"I0541", "W0501"}
     for r in results:
-        assert r["suppressions"] == [{
-            "kind": "inSource", "status": "accepted",
-            "justification": r["suppressions"][0]["justification"]}]
+        assert r["suppressions"] == [
+            {
+                "kind": "inSource",
+                "status": "accepted",
+                "justification": r["suppressions"][0]["justification"],
+            }
+        ]
     reasons = {r["ruleId"]: r["suppressions"][0]["justification"] for r in results}
     assert reasons["W0501"] == "the source really says both; raised with the drafters"
 

@@ -12,6 +12,13 @@ from clausec.driver import CheckResult, InputError, check_paths, compile_text, l
 __version__ = "0.1.0"
 
 __all__ = [
-    "CheckResult", "CompileError", "Diagnostic", "InputError", "Severity", "__version__",
-    "check_paths", "compile_text", "load",
+    "CheckResult",
+    "CompileError",
+    "Diagnostic",
+    "InputError",
+    "Severity",
+    "__version__",
+    "check_paths",
+    "compile_text",
+    "load",
 ]

@@ -32,24 +32,59 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "github"]),
-              default="text", show_default=True, help="Output format.")
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="warning",
-              show_default=True, help="Lowest severity that makes the exit code 1.")
-@click.option("--select", "chosen", multiple=True, metavar="CODES",
-              help="Report only these codes or code prefixes (comma-separated, repeatable).")
-@click.option("--ignore", "ignored", multiple=True, metavar="CODES",
-              help="Do not report these codes or code prefixes (comma-separated, repeatable).")
-@click.option("--no-analysis", is_flag=True,
-              help="Only parse and type-check: skip the analyses of docs/checks.md.")
-@click.option("--show-info", is_flag=True,
-              help="Text format: also show infos (resolved conflicts, scenario coverage); the "
-                   "other formats always include them.")
-def check(paths: Sequence[str], fmt: str, fail_on: str, chosen: Sequence[str],
-          ignored: Sequence[str], no_analysis: bool, show_info: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "--select",
+    "chosen",
+    multiple=True,
+    metavar="CODES",
+    help="Report only these codes or code prefixes (comma-separated, repeatable).",
+)
+@click.option(
+    "--ignore",
+    "ignored",
+    multiple=True,
+    metavar="CODES",
+    help="Do not report these codes or code prefixes (comma-separated, repeatable).",
+)
+@click.option(
+    "--no-analysis",
+    is_flag=True,
+    help="Only parse and type-check: skip the analyses of docs/checks.md.",
+)
+@click.option(
+    "--show-info",
+    is_flag=True,
+    help="Text format: also show infos (resolved conflicts, scenario coverage); the "
+    "other formats always include them.",
+)
+def check(
+    paths: Sequence[str],
+    fmt: str,
+    fail_on: str,
+    chosen: Sequence[str],
+    ignored: Sequence[str],
+    no_analysis: bool,
+    show_info: bool,
+) -> None:
     """Check clause files (files or folders): syntax, names, types, and the analyses of
     docs/checks.md (conflicts between norms, deadlines, dead norms, unused facts)."""
     from clausec.analysis import select
+
     chosen_codes = _codes(chosen, "--select")
     ignored_codes = _codes(ignored, "--ignore")
     try:
@@ -62,9 +97,11 @@ def check(paths: Sequence[str], fmt: str, fail_on: str, chosen: Sequence[str],
         click.echo(render_json(diagnostics, result.files), nl=False)
     elif fmt == "sarif":
         from clausec.analysis.report import render_sarif
+
         click.echo(render_sarif(diagnostics, __version__), nl=False)
     elif fmt == "github":
         from clausec.analysis.report import render_github
+
         click.echo(render_github(diagnostics), nl=False)
         click.echo(summary_line(diagnostics, len(result.files)))
     else:
@@ -80,13 +117,17 @@ def check(paths: Sequence[str], fmt: str, fail_on: str, chosen: Sequence[str],
 def _codes(values: Sequence[str], option: str) -> list[str]:
     """Codes or prefixes from comma-separated option values; a usage error if malformed."""
     import re
+
     out = []
     for value in values:
         for part in value.split(","):
             code = part.strip().upper()
             if not re.fullmatch(r"[EWI][0-9]{0,4}", code):
-                _fail(f"{option}: {part.strip()!r} is not a code (like W0501) or a code "
-                      "prefix (like W05)", EXIT_USAGE)
+                _fail(
+                    f"{option}: {part.strip()!r} is not a code (like W0501) or a code "
+                    "prefix (like W05)",
+                    EXIT_USAGE,
+                )
             out.append(code)
     return out
 
@@ -114,18 +155,29 @@ def _fail(message: str, code: int) -> NoReturn:
 def _find_question(result: CheckResult, name: str) -> tuple[ir.Contract, ir.Question]:
     """A question by name, or ``contract.question`` when several contracts are loaded."""
     contract_id, _, qname = name.rpartition(":")
-    found = [(c, q) for c in result.contracts for q in c.questions
-             if q.name == qname and contract_id in ("", c.id)]
+    found = [
+        (c, q)
+        for c in result.contracts
+        for q in c.questions
+        if q.name == qname and contract_id in ("", c.id)
+    ]
     if len(found) == 1:
         return found[0]
     if found:
-        _fail(f"question `{qname}` is in several contracts; write CONTRACT:QUESTION "
-              f"({', '.join(c.id + ':' + qname for c, _ in found)})", EXIT_USAGE)
+        _fail(
+            f"question `{qname}` is in several contracts; write CONTRACT:QUESTION "
+            f"({', '.join(c.id + ':' + qname for c, _ in found)})",
+            EXIT_USAGE,
+        )
     names = sorted(q.name for c in result.contracts for q in c.questions)
     import difflib
+
     close = difflib.get_close_matches(qname, names, n=1)
-    hint = f"; did you mean `{close[0]}`?" if close else \
-        (f"; the questions are: {', '.join(names)}" if names else "; it has no questions")
+    hint = (
+        f"; did you mean `{close[0]}`?"
+        if close
+        else (f"; the questions are: {', '.join(names)}" if names else "; it has no questions")
+    )
     _fail(f"no question `{name}`{hint}", EXIT_USAGE)
 
 
@@ -175,15 +227,34 @@ def _bad_date(value: str) -> NoReturn:
 @cli.command()
 @click.argument("contract")
 @click.argument("question")
-@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE",
-              help="A fact (repeatable); `NAME=unknown` leaves it unknown.")
-@click.option("--facts", "facts_file", metavar="FILE.json",
-              help="A JSON object of facts; --fact options override it.")
-@click.option("--as-of", "as_of", metavar="DATE",
-              help="The evaluation date (the value of `today`): YYYY-MM-DD or `today`.")
+@click.option(
+    "--fact",
+    "facts",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A fact (repeatable); `NAME=unknown` leaves it unknown.",
+)
+@click.option(
+    "--facts",
+    "facts_file",
+    metavar="FILE.json",
+    help="A JSON object of facts; --fact options override it.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="The evaluation date (the value of `today`): YYYY-MM-DD or `today`.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
-def ask(contract: str, question: str, facts: Sequence[str], facts_file: str | None,
-        as_of: str | None, as_json: bool) -> None:
+def ask(
+    contract: str,
+    question: str,
+    facts: Sequence[str],
+    facts_file: str | None,
+    as_of: str | None,
+    as_json: bool,
+) -> None:
     """Answer QUESTION of the contract in CONTRACT (a clause file or folder) for facts."""
     from clausec.evaluation.facts import FactError
     from clausec.evaluation.interpreter import ask as evaluate
@@ -216,25 +287,46 @@ def test(paths: Sequence[str], as_json: bool) -> None:
     passed = sum(r.passed for r in reports)
     failed = sum(len(r.failures) for r in reports)
     if as_json:
-        click.echo(json.dumps({
-            "passed": passed, "failed": failed,
-            "contracts": [{
-                "contract": r.contract, "passed": r.passed,
-                "failures": [{"scenario": f.scenario, "question": f.question,
-                              "problems": list(f.problems), "span": f.span.to_dict()}
-                             for f in r.failures],
-                "normative_clauses": len(r.clauses),
-                "exercised": list(r.exercised), "unexercised": list(r.unexercised)}
-                for r in reports]}, ensure_ascii=False, indent=2))
+        click.echo(
+            json.dumps(
+                {
+                    "passed": passed,
+                    "failed": failed,
+                    "contracts": [
+                        {
+                            "contract": r.contract,
+                            "passed": r.passed,
+                            "failures": [
+                                {
+                                    "scenario": f.scenario,
+                                    "question": f.question,
+                                    "problems": list(f.problems),
+                                    "span": f.span.to_dict(),
+                                }
+                                for f in r.failures
+                            ],
+                            "normative_clauses": len(r.clauses),
+                            "exercised": list(r.exercised),
+                            "unexercised": list(r.unexercised),
+                        }
+                        for r in reports
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         for r in reports:
             for f in r.failures:
-                click.echo(f"FAILED {f.span}: scenario \"{f.scenario}\", {f.question}")
+                click.echo(f'FAILED {f.span}: scenario "{f.scenario}", {f.question}')
                 for problem in f.problems:
                     click.echo(f"  {problem}")
         for r in reports:
-            line = (f"coverage {r.contract}: {len(r.exercised)} of {len(r.clauses)} "
-                    "normative clauses exercised by scenarios")
+            line = (
+                f"coverage {r.contract}: {len(r.exercised)} of {len(r.clauses)} "
+                "normative clauses exercised by scenarios"
+            )
             if r.unexercised:
                 line += "; not exercised: " + ", ".join(r.unexercised)
             click.echo(line)
@@ -244,23 +336,56 @@ def test(paths: Sequence[str], as_json: bool) -> None:
 
 @cli.command()
 @click.argument("contract")
-@click.option("--view", type=click.Choice(["obligations", "dependencies", "remedies", "timeline"]),
-              default="obligations", show_default=True, help="What to draw.")
-@click.option("--question", metavar="QUESTION",
-              help="dependencies / timeline: only what this question may read.")
-@click.option("--clause", "clauses", multiple=True, metavar="NUMBER",
-              help="Only the norms of this clause and its sub-clauses (repeatable; not timeline).")
+@click.option(
+    "--view",
+    type=click.Choice(["obligations", "dependencies", "remedies", "timeline"]),
+    default="obligations",
+    show_default=True,
+    help="What to draw.",
+)
+@click.option(
+    "--question",
+    metavar="QUESTION",
+    help="dependencies / timeline: only what this question may read.",
+)
+@click.option(
+    "--clause",
+    "clauses",
+    multiple=True,
+    metavar="NUMBER",
+    help="Only the norms of this clause and its sub-clauses (repeatable; not timeline).",
+)
 @click.option("--scenario", metavar="TITLE", help="timeline: the facts of this scenario.")
-@click.option("--fact", "facts", multiple=True, metavar="NAME=VALUE",
-              help="timeline: a fact (repeatable), as for `ask`.")
-@click.option("--facts", "facts_file", metavar="FILE.json", help="timeline: a JSON object of facts.")
+@click.option(
+    "--fact",
+    "facts",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="timeline: a fact (repeatable), as for `ask`.",
+)
+@click.option(
+    "--facts", "facts_file", metavar="FILE.json", help="timeline: a JSON object of facts."
+)
 @click.option("--as-of", "as_of", metavar="DATE", help="timeline: the evaluation date.")
-@click.option("--format", "fmt", type=click.Choice(["dot", "svg", "png", "mermaid"]),
-              help="Output format (default: from the output's suffix, else dot).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["dot", "svg", "png", "mermaid"]),
+    help="Output format (default: from the output's suffix, else dot).",
+)
 @click.option("-o", "--output", required=True, metavar="FILE", help="Where to write (`-`: stdout).")
-def graph(contract: str, view: str, question: str | None, clauses: Sequence[str],
-          scenario: str | None, facts: Sequence[str], facts_file: str | None, as_of: str | None,
-          fmt: str | None, output: str) -> None:
+def graph(
+    contract: str,
+    view: str,
+    question: str | None,
+    clauses: Sequence[str],
+    scenario: str | None,
+    facts: Sequence[str],
+    facts_file: str | None,
+    as_of: str | None,
+    fmt: str | None,
+    output: str,
+) -> None:
     """Draw the obligations, dependencies, remedies or timeline of the contract in CONTRACT."""
     from clausec.evaluation.facts import FactError, read_facts
     from clausec.evaluation.values import EvaluationError
@@ -285,28 +410,37 @@ def graph(contract: str, view: str, question: str | None, clauses: Sequence[str]
     elif len(result.contracts) == 1:
         target = result.contracts[0]
     else:
-        _fail(f"{contract} holds several contracts ({', '.join(c.id for c in result.contracts)}); "
-              "give one file, or --question CONTRACT:QUESTION", EXIT_USAGE)
+        _fail(
+            f"{contract} holds several contracts ({', '.join(c.id for c in result.contracts)}); "
+            "give one file, or --question CONTRACT:QUESTION",
+            EXIT_USAGE,
+        )
     numbers = [c.number for c in target.clauses]
     for wanted in clauses:
         if not any(views.in_clauses(n, [wanted]) for n in numbers):
             import difflib
+
             close = difflib.get_close_matches(wanted, numbers, n=1)
-            _fail(f'no clause "{wanted}" in {target.id}' +
-                  (f'; did you mean "{close[0]}"?' if close else ""), EXIT_USAGE)
+            _fail(
+                f'no clause "{wanted}" in {target.id}'
+                + (f'; did you mean "{close[0]}"?' if close else ""),
+                EXIT_USAGE,
+            )
     if scenario is not None:
         try:
             values, scenario_date = out.scenario_facts(target, scenario)
         except KeyError:
             titles = ", ".join(f'"{s.title}"' for s in target.scenarios) or "none"
-            _fail(f'no scenario "{scenario}" in {target.id}; the scenarios are: {titles}',
-                  EXIT_USAGE)
+            _fail(
+                f'no scenario "{scenario}" in {target.id}; the scenarios are: {titles}', EXIT_USAGE
+            )
         date = date or scenario_date
     try:
         if scenario is None:
             values = read_facts(target, raw)
-        picture = out.draw(target, view, fmt, question=question, facts=values, as_of=date,
-                           clauses=clauses)
+        picture = out.draw(
+            target, view, fmt, question=question, facts=values, as_of=date, clauses=clauses
+        )
     except FactError as exc:
         _fail(str(exc), EXIT_FINDINGS)
     except EvaluationError as exc:
@@ -329,10 +463,15 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
 
 @cli.command()
 @click.argument("contract")
-@click.option("--target", type=click.Choice(list(TARGETS)), required=True,
-              help="What to generate.")
-@click.option("-o", "--output", "out_dir", required=True, metavar="DIR",
-              help="The folder to write into (created if missing).")
+@click.option("--target", type=click.Choice(list(TARGETS)), required=True, help="What to generate.")
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    metavar="DIR",
+    help="The folder to write into (created if missing).",
+)
 def emit(contract: str, target: str, out_dir: str) -> None:
     """Generate a standalone evaluator (or the JSON IR) for each contract in CONTRACT."""
     result = _compile([contract])
@@ -340,12 +479,15 @@ def emit(contract: str, target: str, out_dir: str) -> None:
     for c in result.contracts:
         if target == "python":
             from clausec.backends.python import emit_python
+
             text = emit_python(c, clausec_version=__version__)
         elif target == "javascript":
             from clausec.backends.javascript import emit_javascript
+
             text = emit_javascript(c, clausec_version=__version__)
         else:
             from clausec.backends.json_ir import emit_json
+
             text = emit_json(c, clausec_version=__version__)
         outputs.append((Path(out_dir) / (module_name(c.id) + TARGETS[target]), text))
     try:
@@ -384,13 +526,16 @@ def write_atomically(path: Path, text: str | bytes) -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: never lets a Python traceback reach the user."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="clausec",
-                 standalone_mode=True)
+        cli.main(
+            args=list(argv) if argv is not None else None, prog_name="clausec", standalone_mode=True
+        )
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:  # noqa: BLE001 - last line of defence, reported as a bug
-        click.echo(f"clausec: internal error: {type(exc).__name__}: {exc}\n"
-                   "This is a bug in clausec; please report it with the input that caused it.",
-                   err=True)
+    except Exception as exc:
+        click.echo(
+            f"clausec: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in clausec; please report it with the input that caused it.",
+            err=True,
+        )
         sys.exit(EXIT_INTERNAL)

@@ -73,23 +73,60 @@ class Diagnostic:
         }
 
 
-def error(code: str, message: str, span: Span | None, label: str = "", *,
-          notes: Sequence[Note] = (), hint: str | None = None) -> Diagnostic:
+def error(
+    code: str,
+    message: str,
+    span: Span | None,
+    label: str = "",
+    *,
+    notes: Sequence[Note] = (),
+    hint: str | None = None,
+) -> Diagnostic:
     return Diagnostic(code, Severity.ERROR, message, span, label, tuple(notes), hint)
 
 
-def info(code: str, message: str, span: Span | None, label: str = "", *,
-         notes: Sequence[Note] = (), hint: str | None = None,
-         witness: Sequence[tuple[str, str]] | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.INFO, message, span, label, tuple(notes), hint,
-                      witness=None if witness is None else tuple(witness))
+def info(
+    code: str,
+    message: str,
+    span: Span | None,
+    label: str = "",
+    *,
+    notes: Sequence[Note] = (),
+    hint: str | None = None,
+    witness: Sequence[tuple[str, str]] | None = None,
+) -> Diagnostic:
+    return Diagnostic(
+        code,
+        Severity.INFO,
+        message,
+        span,
+        label,
+        tuple(notes),
+        hint,
+        witness=None if witness is None else tuple(witness),
+    )
 
 
-def warning(code: str, message: str, span: Span | None, label: str = "", *,
-            notes: Sequence[Note] = (), hint: str | None = None,
-            witness: Sequence[tuple[str, str]] | None = None) -> Diagnostic:
-    return Diagnostic(code, Severity.WARNING, message, span, label, tuple(notes), hint,
-                      witness=None if witness is None else tuple(witness))
+def warning(
+    code: str,
+    message: str,
+    span: Span | None,
+    label: str = "",
+    *,
+    notes: Sequence[Note] = (),
+    hint: str | None = None,
+    witness: Sequence[tuple[str, str]] | None = None,
+) -> Diagnostic:
+    return Diagnostic(
+        code,
+        Severity.WARNING,
+        message,
+        span,
+        label,
+        tuple(notes),
+        hint,
+        witness=None if witness is None else tuple(witness),
+    )
 
 
 class CompileError(Exception):
@@ -195,7 +232,10 @@ def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
 
     Returns the visible text and the display column of the span's start and its display width."""
     lo, hi = 0, len(line)
-    if sum(char_width(c) for c in line[: min(len(line), 4 * _MAX_SOURCE_WIDTH)]) > _MAX_SOURCE_WIDTH:
+    if (
+        sum(char_width(c) for c in line[: min(len(line), 4 * _MAX_SOURCE_WIDTH)])
+        > _MAX_SOURCE_WIDTH
+    ):
         lo = max(0, start - _MAX_SOURCE_WIDTH // 3)
         hi = min(len(line), lo + _MAX_SOURCE_WIDTH)
         end = min(end, hi)
@@ -247,10 +287,12 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, SourceFile]) -> st
 def witness_args(witness: Iterable[tuple[str, str]]) -> str:
     """The witness as options of `clausec ask`, quoted for a POSIX shell where needed."""
     import shlex
+
     parts = []
     for name, value in witness:
-        parts.append(f"--as-of {value}" if name == "--as-of"
-                     else f"--fact {shlex.quote(f'{name}={value}')}")
+        parts.append(
+            f"--as-of {value}" if name == "--as-of" else f"--fact {shlex.quote(f'{name}={value}')}"
+        )
     return " ".join(parts) if parts else "(any facts)"
 
 
@@ -266,8 +308,10 @@ def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
     noun = "file" if files == 1 else "files"
     extra = [f"{infos} info{'s' * (infos != 1)}"] if infos else []
     extra += [f"{accepted} accepted"] if accepted else []
-    return f"checked {files} {noun}: {errors} error{'s' * (errors != 1)}, " \
-           f"{warnings} warning{'s' * (warnings != 1)}" + (f" ({', '.join(extra)})" if extra else "")
+    return (
+        f"checked {files} {noun}: {errors} error{'s' * (errors != 1)}, "
+        f"{warnings} warning{'s' * (warnings != 1)}" + (f" ({', '.join(extra)})" if extra else "")
+    )
 
 
 def render_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
@@ -276,10 +320,15 @@ def render_json(diagnostics: Sequence[Diagnostic], files: Sequence[str]) -> str:
         "files": list(files),
         "diagnostics": [d.to_dict() for d in diagnostics],
         "summary": {
-            **{sev.value: sum(1 for d in diagnostics if d.severity is sev and d.counts)
-               for sev in Severity},
-            **({"accepted": sum(1 for d in diagnostics if not d.counts)}
-               if any(not d.counts for d in diagnostics) else {}),
+            **{
+                sev.value: sum(1 for d in diagnostics if d.severity is sev and d.counts)
+                for sev in Severity
+            },
+            **(
+                {"accepted": sum(1 for d in diagnostics if not d.counts)}
+                if any(not d.counts for d in diagnostics)
+                else {}
+            ),
         },
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"

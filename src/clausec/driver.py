@@ -30,6 +30,7 @@ class InputError(Exception):
 @attrs.frozen
 class CheckResult:
     """Everything the front end learned about a set of files."""
+
     files: tuple[str, ...]
     sources: dict[str, SourceFile]
     contracts: tuple[ir.Contract, ...]
@@ -86,8 +87,9 @@ def compile_text(text: str, name: str = "<string>") -> CheckResult:
     return _compile([source], base=Path.cwd())
 
 
-def check_paths(paths: Sequence[str | os.PathLike[str]], *, analysis: bool = False,
-                stats: object | None = None) -> CheckResult:
+def check_paths(
+    paths: Sequence[str | os.PathLike[str]], *, analysis: bool = False, stats: object | None = None
+) -> CheckResult:
     """Parse, resolve and type-check every clause file in ``paths`` (files or folders).
 
     With ``analysis``, also run the analyses of `clausec check` (docs/checks.md) on every
@@ -108,19 +110,30 @@ def check_paths(paths: Sequence[str | os.PathLike[str]], *, analysis: bool = Fal
             early.append(error(exc.code, exc.message, exc.span, "here", hint=exc.hint))
             sources.append(SourceFile(name, ""))
     undecodable = {d.span.file for d in early if d.span}
-    result = _compile([s for s in sources if s.name not in undecodable], base=Path.cwd(),
-                      paths={display_name(p): p for p in files})
+    result = _compile(
+        [s for s in sources if s.name not in undecodable],
+        base=Path.cwd(),
+        paths={display_name(p): p for p in files},
+    )
     found = [*early, *result.diagnostics]
     if analysis:
         found += _analyse(result, stats)
-    return CheckResult(tuple(display_name(p) for p in files), result.sources, result.contracts,
-                       _sorted(_accepted(result.contracts, found)))
+    return CheckResult(
+        tuple(display_name(p) for p in files),
+        result.sources,
+        result.contracts,
+        _sorted(_accepted(result.contracts, found)),
+    )
 
 
 def _analyse(result: CheckResult, stats: object | None) -> list[Diagnostic]:
     from clausec.analysis import Stats, analyze
-    broken = {d.span.file for d in result.diagnostics
-              if d.severity is Severity.ERROR and d.span is not None}
+
+    broken = {
+        d.span.file
+        for d in result.diagnostics
+        if d.severity is Severity.ERROR and d.span is not None
+    }
     out: list[Diagnostic] = []
     for contract in result.contracts:
         if contract.file not in broken:
@@ -132,6 +145,7 @@ def _accepted(contracts: Iterable[ir.Contract], found: list[Diagnostic]) -> list
     if not any(c.accepts for c in contracts):
         return found
     from clausec.analysis import accept
+
     for contract in contracts:
         if contract.accepts:
             found = accept(contract, found)
@@ -150,8 +164,9 @@ def load(path: str | os.PathLike[str]) -> ir.Contract:
     return result.contracts[0]
 
 
-def _compile(sources: list[SourceFile], base: Path,
-             paths: dict[str, Path] | None = None) -> CheckResult:
+def _compile(
+    sources: list[SourceFile], base: Path, paths: dict[str, Path] | None = None
+) -> CheckResult:
     if sys.getrecursionlimit() < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
     paths = dict(paths or {})
@@ -169,9 +184,15 @@ def _compile(sources: list[SourceFile], base: Path,
             continue
         if contract.id in contracts:
             other = contracts[contract.id]
-            diagnostics.append(error(
-                "E0204", f"contract `{contract.id}` is defined twice", contract.span,
-                "second definition", hint=f"the other one is in {other.file}"))
+            diagnostics.append(
+                error(
+                    "E0204",
+                    f"contract `{contract.id}` is defined twice",
+                    contract.span,
+                    "second definition",
+                    hint=f"the other one is in {other.file}",
+                )
+            )
             continue
         contracts[contract.id] = contract
         # `import x from "path"`: compile that file too, once.
@@ -186,8 +207,14 @@ def _compile(sources: list[SourceFile], base: Path,
             try:
                 loaded = decode(name, target.read_bytes())
             except OSError as exc:
-                diagnostics.append(error("E0001", f"cannot read imported file {imp.path!r}: "
-                                                  f"{exc.strerror or exc}", imp.span, "here"))
+                diagnostics.append(
+                    error(
+                        "E0001",
+                        f"cannot read imported file {imp.path!r}: {exc.strerror or exc}",
+                        imp.span,
+                        "here",
+                    )
+                )
                 continue
             except SourceDecodeError as exc:
                 diagnostics.append(error(exc.code, exc.message, exc.span, "here", hint=exc.hint))
@@ -222,17 +249,28 @@ def _check_imports(contracts: dict[str, ir.Contract]) -> list[Diagnostic]:
         imported = {i.contract: i for i in contract.imports}
         for imp in contract.imports:
             if imp.contract not in contracts:
-                out.append(error(
-                    "E0209", f"cannot find contract `{imp.contract}` to import", imp.span,
-                    "not loaded",
-                    hint="check it together with this file (give both, or their folder), or "
-                         'write `import NAME from "file.clause"`'))
+                out.append(
+                    error(
+                        "E0209",
+                        f"cannot find contract `{imp.contract}` to import",
+                        imp.span,
+                        "not loaded",
+                        hint="check it together with this file (give both, or their folder), or "
+                        'write `import NAME from "file.clause"`',
+                    )
+                )
         for ref in _refs(contract):
             if ref.contract not in imported or ref.number is None:
                 continue
             if ref.contract in numbers and ref.number not in numbers[ref.contract]:
-                out.append(error("E0206", f"contract `{ref.contract}` has no clause "
-                                          f"{ref.number!r}", ref.span, "missing clause"))
+                out.append(
+                    error(
+                        "E0206",
+                        f"contract `{ref.contract}` has no clause {ref.number!r}",
+                        ref.span,
+                        "missing clause",
+                    )
+                )
     return out
 
 
@@ -252,5 +290,4 @@ def _sorted(diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
     return tuple(sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key))
 
 
-__all__ = ["CheckResult", "InputError", "check_paths", "compile_text", "discover", "load",
-           "Span"]
+__all__ = ["CheckResult", "InputError", "Span", "check_paths", "compile_text", "discover", "load"]

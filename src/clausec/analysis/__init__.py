@@ -17,8 +17,9 @@ from clausec.ir import nodes as ir
 __all__ = ["Stats", "accept", "analyze", "select"]
 
 
-def analyze(contract: ir.Contract, *, codes: Collection[str] | None = None,
-            stats: Stats | None = None) -> list[Diagnostic]:
+def analyze(
+    contract: ir.Contract, *, codes: Collection[str] | None = None, stats: Stats | None = None
+) -> list[Diagnostic]:
     """The findings of every analysis (or only those whose code is in ``codes``)."""
     from clausec.analysis import conflicts, dead, deadlines, references
     from clausec.analysis.smt import Translator
@@ -41,14 +42,20 @@ def analyze(contract: ir.Contract, *, codes: Collection[str] | None = None,
     return [d for d in out if d.code in wanted]
 
 
-def select(diagnostics: Iterable[Diagnostic], chosen: Sequence[str],
-           ignored: Sequence[str]) -> list[Diagnostic]:
+def select(
+    diagnostics: Iterable[Diagnostic], chosen: Sequence[str], ignored: Sequence[str]
+) -> list[Diagnostic]:
     """Keep the codes in ``chosen`` (all if empty) minus those in ``ignored``. A code may be
     given in full (W0501) or as a prefix (W05)."""
+
     def match(code: str, patterns: Sequence[str]) -> bool:
         return any(code.startswith(p) for p in patterns)
-    return [d for d in diagnostics
-            if (not chosen or match(d.code, chosen)) and not match(d.code, ignored)]
+
+    return [
+        d
+        for d in diagnostics
+        if (not chosen or match(d.code, chosen)) and not match(d.code, ignored)
+    ]
 
 
 def accept(contract: ir.Contract, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
@@ -72,6 +79,7 @@ def accept(contract: ir.Contract, diagnostics: Iterable[Diagnostic]) -> list[Dia
 
 def _inside(d: Diagnostic, clause: object) -> bool:
     from clausec.source import Span
+
     if not isinstance(clause, Span):
         return False
     places = [d.span] + [n.span for n in d.notes]
@@ -80,6 +88,9 @@ def _inside(d: Diagnostic, clause: object) -> bool:
 
 def _contains(outer: object, inner: object) -> bool:
     from clausec.source import Span
+
     assert isinstance(outer, Span) and isinstance(inner, Span)
-    return (outer.line, outer.column) <= (inner.line, inner.column) and \
-        (inner.end_line, inner.end_column) <= (outer.end_line, outer.end_column)
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)

@@ -13,8 +13,9 @@ PairKind = Literal["W0501", "W0502", "W0503"]
 
 
 def describe(n: ir.Norm) -> str:
-    word = {"obligation": "must", "prohibition": "must not", "permission": "may",
-            "power": "can"}[n.modality]
+    word = {"obligation": "must", "prohibition": "must not", "permission": "may", "power": "can"}[
+        n.modality
+    ]
     return f"`{n.party} {word} {n.action} {n.object}` ({n.id})"
 
 
@@ -68,7 +69,7 @@ def same_duty_pairs(contract: ir.Contract) -> Iterator[tuple[ir.Norm, ir.Norm]]:
     order = {n.id: i for i, n in enumerate(contract.norms)}
     for group in by_act.values():
         for i, a in enumerate(group):
-            for b in group[i + 1:]:
+            for b in group[i + 1 :]:
                 pairs.append((a, b))
     pairs.sort(key=lambda ab: (order[ab[0].id], order[ab[1].id]))
     yield from pairs

@@ -18,8 +18,9 @@ _WHAT = {
 }
 
 
-def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
-          ) -> list[Diagnostic]:
+def check(
+    contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
+) -> list[Diagnostic]:
     """``live`` receives the norms shown to apply in some case."""
     out: list[Diagnostic] = []
     norms = {n.id: n for n in contract.norms}
@@ -49,11 +50,17 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
         if not both:
             resolved = _by_exception(a, b, tr, solver)
             if resolved is not None:
-                out.append(Diagnostic(
-                    "I0504", Severity.INFO,
-                    f"{describe(a)} and {describe(b)} would conflict ({_WHAT[code]}), but the "
-                    f"exception in clause {resolved.clause!r} keeps them apart",
-                    b.span, "resolved by an exception", tuple(notes)))
+                out.append(
+                    Diagnostic(
+                        "I0504",
+                        Severity.INFO,
+                        f"{describe(a)} and {describe(b)} would conflict ({_WHAT[code]}), but the "
+                        f"exception in clause {resolved.clause!r} keeps them apart",
+                        b.span,
+                        "resolved by an exception",
+                        tuple(notes),
+                    )
+                )
             continue
         if fa is None or fb is None:
             continue
@@ -63,12 +70,18 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
         if direct:
             p = min(direct, key=lambda p: (p.stated_in, p.higher))
             w = solver.witness(fa, fb)
-            out.append(Diagnostic(
-                "I0504", Severity.INFO,
-                f"{describe(a)} and {describe(b)} conflict ({_WHAT[code]}); clause "
-                f"{p.stated_in!r} resolves it: {p.higher} prevails over {p.lower}",
-                b.span, "resolved by a priority", tuple(notes),
-                witness=w.facts if w else None))
+            out.append(
+                Diagnostic(
+                    "I0504",
+                    Severity.INFO,
+                    f"{describe(a)} and {describe(b)} conflict ({_WHAT[code]}); clause "
+                    f"{p.stated_in!r} resolves it: {p.higher} prevails over {p.lower}",
+                    b.span,
+                    "resolved by a priority",
+                    tuple(notes),
+                    witness=w.facts if w else None,
+                )
+            )
             continue
         higher_a = [norms[p.higher] for p in over.get(a.id, ())]
         higher_b = [norms[p.higher] for p in over.get(b.id, ())]
@@ -81,12 +94,18 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
             continue
         if not effective:
             stated = sorted({p.stated_in for x in (a.id, b.id) for p in over.get(x, ())})
-            out.append(Diagnostic(
-                "I0504", Severity.INFO,
-                f"{describe(a)} and {describe(b)} conflict ({_WHAT[code]}), but whenever both "
-                f"apply one is overridden (priorities stated in "
-                f"{', '.join(repr(s) for s in stated)})",
-                b.span, "resolved by priorities", tuple(notes)))
+            out.append(
+                Diagnostic(
+                    "I0504",
+                    Severity.INFO,
+                    f"{describe(a)} and {describe(b)} conflict ({_WHAT[code]}), but whenever both "
+                    f"apply one is overridden (priorities stated in "
+                    f"{', '.join(repr(s) for s in stated)})",
+                    b.span,
+                    "resolved by priorities",
+                    tuple(notes),
+                )
+            )
             continue
         w = solver.witness(ea, eb)
         if w is None:
@@ -95,16 +114,19 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
     return out
 
 
-def _conflict(code: str, a: ir.Norm, b: ir.Norm, w: Witness, notes: list[Note]
-              ) -> Diagnostic:
+def _conflict(code: str, a: ir.Norm, b: ir.Norm, w: Witness, notes: list[Note]) -> Diagnostic:
     return Diagnostic(
-        code, Severity.WARNING,
+        code,
+        Severity.WARNING,
         f"{describe(a)} and {describe(b)} can apply at the same time ({_WHAT[code]})",
-        b.span, "conflicts with the other norm", tuple(notes),
+        b.span,
+        "conflicts with the other norm",
+        tuple(notes),
         hint=f"say which prevails (`prevails over`, `subject to`, `unless otherwise "
-             f"provided`) or add an exception; if the source really says so, accept {code} "
-             "with a reason",
-        witness=w.facts)
+        f"provided`) or add an exception; if the source really says so, accept {code} "
+        "with a reason",
+        witness=w.facts,
+    )
 
 
 def _by_exception(a: ir.Norm, b: ir.Norm, tr: Translator, solver: Solver) -> ir.Norm | None:

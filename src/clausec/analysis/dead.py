@@ -14,8 +14,9 @@ from clausec.ir import nodes as ir
 from clausec.ir import types as T
 
 
-def check(contract: ir.Contract, tr: Translator, solver: Solver,
-          known_live: set[str]) -> list[Diagnostic]:
+def check(
+    contract: ir.Contract, tr: Translator, solver: Solver, known_live: set[str]
+) -> list[Diagnostic]:
     """``known_live``: norms already shown to apply in some case (by the conflict check)."""
     out: list[Diagnostic] = []
     dead: set[str] = set()
@@ -24,10 +25,16 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver,
             continue
         if solver.sat(tr.condition(n)) is False:
             dead.add(n.id)
-            out.append(warning(
-                "W0530", f"{describe(n)} can never apply: its condition and exceptions "
-                         "exclude every case", n.span, "never applies",
-                hint="check the comparison operators and the exceptions against the quote"))
+            out.append(
+                warning(
+                    "W0530",
+                    f"{describe(n)} can never apply: its condition and exceptions "
+                    "exclude every case",
+                    n.span,
+                    "never applies",
+                    hint="check the comparison operators and the exceptions against the quote",
+                )
+            )
     norms = {n.id: n for n in contract.norms}
     higher: dict[str, list[ir.Priority]] = defaultdict(list)
     for p in contract.priorities:
@@ -43,12 +50,18 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver,
         if applies is None or solver.sat(applies) is not True:
             continue
         stated = sorted({p.stated_in for p in higher[n.id]})
-        out.append(warning(
-            "W0531", f"{describe(n)} is always overridden: whenever it applies, a norm that "
-                     "prevails over it applies too", n.span, "never effective",
-            notes=[Note(f"prevails over it: {describe(h)}", h.span) for h in over]
-            + [Note(f"priorities stated in {', '.join(repr(s) for s in stated)}")],
-            hint="the priority may point the wrong way, or the norm may be redundant"))
+        out.append(
+            warning(
+                "W0531",
+                f"{describe(n)} is always overridden: whenever it applies, a norm that "
+                "prevails over it applies too",
+                n.span,
+                "never effective",
+                notes=[Note(f"prevails over it: {describe(h)}", h.span) for h in over]
+                + [Note(f"priorities stated in {', '.join(repr(s) for s in stated)}")],
+                hint="the priority may point the wrong way, or the norm may be redundant",
+            )
+        )
     out += _cycles(contract)
     return out
 
@@ -90,14 +103,19 @@ def _simple_test(e: ir.Expr) -> str | None:
         sides = (e.left, e.right)
         facts = [x for x in sides if isinstance(x, ir.FactRef)]
         consts = [x for x in sides if isinstance(x, ir.Const)]
-        if len(facts) == 1 and len(consts) == 1 and not isinstance(
-                facts[0].type, (T.Text, T.Enum, T.Boolean)) and _inner(consts[0].value):
+        if (
+            len(facts) == 1
+            and len(consts) == 1
+            and not isinstance(facts[0].type, (T.Text, T.Enum, T.Boolean))
+            and _inner(consts[0].value)
+        ):
             return facts[0].name
     return None
 
 
 def _cycles(contract: ir.Contract) -> list[Diagnostic]:
     import graphlib
+
     graph: dict[str, set[str]] = defaultdict(set)
     for p in contract.priorities:
         graph[p.lower].add(p.higher)
@@ -119,12 +137,22 @@ def _cycles(contract: ir.Contract) -> list[Diagnostic]:
         members = sorted(component, key=lambda i: order.get(i, len(order)))
         if len(members) == 1 and not g.has_edge(members[0], members[0]):
             continue
-        edges = sorted((p for (h, lo), p in first.items() if h in component and lo in component),
-                       key=lambda p: (p.span.line, p.span.column, p.higher, p.lower))
-        out.append(warning(
-            "W0532", f"priorities form a cycle among {', '.join(members)}: when they all "
-                     "apply, each is overridden", edges[0].span, "part of a cycle",
-            notes=[Note(f"{p.higher} prevails over {p.lower} (stated in {p.stated_in!r})",
-                        p.span) for p in edges],
-            hint="a priority usually runs one way; remove or reverse one of them"))
+        edges = sorted(
+            (p for (h, lo), p in first.items() if h in component and lo in component),
+            key=lambda p: (p.span.line, p.span.column, p.higher, p.lower),
+        )
+        out.append(
+            warning(
+                "W0532",
+                f"priorities form a cycle among {', '.join(members)}: when they all "
+                "apply, each is overridden",
+                edges[0].span,
+                "part of a cycle",
+                notes=[
+                    Note(f"{p.higher} prevails over {p.lower} (stated in {p.stated_in!r})", p.span)
+                    for p in edges
+                ],
+                hint="a priority usually runs one way; remove or reverse one of them",
+            )
+        )
     return out

@@ -43,14 +43,20 @@ def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Di
         w = solver.witness(*parts)
         if w is None:
             continue
-        notes = [Note(f"the other deadline: {describe(a)}, clause {a.clause!r}",
-                      a.deadline.span)]
-        out.append(warning(
-            "W0520", f"{describe(a)} and {describe(b)} are the same duty with different "
-                     "deadlines that can apply together", b.deadline.span,
-            "a different deadline", notes=notes,
-            hint="the stricter deadline governs the answer; if the source really gives two, "
-                 "accept W0520 with a reason", witness=w.facts))
+        notes = [Note(f"the other deadline: {describe(a)}, clause {a.clause!r}", a.deadline.span)]
+        out.append(
+            warning(
+                "W0520",
+                f"{describe(a)} and {describe(b)} are the same duty with different "
+                "deadlines that can apply together",
+                b.deadline.span,
+                "a different deadline",
+                notes=notes,
+                hint="the stricter deadline governs the answer; if the source really gives two, "
+                "accept W0520 with a reason",
+                witness=w.facts,
+            )
+        )
     return out
 
 
@@ -70,12 +76,17 @@ def _starts(n: ir.Norm) -> list[ir.Expr]:
 def _cannot_precede(n: ir.Norm, d: ir.Deadline, start: ir.Expr) -> bool:
     """A cheap sufficient test: `within D after E` with E the start and D, and every
     extension, a non-negative constant."""
-    if d.kind != "within" or not (isinstance(start, ir.FactRef) and isinstance(
-            d.anchor, ir.FactRef) and start.name == d.anchor.name):
+    if d.kind != "within" or not (
+        isinstance(start, ir.FactRef)
+        and isinstance(d.anchor, ir.FactRef)
+        and start.name == d.anchor.name
+    ):
         return False
     amounts = [d.duration] + [x.amount for x in n.extensions]
-    return all(isinstance(a, ir.Const) and isinstance(a.value, DurationValue)
-               and a.value.amount >= 0 for a in amounts)
+    return all(
+        isinstance(a, ir.Const) and isinstance(a.value, DurationValue) and a.value.amount >= 0
+        for a in amounts
+    )
 
 
 def _before_start(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnostic]:
@@ -84,8 +95,11 @@ def _before_start(contract: ir.Contract, tr: Translator, solver: Solver) -> list
         d = n.deadline
         if d is None or d.anchor is None or d.kind == "monthly":
             continue
-        starts = [s for s in _starts(n) + ([d.anchor] if d.kind == "within" else [])
-                  if not _cannot_precede(n, d, s)]
+        starts = [
+            s
+            for s in _starts(n) + ([d.anchor] if d.kind == "within" else [])
+            if not _cannot_precede(n, d, s)
+        ]
         if not starts:
             continue
         applies = tr.applies(n)
@@ -104,10 +118,16 @@ def _before_start(contract: ir.Contract, tr: Translator, solver: Solver) -> list
             w = solver.witness(applies, due, s, early)
             if w is None:
                 continue
-            out.append(warning(
-                "W0521", f"the deadline of {describe(n)} can end before the duty starts",
-                d.span, "ends before it starts",
-                notes=[Note("the duty starts here", start.span)],
-                hint="check the period and its anchor against the quote", witness=w.facts))
+            out.append(
+                warning(
+                    "W0521",
+                    f"the deadline of {describe(n)} can end before the duty starts",
+                    d.span,
+                    "ends before it starts",
+                    notes=[Note("the duty starts here", start.span)],
+                    hint="check the period and its anchor against the quote",
+                    witness=w.facts,
+                )
+            )
             break
     return out

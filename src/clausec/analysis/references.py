@@ -43,21 +43,33 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnos
     given = {name for s in contract.scenarios for name, _ in s.givens}
     for f in contract.facts:
         if f.name not in used:
-            out.append(Diagnostic(
-                "I0541", Severity.INFO, f"{f.kind} `{f.name}` is declared but nothing reads it",
-                f.span, "never read",
-                hint="use it in a condition or deadline, or remove it; it may also be declared "
-                     "for completeness, as the source names it"))
+            out.append(
+                Diagnostic(
+                    "I0541",
+                    Severity.INFO,
+                    f"{f.kind} `{f.name}` is declared but nothing reads it",
+                    f.span,
+                    "never read",
+                    hint="use it in a condition or deadline, or remove it; it may also be declared "
+                    "for completeness, as the source names it",
+                )
+            )
         elif contract.scenarios and f.name not in given:
-            out.append(Diagnostic(
-                "I0542", Severity.INFO, f"no scenario gives {f.kind} `{f.name}`", f.span,
-                "never given", hint="add a scenario where it matters"))
+            out.append(
+                Diagnostic(
+                    "I0542",
+                    Severity.INFO,
+                    f"no scenario gives {f.kind} `{f.name}`",
+                    f.span,
+                    "never given",
+                    hint="add a scenario where it matters",
+                )
+            )
     out += _constant_questions(contract, tr, solver)
     return out
 
 
-def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
-                        ) -> list[Diagnostic]:
+def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnostic]:
     z3 = tr.z3
     norms = {n.id: n for n in contract.norms}
     out = []
@@ -96,10 +108,16 @@ def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver
         answer = words[0] if can_yes else words[1]
         if not can_yes and not can_no:
             continue  # never decided (the interpreter would say undetermined)
-        out.append(Diagnostic(
-            "I0543", Severity.INFO, f"question `{q.name}` is always answered {answer}", q.span,
-            "constant answer",
-            hint="a question worth asking depends on the facts; check its norms' conditions"))
+        out.append(
+            Diagnostic(
+                "I0543",
+                Severity.INFO,
+                f"question `{q.name}` is always answered {answer}",
+                q.span,
+                "constant answer",
+                hint="a question worth asking depends on the facts; check its norms' conditions",
+            )
+        )
     return out
 
 
@@ -107,6 +125,7 @@ def _answer(grant: list[F], deny: list[F], tr: Translator) -> tuple[F, F]:
     """When the answer is yes, and when it is no, with every fact given: yes when some
     granting norm is effective and no denying one is; no otherwise."""
     import z3 as zz  # only reached once the translator has imported it
+
     parts = grant + deny
     side = tuple(s for p in parts for s in p.side)
     facts = frozenset(x for p in parts for x in p.facts)

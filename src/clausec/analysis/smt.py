@@ -46,8 +46,9 @@ TODAY = "today"  # the as-of date, as in `depends_on`
 class F:
     """A translated expression: its term, the side conditions under which the interpreter
     gives it a value, the facts it reads, and the approximated date moves in it."""
-    term: "z3.ExprRef"
-    side: tuple["z3.BoolRef", ...] = ()
+
+    term: z3.ExprRef
+    side: tuple[z3.BoolRef, ...] = ()
     facts: frozenset[str] = frozenset()
     approx: tuple[Move, ...] = ()
 
@@ -56,14 +57,14 @@ class F:
 class Move:
     """``result`` stands for ``day`` moved by ``n`` months or working days; the solver only
     knows bounds, and :class:`~clausec.analysis.solver.Solver` refines it on models."""
+
     unit_class: str
-    day: "z3.ArithRef"
-    n: "z3.ArithRef"
-    result: "z3.ArithRef"
+    day: z3.ArithRef
+    n: z3.ArithRef
+    result: z3.ArithRef
 
 
-def _join(parts: Iterable[F]
-          ) -> tuple[tuple["z3.BoolRef", ...], frozenset[str], tuple[Move, ...]]:
+def _join(parts: Iterable[F]) -> tuple[tuple[z3.BoolRef, ...], frozenset[str], tuple[Move, ...]]:
     side: list[z3.BoolRef] = []
     facts: set[str] = set()
     approx: tuple[Move, ...] = ()
@@ -83,6 +84,7 @@ class Translator:
 
     def __init__(self, contract: ir.Contract) -> None:
         import z3  # imported here so that `clausec --help` stays fast
+
         z3.set_param("smt.random_seed", 0)
         z3.set_param("sat.random_seed", 0)
         self._z = self.z3 = z3
@@ -107,7 +109,7 @@ class Translator:
 
     # ------------------------------------------------------------ facts
 
-    def var(self, name: str) -> "z3.ExprRef":
+    def var(self, name: str) -> z3.ExprRef:
         if name in self.vars:
             return self.vars[name]
         z3 = self._z
@@ -142,7 +144,7 @@ class Translator:
         self.domains[name] = dom
         return v
 
-    def fresh(self, prefix: str) -> "z3.ArithRef":
+    def fresh(self, prefix: str) -> z3.ArithRef:
         self._fresh += 1
         return self._z.Int(f"${prefix}{self._fresh}", self.ctx)
 
@@ -159,7 +161,7 @@ class Translator:
             self._cache[key] = found
         return found
 
-    def _opaque(self, t: T.Type) -> "z3.ExprRef":
+    def _opaque(self, t: T.Type) -> z3.ExprRef:
         self._fresh += 1
         name = f"$opaque{self._fresh}"
         if isinstance(t, T.Boolean):
@@ -204,7 +206,7 @@ class Translator:
                 return self._binary(e)
         raise Unsupported(type(e).__name__)
 
-    def const(self, value: Value, t: T.Type) -> "z3.ExprRef":
+    def const(self, value: Value, t: T.Type) -> z3.ExprRef:
         z3 = self._z
         if isinstance(value, bool):
             return z3.BoolVal(value, self.ctx)
@@ -238,8 +240,10 @@ class Translator:
         if e.op == "or":
             return F(z3.Or(x, y), side, facts, approx)
         if T.is_numeric(lt) and T.is_numeric(rt) and lt != rt:
-            x, y = (z3.ToReal(x) if isinstance(lt, T.Integer) else x,
-                    z3.ToReal(y) if isinstance(rt, T.Integer) else y)
+            x, y = (
+                z3.ToReal(x) if isinstance(lt, T.Integer) else x,
+                z3.ToReal(y) if isinstance(rt, T.Integer) else y,
+            )
         if e.op in ("=", "!="):
             return F(x == y if e.op == "=" else x != y, side, facts, approx)
         if e.op in ("<", "<=", ">", ">="):
@@ -269,11 +273,12 @@ class Translator:
         if e.op == "/":
             x = z3.ToReal(x) if x.sort() == z3.IntSort(self.ctx) else x
             y = z3.ToReal(y) if y.sort() == z3.IntSort(self.ctx) else y
-            return F(x / y, side + (y != 0,), facts, approx)
+            return F(x / y, (*side, y != 0), facts, approx)
         raise Unsupported(e.op)
 
-    def move(self, day: "z3.ArithRef", n: "z3.ArithRef", unit_class: str
-             ) -> tuple["z3.ArithRef", list["z3.BoolRef"], tuple[Move, ...]]:
+    def move(
+        self, day: z3.ArithRef, n: z3.ArithRef, unit_class: str
+    ) -> tuple[z3.ArithRef, list[z3.BoolRef], tuple[Move, ...]]:
         """``day`` moved by ``n`` units: the result, its side conditions, the approximation."""
         z3 = self._z
         if unit_class == "days":
@@ -283,9 +288,14 @@ class Translator:
             lo, hi = day + 28 * n, day + 31 * n
         else:  # n working days are at least n days; holidays add at most 2n + 30 more
             lo, hi = day + n, day + 3 * n + 30
-        bounds = z3.If(n >= 0, z3.And(r >= lo, r <= hi),
-                       z3.And(r <= day + (28 if unit_class == "months" else 1) * n,
-                              r >= day + (31 * n if unit_class == "months" else 3 * n - 30)))
+        bounds = z3.If(
+            n >= 0,
+            z3.And(r >= lo, r <= hi),
+            z3.And(
+                r <= day + (28 if unit_class == "months" else 1) * n,
+                r >= day + (31 * n if unit_class == "months" else 3 * n - 30),
+            ),
+        )
         return r, [bounds], (Move(unit_class, day, n, r),)
 
     # ------------------------------------------------------------ norms
@@ -333,7 +343,10 @@ class Translator:
             return F(z3.And(applies.term, occurred), side, facts | {TODAY}, approx)
         due = self.due(duty)
         if duty.deadline is None or duty.deadline.kind in (
-                "immediately", "without_undue_delay", "at_least_once_every"):
+            "immediately",
+            "without_undue_delay",
+            "at_least_once_every",
+        ):
             side, facts, approx = _join([applies, ev])
             return F(z3.And(applies.term, z3.Not(occurred)), side, facts | {TODAY}, approx)
         if due is None:
@@ -398,8 +411,7 @@ class Translator:
             if x.mode == "by":
                 moved, more, ap = self.move(due, amount.term, x.amount.type.unit_class)
             elif d.kind == "within":
-                moved, more, ap = self.move(anchor.term, amount.term,
-                                            x.amount.type.unit_class)
+                moved, more, ap = self.move(anchor.term, amount.term, x.amount.type.unit_class)
             else:
                 continue
             extra += more
@@ -422,7 +434,7 @@ class Translator:
 
     # ------------------------------------------------------------ solving
 
-    def closed(self, *formulas: F) -> list["z3.BoolRef"]:
+    def closed(self, *formulas: F) -> list[z3.BoolRef]:
         """The assertions that make every formula hold: boolean terms (the others, dates and
         amounts, only bring their side conditions), side conditions, domains."""
         out: list[z3.BoolRef] = []

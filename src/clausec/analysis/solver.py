@@ -19,7 +19,9 @@ if TYPE_CHECKING:
 
 TIMEOUT_MS = 2_000  # per solver call; an undecided call reports nothing (counted in stats)
 MAX_REFINEMENTS = 30
-RENEW_EVERY = 100  # queries per shared solver  # exact results added for approximated date moves, per query
+RENEW_EVERY = (
+    100  # queries per shared solver  # exact results added for approximated date moves, per query
+)
 
 
 @attrs.define
@@ -45,6 +47,7 @@ def _moves(formulas: Sequence[F]) -> list[Move]:
 class Solver:
     def __init__(self, tr: Translator, stats: Stats) -> None:
         import z3
+
         self.z3 = z3
         self.tr = tr
         self.stats = stats
@@ -54,7 +57,7 @@ class Solver:
         self._shared = self._solver()
         self._shared_uses = 0
 
-    def _solver(self) -> "z3.Solver":
+    def _solver(self) -> z3.Solver:
         s = self.z3.SimpleSolver(ctx=self.tr.ctx)
         s.set("timeout", TIMEOUT_MS)
         return s
@@ -77,7 +80,7 @@ class Solver:
             return None
         return bool(r == self.z3.sat)
 
-    def _check(self, s: "z3.Solver", moves: Sequence[Move]) -> object:
+    def _check(self, s: z3.Solver, moves: Sequence[Move]) -> object:
         """``s.check()``, refining the approximated date moves until the model is exact:
         where a move's result in the model is not the exact one for the model's date and
         amount, that exact result is added for those inputs, and the solver asked again."""
@@ -95,8 +98,7 @@ class Solver:
                 r0 = model.eval(mv.result, model_completion=True).as_long()
                 exact = self._exact(mv.unit_class, d0, n0)
                 if exact is not None and exact != r0:
-                    lemmas.append(z3.Implies(z3.And(mv.day == d0, mv.n == n0),
-                                             mv.result == exact))
+                    lemmas.append(z3.Implies(z3.And(mv.day == d0, mv.n == n0), mv.result == exact))
             if not lemmas:
                 return r
             s.add(*lemmas)
@@ -119,6 +121,7 @@ class Solver:
             if abs(n) > 366 * 10_000 or not self.tr.contract.calendar:
                 return 0
             from clausec.evaluation.calendar import working_days  # the holiday tables
+
             return working_days(self.tr.contract.calendar).add(start, n).toordinal()
         except (OverflowError, ValueError):
             return 0
@@ -170,14 +173,15 @@ class Solver:
                     day = model.eval(self.tr.var(TODAY), model_completion=True).as_long()
                     out.append(("--as-of", dt.date.fromordinal(day).isoformat()))
                 continue
-            out.append((name, self._show(name, model.eval(self.tr.var(name),
-                                                             model_completion=True))))
+            out.append(
+                (name, self._show(name, model.eval(self.tr.var(name), model_completion=True)))
+            )
         return Witness(tuple(sorted(out, key=lambda kv: (kv[0] == "--as-of", kv[0]))))
 
     def _is_date(self, name: str) -> bool:
         return isinstance(self.tr.fact_types[name].type, T.Date)
 
-    def _preferred(self, name: str, v: "z3.ExprRef") -> list["z3.BoolRef"]:
+    def _preferred(self, name: str, v: z3.ExprRef) -> list[z3.BoolRef]:
         """Preferences for one fact, each tried in turn (the first that fits is kept)."""
         z3 = self.z3
         fact = self.tr.fact_types[name]
@@ -191,7 +195,7 @@ class Solver:
             return [v == z3.StringVal("", self.tr.ctx)]
         return [v == 0]
 
-    def _show(self, name: str, val: "z3.ExprRef") -> str:
+    def _show(self, name: str, val: z3.ExprRef) -> str:
         z3 = self.z3
         t = self.tr.fact_types[name].type
         if isinstance(t, T.Boolean):

@@ -38,8 +38,14 @@ FORMAT_VERSION = 1
 JSONObject = dict[str, object]
 
 _EXPR_TAGS: dict[type, str] = {
-    ir.Const: "const", ir.FactRef: "fact", ir.DefRef: "definition", ir.Today: "today",
-    ir.Unary: "unary", ir.Binary: "binary", ir.Occurred: "occurred", ir.Extremum: "extremum",
+    ir.Const: "const",
+    ir.FactRef: "fact",
+    ir.DefRef: "definition",
+    ir.Today: "today",
+    ir.Unary: "unary",
+    ir.Binary: "binary",
+    ir.Occurred: "occurred",
+    ir.Extremum: "extremum",
 }
 # Code points that cannot be encoded in UTF-8 (lone surrogates, only possible in text handed
 # to compile_text as a Python string): written as JSON escapes so that the text stays UTF-8-safe.
@@ -82,11 +88,13 @@ def _expr(e: ir.Expr) -> JSONObject:
     return expression(e, constant=_value, spans=True)
 
 
-def expression(e: ir.Expr, *, constant: Callable[[V.Value, T.Type], object],
-               spans: bool) -> JSONObject:
+def expression(
+    e: ir.Expr, *, constant: Callable[[V.Value, T.Type], object], spans: bool
+) -> JSONObject:
     """An expression tree as tagged objects (``node``, ``type``, the node's fields, and
     ``span`` if ``spans``); ``constant`` encodes a constant's value given its type. The
     JavaScript backend embeds expressions in this shape with its own constant encoding."""
+
     def encode(x: ir.Expr) -> JSONObject:
         out: JSONObject = {"node": _EXPR_TAGS[type(x)], "type": T.to_json(x.type)}
         match x:
@@ -109,6 +117,7 @@ def expression(e: ir.Expr, *, constant: Callable[[V.Value, T.Type], object],
         if spans:
             out["span"] = _span(x.span)
         return out
+
     return encode(e)
 
 
@@ -142,58 +151,121 @@ class _Encoder:
             "calendar": c.calendar,
             "file": c.file,
             "source_sha256": c.source_sha256,
-            "parties": [{"name": p.name, "role": p.role, "legal_name": p.legal_name,
-                         "span": _span(p.span)} for p in c.parties],
-            "facts": [{"name": f.name, "type": T.to_json(f.type), "kind": f.kind,
-                       "description": f.description, "span": _span(f.span)} for f in c.facts],
-            "definitions": [{"name": d.name, "type": T.to_json(d.type),
-                             "expr": _expr(d.expr), "description": d.description,
-                             "span": _span(d.span)} for d in c.definitions],
-            "actions": [{"name": a.name, "description": a.description, "span": _span(a.span)}
-                        for a in c.actions],
-            "objects": [{"name": o.name, "type": None if o.type is None else T.to_json(o.type),
-                         "description": o.description, "span": _span(o.span)}
-                        for o in c.objects],
+            "parties": [
+                {"name": p.name, "role": p.role, "legal_name": p.legal_name, "span": _span(p.span)}
+                for p in c.parties
+            ],
+            "facts": [
+                {
+                    "name": f.name,
+                    "type": T.to_json(f.type),
+                    "kind": f.kind,
+                    "description": f.description,
+                    "span": _span(f.span),
+                }
+                for f in c.facts
+            ],
+            "definitions": [
+                {
+                    "name": d.name,
+                    "type": T.to_json(d.type),
+                    "expr": _expr(d.expr),
+                    "description": d.description,
+                    "span": _span(d.span),
+                }
+                for d in c.definitions
+            ],
+            "actions": [
+                {"name": a.name, "description": a.description, "span": _span(a.span)}
+                for a in c.actions
+            ],
+            "objects": [
+                {
+                    "name": o.name,
+                    "type": None if o.type is None else T.to_json(o.type),
+                    "description": o.description,
+                    "span": _span(o.span),
+                }
+                for o in c.objects
+            ],
             "incompatible": [list(group) for group in c.incompatible],
-            "imports": [{"contract": i.contract, "path": i.path, "span": _span(i.span)}
-                        for i in c.imports],
-            "documents": [{"name": d.name, "title": d.title, "span": _span(d.span)}
-                          for d in c.documents],
+            "imports": [
+                {"contract": i.contract, "path": i.path, "span": _span(i.span)} for i in c.imports
+            ],
+            "documents": [
+                {"name": d.name, "title": d.title, "span": _span(d.span)} for d in c.documents
+            ],
             "clauses": [self.clause(cl) for cl in c.clauses],
             "norms": [self.norm(n) for n in c.norms],
-            "priorities": [{"higher": p.higher, "lower": p.lower, "kind": p.kind,
-                            "stated_in": p.stated_in, "span": _span(p.span)}
-                           for p in c.priorities],
-            "external_priorities": [{"higher": _refs(p.higher), "lower": _refs(p.lower),
-                                     "kind": p.kind, "stated_in": p.stated_in,
-                                     "span": _span(p.span)} for p in c.external_priorities],
-            "deadline_extensions": [{"amount": _expr(x.amount),
-                                     "condition": _opt_expr(x.condition),
-                                     "stated_in": x.stated_in, "span": _span(x.span)}
-                                    for x in c.deadline_extensions],
+            "priorities": [
+                {
+                    "higher": p.higher,
+                    "lower": p.lower,
+                    "kind": p.kind,
+                    "stated_in": p.stated_in,
+                    "span": _span(p.span),
+                }
+                for p in c.priorities
+            ],
+            "external_priorities": [
+                {
+                    "higher": _refs(p.higher),
+                    "lower": _refs(p.lower),
+                    "kind": p.kind,
+                    "stated_in": p.stated_in,
+                    "span": _span(p.span),
+                }
+                for p in c.external_priorities
+            ],
+            "deadline_extensions": [
+                {
+                    "amount": _expr(x.amount),
+                    "condition": _opt_expr(x.condition),
+                    "stated_in": x.stated_in,
+                    "span": _span(x.span),
+                }
+                for x in c.deadline_extensions
+            ],
             "questions": [self.question(q) for q in c.questions],
             "scenarios": [self.scenario(s) for s in c.scenarios],
             "span": _span(c.span),
-            "accepts": [{"code": a.code, "reason": a.reason, "clause": a.clause,
-                         "span": _span(a.span)} for a in c.accepts],
+            "accepts": [
+                {"code": a.code, "reason": a.reason, "clause": a.clause, "span": _span(a.span)}
+                for a in c.accepts
+            ],
         }
 
     def clause(self, cl: ir.Clause) -> JSONObject:
-        return {"number": cl.number, "normative": cl.normative, "quote": cl.quote,
-                "gloss": cl.gloss, "reason": cl.reason, "refers_to": _refs(cl.refers_to),
-                "norm_ids": list(cl.norm_ids), "span": _span(cl.span)}
+        return {
+            "number": cl.number,
+            "normative": cl.normative,
+            "quote": cl.quote,
+            "gloss": cl.gloss,
+            "reason": cl.reason,
+            "refers_to": _refs(cl.refers_to),
+            "norm_ids": list(cl.norm_ids),
+            "span": _span(cl.span),
+        }
 
     def norm(self, n: ir.Norm) -> JSONObject:
         amount: JSONObject | None = None
         if n.amount is not None:
-            amount = {"kind": n.amount.kind, "expr": _opt_expr(n.amount.expr),
-                      "span": _span(n.amount.span)}
+            amount = {
+                "kind": n.amount.kind,
+                "expr": _opt_expr(n.amount.expr),
+                "span": _span(n.amount.span),
+            }
         deadline: JSONObject | None = None
         if n.deadline is not None:
             d = n.deadline
-            deadline = {"kind": d.kind, "duration": _opt_expr(d.duration),
-                        "anchor": _opt_expr(d.anchor), "days": list(d.days), "unit": d.unit,
-                        "span": _span(d.span)}
+            deadline = {
+                "kind": d.kind,
+                "duration": _opt_expr(d.duration),
+                "anchor": _opt_expr(d.anchor),
+                "days": list(d.days),
+                "unit": d.unit,
+                "span": _span(d.span),
+            }
         return {
             "id": n.id,
             "clause": n.clause,
@@ -206,9 +278,15 @@ class _Encoder:
             "condition": _expr(n.condition),
             "exceptions": [_expr(e) for e in n.exceptions],
             "deadline": deadline,
-            "extensions": [{"mode": x.mode, "amount": _expr(x.amount),
-                            "condition": _opt_expr(x.condition), "span": _span(x.span)}
-                           for x in n.extensions],
+            "extensions": [
+                {
+                    "mode": x.mode,
+                    "amount": _expr(x.amount),
+                    "condition": _opt_expr(x.condition),
+                    "span": _span(x.span),
+                }
+                for x in n.extensions
+            ],
             "forms": list(n.forms),
             "performed_on": n.performed_on,
             "breach": _opt_expr(n.breach),
@@ -218,16 +296,26 @@ class _Encoder:
         }
 
     def question(self, q: ir.Question) -> JSONObject:
-        return {"name": q.name, "description": q.description, "kind": q.kind,
-                "party": q.party, "action": q.action, "object": q.object,
-                "expr": _opt_expr(q.expr), "norm_ids": list(q.norm_ids), "span": _span(q.span)}
+        return {
+            "name": q.name,
+            "description": q.description,
+            "kind": q.kind,
+            "party": q.party,
+            "action": q.action,
+            "object": q.object,
+            "expr": _opt_expr(q.expr),
+            "norm_ids": list(q.norm_ids),
+            "span": _span(q.span),
+        }
 
     def scenario(self, s: ir.Scenario) -> JSONObject:
         givens: list[JSONObject] = []
         for name, value in s.givens:
             if name not in self.fact_types:
-                raise ValueError(f"scenario {s.title!r} gives `{name}`, which is not a fact "
-                                 f"of contract {self.c.id!r}")
+                raise ValueError(
+                    f"scenario {s.title!r} gives `{name}`, which is not a fact "
+                    f"of contract {self.c.id!r}"
+                )
             givens.append({"fact": name, "value": _typed(value, self.fact_types[name])})
         return {
             "title": s.title,
@@ -256,8 +344,10 @@ class _Encoder:
         """The type of a value answer: a date for a deadline question, else the expression's."""
         q = self.questions.get(name)
         if q is None:
-            raise ValueError(f"an expectation answers `{name}`, which is not a question of "
-                             f"contract {self.c.id!r}")
+            raise ValueError(
+                f"an expectation answers `{name}`, which is not a question of "
+                f"contract {self.c.id!r}"
+            )
         if q.kind == "deadline":
             return T.DATE
         if q.expr is None:

@@ -10,11 +10,11 @@ import datetime as _dt
 import math as _math
 import operator as _operator
 import re as _re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Context as _Context
 from decimal import Decimal as _Decimal
 from decimal import InvalidOperation as _InvalidOperation
 from fractions import Fraction as _Fraction
-from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 _INF = _math.inf
@@ -136,8 +136,13 @@ def _arith(kind: str, op: str, a: Any, b: Any) -> Any:
         return _Decimal(round(q * 10**_DIVISION_PLACES)).scaleb(-_DIVISION_PLACES, _EXACT)
     if kind == "dec":
         x, y = _Decimal(a), _Decimal(b)
-        return (_EXACT.add(x, y) if op == "+" else _EXACT.subtract(x, y) if op == "-"
-                else _EXACT.multiply(x, y))
+        return (
+            _EXACT.add(x, y)
+            if op == "+"
+            else _EXACT.subtract(x, y)
+            if op == "-"
+            else _EXACT.multiply(x, y)
+        )
     r = a + b if op == "+" else a - b if op == "-" else a * b
     if r != r:  # inf - inf, inf * 0
         return _NONE
@@ -187,9 +192,11 @@ def _shift(day: Any, amount: Any, unit: str, sign: int, w: list[str]) -> Any:
 
 
 def _out_of_range(day: int, amount: int, unit: str) -> None:
-    raise EvaluationError(f"{_dt.date.fromordinal(day).isoformat()} moved by {amount} "
-                          f"{unit.replace('_', ' ')} is not a date between 0001-01-01 and "
-                          "9999-12-31")
+    raise EvaluationError(
+        f"{_dt.date.fromordinal(day).isoformat()} moved by {amount} "
+        f"{unit.replace('_', ' ')} is not a date between 0001-01-01 and "
+        "9999-12-31"
+    )
 
 
 _MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -222,11 +229,15 @@ def _add_working_days(start: int, count: int, w: list[str], unit: str) -> int:
     lo_year = _dt.date.fromordinal(lo).year
     hi_year = _dt.date.fromordinal(hi).year
     if lo_year < _CAL_FIRST or hi_year > _CAL_LAST:
-        w.append(f"calendar {_CAL_CODE}: working days are known for {_CAL_FIRST}–{_CAL_LAST}; "
-                 "outside those years only weekends are skipped")
+        w.append(
+            f"calendar {_CAL_CODE}: working days are known for {_CAL_FIRST}–{_CAL_LAST}; "
+            "outside those years only weekends are skipped"
+        )
     if _CAL_ANNOUNCED is not None and hi_year > _CAL_ANNOUNCED:
-        w.append(f"calendar {_CAL_CODE}: official make-up working days are known through "
-                 f"{_CAL_ANNOUNCED}; counting into {hi_year} assumes none")
+        w.append(
+            f"calendar {_CAL_CODE}: official make-up working days are known through "
+            f"{_CAL_ANNOUNCED}; counting into {hi_year} assumes none"
+        )
     return day
 
 
@@ -259,8 +270,10 @@ def _next_monthly(start: int, days: tuple[int, ...]) -> int:
 
 
 def _monthly_beyond(days: tuple[int, ...]) -> str:
-    return (f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
-            "before 9999-12-31")
+    return (
+        f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
+        "before 9999-12-31"
+    )
 
 
 # ---------------------------------------------------------------- deadlines
@@ -270,9 +283,14 @@ def _monthly_beyond(days: tuple[int, ...]) -> str:
 _NO_DEADLINE = (4, 0, "none")
 
 
-def _due_dated(kind: str, anchor: Any, duration: Any, unit: str,
-               extensions: list[tuple[str, Callable[[], Any], Callable[[], Any], str]],
-               w: list[str]) -> Any:
+def _due_dated(
+    kind: str,
+    anchor: Any,
+    duration: Any,
+    unit: str,
+    extensions: list[tuple[str, Callable[[], Any], Callable[[], Any], str]],
+    w: list[str],
+) -> Any:
     if anchor.__class__ is _Unknown:
         return anchor
     if duration.__class__ is _Unknown:
@@ -335,9 +353,15 @@ _DATE_RE = _re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONEY_RE = _re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})")
 _DURATION_RE = _re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)")
 _UNITS = {
-    "day": ("days", 1), "days": ("days", 1), "week": ("days", 7), "weeks": ("days", 7),
-    "working day": ("working_days", 1), "working days": ("working_days", 1),
-    "month": ("months", 1), "months": ("months", 1), "year": ("months", 12),
+    "day": ("days", 1),
+    "days": ("days", 1),
+    "week": ("days", 7),
+    "weeks": ("days", 7),
+    "working day": ("working_days", 1),
+    "working days": ("working_days", 1),
+    "month": ("months", 1),
+    "months": ("months", 1),
+    "year": ("months", 12),
     "years": ("months", 12),
 }
 
@@ -354,8 +378,7 @@ def _integer(raw: object) -> int | None:
         return raw if len(str(abs(raw))) <= _MAX_DIGITS else None
     if isinstance(raw, float) and _math.isfinite(raw) and raw.is_integer() and abs(raw) < 2**53:
         return int(raw)
-    if isinstance(raw, str) and _INTEGER_RE.fullmatch(raw) \
-            and len(raw.lstrip("+-")) <= _MAX_DIGITS:
+    if isinstance(raw, str) and _INTEGER_RE.fullmatch(raw) and len(raw.lstrip("+-")) <= _MAX_DIGITS:
         return int(raw)
     return None
 
@@ -433,15 +456,15 @@ def _read(name: str, raw: object) -> Any:
             unit = _UNITS.get(m["unit"].strip()) if m else None
             if m and unit and len(m["amount"].lstrip("+-")) <= _MAX_DIGITS:
                 if unit[0] != param:
-                    raise FactError(name, f"{expected}, got a duration in "
-                                          f"{unit[0].replace('_', ' ')}")
+                    raise FactError(
+                        name, f"{expected}, got a duration in {unit[0].replace('_', ' ')}"
+                    )
                 return int(m["amount"]) * unit[1]
     elif kind == "text":
         if isinstance(raw, str):
             return raw
-    elif kind == "enum":
-        if isinstance(raw, str) and raw in param:
-            return raw
+    elif kind == "enum" and isinstance(raw, str) and raw in param:
+        return raw
     raise FactError(name, f"{expected}, got {_show(raw)}")
 
 
@@ -454,8 +477,10 @@ def _check(facts: Mapping[str, object], reads: frozenset[str]) -> None:
 
 def _check_mapping(facts: object) -> None:
     if facts.__class__ is not dict and not isinstance(facts, Mapping):
-        raise FactError("<facts>", "facts must be a mapping of fact names to values, got "
-                                   f"{type(facts).__name__}")
+        raise FactError(
+            "<facts>",
+            f"facts must be a mapping of fact names to values, got {type(facts).__name__}",
+        )
 
 
 def _check_name(name: object) -> None:
@@ -463,6 +488,7 @@ def _check_name(name: object) -> None:
         raise FactError(repr(name), "fact names are strings")
     if name not in _FACTS:
         import difflib
+
         close = difflib.get_close_matches(name, sorted(_FACTS), n=1, cutoff=0.75)
         hint = f" (did you mean `{close[0]}`?)" if close else ""
         raise FactError(name, f"no such fact in contract `{CONTRACT['id']}`{hint}")
@@ -498,7 +524,8 @@ class Facts(Mapping[str, object]):
     raise for ``mapping`` (the first wrong fact in name order); every question then takes
     the Facts in place of the mapping, skips the checks and gives the same Result. It reads
     like the mapping it was made from and cannot be changed."""
-    __slots__ = ("_given", "_values", "_known")
+
+    __slots__ = ("_given", "_known", "_values")
     _given: dict[str, object]
     _values: tuple[Any, ...]  # runtime values in the order of _FACTS, unknowns included
     _known: int  # bit i set: the i-th fact of _FACTS is known
@@ -572,8 +599,10 @@ def _json(value: Any, kind: str, param: Any) -> object:
     if kind == "date":
         return "never" if value == _INF else _dt.date.fromordinal(value).isoformat()
     if kind == "money":
-        return {"amount": str(value) if value.__class__ is int else _canonical(value),
-                "currency": param}
+        return {
+            "amount": str(value) if value.__class__ is int else _canonical(value),
+            "currency": param,
+        }
     if kind == "decimal":
         return _canonical(value)
     if kind == "duration":
@@ -590,14 +619,26 @@ def _date_json(day: Any) -> str:
 class Result:
     """The answer to a question, with its grounds; ``to_dict()`` gives the documented
     JSON shape (docs/semantics.md)."""
+
     # Two slots and a tuple: a decision made on the fast path pays for little more than
     # its answer and grounds; everything else is unpacked only when asked for.
-    __slots__ = ("answer", "_grounds", "_rest")
+    __slots__ = ("_grounds", "_rest", "answer")
 
-    def __init__(self, answer: str, grounds: tuple[str, ...],
-                 rest: tuple[str, tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
-                             tuple[str, ...], dict[str, Any], object, dict[str, int],
-                             tuple[Any, ...], list[str]]) -> None:
+    def __init__(
+        self,
+        answer: str,
+        grounds: tuple[str, ...],
+        rest: tuple[
+            str,
+            tuple[tuple[str, tuple[tuple[str, str], ...]], ...],
+            tuple[str, ...],
+            dict[str, Any],
+            object,
+            dict[str, int],
+            tuple[Any, ...],
+            list[str],
+        ],
+    ) -> None:
         self.answer = answer
         self._grounds = grounds
         # question, overridden, depends_on, due keys, value, where each fact read is in the
@@ -638,40 +679,66 @@ class Result:
             due = self._rest[3].get(norm)
             deadline: dict[str, object] | None = None
             if deadline_kind is not None and due is not None and due.__class__ is not _Unknown:
-                deadline = {"kind": deadline_kind,
-                            "due": _date_json(due[1]) if due[0] == 1 else None}
-            facts = {name: _json(v, *_FACTS[name][:2]) for name in reads
-                     if (i := position.get(name)) is not None
-                     and (v := values[i]).__class__ is not _Unknown}
-            out.append({"norm": norm, "clause": clause, "modality": modality, "quote": quote,
-                        "gloss": gloss, "facts": facts, "deadline": deadline})
+                deadline = {
+                    "kind": deadline_kind,
+                    "due": _date_json(due[1]) if due[0] == 1 else None,
+                }
+            facts = {
+                name: _json(v, *_FACTS[name][:2])
+                for name in reads
+                if (i := position.get(name)) is not None
+                and (v := values[i]).__class__ is not _Unknown
+            }
+            out.append(
+                {
+                    "norm": norm,
+                    "clause": clause,
+                    "modality": modality,
+                    "quote": quote,
+                    "gloss": gloss,
+                    "facts": facts,
+                    "deadline": deadline,
+                }
+            )
         return tuple(out)
 
     @property
     def overridden(self) -> tuple[dict[str, object], ...]:
         """Norms that apply but yield, and the norms (and priority clauses) they yield to."""
-        return tuple({"norm": norm, "clause": _NORMS[norm][0],
-                      "by": [{"norm": h, "clause": _NORMS[h][0], "stated_in": s}
-                             for h, s in by]} for norm, by in self._rest[1])
+        return tuple(
+            {
+                "norm": norm,
+                "clause": _NORMS[norm][0],
+                "by": [{"norm": h, "clause": _NORMS[h][0], "stated_in": s} for h, s in by],
+            }
+            for norm, by in self._rest[1]
+        )
 
     @property
     def due(self) -> str | None:
         """The earliest due date among the grounds, if any."""
-        days = [d[1] for n in self._grounds
-                if (d := self._rest[3].get(n)) is not None and d.__class__ is not _Unknown
-                and d[0] == 1]
+        days = [
+            d[1]
+            for n in self._grounds
+            if (d := self._rest[3].get(n)) is not None and d.__class__ is not _Unknown and d[0] == 1
+        ]
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
         question, overridden, depends_on, dues, value, _, _, warnings = self._rest
         grounds = self._grounds  # most answers have no grounds or no overrides: skip those
-        return {"contract": CONTRACT["id"], "question": question,
-                "kind": _QUESTIONS[question][0], "answer": self.answer, "value": value,
-                "due": self.due if grounds and dues else None,
-                "grounds": list(self.grounds) if grounds else [],
-                "overridden": list(self.overridden) if overridden else [],
-                "depends_on": list(depends_on),
-                "warnings": sorted(set(warnings)) if warnings else []}
+        return {
+            "contract": CONTRACT["id"],
+            "question": question,
+            "kind": _QUESTIONS[question][0],
+            "answer": self.answer,
+            "value": value,
+            "due": self.due if grounds and dues else None,
+            "grounds": list(self.grounds) if grounds else [],
+            "overridden": list(self.overridden) if overridden else [],
+            "depends_on": list(depends_on),
+            "warnings": sorted(set(warnings)) if warnings else [],
+        }
 
     def __repr__(self) -> str:
         return f"Result({self.question!r}, answer={self.answer!r})"
@@ -681,20 +748,27 @@ class Result:
 _NO_DUES: dict[str, Any] = {}
 
 
-def _deadline_answer(candidates: list[tuple[str, Any, Any]],
-                     ) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+def _deadline_answer(
+    candidates: list[tuple[str, Any, Any]],
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
     """(answer, grounds, depends_on) from (norm, effective, due key) triples."""
-    known = [(due, n) for n, eff, due in candidates
-             if eff is True and due.__class__ is not _Unknown]
-    pending = [(due, eff) for n, eff, due in candidates
-               if eff is not False and not (eff is True and due.__class__ is not _Unknown)]
+    known = [
+        (due, n) for n, eff, due in candidates if eff is True and due.__class__ is not _Unknown
+    ]
+    pending = [
+        (due, eff)
+        for n, eff, due in candidates
+        if eff is not False and not (eff is True and due.__class__ is not _Unknown)
+    ]
     best = min((k for k, _ in known), default=None)
-    open_ = [(due, eff) for due, eff in pending
-             if best is None or due.__class__ is _Unknown or due < best]
+    open_ = [
+        (due, eff)
+        for due, eff in pending
+        if best is None or due.__class__ is _Unknown or due < best
+    ]
     if open_:
         return "undetermined", (), tuple(sorted(_u(*[x for p in open_ for x in p]).deps))
     grounds = tuple(n for k, n in known if k == best)
     if best is None or best == _NO_DEADLINE:
         return "none", grounds, ()
-    return {0: "immediately", 1: "date", 2: "without_undue_delay", 3: "none"}[best[0]], \
-        grounds, ()
+    return {0: "immediately", 1: "date", 2: "without_undue_delay", 3: "none"}[best[0]], grounds, ()

@@ -24,8 +24,12 @@ LAST_YEAR = 2060
 
 # The calendars the language accepts (see semantic/lower.py) and their `holidays` codes.
 CALENDARS: dict[str, tuple[str, str | None]] = {
-    "CN": ("CN", None), "HK": ("HK", None), "DE": ("DE", None), "DE-SN": ("DE", "SN"),
-    "LV": ("LV", None), "RU": ("RU", None),
+    "CN": ("CN", None),
+    "HK": ("HK", None),
+    "DE": ("DE", None),
+    "DE-SN": ("DE", "SN"),
+    "LV": ("LV", None),
+    "RU": ("RU", None),
 }
 
 
@@ -37,6 +41,7 @@ class CalendarTable:
     non-working weekdays and ``workdays`` the working weekend days, both as ISO dates within
     ``first_year``–``last_year``; ``announced_through`` is the last year whose make-up days
     are known (``None`` for a calendar without make-up days)."""
+
     code: str
     weekend: tuple[int, ...]
     holidays: tuple[dt.date, ...]
@@ -55,8 +60,11 @@ def _year(code: str, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date],
     country, subdiv = CALENDARS[code]
     h = holidays.country_holidays(country, subdiv=subdiv, years=(year - 1, year, year + 1))
     weekend = tuple(sorted(d + 1 for d in h.weekend))
-    off = frozenset(d for d in h if d.year == year and d.isoweekday() not in weekend
-                    and d not in h.weekend_workdays)
+    off = frozenset(
+        d
+        for d in h
+        if d.year == year and d.isoweekday() not in weekend and d not in h.weekend_workdays
+    )
     on = frozenset(d for d in h.weekend_workdays if d.year == year)
     return off, on, weekend
 
@@ -71,8 +79,15 @@ def table(code: str) -> CalendarTable:
         y_off, y_on, weekend = _year(code, year)
         off |= y_off
         on |= y_on
-    return CalendarTable(code, weekend, tuple(sorted(off)), tuple(sorted(on)), FIRST_YEAR,
-                         LAST_YEAR, announced_through(code))
+    return CalendarTable(
+        code,
+        weekend,
+        tuple(sorted(off)),
+        tuple(sorted(on)),
+        FIRST_YEAR,
+        LAST_YEAR,
+        announced_through(code),
+    )
 
 
 @functools.cache
@@ -137,12 +152,16 @@ class WorkingDays:
         lo, hi = sorted((start, end))
         out = []
         if lo.year < FIRST_YEAR or hi.year > LAST_YEAR:
-            out.append(f"calendar {self.code}: working days are known for {FIRST_YEAR}–"
-                       f"{LAST_YEAR}; outside those years only weekends are skipped")
+            out.append(
+                f"calendar {self.code}: working days are known for {FIRST_YEAR}–"
+                f"{LAST_YEAR}; outside those years only weekends are skipped"
+            )
         if self.announced_through is not None and hi.year > self.announced_through:
-            out.append(f"calendar {self.code}: official make-up working days are known "
-                       f"through {self.announced_through}; counting into {hi.year} assumes "
-                       "none")
+            out.append(
+                f"calendar {self.code}: official make-up working days are known "
+                f"through {self.announced_through}; counting into {hi.year} assumes "
+                "none"
+            )
         return out
 
 

@@ -23,9 +23,15 @@ _MONEY = re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})")
 _DURATION = re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)")
 # Units a duration may be written in, with their size in the base unit of their class.
 DURATION_UNITS: dict[str, tuple[T.DurationClass, int]] = {
-    "day": ("days", 1), "days": ("days", 1), "week": ("days", 7), "weeks": ("days", 7),
-    "working day": ("working_days", 1), "working days": ("working_days", 1),
-    "month": ("months", 1), "months": ("months", 1), "year": ("months", 12),
+    "day": ("days", 1),
+    "days": ("days", 1),
+    "week": ("days", 7),
+    "weeks": ("days", 7),
+    "working day": ("working_days", 1),
+    "working days": ("working_days", 1),
+    "month": ("months", 1),
+    "months": ("months", 1),
+    "year": ("months", 12),
     "years": ("months", 12),
 }
 MAX_DIGITS = 40  # longer numbers are refused rather than computed with
@@ -33,6 +39,7 @@ MAX_DIGITS = 40  # longer numbers are refused rather than computed with
 
 class Never:
     """The date of an event that does not happen: later than every date."""
+
     _instance: Never | None = None
 
     def __new__(cls) -> Never:
@@ -58,12 +65,12 @@ class FactError(ValueError):
         self.detail = message
 
 
-def read_facts(contract: ir.Contract,
-               raw: Mapping[str, object]) -> dict[str, RuntimeValue]:
+def read_facts(contract: ir.Contract, raw: Mapping[str, object]) -> dict[str, RuntimeValue]:
     """Check every given fact; ``None`` means unknown and is left out."""
     if not isinstance(raw, Mapping):
-        raise FactError("<facts>", "facts must be a mapping of fact names to values, got "
-                                   f"{type(raw).__name__}")
+        raise FactError(
+            "<facts>", f"facts must be a mapping of fact names to values, got {type(raw).__name__}"
+        )
     declared = {f.name: f for f in contract.facts}
     out: dict[str, RuntimeValue] = {}
     for name in sorted(raw, key=str):
@@ -71,8 +78,9 @@ def read_facts(contract: ir.Contract,
             raise FactError(repr(name), "fact names are strings")
         fact = declared.get(name)
         if fact is None:
-            raise FactError(name, "no such fact in contract "
-                                  f"`{contract.id}`{_suggest(name, declared)}")
+            raise FactError(
+                name, f"no such fact in contract `{contract.id}`{_suggest(name, declared)}"
+            )
         value = read_value(fact, raw[name])
         if value is not None:
             out[name] = value
@@ -81,6 +89,7 @@ def read_facts(contract: ir.Contract,
 
 class _Expected:
     """``expected <type>`` for error messages, worded only when an error needs it."""
+
     __slots__ = ("fact",)
 
     def __init__(self, fact: ir.Fact) -> None:
@@ -144,8 +153,9 @@ def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
             unit = DURATION_UNITS.get(m["unit"].strip()) if m else None
             if m and unit and len(m["amount"].lstrip("+-")) <= MAX_DIGITS:
                 if unit[0] != t.unit_class:
-                    raise FactError(name, f"{expected}, got a duration in "
-                                          f"{unit[0].replace('_', ' ')}")
+                    raise FactError(
+                        name, f"{expected}, got a duration in {unit[0].replace('_', ' ')}"
+                    )
                 return int(m["amount"]) * unit[1]
         raise FactError(name, f"{expected}, got {_show(raw)}")
     if isinstance(t, T.Text):
@@ -210,16 +220,20 @@ def describe(fact: ir.Fact) -> str:
     """What a fact's value must be, for messages ("true or false", "a date (YYYY-MM-DD)")."""
     t = fact.type
     if isinstance(t, T.Money):
-        return f"an amount of money in {t.currency} (a number, or e.g. \"100.50 {t.currency}\")"
+        return f'an amount of money in {t.currency} (a number, or e.g. "100.50 {t.currency}")'
     if isinstance(t, T.Duration):
         unit = t.unit_class.replace("_", " ")
-        return f"a duration in {unit} (a whole number of {unit}, or e.g. \"3 {unit}\")"
+        return f'a duration in {unit} (a whole number of {unit}, or e.g. "3 {unit}")'
     if isinstance(t, T.Date):
         return "a date (YYYY-MM-DD)" + (" or never" if fact.kind == "event" else "")
     if isinstance(t, T.Enum):
         return f"one of {', '.join(t.members)}"
-    return {"boolean": "true or false", "integer": "a whole number",
-            "decimal": "a decimal number", "text": "a text"}[str(t)]
+    return {
+        "boolean": "true or false",
+        "integer": "a whole number",
+        "decimal": "a decimal number",
+        "text": "a text",
+    }[str(t)]
 
 
 def _show(raw: object) -> str:
@@ -229,5 +243,6 @@ def _show(raw: object) -> str:
 
 def _suggest(name: str, declared: Mapping[str, ir.Fact]) -> str:
     import difflib
+
     close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.75)
     return f" (did you mean `{close[0]}`?)" if close else ""

@@ -1,9 +1,9 @@
 """The reference interpreter: answers a question over the normalized IR, for given facts.
 
 It is written for clarity, not speed; generated evaluators must agree with it on every
-input (tests/test_python_backend.py and test_javascript.py). Logic is three-valued: a fact not given is unknown,
-and an unknown value carries the names of the facts it waits for. The rules are those of
-docs/semantics.md, section by section.
+input (tests/test_python_backend.py and test_javascript.py). Logic is three-valued: a fact
+not given is unknown, and an unknown value carries the names of the facts it waits for.
+The rules are those of docs/semantics.md, section by section.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
@@ -33,8 +33,9 @@ DueKey: TypeAlias = tuple[int, int | float, str]
 NO_DEADLINE: DueKey = (4, 0, "none")
 
 
-def ask(contract: ir.Contract, question: str, facts: Mapping[str, object],
-        as_of: dt.date | None = None) -> Answer:
+def ask(
+    contract: ir.Contract, question: str, facts: Mapping[str, object], as_of: dt.date | None = None
+) -> Answer:
     """Answer ``question`` (a name) for raw facts (checked: FactError if one is wrong)."""
     q = next((x for x in contract.questions if x.name == question), None)
     if q is None:
@@ -107,8 +108,10 @@ class _Tables:
         for p in contract.priorities:
             if p.higher in self.norms and p.lower in self.norms:
                 self.higher.setdefault(p.lower, []).append(p)
-        self.plans = {q.name: (used_definitions(contract, q), relevant_norms(contract, q))
-                      for q in contract.questions}
+        self.plans = {
+            q.name: (used_definitions(contract, q), relevant_norms(contract, q))
+            for q in contract.questions
+        }
         self.norm_facts = {n.id: sorted(norm_facts(contract, n)) for n in contract.norms}
 
 
@@ -127,8 +130,9 @@ def _tables(contract: ir.Contract) -> _Tables:
 class Evaluation:
     """One fact set (already checked) and one as-of date; memoizes per norm."""
 
-    def __init__(self, contract: ir.Contract, facts: Mapping[str, RuntimeValue],
-                 as_of: dt.date | None) -> None:
+    def __init__(
+        self, contract: ir.Contract, facts: Mapping[str, RuntimeValue], as_of: dt.date | None
+    ) -> None:
         self.contract = contract
         self.facts = facts
         self.as_of = as_of
@@ -216,8 +220,9 @@ class Evaluation:
             return q if q is not None else Unknown(frozenset())
         return _arithmetic(op, a, b, e.type)
 
-    def _date_arithmetic(self, op: str, a: RuntimeValue, b: RuntimeValue,
-                         lt: T.Type, rt: T.Type) -> Val:
+    def _date_arithmetic(
+        self, op: str, a: RuntimeValue, b: RuntimeValue, lt: T.Type, rt: T.Type
+    ) -> Val:
         if isinstance(lt, T.Date) and isinstance(rt, T.Date):  # date - date: days between
             if isinstance(a, Never) and isinstance(b, Never):
                 return Unknown(frozenset())
@@ -255,9 +260,11 @@ class Evaluation:
             self.warnings.update(self.calendar.warnings(day, result))
             return result
         except (OverflowError, ValueError):
-            raise EvaluationError(f"{day.isoformat()} moved by {amount} "
-                                  f"{unit_class.replace('_', ' ')} is not a date between "
-                                  "0001-01-01 and 9999-12-31") from None
+            raise EvaluationError(
+                f"{day.isoformat()} moved by {amount} "
+                f"{unit_class.replace('_', ' ')} is not a date between "
+                "0001-01-01 and 9999-12-31"
+            ) from None
 
     # ---------------------------------------------------------- norms
 
@@ -292,8 +299,11 @@ class Evaluation:
             return k_and(applies, Unknown(deps(due, performed)))
         if due[0] != 1:  # no date: breached while not performed
             return k_and(applies, k_not(self.occurred(performed)))
-        late = Unknown(deps(performed)) if isinstance(performed, Unknown) \
+        late = (
+            Unknown(deps(performed))
+            if isinstance(performed, Unknown)
             else _date_key(performed) > due[1]
+        )
         passed: Tri = True if self.as_of is None else self.as_of.toordinal() > due[1]
         return k_all([applies, late, passed])
 
@@ -302,8 +312,7 @@ class Evaluation:
 
     def effective(self, norm: ir.Norm) -> Tri:
         """The norm applies and no norm that prevails over it applies."""
-        return k_and(self.applies(norm),
-                     k_not(k_any(a for _, a in self.overriders(norm))))
+        return k_and(self.applies(norm), k_not(k_any(a for _, a in self.overriders(norm))))
 
     def due(self, norm: ir.Norm) -> DueKey | Unknown:
         if norm.id not in self._due:
@@ -345,10 +354,10 @@ class Evaluation:
         else:  # by, until
             date = anchor
         extensions: list[tuple[str, ir.Expr, ir.Expr | None]] = [
-            (x.mode, x.amount, x.condition) for x in norm.extensions]
+            (x.mode, x.amount, x.condition) for x in norm.extensions
+        ]
         if d.kind in ("within", "before", "by", "until"):
-            extensions += [("by", x.amount, x.condition)
-                           for x in self.contract.deadline_extensions]
+            extensions += [("by", x.amount, x.condition) for x in self.contract.deadline_extensions]
         for mode, amount_expr, condition in extensions:
             holds = self._tri(self.expr(condition)) if condition is not None else True
             amount = self.expr(amount_expr)
@@ -427,15 +436,20 @@ class Evaluation:
             if isinstance(verdict, Unknown):
                 return self._result(q, "undetermined", norms=norms, depends_on=verdict.deps)
             grounds = for_ if verdict else (against if prohibited is True else [])
-            return self._result(q, "yes" if verdict else "no", norms=norms,
-                                grounds=[n for n in grounds if self.effective(n) is True])
+            return self._result(
+                q,
+                "yes" if verdict else "no",
+                norms=norms,
+                grounds=[n for n in grounds if self.effective(n) is True],
+            )
         duties = [n for n in norms if n.modality == "obligation"]
         obliged = k_any(self.effective(n) for n in duties)
         if isinstance(obliged, Unknown):
             return self._result(q, "undetermined", norms=norms, depends_on=obliged.deps)
         grounds = [n for n in duties if self.effective(n) is True]
-        return self._result(q, "obliged" if obliged else "not_obliged", norms=norms,
-                            grounds=grounds)
+        return self._result(
+            q, "obliged" if obliged else "not_obliged", norms=norms, grounds=grounds
+        )
 
     def _deadline_answer(self, q: ir.Question, norms: list[ir.Norm]) -> Answer:
         known: list[tuple[DueKey, ir.Norm]] = []
@@ -450,32 +464,51 @@ class Evaluation:
             else:
                 pending.append((due, eff))
         best = min((k for k, _ in known), default=None)
-        open_ = [(due, eff) for due, eff in pending
-                 if best is None or isinstance(due, Unknown) or due < best]
+        open_ = [
+            (due, eff)
+            for due, eff in pending
+            if best is None or isinstance(due, Unknown) or due < best
+        ]
         if open_:
-            return self._result(q, "undetermined", norms=norms,
-                                depends_on=deps(*[x for pair in open_ for x in pair]))
+            return self._result(
+                q,
+                "undetermined",
+                norms=norms,
+                depends_on=deps(*[x for pair in open_ for x in pair]),
+            )
         if best is None or best == NO_DEADLINE:
-            return self._result(q, "none", norms=norms,
-                                grounds=[n for k, n in known if k == best])
+            return self._result(q, "none", norms=norms, grounds=[n for k, n in known if k == best])
         answer = {0: "immediately", 1: "date", 2: "without_undue_delay", 3: "none"}[best[0]]
         return self._result(q, answer, norms=norms, grounds=[n for k, n in known if k == best])
 
-    def _result(self, q: ir.Question, answer: str, *, norms: list[ir.Norm] = [],
-                grounds: list[ir.Norm] = [], depends_on: Iterable[str] = (),
-                value: object = None) -> Answer:
+    def _result(
+        self,
+        q: ir.Question,
+        answer: str,
+        *,
+        norms: Sequence[ir.Norm] = (),
+        grounds: Sequence[ir.Norm] = (),
+        depends_on: Iterable[str] = (),
+        value: object = None,
+    ) -> Answer:
         ground_ids = {n.id for n in grounds}
         return Answer(
-            contract=self.contract.id, question=q.name, kind=q.kind, answer=answer,
-            value=value, due=self._earliest_due(grounds),
+            contract=self.contract.id,
+            question=q.name,
+            kind=q.kind,
+            answer=answer,
+            value=value,
+            due=self._earliest_due(grounds),
             grounds=tuple(self._ground(n) for n in grounds),
             overridden=tuple(self._overridden(norms, ground_ids)),
             depends_on=tuple(sorted(set(depends_on))),
-            warnings=tuple(sorted(self.warnings)))
+            warnings=tuple(sorted(self.warnings)),
+        )
 
-    def _earliest_due(self, grounds: list[ir.Norm]) -> str | None:
-        dates = [k[1] for k in (self.due(n) for n in grounds)
-                 if not isinstance(k, Unknown) and k[0] == 1]
+    def _earliest_due(self, grounds: Sequence[ir.Norm]) -> str | None:
+        dates = [
+            k[1] for k in (self.due(n) for n in grounds) if not isinstance(k, Unknown) and k[0] == 1
+        ]
         return _ordinal_json(min(dates)) if dates else None
 
     def _ground(self, n: ir.Norm) -> Ground:
@@ -483,26 +516,49 @@ class Evaluation:
         due = self.due(n)
         deadline: dict[str, object] | None = None
         if n.deadline is not None and not isinstance(due, Unknown):
-            deadline = {"kind": n.deadline.kind,
-                        "due": _ordinal_json(due[1]) if due[0] == 1 else None}
-        facts = {name: RV.to_json(self.facts[name], self.fact_types[name])
-                 for name in self.tables.norm_facts[n.id] if name in self.facts}
-        return Ground(norm=n.id, clause=n.clause, modality=n.modality, quote=clause.quote,
-                      gloss=clause.gloss, facts=facts, deadline=deadline)
+            deadline = {
+                "kind": n.deadline.kind,
+                "due": _ordinal_json(due[1]) if due[0] == 1 else None,
+            }
+        facts = {
+            name: RV.to_json(self.facts[name], self.fact_types[name])
+            for name in self.tables.norm_facts[n.id]
+            if name in self.facts
+        }
+        return Ground(
+            norm=n.id,
+            clause=n.clause,
+            modality=n.modality,
+            quote=clause.quote,
+            gloss=clause.gloss,
+            facts=facts,
+            deadline=deadline,
+        )
 
-    def _overridden(self, norms: list[ir.Norm], grounds: set[str]) -> Iterable[Override]:
+    def _overridden(self, norms: Sequence[ir.Norm], grounds: set[str]) -> Iterable[Override]:
         """Norms that apply but yield: the question's own, and those a ground prevails over."""
         mine = {n.id for n in norms}
         below_grounds = {p.lower for p in self.contract.priorities if p.higher in grounds}
         for n in self.contract.norms:
             if (n.id not in mine and n.id not in below_grounds) or self.applies(n) is not True:
                 continue
-            by = [p for p in self.higher.get(n.id, []) if (n.id in mine or p.higher in grounds)
-                  and self.applies(self.norms[p.higher]) is True]
+            by = [
+                p
+                for p in self.higher.get(n.id, [])
+                if (n.id in mine or p.higher in grounds)
+                and self.applies(self.norms[p.higher]) is True
+            ]
             if by:
-                yield Override(norm=n.id, clause=n.clause, by=tuple(
-                    Overrider(norm=p.higher, clause=self.norms[p.higher].clause,
-                              stated_in=p.stated_in) for p in by))
+                yield Override(
+                    norm=n.id,
+                    clause=n.clause,
+                    by=tuple(
+                        Overrider(
+                            norm=p.higher, clause=self.norms[p.higher].clause, stated_in=p.stated_in
+                        )
+                        for p in by
+                    ),
+                )
 
 
 # ------------------------------------------------------------------ helpers
@@ -548,6 +604,7 @@ def used_definitions(contract: ir.Contract, q: ir.Question) -> list[str]:
                 visit(defs[ref.name].expr)
                 if ref.name not in order:
                     order.append(ref.name)
+
     for r in question_expressions(contract, q):
         visit(r)
     return order
@@ -557,7 +614,8 @@ def question_facts(contract: ir.Contract, q: ir.Question) -> list[str]:
     """Every fact an answer to ``q`` may read, in declaration order: those of its expressions
     and the events on which its relevant duties count as performed."""
     names = facts_read(contract, question_expressions(contract, q)) | {
-        n.performed_on for n in relevant_norms(contract, q) if n.performed_on}
+        n.performed_on for n in relevant_norms(contract, q) if n.performed_on
+    }
     return [f.name for f in contract.facts if f.name in names]
 
 
@@ -603,8 +661,10 @@ def next_monthly_day(start: dt.date, days: tuple[int, ...]) -> dt.date:
 
 
 def monthly_beyond(days: tuple[int, ...]) -> str:
-    return (f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
-            "before 9999-12-31")
+    return (
+        f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
+        "before 9999-12-31"
+    )
 
 
 def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
@@ -625,9 +685,12 @@ def _ordinal_json(key: int | float) -> str:
 
 
 _COMPARE: dict[str, Callable[[object, object], bool]] = {
-    "=": lambda a, b: a == b, "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b, "<=": lambda a, b: a <= b,  # type: ignore[operator]
-    ">": lambda a, b: a > b, ">=": lambda a, b: a >= b,  # type: ignore[operator]
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,  # type: ignore[operator]
+    "<=": lambda a, b: a <= b,  # type: ignore[operator]
+    ">": lambda a, b: a > b,  # type: ignore[operator]
+    ">=": lambda a, b: a >= b,  # type: ignore[operator]
 }
 
 

@@ -10,15 +10,21 @@ import json
 import attrs
 
 ANSWER_WORDS = {
-    "yes": "yes", "no": "no", "obliged": "obliged", "not_obliged": "not obliged",
-    "undetermined": "undetermined", "immediately": "immediately",
-    "without_undue_delay": "without undue delay", "none": "no deadline",
+    "yes": "yes",
+    "no": "no",
+    "obliged": "obliged",
+    "not_obliged": "not obliged",
+    "undetermined": "undetermined",
+    "immediately": "immediately",
+    "without_undue_delay": "without undue delay",
+    "none": "no deadline",
 }
 
 
 @attrs.frozen
 class Ground:
     """A norm that grounds the answer, with the clause text and the facts it read."""
+
     norm: str
     clause: str
     modality: str
@@ -28,9 +34,15 @@ class Ground:
     deadline: dict[str, object] | None
 
     def to_dict(self) -> dict[str, object]:
-        return {"norm": self.norm, "clause": self.clause, "modality": self.modality,
-                "quote": self.quote, "gloss": self.gloss, "facts": dict(self.facts),
-                "deadline": dict(self.deadline) if self.deadline is not None else None}
+        return {
+            "norm": self.norm,
+            "clause": self.clause,
+            "modality": self.modality,
+            "quote": self.quote,
+            "gloss": self.gloss,
+            "facts": dict(self.facts),
+            "deadline": dict(self.deadline) if self.deadline is not None else None,
+        }
 
 
 @attrs.frozen
@@ -46,13 +58,13 @@ class Overrider:
 @attrs.frozen
 class Override:
     """A norm that applies but yields to the norms ``by``."""
+
     norm: str
     clause: str
     by: tuple[Overrider, ...]
 
     def to_dict(self) -> dict[str, object]:
-        return {"norm": self.norm, "clause": self.clause,
-                "by": [b.to_dict() for b in self.by]}
+        return {"norm": self.norm, "clause": self.clause, "by": [b.to_dict() for b in self.by]}
 
 
 @attrs.frozen
@@ -69,11 +81,18 @@ class Answer:
     warnings: tuple[str, ...]
 
     def to_dict(self) -> dict[str, object]:
-        return {"contract": self.contract, "question": self.question, "kind": self.kind,
-                "answer": self.answer, "value": self.value, "due": self.due,
-                "grounds": [g.to_dict() for g in self.grounds],
-                "overridden": [o.to_dict() for o in self.overridden],
-                "depends_on": list(self.depends_on), "warnings": list(self.warnings)}
+        return {
+            "contract": self.contract,
+            "question": self.question,
+            "kind": self.kind,
+            "answer": self.answer,
+            "value": self.value,
+            "due": self.due,
+            "grounds": [g.to_dict() for g in self.grounds],
+            "overridden": [o.to_dict() for o in self.overridden],
+            "depends_on": list(self.depends_on),
+            "warnings": list(self.warnings),
+        }
 
 
 def render_json(result: dict[str, object]) -> str:
@@ -100,15 +119,19 @@ def render_text(result: dict[str, object]) -> str:
         facts = g.get("facts") or {}
         assert isinstance(facts, dict)
         if facts:
-            lines.append("    with " + ", ".join(f"{k} = {_value_text(v)}"
-                                                for k, v in facts.items()))
+            lines.append(
+                "    with " + ", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items())
+            )
         deadline = g.get("deadline")
         if isinstance(deadline, dict) and deadline.get("due"):
-            lines.append(f"    deadline: {deadline['kind'].replace('_', ' ')}, "
-                         f"due by {deadline['due']}")
+            lines.append(
+                f"    deadline: {deadline['kind'].replace('_', ' ')}, due by {deadline['due']}"
+            )
     for o in _dicts(result["overridden"]):
-        by = ", ".join(f"clause {b['clause']} ({b['norm']}; priority stated in "
-                       f"{b['stated_in']})" for b in _dicts(o["by"]))
+        by = ", ".join(
+            f"clause {b['clause']} ({b['norm']}; priority stated in {b['stated_in']})"
+            for b in _dicts(o["by"])
+        )
         lines.append(f"  overridden: clause {o['clause']} ({o['norm']}) yields to {by}")
     depends = result.get("depends_on") or []
     assert isinstance(depends, list)

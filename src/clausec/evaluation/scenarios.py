@@ -28,8 +28,8 @@ class Report:
     contract: str
     passed: int
     failures: tuple[Failure, ...]
-    clauses: tuple[str, ...]     # the normative clauses
-    exercised: tuple[str, ...]   # those some expectation's answer rests on
+    clauses: tuple[str, ...]  # the normative clauses
+    exercised: tuple[str, ...]  # those some expectation's answer rests on
 
     @property
     def unexercised(self) -> tuple[str, ...]:
@@ -49,20 +49,27 @@ def run(contract: ir.Contract) -> Report:
             try:
                 answer = evaluation.answer(questions[expectation.question])
             except EvaluationError as exc:
-                failures.append(Failure(scenario.title, expectation.question, (str(exc),),
-                                        expectation.span))
+                failures.append(
+                    Failure(scenario.title, expectation.question, (str(exc),), expectation.span)
+                )
                 continue
             exercised |= {g.clause for g in answer.grounds}
             exercised |= {o.clause for o in answer.overridden}
             problems = tuple(compare(expectation, answer, questions[expectation.question]))
             if problems:
-                failures.append(Failure(scenario.title, expectation.question, problems,
-                                        expectation.span))
+                failures.append(
+                    Failure(scenario.title, expectation.question, problems, expectation.span)
+                )
             else:
                 passed += 1
     normative = tuple(c.number for c in contract.clauses if c.normative)
-    return Report(contract.id, passed, tuple(failures), normative,
-                  tuple(c for c in normative if c in exercised))
+    return Report(
+        contract.id,
+        passed,
+        tuple(failures),
+        normative,
+        tuple(c for c in normative if c in exercised),
+    )
 
 
 def compare(e: ir.Expectation, a: Answer, q: ir.Question) -> Iterable[str]:
@@ -74,8 +81,11 @@ def compare(e: ir.Expectation, a: Answer, q: ir.Question) -> Iterable[str]:
             assert isinstance(e.value, dt.date)
             if got != "date" or a.due != e.value.isoformat():
                 yield f"expected the date {e.value.isoformat()}, got {_describe(a)}"
-        elif got != "value" or q.expr is None \
-                or a.value != RV.to_json(RV.from_ir(e.value), q.expr.type):
+        elif (
+            got != "value"
+            or q.expr is None
+            or a.value != RV.to_json(RV.from_ir(e.value), q.expr.type)
+        ):
             yield f"expected the value {e.value}, got {_describe(a)}"
     elif got != e.answer:
         yield f"expected {e.answer.replace('_', ' ')}, got {_describe(a)}"
@@ -91,8 +101,10 @@ def compare(e: ir.Expectation, a: Answer, q: ir.Question) -> Iterable[str]:
             yield f"expected to override {_clauses(want)}, got {_clauses(have)}"
     missing = [f for f in e.depending_on if f not in a.depends_on]
     if missing:
-        yield (f"expected the answer to depend on {', '.join(missing)}; it depends on "
-               f"{', '.join(a.depends_on) or 'nothing'}")
+        yield (
+            f"expected the answer to depend on {', '.join(missing)}; it depends on "
+            f"{', '.join(a.depends_on) or 'nothing'}"
+        )
     if e.due_by is not None:
         assert isinstance(e.due_by, dt.date)
         if a.due != e.due_by.isoformat():

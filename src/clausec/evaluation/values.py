@@ -28,6 +28,7 @@ UNIT_SIZE = {"days": 1, "weeks": 7, "working_days": 1, "months": 1, "years": 12}
 @attrs.frozen
 class Unknown:
     """A value that depends on facts not given (``deps``: their names)."""
+
     deps: frozenset[str]
 
 
@@ -84,4 +85,3 @@ def to_json(value: RuntimeValue, t: T.Type) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
-

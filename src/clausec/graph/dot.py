@@ -63,13 +63,15 @@ def to_dot(view: Graph) -> str:
     names = _names(view)
     g = view.graph
     title = [g["title"], *g["notes"]]
-    out = [f"digraph {quoted(g['view'])} {{",
-           f"  graph [rankdir={g['rankdir']}, newrank=true, nodesep=0.25, ranksep=0.5, "
-           f'fontname="{FONT}", fontsize=12, labelloc=t, labeljust=l, '
-           f"label={html_label(title, 'LEFT')}];",
-           f'  node [fontname="{FONT}", fontsize=10, style="filled,rounded", shape=box, '
-           'margin="0.12,0.06"];',
-           f'  edge [fontname="{FONT}", fontsize=9];']
+    out = [
+        f"digraph {quoted(g['view'])} {{",
+        f"  graph [rankdir={g['rankdir']}, newrank=true, nodesep=0.25, ranksep=0.5, "
+        f'fontname="{FONT}", fontsize=12, labelloc=t, labeljust=l, '
+        f"label={html_label(title, 'LEFT')}];",
+        f'  node [fontname="{FONT}", fontsize=10, style="filled,rounded", shape=box, '
+        'margin="0.12,0.06"];',
+        f'  edge [fontname="{FONT}", fontsize=9];',
+    ]
     members: dict[str | None, list[str]] = {}
     for n, data in view.nodes(data=True):
         members.setdefault(data.get("cluster"), []).append(n)
@@ -79,8 +81,10 @@ def to_dot(view: Graph) -> str:
     for i, (cid, label) in enumerate(g["clusters"].items()):
         inside = members.get(cid, [])
         out.append(f"  subgraph cluster_{i} {{")
-        out.append(f"    graph [label={html_label([label])}, style=\"rounded,dashed\", "
-                   'color="#999999", fontsize=12];')
+        out.append(
+            f'    graph [label={html_label([label])}, style="rounded,dashed", '
+            'color="#999999", fontsize=12];'
+        )
         out += ["    " + _node(view, n, names) for n in inside]
         out += ["    " + line for line in _grid(view, inside, names)]
         out.append("  }")
@@ -99,8 +103,13 @@ def _node(view: Graph, n: str, names: dict[str, str]) -> str:
     shape = "box" if kind == "norm" else KIND.get(kind, KIND["fact"])[2]
     style = "filled" + (",rounded" if shape == "box" else "")
     style += ",dashed" if data["tentative"] else ""
-    attrs = [f"label={html_label(data['label'])}", f'shape={shape}', f'style="{style}"',
-             f'fillcolor="{fill}"', f'color="{border}"']
+    attrs = [
+        f"label={html_label(data['label'])}",
+        f"shape={shape}",
+        f'style="{style}"',
+        f'fillcolor="{fill}"',
+        f'color="{border}"',
+    ]
     if data.get("tooltip"):
         attrs.append(f"tooltip={tooltip(str(data['tooltip']))}")
     return f"{names[n]} [{', '.join(attrs)}];"
@@ -110,8 +119,7 @@ def _edge(u: str, v: str, relation: str, data: dict[str, object]) -> str:
     style, color, head = RELATION.get(relation, RELATION["reads"])
     attrs = [f'style="{style}"', f'color="{color}"', f"arrowhead={head}"]
     if data.get("label"):
-        attrs += [f"label={html_label([str(data['label'])], bold=False)}",
-                  f'fontcolor="{color}"']
+        attrs += [f"label={html_label([str(data['label'])], bold=False)}", f'fontcolor="{color}"']
     if data.get("tooltip"):
         attrs.append(f"tooltip={tooltip(str(data['tooltip']))}")
     if relation in LOOSE:
@@ -138,20 +146,27 @@ def _grid(view: Graph, inside: list[str], names: dict[str, str]) -> list[str]:
     if len(heads) <= GRID_FROM:
         return []
     width = math.ceil(math.sqrt(len(heads)))
-    return [f"{names[heads[i]]} -> {names[heads[i + width]]} [style=invis];"
-            for i in range(len(heads) - width)]
+    return [
+        f"{names[heads[i]]} -> {names[heads[i + width]]} [style=invis];"
+        for i in range(len(heads) - width)
+    ]
 
 
 def render(dot_text: str, fmt: str) -> bytes:
     """``dot -T<fmt>`` on the text: SVG or PNG bytes."""
     exe = shutil.which("dot")
     if exe is None:
-        raise DotMissing(f"rendering {fmt} needs Graphviz's `dot` program, which is not on "
-                         "PATH; install Graphviz (Debian: apt-get install graphviz), or write "
-                         "--format dot or --format mermaid")
-    proc = subprocess.run([exe, f"-T{fmt}"], input=dot_text.encode("utf-8"),
-                          capture_output=True, check=False)
+        raise DotMissing(
+            f"rendering {fmt} needs Graphviz's `dot` program, which is not on "
+            "PATH; install Graphviz (Debian: apt-get install graphviz), or write "
+            "--format dot or --format mermaid"
+        )
+    proc = subprocess.run(
+        [exe, f"-T{fmt}"], input=dot_text.encode("utf-8"), capture_output=True, check=False
+    )
     if proc.returncode != 0 or not proc.stdout:
-        raise DotFailed(proc.stderr.decode("utf-8", "replace").strip() or
-                        f"dot exited with status {proc.returncode}")
+        raise DotFailed(
+            proc.stderr.decode("utf-8", "replace").strip()
+            or f"dot exited with status {proc.returncode}"
+        )
     return proc.stdout

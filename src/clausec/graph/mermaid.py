@@ -11,8 +11,15 @@ import json
 from clausec.graph.model import Graph
 from clausec.graph.style import MODALITY, RELATION, fill_and_border
 
-_ENTITIES = {'"': "#quot;", "#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;",
-             "`": "#96;", "|": "#124;"}
+_ENTITIES = {
+    '"': "#quot;",
+    "#": "#35;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "&": "#amp;",
+    "`": "#96;",
+    "|": "#124;",
+}
 
 
 def text(value: str) -> str:
@@ -33,8 +40,12 @@ _ARROWS = {"dashed": "-.->", "dotted": "-.->", "bold": "==>", "solid": "-->"}
 def to_mermaid(view: Graph) -> str:
     names = {n: f"n{i}" for i, n in enumerate(view)}
     g = view.graph
-    out = ["---", f"title: {json.dumps(g['title'], ensure_ascii=False)}", "---",
-           f"flowchart {'LR' if g['rankdir'] == 'LR' else 'TB'}"]
+    out = [
+        "---",
+        f"title: {json.dumps(g['title'], ensure_ascii=False)}",
+        "---",
+        f"flowchart {'LR' if g['rankdir'] == 'LR' else 'TB'}",
+    ]
     out += [f"  %% {text(note)}" for note in g["notes"]]
     groups: dict[str, str] = {}
     for n, data in view.nodes(data=True):
@@ -44,8 +55,9 @@ def to_mermaid(view: Graph) -> str:
         for n in group:
             groups[n] = f"rank:{i}"
     subgraphs = [(cid, title) for cid, title in g["clusters"].items()]
-    subgraphs += [(f"rank:{i}", view.nodes[group[0]]["label"][0])
-                  for i, group in enumerate(g["ranks"])]
+    subgraphs += [
+        (f"rank:{i}", view.nodes[group[0]]["label"][0]) for i, group in enumerate(g["ranks"])
+    ]
     for n in view:
         if n not in groups:
             out.append("  " + _node(view, n, names))

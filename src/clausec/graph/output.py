@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-
 from clausec.evaluation import values as RV
 from clausec.evaluation.facts import RuntimeValue
 from clausec.graph import dot, mermaid, views
@@ -13,13 +12,25 @@ from clausec.graph.model import Graph, build
 from clausec.ir import nodes as ir
 
 FORMATS = ("dot", "svg", "png", "mermaid")
-SUFFIXES = {".dot": "dot", ".gv": "dot", ".svg": "svg", ".png": "png", ".mmd": "mermaid",
-            ".mermaid": "mermaid"}
+SUFFIXES = {
+    ".dot": "dot",
+    ".gv": "dot",
+    ".svg": "svg",
+    ".png": "png",
+    ".mmd": "mermaid",
+    ".mermaid": "mermaid",
+}
 
 
-def view_of(contract: ir.Contract, view: str, *, question: str | None = None,
-            facts: Mapping[str, RuntimeValue] | None = None,
-            as_of: dt.date | None = None, clauses: Sequence[str] = ()) -> Graph:
+def view_of(
+    contract: ir.Contract,
+    view: str,
+    *,
+    question: str | None = None,
+    facts: Mapping[str, RuntimeValue] | None = None,
+    as_of: dt.date | None = None,
+    clauses: Sequence[str] = (),
+) -> Graph:
     """The view graph, only the norms of ``clauses`` if given (not for the timeline);
     KeyError for an unknown question or a clause that selects nothing, EvaluationError from
     the timeline."""
@@ -40,20 +51,27 @@ def view_of(contract: ir.Contract, view: str, *, question: str | None = None,
     return views.only_clauses(graph, model, clauses) if clauses else graph
 
 
-def draw(contract: ir.Contract, view: str, fmt: str, *, question: str | None = None,
-         facts: Mapping[str, RuntimeValue] | None = None,
-         as_of: dt.date | None = None, clauses: Sequence[str] = ()) -> str | bytes:
+def draw(
+    contract: ir.Contract,
+    view: str,
+    fmt: str,
+    *,
+    question: str | None = None,
+    facts: Mapping[str, RuntimeValue] | None = None,
+    as_of: dt.date | None = None,
+    clauses: Sequence[str] = (),
+) -> str | bytes:
     """DOT or Mermaid text, or SVG / PNG bytes (DotMissing when Graphviz is not installed)."""
-    graph = view_of(contract, view, question=question, facts=facts, as_of=as_of,
-                    clauses=clauses)
+    graph = view_of(contract, view, question=question, facts=facts, as_of=as_of, clauses=clauses)
     if fmt == "mermaid":
         return mermaid.to_mermaid(graph)
     text = dot.to_dot(graph)
     return text if fmt == "dot" else dot.render(text, fmt)
 
 
-def scenario_facts(contract: ir.Contract, title: str
-                   ) -> tuple[dict[str, RuntimeValue], dt.date | None]:
+def scenario_facts(
+    contract: ir.Contract, title: str
+) -> tuple[dict[str, RuntimeValue], dt.date | None]:
     """The facts and as-of date of a scenario, as the scenario runner reads them (KeyError
     if no scenario has that title)."""
     for s in contract.scenarios:

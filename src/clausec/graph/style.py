@@ -33,8 +33,12 @@ RELATION = {
     "may_read": ("dotted", "#999999", "normal"),
     "next": ("solid", "#000000", "normal"),
 }
-MODALITY_WORD = {"obligation": "must", "permission": "may", "prohibition": "must not",
-                 "power": "can"}
+MODALITY_WORD = {
+    "obligation": "must",
+    "permission": "may",
+    "prohibition": "must not",
+    "power": "can",
+}
 
 
 def fill_and_border(kind: str, modality: str | None) -> tuple[str, str]:
@@ -49,5 +53,5 @@ def wrap(text: str, width: int = 42, lines: int = 4) -> list[str]:
     out = textwrap.wrap(" ".join(text.split()), width) or [""]
     if len(out) > lines:
         out = out[:lines]
-        out[-1] = out[-1][:width - 1].rstrip() + "…"
+        out[-1] = out[-1][: width - 1].rstrip() + "…"
     return out

@@ -28,13 +28,18 @@ DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
 
 
 def _view(model: Graph, view: str, title: str) -> Graph:
-    out: Graph = nx.MultiDiGraph(view=view, title=f"{model.graph['contract']}: {title}",
-                                 clusters={}, notes=(), rankdir="LR", ranks=[])
+    out: Graph = nx.MultiDiGraph(
+        view=view,
+        title=f"{model.graph['contract']}: {title}",
+        clusters={},
+        notes=(),
+        rankdir="LR",
+        ranks=[],
+    )
     return out
 
 
-def _edges(model: Graph, relations: Iterable[str]
-           ) -> Iterable[tuple[str, str, dict[str, Any]]]:
+def _edges(model: Graph, relations: Iterable[str]) -> Iterable[tuple[str, str, dict[str, Any]]]:
     wanted = set(relations)
     for u, v, data in model.edges(data=True):
         if data["relation"] in wanted:
@@ -44,7 +49,7 @@ def _edges(model: Graph, relations: Iterable[str]
 def norm_label(data: Mapping[str, object], gloss: bool) -> tuple[str, ...]:
     """Clause and modality, what is done to what for whom, then the gloss if asked."""
     name = str(data["name"])
-    head = f"{data['clause']}" + (f" {name[name.rindex('#'):]}" if not name.endswith("#1") else "")
+    head = f"{data['clause']}" + (f" {name[name.rindex('#') :]}" if not name.endswith("#1") else "")
     modality = MODALITY_WORD[str(data["modality"])]
     what = f"{data['party']} {modality} {data['action']} {data['object']}"
     if data.get("amount"):
@@ -59,19 +64,24 @@ def norm_label(data: Mapping[str, object], gloss: bool) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _add_norm(view: Graph, model: Graph, nid: str, *, gloss: bool,
-              cluster: str | None) -> None:
+def _add_norm(view: Graph, model: Graph, nid: str, *, gloss: bool, cluster: str | None) -> None:
     data = model.nodes[nid]
     tip = f"{data['clause']} ({data['name']}, {data['modality']})"
     for text in (data.get("quote"), data.get("gloss")):  # the label cuts the gloss short
         if text:
             tip += f"\n{text}"
-    view.add_node(nid, kind="norm", modality=data["modality"], label=norm_label(data, gloss),
-                  tooltip=tip, cluster=cluster, tentative=False)
+    view.add_node(
+        nid,
+        kind="norm",
+        modality=data["modality"],
+        label=norm_label(data, gloss),
+        tooltip=tip,
+        cluster=cluster,
+        tentative=False,
+    )
 
 
-def _add_plain(view: Graph, model: Graph, nid: str,
-               cluster: str | None = None) -> None:
+def _add_plain(view: Graph, model: Graph, nid: str, cluster: str | None = None) -> None:
     data = model.nodes[nid]
     kind = str(data["kind"])
     label: tuple[str, ...] = (str(data["name"]),)
@@ -81,16 +91,18 @@ def _add_plain(view: Graph, model: Graph, nid: str,
     elif kind == "question":
         label += (f"({data['question_kind']})",)
         tip += f" ({data['question_kind']})"
-    elif "type" in data and data["type"]:
+    elif data.get("type"):
         tip += f": {data['type']}"
     if data.get("description"):
         tip += f"\n{data['description']}"
-    view.add_node(nid, kind=kind, modality=None, label=label, tooltip=tip, cluster=cluster,
-                  tentative=False)
+    view.add_node(
+        nid, kind=kind, modality=None, label=label, tooltip=tip, cluster=cluster, tentative=False
+    )
 
 
-def _party_clusters(view: Graph, model: Graph, parties: Iterable[str],
-                    with_node: bool = True) -> None:
+def _party_clusters(
+    view: Graph, model: Graph, parties: Iterable[str], with_node: bool = True
+) -> None:
     for pid in parties:
         data = model.nodes[pid]
         view.graph["clusters"][pid] = f"{data['name']} ({data['role']})"
@@ -99,8 +111,10 @@ def _party_clusters(view: Graph, model: Graph, parties: Iterable[str],
 
 
 def _priority_edge(view: Graph, u: str, v: str, data: Mapping[str, object]) -> None:
-    tip = (f"{u[5:]} prevails over {v[5:]} ({str(data['priority']).replace('_', ' ')}, "
-           f"stated in {data['stated_in']})")
+    tip = (
+        f"{u[5:]} prevails over {v[5:]} ({str(data['priority']).replace('_', ' ')}, "
+        f"stated in {data['stated_in']})"
+    )
     view.add_edge(u, v, key="prevails_over", relation="prevails_over", label=None, tooltip=tip)
 
 
@@ -118,26 +132,39 @@ def obligations(model: Graph) -> Graph:
         if data["relation"] == "prevails_over":
             _priority_edge(view, u, v, data)
         else:
-            view.add_edge(u, v, key=data["relation"], relation=data["relation"],
-                          label="if breached" if data["relation"] == "triggers" else None,
-                          tooltip=None)
-    view.graph["notes"] = ("blue: must · green: may · red: must not · purple: can · "
-                           "dashed arrow: benefits · orange arrow: prevails over · "
-                           "red arrow: breach triggers remedy",)
+            view.add_edge(
+                u,
+                v,
+                key=data["relation"],
+                relation=data["relation"],
+                label="if breached" if data["relation"] == "triggers" else None,
+                tooltip=None,
+            )
+    view.graph["notes"] = (
+        "blue: must · green: may · red: must not · purple: can · "
+        "dashed arrow: benefits · orange arrow: prevails over · "
+        "red arrow: breach triggers remedy",
+    )
     return view
 
 
 def dependencies(model: Graph, question: str | None = None) -> Graph:
     """Questions, the norms they ask about or may read, and the definitions and facts those
     read; with ``question``, only what that question may read (its cone of influence)."""
-    questions = [n for n, d in model.nodes(data=True) if d.get("kind") == "question"
-                 and (question is None or d["name"] == question)]
+    questions = [
+        n
+        for n, d in model.nodes(data=True)
+        if d.get("kind") == "question" and (question is None or d["name"] == question)
+    ]
     if question is not None and not questions:
         raise KeyError(question)
     keep: list[str] = []
     for q in questions:
-        keep += [q] + [v for _, v, data in model.out_edges(q, data=True)
-                       if data["relation"] in ("asks", "may_read")]
+        keep += [q] + [
+            v
+            for _, v, data in model.out_edges(q, data=True)
+            if data["relation"] in ("asks", "may_read")
+        ]
     wanted = set(keep)
     view = _view(model, "dependencies", "dependencies" + (f" of {question}" if question else ""))
     for n, data in model.nodes(data=True):  # model order: questions last, so add in two passes
@@ -155,14 +182,25 @@ def dependencies(model: Graph, question: str | None = None) -> Graph:
             if data["relation"] == "prevails_over":
                 _priority_edge(view, u, v, data)
             else:
-                view.add_edge(u, v, key=data["relation"], relation=data["relation"],
-                              label="if breached" if data["relation"] == "triggers" else None,
-                              tooltip=", ".join(data.get("roles", ())) or None)
+                view.add_edge(
+                    u,
+                    v,
+                    key=data["relation"],
+                    relation=data["relation"],
+                    label="if breached" if data["relation"] == "triggers" else None,
+                    tooltip=", ".join(data.get("roles", ())) or None,
+                )
     for q in questions:  # what only a contract-wide rule (deadline extension) makes it read
         for _, v, data in model.out_edges(q, data=True):
             if data["relation"] == "may_read" and v not in reached:
-                view.add_edge(q, v, key="may_read", relation="may_read", label=None,
-                              tooltip="read by a contract-wide rule")
+                view.add_edge(
+                    q,
+                    v,
+                    key="may_read",
+                    relation="may_read",
+                    label=None,
+                    tooltip="read by a contract-wide rule",
+                )
     return view
 
 
@@ -182,22 +220,39 @@ def remedies(model: Graph) -> Graph:
             if v not in view:
                 _add_plain(view, model, v)
             if data["relation"] == "counts_from":  # drawn in the direction time runs
-                view.add_edge(v, u, key="counts_from", relation="counts_from",
-                              label="deadline counts from", tooltip=None)
+                view.add_edge(
+                    v,
+                    u,
+                    key="counts_from",
+                    relation="counts_from",
+                    label="deadline counts from",
+                    tooltip=None,
+                )
             else:
-                view.add_edge(u, v, key="performed_on", relation="performed_on",
-                              label="performed on", tooltip=None)
-    for u, v, data in triggers:
-        view.add_edge(u, v, key="triggers", relation="triggers", label="if breached",
-                      tooltip=None)
+                view.add_edge(
+                    u,
+                    v,
+                    key="performed_on",
+                    relation="performed_on",
+                    label="performed on",
+                    tooltip=None,
+                )
+    for u, v, _ in triggers:
+        view.add_edge(u, v, key="triggers", relation="triggers", label="if breached", tooltip=None)
     if not triggers:
-        view.graph["notes"] = ("no remedies: no norm of this contract follows the breach of "
-                               "another (otherwise …)",)
+        view.graph["notes"] = (
+            "no remedies: no norm of this contract follows the breach of another (otherwise …)",
+        )
     return view
 
 
-def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeValue],
-             as_of: dt.date | None, question: str | None = None) -> Graph:
+def timeline(
+    model: Graph,
+    contract: ir.Contract,
+    facts: Mapping[str, RuntimeValue],
+    as_of: dt.date | None,
+    question: str | None = None,
+) -> Graph:
     """The given dates and the computed deadline dates of the norms on a time axis, for one
     fact set; norms whose condition is unknown are dashed, those that do not apply left out.
     Raises EvaluationError as the interpreter does."""
@@ -241,16 +296,28 @@ def timeline(model: Graph, contract: ir.Contract, facts: Mapping[str, RuntimeVal
             view.nodes[nid]["label"] += (when,)
             at.setdefault(when, []).append(nid)
     if as_of is not None:
-        view.add_node("as_of:today", kind="event", modality=None,
-                      label=("as of", as_of.isoformat()), tooltip="the evaluation date", cluster=None, tentative=False)
+        view.add_node(
+            "as_of:today",
+            kind="event",
+            modality=None,
+            label=("as of", as_of.isoformat()),
+            tooltip="the evaluation date",
+            cluster=None,
+            tentative=False,
+        )
         at.setdefault(as_of.isoformat(), []).append("as_of:today")
     _axis(view, at)
     for u, v, data in _edges(model, ("counts_from", "triggers")):
         if u in view and v in view:
             a, b = (v, u) if data["relation"] == "counts_from" else (u, v)
-            view.add_edge(a, b, key=data["relation"], relation=data["relation"],
-                          label="if breached" if data["relation"] == "triggers" else None,
-                          tooltip=None)
+            view.add_edge(
+                a,
+                b,
+                key=data["relation"],
+                relation=data["relation"],
+                label="if breached" if data["relation"] == "triggers" else None,
+                tooltip=None,
+            )
     if undetermined:
         view.graph["clusters"]["undetermined"] = "deadline not yet determined"
     notes = [f"as of {as_of.isoformat()}" if as_of else "as of: not given (today is unknown)"]
@@ -270,14 +337,30 @@ def _axis(view: Graph, at: dict[str, list[str]]) -> None:
     previous: str | None = None
     for when in order:
         did = f"date:{when}"
-        view.add_node(did, kind="date", modality=None, label=(when,), tooltip=when,
-                      cluster=None, tentative=False)
+        view.add_node(
+            did,
+            kind="date",
+            modality=None,
+            label=(when,),
+            tooltip=when,
+            cluster=None,
+            tentative=False,
+        )
         view.graph["ranks"].append([did, *at[when]])
         if previous is not None:
-            gap = "" if "never" in (when, previous) else \
-                f"+{(dt.date.fromisoformat(when) - dt.date.fromisoformat(previous)).days} days"
-            view.add_edge(f"date:{previous}", did, key="next", relation="next",
-                          label=gap or None, tooltip=None)
+            gap = (
+                ""
+                if "never" in (when, previous)
+                else f"+{(dt.date.fromisoformat(when) - dt.date.fromisoformat(previous)).days} days"
+            )
+            view.add_edge(
+                f"date:{previous}",
+                did,
+                key="next",
+                relation="next",
+                label=gap or None,
+                tooltip=None,
+            )
         previous = when
 
 
@@ -292,12 +375,28 @@ def only_clauses(view: Graph, model: Graph, clauses: Iterable[str]) -> Graph:
     without a connection goes too, and so do clusters left with nothing but their party."""
     wanted = list(clauses)
     out = view.copy()
-    out.graph = {**view.graph, "clusters": dict(view.graph["clusters"]),
-                 "title": view.graph["title"] + " (clauses " + ", ".join(wanted) + ")"}
-    out.remove_nodes_from([n for n in view if view.nodes[n]["kind"] == "norm"
-                           and not in_clauses(str(model.nodes[n]["clause"]), wanted)])
-    out.remove_nodes_from([n for n in list(out) if view.degree(n) and not out.degree(n)
-                           and out.nodes[n]["kind"] not in ("party", "norm")])
+    out.graph = {
+        **view.graph,
+        "clusters": dict(view.graph["clusters"]),
+        "title": view.graph["title"] + " (clauses " + ", ".join(wanted) + ")",
+    }
+    out.remove_nodes_from(
+        [
+            n
+            for n in view
+            if view.nodes[n]["kind"] == "norm"
+            and not in_clauses(str(model.nodes[n]["clause"]), wanted)
+        ]
+    )
+    out.remove_nodes_from(
+        [
+            n
+            for n in list(out)
+            if view.degree(n)
+            and not out.degree(n)
+            and out.nodes[n]["kind"] not in ("party", "norm")
+        ]
+    )
     for cid in list(out.graph["clusters"]):
         members = [n for n in out if out.nodes[n].get("cluster") == cid]
         if all(out.nodes[n]["kind"] == "party" and not out.degree(n) for n in members):

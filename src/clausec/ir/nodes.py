@@ -15,7 +15,6 @@ from clausec.ir.types import Type
 from clausec.ir.values import Value
 from clausec.source import Span
 
-
 # ---------------------------------------------------------------- expressions
 
 
@@ -29,6 +28,7 @@ class Const:
 @attrs.frozen
 class FactRef:
     """An input: a fact or an event (an event is a fact of type date that may be ``never``)."""
+
     name: str
     type: Type
     span: Span
@@ -145,6 +145,7 @@ class Object:
 @attrs.frozen
 class ClauseRef:
     """A clause of this contract (``contract`` None), an imported contract, or a document."""
+
     number: str | None
     contract: str | None
     span: Span
@@ -188,8 +189,18 @@ class Deadline:
     before ``anchor``), before / by / until (a date), without_undue_delay / immediately
     (qualitative: no date), monthly (``days`` of every month, after ``anchor`` if given),
     at_least_once_every (``unit``)."""
-    kind: Literal["within", "at_least_before", "before", "by", "until", "without_undue_delay",
-                  "immediately", "monthly", "at_least_once_every"]
+
+    kind: Literal[
+        "within",
+        "at_least_before",
+        "before",
+        "by",
+        "until",
+        "without_undue_delay",
+        "immediately",
+        "monthly",
+        "at_least_once_every",
+    ]
     duration: Expr | None
     anchor: Expr | None
     days: tuple[int, ...]
@@ -203,7 +214,9 @@ class Deadline:
 
 @attrs.frozen
 class Extension:
-    """The deadline may be extended ``by`` a duration or ``to`` a total duration, if ``condition``."""
+    """The deadline may be extended ``by`` a duration or ``to`` a total duration, if
+    ``condition``."""
+
     mode: Literal["by", "to"]
     amount: Expr
     condition: Expr | None
@@ -217,6 +230,7 @@ class Norm:
     ``condition`` is the conjunction of the ``when`` clauses (true if none); ``exceptions`` are
     the ``unless`` conditions, kept apart so that answers can say which exception applied.
     ``remedy_of`` names the norm whose breach triggers this one (contrary-to-duty)."""
+
     id: str
     clause: str
     modality: Modality
@@ -237,8 +251,9 @@ class Norm:
     span: Span
 
 
-PriorityKind = Literal["otherwise_provided", "subject_to", "notwithstanding", "prevails_over",
-                       "precedence"]
+PriorityKind = Literal[
+    "otherwise_provided", "subject_to", "notwithstanding", "prevails_over", "precedence"
+]
 
 
 @attrs.frozen
@@ -246,6 +261,7 @@ class Priority:
     """Norm ``higher`` prevails over norm ``lower`` where both apply.
 
     ``stated_in`` is the clause whose words establish the priority (for grounds)."""
+
     higher: str
     lower: str
     kind: PriorityKind
@@ -256,6 +272,7 @@ class Priority:
 @attrs.frozen
 class ExternalPriority:
     """A priority involving another contract or a document: kept as written, by reference."""
+
     higher: tuple[ClauseRef, ...]
     lower: tuple[ClauseRef, ...]
     kind: PriorityKind
@@ -266,6 +283,7 @@ class ExternalPriority:
 @attrs.frozen
 class DeadlineExtension:
     """Every deadline of the contract is extended by ``amount`` if ``condition`` (force majeure)."""
+
     amount: Expr
     condition: Expr | None
     stated_in: str
@@ -279,6 +297,7 @@ class DeadlineExtension:
 class Question:
     """A named query. For may / must / deadline questions, ``norm_ids`` are the norms that
     bear on it (same party, action and object); a value question evaluates ``expr``."""
+
     name: str
     description: str | None
     kind: Literal["may", "must", "deadline", "value"]
@@ -293,8 +312,17 @@ class Question:
 @attrs.frozen
 class Expectation:
     question: str
-    answer: Literal["yes", "no", "obliged", "not_obliged", "undetermined",
-                    "without_undue_delay", "immediately", "none", "value"]
+    answer: Literal[
+        "yes",
+        "no",
+        "obliged",
+        "not_obliged",
+        "undetermined",
+        "without_undue_delay",
+        "immediately",
+        "none",
+        "value",
+    ]
     value: Value | None
     because: tuple[ClauseRef, ...]
     overriding: tuple[ClauseRef, ...]
@@ -328,7 +356,9 @@ class Document:
 
 @attrs.frozen
 class Accept:
-    """Findings with ``code`` accepted with ``reason``: in clause ``clause``, or file-wide (None)."""
+    """Findings with ``code`` accepted with ``reason``: in clause ``clause``, or file-wide
+    (None)."""
+
     code: str
     reason: str
     clause: str | None

@@ -10,8 +10,11 @@ import attrs
 # 30 days is not (a month has no fixed length), and working days depend on the calendar.
 DurationClass = Literal["days", "working_days", "months"]
 UNIT_CLASS: dict[str, DurationClass] = {
-    "days": "days", "weeks": "days", "working_days": "working_days",
-    "months": "months", "years": "months",
+    "days": "days",
+    "weeks": "days",
+    "working_days": "working_days",
+    "months": "months",
+    "years": "months",
 }
 
 
@@ -52,8 +55,11 @@ class Duration:
     unit_class: DurationClass
 
     def __str__(self) -> str:
-        return {"days": "duration in days", "working_days": "duration in working days",
-                "months": "duration in months"}[self.unit_class]
+        return {
+            "days": "duration in days",
+            "working_days": "duration in working days",
+            "months": "duration in months",
+        }[self.unit_class]
 
 
 @attrs.frozen(slots=True)
@@ -65,6 +71,7 @@ class Text:
 @attrs.frozen(slots=True)
 class Enum:
     """An enumeration; ``name`` is the fact or object that declares it."""
+
     name: str
     members: tuple[str, ...]
 

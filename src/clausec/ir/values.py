@@ -56,7 +56,7 @@ Value: TypeAlias = (
 
 def to_json(value: Value) -> object:
     """A JSON-friendly rendering (decimals as strings, to keep them exact)."""
-    if isinstance(value, bool) or isinstance(value, int):
+    if isinstance(value, (bool, int)):
         return value
     if isinstance(value, Decimal):
         return str(value)

@@ -17,10 +17,29 @@ from clausec.source import Span
 from clausec.syntax import ast
 from clausec.syntax.grammar import reserved_words
 
-ISO_CURRENCIES = frozenset({
-    "CNY", "EUR", "HKD", "USD", "GBP", "RUB", "CHF", "JPY", "MOP", "TWD", "SGD", "PLN", "SEK",
-    "NOK", "DKK", "CZK", "HUF", "CAD", "AUD",
-})
+ISO_CURRENCIES = frozenset(
+    {
+        "CNY",
+        "EUR",
+        "HKD",
+        "USD",
+        "GBP",
+        "RUB",
+        "CHF",
+        "JPY",
+        "MOP",
+        "TWD",
+        "SGD",
+        "PLN",
+        "SEK",
+        "NOK",
+        "DKK",
+        "CZK",
+        "HUF",
+        "CAD",
+        "AUD",
+    }
+)
 
 
 def type_of(texpr: ast.TypeExpr, owner: str, diagnostics: list[Diagnostic]) -> T.Type | None:
@@ -42,10 +61,15 @@ def type_of(texpr: ast.TypeExpr, owner: str, diagnostics: list[Diagnostic]) -> T
         case "money":
             assert texpr.currency is not None
             if texpr.currency not in ISO_CURRENCIES:
-                diagnostics.append(error(
-                    "E0106", f"`{texpr.currency}` is not a known ISO 4217 currency code",
-                    texpr.span, "unknown currency",
-                    hint=did_you_mean(texpr.currency, ISO_CURRENCIES)))
+                diagnostics.append(
+                    error(
+                        "E0106",
+                        f"`{texpr.currency}` is not a known ISO 4217 currency code",
+                        texpr.span,
+                        "unknown currency",
+                        hint=did_you_mean(texpr.currency, ISO_CURRENCIES),
+                    )
+                )
                 return None
             return T.Money(texpr.currency)
         case "enum":
@@ -53,8 +77,9 @@ def type_of(texpr: ast.TypeExpr, owner: str, diagnostics: list[Diagnostic]) -> T
             seen: set[str] = set()
             for m in texpr.members:
                 if m.name in seen:
-                    diagnostics.append(error("E0204", f"member `{m.name}` is listed twice",
-                                             m.span, "again"))
+                    diagnostics.append(
+                        error("E0204", f"member `{m.name}` is listed twice", m.span, "again")
+                    )
                 seen.add(m.name)
             return T.Enum(owner, tuple(dict.fromkeys(members)))
     raise AssertionError(texpr.kind)
@@ -84,14 +109,19 @@ class ExprChecker:
     def check(self, expr: ast.Expr) -> ir.Expr | None:
         return self._expr(expr)
 
-    def check_as(self, expr: ast.Expr, expected: T.Type, what: str,
-                 code: str = "E0300") -> ir.Expr | None:
+    def check_as(
+        self, expr: ast.Expr, expected: T.Type, what: str, code: str = "E0300"
+    ) -> ir.Expr | None:
         result = self._expr(expr, hint=expected)
         if result is None:
             return None
         if not _assignable(result.type, expected):
-            self._mismatch(code, f"{what} must be {_article(expected)}, "
-                                 f"but this is {_article(result.type)}", expr.span, result.type)
+            self._mismatch(
+                code,
+                f"{what} must be {_article(expected)}, but this is {_article(result.type)}",
+                expr.span,
+                result.type,
+            )
             return None
         return result
 
@@ -106,9 +136,13 @@ class ExprChecker:
         if result is None:
             return None
         if not isinstance(result.type, T.Duration):
-            self._mismatch("E0305", f"{what} must be a duration, but this is "
-                                    f"{_article(result.type)}", expr.span, result.type,
-                           hint="write a duration such as `10 working days` or `3 months`")
+            self._mismatch(
+                "E0305",
+                f"{what} must be a duration, but this is {_article(result.type)}",
+                expr.span,
+                result.type,
+                hint="write a duration such as `10 working days` or `3 months`",
+            )
             return None
         return result
 
@@ -120,24 +154,37 @@ class ExprChecker:
             return None
         decl = self.symbols.definitions[name]
         if name in self._in_progress:
-            cycle = self._in_progress[self._in_progress.index(name):] + [name]
-            self.diagnostics.append(error(
-                "E0210", f"definition `{name}` depends on itself: {' -> '.join(cycle)}",
-                decl.name.span, "circular"))
+            cycle = [*self._in_progress[self._in_progress.index(name) :], name]
+            self.diagnostics.append(
+                error(
+                    "E0210",
+                    f"definition `{name}` depends on itself: {' -> '.join(cycle)}",
+                    decl.name.span,
+                    "circular",
+                )
+            )
             self._failed.add(name)
             return None
         self._in_progress.append(name)
         try:
             declared = type_of(decl.type, name, self.diagnostics) if decl.type else None
-            expr = (self.check_as(decl.expr, declared, f"`{name}`") if declared
-                    else self._expr(decl.expr))
+            expr = (
+                self.check_as(decl.expr, declared, f"`{name}`")
+                if declared
+                else self._expr(decl.expr)
+            )
         finally:
             self._in_progress.pop()
         if expr is None:
             self._failed.add(name)
             return None
-        result = ir.Definition(name, declared or expr.type, expr,
-                               decl.description.value if decl.description else None, decl.span)
+        result = ir.Definition(
+            name,
+            declared or expr.type,
+            expr,
+            decl.description.value if decl.description else None,
+            decl.span,
+        )
         self.definitions[name] = result
         return result
 
@@ -147,16 +194,28 @@ class ExprChecker:
             member = expr.name.name
             if member in expected.members:
                 return ir.Const(EnumValue(member), expected, expr.span)
-            self.diagnostics.append(error(
-                "E0306", f"`{member}` is not one of {', '.join(expected.members)}", expr.span,
-                "not a member", hint=did_you_mean(member, expected.members)))
+            self.diagnostics.append(
+                error(
+                    "E0306",
+                    f"`{member}` is not one of {', '.join(expected.members)}",
+                    expr.span,
+                    "not a member",
+                    hint=did_you_mean(member, expected.members),
+                )
+            )
             return None
         if isinstance(expr, ast.NeverLit) and isinstance(expected, T.Date):
             return ir.Const(NEVER, T.DATE, expr.span)
         if not _is_literal(expr):
-            self.diagnostics.append(error(
-                "E0307", f"{what} must be a literal value", expr.span, "not a constant",
-                hint="scenarios give facts as literals: true, 3, 10000 CNY, 2025-01-24, never"))
+            self.diagnostics.append(
+                error(
+                    "E0307",
+                    f"{what} must be a literal value",
+                    expr.span,
+                    "not a constant",
+                    hint="scenarios give facts as literals: true, 3, 10000 CNY, 2025-01-24, never",
+                )
+            )
             return None
         result = self.check_as(expr, expected, what, "E0306")
         if result is None:
@@ -180,14 +239,21 @@ class ExprChecker:
                 return ir.Const(e.value / 100, T.DECIMAL, e.span)
             case ast.MoneyLit():
                 if e.currency not in ISO_CURRENCIES:
-                    self.diagnostics.append(error(
-                        "E0106", f"`{e.currency}` is not a known ISO 4217 currency code", e.span,
-                        "unknown currency", hint=did_you_mean(e.currency, ISO_CURRENCIES)))
+                    self.diagnostics.append(
+                        error(
+                            "E0106",
+                            f"`{e.currency}` is not a known ISO 4217 currency code",
+                            e.span,
+                            "unknown currency",
+                            hint=did_you_mean(e.currency, ISO_CURRENCIES),
+                        )
+                    )
                     return None
                 return ir.Const(MoneyValue(e.amount, e.currency), T.Money(e.currency), e.span)
             case ast.DurationLit():
-                return ir.Const(DurationValue(e.amount, e.unit),
-                                T.Duration(T.UNIT_CLASS[e.unit]), e.span)
+                return ir.Const(
+                    DurationValue(e.amount, e.unit), T.Duration(T.UNIT_CLASS[e.unit]), e.span
+                )
             case ast.DateLit():
                 return ir.Const(e.value, T.DATE, e.span)
             case ast.StringLit():
@@ -209,9 +275,13 @@ class ExprChecker:
                 if operand is None:
                     return None
                 if not isinstance(operand.type, T.Date):
-                    self._mismatch("E0304", "`has occurred` applies to an event or a date, "
-                                            f"not {_article(operand.type)}", e.operand.span,
-                                   operand.type)
+                    self._mismatch(
+                        "E0304",
+                        "`has occurred` applies to an event or a date, "
+                        f"not {_article(operand.type)}",
+                        e.operand.span,
+                        operand.type,
+                    )
                     return None
                 return ir.Occurred(operand, T.BOOLEAN, e.span)
             case ast.Extremum():
@@ -234,10 +304,16 @@ class ExprChecker:
             return ir.Const(EnumValue(name), hint, e.span)
         if e.name.parts[0] in reserved_words():
             return None  # the parser reported the keyword used as a name
-        self.diagnostics.append(error(
-            "E0200", f"unknown name `{name}`", e.span, "not declared",
-            hint=did_you_mean(name, self.symbols.value_names())
-            or "declare it with `fact`, `event` or `define`"))
+        self.diagnostics.append(
+            error(
+                "E0200",
+                f"unknown name `{name}`",
+                e.span,
+                "not declared",
+                hint=did_you_mean(name, self.symbols.value_names())
+                or "declare it with `fact`, `event` or `define`",
+            )
+        )
         return None
 
     def _unary(self, e: ast.Unary) -> ir.Expr | None:
@@ -248,8 +324,7 @@ class ExprChecker:
         if operand is None:
             return None
         if not (T.is_numeric(operand.type) or isinstance(operand.type, (T.Money, T.Duration))):
-            self._mismatch("E0300", f"cannot negate {_article(operand.type)}", e.span,
-                           operand.type)
+            self._mismatch("E0300", f"cannot negate {_article(operand.type)}", e.span, operand.type)
             return None
         return ir.Unary("neg", operand, operand.type, e.span)
 
@@ -275,8 +350,12 @@ class ExprChecker:
         return ir.Binary(e.op, left, right, result_type, e.span)
 
     def _is_unknown_bare_name(self, e: ast.Expr) -> bool:
-        return isinstance(e, ast.NameRef) and len(e.name.parts) == 1 \
-            and e.name.name not in self.fact_types and e.name.name not in self.symbols.definitions
+        return (
+            isinstance(e, ast.NameRef)
+            and len(e.name.parts) == 1
+            and e.name.name not in self.fact_types
+            and e.name.name not in self.symbols.definitions
+        )
 
     def _result_type(self, e: ast.Binary, lt: T.Type, rt: T.Type) -> T.Type | None:
         op = e.op
@@ -285,7 +364,12 @@ class ExprChecker:
                 return T.BOOLEAN
             if op in ("=", "!=") and lt == rt:
                 return T.BOOLEAN
-            if not isinstance(lt, T.Enum) and type(lt) is type(rt) and isinstance(lt, _ORDERED) and self._same_unit(e, lt, rt):
+            if (
+                not isinstance(lt, T.Enum)
+                and type(lt) is type(rt)
+                and isinstance(lt, _ORDERED)
+                and self._same_unit(e, lt, rt)
+            ):
                 return T.BOOLEAN
             if type(lt) is type(rt) and isinstance(lt, (T.Money, T.Duration)):
                 return None  # unit or currency mismatch, already reported
@@ -321,43 +405,72 @@ class ExprChecker:
 
     def _same_unit(self, e: ast.Binary, lt: T.Type, rt: T.Type) -> bool:
         if isinstance(lt, T.Money) and isinstance(rt, T.Money) and lt.currency != rt.currency:
-            self.diagnostics.append(error(
-                "E0303", f"cannot combine {lt.currency} and {rt.currency} with `{e.op}`",
-                e.span, "different currencies",
-                notes=[Note(f"left is money {lt.currency}", e.left.span),
-                       Note(f"right is money {rt.currency}", e.right.span)],
-                hint="convert one side explicitly with a defined exchange rate"))
+            self.diagnostics.append(
+                error(
+                    "E0303",
+                    f"cannot combine {lt.currency} and {rt.currency} with `{e.op}`",
+                    e.span,
+                    "different currencies",
+                    notes=[
+                        Note(f"left is money {lt.currency}", e.left.span),
+                        Note(f"right is money {rt.currency}", e.right.span),
+                    ],
+                    hint="convert one side explicitly with a defined exchange rate",
+                )
+            )
             return False
-        if isinstance(lt, T.Duration) and isinstance(rt, T.Duration) \
-                and lt.unit_class != rt.unit_class:
-            self.diagnostics.append(error(
-                "E0302", f"cannot combine a {lt} with a {rt} using `{e.op}`", e.span,
-                "incompatible units",
-                notes=[Note(f"left is a {lt}", e.left.span),
-                       Note(f"right is a {rt}", e.right.span)],
-                hint="days, working days and months have no fixed ratio; compare like with like"))
+        if (
+            isinstance(lt, T.Duration)
+            and isinstance(rt, T.Duration)
+            and lt.unit_class != rt.unit_class
+        ):
+            self.diagnostics.append(
+                error(
+                    "E0302",
+                    f"cannot combine a {lt} with a {rt} using `{e.op}`",
+                    e.span,
+                    "incompatible units",
+                    notes=[
+                        Note(f"left is a {lt}", e.left.span),
+                        Note(f"right is a {rt}", e.right.span),
+                    ],
+                    hint="days, working days and months have no fixed ratio; "
+                    "compare like with like",
+                )
+            )
             return False
         return True
 
     def _operands(self, e: ast.Binary, lt: T.Type, rt: T.Type) -> T.Type | None:
         """Report operands that do not combine; returns None (no type) for the caller."""
         hint = None
-        if isinstance(lt, T.Money) and T.is_numeric(rt) or T.is_numeric(lt) and isinstance(rt, T.Money):
+        if (isinstance(lt, T.Money) and T.is_numeric(rt)) or (
+            T.is_numeric(lt) and isinstance(rt, T.Money)
+        ):
             hint = "money is not a plain number: write the amount with its currency, e.g. `100 CNY`"
-        elif isinstance(lt, T.Date) and isinstance(rt, T.Duration) or \
-                isinstance(lt, T.Duration) and isinstance(rt, T.Date):
+        elif (isinstance(lt, T.Date) and isinstance(rt, T.Duration)) or (
+            isinstance(lt, T.Duration) and isinstance(rt, T.Date)
+        ):
             hint = "a duration is not a date: add it to a date, e.g. `service.stopped + 3 months`"
-        self.diagnostics.append(error(
-            "E0300", f"`{e.op}` cannot combine {_article(lt)} and {_article(rt)}", e.span,
-            "type mismatch",
-            notes=[Note(f"left is {_article(lt)}", e.left.span),
-                   Note(f"right is {_article(rt)}", e.right.span)], hint=hint))
+        self.diagnostics.append(
+            error(
+                "E0300",
+                f"`{e.op}` cannot combine {_article(lt)} and {_article(rt)}",
+                e.span,
+                "type mismatch",
+                notes=[
+                    Note(f"left is {_article(lt)}", e.left.span),
+                    Note(f"right is {_article(rt)}", e.right.span),
+                ],
+                hint=hint,
+            )
+        )
         return None
 
-    def _mismatch(self, code: str, message: str, span: Span, found: T.Type,
-                  hint: str | None = None) -> None:
-        self.diagnostics.append(error(code, message, span, f"this is {_article(found)}",
-                                      hint=hint))
+    def _mismatch(
+        self, code: str, message: str, span: Span, found: T.Type, hint: str | None = None
+    ) -> None:
+        self.diagnostics.append(error(code, message, span, f"this is {_article(found)}", hint=hint))
 
 
 def _article(t: T.Type) -> str:
@@ -374,8 +487,19 @@ def _assignable(found: T.Type, expected: T.Type) -> bool:
 def _is_literal(e: ast.Expr) -> bool:
     if isinstance(e, ast.Unary) and e.op == "neg":
         return isinstance(e.operand, (ast.NumberLit, ast.MoneyLit, ast.PercentLit))
-    return isinstance(e, (ast.NumberLit, ast.PercentLit, ast.MoneyLit, ast.DurationLit,
-                          ast.DateLit, ast.StringLit, ast.BoolLit, ast.NeverLit))
+    return isinstance(
+        e,
+        (
+            ast.NumberLit,
+            ast.PercentLit,
+            ast.MoneyLit,
+            ast.DurationLit,
+            ast.DateLit,
+            ast.StringLit,
+            ast.BoolLit,
+            ast.NeverLit,
+        ),
+    )
 
 
 def _negate_const(u: ir.Unary) -> ir.Const:

@@ -17,11 +17,18 @@ from clausec.syntax import ast
 LANGUAGES = ("zh", "zh-HK", "de", "lv", "ru", "en")
 # Calendar tag -> (country, subdivision) in the `holidays` package.
 CALENDARS: dict[str, tuple[str, str | None]] = {
-    "CN": ("CN", None), "HK": ("HK", None), "DE": ("DE", None), "DE-SN": ("DE", "SN"),
-    "LV": ("LV", None), "RU": ("RU", None),
+    "CN": ("CN", None),
+    "HK": ("HK", None),
+    "DE": ("DE", None),
+    "DE-SN": ("DE", "SN"),
+    "LV": ("LV", None),
+    "RU": ("RU", None),
 }
 _MODALITY: dict[str, ir.Modality] = {
-    "must": "obligation", "must_not": "prohibition", "may": "permission", "can": "power",
+    "must": "obligation",
+    "must_not": "prohibition",
+    "may": "permission",
+    "can": "power",
 }
 _ANSWERS_FOR = {
     "may": ("yes", "no", "undetermined"),
@@ -31,15 +38,17 @@ _ANSWERS_FOR = {
 }
 
 
-def lower(module: ast.Module, source: SourceFile,
-          diagnostics: list[Diagnostic]) -> ir.Contract | None:
+def lower(
+    module: ast.Module, source: SourceFile, diagnostics: list[Diagnostic]
+) -> ir.Contract | None:
     """The IR of one module, or None when its header is unusable. Appends to ``diagnostics``."""
     return _Lowering(module, source, diagnostics).run()
 
 
 class _Lowering:
-    def __init__(self, module: ast.Module, source: SourceFile,
-                 diagnostics: list[Diagnostic]) -> None:
+    def __init__(
+        self, module: ast.Module, source: SourceFile, diagnostics: list[Diagnostic]
+    ) -> None:
         self.module = module
         self.source = source
         self.diagnostics = diagnostics
@@ -60,8 +69,9 @@ class _Lowering:
         self.accepts: list[ir.Accept] = []
         self.norms_about: dict[tuple[str, str, str], list[str]] = {}  # party, action, object
 
-    def err(self, code: str, message: str, span: Span | None, label: str = "", **kw: object
-            ) -> None:
+    def err(
+        self, code: str, message: str, span: Span | None, label: str = "", **kw: object
+    ) -> None:
         self.diagnostics.append(error(code, message, span, label, **kw))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ driver
@@ -74,17 +84,32 @@ class _Lowering:
         for a in header.accepts:
             self._accept(a, None)
         s = self.symbols
-        parties = tuple(ir.Party(p.name.name, p.role.value,
-                                 p.legal_name.value if p.legal_name else None, p.span)
-                        for p in s.parties.values())
-        facts = [ir.Fact(n, self.exprs.fact_types[n], "fact",
-                         f.description.value if f.description else None, f.span)
-                 for n, f in s.facts.items() if n in self.exprs.fact_types]
-        facts += [ir.Fact(n, T.DATE, "event", e.description.value if e.description else None,
-                          e.span) for n, e in s.events.items()]
+        parties = tuple(
+            ir.Party(
+                p.name.name, p.role.value, p.legal_name.value if p.legal_name else None, p.span
+            )
+            for p in s.parties.values()
+        )
+        facts = [
+            ir.Fact(
+                n,
+                self.exprs.fact_types[n],
+                "fact",
+                f.description.value if f.description else None,
+                f.span,
+            )
+            for n, f in s.facts.items()
+            if n in self.exprs.fact_types
+        ]
+        facts += [
+            ir.Fact(n, T.DATE, "event", e.description.value if e.description else None, e.span)
+            for n, e in s.events.items()
+        ]
         definitions = tuple(d for d in (self.exprs.definition(n) for n in s.definitions) if d)
-        actions = tuple(ir.Action(a.name.name, a.description.value if a.description else None,
-                                  a.span) for a in s.actions.values())
+        actions = tuple(
+            ir.Action(a.name.name, a.description.value if a.description else None, a.span)
+            for a in s.actions.values()
+        )
         objects = tuple(self._object(o) for o in s.objects.values())
         self.object_types = {o.name: o.type for o in objects if o.type is not None}
         for decl in self.module.declarations:
@@ -96,38 +121,70 @@ class _Lowering:
             self.norms_about.setdefault((n.party, n.action, n.object), []).append(n.id)
         questions = tuple(q for q in (self._question(q) for q in s.questions.values()) if q)
         self.questions = {q.name: q for q in questions}
-        scenarios = tuple(self._scenario(d) for d in self.module.declarations
-                          if isinstance(d, ast.Scenario))
+        scenarios = tuple(
+            self._scenario(d) for d in self.module.declarations if isinstance(d, ast.Scenario)
+        )
         return ir.Contract(
-            id=header.contract.name, title=meta["title"], source_document=meta["source"],
-            language=meta["language"], calendar=meta["calendar"], file=self.module.file,
-            source_sha256=self.source.sha256, parties=parties, facts=tuple(facts),
-            definitions=definitions, actions=actions, objects=objects,
+            id=header.contract.name,
+            title=meta["title"],
+            source_document=meta["source"],
+            language=meta["language"],
+            calendar=meta["calendar"],
+            file=self.module.file,
+            source_sha256=self.source.sha256,
+            parties=parties,
+            facts=tuple(facts),
+            definitions=definitions,
+            actions=actions,
+            objects=objects,
             incompatible=tuple(self.incompatible),
-            imports=tuple(ir.Import(i.contract.name, i.path.value if i.path else None, i.span)
-                          for i in s.imports.values()),
-            documents=tuple(ir.Document(d.name.name, d.title.value, d.span)
-                            for d in s.documents.values()),
-            clauses=clauses, norms=tuple(self.norms), priorities=tuple(self.priorities),
+            imports=tuple(
+                ir.Import(i.contract.name, i.path.value if i.path else None, i.span)
+                for i in s.imports.values()
+            ),
+            documents=tuple(
+                ir.Document(d.name.name, d.title.value, d.span) for d in s.documents.values()
+            ),
+            clauses=clauses,
+            norms=tuple(self.norms),
+            priorities=tuple(self.priorities),
             external_priorities=tuple(self.external),
-            deadline_extensions=tuple(self.extensions), questions=questions,
-            scenarios=scenarios, span=header.span, accepts=tuple(self.accepts))
+            deadline_extensions=tuple(self.extensions),
+            questions=questions,
+            scenarios=scenarios,
+            span=header.span,
+            accepts=tuple(self.accepts),
+        )
 
     def _header(self, h: ast.Header) -> dict[str, str]:
         missing = [k for k in ("title", "source", "language", "calendar") if getattr(h, k) is None]
         if missing:
-            self.err("E0400", f"the contract header lacks {', '.join(f'`{m}`' for m in missing)}",
-                     h.contract.span, "in this header",
-                     hint='a header reads: contract ID title "…" source "FILE.txt" language zh '
-                          "calendar CN")
+            self.err(
+                "E0400",
+                f"the contract header lacks {', '.join(f'`{m}`' for m in missing)}",
+                h.contract.span,
+                "in this header",
+                hint='a header reads: contract ID title "…" source "FILE.txt" language zh '
+                "calendar CN",
+            )
         if h.language and h.language.name not in LANGUAGES:
-            self.err("E0401", f"unknown language tag `{h.language.name}`", h.language.span,
-                     "unknown", hint=did_you_mean(h.language.name, LANGUAGES)
-                     or f"known tags: {', '.join(LANGUAGES)}")
+            self.err(
+                "E0401",
+                f"unknown language tag `{h.language.name}`",
+                h.language.span,
+                "unknown",
+                hint=did_you_mean(h.language.name, LANGUAGES)
+                or f"known tags: {', '.join(LANGUAGES)}",
+            )
         if h.calendar and h.calendar.name not in CALENDARS:
-            self.err("E0402", f"unknown working-day calendar `{h.calendar.name}`",
-                     h.calendar.span, "unknown", hint=did_you_mean(h.calendar.name, CALENDARS)
-                     or f"known calendars: {', '.join(CALENDARS)}")
+            self.err(
+                "E0402",
+                f"unknown working-day calendar `{h.calendar.name}`",
+                h.calendar.span,
+                "unknown",
+                hint=did_you_mean(h.calendar.name, CALENDARS)
+                or f"known calendars: {', '.join(CALENDARS)}",
+            )
         return {
             "title": h.title.value if h.title else "",
             "source": h.source.value if h.source else "",
@@ -152,37 +209,61 @@ class _Lowering:
     def _check_party(self, ident: ast.Ident) -> bool:
         if ident.name in self.symbols.parties:
             return True
-        self.err("E0201", f"unknown party `{ident.name}`", ident.span, "not a declared party",
-                 hint=did_you_mean(ident.name, self.symbols.parties)
-                 or 'declare it with `party NAME role "…"`')
+        self.err(
+            "E0201",
+            f"unknown party `{ident.name}`",
+            ident.span,
+            "not a declared party",
+            hint=did_you_mean(ident.name, self.symbols.parties)
+            or 'declare it with `party NAME role "…"`',
+        )
         return False
 
     def _check_action(self, ident: ast.Ident) -> bool:
         if ident.name in self.symbols.actions:
             return True
-        self.err("E0202", f"unknown action `{ident.name}`", ident.span, "not a declared action",
-                 hint=did_you_mean(ident.name, self.symbols.actions)
-                 or f'declare it with `action {ident.name} "…"`')
+        self.err(
+            "E0202",
+            f"unknown action `{ident.name}`",
+            ident.span,
+            "not a declared action",
+            hint=did_you_mean(ident.name, self.symbols.actions)
+            or f'declare it with `action {ident.name} "…"`',
+        )
         return False
 
     def _check_object(self, ident: ast.Ident) -> bool:
         if ident.name in self.symbols.objects or ident.name in self.symbols.parties:
             return True
-        self.err("E0203", f"unknown object `{ident.name}`", ident.span, "not a declared object",
-                 hint=did_you_mean(ident.name, [*self.symbols.objects, *self.symbols.parties])
-                 or f'declare it with `object {ident.name} "…"`')
+        self.err(
+            "E0203",
+            f"unknown object `{ident.name}`",
+            ident.span,
+            "not a declared object",
+            hint=did_you_mean(ident.name, [*self.symbols.objects, *self.symbols.parties])
+            or f'declare it with `object {ident.name} "…"`',
+        )
         return False
 
     def _accept(self, a: ast.Accept, clause: str | None) -> None:
         if a.reason is None or not a.reason.value.strip():
-            self.err("E0409", "an accepted finding needs a reason", a.span, "no reason",
-                     hint='write `because "why the finding is accepted"`')
+            self.err(
+                "E0409",
+                "an accepted finding needs a reason",
+                a.span,
+                "no reason",
+                hint='write `because "why the finding is accepted"`',
+            )
         for code in a.codes:
             if code.name.startswith("E") or code.name not in {**CODES, **CHECK_CODES}:
-                self.err("E0410", f"`{code.name}` is not a code that can be accepted", code.span,
-                         "not a warning or info code",
-                         hint="only the warnings and infos of `clausec check` (docs/checks.md) "
-                              "can be accepted")
+                self.err(
+                    "E0410",
+                    f"`{code.name}` is not a code that can be accepted",
+                    code.span,
+                    "not a warning or info code",
+                    hint="only the warnings and infos of `clausec check` (docs/checks.md) "
+                    "can be accepted",
+                )
             elif a.reason is not None and a.reason.value.strip():
                 self.accepts.append(ir.Accept(code.name, a.reason.value, clause, code.span))
 
@@ -196,8 +277,11 @@ class _Lowering:
         for r in refs:
             if isinstance(r, ast.DocumentRef):
                 own = self.module.header.contract.name if self.module.header else None
-                if r.name.name != own and r.name.name not in self.symbols.imports and \
-                        r.name.name not in self.symbols.documents:
+                if (
+                    r.name.name != own
+                    and r.name.name not in self.symbols.imports
+                    and r.name.name not in self.symbols.documents
+                ):
                     self._unknown_document(r.name)
                     continue
                 out.append(ir.ClauseRef(None, r.name.name, r.span))
@@ -205,29 +289,44 @@ class _Lowering:
             number = r.number.value
             if r.contract is None:
                 if number not in self.symbols.clauses and not semantic:
-                    self.diagnostics.append(warning(
-                        "W0540", f"`refers to` names clause {number!r}, which is not in this "
-                                 "contract", r.number.span, "missing clause",
-                        hint=did_you_mean(number, self.symbols.clauses)
-                        or "keep it if the source document says so, and accept W0540 with "
-                           "a reason"))
+                    self.diagnostics.append(
+                        warning(
+                            "W0540",
+                            f"`refers to` names clause {number!r}, which is not in this contract",
+                            r.number.span,
+                            "missing clause",
+                            hint=did_you_mean(number, self.symbols.clauses)
+                            or "keep it if the source document says so, and accept W0540 with "
+                            "a reason",
+                        )
+                    )
                 elif number not in self.symbols.clauses:
-                    self.err("E0206", f"there is no clause {number!r} in this contract",
-                             r.number.span, "missing clause",
-                             hint=did_you_mean(number, self.symbols.clauses))
+                    self.err(
+                        "E0206",
+                        f"there is no clause {number!r} in this contract",
+                        r.number.span,
+                        "missing clause",
+                        hint=did_you_mean(number, self.symbols.clauses),
+                    )
                     continue
-            elif r.contract.name not in self.symbols.imports and \
-                    r.contract.name not in self.symbols.documents:
+            elif (
+                r.contract.name not in self.symbols.imports
+                and r.contract.name not in self.symbols.documents
+            ):
                 self._unknown_document(r.contract)
                 continue
             out.append(ir.ClauseRef(number, r.contract.name if r.contract else None, r.span))
         return out
 
     def _unknown_document(self, ident: ast.Ident) -> None:
-        self.err("E0207", f"unknown contract or document `{ident.name}`", ident.span,
-                 "not imported or declared",
-                 hint=did_you_mean(ident.name, [*self.symbols.imports, *self.symbols.documents])
-                 or f'add `import {ident.name}` or `document {ident.name} "…"`')
+        self.err(
+            "E0207",
+            f"unknown contract or document `{ident.name}`",
+            ident.span,
+            "not imported or declared",
+            hint=did_you_mean(ident.name, [*self.symbols.imports, *self.symbols.documents])
+            or f'add `import {ident.name}` or `document {ident.name} "…"`',
+        )
 
     # ------------------------------------------------------------ clauses and norms
 
@@ -238,14 +337,19 @@ class _Lowering:
             if self.symbols.clauses.get(decl.number.value) is decl:
                 yield self._clause(decl)
             else:  # a duplicate number (reported): still check its body, then drop it all
-                lists: list[list[Any]] = [self.norms, self.pending, self.precedences,
-                                          self.extensions, self.otherwise_provided]
+                lists: list[list[Any]] = [
+                    self.norms,
+                    self.pending,
+                    self.precedences,
+                    self.extensions,
+                    self.otherwise_provided,
+                ]
                 lengths = [len(x) for x in lists]
                 by_clause, positions = dict(self.norms_by_clause), dict(self.positions)
                 self.positions.pop(decl.number.value, None)
                 self._clause(decl)
                 self.positions = positions
-                for x, n in zip(lists, lengths):
+                for x, n in zip(lists, lengths, strict=True):
                     del x[n:]
                 self.norms_by_clause = by_clause
 
@@ -261,26 +365,41 @@ class _Lowering:
                 self._accept(a, number)
                 continue
             if a.kind in attrs:
-                self.err("E0204", f"clause {number!r} gives `{a.kind}` twice", a.span,
-                         "second one")
+                self.err("E0204", f"clause {number!r} gives `{a.kind}` twice", a.span, "second one")
             attrs[a.kind] = a.value.value
         if c.normative:
             if "quote" not in attrs:
-                self.err("E0404", f"clause {number!r} has no verbatim quote", c.number.span,
-                         "quote missing",
-                         hint='add `quote "…"` with the clause text in the original language')
+                self.err(
+                    "E0404",
+                    f"clause {number!r} has no verbatim quote",
+                    c.number.span,
+                    "quote missing",
+                    hint='add `quote "…"` with the clause text in the original language',
+                )
             if "reason" in attrs:
-                self.err("E0407", "`reason` belongs to non-normative clauses", c.span,
-                         "in a normative clause",
-                         hint="use `non-normative` for text that creates no norm")
+                self.err(
+                    "E0407",
+                    "`reason` belongs to non-normative clauses",
+                    c.span,
+                    "in a normative clause",
+                    hint="use `non-normative` for text that creates no norm",
+                )
             if not c.items:
-                self.err("E0405", f"clause {number!r} states no norm", c.number.span,
-                         "no norm", hint="write its norms, or mark it `non-normative` with a "
-                                         "`reason`")
+                self.err(
+                    "E0405",
+                    f"clause {number!r} states no norm",
+                    c.number.span,
+                    "no norm",
+                    hint="write its norms, or mark it `non-normative` with a `reason`",
+                )
         elif "reason" not in attrs:
-            self.err("E0403", f"non-normative clause {number!r} gives no reason",
-                     c.number.span, "reason missing",
-                     hint='say why it creates no norm, e.g. `reason "definition"`')
+            self.err(
+                "E0403",
+                f"non-normative clause {number!r} gives no reason",
+                c.number.span,
+                "reason missing",
+                hint='say why it creates no norm, e.g. `reason "definition"`',
+            )
         ids: list[str] = []
         self.norms_by_clause[number] = ids
         for item in c.items:
@@ -293,15 +412,25 @@ class _Lowering:
                     amount = self.exprs.check_duration(item.amount, "the extension")
                     cond = self.exprs.check_condition(item.condition) if item.condition else None
                     if amount is not None and (item.condition is None or cond is not None):
-                        self.extensions.append(ir.DeadlineExtension(amount, cond, number,
-                                                                    item.span))
-        return ir.Clause(number, c.normative, attrs.get("quote"), attrs.get("gloss"),
-                         attrs.get("reason"), tuple(refers), tuple(ids), c.span)
+                        self.extensions.append(
+                            ir.DeadlineExtension(amount, cond, number, item.span)
+                        )
+        return ir.Clause(
+            number,
+            c.normative,
+            attrs.get("quote"),
+            attrs.get("gloss"),
+            attrs.get("reason"),
+            tuple(refers),
+            tuple(ids),
+            c.span,
+        )
 
     def _norm(self, clause: str, n: ast.Norm, ids: list[str], remedy_of: ir.Norm | None) -> None:
         h = n.head
-        ok = all([self._check_party(h.party), self._check_action(h.action),
-                  self._check_object(h.object)])
+        ok = all(
+            [self._check_party(h.party), self._check_action(h.action), self._check_object(h.object)]
+        )
         if h.beneficiary is not None:
             ok = self._check_party(h.beneficiary) and ok
         # Ids number norms by position in the clause, so they stay put when a sibling is invalid.
@@ -334,16 +463,25 @@ class _Lowering:
                 case ast.Form():
                     forms += [f.name for f in item.forms]
                 case ast.PerformedOn() | ast.BreachWhen() if any(
-                        type(other) is type(item) for other in n.items[:n.items.index(item)]):
-                    self.err("E0406", "a norm states this only once; this is the second",
-                             item.span, "second one")
+                    type(other) is type(item) for other in n.items[: n.items.index(item)]
+                ):
+                    self.err(
+                        "E0406",
+                        "a norm states this only once; this is the second",
+                        item.span,
+                        "second one",
+                    )
                     ok = False
                 case ast.PerformedOn():
                     if item.event.name not in self.symbols.events:
-                        self.err("E0304", f"`performed on` needs an event; `{item.event.name}` "
-                                          "is not a declared event", item.event.span,
-                                 "not an event",
-                                 hint=did_you_mean(item.event.name, self.symbols.events))
+                        self.err(
+                            "E0304",
+                            f"`performed on` needs an event; `{item.event.name}` "
+                            "is not a declared event",
+                            item.event.span,
+                            "not an event",
+                            hint=did_you_mean(item.event.name, self.symbols.events),
+                        )
                         ok = False
                     performed_on = item.event.name
                 case ast.BreachWhen():
@@ -361,11 +499,15 @@ class _Lowering:
                     if d is None:
                         ok = False
                     elif deadline is not None:
-                        self.err("E0406", "a norm has one deadline; this is its second",
-                                 item.span, "second deadline",
-                                 notes=[Note("first deadline", deadline.span)],
-                                 hint="split the norm in two, or combine dates with "
-                                      "`earliest of (…)` / `latest of (…)`")
+                        self.err(
+                            "E0406",
+                            "a norm has one deadline; this is its second",
+                            item.span,
+                            "second deadline",
+                            notes=[Note("first deadline", deadline.span)],
+                            hint="split the norm in two, or combine dates with "
+                            "`earliest of (…)` / `latest of (…)`",
+                        )
                     else:
                         deadline = d
         norm_amount = None
@@ -374,8 +516,9 @@ class _Lowering:
             if h.amount.expr is None:
                 expr = None
             elif object_type is not None:
-                expr = self.exprs.check_as(h.amount.expr, object_type,
-                                           f"the amount of `{h.object.name}`")
+                expr = self.exprs.check_as(
+                    h.amount.expr, object_type, f"the amount of `{h.object.name}`"
+                )
             else:
                 expr = self.exprs.check(h.amount.expr)
             if h.amount.expr is not None and expr is None:
@@ -383,23 +526,40 @@ class _Lowering:
             norm_amount = ir.Amount(h.amount.kind, expr, h.amount.span)
         condition = _conjunction(conditions, n.head.span)
         norm = ir.Norm(
-            id=norm_id, clause=clause, modality=_MODALITY[h.modality], party=h.party.name,
-            action=h.action.name, object=h.object.name,
-            beneficiary=h.beneficiary.name if h.beneficiary else None, amount=norm_amount,
-            condition=condition, exceptions=tuple(exceptions), deadline=deadline,
-            extensions=tuple(extensions), forms=tuple(forms), performed_on=performed_on,
-            breach=breach, remedy_of=remedy_of.id if remedy_of else None,
-            otherwise_provided=otherwise, span=n.span)
+            id=norm_id,
+            clause=clause,
+            modality=_MODALITY[h.modality],
+            party=h.party.name,
+            action=h.action.name,
+            object=h.object.name,
+            beneficiary=h.beneficiary.name if h.beneficiary else None,
+            amount=norm_amount,
+            condition=condition,
+            exceptions=tuple(exceptions),
+            deadline=deadline,
+            extensions=tuple(extensions),
+            forms=tuple(forms),
+            performed_on=performed_on,
+            breach=breach,
+            remedy_of=remedy_of.id if remedy_of else None,
+            otherwise_provided=otherwise,
+            span=n.span,
+        )
         if ok:
             self.norms.append(norm)
             ids.append(norm_id)
             if otherwise:
                 self.otherwise_provided.append(norm)
         if n.remedies and norm.modality in ("permission", "power"):
-            self.diagnostics.append(warning(
-                "W0100", f"a {norm.modality} cannot be breached, so its `otherwise` never "
-                         "applies", n.remedies[0].span, "remedy",
-                hint="remedies follow obligations (`must`) and prohibitions (`must not`)"))
+            self.diagnostics.append(
+                warning(
+                    "W0100",
+                    f"a {norm.modality} cannot be breached, so its `otherwise` never applies",
+                    n.remedies[0].span,
+                    "remedy",
+                    hint="remedies follow obligations (`must`) and prohibitions (`must not`)",
+                )
+            )
         for r in n.remedies:
             self._norm(clause, r, ids, norm)
 
@@ -408,7 +568,8 @@ class _Lowering:
         match d:
             case ast.Within() | ast.AtLeastBefore():
                 kind: Literal["within", "at_least_before"] = (
-                    "within" if isinstance(d, ast.Within) else "at_least_before")
+                    "within" if isinstance(d, ast.Within) else "at_least_before"
+                )
                 duration = x.check_duration(d.duration, "the period")
                 anchor = x.check_date(d.anchor, "the event the period counts from")
                 if duration is None or anchor is None:
@@ -422,14 +583,19 @@ class _Lowering:
             case ast.Monthly():
                 bad = [day for day in d.days if not 1 <= day <= 31]
                 if bad:
-                    self.err("E0408", f"day {bad[0]} is not a day of the month", d.span,
-                             "days run from 1 to 31")
+                    self.err(
+                        "E0408",
+                        f"day {bad[0]} is not a day of the month",
+                        d.span,
+                        "days run from 1 to 31",
+                    )
                     return None
                 anchor = x.check_date(d.anchor, "the date counted from") if d.anchor else None
                 if d.anchor is not None and anchor is None:
                     return None
-                return ir.Deadline("monthly", None, anchor, tuple(sorted(set(d.days))), None,
-                                   d.span)
+                return ir.Deadline(
+                    "monthly", None, anchor, tuple(sorted(set(d.days))), None, d.span
+                )
             case ast.Frequency():
                 return ir.Deadline("at_least_once_every", None, None, (), d.unit, d.span)
         raise AssertionError(type(d))
@@ -442,8 +608,9 @@ class _Lowering:
         local_h = [r for r in higher if r.contract is None]
         local_l = [r for r in lower if r.contract is None]
         if len(local_h) != len(higher) or len(local_l) != len(lower):
-            self.external.append(ir.ExternalPriority(tuple(higher), tuple(lower), "precedence",
-                                                     clause, p.span))
+            self.external.append(
+                ir.ExternalPriority(tuple(higher), tuple(lower), "precedence", clause, p.span)
+            )
         self.precedences.append((clause, local_h, local_l, p.span))
 
     def _resolve_priorities(self) -> None:
@@ -456,8 +623,12 @@ class _Lowering:
             edges.setdefault((higher, lower), ir.Priority(higher, lower, kind, stated, span))
 
         def norms_of(refs: Sequence[ir.ClauseRef]) -> list[str]:
-            return [i for r in refs if r.contract is None and r.number is not None
-                    for i in self.norms_by_clause.get(r.number, [])]
+            return [
+                i
+                for r in refs
+                if r.contract is None and r.number is not None
+                for i in self.norms_by_clause.get(r.number, [])
+            ]
 
         for clause, higher, lower, span in self.precedences:
             for h in norms_of(higher):
@@ -466,12 +637,16 @@ class _Lowering:
         for norm_id, item in self.pending:
             refs = self._refs(item.refs)
             if any(r.contract is not None for r in refs):
-                me = ir.ClauseRef(by_id[norm_id].clause if norm_id in by_id else None, None,
-                                  item.span)
+                me = ir.ClauseRef(
+                    by_id[norm_id].clause if norm_id in by_id else None, None, item.span
+                )
                 ext = [r for r in refs if r.contract is not None]
-                pair = ((tuple(ext), (me,)) if item.kind == "subject_to" else ((me,), tuple(ext)))
-                self.external.append(ir.ExternalPriority(pair[0], pair[1], item.kind,
-                                                         norm_id.split("#")[0], item.span))
+                pair = (tuple(ext), (me,)) if item.kind == "subject_to" else ((me,), tuple(ext))
+                self.external.append(
+                    ir.ExternalPriority(
+                        pair[0], pair[1], item.kind, norm_id.split("#")[0], item.span
+                    )
+                )
             for other in norms_of(refs):
                 if item.kind == "subject_to":
                     add(other, norm_id, item.kind, norm_id.split("#")[0], item.span)
@@ -479,8 +654,9 @@ class _Lowering:
                     add(norm_id, other, item.kind, norm_id.split("#")[0], item.span)
         incompatible = {frozenset(g) for g in self.incompatible}
         # Only a norm of the same party can provide otherwise (a conflict is between duties
-        # of one bearer). A default does not yield to another default: "另有规定" means a provision that
-        # is not itself subject to the same proviso (else 6.2(1) and 6.2(2) would cycle).
+        # of one bearer). A default does not yield to another default: "另有规定" means a
+        # provision that is not itself subject to the same proviso (else 6.2(1) and 6.2(2)
+        # would cycle).
         providers: dict[tuple[str, str], list[ir.Norm]] = {}
         for m in self.norms:
             if not m.otherwise_provided:
@@ -490,7 +666,8 @@ class _Lowering:
                 if m.clause == n.clause:
                     continue
                 related = m.action == n.action or any(
-                    {m.action, n.action} <= g for g in incompatible)
+                    {m.action, n.action} <= g for g in incompatible
+                )
                 if related:
                     add(m.id, n.id, "otherwise_provided", n.clause, n.span)
         self.priorities = sorted(edges.values(), key=lambda p: (p.lower, p.higher))
@@ -507,19 +684,37 @@ class _Lowering:
                 return None
             return ir.Question(q.name.name, desc, "value", None, None, None, expr, (), q.span)
         assert query.party and query.action and query.object
-        if not all([self._check_party(query.party), self._check_action(query.action),
-                    self._check_object(query.object)]):
+        if not all(
+            [
+                self._check_party(query.party),
+                self._check_action(query.action),
+                self._check_object(query.object),
+            ]
+        ):
             return None
-        matching = tuple(self.norms_about.get(
-            (query.party.name, query.action.name, query.object.name), ()))
+        matching = tuple(
+            self.norms_about.get((query.party.name, query.action.name, query.object.name), ())
+        )
         if not matching:
-            self.err("E0211", f"no norm is about `{query.party.name} {query.action.name} "
-                              f"{query.object.name}`", query.span, "nothing to answer from",
-                     hint="a question asks about a party, an action and an object that some "
-                          "norm states")
+            self.err(
+                "E0211",
+                f"no norm is about `{query.party.name} {query.action.name} {query.object.name}`",
+                query.span,
+                "nothing to answer from",
+                hint="a question asks about a party, an action and an object that some norm states",
+            )
             return None
-        return ir.Question(q.name.name, desc, query.kind, query.party.name, query.action.name,
-                           query.object.name, None, matching, q.span)
+        return ir.Question(
+            q.name.name,
+            desc,
+            query.kind,
+            query.party.name,
+            query.action.name,
+            query.object.name,
+            None,
+            matching,
+            q.span,
+        )
 
     def _scenario(self, s: ast.Scenario) -> ir.Scenario:
         givens: list[tuple[str, Value]] = []
@@ -533,17 +728,32 @@ class _Lowering:
                     t = self.exprs.fact_types.get(name)
                     if t is None:
                         if name in self.symbols.definitions:
-                            self.err("E0200", f"`{name}` is a definition, computed from facts; "
-                                              "a scenario gives facts and events", item.name.span,
-                                     "not an input")
+                            self.err(
+                                "E0200",
+                                f"`{name}` is a definition, computed from facts; "
+                                "a scenario gives facts and events",
+                                item.name.span,
+                                "not an input",
+                            )
                         elif name not in self.symbols.facts:
-                            self.err("E0200", f"unknown fact `{name}`", item.name.span,
-                                     "not declared", hint=did_you_mean(
-                                         name, [*self.symbols.facts, *self.symbols.events]))
+                            self.err(
+                                "E0200",
+                                f"unknown fact `{name}`",
+                                item.name.span,
+                                "not declared",
+                                hint=did_you_mean(
+                                    name, [*self.symbols.facts, *self.symbols.events]
+                                ),
+                            )
                         continue
                     if name in seen:
-                        self.err("E0204", f"`{name}` is given twice", item.name.span,
-                                 "second value", notes=[Note("first given here", seen[name])])
+                        self.err(
+                            "E0204",
+                            f"`{name}` is given twice",
+                            item.name.span,
+                            "second value",
+                            notes=[Note("first given here", seen[name])],
+                        )
                         continue
                     seen[name] = item.name.span
                     c = self.exprs.constant(item.value, t, f"the value of `{name}`")
@@ -563,17 +773,27 @@ class _Lowering:
         name = e.question.name
         question = self.symbols.questions.get(name)
         if question is None:
-            self.err("E0208", f"unknown question `{name}`", e.question.span, "not declared",
-                     hint=did_you_mean(name, self.symbols.questions))
+            self.err(
+                "E0208",
+                f"unknown question `{name}`",
+                e.question.span,
+                "not declared",
+                hint=did_you_mean(name, self.symbols.questions),
+            )
             return None
         kind = question.query.kind
         if e.answer.kind not in _ANSWERS_FOR[kind]:
             shown = e.answer.kind.replace("_", " ")
-            self.err("E0306", f"`{shown}` cannot answer a {kind} question", e.answer.span,
-                     "wrong kind of answer",
-                     hint=f"{kind} questions answer " + " / ".join(
-                         a.replace("_", " ") if a != "value" else "a value"
-                         for a in _ANSWERS_FOR[kind]))
+            self.err(
+                "E0306",
+                f"`{shown}` cannot answer a {kind} question",
+                e.answer.span,
+                "wrong kind of answer",
+                hint=f"{kind} questions answer "
+                + " / ".join(
+                    a.replace("_", " ") if a != "value" else "a value" for a in _ANSWERS_FOR[kind]
+                ),
+            )
             return None
         value: Value | None = None
         if e.answer.kind == "value":
@@ -588,8 +808,13 @@ class _Lowering:
                 assert lowered.expr is not None
                 expected = lowered.expr.type
             if kind == "deadline" and isinstance(e.answer.value, ast.NeverLit):
-                self.err("E0306", "a deadline question answers `none` when no deadline applies",
-                         e.answer.span, "not a deadline", hint="write `is none`")
+                self.err(
+                    "E0306",
+                    "a deadline question answers `none` when no deadline applies",
+                    e.answer.span,
+                    "not a deadline",
+                    hint="write `is none`",
+                )
                 return None
             c = self.exprs.constant(e.answer.value, expected, f"the answer to `{name}`")
             if c is None:
@@ -609,17 +834,35 @@ class _Lowering:
                     if n.name in self.exprs.fact_types:
                         depending.append(n.name)
                     else:
-                        self.err("E0200", f"unknown fact `{n.name}`", n.span, "not an input",
-                                 hint=did_you_mean(n.name, self.exprs.fact_types))
+                        self.err(
+                            "E0200",
+                            f"unknown fact `{n.name}`",
+                            n.span,
+                            "not an input",
+                            hint=did_you_mean(n.name, self.exprs.fact_types),
+                        )
             elif d.kind == "by" and d.expr is not None:
                 if kind != "must":
-                    self.err("E0306", "`by DATE` gives the due date of an obligation; it fits "
-                                      "only `must` questions", d.span, "not a must question")
+                    self.err(
+                        "E0306",
+                        "`by DATE` gives the due date of an obligation; it fits "
+                        "only `must` questions",
+                        d.span,
+                        "not a must question",
+                    )
                     continue
                 c = self.exprs.constant(d.expr, T.DATE, "the `by` date")
                 due_by = c.value if c else None
-        return ir.Expectation(name, e.answer.kind, value, tuple(because), tuple(overriding),
-                              tuple(depending), due_by, e.span)
+        return ir.Expectation(
+            name,
+            e.answer.kind,
+            value,
+            tuple(because),
+            tuple(overriding),
+            tuple(depending),
+            due_by,
+            e.span,
+        )
 
 
 def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:
@@ -627,7 +870,13 @@ def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:
         return ir.Const(True, T.BOOLEAN, span)
     result = conditions[0]
     for c in conditions[1:]:
-        result = ir.Binary("and", result, c, T.BOOLEAN,
-                           Span(span.file, result.span.line, result.span.column, c.span.end_line,
-                                c.span.end_column))
+        result = ir.Binary(
+            "and",
+            result,
+            c,
+            T.BOOLEAN,
+            Span(
+                span.file, result.span.line, result.span.column, c.span.end_line, c.span.end_column
+            ),
+        )
     return result

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import TypeVar
 
 import attrs
 
 from clausec.diagnostics import Diagnostic, Note, error
 from clausec.source import Span
 from clausec.syntax import ast
+
+_Declaration = TypeVar("_Declaration")
 
 
 @attrs.define
@@ -40,17 +43,29 @@ def collect(module: ast.Module, diagnostics: list[Diagnostic]) -> Symbols:
     values: dict[str, Span] = {}
     spans: dict[tuple[str, str], Span] = {}
 
-    def add(table: dict[str, object], key: str, decl: object, span: Span, what: str,
-            shared: dict[str, Span] | None = None) -> None:
+    def add(
+        table: dict[str, _Declaration],
+        key: str,
+        decl: _Declaration,
+        span: Span,
+        what: str,
+        shared: dict[str, Span] | None = None,
+    ) -> None:
         previous = (shared if shared is not None else {}).get(key)
         if previous is None and key in table:
             previous = spans[(what, key)]
         if previous is not None:
-            diagnostics.append(error(
-                "E0205" if what == "clause" else "E0204",
-                f"{what} {key!r} is declared twice" if what == "clause"
-                else f"`{key}` is declared twice", span, "second declaration",
-                notes=[Note("first declared here", previous)]))
+            diagnostics.append(
+                error(
+                    "E0205" if what == "clause" else "E0204",
+                    f"{what} {key!r} is declared twice"
+                    if what == "clause"
+                    else f"`{key}` is declared twice",
+                    span,
+                    "second declaration",
+                    notes=[Note("first declared here", previous)],
+                )
+            )
             return
         table[key] = decl
         spans[(what, key)] = span
@@ -60,26 +75,25 @@ def collect(module: ast.Module, diagnostics: list[Diagnostic]) -> Symbols:
     for decl in module.declarations:
         match decl:
             case ast.Party():
-                add(symbols.parties, decl.name.name, decl, decl.name.span, "party")  # type: ignore[arg-type]
+                add(symbols.parties, decl.name.name, decl, decl.name.span, "party")
             case ast.Fact():
-                add(symbols.facts, decl.name.name, decl, decl.name.span, "fact", values)  # type: ignore[arg-type]
+                add(symbols.facts, decl.name.name, decl, decl.name.span, "fact", values)
             case ast.Event():
-                add(symbols.events, decl.name.name, decl, decl.name.span, "event", values)  # type: ignore[arg-type]
+                add(symbols.events, decl.name.name, decl, decl.name.span, "event", values)
             case ast.Definition():
-                add(symbols.definitions, decl.name.name, decl, decl.name.span, "definition",  # type: ignore[arg-type]
-                    values)
+                add(symbols.definitions, decl.name.name, decl, decl.name.span, "definition", values)
             case ast.ActionDecl():
-                add(symbols.actions, decl.name.name, decl, decl.name.span, "action")  # type: ignore[arg-type]
+                add(symbols.actions, decl.name.name, decl, decl.name.span, "action")
             case ast.ObjectDecl():
-                add(symbols.objects, decl.name.name, decl, decl.name.span, "object")  # type: ignore[arg-type]
+                add(symbols.objects, decl.name.name, decl, decl.name.span, "object")
             case ast.Clause():
-                add(symbols.clauses, decl.number.value, decl, decl.number.span, "clause")  # type: ignore[arg-type]
+                add(symbols.clauses, decl.number.value, decl, decl.number.span, "clause")
             case ast.Question():
-                add(symbols.questions, decl.name.name, decl, decl.name.span, "question")  # type: ignore[arg-type]
+                add(symbols.questions, decl.name.name, decl, decl.name.span, "question")
             case ast.Import():
-                add(symbols.imports, decl.contract.name, decl, decl.contract.span, "import")  # type: ignore[arg-type]
+                add(symbols.imports, decl.contract.name, decl, decl.contract.span, "import")
             case ast.Document():
-                add(symbols.documents, decl.name.name, decl, decl.name.span, "document")  # type: ignore[arg-type]
+                add(symbols.documents, decl.name.name, decl, decl.name.span, "document")
             case _:
                 pass
     return symbols

@@ -14,13 +14,13 @@ import attrs
 
 from clausec.source import Span
 
-
-
 # ---------------------------------------------------------------- names
+
 
 @attrs.frozen
 class Ident:
     """A simple name: a party, action, object, question, enum member, contract."""
+
     name: str
     span: Span
 
@@ -28,6 +28,7 @@ class Ident:
 @attrs.frozen
 class Dotted:
     """A dotted name of a fact, event or definition (``complaint.unresolved_for``)."""
+
     parts: tuple[str, ...]
     span: Span
 
@@ -89,12 +90,14 @@ class BoolLit:
 @attrs.frozen
 class NeverLit:
     """The date of an event that has not happened (and is known not to have)."""
+
     span: Span
 
 
 @attrs.frozen
 class Today:
     """The evaluation date (``as of`` in scenarios, a parameter for evaluators)."""
+
     span: Span
 
 
@@ -126,6 +129,7 @@ class Binary:
 @attrs.frozen
 class Occurred:
     """``E has occurred``: the event has a date (is not ``never``)."""
+
     operand: Expr
     span: Span
 
@@ -133,14 +137,27 @@ class Occurred:
 @attrs.frozen
 class Extremum:
     """``earliest of (...)`` / ``latest of (...)``: whichever comes first / last."""
+
     kind: Literal["earliest", "latest"]
     args: tuple[Expr, ...]
     span: Span
 
 
 Expr: TypeAlias = (
-    NumberLit | PercentLit | MoneyLit | DurationLit | DateLit | StringLit | BoolLit | NeverLit
-    | Today | NameRef | Unary | Binary | Occurred | Extremum
+    NumberLit
+    | PercentLit
+    | MoneyLit
+    | DurationLit
+    | DateLit
+    | StringLit
+    | BoolLit
+    | NeverLit
+    | Today
+    | NameRef
+    | Unary
+    | Binary
+    | Occurred
+    | Extremum
 )
 
 
@@ -160,6 +177,7 @@ class TypeExpr:
 
 # ---------------------------------------------------------------- header and declarations
 
+
 @attrs.frozen
 class Header:
     contract: Ident
@@ -174,6 +192,7 @@ class Header:
 @attrs.frozen
 class Accept:
     """``accept CODE, … because "reason"``: findings of ``clausec check`` accepted as they are."""
+
     codes: tuple[Ident, ...]
     reason: StringLit | None
     span: Span
@@ -242,12 +261,14 @@ class Import:
 @attrs.frozen
 class Document:
     """An external document referred to but not transcribed (e.g. a platform's service terms)."""
+
     name: Ident
     title: StringLit
     span: Span
 
 
 # ---------------------------------------------------------------- clauses and norms
+
 
 @attrs.frozen
 class ClauseRef:
@@ -289,6 +310,7 @@ class AtLeastBefore:
 @attrs.frozen
 class DateBound:
     """``before E`` (exclusive), ``by E`` (inclusive), ``until E`` (end of a permission)."""
+
     kind: Literal["before", "by", "until"]
     date: Expr
     span: Span
@@ -297,6 +319,7 @@ class DateBound:
 @attrs.frozen
 class Qualitative:
     """A deadline with no computable date: without undue delay / unverzüglich, immediately."""
+
     kind: Literal["without_undue_delay", "immediately"]
     span: Span
 
@@ -304,6 +327,7 @@ class Qualitative:
 @attrs.frozen
 class Monthly:
     """``on days 5 and 20 of every month [after E]``."""
+
     days: tuple[int, ...]
     anchor: Expr | None
     span: Span
@@ -312,6 +336,7 @@ class Monthly:
 @attrs.frozen
 class Frequency:
     """``at least once every month``."""
+
     unit: DurationUnit
     span: Span
 
@@ -322,6 +347,7 @@ Deadline: TypeAlias = Within | AtLeastBefore | DateBound | Qualitative | Monthly
 @attrs.frozen
 class Extension:
     """``extendable by D [if C]`` / ``extendable to D [if C]``."""
+
     mode: Literal["by", "to"]
     amount: Expr
     condition: Expr | None
@@ -348,6 +374,7 @@ class Condition:
 @attrs.frozen
 class Exception_:
     """``unless C``."""
+
     expr: Expr
     span: Span
 
@@ -355,6 +382,7 @@ class Exception_:
 @attrs.frozen
 class OtherwiseProvided:
     """``unless otherwise provided``: yields to any other norm on the same matter."""
+
     span: Span
 
 
@@ -384,8 +412,20 @@ class BreachWhen:
 
 
 NormItem: TypeAlias = (
-    Condition | Exception_ | OtherwiseProvided | PriorityItem | Form | PerformedOn | BreachWhen
-    | Extension | Within | AtLeastBefore | DateBound | Qualitative | Monthly | Frequency
+    Condition
+    | Exception_
+    | OtherwiseProvided
+    | PriorityItem
+    | Form
+    | PerformedOn
+    | BreachWhen
+    | Extension
+    | Within
+    | AtLeastBefore
+    | DateBound
+    | Qualitative
+    | Monthly
+    | Frequency
 )
 
 
@@ -400,6 +440,7 @@ class Norm:
 @attrs.frozen
 class Precedence:
     """``"8.5" prevails over "9.3"`` stated inside a clause."""
+
     higher: tuple[Ref, ...]
     lower: tuple[Ref, ...]
     span: Span
@@ -408,6 +449,7 @@ class Precedence:
 @attrs.frozen
 class DeadlineExtension:
     """``deadlines extended by D [if C]``: every deadline of the contract (force majeure)."""
+
     amount: Expr
     condition: Expr | None
     span: Span
@@ -439,6 +481,7 @@ class Clause:
 
 
 # ---------------------------------------------------------------- questions and scenarios
+
 
 @attrs.frozen
 class Query:
@@ -472,8 +515,15 @@ class AsOf:
 
 
 AnswerKind = Literal[
-    "yes", "no", "obliged", "not_obliged", "undetermined", "without_undue_delay",
-    "immediately", "none", "value",
+    "yes",
+    "no",
+    "obliged",
+    "not_obliged",
+    "undetermined",
+    "without_undue_delay",
+    "immediately",
+    "none",
+    "value",
 ]
 
 
@@ -509,14 +559,25 @@ class Scenario:
 
 
 Declaration: TypeAlias = (
-    Party | Fact | Event | Definition | ActionDecl | ObjectDecl | Incompatible | Import
-    | Document | Clause | Question | Scenario
+    Party
+    | Fact
+    | Event
+    | Definition
+    | ActionDecl
+    | ObjectDecl
+    | Incompatible
+    | Import
+    | Document
+    | Clause
+    | Question
+    | Scenario
 )
 
 
 @attrs.frozen
 class Module:
     """One parsed ``.clause`` file."""
+
     file: str
     header: Header | None
     declarations: tuple[Declaration, ...]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 import attrs
@@ -21,8 +21,9 @@ _SIMPLE_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t", "r": "\r"}
 
 
 # Terminals whose text matters; every other token is a keyword or punctuation.
-_VALUE_TOKENS = frozenset({"NAME", "CURRENCY", "TAG", "DATE", "NUMBER", "INT", "STRING",
-                           "CHECK_CODE"})
+_VALUE_TOKENS = frozenset(
+    {"NAME", "CURRENCY", "TAG", "DATE", "NUMBER", "INT", "STRING", "CHECK_CODE"}
+)
 
 _R = TypeVar("_R")
 Meta = Span  # what a spanned callback receives: the span of everything the rule matched
@@ -30,7 +31,7 @@ Meta = Span  # what a spanned callback receives: the span of everything the rule
 
 def _edge(items: list[Any] | tuple[Any, ...], last: bool) -> Token | Span | None:
     """The first (or last) positioned thing in ``items``: a token or a node's span."""
-    for item in (reversed(items) if last else items):
+    for item in reversed(items) if last else items:
         if isinstance(item, Token):
             if item.line is not None and item.column is not None:
                 return item
@@ -47,6 +48,7 @@ def _edge(items: list[Any] | tuple[Any, ...], last: bool) -> Token | Span | None
 
 def spanned(f: Callable[[Any, Span, list[Any]], _R]) -> Callable[[Any, list[Any]], _R]:
     """Callback decorator: pass the rule's span, and its children without punctuation."""
+
     def wrapper(self: AstBuilder, children: list[Any]) -> _R:
         first, last = _edge(children, False), _edge(children, True)
         if first is None or last is None:
@@ -54,14 +56,17 @@ def spanned(f: Callable[[Any, Span, list[Any]], _R]) -> Callable[[Any, list[Any]
         else:
             span = Span(self.file, *self._start(first), *self._end(last))
         return f(self, span, _values(children))
+
     wrapper.__name__ = f.__name__
     return wrapper
 
 
 def values_only(f: Callable[[Any, list[Any]], _R]) -> Callable[[Any, list[Any]], _R]:
     """Callback decorator: drop keywords and punctuation from the children."""
+
     def wrapper(self: AstBuilder, children: list[Any]) -> _R:
         return f(self, _values(children))
+
     wrapper.__name__ = f.__name__
     return wrapper
 
@@ -138,8 +143,11 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     def _end(self, edge: Token | Span) -> tuple[int, int]:
         if isinstance(edge, Token):
             line = edge.end_line if edge.end_line is not None else cast(int, edge.line)
-            column = edge.end_column if edge.end_column is not None else (
-                cast(int, edge.column) + len(edge))
+            column = (
+                edge.end_column
+                if edge.end_column is not None
+                else (cast(int, edge.column) + len(edge))
+            )
             return line + self.line_offset, column
         return edge.end_line + (0 if edge.file else self.line_offset), edge.end_column
 
@@ -147,15 +155,22 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         assert tok.line is not None and tok.column is not None
         end_line = tok.end_line if tok.end_line is not None else tok.line
         end_col = tok.end_column if tok.end_column is not None else tok.column + len(tok)
-        return Span(self.file, tok.line + self.line_offset, tok.column,
-                    end_line + self.line_offset, end_col)
+        return Span(
+            self.file, tok.line + self.line_offset, tok.column, end_line + self.line_offset, end_col
+        )
 
     def ident(self, tok: Token) -> ast.Ident:
         span = self.tspan(tok)
         if str(tok) in self._reserved:
-            self.diagnostics.append(error(
-                "E0104", f"`{tok}` is a reserved word and cannot be used as a name", span,
-                "reserved word", hint=f"choose another name, e.g. `{tok}_`"))
+            self.diagnostics.append(
+                error(
+                    "E0104",
+                    f"`{tok}` is a reserved word and cannot be used as a name",
+                    span,
+                    "reserved word",
+                    hint=f"choose another name, e.g. `{tok}_`",
+                )
+            )
         return ast.Ident(str(tok), span)
 
     def string(self, tok: Token) -> ast.StringLit:
@@ -174,9 +189,15 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
                 code = int(esc[2:-1], 16)
                 if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
                     return chr(code)
-            self.diagnostics.append(error(
-                "E0105", f"invalid escape `\\{esc}` in string", span, "in this string",
-                hint='escapes are \\" \\\\ \\n \\t \\r and \\u{XXXX}'))
+            self.diagnostics.append(
+                error(
+                    "E0105",
+                    f"invalid escape `\\{esc}` in string",
+                    span,
+                    "in this string",
+                    hint='escapes are \\" \\\\ \\n \\t \\r and \\u{XXXX}',
+                )
+            )
             return esc
 
         return _ESCAPE.sub(replace, body)
@@ -190,11 +211,19 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         accepts = tuple(x for x in children[1:] if isinstance(x, ast.Accept))
         for kind, value in (x for x in children[1:] if not isinstance(x, ast.Accept)):
             if kind in items:
-                self.diagnostics.append(error(
-                    "E0204", f"the header gives `{kind}` twice", value.span, "second one"))
+                self.diagnostics.append(
+                    error("E0204", f"the header gives `{kind}` twice", value.span, "second one")
+                )
             items[kind] = value
-        return ast.Header(name, items.get("title"), items.get("source"), items.get("language"),
-                          items.get("calendar"), self.span(meta), accepts)
+        return ast.Header(
+            name,
+            items.get("title"),
+            items.get("source"),
+            items.get("language"),
+            items.get("calendar"),
+            self.span(meta),
+            accepts,
+        )
 
     @spanned
     def accept(self, meta: Meta, c: list[Token]) -> ast.Accept:
@@ -241,8 +270,9 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
     @spanned
     def party(self, meta: Meta, c: list[Any]) -> ast.Party:
-        return ast.Party(self.ident(c[0]), self.string(c[1]), self._opt_string(c, 2),
-                         self.span(meta))
+        return ast.Party(
+            self.ident(c[0]), self.string(c[1]), self._opt_string(c, 2), self.span(meta)
+        )
 
     @spanned
     def fact(self, meta: Meta, c: list[Any]) -> ast.Fact:
@@ -397,8 +427,15 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         party, modality, action, obj = c[:4]
         amount = next((x for x in c[4:] if isinstance(x, ast.Amount)), None)
         beneficiary = next((x for x in c[4:] if isinstance(x, ast.Ident)), None)
-        return ast.NormHead(self.ident(party), modality, self.ident(action), self.ident(obj),
-                            amount, beneficiary, self.span(meta))
+        return ast.NormHead(
+            self.ident(party),
+            modality,
+            self.ident(action),
+            self.ident(obj),
+            amount,
+            beneficiary,
+            self.span(meta),
+        )
 
     @values_only
     def must(self, c: list[Any]) -> str:
@@ -652,8 +689,9 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
             return cast(ast.Expr, c[0])
         middle = len(c) // 2
         left, right = self._fold(op, meta, c[:middle]), self._fold(op, meta, c[middle:])
-        span = Span(self.file, left.span.line, left.span.column, right.span.end_line,
-                    right.span.end_column)
+        span = Span(
+            self.file, left.span.line, left.span.column, right.span.end_line, right.span.end_column
+        )
         return self.nested(ast.Binary(op, left, right, span), left, right)  # type: ignore[arg-type]
 
     @spanned
@@ -766,9 +804,15 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         try:
             value = dt.date.fromisoformat(str(c[0]))
         except ValueError:
-            self.diagnostics.append(error(
-                "E0106", f"`{c[0]}` is not a valid date", span, "no such day",
-                hint="dates are written YYYY-MM-DD, e.g. 2025-01-24"))
+            self.diagnostics.append(
+                error(
+                    "E0106",
+                    f"`{c[0]}` is not a valid date",
+                    span,
+                    "no such day",
+                    hint="dates are written YYYY-MM-DD, e.g. 2025-01-24",
+                )
+            )
             value = dt.date(1, 1, 1)
         return ast.DateLit(value, span)
 

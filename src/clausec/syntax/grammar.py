@@ -23,7 +23,8 @@ def grammar_path() -> Path:
     if repository.is_file():
         return repository
     raise FileNotFoundError(
-        f"clausec's grammar {_GRAMMAR_NAME} is missing from {packaged.parent} and {repository.parent}"
+        f"clausec's grammar {_GRAMMAR_NAME} is missing from {packaged.parent} "
+        f"and {repository.parent}"
     )
 
 
@@ -76,6 +77,17 @@ def reserved_words() -> frozenset[str]:
 
 # Keywords that start a top-level declaration: where error recovery resumes.
 DECLARATION_KEYWORDS = (
-    "clause", "non-normative", "fact", "event", "define", "party", "action", "object",
-    "incompatible", "import", "document", "question", "scenario",
+    "clause",
+    "non-normative",
+    "fact",
+    "event",
+    "define",
+    "party",
+    "action",
+    "object",
+    "incompatible",
+    "import",
+    "document",
+    "question",
+    "scenario",
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -28,25 +29,45 @@ _COMMENT = r"#[^\n]*"
 _STRINGS = re.compile(_STRING)
 _LEADING_TRIVIA = re.compile(r"(?:\s|" + _COMMENT + r")*")
 _RESUME = re.compile(
-    _STRING + "|" + _COMMENT + r"|(?m:^[ \t]*(?:"
-    + "|".join(map(re.escape, DECLARATION_KEYWORDS)) + r")(?![a-z0-9_-]))"
+    _STRING
+    + "|"
+    + _COMMENT
+    + r"|(?m:^[ \t]*(?:"
+    + "|".join(map(re.escape, DECLARATION_KEYWORDS))
+    + r")(?![a-z0-9_-]))"
 )
 
 _TERMINAL_NAMES = {
-    "NAME": "a name", "STRING": "a string", "INT": "a whole number", "NUMBER": "a number",
-    "DATE": "a date", "CURRENCY": "a currency code", "TAG": "a tag such as zh or DE-SN",
-    "$END": "the end of the file", "LPAR": "`(`", "RPAR": "`)`", "COMMA": "`,`",
-    "COLON": "`:`", "EQUAL": "`=`", "DOT": "`.`", "PERCENT": "`%`",
+    "NAME": "a name",
+    "STRING": "a string",
+    "INT": "a whole number",
+    "NUMBER": "a number",
+    "DATE": "a date",
+    "CURRENCY": "a currency code",
+    "TAG": "a tag such as zh or DE-SN",
+    "$END": "the end of the file",
+    "LPAR": "`(`",
+    "RPAR": "`)`",
+    "COMMA": "`,`",
+    "COLON": "`:`",
+    "EQUAL": "`=`",
+    "DOT": "`.`",
+    "PERCENT": "`%`",
 }
 
 
 def parse(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
     """Parse one file. Never raises for bad input: problems come back as diagnostics."""
     if _code_start(source.text) == len(source.text):
-        return ast.Module(source.name, None, ()), [error(
-            "E0004", "the file is empty (it holds no declarations)",
-            Span(source.name, 1, 1, 1, 1), "expected a contract",
-            hint='a clause file starts with a header such as `contract soolife title "…"`')]
+        return ast.Module(source.name, None, ()), [
+            error(
+                "E0004",
+                "the file is empty (it holds no declarations)",
+                Span(source.name, 1, 1, 1, 1),
+                "expected a contract",
+                hint='a clause file starts with a header such as `contract soolife title "…"`',
+            )
+        ]
     diagnostics: list[Diagnostic] = []
     try:
         header, declarations = _build(source.text, "start", source.name, 0, diagnostics)
@@ -71,9 +92,13 @@ def _parse_in_chunks(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
         except UnexpectedInput as exc:
             syntax_errors += 1
             if syntax_errors > MAX_SYNTAX_ERRORS:
-                diagnostics.append(error(
-                    "E0100", f"too many syntax errors; stopped after {MAX_SYNTAX_ERRORS}",
-                    Span(source.name, line_offset + 1, 1, line_offset + 1, 2)))
+                diagnostics.append(
+                    error(
+                        "E0100",
+                        f"too many syntax errors; stopped after {MAX_SYNTAX_ERRORS}",
+                        Span(source.name, line_offset + 1, 1, line_offset + 1, 2),
+                    )
+                )
                 break
             diagnostics.append(_syntax_diagnostic(exc, source, chunk, line_offset, index == 0))
             continue
@@ -92,7 +117,7 @@ def _chunks(text: str) -> Iterator[tuple[int, str]]:
                 starts.append(line_start)
     starts.append(len(text))
     line = 0
-    for a, b in zip(starts, starts[1:]):
+    for a, b in itertools.pairwise(starts):
         yield line, text[a:b]
         line += text.count("\n", a, b)
 
@@ -103,14 +128,16 @@ def _parser() -> tuple[Lark, AstBuilder]:
     return make_parser(builder), builder
 
 
-def _build(text: str, start: str, file: str, line_offset: int, diagnostics: list[Diagnostic]
-           ) -> tuple[ast.Header | None, list[ast.Declaration]]:
+def _build(
+    text: str, start: str, file: str, line_offset: int, diagnostics: list[Diagnostic]
+) -> tuple[ast.Header | None, list[ast.Declaration]]:
     """Parse ``text`` straight to AST nodes. Raises UnexpectedInput or TooDeep."""
     lark, builder = _parser()
     builder.reset(file, line_offset)
     try:
         header, declarations = cast(
-            tuple[ast.Header | None, list[ast.Declaration]], lark.parse(text, start=start))
+            tuple[ast.Header | None, list[ast.Declaration]], lark.parse(text, start=start)
+        )
     finally:
         found = builder.diagnostics
         builder.reset("", 0)
@@ -119,8 +146,13 @@ def _build(text: str, start: str, file: str, line_offset: int, diagnostics: list
 
 
 def _too_deep(exc: TooDeep) -> Diagnostic:
-    return error("E0103", f"expression nested more than {MAX_NESTING} levels deep", exc.span,
-                 "too deep here", hint="split the expression with `define` declarations")
+    return error(
+        "E0103",
+        f"expression nested more than {MAX_NESTING} levels deep",
+        exc.span,
+        "too deep here",
+        hint="split the expression with `define` declarations",
+    )
 
 
 def _describe(token_type: str) -> str:
@@ -138,7 +170,7 @@ def _describe(token_type: str) -> str:
 def _expected(expected: set[str]) -> str:
     names = sorted({_describe(t) for t in expected})
     if len(names) > 14:
-        names = names[:14] + ["…"]
+        names = [*names[:14], "…"]
     return ", ".join(names)
 
 
@@ -148,11 +180,12 @@ def _suggestion(found: str, expected: set[str]) -> str | None:
     return f"did you mean `{close[0]}`?" if close else None
 
 
-def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
-                       line_offset: int, first_chunk: bool) -> Diagnostic:
+def _syntax_diagnostic(
+    exc: UnexpectedInput, source: SourceFile, chunk: str, line_offset: int, first_chunk: bool
+) -> Diagnostic:
     if first_chunk and not chunk.startswith("contract", _code_start(chunk)):
         return _missing_header(source)
-    line = (exc.line if exc.line and exc.line > 0 else chunk.rstrip().count("\n") + 1)
+    line = exc.line if exc.line and exc.line > 0 else chunk.rstrip().count("\n") + 1
     column = exc.column if exc.column and exc.column > 0 else 1
     line += line_offset
     if isinstance(exc, UnexpectedCharacters):
@@ -160,19 +193,25 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
         ch = chunk[pos] if pos < len(chunk) else ""
         span = Span(source.name, line, column, line, column + 1)
         if ch == '"':
-            return error("E0102", "unterminated string", span, "this string is never closed",
-                         hint='close it with `"`; write \\" for a quote inside a string')
+            return error(
+                "E0102",
+                "unterminated string",
+                span,
+                "this string is never closed",
+                hint='close it with `"`; write \\" for a quote inside a string',
+            )
         shown = f"`{ch}`" if ch.isprintable() else f"U+{ord(ch):04X}"
         hint = f"expected {_expected(set(exc.allowed or ()))}"
         if ch.isascii() and ch.isupper():
             hint = "names are lower-case snake_case; upper case is for currencies and tags"
-        elif unicodedata.category(ch).startswith("P") and \
-                unicodedata.east_asian_width(ch) in ("F", "W"):
+        elif unicodedata.category(ch).startswith("P") and unicodedata.east_asian_width(ch) in (
+            "F",
+            "W",
+        ):
             hint = f"`{ch}` is full-width punctuation; outside strings write ASCII punctuation"
         elif not ch.isascii():
             hint = "outside strings, clause files use ASCII; put original-language text in quotes"
-        return error("E0101", f"unexpected character {shown}", span, "not valid here",
-                     hint=hint)
+        return error("E0101", f"unexpected character {shown}", span, "not valid here", hint=hint)
     # `accepts` (what the parser state accepts) is complete where `expected` omits keywords.
     expected = set(getattr(exc, "accepts", None) or getattr(exc, "expected", None) or ())
     token = getattr(exc, "token", None)
@@ -183,10 +222,16 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
             return runaway
     if token is None or token.type == "$END":
         last = source.line(line)
-        span = Span(source.name, line, min(column, len(last) + 1), line,
-                    min(column, len(last) + 1) + 1)
-        return error("E0100", "unexpected end of input", span, "incomplete here",
-                     hint=f"expected {_expected(expected)}" if expected else None)
+        span = Span(
+            source.name, line, min(column, len(last) + 1), line, min(column, len(last) + 1) + 1
+        )
+        return error(
+            "E0100",
+            "unexpected end of input",
+            span,
+            "incomplete here",
+            hint=f"expected {_expected(expected)}" if expected else None,
+        )
     text = str(token)
     # A token may run over several lines (a string): point at, and show, its first line.
     first = text.split("\n", 1)[0]
@@ -195,15 +240,29 @@ def _syntax_diagnostic(exc: UnexpectedInput, source: SourceFile, chunk: str,
     suggestion = _suggestion(text, expected)
     if suggestion is None and at is not None:
         suggestion = _misspelled_item(chunk[:at])
-    return error("E0100", f"unexpected {found}", span, f"expected {_expected(expected)}",
-                 hint=suggestion)
+    return error(
+        "E0100", f"unexpected {found}", span, f"expected {_expected(expected)}", hint=suggestion
+    )
 
 
 _LAST_WORD = re.compile(r"([a-z_][a-z0-9_]*)\s*$")
 # Keywords that continue a norm: a misspelling of one reads as the start of a new norm.
-_NORM_KEYWORDS = ("when", "unless", "within", "before", "until", "immediately", "otherwise",
-                  "subject", "notwithstanding", "prevails", "performed", "breach",
-                  "extendable", "without")
+_NORM_KEYWORDS = (
+    "when",
+    "unless",
+    "within",
+    "before",
+    "until",
+    "immediately",
+    "otherwise",
+    "subject",
+    "notwithstanding",
+    "prevails",
+    "performed",
+    "breach",
+    "extendable",
+    "without",
+)
 
 
 def _runaway_string(chunk: str, pos: int, file: str, line_offset: int) -> Diagnostic | None:
@@ -221,10 +280,14 @@ def _runaway_string(chunk: str, pos: int, file: str, line_offset: int) -> Diagno
     line = chunk.count("\n", 0, start) + 1 + line_offset
     column = start - (chunk.rfind("\n", 0, start) + 1) + 1
     end_line = chunk.count("\n", 0, last.end()) + 1 + line_offset
-    return error("E0102", "unterminated string: it runs on to the next line and swallows the "
-                          f"text up to line {end_line}", Span(file, line, column, line, column + 1),
-                 "this string is probably never closed",
-                 hint='close it with `"`; strings may span lines, so the next `"` ended it')
+    return error(
+        "E0102",
+        "unterminated string: it runs on to the next line and swallows the "
+        f"text up to line {end_line}",
+        Span(file, line, column, line, column + 1),
+        "this string is probably never closed",
+        hint='close it with `"`; strings may span lines, so the next `"` ended it',
+    )
 
 
 def _misspelled_item(before: str) -> str | None:
@@ -245,8 +308,10 @@ def _missing_header(source: SourceFile) -> Diagnostic:
     offset = _code_start(source.text)
     rest = source.text[offset:]
     return error(
-        "E0400", "a clause file must start with its contract header",
+        "E0400",
+        "a clause file must start with its contract header",
         source.span_of_offset(offset, len(rest.split(None, 1)[0]) if rest.strip() else 1),
         "expected `contract`",
         hint='start the file with e.g. `contract soolife title "…" source "…" language zh '
-             "calendar CN`")
+        "calendar CN`",
+    )
