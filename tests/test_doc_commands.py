@@ -12,8 +12,9 @@ Extraction rules (README.md and every page under docs/):
 * A block right after a line ``<!-- not run: REASON -->`` is skipped (an example that needs
   a file the page cannot show, such as one that is not UTF-8 text).
 * The command is split as a POSIX shell would (``shlex``) and run in this process through
-  the console entry point (``conftest.run_cli``), in a temporary folder holding
-  links to the repository's ``contracts`` and ``docs`` folders and the files the pages define
+  the console entry point (``conftest.run_cli``), in a temporary folder holding a link to
+  the repository's ``contracts`` folder, a copy of its ``docs`` folder and the files the pages
+  define
   (``DEFINED_FILES`` below: ``F.json`` and ``limit.clause`` of semantics.md, and every block
   right after a line ``<!-- file: NAME -->``, as the file NAME), so files written by the
   examples (``-o build/``, ``-o deposit.svg``) land there.
@@ -192,8 +193,9 @@ def _workspace(example: Example, tmp_path: Path) -> list[str]:
     writes_image = any(a.endswith((".svg", ".png")) or a in ("svg", "png") for a in args)
     if writes_image and shutil.which("dot") is None:
         pytest.skip("Graphviz dot is not installed")
-    for name in ("contracts", "docs"):
-        (tmp_path / name).symlink_to(ROOT / name, target_is_directory=True)
+    (tmp_path / "contracts").symlink_to(ROOT / "contracts", target_is_directory=True)
+    # A copy: examples write into docs/ (docs/img/*.svg), and the checkout must stay as it is.
+    shutil.copytree(ROOT / "docs", tmp_path / "docs")
     for name, content in DEFINED_FILES.items():
         (tmp_path / name).write_text(content, encoding="utf-8")
     return args
