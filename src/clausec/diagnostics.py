@@ -202,6 +202,7 @@ CHECK_CODES: Mapping[str, str] = {
     "I0541": "fact that nothing reads",
     "I0542": "fact that no scenario gives",
     "I0543": "question whose answer is constant",
+    "W0550": "check the solver could not decide",
 }
 
 

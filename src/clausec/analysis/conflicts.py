@@ -8,6 +8,7 @@ from clausec.analysis.candidates import deontic_pairs, describe
 from clausec.analysis.prefilter import refuted
 from clausec.analysis.smt import Translator
 from clausec.analysis.solver import Solver, Witness
+from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Note, Severity
 from clausec.ir import nodes as ir
 
@@ -42,14 +43,24 @@ def check(
             if fa is None or fb is None:
                 continue  # a remedy whose breach is never certain never certainly applies
             both = solver.sat(fa, fb)
+        notes = [Note(f"the other norm: {describe(a)}, clause {a.clause!r}", a.span)]
+        together = f"whether {describe(a)} and {describe(b)} can apply together"
         if both is None:
+            out.append(undecided(together, b.span, notes))
             continue
         if both:
             live |= {a.id, b.id}
-        notes = [Note(f"the other norm: {describe(a)}, clause {a.clause!r}", a.span)]
         if not both:
-            resolved = _by_exception(a, b, tr, solver)
-            if resolved is not None:
+            resolved, decided = _by_exception(a, b, tr, solver)
+            if not decided:
+                out.append(
+                    undecided(
+                        f"whether the conditions of {describe(a)} and {describe(b)} overlap",
+                        b.span,
+                        notes,
+                    )
+                )
+            elif resolved is not None:
                 out.append(
                     Diagnostic(
                         "I0504",
@@ -91,6 +102,11 @@ def check(
             continue
         effective = solver.sat(ea, eb) if (higher_a or higher_b) else True
         if effective is None:
+            out.append(
+                undecided(
+                    f"whether {describe(a)} and {describe(b)} can both be effective", b.span, notes
+                )
+            )
             continue
         if not effective:
             stated = sorted({p.stated_in for x in (a.id, b.id) for p in over.get(x, ())})
@@ -108,9 +124,7 @@ def check(
             )
             continue
         w = solver.witness(ea, eb)
-        if w is None:
-            continue
-        out.append(_conflict(code, a, b, w, notes))
+        out.append(_conflict(code, a, b, w, notes) if w else undecided(together, b.span, notes))
     return out
 
 
@@ -129,12 +143,13 @@ def _conflict(code: str, a: ir.Norm, b: ir.Norm, w: Witness, notes: list[Note]) 
     )
 
 
-def _by_exception(a: ir.Norm, b: ir.Norm, tr: Translator, solver: Solver) -> ir.Norm | None:
+def _by_exception(
+    a: ir.Norm, b: ir.Norm, tr: Translator, solver: Solver
+) -> tuple[ir.Norm | None, bool]:
     """The norm with exceptions, when the conditions alone overlap (so the exceptions keep
-    the two norms apart)."""
+    the two norms apart), else None; and whether the solver could tell."""
     with_exceptions = [n for n in (a, b) if n.exceptions]
     if not with_exceptions or a.remedy_of is not None or b.remedy_of is not None:
-        return None
-    if solver.sat(tr.expr(a.condition), tr.expr(b.condition)) is not True:
-        return None
-    return with_exceptions[-1]
+        return None, True
+    overlap = solver.sat(tr.expr(a.condition), tr.expr(b.condition))
+    return (with_exceptions[-1] if overlap else None), overlap is not None

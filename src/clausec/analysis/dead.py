@@ -9,6 +9,7 @@ from collections import defaultdict
 from clausec.analysis.candidates import describe
 from clausec.analysis.smt import Translator
 from clausec.analysis.solver import Solver
+from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Note, warning
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
@@ -23,7 +24,10 @@ def check(
     for n in contract.norms:
         if n.id in known_live or _plainly_satisfiable([n.condition, *n.exceptions]):
             continue
-        if solver.sat(tr.condition(n)) is False:
+        can_apply = solver.sat(tr.condition(n))
+        if can_apply is None:
+            out.append(undecided(f"whether {describe(n)} can apply", n.span))
+        elif can_apply is False:
             dead.add(n.id)
             out.append(
                 warning(
@@ -44,10 +48,15 @@ def check(
             continue
         over = [norms[p.higher] for p in higher[n.id]]
         eff = tr.effective(n, over)
-        if eff is None or solver.sat(eff) is not False:
+        if eff is None:
             continue
-        applies = tr.applies(n)
-        if applies is None or solver.sat(applies) is not True:
+        effective = solver.sat(eff)
+        applies = tr.applies(n) if effective is False else None
+        can_apply = solver.sat(applies) if applies is not None else False
+        if effective is None or can_apply is None:
+            out.append(undecided(f"whether {describe(n)} is always overridden", n.span))
+            continue
+        if effective or not can_apply:
             continue
         stated = sorted({p.stated_in for p in higher[n.id]})
         out.append(

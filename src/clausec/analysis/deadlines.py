@@ -6,6 +6,7 @@ from __future__ import annotations
 from clausec.analysis.candidates import describe, same_duty_pairs
 from clausec.analysis.smt import NEVER_DAY, F, Translator
 from clausec.analysis.solver import Solver
+from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Note, warning
 from clausec.ir import nodes as ir
 from clausec.ir.values import DurationValue
@@ -38,12 +39,15 @@ def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Di
             if da is None or db is None:
                 continue
             parts += [da, db, F(da.term != db.term)]
-        if solver.sat(*parts) is not True:
-            continue
-        w = solver.witness(*parts)
-        if w is None:
-            continue
         notes = [Note(f"the other deadline: {describe(a)}, clause {a.clause!r}", a.deadline.span)]
+        together = solver.sat(*parts)
+        if together is False:
+            continue
+        w = solver.witness(*parts) if together else None
+        if w is None:
+            question = f"whether {describe(a)} and {describe(b)} can have different deadlines"
+            out.append(undecided(question, b.deadline.span, notes))
+            continue
         out.append(
             warning(
                 "W0520",
@@ -113,18 +117,22 @@ def _before_start(contract: ir.Contract, tr: Translator, solver: Solver) -> list
                 continue
             seen.add(hash(s.term))
             early = F(tr.z3.And(due.term < s.term, s.term != NEVER_DAY))
-            if solver.sat(applies, due, s, early) is not True:
+            can_precede = solver.sat(applies, due, s, early)
+            if can_precede is False:
                 continue
-            w = solver.witness(applies, due, s, early)
+            starts_here = [Note("the duty starts here", start.span)]
+            w = solver.witness(applies, due, s, early) if can_precede else None
             if w is None:
-                continue
+                question = f"whether the deadline of {describe(n)} can end before the duty starts"
+                out.append(undecided(question, d.span, starts_here))
+                break
             out.append(
                 warning(
                     "W0521",
                     f"the deadline of {describe(n)} can end before the duty starts",
                     d.span,
                     "ends before it starts",
-                    notes=[Note("the duty starts here", start.span)],
+                    notes=starts_here,
                     hint="check the period and its anchor against the quote",
                     witness=w.facts,
                 )

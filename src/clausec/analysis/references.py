@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from clausec.analysis.smt import F, Translator
 from clausec.analysis.solver import Solver
+from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Severity
 from clausec.evaluation.interpreter import facts_read
 from clausec.ir import nodes as ir
@@ -103,7 +104,10 @@ def _constant_questions(contract: ir.Contract, tr: Translator, solver: Solver) -
             continue
         can_yes = solver.sat(yes) if yes is not None else False
         can_no = solver.sat(no) if no is not None else False
-        if can_yes is None or can_no is None or (can_yes and can_no):
+        if can_yes is None or can_no is None:
+            out.append(undecided(f"whether question `{q.name}` always has the same answer", q.span))
+            continue
+        if can_yes and can_no:
             continue
         answer = words[0] if can_yes else words[1]
         if not can_yes and not can_no:

@@ -100,7 +100,9 @@ class Translator:
             self._higher.setdefault(p.lower, []).append(p.higher)
         self.vars: dict[str, z3.ExprRef] = {}
         self.domains: dict[str, z3.BoolRef] = {}
-        self._cache: dict[int, F] = {}
+        # id(expression) -> (expression, translation): the expression is kept so that its id
+        # is not reused (breached() translates expressions it makes on the fly).
+        self._cache: dict[int, tuple[ir.Expr, F]] = {}
         self._def_cache: dict[str, F] = {}
         self._applies: dict[str, F | None] = {}
         self._due: dict[str, F | None] = {}
@@ -151,14 +153,14 @@ class Translator:
     # ------------------------------------------------------------ expressions
 
     def expr(self, e: ir.Expr) -> F:
-        key = id(e)
-        found = self._cache.get(key)
-        if found is None:
-            try:
-                found = self._expr(e)
-            except Unsupported:  # never has a value: formulas that need it cannot hold
-                found = F(self._opaque(e.type), (self._z.BoolVal(False, self.ctx),))
-            self._cache[key] = found
+        entry = self._cache.get(id(e))
+        if entry is not None and entry[0] is e:
+            return entry[1]
+        try:
+            found = self._expr(e)
+        except Unsupported:  # never has a value: formulas that need it cannot hold
+            found = F(self._opaque(e.type), (self._z.BoolVal(False, self.ctx),))
+        self._cache[id(e)] = (e, found)
         return found
 
     def _opaque(self, t: T.Type) -> z3.ExprRef:

@@ -17,11 +17,16 @@ from clausec.ir import types as T
 if TYPE_CHECKING:
     import z3
 
-TIMEOUT_MS = 2_000  # per solver call; an undecided call reports nothing (counted in stats)
-MAX_REFINEMENTS = 30
-RENEW_EVERY = (
-    100  # queries per shared solver  # exact results added for approximated date moves, per query
-)
+# z3's deterministic resource limit per check, about 2 s of work. Unlike a wall-clock timeout
+# it gives the same answer on a loaded machine as on an idle one; a query that exceeds it is
+# reported as undecided (W0550), never silently dropped.
+RESOURCE_LIMIT = 3_000_000
+MAX_REFINEMENTS = 30  # exact results added for approximated date moves, per query
+WINDOW = (
+    BASE_DAY - 100 * 365,
+    BASE_DAY + 100 * 365,
+)  # dates tried first when moves are approximated
+RENEW_EVERY = 100  # queries per shared solver
 
 
 @attrs.define
@@ -59,7 +64,7 @@ class Solver:
 
     def _solver(self) -> z3.Solver:
         s = self.z3.SimpleSolver(ctx=self.tr.ctx)
-        s.set("timeout", TIMEOUT_MS)
+        s.set("rlimit", RESOURCE_LIMIT)
         return s
 
     def sat(self, *formulas: F) -> bool | None:
@@ -72,7 +77,7 @@ class Solver:
         s.push()
         try:
             s.add(*self.tr.closed(*formulas))
-            r = self._check(s, _moves(formulas))
+            r, _ = self._check(s, _moves(formulas))
         finally:
             s.pop()
         if r == self.z3.unknown:
@@ -80,29 +85,96 @@ class Solver:
             return None
         return bool(r == self.z3.sat)
 
-    def _check(self, s: z3.Solver, moves: Sequence[Move]) -> object:
-        """``s.check()``, refining the approximated date moves until the model is exact:
-        where a move's result in the model is not the exact one for the model's date and
-        amount, that exact result is added for those inputs, and the solver asked again."""
+    def _check(self, s: z3.Solver, moves: Sequence[Move]) -> tuple[object, z3.ModelRef | None]:
+        """``s.check()`` and its model when satisfiable, refining the approximated date moves
+        until the model is exact: where a move's result in the model is not the exact one for
+        the model's date and amount, that exact result is added for those inputs, and the
+        solver asked again.
+
+        With moves, dates between 1925 and 2125 are tried first: the bounds of a move hold
+        for every date, so the solver is as happy with 9999-12-20 as with 2025-01-01, but only
+        the latter has exact results to converge on (no working-day table or month runs off
+        the calendar there)."""
+        z3 = self.z3
+        if moves:
+            s.push()
+            s.add(*self._window())
+            found = self._refine(s, moves)
+            s.pop()
+            if found[0] == z3.sat:
+                return found
+        return self._refine(s, moves)
+
+    def _window(self) -> list[z3.BoolRef]:
+        z3 = self.z3
+        out = []
+        for name, v in self.tr.vars.items():
+            if name == TODAY or self._is_date(name):
+                out.append(z3.Or(v == NEVER_DAY, z3.And(v >= WINDOW[0], v <= WINDOW[1])))
+        return out
+
+    def _refine(self, s: z3.Solver, moves: Sequence[Move]) -> tuple[object, z3.ModelRef | None]:
         z3 = self.z3
         for _ in range(MAX_REFINEMENTS):
             self.stats.solver_calls += 1
             r = s.check()
-            if r != z3.sat or not moves:
-                return r
+            if r != z3.sat:
+                return r, None
             model = s.model()
-            lemmas = []
-            for mv in moves:
-                d0 = model.eval(mv.day, model_completion=True).as_long()
-                n0 = model.eval(mv.n, model_completion=True).as_long()
-                r0 = model.eval(mv.result, model_completion=True).as_long()
-                exact = self._exact(mv.unit_class, d0, n0)
-                if exact is not None and exact != r0:
-                    lemmas.append(z3.Implies(z3.And(mv.day == d0, mv.n == n0), mv.result == exact))
+            lemmas = self._lemmas(model, moves)
             if not lemmas:
-                return r
+                return r, model
             s.add(*lemmas)
-        return z3.unknown
+            exact = self._pinned(s, model, moves)
+            if exact is not None:
+                return z3.sat, exact
+        return z3.unknown, None
+
+    def _lemmas(self, model: z3.ModelRef, moves: Sequence[Move]) -> list[z3.BoolRef]:
+        """The exact results of the moves whose result in ``model`` is not exact."""
+        z3 = self.z3
+        out = []
+        for mv in moves:
+            d0 = model.eval(mv.day, model_completion=True).as_long()
+            n0 = model.eval(mv.n, model_completion=True).as_long()
+            exact = self._exact(mv.unit_class, d0, n0)
+            if (
+                exact is not None
+                and exact != model.eval(mv.result, model_completion=True).as_long()
+            ):
+                out.append(z3.Implies(z3.And(mv.day == d0, mv.n == n0), mv.result == exact))
+        return out
+
+    def _pinned(
+        self, s: z3.Solver, model: z3.ModelRef, moves: Sequence[Move]
+    ) -> z3.ModelRef | None:
+        """An exact model in which the facts that the moves read are as in ``model``, if
+        there is one. With those fixed, the moves form a finite chain (a move's date may be
+        another's result), so refining converges within as many rounds as the chain is long,
+        where refining over all facts at once may wander from one model to the next; the
+        other facts stay free to fit the exact dates."""
+        z3 = self.z3
+        read = {str(v) for mv in moves for t in (mv.day, mv.n) for v in z3.z3util.get_vars(t)}
+        pins = [
+            v == model.eval(v, model_completion=True)
+            for name, v in self.tr.vars.items()
+            if str(v) in read
+        ]
+        s.push()
+        try:
+            s.add(*pins)
+            for _ in range(MAX_REFINEMENTS):
+                self.stats.solver_calls += 1
+                if s.check() != z3.sat:
+                    return None
+                found = s.model()
+                lemmas = self._lemmas(found, moves)
+                if not lemmas:
+                    return found
+                s.add(*lemmas)
+            return None
+        finally:
+            s.pop()
 
     def _exact(self, unit_class: str, day: int, n: int) -> int | None:
         """The interpreter's result of moving ``day`` by ``n`` (0 where it reports an
@@ -150,22 +222,23 @@ class Solver:
                 prefs += mine
                 firsts.append(mine[0])
         moves = _moves(formulas)
-        if self._check(s, moves) != z3.sat:
+        if self._check(s, moves)[0] != z3.sat:
             self.stats.undecided += 1
             return None
         s.push()  # most often every first preference fits at once: one call
         s.add(*firsts)
-        if self._check(s, moves) != z3.sat:
+        if self._check(s, moves)[0] != z3.sat:
             s.pop()
             for pref in prefs:
                 s.push()
                 s.add(pref)
-                if self._check(s, moves) == z3.sat:
+                if self._check(s, moves)[0] == z3.sat:
                     continue
                 s.pop()
-        if self._check(s, moves) != z3.sat:
+        result, model = self._check(s, moves)
+        if result != z3.sat or model is None:
+            self.stats.undecided += 1
             return None
-        model = s.model()
         out: list[tuple[str, str]] = []
         for name in names:
             if name == TODAY:

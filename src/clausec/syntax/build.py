@@ -111,7 +111,9 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         self.line_offset = 0
         self.diagnostics: list[Diagnostic] = []
         self._reserved = reserved_words()
-        self._depth: dict[int, int] = {}
+        # id(node) -> (node, depth): the node is kept so that its id cannot be reused by
+        # another object while the entry exists.
+        self._depth: dict[int, tuple[object, int]] = {}
 
     def reset(self, file: str, line_offset: int) -> None:
         self.file = file
@@ -121,11 +123,15 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
     def nested(self, node: ast.Expr, *children: object) -> ast.Expr:
         """Record the nesting depth of an expression node built from ``children``."""
-        depth = 1 + max((self._depth.get(id(c), 0) for c in children), default=0)
+        depth = 1 + max((self.depth(c) for c in children), default=0)
         if depth > MAX_NESTING:
             raise TooDeep(node.span)
-        self._depth[id(node)] = depth
+        self._depth[id(node)] = (node, depth)
         return node
+
+    def depth(self, node: object) -> int:
+        entry = self._depth.get(id(node))
+        return entry[1] if entry is not None and entry[0] is node else 0
 
     # ------------------------------------------------------------ spans and tokens
 
@@ -698,10 +704,10 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     def atom(self, meta: Meta, c: list[Any]) -> Any:
         """``( expr )``: no AST node, but the parentheses count towards the nesting limit."""
         inner = attrs.evolve(c[0], span=meta)
-        depth = self._depth.get(id(c[0]), 0) + 1
+        depth = self.depth(c[0]) + 1
         if depth > MAX_NESTING:
             raise TooDeep(meta)
-        self._depth[id(inner)] = depth
+        self._depth[id(inner)] = (inner, depth)
         return inner
 
     @spanned
