@@ -73,8 +73,8 @@ def _defaults() -> dict[str, object]:
     an answer lists as overridden. Taken from the contract, so that "all facts known" stays
     true as the transcription grows."""
     import clausec
-    from clausec.evaluation.interpreter import question_facts
     from clausec.ir import types as T
+    from clausec.ir.queries import question_facts
 
     contract = clausec.load(CONTRACT)
     (question,) = [q for q in contract.questions if q.name == QUESTION]

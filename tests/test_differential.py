@@ -25,8 +25,8 @@ from typing import Any
 import pytest
 
 import clausec
-from clausec.evaluation.interpreter import question_facts
 from clausec.ir import nodes as ir
+from clausec.ir.queries import question_facts
 
 from conftest import REPO, SHIPPED, depth
 from factgen import fact_cases

@@ -20,10 +20,11 @@ import pytest
 import clausec
 from clausec.backends.python import emit_python
 from clausec.evaluation.facts import FactError, Never, read_value
-from clausec.evaluation.interpreter import ask, question_facts
+from clausec.evaluation.interpreter import ask
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.queries import question_facts
 
 from conftest import MONTHLY, REPO, SHIPPED
 

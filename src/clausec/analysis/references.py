@@ -7,9 +7,9 @@ from clausec.analysis.smt import F, Translator
 from clausec.analysis.solver import Solver
 from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Severity
-from clausec.evaluation.interpreter import facts_read
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.queries import facts_read
 
 
 def norm_expressions(n: ir.Norm) -> list[ir.Expr]:

@@ -33,11 +33,11 @@ from importlib import resources
 
 from clausec.backends.json_ir import expression
 from clausec.evaluation import calendar as C
-from clausec.evaluation.interpreter import norm_facts, relevant_norms, used_definitions
 from clausec.evaluation.values import UNIT_SIZE
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
+from clausec.ir.queries import norm_facts, relevant_norms, used_definitions
 
 JSONObject = dict[str, object]
 

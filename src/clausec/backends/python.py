@@ -17,15 +17,10 @@ from decimal import Decimal
 from clausec.evaluation import calendar
 from clausec.evaluation import values as RV
 from clausec.evaluation.facts import MAX_DIGITS, Never, describe
-from clausec.evaluation.interpreter import (
-    norm_facts,
-    question_facts,
-    relevant_norms,
-    used_definitions,
-)
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
+from clausec.ir.queries import norm_facts, question_facts, relevant_norms, used_definitions
 
 _COMPARE_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _OPERATOR_NAMES = {"=": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}

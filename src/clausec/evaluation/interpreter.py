@@ -24,6 +24,7 @@ from clausec.evaluation.result import Answer, Ground, Override, Overrider
 from clausec.evaluation.values import TODAY, EvaluationError, Unknown
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.queries import norm_facts, relevant_norms, used_definitions
 
 Val: TypeAlias = RuntimeValue | Unknown
 Tri: TypeAlias = bool | Unknown
@@ -564,87 +565,6 @@ class Evaluation:
 # ------------------------------------------------------------------ helpers
 
 
-def relevant_norms(contract: ir.Contract, q: ir.Question) -> list[ir.Norm]:
-    """The norms an answer to ``q`` may read, in contract order: the question's norms,
-    the norms that prevail over them or that they prevail over, and the duties whose breach
-    any of these follows (transitively)."""
-    ids = set(q.norm_ids)
-    ids |= {p.higher for p in contract.priorities if p.lower in q.norm_ids}
-    ids |= {p.lower for p in contract.priorities if p.higher in q.norm_ids}
-    by_id = {n.id: n for n in contract.norms}
-    todo = [i for i in ids if i in by_id]
-    while todo:
-        primary = by_id[todo.pop()].remedy_of
-        if primary is not None and primary not in ids and primary in by_id:
-            ids.add(primary)
-            todo.append(primary)
-    return [n for n in contract.norms if n.id in ids]
-
-
-def question_expressions(contract: ir.Contract, q: ir.Question) -> list[ir.Expr]:
-    """Every expression an answer to ``q`` may evaluate, definitions aside: the value
-    expression, the relevant norms' expressions and the contract-wide deadline extensions."""
-    roots: list[ir.Expr] = [q.expr] if q.expr is not None else []
-    for n in relevant_norms(contract, q):
-        roots += norm_expressions(n)
-    for x in contract.deadline_extensions:
-        roots += [x.amount] + ([x.condition] if x.condition is not None else [])
-    return roots
-
-
-def used_definitions(contract: ir.Contract, q: ir.Question) -> list[str]:
-    """The definitions that the relevant norms or the value expression read, each after
-    the definitions it reads."""
-    defs = {d.name: d for d in contract.definitions}
-    order: list[str] = []
-
-    def visit(e: ir.Expr) -> None:
-        for ref in ir.subexpressions(e):
-            if isinstance(ref, ir.DefRef) and ref.name not in order:
-                visit(defs[ref.name].expr)
-                if ref.name not in order:
-                    order.append(ref.name)
-
-    for r in question_expressions(contract, q):
-        visit(r)
-    return order
-
-
-def question_facts(contract: ir.Contract, q: ir.Question) -> list[str]:
-    """Every fact an answer to ``q`` may read, in declaration order: those of its expressions
-    and the events on which its relevant duties count as performed."""
-    names = facts_read(contract, question_expressions(contract, q)) | {
-        n.performed_on for n in relevant_norms(contract, q) if n.performed_on
-    }
-    return [f.name for f in contract.facts if f.name in names]
-
-
-def facts_read(contract: ir.Contract, roots: Iterable[ir.Expr]) -> set[str]:
-    """The facts that expressions read, directly or through definitions."""
-    defs = {d.name: d for d in contract.definitions}
-    found: set[str] = set()
-    seen: set[str] = set()
-    todo = list(roots)
-    while todo:
-        for e in ir.subexpressions(todo.pop()):
-            if isinstance(e, ir.FactRef):
-                found.add(e.name)
-            elif isinstance(e, ir.DefRef) and e.name not in seen:
-                seen.add(e.name)
-                todo.append(defs[e.name].expr)
-    return found
-
-
-def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
-    """Every expression of a norm: condition, exceptions, breach, deadline, extensions."""
-    roots: list[ir.Expr | None] = [n.condition, *n.exceptions, n.breach]
-    if n.deadline is not None:
-        roots += [n.deadline.anchor, n.deadline.duration]
-    for x in n.extensions:
-        roots += [x.amount, x.condition]
-    return [r for r in roots if r is not None]
-
-
 def next_monthly_day(start: dt.date, days: tuple[int, ...]) -> dt.date:
     """The first date on or after ``start`` that falls on one of ``days`` of its month (a
     day beyond the month's end counts as its last day)."""
@@ -665,12 +585,6 @@ def monthly_beyond(days: tuple[int, ...]) -> str:
         f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
         "before 9999-12-31"
     )
-
-
-def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
-    """The facts a norm reads, through definitions: its condition, exceptions, deadline,
-    extensions and breach."""
-    return facts_read(contract, norm_expressions(n))
 
 
 def _date_key(v: object) -> int | float:

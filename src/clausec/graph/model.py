@@ -14,13 +14,8 @@ from typing import TypeAlias
 
 import networkx as nx
 
-from clausec.evaluation.interpreter import (
-    facts_read,
-    question_expressions,
-    relevant_norms,
-    used_definitions,
-)
 from clausec.ir import nodes as ir
+from clausec.ir.queries import facts_read, question_expressions, relevant_norms, used_definitions
 
 Graph: TypeAlias = "nx.MultiDiGraph[str]"
 

@@ -18,11 +18,12 @@ from typing import Any
 import networkx as nx
 
 from clausec.evaluation.facts import Never, RuntimeValue
-from clausec.evaluation.interpreter import Evaluation, relevant_norms
+from clausec.evaluation.interpreter import Evaluation
 from clausec.evaluation.values import Unknown
 from clausec.graph.model import Graph, node_id
 from clausec.graph.style import MODALITY_WORD, wrap
 from clausec.ir import nodes as ir
+from clausec.ir.queries import relevant_norms
 
 DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
 
