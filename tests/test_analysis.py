@@ -41,7 +41,7 @@ CONFLICTS = ("W0501", "W0502", "W0503", "I0504")
 
 
 def test_one_golden_file_per_check() -> None:
-    from clausec.diagnostics import CHECK_CODES
+    from clausec.diagnostics.codes import CHECK_CODES
 
     covered = {code for name in CASES for code in CHECK_CODES if code.lower() in name}
     assert covered == set(CHECK_CODES)

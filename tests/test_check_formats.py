@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from clausec.analysis.report import _data, _prop
+from clausec.diagnostics.github import _data, _prop
 from clausec.driver import compile_text
 
 from conftest import REPO, run_cli, run_cli_process

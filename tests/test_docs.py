@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 
 from clausec import check_paths, compile_text
-from clausec.diagnostics import CODES, render_all_text
+from clausec.diagnostics.codes import CODES
+from clausec.diagnostics.text import render_all_text
 from clausec.syntax.grammar import reserved_words
 
 ROOT = Path(__file__).resolve().parent.parent

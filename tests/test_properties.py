@@ -159,10 +159,12 @@ def test_mutations_never_crash(contract: str, data: st.DataObject) -> None:
     assert isinstance(result.diagnostics, tuple)
     if text != TEXTS[contract]:
         # Every diagnostic can be rendered without error.
-        from clausec.diagnostics import render_all_text, render_json
+        from clausec.diagnostics import Run
+        from clausec.diagnostics.formats import FORMATS
 
-        render_all_text(result.diagnostics, result.sources)
-        render_json(result.diagnostics, result.files)
+        run = Run(result.files, result.sources, clausec.__version__, show_info=True)
+        for render in FORMATS.values():
+            render(result.diagnostics, run)
 
 
 @pytest.mark.parametrize("contract", sorted(TEXTS))

@@ -15,7 +15,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from clausec.diagnostics import CHECK_CODES, CODES
+from clausec.diagnostics.codes import REGISTRY
 
 from conftest import REPO, run_cli
 
@@ -73,8 +73,15 @@ def test_validates(where: Path) -> None:
     run = doc["runs"][0]  # type: ignore[index]
     assert run["columnKind"] == "unicodeCodePoints"
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == sorted({**CODES, **CHECK_CODES})
-    assert all(r["help"]["text"] and r["shortDescription"]["text"] for r in rules)
+    assert [r["id"] for r in rules] == sorted(REGISTRY)
+    for rule in rules:
+        row = REGISTRY[rule["id"]]
+        assert rule["shortDescription"]["text"] == row.title
+        assert rule["help"]["text"].startswith(f"{row.code}: {row.title}.")
+        assert rule["helpUri"] == (
+            f"https://github.com/clausec/clausec/blob/main/{row.page}#{row.anchor}"
+        )
+        assert rule.get("fullDescription", {}).get("text", "") == row.description
     for result in run["results"]:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["level"] == {"E": "error", "W": "warning", "I": "note"}[result["ruleId"][0]]

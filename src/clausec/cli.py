@@ -17,7 +17,9 @@ from typing import NoReturn
 import click
 
 from clausec import __version__
-from clausec.diagnostics import Severity, render_all_text, render_json, summary_line
+from clausec.diagnostics import Run, Severity, select
+from clausec.diagnostics.formats import FORMATS
+from clausec.diagnostics.text import render_all_text, summary_line
 from clausec.driver import CheckResult, InputError, check_paths
 from clausec.ir import nodes as ir
 
@@ -35,7 +37,7 @@ def cli() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "sarif", "github"]),
+    type=click.Choice(list(FORMATS)),
     default="text",
     show_default=True,
     help="Output format.",
@@ -83,8 +85,6 @@ def check(
 ) -> None:
     """Check clause files (files or folders): syntax, names, types, and the analyses of
     docs/checks.md (conflicts between norms, deadlines, dead norms, unused facts)."""
-    from clausec.analysis import select
-
     chosen_codes = _codes(chosen, "--select")
     ignored_codes = _codes(ignored, "--ignore")
     try:
@@ -93,22 +93,8 @@ def check(
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     diagnostics = select(result.diagnostics, chosen_codes, ignored_codes)
-    if fmt == "json":
-        click.echo(render_json(diagnostics, result.files), nl=False)
-    elif fmt == "sarif":
-        from clausec.analysis.report import render_sarif
-
-        click.echo(render_sarif(diagnostics, __version__), nl=False)
-    elif fmt == "github":
-        from clausec.analysis.report import render_github
-
-        click.echo(render_github(diagnostics), nl=False)
-        click.echo(summary_line(diagnostics, len(result.files)))
-    else:
-        shown = [d for d in diagnostics if show_info or d.severity is not Severity.INFO]
-        if shown:
-            click.echo(render_all_text(shown, result.sources) + "\n")
-        click.echo(summary_line(shown, len(result.files)))
+    run = Run(result.files, result.sources, __version__, show_info)
+    click.echo(FORMATS[fmt](diagnostics, run), nl=False)
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
     failing = any(d.severity.rank <= threshold and d.counts for d in diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)

@@ -6,15 +6,16 @@ They read the IR only. :func:`analyze` gives the findings for one contract;
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable
 
 import attrs
 
 from clausec.analysis.solver import Stats
-from clausec.diagnostics import CHECK_CODES, Diagnostic
+from clausec.diagnostics import Diagnostic
+from clausec.diagnostics.codes import CHECK_CODES
 from clausec.ir import nodes as ir
 
-__all__ = ["Stats", "accept", "analyze", "select"]
+__all__ = ["Stats", "accept", "analyze"]
 
 
 def analyze(
@@ -40,22 +41,6 @@ def analyze(
     if wanted & {"I0541", "I0542", "I0543"}:
         out += references.check(contract, tr, solver)
     return [d for d in out if d.code in wanted]
-
-
-def select(
-    diagnostics: Iterable[Diagnostic], chosen: Sequence[str], ignored: Sequence[str]
-) -> list[Diagnostic]:
-    """Keep the codes in ``chosen`` (all if empty) minus those in ``ignored``. A code may be
-    given in full (W0501) or as a prefix (W05)."""
-
-    def match(code: str, patterns: Sequence[str]) -> bool:
-        return any(code.startswith(p) for p in patterns)
-
-    return [
-        d
-        for d in diagnostics
-        if (not chosen or match(d.code, chosen)) and not match(d.code, ignored)
-    ]
 
 
 def accept(contract: ir.Contract, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
-from clausec.diagnostics import CHECK_CODES, CODES, Diagnostic, Note, error, warning
+from clausec.diagnostics import Diagnostic, Note, Severity, error, warning
+from clausec.diagnostics.codes import REGISTRY
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.values import Value
@@ -255,7 +256,8 @@ class _Lowering:
                 hint='write `because "why the finding is accepted"`',
             )
         for code in a.codes:
-            if code.name.startswith("E") or code.name not in {**CODES, **CHECK_CODES}:
+            known = REGISTRY.get(code.name)
+            if known is None or known.severity is Severity.ERROR:
                 self.err(
                     "E0410",
                     f"`{code.name}` is not a code that can be accepted",
