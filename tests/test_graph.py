@@ -14,14 +14,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import clausec
-from clausec.evaluation.interpreter import (
-    facts_read,
-    question_expressions,
-    relevant_norms,
-    used_definitions,
-)
 from clausec.graph import build, dot, mermaid, views
 from clausec.graph.output import draw, scenario_facts, view_of
+from clausec.ir.queries import facts_read, question_expressions, relevant_norms, used_definitions
 
 from conftest import SHIPPED, run_cli, run_cli_process
 
