@@ -172,8 +172,18 @@ def test_module_is_standalone_and_typed(tmp_path: Path) -> None:
         check=True,
     )
     assert out.stdout.split() == ["yes", "5.11"]
+    # Every module with questions, shipped contracts and documentation examples, is typed.
+    others = tmp_path / "others"
+    others.mkdir()
+    for source in WITH_QUESTIONS:
+        other = clausec.load(source)
+        if other.id == contract.id:
+            continue
+        (others / f"{other.id}.py").write_text(
+            emit_python(other, clausec_version="test"), encoding="utf-8"
+        )
     mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", str(path)],
+        [sys.executable, "-m", "mypy", "--strict", str(path), *sorted(map(str, others.iterdir()))],
         capture_output=True,
         text=True,
         cwd=tmp_path,

@@ -255,12 +255,18 @@ def _occurred(v: Any, as_of: int | None) -> Any:
     return as_of is None or v <= as_of
 
 
-def _next_monthly(start: int, days: tuple[int, ...]) -> int:
+def _next_monthly(start: Any, days: tuple[int, ...], after: bool) -> int:
+    """The first day on or after ``start`` (strictly after when ``after``) that falls on one of
+    ``days`` of its month, a day beyond the month's end counting as its last."""
+    if after:
+        if start == _MAX_ORD:
+            raise EvaluationError(_monthly_beyond(days))
+        start += 1
     d = _dt.date.fromordinal(start)
     year, month = d.year, d.month
     while True:
         last = _month_length(year, month)
-        for day in days:
+        for day in sorted(days):
             candidate = _dt.date(year, month, min(day, last)).toordinal()
             if candidate >= start:
                 return candidate
@@ -276,73 +282,9 @@ def _monthly_beyond(days: tuple[int, ...]) -> str:
     )
 
 
-# ---------------------------------------------------------------- deadlines
-# A due key orders deadlines by strictness: (0,) immediately, (1, day) a date,
-# (2,) without undue delay, (3,) a frequency, (4,) none.
-
-_NO_DEADLINE = (4, 0, "none")
-
-
-def _due_dated(
-    kind: str,
-    anchor: Any,
-    duration: Any,
-    unit: str,
-    extensions: list[tuple[str, Callable[[], Any], Callable[[], Any], str]],
-    w: list[str],
-) -> Any:
-    if anchor.__class__ is _Unknown:
-        return anchor
-    if duration.__class__ is _Unknown:
-        return duration
-    if kind == "within":
-        date = _shift(anchor, duration, unit, 1, w)
-    elif kind == "at_least_before":
-        date = _shift(anchor, duration, unit, -1, w)
-    elif kind == "before":
-        date = _shift(anchor, 1, "days", -1, w)
-    else:
-        date = anchor
-    for mode, condition, amount, amount_unit in extensions:
-        holds = condition()
-        a = amount()
-        if holds.__class__ is _Unknown:
-            return holds
-        if not holds:
-            continue
-        if a.__class__ is _Unknown:
-            return a
-        if mode == "by":
-            date = _shift(date, a, amount_unit, 1, w)
-        elif kind == "within":
-            date = _shift(anchor, a, amount_unit, 1, w)
-    if date.__class__ is _Unknown:
-        return date
-    return (1, date, "date")
-
-
-def _due_monthly(anchor: Any, days: tuple[int, ...], as_of: int | None) -> Any:
-    if anchor is None:
-        if as_of is None:
-            return _TODAY
-        return (1, _next_monthly(as_of, days), "date")
-    if anchor.__class__ is _Unknown:
-        return anchor
-    if anchor == _INF:
-        return (1, _INF, "date")
-    if anchor == _MAX_ORD:
-        raise EvaluationError(_monthly_beyond(days))
-    return (1, _next_monthly(anchor + 1, days), "date")
-
-
-def _breached_dated(applies: Any, performed: Any, due: Any, as_of: int | None) -> Any:
-    if due.__class__ is _Unknown:
-        return _and(applies, _u(due, performed))
-    if due[0] != 1:
-        return _and(applies, _not(_occurred(performed, as_of)))
-    late = performed if performed.__class__ is _Unknown else performed > due[1]
-    passed = True if as_of is None else as_of > due[1]
-    return _and(_and(applies, late), passed)
+def _due_on(day: Any) -> Any:
+    """The due key of a date (unknown when the date is)."""
+    return day if day.__class__ is _Unknown else (1, day, "date")
 
 
 # ---------------------------------------------------------------- facts
@@ -744,31 +686,8 @@ class Result:
         return f"Result({self.question!r}, answer={self.answer!r})"
 
 
-# The due dates of a result without deadlines: one dict for all, which nothing changes.
+# The due dates of a result without deadlines, and the facts of a question that reads none:
+# one of each for all questions, which nothing changes.
 _NO_DUES: dict[str, Any] = {}
-
-
-def _deadline_answer(
-    candidates: list[tuple[str, Any, Any]],
-) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """(answer, grounds, depends_on) from (norm, effective, due key) triples."""
-    known = [
-        (due, n) for n, eff, due in candidates if eff is True and due.__class__ is not _Unknown
-    ]
-    pending = [
-        (due, eff)
-        for n, eff, due in candidates
-        if eff is not False and not (eff is True and due.__class__ is not _Unknown)
-    ]
-    best = min((k for k, _ in known), default=None)
-    open_ = [
-        (due, eff)
-        for due, eff in pending
-        if best is None or due.__class__ is _Unknown or due < best
-    ]
-    if open_:
-        return "undetermined", (), tuple(sorted(_u(*[x for p in open_ for x in p]).deps))
-    grounds = tuple(n for k, n in known if k == best)
-    if best is None or best == _NO_DEADLINE:
-        return "none", grounds, ()
-    return {0: "immediately", 1: "date", 2: "without_undue_delay", 3: "none"}[best[0]], grounds, ()
+_NO_POSITIONS: dict[str, int] = {}
+_NO_NAMES: frozenset[str] = frozenset()

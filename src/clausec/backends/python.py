@@ -1,33 +1,46 @@
-"""The Python backend: one standalone module per contract (standard library only).
+"""The Python back end: a printer of decision plans (``clausec emit --target python``).
 
-The module is the runtime (``pyruntime.py``, copied verbatim) followed by the contract's
-tables and one compiled function per question. Expressions become Python expressions over
-local variables; three-valued logic short-circuits on known values, so a decision with all
-facts known runs as straight-line code. Semantics: clausec.evaluation (the interpreter),
-which the generated code must match (tests/test_python_backend.py and test_javascript.py).
+One standalone module per contract, standard library only: the runtime (``pyruntime.py``:
+facts, decimals, dates and calendars, results; no norm logic), the contract's tables, and one
+function per question printed from its plan (``clausec.plan``). Each plan is printed twice
+into the function: as two-valued code (plain ``and``/``or``, comparisons on ints) for the
+common case where every fact the question reads is known and of its plain type, and as
+three-valued code that decides every other case. Both evaluate the same operations in the
+same order; the two-valued code hands over to the three-valued one (``_Bail``) when an
+operation has no value. Each plan operation is printed by one method below.
+
+Every text from the contract reaches the module through :func:`py_str` (string literals) or
+:func:`doc_text` (docstrings), and every name through :func:`identifier`.
 """
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import importlib.resources
+import keyword
 import re
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import ClassVar
 
 from clausec.evaluation import calendar
-from clausec.evaluation import values as RV
-from clausec.evaluation.facts import MAX_DIGITS, Never, describe
+from clausec.evaluation.facts import MAX_DIGITS, describe
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir import values as V
-from clausec.ir.queries import norm_facts, question_facts, relevant_norms, used_definitions
+from clausec.ir.queries import norm_facts
+from clausec.plan import ContractPlan, QuestionPlan, lower
+from clausec.plan import nodes as P
 
 _COMPARE_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _OPERATOR_NAMES = {"=": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
 
 
 def emit_python(contract: ir.Contract, *, clausec_version: str) -> str:
-    return _Module(contract, clausec_version).render()
+    return _Module(lower(contract), clausec_version).render()
+
+
+# ------------------------------------------------------------------ escaping and names
 
 
 def py_str(text: str) -> str:
@@ -53,6 +66,47 @@ def doc_text(text: str) -> str:
     return "".join(out)
 
 
+# Names the module defines itself or that its runtime uses from builtins.
+_RESERVED = frozenset(
+    {
+        "evaluate",
+        "evaluate_many",
+        "Result",
+        "FactError",
+        "EvaluationError",
+        "Facts",
+        "QUESTIONS",
+        "CONTRACT",
+        "CLAUSEC_VERSION",
+        "Any",
+        "Mapping",
+        "Callable",
+        "Iterable",
+        "Iterator",
+        "annotations",
+    }
+)
+
+
+def identifier(name: str) -> str:
+    """The module-level name of a question: its name with non-word characters as ``_``,
+    and one more ``_`` when that is a keyword, a builtin, a name of the module or of its
+    runtime (which start with ``_``), or ends in ``_`` (so that ``x`` and ``x_`` stay
+    apart)."""
+    ident = re.sub(r"\W", "_", name, flags=re.ASCII)
+    if (
+        keyword.iskeyword(ident)
+        or keyword.issoftkeyword(ident)
+        or ident in _RESERVED
+        or hasattr(builtins, ident)
+        or ident.startswith("_")
+        or ident.endswith("_")
+        or ident[:1].isdigit()
+    ):
+        ident += "_"
+    return ident
+
+
 def _type_spec(t: T.Type) -> tuple[str, object]:
     if isinstance(t, T.Money):
         return "money", t.currency
@@ -74,28 +128,80 @@ def runtime_source() -> str:
     return body.strip() + "\n"
 
 
+class _Locals:
+    """Python names for a question's locals: a letter for the role, a number for the norm
+    or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``d1`` a definition,
+    ``t7`` a temporary). Facts are ``v`` with their index; the rest have fixed names."""
+
+    _FIXED: ClassVar[dict[str, str]] = {
+        "answer": "answer",
+        "verdict": "verdict",
+        "prohibited": "prohibited",
+        "value": "value",
+        "best": "best",
+        "waiting": "waiting",
+        "open": "still_open",
+    }
+
+    def __init__(self, contract: ir.Contract) -> None:
+        self.norms = {n.id: i for i, n in enumerate(contract.norms)}
+        self.definitions = {d.name: i for i, d in enumerate(contract.definitions)}
+
+    def __call__(self, name: str) -> str:
+        role, _, subject = name.partition(":")
+        if role == "applies":
+            return f"a{self.norms[subject]}"
+        if role == "effective":
+            return f"e{self.norms[subject]}"
+        if role == "due":
+            return f"u{self.norms[subject]}"
+        if role == "definition":
+            return f"d{self.definitions[subject]}"
+        if re.fullmatch(r"t\d+", name):
+            return name
+        return self._FIXED[name]
+
+
+def _assigned(block: Sequence[P.Stmt]) -> list[str]:
+    """The locals a block assigns, in order of first assignment."""
+    out: list[str] = []
+    for s in block:
+        if isinstance(s, P.Let):
+            if s.name not in out:
+                out.append(s.name)
+        elif isinstance(s, P.If):
+            for name in _assigned(s.then) + _assigned(s.otherwise):
+                if name not in out:
+                    out.append(name)
+    return out
+
+
+def _grounds_of(block: Sequence[P.Stmt]) -> P.ChooseGrounds:
+    for s in block:
+        if isinstance(s, P.ChooseGrounds):
+            return s
+    raise AssertionError("a plan without ChooseGrounds")
+
+
 class _Module:
-    def __init__(self, contract: ir.Contract, version: str) -> None:
-        self.c = contract
+    def __init__(self, plan: ContractPlan, version: str) -> None:
+        self.plan = plan
+        self.c = plan.contract
         self.version = version
         self.constants: dict[str, str] = {}
-        self.facts = {f.name: f for f in contract.facts}
-        self.defs = {d.name: d for d in contract.definitions}
-        self.norms = {n.id: n for n in contract.norms}
-        self.fact_index = {f.name: i for i, f in enumerate(contract.facts)}
-        self.def_index = {d.name: i for i, d in enumerate(contract.definitions)}
-        # Whether expressions compile to the two-valued fast path (every value known).
+        self.facts = {f.name: f for f in self.c.facts}
+        self.fact_index = {f.name: i for i, f in enumerate(self.c.facts)}
+        self.local = _Locals(self.c)
+        # Printing modes: two-valued code (every value known), and facts read from a Facts'
+        # tuple of values (``fv``) instead of local variables.
         self.known = False
-        # Whether fact values are read from a Facts' tuple (``fv``) rather than variables.
         self.prepared = False
-        # The norms of the question being compiled that a relevant norm prevails over.
-        self.yielding: set[str] = set()
+        self.temp = 0
 
     # ------------------------------------------------------------ module
 
     def render(self) -> str:
-        c = self.c
-        functions = [self.question(q) for q in c.questions]
+        functions = [self.question(q) for q in self.plan.questions]
         parts = [
             self.header(),
             "from __future__ import annotations\n",
@@ -126,7 +232,7 @@ class _Module:
             f"CLAUSEC_VERSION = {py_str(self.version)}",
             "CONTRACT = {"
             + ", ".join(
-                f"{py_str(k)}: {py_str(v)}"
+                f"{py_str(k)}: {_opt(v)}"
                 for k, v in [
                     ("id", c.id),
                     ("title", c.title),
@@ -144,7 +250,7 @@ class _Module:
         for f in c.facts:
             kind, param = _type_spec(f.type)
             lines.append(
-                f"    {py_str(f.name)}: ({py_str(kind)}, {param!r}, "
+                f"    {py_str(f.name)}: ({py_str(kind)}, {_literal(param)}, "
                 f"{py_str('expected ' + describe(f))}, {f.kind == 'event'}),"
             )
         lines.append("}")
@@ -157,7 +263,7 @@ class _Module:
             deadline = py_str(n.deadline.kind) if n.deadline else "None"
             lines.append(
                 f"    {py_str(n.id)}: ({py_str(n.clause)}, {py_str(n.modality)}, "
-                f"{deadline}, {reads!r}),"
+                f"{deadline}, {_literal(reads)}),"
             )
         lines.append("}")
         lines.append("_CLAUSES: dict[str, tuple[str | None, str | None]] = {")
@@ -190,24 +296,21 @@ class _Module:
             f"_CAL_CODE = {py_str(code)}",
             f"_CAL_FIRST, _CAL_LAST = {t.first_year}, {t.last_year}",
             f"_CAL_ANNOUNCED = {t.announced_through!r}",
-            f"_CAL_WEEKEND = frozenset({set(t.weekend)!r})",
-            f"_CAL_OFF = frozenset({_ordinals(t.holidays)})",
-            f"_CAL_ON = frozenset({_ordinals(t.workdays)})",
+            f"_CAL_WEEKEND: frozenset[int] = frozenset({set(t.weekend)!r})",
+            f"_CAL_OFF: frozenset[int] = frozenset({_ordinals(t.holidays)})",
+            f"_CAL_ON: frozenset[int] = frozenset({_ordinals(t.workdays)})",
         ]
 
     def constant_lines(self) -> list[str]:
-        return (
-            [
-                f"{name} = {value}"
-                for value, name in sorted(self.constants.items(), key=lambda kv: int(kv[1][2:]))
-            ]
-            if self.constants
-            else []
-        )
+        return [
+            f"{name} = {value}"
+            for value, name in sorted(self.constants.items(), key=lambda kv: int(kv[1][2:]))
+        ]
 
     def footer(self) -> str:
         names = [q.name for q in self.c.questions]
-        entries = ", ".join(f"{py_str(n)}: {_fn(n)}" for n in names)
+        entries = ", ".join(f"{py_str(n)}: {identifier(n)}" for n in names)
+        exported = ", ".join(py_str(identifier(n)) for n in names)
         return f'''QUESTIONS: dict[str, Callable[..., Result]] = {{{entries}}}
 
 
@@ -238,34 +341,27 @@ def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
 
 
 __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts", "QUESTIONS",
-           "Result", "evaluate", "evaluate_many", {", ".join(py_str(_fn(n)) for n in names)}]'''
+           "Result", "evaluate", "evaluate_many", {exported}]'''
 
     # ------------------------------------------------------------ one question
 
-    def question(self, q: ir.Question) -> str:
-        c = self.c
+    def question(self, qp: QuestionPlan) -> str:
         self.temp = 0
-        relevant = relevant_norms(c, q)
-        defs = used_definitions(c, q)
-        reads = question_facts(c, q)
-        mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
-        rids = {n.id for n in relevant}
-        self.yielding = {p.lower for p in c.priorities if p.higher in rids}
-        # Where each fact read is in the tuple of values a result keeps (for its grounds).
-        names_const = self.hoist(
-            "{" + ", ".join(f"{py_str(name)}: {i}" for i, name in enumerate(reads)) + "}"
+        self.qp = qp
+        reads = list(qp.reads)
+        names_const = (
+            self.hoist(
+                "{" + ", ".join(f"{py_str(name)}: {i}" for i, name in enumerate(reads)) + "}"
+            )
+            if reads
+            else "_NO_POSITIONS"
         )
-        variables = (
-            [_var(self.fact_index[f]) for f in reads]
-            + [_def(self.def_index[d]) for d in defs]
-            + [_app(n) for n in relevant]
-            + [_eff(n) for n in mine if n.id in self.yielding]
-        )
-        head = [f"{v}: Any" for v in variables] + [
-            "answer: str",
+        variables = [_var(self.fact_index[f]) for f in reads] + [
+            self.local(name) for name in _assigned(qp.body)
+        ]
+        head = [f"{v}: Any" for v in dict.fromkeys(variables)] + [
             "grounds: tuple[str, ...]",
             "deps: tuple[str, ...]",
-            "value: object",
             "dues: dict[str, Any]",
             "overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]",
             "by: tuple[tuple[str, str], ...]",
@@ -275,10 +371,10 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "plain: bool",
             "w: list[str] = []",
         ]
-        fast = self.fast_path(q, reads, defs, relevant, mine, names_const)
+        fast = self.fast_path(qp, names_const)
         general = [
             "if facts.__class__ is not Facts:",
-            f"    _check(facts, {self.hoist(_frozenset(reads))})",
+            f"    _check(facts, {self.hoist(_frozenset(reads)) if reads else '_NO_NAMES'})",
             "    get = facts.get",
         ]
         reading: list[str] = []
@@ -298,66 +394,47 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             else []
         )
         self.known = False
-        general += self.decision(q, defs, relevant, mine, reads, names_const)
-        doc = self.docstring(q, mine)
+        general += self.program(qp, names_const)
         return (
-            f"def {_fn(q.name)}(facts: Mapping[str, object], *, as_of: object = None) "
-            f"-> Result:\n{doc}\n"
+            f"def {identifier(qp.question)}(facts: Mapping[str, object], *, "
+            f"as_of: object = None) -> Result:\n{self.docstring(qp)}\n"
             + "\n".join("    " + line for line in head + fast + general)
             + "\n"
         )
 
-    def eff(self, n: ir.Norm) -> str:
-        """A norm that nothing relevant prevails over is effective exactly when it applies,
-        and shares its variable."""
-        return _eff(n) if n.id in self.yielding else _app(n)
+    def docstring(self, qp: QuestionPlan) -> str:
+        q = next(x for x in self.c.questions if x.name == qp.question)
+        lines = [doc_text(q.description or q.name), ""]
+        if q.kind != "value":
+            lines.append(
+                f"{q.kind} {doc_text(q.party or '')} {doc_text(q.action or '')} "
+                f"{doc_text(q.object or '')}; the clauses:"
+            )
+            norms = {n.id: n for n in self.c.norms}
+            for i in q.norm_ids:
+                n = norms[i]
+                cl = self.c.clause(n.clause)
+                lines.append(
+                    f"- {doc_text(n.clause)} ({doc_text(n.id)}, {n.modality}): "
+                    f"{doc_text(cl.quote or '')}"
+                )
+        return '    """' + "\n    ".join(lines).rstrip() + '\n    """'
 
-    def decision(
-        self,
-        q: ir.Question,
-        defs: list[str],
-        relevant: list[ir.Norm],
-        mine: list[ir.Norm],
-        reads: list[str],
-        names_const: str,
-    ) -> list[str]:
-        """From fact values (in their variables, or ``fv`` for a Facts) to the returned
-        Result."""
-        rids = {n.id for n in relevant}
-        body = [
-            f"{_def(self.def_index[name])} = {self.expr(self.defs[name].expr)}" for name in defs
-        ]
-        for n in relevant:
-            body += self.applies(n)
-        for n in mine:
-            if n.id in self.yielding:
-                body.append(f"{_eff(n)} = {self.effective(n, rids)}")
-        body += self.decide(q, mine)
-        body += self.finish(q, mine, relevant, reads, names_const)
-        return body
-
-    def fast_path(
-        self,
-        q: ir.Question,
-        reads: list[str],
-        defs: list[str],
-        relevant: list[ir.Norm],
-        mine: list[ir.Norm],
-        names_const: str,
-    ) -> list[str]:
+    def fast_path(self, qp: QuestionPlan, names_const: str) -> list[str]:
         """Two-valued code for the common cases: a Facts with every fact the question reads
         known (checked and converted when it was made), or a dict giving exactly those facts,
         each of the plain type that needs no conversion. Anything else (a missing or extra
         fact, a string to parse, an unknown result of a computation) falls through to the
         three-valued code below, which decides every such case, errors included; both
-        evaluate the same expressions in the same order, so they agree where both run."""
+        evaluate the same operations in the same order, so they agree where both run."""
+        reads = list(qp.reads)
         self.known = True
         checks = [self.fast_check(name) for name in reads]
-        decision = self.decision(q, defs, relevant, mine, reads, names_const)
+        decision = self.program(qp, names_const)
         # For a Facts, the same code reads each value where it is used, from the tuple of
         # values: a fact that a short-circuit skips is never read.
         self.prepared = True
-        prepared = self.decision(q, defs, relevant, mine, reads, names_const)
+        prepared = self.program(qp, names_const)
         self.prepared = self.known = False
         lines = ["if facts.__class__ is Facts:", "    fv = facts._values"]
         indexes = [self.fact_index[f] for f in reads]
@@ -426,17 +503,6 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         )
         return f"({v} := {v}.toordinal() if {v}.__class__ is _date else {never}) is not None"
 
-    def docstring(self, q: ir.Question, norms: list[ir.Norm]) -> str:
-        lines = [doc_text(q.description or q.name), ""]
-        if q.kind != "value":
-            lines.append(f"{q.kind} {q.party} {q.action} {q.object}; the clauses:")
-            for n in norms:
-                cl = self.c.clause(n.clause)
-                lines.append(
-                    f"- {doc_text(n.clause)} ({n.id}, {n.modality}): {doc_text(cl.quote or '')}"
-                )
-        return '    """' + "\n    ".join(lines).rstrip() + '\n    """'
-
     def read_fact(self, name: str) -> list[str]:
         v = _var(self.fact_index[name])
         kind, _ = _type_spec(self.facts[name].type)
@@ -461,198 +527,118 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             lines.append(slow)
         return lines
 
-    def applies(self, n: ir.Norm) -> list[str]:
-        a = _app(n)
-        lines = [f"{a} = {self.expr(n.condition)}"]
-        for x in n.exceptions:
-            lines.append(
-                f"if {a}: {a} = not {self.expr(x)}"
-                if self.known
-                else f"if {a} is not False: {a} = _and({a}, _not({self.expr(x)}))"
+    # ------------------------------------------------------------ statements
+
+    def program(self, qp: QuestionPlan, names_const: str) -> list[str]:
+        """The body, then the Result."""
+        return self.block(qp.body) + self.finish(qp, names_const)
+
+    def block(self, stmts: Sequence[P.Stmt]) -> list[str]:
+        out: list[str] = []
+        for s in stmts:
+            out += self.statement(s)
+        return out
+
+    def statement(self, s: P.Stmt) -> list[str]:
+        if isinstance(s, P.Let):
+            return [f"{self.local(s.name)} = {self.expr(s.value)}"]
+        if isinstance(s, P.If):
+            test = self.test(s.test)
+            then, otherwise = self.block(s.then), self.block(s.otherwise)
+            if test == "True":
+                return then
+            if test == "False":
+                return otherwise
+            if not then:
+                if not otherwise:
+                    return []
+                return [f"if not ({test}):", *_indent(otherwise)]
+            return [f"if {test}:", *_indent(then)] + (
+                ["else:", *_indent(otherwise)] if otherwise else []
             )
-        if n.remedy_of is not None:
-            breached = self.breached(self.norms[n.remedy_of])
-            lines.append(
-                f"if {a}: {a} = {breached}"
-                if self.known
-                else f"if {a} is not False: {a} = _and({a}, {breached})"
-            )
-        return lines
+        if isinstance(s, P.ChooseGrounds):
+            return [f"grounds = {self.grounds(s.grounds)}"]
+        raise AssertionError(type(s))
 
-    def breached(self, duty: ir.Norm) -> str:
-        a = _app(duty)
-        if duty.breach is not None:
-            return self.both(a, self.expr(duty.breach))
-        if duty.modality in ("permission", "power"):
-            return "False"
-        if duty.performed_on is None:
-            return self.both(a, self.known_value("_NONE"))
-        performed = self.fact(duty.performed_on)
-        if duty.modality == "prohibition":
-            return self.both(a, f"_occurred({performed}, asof)")
-        return self.known_value(f"_breached_dated({a}, {performed}, {self.due(duty)}, asof)")
-
-    def fact(self, name: str) -> str:
-        i = self.fact_index[name]
-        return f"fv[{i}]" if self.prepared else _var(i)
-
-    def both(self, left: str, right: str) -> str:
-        return f"({left} and {right})" if self.known else f"_and({left}, {right})"
-
-    def known_value(self, code: str) -> str:
-        """``code`` may be unknown even when every fact is known (a computation without a
-        result, a date compared with today): two-valued code leaves to the general one then."""
-        return f"_known({code})" if self.known else code
-
-    def effective(self, n: ir.Norm, relevant: set[str]) -> str:
-        higher = [p.higher for p in self.c.priorities if p.lower == n.id and p.higher in relevant]
-        a = _app(n)
-        if not higher:
-            return a
-        if self.known:
-            return f"{a} and not ({' or '.join(_app(self.norms[h]) for h in higher)})"
-        others = ", ".join(_app(self.norms[h]) for h in higher)
-        return f"{a} if {a} is False else _and({a}, _not(_any(({others},))))"
-
-    def due(self, n: ir.Norm) -> str:
-        d = n.deadline
-        if d is None:
-            return "_NO_DEADLINE"
-        if d.kind == "immediately":
-            return "(0, 0, 'immediately')"
-        if d.kind == "without_undue_delay":
-            return "(2, 0, 'without_undue_delay')"
-        if d.kind == "at_least_once_every":
-            return repr((3, 0, f"at least once every {(d.unit or '').replace('_', ' ')}"))
-        if d.kind == "monthly":
-            anchor = self.expr(d.anchor) if d.anchor is not None else "None"
-            return f"_due_monthly({anchor}, {tuple(sorted(d.days))!r}, asof)"
-        assert d.anchor is not None
-        duration, unit = "0", "days"
-        if d.duration is not None:
-            duration = self.expr(d.duration)
-            assert isinstance(d.duration.type, T.Duration)
-            unit = d.duration.type.unit_class
-        extensions = [(x.mode, x.condition, x.amount) for x in n.extensions]
-        if d.kind in ("within", "before", "by", "until"):
-            extensions += [("by", x.condition, x.amount) for x in self.c.deadline_extensions]
-        ext = []
-        for mode, condition, amount in extensions:
-            assert isinstance(amount.type, T.Duration)
-            cond = self.expr(condition) if condition is not None else "True"
-            ext.append(
-                f"({mode!r}, lambda: {cond}, lambda: {self.expr(amount)}, "
-                f"{amount.type.unit_class!r})"
-            )
-        return (
-            f"_due_dated({d.kind!r}, {self.expr(d.anchor)}, {duration}, {unit!r}, "
-            f"[{', '.join(ext)}], w)"
-        )
-
-    def decide(self, q: ir.Question, mine: list[ir.Norm]) -> list[str]:
-        if q.kind == "value":
-            assert q.expr is not None
-            kind, param = _type_spec(q.expr.type)
-            return [
-                f"value = {self.expr(q.expr)}",
-                "dues = {}",
-                "if value.__class__ is _Unknown:",
-                "    answer, grounds, deps, value = 'undetermined', (), "
-                "tuple(sorted(value.deps)), None",
-                "else:",
-                f"    answer, grounds, deps, value = 'value', (), (), "
-                f"_json(value, {kind!r}, {param!r})",
-            ]
-        if q.kind == "deadline":
-            lines = ["candidates = []"]
-            for n in mine:
-                lines += [
-                    f"if {self.eff(n)} is not False:",
-                    f"    candidates.append(({py_str(n.id)}, {self.eff(n)}, {self.due(n)}))",
-                ]
-            lines += [
-                "answer, grounds, deps = _deadline_answer(candidates)",
-                "dues = {n: due for n, _, due in candidates}",
-                "value = None",
-            ]
-            return lines
-        if q.kind == "may":
-            pro = [n for n in mine if n.modality != "prohibition"]
-            con = [n for n in mine if n.modality == "prohibition"]
-            if con:
-                verdict = [
-                    "verdict = permitted and not prohibited"
-                    if self.known
-                    else "verdict = _and(permitted, _not(prohibited))"
-                ]
-                refused = f"({self.true_ones(con)} if prohibited is True else ())"
+    def grounds(self, grounds: Sequence[P.Ground]) -> str:
+        """A tuple expression of the grounds whose tests hold. Consecutive grounds whose tests
+        start with the same condition test it once."""
+        runs: list[tuple[P.Test | None, list[P.Ground]]] = []
+        for g in grounds:
+            first = g.when.parts[0] if isinstance(g.when, P.All) and g.when.parts else None
+            if runs and first is not None and runs[-1][0] == first:
+                runs[-1][1].append(g)
             else:
-                verdict, refused = ["verdict = permitted"], "()"
-            lines = [
-                f"permitted = {self.any_of(pro)}",
-                *([f"prohibited = {self.any_of(con)}"] if con else []),
-                *verdict,
-                *self.undetermined("verdict"),
-                f"{self.branch()} verdict:",
-                f"    answer, grounds, deps = 'yes', {self.true_ones(pro)}, ()",
-                "else:",
-                f"    answer, grounds, deps = 'no', {refused}, ()",
+                runs.append((first, [g]))
+        parts = []
+        for first, members in runs:
+            if first is None or len(members) == 1:
+                parts += [self.ground(g.norm, g.when) for g in members]
+                continue
+            test = self.test(first)
+            if test == "False":
+                continue
+            inner = [
+                self.ground(g.norm, P.All(g.when.parts[1:]))  # type: ignore[attr-defined]
+                for g in members
             ]
-        else:
-            duties = [n for n in mine if n.modality == "obligation"]
-            lines = [
-                f"obliged = {self.any_of(duties)}",
-                *self.undetermined("obliged"),
-                f"{self.branch()} obliged:",
-                f"    answer, grounds, deps = 'obliged', {self.true_ones(duties)}, ()",
-                "else:",
-                "    answer, grounds, deps = 'not_obliged', (), ()",
-            ]
-        lines += [
-            "dues = {}" if any(n.deadline for n in mine) else "dues = _NO_DUES",
-            "value = None",
-        ]
-        for n in mine:
-            if n.deadline is not None:
-                lines.append(f"if {py_str(n.id)} in grounds: dues[{py_str(n.id)}] = {self.due(n)}")
-        return lines
+            inner = [x for x in inner if x != "()"]
+            if inner:
+                joined = " + ".join(inner)
+                parts.append(joined if test == "True" else f"(({joined}) if {test} else ())")
+        parts = [p for p in parts if p != "()"]
+        return f"({' + '.join(parts)})" if parts else "()"
 
-    def finish(
-        self,
-        q: ir.Question,
-        mine: list[ir.Norm],
-        relevant: list[ir.Norm],
-        reads: list[str],
-        names_const: str,
-    ) -> list[str]:
-        mine_ids = {n.id for n in mine}
-        lower_of_mine = {p.lower for p in self.c.priorities if p.higher in mine_ids}
-        rids = {n.id for n in relevant}
-        candidates = []
-        for n in relevant:
-            if n.id in mine_ids or n.id in lower_of_mine:
-                higher = tuple(
-                    (p.higher, p.stated_in)
-                    for p in self.c.priorities
-                    if p.lower == n.id and p.higher in rids
+    def ground(self, norm: str, when: P.Test) -> str:
+        test = self.test(when)
+        if test == "False":
+            return "()"
+        entry = f"({py_str(norm)},)"
+        return entry if test == "True" else f"({entry} if {test} else ())"
+
+    def finish(self, qp: QuestionPlan, names_const: str) -> list[str]:
+        d = qp.decision
+        lines = []
+        if d.dues:
+            lines.append("dues = {}")
+            for norm, due in d.dues:
+                lines.append(
+                    f"if {py_str(norm)} in grounds: dues[{py_str(norm)}] = {self.local(due.name)}"
                 )
-                if higher:
-                    candidates.append((n, higher))
-        # A norm that applies is overridden by those prevailing over it that apply too; a
-        # norm below one of the question's norms is listed only below the grounds.
-        lines = ["overridden = ()"]
-        for n, higher in candidates:
-            by = " + ".join(
-                f"((({py_str(h)}, {py_str(stated)}),) if {_app(self.norms[h])} is True"
-                + ("" if n.id in mine_ids else f" and {py_str(h)} in grounds")
-                + " else ())"
-                for h, stated in higher
+        else:
+            lines.append("dues = _NO_DUES")
+        lines.append("overridden = ()")
+        for y in d.yields:
+            when = self.test(y.when)
+            if when == "False":
+                continue
+            parts = []
+            for higher, stated, test in y.by:
+                t = self.test(test)
+                if t != "False":
+                    entry = f"(({py_str(higher)}, {py_str(stated)}),)"
+                    parts.append(entry if t == "True" else f"({entry} if {t} else ())")
+            if not parts:
+                continue
+            body = [f"by = {' + '.join(parts)}", f"if by: overridden += (({py_str(y.norm)}, by),)"]
+            lines += body if when == "True" else [f"if {when}:", *_indent(body)]
+        answer = self.local(d.answer.name)
+        if d.depends_on is None or self.known:
+            lines.append("deps = ()")
+        else:
+            dep = self.local(d.depends_on.name)
+            lines.append(f"deps = tuple(sorted({dep}.deps)) if {answer} == 'undetermined' else ()")
+        if d.value is not None and qp.value_type is not None:
+            kind, param = _type_spec(qp.value_type)
+            v = self.local(d.value.name)
+            lines.append(
+                f"value = _json({v}, {py_str(kind)}, {_literal(param)}) "
+                f"if {answer} == 'value' else None"
             )
-            lines += [
-                f"if {_app(n)} is True:",
-                f"    by = {by}",
-                f"    if by: overridden += (({py_str(n.id)}, by),)",
-            ]
+            value = "value"
+        else:
+            value = "None"
+        reads = list(qp.reads)
         values = (
             "("
             + ", ".join(_var(self.fact_index[f]) for f in reads)
@@ -664,43 +650,58 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         # Slots set directly: a call of Result.__init__ would cost more than the decision.
         lines += [
             "_r = _new(Result)",
-            "_r.answer = answer",
+            f"_r.answer = {answer}",
             "_r._grounds = grounds",
-            f"_r._rest = ({py_str(q.name)}, overridden, deps, dues, value, {names_const}, "
-            f"{values}, w)",
+            f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
+            f"{names_const}, {values}, w)",
             "return _r",
         ]
         return lines
 
-    def true_ones(self, norms: list[ir.Norm]) -> str:
-        """The ids of the norms whose effectiveness is known true, as one expression."""
-        if not norms:
-            return "()"
-        parts = " + ".join(f"(({py_str(n.id)},) if {self.eff(n)} is True else ())" for n in norms)
-        return f"({parts})"
+    # ------------------------------------------------------------ tests
 
-    def undetermined(self, verdict: str) -> list[str]:
-        if self.known:
-            return []
-        return [
-            f"if {verdict}.__class__ is _Unknown:",
-            f"    answer, grounds, deps = 'undetermined', (), tuple(sorted({verdict}.deps))",
-        ]
-
-    def branch(self) -> str:
-        """The keyword that follows undetermined()'s lines."""
-        return "if" if self.known else "elif"
-
-    def any_of(self, norms: list[ir.Norm]) -> str:
-        if not norms:
-            return "False"
-        names = [self.eff(n) for n in norms]
-        if self.known or len(names) == 1:
-            return f"({' or '.join(names)})"
-        return (
-            f"(True if {' or '.join(f'{v} is True' for v in names)} else False if "
-            f"{' and '.join(f'{v} is False' for v in names)} else _any(({', '.join(names)},)))"
-        )
+    def test(self, t: P.Test) -> str:
+        """A Python condition; ``"True"`` or ``"False"`` when it is known when printing (in
+        two-valued code no value is unknown)."""
+        match t:
+            case P.IsUnknown():
+                return "False" if self.known else f"{self.expr(t.value)}.__class__ is _Unknown"
+            case P.IsTrue():
+                value = self.expr(t.value)
+                return _folded(value) or (value if self.known else f"{value} is True")
+            case P.IsFalse():
+                value = self.expr(t.value)
+                folded = _folded(value)
+                if folded:
+                    return "False" if folded == "True" else "True"
+                return f"not {value}" if self.known else f"{value} is False"
+            case P.IsNever():
+                return f"{self.expr(t.value)} == _INF"
+            case P.HasAsOf():
+                return "asof is not None"
+            case P.DueIs():
+                op = "<" if t.op == "<" else "=="
+                return f"{self.expr(t.left)} {op} {self.expr(t.right)}"
+            case P.DueRank():
+                return f"{self.expr(t.value)}[0] == {t.rank}"
+            case P.Grounded():
+                return f"{py_str(t.norm)} in grounds"
+            case P.NotTest():
+                inner = self.test(t.part)
+                return {"True": "False", "False": "True"}.get(inner, f"not ({inner})")
+            case P.All():
+                parts = [self.test(p) for p in t.parts]
+                if "False" in parts:
+                    return "False"
+                parts = [p for p in parts if p != "True"]
+                return " and ".join(f"({p})" for p in parts) if parts else "True"
+            case P.Any_():
+                parts = [self.test(p) for p in t.parts]
+                if "True" in parts:
+                    return "True"
+                parts = [p for p in parts if p != "False"]
+                return " or ".join(f"({p})" for p in parts) if parts else "False"
+        raise AssertionError(type(t))
 
     # ------------------------------------------------------------ expressions
 
@@ -708,84 +709,130 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         self.temp += 1
         return f"_t{self.temp}"
 
-    def const(self, value: V.Value) -> str:
-        if isinstance(value, bool):
-            return repr(value)
-        if isinstance(value, V.MoneyValue):
-            value = value.amount
-        if isinstance(value, Decimal):
-            return self.hoist(f"_Decimal({py_str(str(value))})")
-        if isinstance(value, int):
-            return repr(value)
-        if isinstance(value, V.DurationValue):
-            return repr(RV.from_ir(value))
-        if isinstance(value, (V.Never, Never)):
-            return "_INF"
-        if isinstance(value, dt.date):
-            return f"{value.toordinal()}"
-        if isinstance(value, V.EnumValue):
-            return py_str(value.member)
-        assert isinstance(value, str)
-        return py_str(value)
-
     def hoist(self, code: str) -> str:
         if code not in self.constants:
             self.constants[code] = f"_K{len(self.constants)}"
         return self.constants[code]
 
-    def expr(self, e: ir.Expr) -> str:
+    def known_value(self, code: str) -> str:
+        """``code`` may be unknown even when every fact is known (a computation without a
+        result, a date compared with today): two-valued code leaves to the general one then."""
+        return f"_known({code})" if self.known else code
+
+    def const(self, c: P.Const) -> str:
+        value = c.value
+        if isinstance(value, bool):
+            return repr(value)
+        if value == P.NEVER:
+            return "_INF"
+        if isinstance(value, Decimal):
+            return self.hoist(f"_Decimal({py_str(str(value))})")
+        if isinstance(value, int):
+            return repr(value)
+        if isinstance(value, str):
+            return py_str(value)
+        assert isinstance(value, tuple)  # a due key
+        return _literal(value)
+
+    def expr(self, e: P.Expr) -> str:
         match e:
-            case ir.Const():
-                return self.const(e.value)
-            case ir.FactRef():
-                return self.fact(e.name)
-            case ir.DefRef():
-                return _def(self.def_index[e.name])
-            case ir.Today():
+            case P.Const():
+                return self.const(e)
+            case P.Fact():
+                i = self.fact_index[e.name]
+                return f"fv[{i}]" if self.prepared else _var(i)
+            case P.Local():
+                return self.local(e.name)
+            case P.Today():
                 return self.known_value("today")
-            case ir.Unary(op="not"):
-                if self.known:
-                    return f"(not {self.expr(e.operand)})"
+            case P.NoValue():
+                return self.known_value("_NONE")
+            case P.UnknownFrom():
+                return self.known_value(f"_u({', '.join(self.expr(x) for x in e.sources)})")
+            case P.Not() if self.known:
+                return f"(not {self.expr(e.operand)})"
+            case P.Not():
                 return f"_not({self.expr(e.operand)})"
-            case ir.Unary():
-                return f"_neg({self.expr(e.operand)})"
-            case ir.Binary(op="and" | "or") if self.known:
-                return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
-            case ir.Binary(op="and" | "or"):
+            case P.And() | P.Or() if self.known:
+                op = "and" if isinstance(e, P.And) else "or"
+                return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
+            case P.Or() if len(atoms := _or_chain(e)) > 2:
+                # A disjunction of computed values: no evaluation order to keep, so one test
+                # for "some is true", one for "all are false", else the merged unknown.
+                names = [self.expr(a) for a in atoms]
+                return (
+                    f"(True if {' or '.join(f'{v} is True' for v in names)} else False if "
+                    f"{' and '.join(f'{v} is False' for v in names)} else "
+                    f"_any(({', '.join(names)},)))"
+                )
+            case (
+                P.And(right=P.NoValue() | P.UnknownFrom())
+                | P.Or(right=P.NoValue() | P.UnknownFrom())
+            ):
+                # The right side is never known: the left side decides, or both are merged.
+                t = self.tmp()
+                stop, helper = ("False", "_and") if isinstance(e, P.And) else ("True", "_or")
+                left, right = self.expr(e.left), self.expr(e.right)
+                return f"({stop} if ({t} := {left}) is {stop} else {helper}({t}, {right}))"
+            case P.And() | P.Or():
                 # Kleene logic inline; the helper only merges two unknowns' dependencies.
                 t, u = self.tmp(), self.tmp()
-                stop, helper = ("False", "_and") if e.op == "and" else ("True", "_or")
+                stop, helper = ("False", "_and") if isinstance(e, P.And) else ("True", "_or")
                 return (
                     f"({stop} if ({t} := {self.expr(e.left)}) is {stop} else {u} if "
                     f"({u} := {self.expr(e.right)}) is {stop} or {t} is not {stop} and "
                     f"{t}.__class__ is bool else {helper}({t}, {u}))"
                 )
-            case ir.Binary(op="=" | "!=" | "<" | "<=" | ">" | ">="):
+            case P.Compare():
                 return self.compare(e)
-            case ir.Binary():
-                return self.arithmetic(e)
-            case ir.Occurred() if self.known:
+            case P.Arith() if self.known and e.of_kind == "int":
+                return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
+            case P.Arith():
+                code = f"_arith({e.of_kind!r}, {e.op!r}, {self.expr(e.left)}, {self.expr(e.right)})"
+                return self.known_value(code) if e.of_kind == "dur" else code
+            case P.Negate():
+                return f"_neg({self.expr(e.operand)})"
+            case P.Divide():
+                left, right = self.expr(e.left), self.expr(e.right)
+                return self.known_value(f"_arith('dec', '/', {left}, {right})")
+            case P.DaysBetween():
+                return self.known_value(f"_date_diff({self.expr(e.left)}, {self.expr(e.right)})")
+            case P.Shift():
+                code = f"_shift({self.expr(e.day)}, {self.expr(e.amount)}, {e.unit!r}, {e.sign}, w)"
+                # A known date moved by a finite amount is a known date.
+                return code if isinstance(e.amount, P.Const) else self.known_value(code)
+            case P.Occurred() if self.known:
                 t = self.tmp()
-                return (
-                    f"(({t} := {self.expr(e.operand)}) != _INF and (asof is None or {t} <= asof))"
-                )
-            case ir.Occurred():
-                return f"_occurred({self.expr(e.operand)}, asof)"
-            case ir.Extremum():
-                return f"_extremum({e.kind!r}, [{', '.join(self.expr(a) for a in e.args)}])"
+                return f"(({t} := {self.expr(e.day)}) != _INF and (asof is None or {t} <= asof))"
+            case P.Occurred():
+                return f"_occurred({self.expr(e.day)}, asof)"
+            case P.Extremum() if self.known:
+                function = "min" if e.which == "earliest" else "max"
+                return f"{function}({', '.join(self.expr(a) for a in e.args)})"
+            case P.Extremum():
+                return f"_extremum({e.which!r}, [{', '.join(self.expr(a) for a in e.args)}])"
+            case P.NextMonthly():
+                return f"_next_monthly({self.expr(e.start)}, {e.days!r}, {e.after})"
+            case P.DueKey() if e.day is None:
+                return _literal((e.rank, 0, e.label))
+            case P.DueKey(day=P.Expr() as at):
+                day = self.expr(at)
+                return f"(1, {day}, 'date')" if self.known else f"_due_on({day})"
+            case P.DueDay():
+                return f"{self.expr(e.due)}[1]"
         raise AssertionError(type(e))
 
-    def compare(self, e: ir.Binary) -> str:
+    def compare(self, e: P.Compare) -> str:
         op = _COMPARE_OPS[e.op]
         if self.known:
             return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
-        if isinstance(e.right, ir.Const) and not isinstance(e.left, ir.Const):
+        if isinstance(e.right, P.Const) and not isinstance(e.left, P.Const):
             t = self.tmp()
             return (
                 f"({t} {op} {self.expr(e.right)} if ({t} := {self.expr(e.left)})"
                 f".__class__ is not _Unknown else {t})"
             )
-        if isinstance(e.left, ir.Const) and not isinstance(e.right, ir.Const):
+        if isinstance(e.left, P.Const) and not isinstance(e.right, P.Const):
             t = self.tmp()
             return (
                 f"({self.expr(e.left)} {op} {t} if ({t} := {self.expr(e.right)})"
@@ -793,35 +840,42 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             )
         return f"_cmp(_operator.{_OPERATOR_NAMES[e.op]}, {self.expr(e.left)}, {self.expr(e.right)})"
 
-    def arithmetic(self, e: ir.Binary) -> str:
-        lt, rt = e.left.type, e.right.type
-        left, right = self.expr(e.left), self.expr(e.right)
-        if isinstance(lt, T.Date) and isinstance(rt, T.Date):
-            code = f"_date_diff({left}, {right})"
-        elif isinstance(lt, T.Date) or isinstance(rt, T.Date):
-            day, amount, amount_code, sign = (
-                (left, e.right, right, 1 if e.op == "+" else -1)
-                if isinstance(lt, T.Date)
-                else (right, e.left, left, 1)
-            )
-            assert isinstance(amount.type, T.Duration)
-            code = f"_shift({day}, {amount_code}, {amount.type.unit_class!r}, {sign}, w)"
-            if isinstance(amount, ir.Const):
-                return code  # a known date moved by a finite amount is a known date
-        else:
-            kind = (
-                "dur"
-                if isinstance(e.type, T.Duration)
-                else "int"
-                if isinstance(e.type, T.Integer)
-                else "dec"
-            )
-            code = f"_arith({kind!r}, {e.op!r}, {left}, {right})"
-        return self.known_value(code)
+
+def _or_chain(e: P.Or) -> list[P.Expr]:
+    """The operands of a left-nested chain of disjunctions when every one is a value already
+    computed (a local, a fact or a constant), else []."""
+    out: list[P.Expr] = []
+    node: P.Expr = e
+    while isinstance(node, P.Or):
+        out.append(node.right)
+        node = node.left
+    out.append(node)
+    out.reverse()
+    return out if all(isinstance(x, P.Local | P.Fact | P.Const) for x in out) else []
+
+
+def _folded(code: str) -> str | None:
+    return code if code in ("True", "False") else None
+
+
+def _indent(lines: Sequence[str]) -> list[str]:
+    return ["    " + line for line in lines]
+
+
+def _literal(value: object) -> str:
+    """A Python literal for a value made of None, bools, ints, strs and tuples (every str
+    through py_str)."""
+    if isinstance(value, str):
+        return py_str(value)
+    if isinstance(value, tuple):
+        inner = ", ".join(_literal(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    assert value is None or isinstance(value, bool | int), value
+    return repr(value)
 
 
 def _frozenset(names: list[str]) -> str:
-    return f"frozenset({sorted(names)!r})" if names else "frozenset()"
+    return f"frozenset({_literal(tuple(sorted(names)))})" if names else "frozenset()"
 
 
 def _ordinals(days: tuple[dt.date, ...]) -> str:
@@ -832,60 +886,5 @@ def _opt(text: str | None) -> str:
     return "None" if text is None else py_str(text)
 
 
-# Names the module defines itself; a question with one of these names gets a trailing "_".
-_RESERVED = frozenset(
-    {
-        "evaluate",
-        "evaluate_many",
-        "Result",
-        "FactError",
-        "EvaluationError",
-        "Facts",
-        "QUESTIONS",
-        "CONTRACT",
-        "CLAUSEC_VERSION",
-        "Any",
-        "Mapping",
-        "Callable",
-        "Iterable",
-        "Iterator",
-        "annotations",
-    }
-)
-
-
-def _fn(name: str) -> str:
-    import keyword
-
-    ident = re.sub(r"\W", "_", name)
-    if (
-        keyword.iskeyword(ident)
-        or keyword.issoftkeyword(ident)
-        or ident in _RESERVED
-        or ident.startswith("_")
-    ):
-        ident += "_"
-    return ident
-
-
 def _var(i: int) -> str:
     return f"v{i}"
-
-
-def _def(i: int) -> str:
-    return f"d{i}"
-
-
-def _app(n: ir.Norm) -> str:
-    return "a_" + re.sub(r"\W", "_", n.id) + f"_{abs(hash_id(n.id))}"
-
-
-def _eff(n: ir.Norm) -> str:
-    return "e" + _app(n)[1:]
-
-
-def hash_id(text: str) -> int:
-    """A stable short number for a norm id (variable names must be unique and ASCII)."""
-    import zlib
-
-    return zlib.crc32(text.encode("utf-8")) % 100_000

@@ -1,0 +1,569 @@
+"""Lowering the IR to decision plans: the one place where the meaning of norms is spelled out.
+
+For each question, :func:`lower_question` writes the program that answers it, in the order
+the reference interpreter evaluates (docs/semantics.md), so that every evaluator printed from
+the plan raises the same errors and gives the same warnings: the definitions the question
+may read, then whether each relevant norm applies (exceptions, then the breach of the duty a
+remedy follows), then which of the question's norms are effective (priorities), then the
+answer and its grounds, then the due dates of the grounds.
+
+A value is computed again where the interpreter would find it memoized only when it was
+computed on a branch: the computations are pure apart from errors and warnings, and a
+computation that raised never reaches a second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from clausec.evaluation import values as RV
+from clausec.evaluation.facts import Never
+from clausec.ir import nodes as ir
+from clausec.ir import types as T
+from clausec.ir import values as V
+from clausec.ir.queries import question_facts, relevant_norms, used_definitions
+from clausec.plan import nodes as P
+from clausec.plan.program import ContractPlan, QuestionPlan
+
+NO_DEADLINE = (4, 0, "none")
+# Stricter than nothing: the best due key before any is known.
+NO_BEST = (5, 0, "")
+
+_BOOL_FALSE = P.Const(False, "bool")
+
+
+def kind_of(t: T.Type) -> P.Kind:
+    """The plan kind of values of an IR type."""
+    if isinstance(t, T.Boolean):
+        return "bool"
+    if isinstance(t, T.Integer):
+        return "int"
+    if isinstance(t, T.DecimalType | T.Money):
+        return "dec"
+    if isinstance(t, T.Date):
+        return "day"
+    if isinstance(t, T.Duration):
+        return "dur"
+    return "text"
+
+
+def constant(value: V.Value, t: T.Type) -> P.Const:
+    """An IR constant as a plan constant (days as ordinals, durations in base units)."""
+    kind = kind_of(t)
+    if isinstance(value, V.Never | Never):
+        return P.Const(P.NEVER, kind)
+    if isinstance(value, V.MoneyValue):
+        return P.Const(value.amount, kind)
+    if isinstance(value, V.EnumValue):
+        return P.Const(value.member, kind)
+    runtime = RV.from_ir(value)
+    if kind == "day":
+        return P.Const(runtime.toordinal(), kind)  # type: ignore[union-attr]
+    return P.Const(runtime, kind)
+
+
+def lower(contract: ir.Contract) -> ContractPlan:
+    """The plan of every question of ``contract``."""
+    return ContractPlan(contract, tuple(lower_question(contract, q) for q in contract.questions))
+
+
+def lower_question(contract: ir.Contract, q: ir.Question) -> QuestionPlan:
+    return _Question(contract, q).program()
+
+
+class _Question:
+    def __init__(self, contract: ir.Contract, q: ir.Question) -> None:
+        self.contract = contract
+        self.q = q
+        self.norms = {n.id: n for n in contract.norms}
+        self.higher: dict[str, list[ir.Priority]] = {}
+        for p in contract.priorities:
+            if p.higher in self.norms and p.lower in self.norms:
+                self.higher.setdefault(p.lower, []).append(p)
+        self.mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
+        self.temporaries = 0
+
+    # ------------------------------------------------------------ the program
+
+    def program(self) -> QuestionPlan:
+        q = self.q
+        body: list[P.Stmt] = []
+        for name in used_definitions(self.contract, q):
+            d = next(x for x in self.contract.definitions if x.name == name)
+            body.append(P.Let(_definition(name), self.expr(d.expr)))
+        done: set[str] = set()  # norms whose applicability is computed on every path
+        for n in relevant_norms(self.contract, q):
+            if n.id not in done:
+                body += self.applies(n, done)
+        effective: dict[str, P.Expr] = {}
+        for n in self.mine:
+            eff, stmts = self.effective(n)
+            body += stmts
+            effective[n.id] = eff
+        if q.kind == "value":
+            decision, stmts = self.value_answer()
+        elif q.kind == "deadline":
+            decision, stmts = self.deadline_answer(effective)
+        else:
+            decision, stmts = self.verdict_answer(effective)
+        body += stmts
+        value_type = q.expr.type if q.kind == "value" and q.expr is not None else None
+        return QuestionPlan(
+            question=q.name,
+            kind=q.kind,
+            reads=tuple(question_facts(self.contract, q)),
+            body=tuple(body),
+            decision=decision,
+            value_type=value_type,
+        )
+
+    def temporary(self, kind: P.Kind) -> P.Local:
+        self.temporaries += 1
+        return P.Local(f"t{self.temporaries}", kind)
+
+    # ------------------------------------------------------------ expressions
+
+    def expr(self, e: ir.Expr) -> P.Expr:
+        match e:
+            case ir.Const():
+                return constant(e.value, e.type)
+            case ir.FactRef():
+                return P.Fact(e.name, kind_of(e.type))
+            case ir.DefRef():
+                return P.Local(_definition(e.name), kind_of(e.type))
+            case ir.Today():
+                return P.Today()
+            case ir.Unary(op="not"):
+                return P.Not(self.expr(e.operand))
+            case ir.Unary():
+                return P.Negate(self.expr(e.operand))
+            case ir.Binary(op="and"):
+                return P.And(self.expr(e.left), self.expr(e.right))
+            case ir.Binary(op="or"):
+                return P.Or(self.expr(e.left), self.expr(e.right))
+            case ir.Binary(op="=" | "!=" | "<" | "<=" | ">" | ">="):
+                return P.Compare(e.op, self.expr(e.left), self.expr(e.right))  # type: ignore[arg-type]
+            case ir.Binary():
+                return self.arithmetic(e)
+            case ir.Occurred():
+                return P.Occurred(self.expr(e.operand))
+            case ir.Extremum():
+                return P.Extremum(e.kind, tuple(self.expr(a) for a in e.args))
+        raise AssertionError(type(e))
+
+    def arithmetic(self, e: ir.Binary) -> P.Expr:
+        lt, rt = e.left.type, e.right.type
+        left, right = self.expr(e.left), self.expr(e.right)
+        if isinstance(lt, T.Date) and isinstance(rt, T.Date):
+            return P.DaysBetween(left, right)
+        if isinstance(rt, T.Date):  # duration + date
+            assert isinstance(lt, T.Duration)
+            return P.Shift(right, left, lt.unit_class, 1)
+        if isinstance(lt, T.Date):
+            assert isinstance(rt, T.Duration)
+            return P.Shift(left, right, rt.unit_class, 1 if e.op == "+" else -1)
+        if e.op == "/":
+            return P.Divide(left, right)
+        kind: P.Kind = kind_of(e.type)
+        assert kind in ("int", "dec", "dur")
+        return P.Arith(e.op, left, right, kind)  # type: ignore[arg-type]
+
+    # ------------------------------------------------------------ norms
+
+    def applies(self, n: ir.Norm, done: set[str]) -> list[P.Stmt]:
+        """The statements that give ``applies:N``: the condition, then each exception (not
+        evaluated once the answer is false), then, for a remedy, the breach of its duty
+        (only when the answer is not false; the duty's applicability is computed there
+        first if it is not yet, as the interpreter does on demand). Adds ``n`` to ``done``."""
+        result: P.Expr = self.expr(n.condition)
+        for x in n.exceptions:
+            result = P.And(result, P.Not(self.expr(x)))
+        local = _applies(n.id)
+        out: list[P.Stmt] = [P.Let(local.name, result)]
+        if n.remedy_of is not None and n.remedy_of in self.norms:
+            duty = self.norms[n.remedy_of]
+            branch_done = set(done) | {n.id}
+            first = [] if duty.id in branch_done else self.applies(duty, branch_done)
+            breached, stmts = self.breached(duty)
+            out.append(
+                P.If(
+                    P.NotTest(P.IsFalse(local)),
+                    (*first, *stmts, P.Let(local.name, P.And(local, breached))),
+                )
+            )
+        done.add(n.id)
+        return out
+
+    def breached(self, duty: ir.Norm) -> tuple[P.Expr, list[P.Stmt]]:
+        """Whether ``duty`` is breached (docs/semantics.md, "Remedies"), and the statements
+        that must run before the expression."""
+        applies = _applies(duty.id)
+        if duty.breach is not None:
+            breach = self.temporary("bool")  # evaluated even when the duty does not apply
+            return P.And(applies, breach), [P.Let(breach.name, self.expr(duty.breach))]
+        if duty.modality in ("permission", "power"):
+            return _BOOL_FALSE, []
+        if duty.performed_on is None:
+            return P.And(applies, P.NoValue("bool")), []
+        performed = P.Fact(duty.performed_on, "day")
+        if duty.modality == "prohibition":
+            return P.And(applies, P.Occurred(performed)), []
+        due, stmts = self.due(duty)
+        result = self.temporary("bool")
+        passed = self.temporary("bool")
+        dated = [
+            P.If(
+                P.HasAsOf(),
+                (P.Let(passed.name, P.Compare(">", P.Today(), P.DueDay(due))),),
+                (P.Let(passed.name, P.Const(True, "bool")),),
+            ),
+            P.Let(
+                result.name,
+                P.And(P.And(applies, P.Compare(">", performed, P.DueDay(due))), passed),
+            ),
+        ]
+        stmts.append(
+            P.If(
+                P.IsUnknown(due),
+                (P.Let(result.name, P.And(applies, P.UnknownFrom((due, performed), "bool"))),),
+                (
+                    P.If(
+                        P.DueRank(due, 1),
+                        tuple(dated),
+                        (P.Let(result.name, P.And(applies, P.Not(P.Occurred(performed)))),),
+                    ),
+                ),
+            )
+        )
+        return result, stmts
+
+    def effective(self, n: ir.Norm) -> tuple[P.Expr, list[P.Stmt]]:
+        """Applies, and no norm prevailing over it applies."""
+        over = self.higher.get(n.id, [])
+        if not over:
+            return _applies(n.id), []
+        others: P.Expr = _applies(over[0].higher)
+        for p in over[1:]:
+            others = P.Or(others, _applies(p.higher))
+        local = P.Local(f"effective:{n.id}", "bool")
+        return local, [P.Let(local.name, P.And(_applies(n.id), P.Not(others)))]
+
+    # ------------------------------------------------------------ deadlines
+
+    def due(self, n: ir.Norm) -> tuple[P.Local, list[P.Stmt]]:
+        """The due key of ``n``'s deadline, in ``due:N`` (docs/semantics.md, "Deadlines")."""
+        due = P.Local(f"due:{n.id}", "due")
+        d = n.deadline
+        if d is None:
+            return due, [P.Let(due.name, P.Const(NO_DEADLINE, "due"))]
+        if d.kind == "immediately":
+            return due, [P.Let(due.name, P.DueKey(0, None, "immediately"))]
+        if d.kind == "without_undue_delay":
+            return due, [P.Let(due.name, P.DueKey(2, None, "without_undue_delay"))]
+        if d.kind == "at_least_once_every":
+            label = f"at least once every {(d.unit or '').replace('_', ' ')}"
+            return due, [P.Let(due.name, P.DueKey(3, None, label))]
+        if d.kind == "monthly":
+            return due, self.monthly(d, due)
+        assert d.anchor is not None
+        anchor = self.temporary("day")
+        duration = self.temporary("dur")
+        unit: P.UnitClass = "days"
+        if d.duration is not None:
+            assert isinstance(d.duration.type, T.Duration)
+            unit = d.duration.type.unit_class
+        date = self.temporary("day")
+        if d.kind == "within":
+            start: P.Expr = P.Shift(anchor, duration, unit, 1)
+        elif d.kind == "at_least_before":
+            start = P.Shift(anchor, duration, unit, -1)
+        elif d.kind == "before":
+            start = P.Shift(anchor, P.Const(1, "dur"), "days", -1)
+        else:  # by, until
+            start = anchor
+        extensions = [(x.mode, x.amount, x.condition) for x in n.extensions]
+        if d.kind in ("within", "before", "by", "until"):
+            extensions += [("by", x.amount, x.condition) for x in self.contract.deadline_extensions]
+        known: list[P.Stmt] = [
+            P.Let(date.name, start),
+            *self.extend(d, anchor, date, due, extensions),
+        ]
+        return due, [
+            P.Let(anchor.name, self.expr(d.anchor)),
+            P.Let(
+                duration.name,
+                self.expr(d.duration) if d.duration is not None else P.Const(0, "dur"),
+            ),
+            P.If(
+                P.IsUnknown(anchor),
+                (P.Let(due.name, P.UnknownFrom((anchor,), "due")),),
+                (
+                    P.If(
+                        P.IsUnknown(duration),
+                        (P.Let(due.name, P.UnknownFrom((duration,), "due")),),
+                        tuple(known),
+                    ),
+                ),
+            ),
+        ]
+
+    def extend(
+        self,
+        d: ir.Deadline,
+        anchor: P.Local,
+        date: P.Local,
+        due: P.Local,
+        extensions: Sequence[tuple[str, ir.Expr, ir.Expr | None]],
+    ) -> list[P.Stmt]:
+        """The extensions in order, then the due key. An extension whose condition is
+        unknown, or holds with an unknown amount, makes the due date unknown and ends the
+        computation there."""
+        if not extensions:
+            return [P.Let(due.name, P.DueKey(1, date, "date"))]
+        (mode, amount_expr, condition), rest = extensions[0], extensions[1:]
+        assert isinstance(amount_expr.type, T.Duration)
+        unit = amount_expr.type.unit_class
+        holds = self.temporary("bool")
+        amount = self.temporary("dur")
+        moved: list[P.Stmt] = []
+        if mode == "by":
+            moved = [P.Let(date.name, P.Shift(date, amount, unit, 1))]
+        elif d.kind == "within":  # "to" a total period: counted from the anchor again
+            moved = [P.Let(date.name, P.Shift(anchor, amount, unit, 1))]
+        return [
+            P.Let(
+                holds.name,
+                self.expr(condition) if condition is not None else P.Const(True, "bool"),
+            ),
+            P.Let(amount.name, self.expr(amount_expr)),
+            P.If(
+                P.IsUnknown(holds),
+                (P.Let(due.name, P.UnknownFrom((holds,), "due")),),
+                (
+                    P.If(
+                        P.All((P.IsTrue(holds), P.IsUnknown(amount))),
+                        (P.Let(due.name, P.UnknownFrom((amount,), "due")),),
+                        (
+                            P.If(P.IsTrue(holds), tuple(moved)),
+                            *self.extend(d, anchor, date, due, rest),
+                        ),
+                    ),
+                ),
+            ),
+        ]
+
+    def monthly(self, d: ir.Deadline, due: P.Local) -> list[P.Stmt]:
+        if d.anchor is None:  # from the as-of date
+            return [
+                P.If(
+                    P.HasAsOf(),
+                    (
+                        P.Let(
+                            due.name, P.DueKey(1, P.NextMonthly(P.Today(), d.days, False), "date")
+                        ),
+                    ),
+                    (P.Let(due.name, P.UnknownFrom((P.Today(),), "due")),),
+                )
+            ]
+        start = self.temporary("day")
+        return [
+            P.Let(start.name, self.expr(d.anchor)),
+            P.If(
+                P.IsUnknown(start),
+                (P.Let(due.name, P.UnknownFrom((start,), "due")),),
+                (
+                    P.If(
+                        P.IsNever(start),
+                        (P.Let(due.name, P.DueKey(1, P.Const(P.NEVER, "day"), "date")),),
+                        (P.Let(due.name, P.DueKey(1, P.NextMonthly(start, d.days, True), "date")),),
+                    ),
+                ),
+            ),
+        ]
+
+    # ------------------------------------------------------------ answers
+
+    def verdict_answer(self, effective: dict[str, P.Expr]) -> tuple[P.Decision, list[P.Stmt]]:
+        """may: permitted by an effective permission (or power, or duty) and prohibited by no
+        effective prohibition; must: obliged by an effective obligation."""
+        answer = P.Local("answer", "text")
+        verdict = P.Local("verdict", "bool")
+        stmts: list[P.Stmt] = []
+        grounds: list[P.Ground] = []
+        if self.q.kind == "may":
+            pro = [n for n in self.mine if n.modality != "prohibition"]
+            con = [n for n in self.mine if n.modality == "prohibition"]
+            permitted = _any([effective[n.id] for n in pro])
+            if con:
+                prohibited = P.Local("prohibited", "bool")
+                stmts.append(P.Let(prohibited.name, _any([effective[n.id] for n in con])))
+                stmts.append(P.Let(verdict.name, P.And(permitted, P.Not(prohibited))))
+                grounds += [
+                    P.Ground(
+                        n.id,
+                        P.All(
+                            (P.IsFalse(verdict), P.IsTrue(prohibited), P.IsTrue(effective[n.id]))
+                        ),
+                    )
+                    for n in con
+                ]
+            else:
+                stmts.append(P.Let(verdict.name, permitted))
+            grounds = [
+                P.Ground(n.id, P.All((P.IsTrue(verdict), P.IsTrue(effective[n.id])))) for n in pro
+            ] + grounds
+            words = ("yes", "no")
+        else:
+            duties = [n for n in self.mine if n.modality == "obligation"]
+            stmts.append(P.Let(verdict.name, _any([effective[n.id] for n in duties])))
+            grounds = [P.Ground(n.id, P.IsTrue(effective[n.id])) for n in duties]
+            words = ("obliged", "not_obliged")
+        stmts.append(
+            P.If(
+                P.IsUnknown(verdict),
+                (P.Let(answer.name, P.Const("undetermined", "text")),),
+                (
+                    P.If(
+                        P.IsTrue(verdict),
+                        (P.Let(answer.name, P.Const(words[0], "text")),),
+                        (P.Let(answer.name, P.Const(words[1], "text")),),
+                    ),
+                ),
+            )
+        )
+        stmts.append(P.ChooseGrounds(tuple(grounds)))
+        # The due dates of the grounds, in the order of the grounds.
+        dues: list[tuple[str, P.Local]] = []
+        for g in grounds:
+            n = self.norms[g.norm]
+            if n.deadline is None:
+                continue
+            due, computed = self.due(n)
+            stmts.append(P.If(P.Grounded(n.id), tuple(computed)))
+            dues.append((n.id, due))
+        return P.Decision(answer, verdict, None, tuple(dues), self.yields()), stmts
+
+    def deadline_answer(self, effective: dict[str, P.Expr]) -> tuple[P.Decision, list[P.Stmt]]:
+        """The strictest due key among the effective norms; undetermined while a norm that
+        may be effective, or whose due date is unknown, could be stricter."""
+        answer = P.Local("answer", "text")
+        best = P.Local("best", "due")
+        waiting = P.Local("waiting", "due")
+        still_open = P.Local("open", "bool")
+        stmts: list[P.Stmt] = []
+        dues: list[tuple[str, P.Local]] = []
+        known: dict[str, P.Test] = {}
+        for n in self.mine:
+            due, computed = self.due(n)
+            stmts.append(P.If(P.NotTest(P.IsFalse(effective[n.id])), tuple(computed)))
+            dues.append((n.id, due))
+            known[n.id] = P.All((P.IsTrue(effective[n.id]), P.NotTest(P.IsUnknown(due))))
+        stmts.append(P.Let(best.name, P.Const(NO_BEST, "due")))
+        for n in self.mine:
+            due = P.Local(f"due:{n.id}", "due")
+            stmts.append(
+                P.If(P.All((known[n.id], P.DueIs("<", due, best))), (P.Let(best.name, due),))
+            )
+        stmts += [P.Let(still_open.name, _BOOL_FALSE), P.Let(waiting.name, P.NoValue("due"))]
+        for n in self.mine:
+            due = P.Local(f"due:{n.id}", "due")
+            pending = P.All((P.NotTest(P.IsFalse(effective[n.id])), P.NotTest(known[n.id])))
+            stricter = P.Any_(
+                (P.DueRank(best, NO_BEST[0]), P.IsUnknown(due), P.DueIs("<", due, best))
+            )
+            stmts.append(
+                P.If(
+                    P.All((pending, stricter)),
+                    (
+                        P.Let(still_open.name, P.Const(True, "bool")),
+                        P.Let(waiting.name, P.UnknownFrom((waiting, due, effective[n.id]), "due")),
+                    ),
+                )
+            )
+        word = {0: "immediately", 1: "date", 2: "without_undue_delay"}
+        chosen: P.Block = (P.Let(answer.name, P.Const("none", "text")),)
+        for rank in (2, 1, 0):
+            chosen = (
+                P.If(
+                    P.DueRank(best, rank),
+                    (P.Let(answer.name, P.Const(word[rank], "text")),),
+                    chosen,
+                ),
+            )
+        stmts.append(
+            P.If(
+                P.IsTrue(still_open),
+                (P.Let(answer.name, P.Const("undetermined", "text")),),
+                chosen,
+            )
+        )
+        grounds = tuple(
+            P.Ground(
+                n.id,
+                P.All(
+                    (
+                        P.NotTest(P.IsTrue(still_open)),
+                        known[n.id],
+                        P.DueIs("=", P.Local(f"due:{n.id}", "due"), best),
+                    )
+                ),
+            )
+            for n in self.mine
+        )
+        stmts.append(P.ChooseGrounds(grounds))
+        return P.Decision(answer, waiting, None, tuple(dues), self.yields()), stmts
+
+    def value_answer(self) -> tuple[P.Decision, list[P.Stmt]]:
+        assert self.q.expr is not None
+        answer = P.Local("answer", "text")
+        value = P.Local("value", kind_of(self.q.expr.type))
+        stmts: list[P.Stmt] = [
+            P.Let(value.name, self.expr(self.q.expr)),
+            P.If(
+                P.IsUnknown(value),
+                (P.Let(answer.name, P.Const("undetermined", "text")),),
+                (P.Let(answer.name, P.Const("value", "text")),),
+            ),
+            P.ChooseGrounds(()),
+        ]
+        return P.Decision(answer, value, value, (), ()), stmts
+
+    def yields(self) -> tuple[P.Yield, ...]:
+        """Norms that apply but yield: the question's own, and those a ground prevails over
+        (listed only below a ground)."""
+        mine = {n.id for n in self.mine}
+        below_mine = {p.lower for p in self.contract.priorities if p.higher in mine}
+        out = []
+        for n in self.contract.norms:
+            if n.id not in mine and n.id not in below_mine:
+                continue
+            by = []
+            for p in self.higher.get(n.id, []):
+                if n.id in mine:
+                    test: P.Test = P.IsTrue(_applies(p.higher))
+                elif p.higher in mine:
+                    test = P.All((P.Grounded(p.higher), P.IsTrue(_applies(p.higher))))
+                else:
+                    continue
+                by.append((p.higher, p.stated_in, test))
+            if by:
+                out.append(P.Yield(n.id, P.IsTrue(_applies(n.id)), tuple(by)))
+        return tuple(out)
+
+
+def _definition(name: str) -> str:
+    return f"definition:{name}"
+
+
+def _applies(norm: str) -> P.Local:
+    return P.Local(f"applies:{norm}", "bool")
+
+
+def _any(values: Sequence[P.Expr]) -> P.Expr:
+    """Kleene disjunction of values (false for none)."""
+    if not values:
+        return _BOOL_FALSE
+    out = values[0]
+    for v in values[1:]:
+        out = P.Or(out, v)
+    return out
