@@ -30,7 +30,7 @@ from clausec.ir.queries import question_facts
 
 from conftest import REPO, SHIPPED, depth
 from factgen import fact_cases
-from test_javascript import NODE, interpreter_outcome, run_node, write_module
+from test_javascript import NODE, error_fields, interpreter_outcome, run_node, write_module
 from test_python_backend import _native, _plain, load_module
 
 # One test item per (file, question), so that the work spreads over xdist's workers.
@@ -86,10 +86,9 @@ def python_outcome(function: Callable[..., Any], facts: object, as_of: object) -
 
 
 def error_outcome(exc: Exception) -> object:
-    error = {"type": type(exc).__name__, "message": str(exc)}
-    if type(exc).__name__ == "FactError":
-        error["fact"] = exc.fact  # type: ignore[attr-defined]
-    return {"error": error}
+    if type(exc).__name__ in ("FactError", "EvaluationError"):
+        return {"error": error_fields(exc)}
+    return {"error": {"type": type(exc).__name__, "message": str(exc)}}
 
 
 def prepared_outcome(

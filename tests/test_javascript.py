@@ -59,8 +59,10 @@ for (const line of Buffer.concat(chunks).toString("utf8").split("\\n")) {
     const r = m.evaluate(c.q, c.facts, { asOf: c.as_of === null ? undefined : c.as_of });
     out.push(m.stringify({ result: r.toDict() }));
   } catch (e) {
-    const error = { type: e.name, message: e.message };
-    if (e instanceof m.FactError) error.fact = e.fact;
+    const error = { type: e.name, problem: e.problem, message: e.message };
+    if (e instanceof m.FactError) {
+      Object.assign(error, { fact: e.fact, expected: e.expected, given: e.given });
+    }
     out.push(m.stringify({ error }));
   }
 }
@@ -86,13 +88,30 @@ def interpreter_outcome(contract: ir.Contract, case: Case) -> object:
     try:
         when = dt.date.fromisoformat(as_of) if as_of is not None else None
         result: object = {"result": ask(contract, question, facts, when).to_dict()}  # type: ignore[arg-type]
-    except FactError as exc:
-        result = {"error": {"type": "FactError", "message": str(exc), "fact": exc.fact}}
-    except EvaluationError as exc:
-        result = {"error": {"type": "EvaluationError", "message": str(exc)}}
+    except (FactError, EvaluationError) as exc:
+        result = {"error": error_fields(exc)}
     except KeyError as exc:  # not caught by the interpreter
         result = {"error": {"type": type(exc).__name__, "message": str(exc)}}
     return result
+
+
+def error_fields(exc: Exception) -> dict[str, object]:
+    """A FactError's or EvaluationError's fields (of the interpreter or of a generated Python
+    module), as the node driver reports those of the JavaScript module: type, problem and
+    message; and the fact, what was expected and what was given (as JSON would give it)."""
+    fields: dict[str, object] = {
+        "type": type(exc).__name__,
+        "problem": exc.problem,  # type: ignore[attr-defined]
+        "message": str(exc),
+    }
+    if fields["type"] == "FactError":
+        given = exc.given  # type: ignore[attr-defined]
+        try:
+            given = json.loads(json.dumps(given))
+        except (TypeError, ValueError):
+            given = repr(given)  # not JSON: no JavaScript value compares equal
+        fields |= {"fact": exc.fact, "expected": exc.expected, "given": given}  # type: ignore[attr-defined]
+    return fields
 
 
 def run_node(module: Path, cases: list[Case], tmp_path: Path) -> list[object]:
@@ -109,7 +128,8 @@ def run_node(module: Path, cases: list[Case], tmp_path: Path) -> list[object]:
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
-    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    # Lines end in "\n" only: the JSON may hold U+2028, which splitlines() would cut at.
+    out = [json.loads(line) for line in proc.stdout.split("\n") if line]
     assert len(out) == len(cases)
     return out
 
@@ -469,6 +489,7 @@ def test_monthly_deadlines_at_the_end_of_the_calendar(tmp_path: Path) -> None:
     assert outcome == {
         "error": {
             "type": "EvaluationError",
+            "problem": "monthly_beyond",
             "message": ("the monthly deadline (day 5, 20) has no date left before 9999-12-31"),
         }
     }
@@ -562,7 +583,7 @@ def test_api(tmp_path: Path) -> None:
     undetermined, bad, misspelled, yes = out["many"]
     assert undetermined == "undetermined" and yes == "yes"
     assert bad["type"] == "FactError" and bad["fact"] == "merchant.closed_shop"
-    assert bad["message"] == ("fact `merchant.closed_shop`: expected true or false, got 'yes'")
+    assert bad["message"] == ('fact `merchant.closed_shop`: expected true or false, got "yes"')
     assert misspelled["message"] == (
         "fact `merchant.closd_shop`: no such fact in contract "
         "`soolife_deposit` (did you mean `merchant.closed_shop`?)"
@@ -573,7 +594,7 @@ def test_api(tmp_path: Path) -> None:
         "merchant.closed_shop",
         "fact `merchant.closed_shop`: expected true or false, got 3",
     ]
-    assert out["noQuestion"] == "RangeError" and out["badAsOf"] == "RangeError"
+    assert out["noQuestion"] == "RangeError" and out["badAsOf"] == "FactError"
     assert out["questions"] == [
         {"name": q.name, "kind": q.kind, "description": q.description} for q in contract.questions
     ]
@@ -985,15 +1006,15 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     bad_value = [
         "FactError",
         "merchant.closed_shop",
-        "fact `merchant.closed_shop`: expected true or false, got 'maybe'",
+        'fact `merchant.closed_shop`: expected true or false, got "maybe"',
     ]
     assert out["rejected"] == [
         bad_value,
-        ["FactError", "1", "fact `1`: fact names are strings"],
+        ["FactError", "1", "fact `1`: fact names are texts, got 1"],
         [
             "FactError",
             "<facts>",
-            "fact `<facts>`: facts must be a mapping of fact names to values, got NoneType",
+            "fact `<facts>`: facts must be a mapping of fact names to values, got null",
         ],
     ]
     other_id = clausec.load(REPO / "docs" / "examples" / "priorities.clause").id
@@ -1031,9 +1052,15 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert out["many"][1] == {
         "type": "FactError",
         "fact": "merchant.closed_shop",
-        "message": "fact `merchant.closed_shop`: expected true or false, got 'yes'",
+        "problem": "wrong_value",
+        "message": 'fact `merchant.closed_shop`: expected true or false, got "yes"',
     }
-    assert out["many"][3] == {"type": "FactError", "fact": "<facts>", "message": foreign[2]}
+    assert out["many"][3] == {
+        "type": "FactError",
+        "fact": "<facts>",
+        "problem": "foreign_facts",
+        "message": foreign[2],
+    }
     assert (
         out["many"][4]
         == ask(contract, "may_deduct_deposit", {"merchant.closed_shop": True}).to_dict()
@@ -1053,7 +1080,7 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     with_date = ask(contract, "top_up_deadline", dated, dt.date(2025, 10, 1)).to_dict()
     assert with_date["answer"] == "date" and with_date["due"] == "2025-10-06"
     assert out["asOf"][:2] == [with_date, ask(contract, "top_up_deadline", dated).to_dict()]
-    assert out["asOf"][2][0] == "RangeError"
+    assert out["asOf"][2][0] == "FactError"  # for the fact `as_of`, as in Python
 
 
 def test_facts_is_an_export_no_question_function_shadows() -> None:

@@ -30,16 +30,34 @@ _MAX_ORD = _dt.date.max.toordinal()
 
 
 class FactError(ValueError):
-    """A fact that cannot be used: unknown name, wrong type, malformed value."""
+    """A fact that cannot be used: unknown name, wrong type, malformed value. ``problem`` is
+    a key of MESSAGES; ``expected`` what the fact's values are (None when the name is
+    wrong); ``given`` the value as given."""
 
-    def __init__(self, fact: str, message: str) -> None:
-        super().__init__(f"fact `{fact}`: {message}")
+    def __init__(
+        self,
+        fact: str,
+        problem: str,
+        *,
+        expected: str | None = None,
+        given: object = None,
+        **fields: object,
+    ) -> None:
+        self.detail = wording(problem, expected=expected, given=show(given), **fields)
+        super().__init__(f"fact `{fact}`: {self.detail}")
         self.fact = fact
-        self.detail = message
+        self.problem = problem
+        self.expected = expected
+        self.given = given
 
 
 class EvaluationError(Exception):
-    """A computation without an answer, e.g. a date beyond 9999-12-31."""
+    """A computation without an answer, e.g. a date beyond 9999-12-31. ``problem`` is a key
+    of MESSAGES."""
+
+    def __init__(self, problem: str, **fields: object) -> None:
+        super().__init__(wording(problem, **fields))
+        self.problem = problem
 
 
 class _Unknown:
@@ -193,9 +211,10 @@ def _shift(day: Any, amount: Any, unit: str, sign: int, w: list[str]) -> Any:
 
 def _out_of_range(day: int, amount: int, unit: str) -> None:
     raise EvaluationError(
-        f"{_dt.date.fromordinal(day).isoformat()} moved by {amount} "
-        f"{unit.replace('_', ' ')} is not a date between 0001-01-01 and "
-        "9999-12-31"
+        "date_out_of_range",
+        date=_dt.date.fromordinal(day).isoformat(),
+        amount=amount,
+        unit=unit.replace("_", " "),
     )
 
 
@@ -216,7 +235,7 @@ def _is_working_day(day: int) -> bool:
 
 def _add_working_days(start: int, count: int, w: list[str], unit: str) -> int:
     if _CAL_CODE is None:
-        raise EvaluationError("working days need a calendar in the contract header")
+        raise EvaluationError("no_calendar")
     step = 1 if count >= 0 else -1
     day, left = start, abs(count)
     while left:
@@ -229,15 +248,9 @@ def _add_working_days(start: int, count: int, w: list[str], unit: str) -> int:
     lo_year = _dt.date.fromordinal(lo).year
     hi_year = _dt.date.fromordinal(hi).year
     if lo_year < _CAL_FIRST or hi_year > _CAL_LAST:
-        w.append(
-            f"calendar {_CAL_CODE}: working days are known for {_CAL_FIRST}–{_CAL_LAST}; "
-            "outside those years only weekends are skipped"
-        )
+        w.append(wording("calendar_range", code=_CAL_CODE, first=_CAL_FIRST, last=_CAL_LAST))
     if _CAL_ANNOUNCED is not None and hi_year > _CAL_ANNOUNCED:
-        w.append(
-            f"calendar {_CAL_CODE}: official make-up working days are known through "
-            f"{_CAL_ANNOUNCED}; counting into {hi_year} assumes none"
-        )
+        w.append(wording("makeup_unknown", code=_CAL_CODE, announced=_CAL_ANNOUNCED, year=hi_year))
     return day
 
 
@@ -260,7 +273,7 @@ def _next_monthly(start: Any, days: tuple[int, ...], after: bool) -> int:
     ``days`` of its month, a day beyond the month's end counting as its last."""
     if after:
         if start == _MAX_ORD:
-            raise EvaluationError(_monthly_beyond(days))
+            raise EvaluationError("monthly_beyond", days=", ".join(map(str, sorted(days))))
         start += 1
     d = _dt.date.fromordinal(start)
     year, month = d.year, d.month
@@ -271,15 +284,8 @@ def _next_monthly(start: Any, days: tuple[int, ...], after: bool) -> int:
             if candidate >= start:
                 return candidate
         if (year, month) == (9999, 12):
-            raise EvaluationError(_monthly_beyond(days))
+            raise EvaluationError("monthly_beyond", days=", ".join(map(str, sorted(days))))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def _monthly_beyond(days: tuple[int, ...]) -> str:
-    return (
-        f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
-        "before 9999-12-31"
-    )
 
 
 def _due_on(day: Any) -> Any:
@@ -289,11 +295,13 @@ def _due_on(day: Any) -> Any:
 
 # ---------------------------------------------------------------- facts
 
-_DECIMAL_RE = _re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_INTEGER_RE = _re.compile(r"[+-]?\d+")
-_DATE_RE = _re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONEY_RE = _re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})")
-_DURATION_RE = _re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)")
+# Facts given as text are ASCII: digits 0-9, and spaces, tabs and line breaks between parts.
+_DECIMAL_RE = _re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", _re.ASCII)
+_INTEGER_RE = _re.compile(r"[+-]?\d+", _re.ASCII)
+_DATE_RE = _re.compile(r"(\d{4})-(\d{2})-(\d{2})", _re.ASCII)
+_MONEY_RE = _re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})", _re.ASCII)
+_DURATION_RE = _re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)", _re.ASCII)
+_SPACE = " \t\n\r\f\v"
 _UNITS = {
     "day": ("days", 1),
     "days": ("days", 1),
@@ -306,11 +314,6 @@ _UNITS = {
     "year": ("months", 12),
     "years": ("months", 12),
 }
-
-
-def _show(raw: object) -> str:
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _integer(raw: object) -> int | None:
@@ -355,6 +358,7 @@ def _read(name: str, raw: object) -> Any:
     if raw is None:
         return _MISSING[name]
     kind, param, expected, event = _FACTS[name]
+    problem, fields = "wrong_value", {}
     if kind == "boolean":
         if raw is True or raw is False:
             return raw
@@ -367,10 +371,12 @@ def _read(name: str, raw: object) -> Any:
     elif kind in ("decimal", "money"):
         text = raw
         if kind == "money" and isinstance(raw, str):
-            m = _MONEY_RE.fullmatch(raw.strip())
+            m = _MONEY_RE.fullmatch(raw.strip(_SPACE))
             if m:
                 if m["currency"] != param:
-                    raise FactError(name, f"{expected}, got an amount in {m['currency']}")
+                    raise FactError(
+                        name, "wrong_currency", expected=expected, given=raw, currency=m["currency"]
+                    )
                 text = m["amount"]
         number = _decimal(text)
         if number is not None:
@@ -379,35 +385,34 @@ def _read(name: str, raw: object) -> Any:
         if isinstance(raw, str) and raw == "never":
             if event:
                 return _INF
-            raise FactError(name, f"{expected}; `never` is only for events")
-        if isinstance(raw, _dt.date) and not isinstance(raw, _dt.datetime):
+            problem = "never_not_event"
+        elif isinstance(raw, _dt.date) and not isinstance(raw, _dt.datetime):
             return raw.toordinal()
-        if isinstance(raw, str):
+        elif isinstance(raw, str):
             m = _DATE_RE.fullmatch(raw)
             if m:
                 try:
                     return _dt.date(int(m[1]), int(m[2]), int(m[3])).toordinal()
                 except ValueError:
-                    raise FactError(name, f"{raw!r} is not a valid date") from None
+                    problem = "not_a_date"
     elif kind == "duration":
         value = _integer(raw)
         if value is not None:
             return value
         if isinstance(raw, str):
-            m = _DURATION_RE.fullmatch(raw.strip())
-            unit = _UNITS.get(m["unit"].strip()) if m else None
+            m = _DURATION_RE.fullmatch(raw.strip(_SPACE))
+            unit = _UNITS.get(m["unit"].strip(" ")) if m else None
             if m and unit and len(m["amount"].lstrip("+-")) <= _MAX_DIGITS:
                 if unit[0] != param:
-                    raise FactError(
-                        name, f"{expected}, got a duration in {unit[0].replace('_', ' ')}"
-                    )
-                return int(m["amount"]) * unit[1]
+                    problem, fields = "wrong_unit", {"unit": unit[0].replace("_", " ")}
+                else:
+                    return int(m["amount"]) * unit[1]
     elif kind == "text":
         if isinstance(raw, str):
             return raw
     elif kind == "enum" and isinstance(raw, str) and raw in param:
         return raw
-    raise FactError(name, f"{expected}, got {_show(raw)}")
+    raise FactError(name, problem, expected=expected, given=raw, **fields)
 
 
 def _check(facts: Mapping[str, object], reads: frozenset[str]) -> None:
@@ -419,21 +424,16 @@ def _check(facts: Mapping[str, object], reads: frozenset[str]) -> None:
 
 def _check_mapping(facts: object) -> None:
     if facts.__class__ is not dict and not isinstance(facts, Mapping):
-        raise FactError(
-            "<facts>",
-            f"facts must be a mapping of fact names to values, got {type(facts).__name__}",
-        )
+        raise FactError("<facts>", "not_a_mapping", given=facts)
 
 
 def _check_name(name: object) -> None:
     if not isinstance(name, str):
-        raise FactError(repr(name), "fact names are strings")
+        raise FactError(show(name), "name_not_text", given=name)
     if name not in _FACTS:
-        import difflib
-
-        close = difflib.get_close_matches(name, sorted(_FACTS), n=1, cutoff=0.75)
-        hint = f" (did you mean `{close[0]}`?)" if close else ""
-        raise FactError(name, f"no such fact in contract `{CONTRACT['id']}`{hint}")
+        close = closest(name, list(_FACTS))
+        suggestion = f" (did you mean `{close}`?)" if close else ""
+        raise FactError(name, "no_such_fact", contract=CONTRACT["id"], suggestion=suggestion)
 
 
 def _check_all(facts: Mapping[str, object]) -> None:
@@ -523,7 +523,7 @@ def _as_of(value: object) -> int | None:
             return _dt.date.fromisoformat(value).toordinal()
         except ValueError:
             pass
-    raise FactError("as_of", f"expected a date (YYYY-MM-DD), got {_show(value)}")
+    raise FactError("as_of", "bad_as_of", given=value)
 
 
 # ---------------------------------------------------------------- results

@@ -15,15 +15,17 @@ Every text from the contract reaches the module through :func:`py_str` (string l
 
 from __future__ import annotations
 
+import ast
 import builtins
 import datetime as dt
+import functools
 import importlib.resources
 import keyword
 import re
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import ClassVar
 
+from clausec.backends.locals import LocalNames, assigned, ground_runs, or_chain
 from clausec.evaluation import calendar
 from clausec.evaluation.facts import MAX_DIGITS, describe
 from clausec.ir import nodes as ir
@@ -98,6 +100,7 @@ def identifier(name: str) -> str:
         keyword.iskeyword(ident)
         or keyword.issoftkeyword(ident)
         or ident in _RESERVED
+        or ident in runtime_names()
         or hasattr(builtins, ident)
         or ident.startswith("_")
         or ident.endswith("_")
@@ -118,69 +121,32 @@ def _type_spec(t: T.Type) -> tuple[str, object]:
 
 
 def runtime_source() -> str:
-    text = (
-        importlib.resources.files("clausec.backends")
-        .joinpath("pyruntime.py")
-        .read_text(encoding="utf-8")
-    )
-    # Drop the file's own header comment and future import: the module has its own.
-    body = text.split("from __future__ import annotations\n", 1)[1]
-    return body.strip() + "\n"
+    """What every generated module starts with: the wording of errors and warnings
+    (clausec.evaluation.messages, shared with the interpreter) and the runtime."""
+    parts = []
+    for package, name in (
+        ("clausec.evaluation", "messages.py"),
+        ("clausec.backends", "pyruntime.py"),
+    ):
+        text = importlib.resources.files(package).joinpath(name).read_text(encoding="utf-8")
+        # Drop each file's header comment and future import: the module has its own.
+        parts.append(text.split("from __future__ import annotations\n", 1)[1].strip())
+    return "\n\n\n".join(parts) + "\n"
 
 
-class _Locals:
-    """Python names for a question's locals: a letter for the role, a number for the norm
-    or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``d1`` a definition,
-    ``t7`` a temporary). Facts are ``v`` with their index; the rest have fixed names."""
-
-    _FIXED: ClassVar[dict[str, str]] = {
-        "answer": "answer",
-        "verdict": "verdict",
-        "prohibited": "prohibited",
-        "value": "value",
-        "best": "best",
-        "waiting": "waiting",
-        "open": "still_open",
-    }
-
-    def __init__(self, contract: ir.Contract) -> None:
-        self.norms = {n.id: i for i, n in enumerate(contract.norms)}
-        self.definitions = {d.name: i for i, d in enumerate(contract.definitions)}
-
-    def __call__(self, name: str) -> str:
-        role, _, subject = name.partition(":")
-        if role == "applies":
-            return f"a{self.norms[subject]}"
-        if role == "effective":
-            return f"e{self.norms[subject]}"
-        if role == "due":
-            return f"u{self.norms[subject]}"
-        if role == "definition":
-            return f"d{self.definitions[subject]}"
-        if re.fullmatch(r"t\d+", name):
-            return name
-        return self._FIXED[name]
-
-
-def _assigned(block: Sequence[P.Stmt]) -> list[str]:
-    """The locals a block assigns, in order of first assignment."""
-    out: list[str] = []
-    for s in block:
-        if isinstance(s, P.Let):
-            if s.name not in out:
-                out.append(s.name)
-        elif isinstance(s, P.If):
-            for name in _assigned(s.then) + _assigned(s.otherwise):
-                if name not in out:
-                    out.append(name)
-    return out
-
-
-def _grounds_of(block: Sequence[P.Stmt]) -> P.ChooseGrounds:
-    for s in block:
-        if isinstance(s, P.ChooseGrounds):
-            return s
-    raise AssertionError("a plan without ChooseGrounds")
+@functools.cache
+def runtime_names() -> frozenset[str]:
+    """The names the runtime defines or imports at the top level of a module."""
+    names: set[str] = set()
+    for node in ast.parse(runtime_source()).body:
+        if isinstance(node, ast.FunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return frozenset(names)
 
 
 class _Module:
@@ -191,7 +157,7 @@ class _Module:
         self.constants: dict[str, str] = {}
         self.facts = {f.name: f for f in self.c.facts}
         self.fact_index = {f.name: i for i, f in enumerate(self.c.facts)}
-        self.local = _Locals(self.c)
+        self.local = LocalNames(self.c)
         # Printing modes: two-valued code (every value known), and facts read from a Facts'
         # tuple of values (``fv``) instead of local variables.
         self.known = False
@@ -251,7 +217,7 @@ class _Module:
             kind, param = _type_spec(f.type)
             lines.append(
                 f"    {py_str(f.name)}: ({py_str(kind)}, {_literal(param)}, "
-                f"{py_str('expected ' + describe(f))}, {f.kind == 'event'}),"
+                f"{py_str(describe(f))}, {f.kind == 'event'}),"
             )
         lines.append("}")
         lines.append("_MISSING = {name: _Unknown(frozenset((name,))) for name in _FACTS}")
@@ -357,7 +323,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             else "_NO_POSITIONS"
         )
         variables = [_var(self.fact_index[f]) for f in reads] + [
-            self.local(name) for name in _assigned(qp.body)
+            self.local(name) for name in assigned(qp.body)
         ]
         head = [f"{v}: Any" for v in dict.fromkeys(variables)] + [
             "grounds: tuple[str, ...]",
@@ -563,15 +529,8 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
     def grounds(self, grounds: Sequence[P.Ground]) -> str:
         """A tuple expression of the grounds whose tests hold. Consecutive grounds whose tests
         start with the same condition test it once."""
-        runs: list[tuple[P.Test | None, list[P.Ground]]] = []
-        for g in grounds:
-            first = g.when.parts[0] if isinstance(g.when, P.All) and g.when.parts else None
-            if runs and first is not None and runs[-1][0] == first:
-                runs[-1][1].append(g)
-            else:
-                runs.append((first, [g]))
         parts = []
-        for first, members in runs:
+        for first, members in ground_runs(grounds):
             if first is None or len(members) == 1:
                 parts += [self.ground(g.norm, g.when) for g in members]
                 continue
@@ -756,7 +715,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             case P.And() | P.Or() if self.known:
                 op = "and" if isinstance(e, P.And) else "or"
                 return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
-            case P.Or() if len(atoms := _or_chain(e)) > 2:
+            case P.Or() if len(atoms := or_chain(e)) > 2:
                 # A disjunction of computed values: no evaluation order to keep, so one test
                 # for "some is true", one for "all are false", else the merged unknown.
                 names = [self.expr(a) for a in atoms]
@@ -839,19 +798,6 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 f".__class__ is not _Unknown else {t})"
             )
         return f"_cmp(_operator.{_OPERATOR_NAMES[e.op]}, {self.expr(e.left)}, {self.expr(e.right)})"
-
-
-def _or_chain(e: P.Or) -> list[P.Expr]:
-    """The operands of a left-nested chain of disjunctions when every one is a value already
-    computed (a local, a fact or a constant), else []."""
-    out: list[P.Expr] = []
-    node: P.Expr = e
-    while isinstance(node, P.Or):
-        out.append(node.right)
-        node = node.left
-    out.append(node)
-    out.reverse()
-    return out if all(isinstance(x, P.Local | P.Fact | P.Const) for x in out) else []
 
 
 def _folded(code: str) -> str | None:

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 import attrs
 import holidays
 
+from clausec.evaluation.messages import wording
+
 # Years covered by the embedded tables; outside them only weekends are known.
 FIRST_YEAR = 2000
 LAST_YEAR = 2060
@@ -152,15 +154,15 @@ class WorkingDays:
         lo, hi = sorted((start, end))
         out = []
         if lo.year < FIRST_YEAR or hi.year > LAST_YEAR:
-            out.append(
-                f"calendar {self.code}: working days are known for {FIRST_YEAR}–"
-                f"{LAST_YEAR}; outside those years only weekends are skipped"
-            )
+            out.append(wording("calendar_range", code=self.code, first=FIRST_YEAR, last=LAST_YEAR))
         if self.announced_through is not None and hi.year > self.announced_through:
             out.append(
-                f"calendar {self.code}: official make-up working days are known "
-                f"through {self.announced_through}; counting into {hi.year} assumes "
-                "none"
+                wording(
+                    "makeup_unknown",
+                    code=self.code,
+                    announced=self.announced_through,
+                    year=hi.year,
+                )
             )
         return out
 

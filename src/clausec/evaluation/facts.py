@@ -10,17 +10,21 @@ import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 
+from clausec.evaluation.messages import closest, show, wording
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 
 # Runtime values (docs/semantics.md): booleans, ints, Decimals (money amounts too), dates,
 # NEVER, durations as ints counted in the base unit of their class, strings.
 
-_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
-_INTEGER = re.compile(r"[+-]?\d+")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-_MONEY = re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})")
-_DURATION = re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)")
+# The syntax of facts given as text is ASCII: digits 0-9, and spaces, tabs and line breaks
+# around and between the parts (docs/semantics.md, "Facts"), in every evaluator alike.
+_DECIMAL = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
+_INTEGER = re.compile(r"[+-]?\d+", re.ASCII)
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_MONEY = re.compile(r"(?P<amount>\S+)\s+(?P<currency>[A-Z]{3})", re.ASCII)
+_DURATION = re.compile(r"(?P<amount>[+-]?\d+)\s+(?P<unit>[a-z ]+)", re.ASCII)
+SPACE = " \t\n\r\f\v"  # what \s matches in ASCII patterns
 # Units a duration may be written in, with their size in the base unit of their class.
 DURATION_UNITS: dict[str, tuple[T.DurationClass, int]] = {
     "day": ("days", 1),
@@ -57,46 +61,45 @@ RuntimeValue = bool | int | Decimal | dt.date | Never | str | float
 
 
 class FactError(ValueError):
-    """A fact that cannot be used: unknown name, wrong type, malformed value."""
+    """A fact that cannot be used: unknown name, wrong type, malformed value. ``problem`` is
+    a key of messages.MESSAGES; ``expected`` what the fact's values are (None when the name
+    is wrong); ``given`` the value as given."""
 
-    def __init__(self, fact: str, message: str) -> None:
-        super().__init__(f"fact `{fact}`: {message}")
+    def __init__(
+        self,
+        fact: str,
+        problem: str,
+        *,
+        expected: str | None = None,
+        given: object = None,
+        **fields: object,
+    ) -> None:
+        self.detail = wording(problem, expected=expected, given=show(given), **fields)
+        super().__init__(f"fact `{fact}`: {self.detail}")
         self.fact = fact
-        self.detail = message
+        self.problem = problem
+        self.expected = expected
+        self.given = given
 
 
 def read_facts(contract: ir.Contract, raw: Mapping[str, object]) -> dict[str, RuntimeValue]:
     """Check every given fact; ``None`` means unknown and is left out."""
     if not isinstance(raw, Mapping):
-        raise FactError(
-            "<facts>", f"facts must be a mapping of fact names to values, got {type(raw).__name__}"
-        )
+        raise FactError("<facts>", "not_a_mapping", given=raw)
     declared = {f.name: f for f in contract.facts}
     out: dict[str, RuntimeValue] = {}
     for name in sorted(raw, key=str):
         if not isinstance(name, str):
-            raise FactError(repr(name), "fact names are strings")
+            raise FactError(show(name), "name_not_text", given=name)
         fact = declared.get(name)
         if fact is None:
-            raise FactError(
-                name, f"no such fact in contract `{contract.id}`{_suggest(name, declared)}"
-            )
+            close = closest(name, list(declared))
+            suggestion = f" (did you mean `{close}`?)" if close else ""
+            raise FactError(name, "no_such_fact", contract=contract.id, suggestion=suggestion)
         value = read_value(fact, raw[name])
         if value is not None:
             out[name] = value
     return out
-
-
-class _Expected:
-    """``expected <type>`` for error messages, worded only when an error needs it."""
-
-    __slots__ = ("fact",)
-
-    def __init__(self, fact: ir.Fact) -> None:
-        self.fact = fact
-
-    def __format__(self, spec: str) -> str:
-        return format(f"expected {describe(self.fact)}", spec)
 
 
 def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
@@ -105,35 +108,38 @@ def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
         return None
     t = fact.type
     name = fact.name
-    expected = _Expected(fact)
+
+    def wrong(problem: str = "wrong_value", **fields: object) -> FactError:
+        return FactError(name, problem, expected=describe(fact), given=raw, **fields)
+
     if isinstance(t, T.Boolean):
         if isinstance(raw, bool):
             return raw
         if raw in ("true", "false"):
             return raw == "true"
-        raise FactError(name, f"{expected}, got {_show(raw)}")
+        raise wrong()
     if isinstance(t, T.Integer):
         value = _integer(raw)
         if value is None:
-            raise FactError(name, f"{expected}, got {_show(raw)}")
+            raise wrong()
         return value
     if isinstance(t, (T.DecimalType, T.Money)):
         text = raw
         if isinstance(t, T.Money) and isinstance(raw, str):
-            m = _MONEY.fullmatch(raw.strip())
+            m = _MONEY.fullmatch(raw.strip(SPACE))
             if m:
                 if m["currency"] != t.currency:
-                    raise FactError(name, f"{expected}, got an amount in {m['currency']}")
+                    raise wrong("wrong_currency", currency=m["currency"])
                 text = m["amount"]
         number = _decimal(text)
         if number is None:
-            raise FactError(name, f"{expected}, got {_show(raw)}")
+            raise wrong()
         return number
     if isinstance(t, T.Date):
         if isinstance(raw, str) and raw == "never":
             if fact.kind == "event":
                 return NEVER
-            raise FactError(name, f"{expected}; `never` is only for events")
+            raise wrong("never_not_event")
         if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
             return raw
         if isinstance(raw, str):
@@ -142,30 +148,28 @@ def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
                 try:
                     return dt.date(int(m[1]), int(m[2]), int(m[3]))
                 except ValueError:
-                    raise FactError(name, f"{raw!r} is not a valid date") from None
-        raise FactError(name, f"{expected}, got {_show(raw)}")
+                    raise wrong("not_a_date") from None
+        raise wrong()
     if isinstance(t, T.Duration):
         value = _integer(raw)
         if value is not None:
             return value
         if isinstance(raw, str):
-            m = _DURATION.fullmatch(raw.strip())
-            unit = DURATION_UNITS.get(m["unit"].strip()) if m else None
+            m = _DURATION.fullmatch(raw.strip(SPACE))
+            unit = DURATION_UNITS.get(m["unit"].strip(" ")) if m else None
             if m and unit and len(m["amount"].lstrip("+-")) <= MAX_DIGITS:
                 if unit[0] != t.unit_class:
-                    raise FactError(
-                        name, f"{expected}, got a duration in {unit[0].replace('_', ' ')}"
-                    )
+                    raise wrong("wrong_unit", unit=unit[0].replace("_", " "))
                 return int(m["amount"]) * unit[1]
-        raise FactError(name, f"{expected}, got {_show(raw)}")
+        raise wrong()
     if isinstance(t, T.Text):
         if isinstance(raw, str):
             return raw
-        raise FactError(name, f"{expected}, got {_show(raw)}")
+        raise wrong()
     if isinstance(t, T.Enum):
         if isinstance(raw, str) and raw in t.members:
             return raw
-        raise FactError(name, f"{expected}, got {_show(raw)}")
+        raise wrong()
     raise AssertionError(t)
 
 
@@ -173,7 +177,7 @@ def parse_assignment(text: str) -> tuple[str, object]:
     """``name=value`` from the command line; the value stays a string (typed later)."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise FactError(text, "write a fact as name=value, e.g. merchant.closed_shop=true")
+        raise FactError(text, "bad_assignment")
     value = value.strip()
     return name.strip(), (None if value in ("unknown", "") else value)
 
@@ -234,15 +238,3 @@ def describe(fact: ir.Fact) -> str:
         "decimal": "a decimal number",
         "text": "a text",
     }[str(t)]
-
-
-def _show(raw: object) -> str:
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _suggest(name: str, declared: Mapping[str, ir.Fact]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(declared), n=1, cutoff=0.75)
-    return f" (did you mean `{close[0]}`?)" if close else ""

@@ -254,7 +254,7 @@ class Evaluation:
                 shifted: dt.date = day + relativedelta(months=amount)
                 return shifted
             if self.calendar is None:
-                raise EvaluationError("working days need a calendar in the contract header")
+                raise EvaluationError("no_calendar")
             if abs(amount) > 366 * 10_000:
                 raise OverflowError
             result = self.calendar.add(day, amount)
@@ -262,9 +262,10 @@ class Evaluation:
             return result
         except (OverflowError, ValueError):
             raise EvaluationError(
-                f"{day.isoformat()} moved by {amount} "
-                f"{unit_class.replace('_', ' ')} is not a date between "
-                "0001-01-01 and 9999-12-31"
+                "date_out_of_range",
+                date=day.isoformat(),
+                amount=amount,
+                unit=unit_class.replace("_", " "),
             ) from None
 
     # ---------------------------------------------------------- norms
@@ -396,7 +397,7 @@ class Evaluation:
                 return (1, math.inf, "date")
             assert isinstance(start, dt.date)
             if start == dt.date.max:
-                raise EvaluationError(monthly_beyond(d.days))
+                raise EvaluationError("monthly_beyond", days=monthly_days(d.days))
             start += dt.timedelta(days=1)  # strictly after the event
         elif self.as_of is not None:
             start = self.as_of
@@ -576,15 +577,12 @@ def next_monthly_day(start: dt.date, days: tuple[int, ...]) -> dt.date:
             if candidate >= start:
                 return candidate
         if (year, month) == (9999, 12):
-            raise EvaluationError(monthly_beyond(days))
+            raise EvaluationError("monthly_beyond", days=monthly_days(days))
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def monthly_beyond(days: tuple[int, ...]) -> str:
-    return (
-        f"the monthly deadline (day {', '.join(map(str, sorted(days)))}) has no date left "
-        "before 9999-12-31"
-    )
+def monthly_days(days: tuple[int, ...]) -> str:
+    return ", ".join(map(str, sorted(days)))
 
 
 def _date_key(v: object) -> int | float:

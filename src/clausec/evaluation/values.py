@@ -15,6 +15,7 @@ from fractions import Fraction
 import attrs
 
 from clausec.evaluation.facts import NEVER, Never, RuntimeValue
+from clausec.evaluation.messages import wording
 from clausec.ir import types as T
 from clausec.ir import values as V
 
@@ -36,7 +37,12 @@ TODAY = "today"  # the name under which a missing as-of date shows in depends_on
 
 
 class EvaluationError(Exception):
-    """A computation that has no answer, e.g. a date beyond year 9999."""
+    """A computation that has no answer, e.g. a date beyond year 9999. ``problem`` is a key
+    of messages.MESSAGES."""
+
+    def __init__(self, problem: str, **fields: object) -> None:
+        super().__init__(wording(problem, **fields))
+        self.problem = problem
 
 
 def from_ir(value: V.Value) -> RuntimeValue:
