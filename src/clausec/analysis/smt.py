@@ -1,21 +1,29 @@
-"""IR expressions and norm applicability as z3 formulas (docs/checks.md#how-it-decides).
+"""Plan operations as z3 formulas (docs/checks.md#how-it-decides).
 
-Facts are total here: a witness gives every fact the formulas read, so the interpreter's
-three-valued logic is two-valued on it. What the interpreter would leave unknown or refuse
-(division by zero, ``today`` without an as-of date, a date out of range, ``never - never``)
-becomes a side condition that must hold, so a formula holds only where the interpreter
-would say true.
+The analyses ask about norms (can these two apply together? when is this one due?); the
+answers come from the same decision-plan operations that the evaluators are printed from
+(``clausec.plan``): a norm's applicability, breach and due date are lowered by
+``plan.lower.NormLowering`` and the resulting statements are executed symbolically here, one
+method per operation. So what an operation means is written once for evaluation and for
+analysis.
 
-Representation: booleans as Bool; integers, durations (in the base unit of their class) and
-enumeration members (their index) as Int; decimals and money as Real (facts on a grid of
-1/100); dates as day ordinals (``date.toordinal()``) with ``never`` a value above every
-date; text as String. Moving a date by months or working days is approximated (exact month
-arithmetic needs divisions that make the solver slow by orders of magnitude, and working days
-need holiday tables): ``date + N months`` is a fresh date between ``date + 28N`` and
-``date + 31N`` days, ``date + N working days`` one between ``date + N`` and ``date + 3N + 30``.
-The bounds hold for every date, so "unsatisfiable" is exact; a model is then refined by the
-solver (the exact result for the model's date and N is added, and the solver asked again)
-until it is exact.
+Facts are total here: a witness gives every fact the formulas read. A value that the
+interpreter would leave unknown even so (division by zero, ``today`` without an as-of date, a
+date out of range, ``never - never``, a statement's unknown branch) is *not defined*: every
+translated value carries the conditions under which it is defined (:attr:`F.side`), Kleene's
+``and``/``or`` are defined where the plan says they are, and a formula holds only where it is
+defined and true, as the interpreter would say true.
+
+Representation: booleans as Bool; integers and durations (in the base unit of their class)
+as Int; decimals and money as Real (facts on a grid of 1/100); days as ordinals
+(``date.toordinal()``) with ``never`` a value above every date; text and members of ``one of``
+as String; a due key as its day when it is a date, else as a negative code of its rank.
+Moving a date by months or working days is approximated (exact month arithmetic needs
+divisions that make the solver slow by orders of magnitude, and working days need holiday
+tables): ``date + N months`` is a fresh date between ``date + 28N`` and ``date + 31N`` days,
+``date + N working days`` one between ``date + N`` and ``date + 3N + 30``. The bounds hold for
+every date, so "unsatisfiable" is exact; a model is then refined by the solver until it is
+exact.
 """
 
 from __future__ import annotations
@@ -29,7 +37,8 @@ import attrs
 
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.values import DurationValue, EnumValue, MoneyValue, Never, Value
+from clausec.plan import nodes as P
+from clausec.plan.lower import NormLowering
 
 if TYPE_CHECKING:
     import z3
@@ -44,8 +53,8 @@ TODAY = "today"  # the as-of date, as in `depends_on`
 
 @attrs.frozen(eq=False)
 class F:
-    """A translated expression: its term, the side conditions under which the interpreter
-    gives it a value, the facts it reads, and the approximated date moves in it."""
+    """A translated value: its term, the conditions under which it is defined, the facts it
+    reads, and the approximated date moves in it."""
 
     term: z3.ExprRef
     side: tuple[z3.BoolRef, ...] = ()
@@ -75,12 +84,12 @@ def _join(parts: Iterable[F]) -> tuple[tuple[z3.BoolRef, ...], frozenset[str], t
     return tuple(dict.fromkeys(side, None)), frozenset(facts), approx
 
 
-class Unsupported(Exception):
-    """An expression the translation does not cover."""
+Env = dict[str, F]
 
 
 class Translator:
-    """Translates the expressions and norms of one contract; caches every translation."""
+    """Translates the plan operations of one contract's norms and expressions; caches every
+    norm's translation."""
 
     def __init__(self, contract: ir.Contract) -> None:
         import z3  # imported here so that `clausec --help` stays fast
@@ -92,21 +101,16 @@ class Translator:
         # a shared one would make findings depend on what was analysed before in the process.
         self.ctx = z3.Context()
         self.contract = contract
+        self.lowering = NormLowering(contract)
         self.fact_types = {f.name: f for f in contract.facts}
-        self.definitions = {d.name: d for d in contract.definitions}
         self.norms = {n.id: n for n in contract.norms}
-        self._higher: dict[str, list[str]] = {}
-        for p in contract.priorities:
-            self._higher.setdefault(p.lower, []).append(p.higher)
         self.vars: dict[str, z3.ExprRef] = {}
         self.domains: dict[str, z3.BoolRef] = {}
-        # id(expression) -> (expression, translation): the expression is kept so that its id
-        # is not reused (breached() translates expressions it makes on the fly).
-        self._cache: dict[int, tuple[ir.Expr, F]] = {}
-        self._def_cache: dict[str, F] = {}
-        self._applies: dict[str, F | None] = {}
+        self._definitions: Env = {}
+        self._applies: dict[str, F] = {}
         self._due: dict[str, F | None] = {}
         self._fresh = 0
+        self._moves: dict[tuple[int, int, str], tuple[Any, list[Any], tuple[Move, ...]]] = {}
         self.has_as_of = z3.Bool("$has_as_of", self.ctx)
 
     # ------------------------------------------------------------ facts
@@ -128,7 +132,7 @@ class Translator:
             elif isinstance(t, T.Duration):  # a period given as a fact is not negative
                 v = z3.Int(name, self.ctx)
                 dom = v >= 0
-            elif isinstance(t, (T.DecimalType, T.Money)):
+            elif isinstance(t, T.DecimalType | T.Money):
                 steps = z3.Int(f"{name}$steps", self.ctx)
                 v = z3.Real(name, self.ctx)
                 dom = v == z3.ToReal(steps) / GRID
@@ -138,8 +142,8 @@ class Translator:
                 if fact.kind == "event":
                     dom = z3.Or(dom, v == NEVER_DAY)
             elif isinstance(t, T.Enum):
-                v = z3.Int(name, self.ctx)
-                dom = z3.And(v >= 0, v < len(t.members))
+                v = z3.String(name, self.ctx)
+                dom = z3.Or(*(v == z3.StringVal(m, self.ctx) for m in t.members))
             else:  # text
                 v, dom = z3.String(name, self.ctx), z3.BoolVal(True, self.ctx)
         self.vars[name] = v
@@ -150,133 +154,278 @@ class Translator:
         self._fresh += 1
         return self._z.Int(f"${prefix}{self._fresh}", self.ctx)
 
-    # ------------------------------------------------------------ expressions
+    def false(self) -> z3.BoolRef:
+        return self._z.BoolVal(False, self.ctx)
+
+    # ------------------------------------------------------------ the IR's questions
 
     def expr(self, e: ir.Expr) -> F:
-        entry = self._cache.get(id(e))
-        if entry is not None and entry[0] is e:
-            return entry[1]
-        try:
-            found = self._expr(e)
-        except Unsupported:  # never has a value: formulas that need it cannot hold
-            found = F(self._opaque(e.type), (self._z.BoolVal(False, self.ctx),))
-        self._cache[id(e)] = (e, found)
-        return found
+        """An IR expression, through its plan operations."""
+        return self.value(self.lowering.expr(e), self.definitions())
 
-    def _opaque(self, t: T.Type) -> z3.ExprRef:
-        self._fresh += 1
-        name = f"$opaque{self._fresh}"
-        if isinstance(t, T.Boolean):
-            return self._z.Bool(name, self.ctx)
-        if isinstance(t, (T.DecimalType, T.Money)):
-            return self._z.Real(name, self.ctx)
-        if isinstance(t, T.Text):
-            return self._z.String(name, self.ctx)
-        return self._z.Int(name, self.ctx)
+    def definitions(self) -> Env:
+        if not self._definitions and self.contract.definitions:
+            env: Env = {}
+            for d in _in_order(self.contract):
+                env[f"definition:{d.name}"] = self.value(self.lowering.expr(d.expr), env)
+            self._definitions = env
+        return self._definitions
 
-    def _expr(self, e: ir.Expr) -> F:
+    def condition(self, norm: ir.Norm) -> F:
+        """The condition and no exception (a remedy's breach aside)."""
+        return self.value(self.lowering.condition(norm), self.definitions())
+
+    def applies(self, norm: ir.Norm) -> F | None:
+        """When the norm certainly applies (defined and true)."""
+        if norm.id not in self._applies:
+            env = dict(self.definitions())
+            self.run(self.lowering.applies(norm, set()), env)
+            self._applies[norm.id] = env[f"applies:{norm.id}"]
+        return self._applies[norm.id]
+
+    def higher(self, norm: ir.Norm) -> list[ir.Norm]:
+        """The norms that prevail over ``norm``."""
+        return [self.norms[p.higher] for p in self.lowering.higher.get(norm.id, [])]
+
+    def effective(self, norm: ir.Norm, higher: Sequence[ir.Norm]) -> F | None:
+        """Applies, and none of ``higher`` (the norms prevailing over it) applies."""
+        env: Env = {}
+        for n in [norm, *higher]:
+            applies = self.applies(n)
+            if applies is None:
+                return None
+            env[f"applies:{n.id}"] = applies
+        mine: P.Expr = P.Local(f"applies:{norm.id}", "bool")
+        if not higher:
+            return env[f"applies:{norm.id}"]
+        others: P.Expr = P.Local(f"applies:{higher[0].id}", "bool")
+        for h in higher[1:]:
+            others = P.Or(others, P.Local(f"applies:{h.id}", "bool"))
+        return self.value(P.And(mine, P.Not(others)), env)
+
+    def due(self, norm: ir.Norm) -> F | None:
+        """The day a dated deadline falls due, extensions included; None for other deadlines
+        and for monthly days (not modelled)."""
+        if norm.id not in self._due:
+            d = norm.deadline
+            if d is None or d.anchor is None or d.kind == "monthly":
+                self._due[norm.id] = None
+            else:
+                env = dict(self.definitions())
+                due, stmts = self.lowering.due(norm)
+                self.run(stmts, env)
+                self._due[norm.id] = env[due.name]
+        return self._due[norm.id]
+
+    # ------------------------------------------------------------ statements
+
+    def run(self, stmts: Sequence[P.Stmt], env: Env) -> None:
+        """Execute statements symbolically: ``env`` receives the value of each local."""
+        z3 = self._z
+        for s in stmts:
+            if isinstance(s, P.Let):
+                env[s.name] = self.value(s.value, env)
+            elif isinstance(s, P.If):
+                test = self.test(s.test, env)
+                then, otherwise = dict(env), dict(env)
+                self.run(s.then, then)
+                self.run(s.otherwise, otherwise)
+                for name in dict.fromkeys([*then, *otherwise]):
+                    a, b = then.get(name), otherwise.get(name)
+                    if a is b:
+                        continue
+                    if a is None or b is None:  # assigned on one branch only
+                        one = a if a is not None else b
+                        assert one is not None
+                        defined = _defined(z3, one)
+                        side = (
+                            z3.If(test.term, defined, self.false())
+                            if a is not None
+                            else (z3.If(test.term, self.false(), defined))
+                        )
+                        env[name] = F(one.term, (side,), *_join([one, test])[1:])
+                        continue
+                    term = z3.If(test.term, a.term, b.term)
+                    side = z3.If(test.term, _defined(z3, a), _defined(z3, b))
+                    env[name] = F(term, (side,), *_join([a, b, test])[1:])
+            else:
+                raise AssertionError(type(s))  # questions' decisions are not translated
+
+    def test(self, t: P.Test, env: Env) -> F:
+        """A two-valued test: a Bool term (defined everywhere)."""
+        z3 = self._z
+        match t:
+            case P.IsUnknown():
+                v = self.value(t.value, env)
+                return F(z3.Not(_defined(z3, v)), (), *_join([v])[1:])
+            case P.IsTrue() | P.IsFalse() | P.IsNever():
+                v = self.value(t.value, env)
+                holds = (
+                    v.term
+                    if isinstance(t, P.IsTrue)
+                    else z3.Not(v.term)
+                    if isinstance(t, P.IsFalse)
+                    else v.term == NEVER_DAY
+                )
+                return F(z3.And(_defined(z3, v), holds), (), *_join([v])[1:])
+            case P.HasAsOf():
+                return F(self.has_as_of)
+            case P.DueRank():
+                v = self.value(t.value, env)
+                rank = v.term >= 0 if t.rank == 1 else v.term == _rank_code(t.rank)
+                return F(z3.And(_defined(z3, v), rank), (), *_join([v])[1:])
+            case P.NotTest():
+                inner = self.test(t.part, env)
+                return F(z3.Not(inner.term), (), *_join([inner])[1:])
+            case P.All() | P.Any_():
+                parts = [self.test(p, env) for p in t.parts]
+                combine = z3.And if isinstance(t, P.All) else z3.Or
+                terms = [p.term for p in parts]
+                empty = z3.BoolVal(isinstance(t, P.All), self.ctx)
+                return F(combine(*terms) if terms else empty, (), *_join(parts)[1:])
+        raise AssertionError(type(t))
+
+    # ------------------------------------------------------------ expressions
+
+    def value(self, e: P.Expr, env: Env) -> F:
         z3 = self._z
         match e:
-            case ir.Const():
-                return F(self.const(e.value, e.type))
-            case ir.FactRef():
+            case P.Const():
+                return F(self.const(e))
+            case P.Fact():
                 return F(self.var(e.name), (), frozenset({e.name}))
-            case ir.DefRef():
-                if e.name not in self._def_cache:
-                    self._def_cache[e.name] = self.expr(self.definitions[e.name].expr)
-                return self._def_cache[e.name]
-            case ir.Today():
+            case P.Local():
+                return env[e.name]
+            case P.Today():
                 return F(self.var(TODAY), (self.has_as_of,), frozenset({TODAY}))
-            case ir.Unary():
-                a = self.expr(e.operand)
-                term = z3.Not(a.term) if e.op == "not" else -a.term
-                return F(term, a.side, a.facts, a.approx)
-            case ir.Occurred():
-                a = self.expr(e.operand)
+            case P.NoValue():
+                return F(self._opaque(e.of_kind), (self.false(),))
+            case P.UnknownFrom():
+                sources = [self.value(x, env) for x in e.sources]
+                return F(self._opaque(e.of_kind), (self.false(),), *_join(sources)[1:])
+            case P.Not():
+                a = self.value(e.operand, env)
+                return F(z3.Not(a.term), (_defined(z3, a),), *_join([a])[1:])
+            case P.And() | P.Or():
+                a, b = self.value(e.left, env), self.value(e.right, env)
+                da, db = _defined(z3, a), _defined(z3, b)
+                if isinstance(e, P.And):  # false if either is false, else both must be known
+                    term = z3.And(a.term, b.term)
+                    defined = z3.Or(
+                        z3.And(da, db), z3.And(da, z3.Not(a.term)), z3.And(db, z3.Not(b.term))
+                    )
+                else:
+                    term = z3.Or(a.term, b.term)
+                    defined = z3.Or(z3.And(da, db), z3.And(da, a.term), z3.And(db, b.term))
+                return F(term, (defined,), *_join([a, b])[1:])
+            case P.Compare():
+                return self.compare(e, env)
+            case P.Arith() | P.Divide():
+                return self.arithmetic(e, env)
+            case P.Negate():
+                a = self.value(e.operand, env)
+                return F(-a.term, a.side, a.facts, a.approx)
+            case P.DaysBetween():
+                a, b = self.value(e.left, env), self.value(e.right, env)
+                # Infinite durations (from `never`) are not modelled: both must be dates.
+                side, facts, approx = _join([a, b])
+                return F(
+                    a.term - b.term,
+                    (*side, a.term != NEVER_DAY, b.term != NEVER_DAY),
+                    facts,
+                    approx,
+                )
+            case P.Shift():
+                return self.shift(e, env)
+            case P.Occurred():
+                a = self.value(e.day, env)
                 today = self.var(TODAY)
                 term = z3.If(self.has_as_of, a.term <= today, a.term != NEVER_DAY)
                 side, facts, approx = _join([a])
                 return F(term, side, facts | {TODAY}, approx)
-            case ir.Extremum():
-                args = [self.expr(x) for x in e.args]
+            case P.Extremum():
+                args = [self.value(x, env) for x in e.args]
                 term = args[0].term
                 for a in args[1:]:
-                    better = a.term < term if e.kind == "earliest" else a.term > term
+                    better = a.term < term if e.which == "earliest" else a.term > term
                     term = z3.If(better, a.term, term)
                 return F(term, *_join(args))
-            case ir.Binary():
-                return self._binary(e)
-        raise Unsupported(type(e).__name__)
+            case P.DueKey(rank=1, day=P.Expr() as at):
+                return self.value(at, env)  # a dated deadline's key stands for its day
+            case P.DueKey():
+                return F(z3.IntVal(_rank_code(e.rank), self.ctx))
+            case P.DueDay():
+                return self.value(e.due, env)
+        # Monthly days are not modelled: never defined.
+        return F(self._opaque(e.kind), (self.false(),))
 
-    def const(self, value: Value, t: T.Type) -> z3.ExprRef:
+    def _opaque(self, kind: P.Kind) -> z3.ExprRef:
+        self._fresh += 1
+        name = f"$opaque{self._fresh}"
+        if kind == "bool":
+            return self._z.Bool(name, self.ctx)
+        if kind == "dec":
+            return self._z.Real(name, self.ctx)
+        if kind == "text":
+            return self._z.String(name, self.ctx)
+        return self._z.Int(name, self.ctx)
+
+    def const(self, c: P.Const) -> z3.ExprRef:
         z3 = self._z
+        value = c.value
         if isinstance(value, bool):
             return z3.BoolVal(value, self.ctx)
-        if isinstance(value, int):
-            return z3.IntVal(value, self.ctx)
+        if value == P.NEVER:
+            return z3.IntVal(NEVER_DAY, self.ctx)
         if isinstance(value, Decimal):
             return z3.RealVal(str(value), self.ctx)
-        if isinstance(value, MoneyValue):
-            return z3.RealVal(str(value.amount), self.ctx)
-        if isinstance(value, DurationValue):
-            factor = {"weeks": 7, "years": 12}.get(value.unit, 1)
-            return z3.IntVal(value.amount * factor, self.ctx)
-        if isinstance(value, Never):
-            return z3.IntVal(NEVER_DAY, self.ctx)
-        if isinstance(value, dt.date):
-            return z3.IntVal(value.toordinal(), self.ctx)
-        if isinstance(value, EnumValue):
-            assert isinstance(t, T.Enum)
-            return z3.IntVal(t.members.index(value.member), self.ctx)
-        return z3.StringVal(value, self.ctx)
+        if isinstance(value, int):
+            return z3.IntVal(value, self.ctx)
+        if isinstance(value, str):
+            return z3.StringVal(value, self.ctx)
+        assert isinstance(value, tuple)  # a due key without a date
+        return z3.IntVal(_rank_code(value[0]), self.ctx)
 
-    def _binary(self, e: ir.Binary) -> F:
+    def compare(self, e: P.Compare, env: Env) -> F:
         z3 = self._z
-        a, b = self.expr(e.left), self.expr(e.right)
-        side, facts, approx = _join([a, b])
-        extra: list[Any] = []
+        a, b = self.value(e.left, env), self.value(e.right, env)
         x, y = a.term, b.term
-        lt, rt = e.left.type, e.right.type
-        if e.op == "and":
-            return F(z3.And(x, y), side, facts, approx)
-        if e.op == "or":
-            return F(z3.Or(x, y), side, facts, approx)
-        if T.is_numeric(lt) and T.is_numeric(rt) and lt != rt:
-            x, y = (
-                z3.ToReal(x) if isinstance(lt, T.Integer) else x,
-                z3.ToReal(y) if isinstance(rt, T.Integer) else y,
-            )
-        if e.op in ("=", "!="):
-            return F(x == y if e.op == "=" else x != y, side, facts, approx)
-        if e.op in ("<", "<=", ">", ">="):
-            term = {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[e.op]
-            return F(term, side, facts, approx)
-        if isinstance(lt, T.Date) and isinstance(rt, T.Duration) and e.op in ("+", "-"):
-            step = y if e.op == "+" else -y
-            moved, more, is_approx = self.move(x, step, rt.unit_class)
-            term = z3.If(x == NEVER_DAY, NEVER_DAY, moved)
-            extra += [z3.Or(x == NEVER_DAY, z3.And(moved >= MIN_DAY, moved <= MAX_DAY)), *more]
-            return F(term, side + tuple(extra), facts, approx + is_approx)
-        if isinstance(lt, T.Duration) and isinstance(rt, T.Date) and e.op == "+":
-            moved, more, is_approx = self.move(y, x, lt.unit_class)
-            term = z3.If(y == NEVER_DAY, NEVER_DAY, moved)
-            extra += [z3.Or(y == NEVER_DAY, z3.And(moved >= MIN_DAY, moved <= MAX_DAY)), *more]
-            return F(term, side + tuple(extra), facts, approx + is_approx)
-        if isinstance(lt, T.Date) and isinstance(rt, T.Date):  # date - date: days
-            # Infinite durations (from `never`) are not modelled: both must be dates.
-            extra += [x != NEVER_DAY, y != NEVER_DAY]
-            return F(x - y, side + tuple(extra), facts, approx)
-        if e.op == "+":
-            return F(x + y, side, facts, approx)
-        if e.op == "-":
-            return F(x - y, side, facts, approx)
-        if e.op == "*":
-            return F(x * y, side, facts, approx)
-        if e.op == "/":
+        if {e.left.kind, e.right.kind} == {"int", "dec"}:
+            x = z3.ToReal(x) if e.left.kind == "int" else x
+            y = z3.ToReal(y) if e.right.kind == "int" else y
+        term = {
+            "=": lambda: x == y,
+            "!=": lambda: x != y,
+            "<": lambda: x < y,
+            "<=": lambda: x <= y,
+            ">": lambda: x > y,
+            ">=": lambda: x >= y,
+        }[e.op]()
+        return F(term, *_join([a, b]))
+
+    def arithmetic(self, e: P.Arith | P.Divide, env: Env) -> F:
+        z3 = self._z
+        a, b = self.value(e.left, env), self.value(e.right, env)
+        side, facts, approx = _join([a, b])
+        x, y = a.term, b.term
+        if e.left.kind != e.right.kind or isinstance(e, P.Divide):
             x = z3.ToReal(x) if x.sort() == z3.IntSort(self.ctx) else x
             y = z3.ToReal(y) if y.sort() == z3.IntSort(self.ctx) else y
+        if isinstance(e, P.Divide):
             return F(x / y, (*side, y != 0), facts, approx)
-        raise Unsupported(e.op)
+        term = x + y if e.op == "+" else x - y if e.op == "-" else x * y
+        return F(term, side, facts, approx)
+
+    def shift(self, e: P.Shift, env: Env) -> F:
+        z3 = self._z
+        day, amount = self.value(e.day, env), self.value(e.amount, env)
+        x = day.term
+        step = amount.term if e.sign > 0 else -amount.term
+        moved, more, is_approx = self.move(x, step, e.unit)
+        term = z3.If(x == NEVER_DAY, NEVER_DAY, moved)
+        side, facts, approx = _join([day, amount])
+        in_range = z3.Or(x == NEVER_DAY, z3.And(moved >= MIN_DAY, moved <= MAX_DAY))
+        return F(term, (*side, in_range, *more), facts, approx + is_approx)
 
     def move(
         self, day: z3.ArithRef, n: z3.ArithRef, unit_class: str
@@ -285,6 +434,11 @@ class Translator:
         z3 = self._z
         if unit_class == "days":
             return day + n, [], ()
+        # The same move of the same date (a deadline's anchor, and the same expression in a
+        # condition) is one unknown: two would be approximated apart.
+        key = (day.get_id(), n.get_id(), unit_class)
+        if key in self._moves:
+            return self._moves[key]
         r = self.fresh("m" if unit_class == "months" else "wd")
         if unit_class == "months":  # n months are 28n to 31n days
             lo, hi = day + 28 * n, day + 31 * n
@@ -298,147 +452,15 @@ class Translator:
                 r >= day + (31 * n if unit_class == "months" else 3 * n - 30),
             ),
         )
-        return r, [bounds], (Move(unit_class, day, n, r),)
-
-    # ------------------------------------------------------------ norms
-
-    def condition(self, norm: ir.Norm) -> F:
-        """The condition and no exception (a remedy's breach aside)."""
-        parts = [self.expr(norm.condition), *(self.expr(x) for x in norm.exceptions)]
-        term = self._z.And(parts[0].term, *(self._z.Not(p.term) for p in parts[1:]))
-        return F(term, *_join(parts))
-
-    def applies(self, norm: ir.Norm) -> F | None:
-        """When the norm certainly applies; None if it never certainly does (a remedy of a
-        duty whose breach the interpreter cannot decide)."""
-        if norm.id not in self._applies:
-            self._applies[norm.id] = None  # guards against remedy cycles
-            self._applies[norm.id] = self._compute_applies(norm)
-        return self._applies[norm.id]
-
-    def _compute_applies(self, norm: ir.Norm) -> F | None:
-        base = self.condition(norm)
-        if norm.remedy_of is None:
-            return base
-        duty = self.norms.get(norm.remedy_of)
-        breach = self.breached(duty) if duty is not None else None
-        if breach is None:
-            return None
-        return F(self._z.And(base.term, breach.term), *_join([base, breach]))
-
-    def breached(self, duty: ir.Norm) -> F | None:
-        z3 = self._z
-        applies = self.applies(duty)
-        if applies is None or duty.modality in ("permission", "power"):
-            return None
-        parts = [applies]
-        if duty.breach is not None:
-            b = self.expr(duty.breach)
-            return F(z3.And(applies.term, b.term), *_join([applies, b]))
-        if duty.performed_on is None:
-            return None
-        ev = self.expr(ir.FactRef(duty.performed_on, T.DATE, duty.span))
-        today = self.var(TODAY)
-        occurred = z3.If(self.has_as_of, ev.term <= today, ev.term != NEVER_DAY)
-        if duty.modality == "prohibition":
-            side, facts, approx = _join([applies, ev])
-            return F(z3.And(applies.term, occurred), side, facts | {TODAY}, approx)
-        due = self.due(duty)
-        if duty.deadline is None or duty.deadline.kind in (
-            "immediately",
-            "without_undue_delay",
-            "at_least_once_every",
-        ):
-            side, facts, approx = _join([applies, ev])
-            return F(z3.And(applies.term, z3.Not(occurred)), side, facts | {TODAY}, approx)
-        if due is None:
-            return None
-        parts += [ev, due]
-        side, facts, approx = _join(parts)
-        passed = z3.Or(z3.Not(self.has_as_of), today > due.term)
-        return F(z3.And(applies.term, ev.term > due.term, passed), side, facts | {TODAY}, approx)
-
-    def higher(self, norm: ir.Norm) -> list[ir.Norm]:
-        """The norms that prevail over ``norm``."""
-        return [self.norms[i] for i in self._higher.get(norm.id, ()) if i in self.norms]
-
-    def effective(self, norm: ir.Norm, higher: Sequence[ir.Norm]) -> F | None:
-        """Applies, and none of ``higher`` (the norms prevailing over it) applies."""
-        z3 = self._z
-        mine = self.applies(norm)
-        if mine is None:
-            return None
-        parts = [mine]
-        terms = [mine.term]
-        for h in higher:
-            theirs = self.applies(h)
-            if theirs is None:  # its applicability is never known false for certain
-                return None
-            parts.append(theirs)
-            terms.append(z3.Not(theirs.term))
-        return F(z3.And(*terms), *_join(parts))
-
-    def due(self, norm: ir.Norm) -> F | None:
-        """The due date (day ordinal) of a dated deadline, extensions included; None for
-        other deadlines and for monthly days (not modelled)."""
-        if norm.id not in self._due:
-            self._due[norm.id] = self._compute_due(norm)
-        return self._due[norm.id]
-
-    def _compute_due(self, norm: ir.Norm) -> F | None:
-        z3 = self._z
-        d = norm.deadline
-        if d is None or d.anchor is None or d.kind == "monthly":
-            return None
-        anchor = self.expr(d.anchor)
-        parts = [anchor]
-        if d.kind in ("within", "at_least_before"):
-            assert d.duration is not None and isinstance(d.duration.type, T.Duration)
-            dur = self.expr(d.duration)
-            parts.append(dur)
-            step = dur.term if d.kind == "within" else -dur.term
-            due, more, approx = self.move(anchor.term, step, d.duration.type.unit_class)
-        elif d.kind == "before":
-            due, more, approx = anchor.term - 1, [], ()
-        else:
-            due, more, approx = anchor.term, [], ()
-        extra = list(more)
-        for x in norm.extensions:
-            if d.kind not in ("within", "at_least_before", "before", "by", "until"):
-                break
-            amount = self.expr(x.amount)
-            cond = self.expr(x.condition) if x.condition is not None else None
-            parts += [amount] + ([cond] if cond else [])
-            assert isinstance(x.amount.type, T.Duration)
-            if x.mode == "by":
-                moved, more, ap = self.move(due, amount.term, x.amount.type.unit_class)
-            elif d.kind == "within":
-                moved, more, ap = self.move(anchor.term, amount.term, x.amount.type.unit_class)
-            else:
-                continue
-            extra += more
-            approx = approx + ap
-            due = moved if cond is None else z3.If(cond.term, moved, due)
-        if d.kind in ("within", "before", "by", "until"):
-            for ext in self.contract.deadline_extensions:
-                amount = self.expr(ext.amount)
-                cond = self.expr(ext.condition) if ext.condition is not None else None
-                parts += [amount] + ([cond] if cond else [])
-                assert isinstance(ext.amount.type, T.Duration)
-                moved, more, ap = self.move(due, amount.term, ext.amount.type.unit_class)
-                extra += more
-                approx = approx + ap
-                due = moved if cond is None else z3.If(cond.term, moved, due)
-        never = anchor.term == NEVER_DAY
-        extra.append(z3.Or(never, z3.And(due >= MIN_DAY, due <= MAX_DAY)))
-        side, facts, ap2 = _join(parts)
-        return F(z3.If(never, NEVER_DAY, due), side + tuple(extra), facts, approx + ap2)
+        self._moves[key] = (r, [bounds], (Move(unit_class, day, n, r),))
+        return self._moves[key]
 
     # ------------------------------------------------------------ solving
 
     def closed(self, *formulas: F) -> list[z3.BoolRef]:
         """The assertions that make every formula hold: boolean terms (the others, dates and
-        amounts, only bring their side conditions), side conditions, domains."""
+        amounts, only bring their conditions), the conditions under which each is defined,
+        and the domains of the facts they read."""
         out: list[z3.BoolRef] = []
         facts: set[str] = set()
         for f in formulas:
@@ -450,3 +472,35 @@ class Translator:
             self.var(name)
             out.append(self.domains[name])
         return out
+
+
+def _rank_code(rank: int) -> int:
+    """The term of a due key without a date (days are positive, so a negative code cannot be
+    mistaken for a dated key)."""
+    return -(rank + 1)
+
+
+def _defined(z3: Any, f: F) -> z3.BoolRef:
+    if not f.side:
+        return z3.BoolVal(True, f.term.ctx)
+    return f.side[0] if len(f.side) == 1 else z3.And(*f.side)
+
+
+def _in_order(contract: ir.Contract) -> list[ir.Definition]:
+    """Definitions each after those it reads."""
+    by_name = {d.name: d for d in contract.definitions}
+    order: list[ir.Definition] = []
+    seen: set[str] = set()
+
+    def visit(d: ir.Definition) -> None:
+        if d.name in seen:
+            return
+        seen.add(d.name)
+        for e in ir.subexpressions(d.expr):
+            if isinstance(e, ir.DefRef) and e.name in by_name:
+                visit(by_name[e.name])
+        order.append(d)
+
+    for d in contract.definitions:
+        visit(d)
+    return order

@@ -98,20 +98,19 @@ class Solver:
         z3 = self.z3
         if moves:
             s.push()
-            s.add(*self._window())
+            s.add(*self._window(moves))
             found = self._refine(s, moves)
             s.pop()
             if found[0] == z3.sat:
                 return found
         return self._refine(s, moves)
 
-    def _window(self) -> list[z3.BoolRef]:
+    def _window(self, moves: Sequence[Move]) -> list[z3.BoolRef]:
+        """Dates (facts and the results of moves) between 1925 and 2125, or never."""
         z3 = self.z3
-        out = []
-        for name, v in self.tr.vars.items():
-            if name == TODAY or self._is_date(name):
-                out.append(z3.Or(v == NEVER_DAY, z3.And(v >= WINDOW[0], v <= WINDOW[1])))
-        return out
+        days = [v for name, v in self.tr.vars.items() if name == TODAY or self._is_date(name)]
+        days += [mv.result for mv in moves]
+        return [z3.Or(v == NEVER_DAY, z3.And(v >= WINDOW[0], v <= WINDOW[1])) for v in days]
 
     def _refine(self, s: z3.Solver, moves: Sequence[Move]) -> tuple[object, z3.ModelRef | None]:
         z3 = self.z3
@@ -131,7 +130,11 @@ class Solver:
         return z3.unknown, None
 
     def _lemmas(self, model: z3.ModelRef, moves: Sequence[Move]) -> list[z3.BoolRef]:
-        """The exact results of the moves whose result in ``model`` is not exact."""
+        """For each move whose result in ``model`` is not exact: its exact result for the
+        model's date and amount, and what follows for other dates, since a move by a fixed
+        amount of months or working days never goes back when the date goes forward (from
+        a later date, the result is no earlier; from an earlier one, no later). Those cut off
+        whole ranges of dates at once, not one day per round."""
         z3 = self.z3
         out = []
         for mv in moves:
@@ -142,7 +145,13 @@ class Solver:
                 exact is not None
                 and exact != model.eval(mv.result, model_completion=True).as_long()
             ):
-                out.append(z3.Implies(z3.And(mv.day == d0, mv.n == n0), mv.result == exact))
+                same = mv.n == n0
+                dated = z3.And(mv.day >= MIN_DAY, mv.day <= MAX_DAY)
+                out += [
+                    z3.Implies(z3.And(mv.day == d0, same), mv.result == exact),
+                    z3.Implies(z3.And(mv.day > d0, same, dated), mv.result >= exact),
+                    z3.Implies(z3.And(mv.day < d0, same, dated), mv.result <= exact),
+                ]
         return out
 
     def _pinned(
@@ -266,6 +275,8 @@ class Solver:
             return [*first, v == BASE_DAY, v >= BASE_DAY]
         if isinstance(t, T.Text):
             return [v == z3.StringVal("", self.tr.ctx)]
+        if isinstance(t, T.Enum):
+            return [v == z3.StringVal(t.members[0], self.tr.ctx)]
         return [v == 0]
 
     def _show(self, name: str, val: z3.ExprRef) -> str:
@@ -286,8 +297,6 @@ class Solver:
         if isinstance(t, T.Date):
             day = val.as_long()
             return "never" if day == NEVER_DAY else dt.date.fromordinal(day).isoformat()
-        if isinstance(t, T.Enum):
-            return str(t.members[val.as_long()])
         return str(val.as_string())
 
 

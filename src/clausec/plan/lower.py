@@ -71,55 +71,30 @@ def lower_question(contract: ir.Contract, q: ir.Question) -> QuestionPlan:
     return _Question(contract, q).program()
 
 
-class _Question:
-    def __init__(self, contract: ir.Contract, q: ir.Question) -> None:
+class NormLowering:
+    """The meaning of a contract's expressions and norms as plan operations: what questions
+    are built from, and what the analyses translate into solver terms. Temporaries are
+    numbered per instance, so names never clash within it."""
+
+    def __init__(self, contract: ir.Contract) -> None:
         self.contract = contract
-        self.q = q
         self.norms = {n.id: n for n in contract.norms}
         self.higher: dict[str, list[ir.Priority]] = {}
         for p in contract.priorities:
             if p.higher in self.norms and p.lower in self.norms:
                 self.higher.setdefault(p.lower, []).append(p)
-        self.mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
         self.temporaries = 0
-
-    # ------------------------------------------------------------ the program
-
-    def program(self) -> QuestionPlan:
-        q = self.q
-        body: list[P.Stmt] = []
-        for name in used_definitions(self.contract, q):
-            d = next(x for x in self.contract.definitions if x.name == name)
-            body.append(P.Let(_definition(name), self.expr(d.expr)))
-        done: set[str] = set()  # norms whose applicability is computed on every path
-        for n in relevant_norms(self.contract, q):
-            if n.id not in done:
-                body += self.applies(n, done)
-        effective: dict[str, P.Expr] = {}
-        for n in self.mine:
-            eff, stmts = self.effective(n)
-            body += stmts
-            effective[n.id] = eff
-        if q.kind == "value":
-            decision, stmts = self.value_answer()
-        elif q.kind == "deadline":
-            decision, stmts = self.deadline_answer(effective)
-        else:
-            decision, stmts = self.verdict_answer(effective)
-        body += stmts
-        value_type = q.expr.type if q.kind == "value" and q.expr is not None else None
-        return QuestionPlan(
-            question=q.name,
-            kind=q.kind,
-            reads=tuple(question_facts(self.contract, q)),
-            body=tuple(body),
-            decision=decision,
-            value_type=value_type,
-        )
 
     def temporary(self, kind: P.Kind) -> P.Local:
         self.temporaries += 1
         return P.Local(f"t{self.temporaries}", kind)
+
+    def condition(self, n: ir.Norm) -> P.Expr:
+        """The condition holds and no exception does (a remedy's breach aside)."""
+        result: P.Expr = self.expr(n.condition)
+        for x in n.exceptions:
+            result = P.And(result, P.Not(self.expr(x)))
+        return result
 
     # ------------------------------------------------------------ expressions
 
@@ -175,9 +150,7 @@ class _Question:
         evaluated once the answer is false), then, for a remedy, the breach of its duty
         (only when the answer is not false; the duty's applicability is computed there
         first if it is not yet, as the interpreter does on demand). Adds ``n`` to ``done``."""
-        result: P.Expr = self.expr(n.condition)
-        for x in n.exceptions:
-            result = P.And(result, P.Not(self.expr(x)))
+        result = self.condition(n)
         local = _applies(n.id)
         out: list[P.Stmt] = [P.Let(local.name, result)]
         if n.remedy_of is not None and n.remedy_of in self.norms:
@@ -380,6 +353,47 @@ class _Question:
                 ),
             ),
         ]
+
+    # ------------------------------------------------------------ the program
+
+
+class _Question(NormLowering):
+    def __init__(self, contract: ir.Contract, q: ir.Question) -> None:
+        super().__init__(contract)
+        self.q = q
+        self.mine = [self.norms[i] for i in q.norm_ids if i in self.norms]
+
+    def program(self) -> QuestionPlan:
+        q = self.q
+        body: list[P.Stmt] = []
+        for name in used_definitions(self.contract, q):
+            d = next(x for x in self.contract.definitions if x.name == name)
+            body.append(P.Let(_definition(name), self.expr(d.expr)))
+        done: set[str] = set()  # norms whose applicability is computed on every path
+        for n in relevant_norms(self.contract, q):
+            if n.id not in done:
+                body += self.applies(n, done)
+        effective: dict[str, P.Expr] = {}
+        for n in self.mine:
+            eff, stmts = self.effective(n)
+            body += stmts
+            effective[n.id] = eff
+        if q.kind == "value":
+            decision, stmts = self.value_answer()
+        elif q.kind == "deadline":
+            decision, stmts = self.deadline_answer(effective)
+        else:
+            decision, stmts = self.verdict_answer(effective)
+        body += stmts
+        value_type = q.expr.type if q.kind == "value" and q.expr is not None else None
+        return QuestionPlan(
+            question=q.name,
+            kind=q.kind,
+            reads=tuple(question_facts(self.contract, q)),
+            body=tuple(body),
+            decision=decision,
+            value_type=value_type,
+        )
 
     # ------------------------------------------------------------ answers
 
