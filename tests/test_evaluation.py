@@ -198,3 +198,28 @@ def test_fact_forms() -> None:
     )
     assert yes["answer"] == "yes"
     assert answer(norm, "may a pay fee", m=100.4, wd=2, e="never", d="2024-01-02")["answer"] == "no"
+
+
+# ------------------------------------------------------------------ least and greatest
+
+
+@pytest.mark.parametrize(
+    "expr, facts, value",
+    [
+        ("least of (n, 3)", {"n": 5}, 3),
+        ("greatest of (n, x, 0.5)", {"n": 1, "x": "2.25"}, "2.25"),
+        ("least of (m, 100 CNY)", {"m": "99.99 CNY"}, {"amount": "99.99", "currency": "CNY"}),
+        ("greatest of (dd, 3 days)", {"dd": 2}, {"amount": 3, "unit": "days"}),
+        ("least of (n, 3)", {}, None),  # unknown: waits for n
+    ],
+)
+def test_least_and_greatest(expr: str, facts: dict[str, object], value: object) -> None:
+    result = ask(
+        contract_of(f"question q : value of {expr}\n"),
+        "q",
+        facts,  # type: ignore[arg-type]
+    ).to_dict()
+    if value is None:
+        assert result["answer"] == "undetermined" and result["depends_on"] == ["n"]
+    else:
+        assert result["answer"] == "value" and result["value"] == value

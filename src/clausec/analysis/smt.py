@@ -345,10 +345,14 @@ class Translator:
                 return F(term, side, facts | {TODAY}, approx)
             case P.Extremum():
                 args = [self.value(x, env) for x in e.args]
-                term = args[0].term
-                for a in args[1:]:
-                    better = a.term < term if e.which == "earliest" else a.term > term
-                    term = z3.If(better, a.term, term)
+                terms = [
+                    z3.ToReal(a.term) if e.kind == "dec" and x.kind == "int" else a.term
+                    for a, x in zip(args, e.args, strict=True)
+                ]
+                term = terms[0]
+                for t in terms[1:]:
+                    better = t < term if e.which in ("earliest", "least") else t > term
+                    term = z3.If(better, t, term)
                 return F(term, *_join(args))
             case P.DueKey(rank=1, day=P.Expr() as at):
                 return self.value(at, env)  # a dated deadline's key stands for its day

@@ -257,7 +257,7 @@ def _add_working_days(start: int, count: int, w: list[str], unit: str) -> int:
 def _extremum(kind: str, args: list[Any]) -> Any:
     if any(a.__class__ is _Unknown for a in args):
         return _u(*args)
-    return min(args) if kind == "earliest" else max(args)
+    return min(args) if kind in ("earliest", "least") else max(args)
 
 
 def _occurred(v: Any, as_of: int | None) -> Any:

@@ -766,7 +766,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             case P.Occurred():
                 return f"_occurred({self.expr(e.day)}, asof)"
             case P.Extremum() if self.known:
-                function = "min" if e.which == "earliest" else "max"
+                function = "min" if e.which in ("earliest", "least") else "max"
                 return f"{function}({', '.join(self.expr(a) for a in e.args)})"
             case P.Extremum():
                 return f"_extremum({e.which!r}, [{', '.join(self.expr(a) for a in e.args)}])"

@@ -203,8 +203,8 @@ class Evaluation:
         known = [a for a in args if not isinstance(a, Unknown)]
         if len(known) < len(args):
             return Unknown(deps(*args))
-        key = _date_key
-        return min(known, key=key) if kind == "earliest" else max(known, key=key)
+        key = _date_key if kind in ("earliest", "latest") else None
+        return min(known, key=key) if kind in ("earliest", "least") else max(known, key=key)  # type: ignore[type-var, arg-type]
 
     def _binary(self, e: ir.Binary, a: RuntimeValue, b: RuntimeValue) -> Val:
         op = e.op

@@ -73,7 +73,10 @@ class Occurred:
 
 @attrs.frozen
 class Extremum:
-    kind: Literal["earliest", "latest"]
+    """The first or last of dates (earliest, latest), or the smallest or largest of numbers,
+    amounts or durations (least, greatest)."""
+
+    kind: Literal["earliest", "latest", "least", "greatest"]
     args: tuple[Expr, ...]
     type: Type
     span: Span

@@ -268,14 +268,16 @@ class Occurred(Expr):
 
 @attrs.frozen
 class Extremum(Expr):
-    """The earliest or latest of some days."""
+    """The earliest or latest of some days, or the least or greatest of some values of one
+    kind (``int`` and ``dec`` compare as numbers, and the result is ``dec`` when any is)."""
 
-    which: Literal["earliest", "latest"]
+    which: Literal["earliest", "latest", "least", "greatest"]
     args: tuple[Expr, ...]
 
     @property
     def kind(self) -> Kind:
-        return "day"
+        kinds = {a.kind for a in self.args}
+        return "dec" if "dec" in kinds else self.args[0].kind
 
 
 @attrs.frozen

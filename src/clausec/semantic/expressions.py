@@ -284,12 +284,49 @@ class ExprChecker:
                     )
                     return None
                 return ir.Occurred(operand, T.BOOLEAN, e.span)
-            case ast.Extremum():
+            case ast.Extremum(kind="earliest" | "latest"):
                 args = [self.check_date(a, f"each argument of `{e.kind} of`") for a in e.args]
                 if any(a is None for a in args):
                     return None
                 return ir.Extremum(e.kind, tuple(a for a in args if a is not None), T.DATE, e.span)
+            case ast.Extremum():
+                return self._least_or_greatest(e)
         raise AssertionError(type(e))
+
+    def _least_or_greatest(self, e: ast.Extremum) -> ir.Expr | None:
+        """``least of`` / ``greatest of``: numbers (decimal unless all are integers), amounts
+        in one currency, or durations of one class."""
+        args = [self._expr(a) for a in e.args]
+        if any(a is None for a in args):
+            return None
+        typed = [a for a in args if a is not None]
+        types = [a.type for a in typed]
+        result: T.Type | None = None
+        if all(T.is_numeric(t) for t in types):
+            result = T.INTEGER if all(t == T.INTEGER for t in types) else T.DECIMAL
+        elif all(isinstance(t, T.Money | T.Duration) for t in types) and len(set(types)) == 1:
+            result = types[0]
+        if result is None:
+            first = typed[0]
+            other = next((a for a in typed[1:] if a.type != first.type), first)
+            self.diagnostics.append(
+                error(
+                    "E0300",
+                    f"`{e.kind} of` needs numbers, amounts in one currency or durations of "
+                    f"one class, not {_article(first.type)} and {_article(other.type)}",
+                    e.span,
+                    "type mismatch",
+                    notes=[
+                        Note(f"this is {_article(first.type)}", first.span),
+                        Note(f"this is {_article(other.type)}", other.span),
+                    ],
+                    hint="for dates, use `earliest of` or `latest of`"
+                    if all(isinstance(t, T.Date) for t in types)
+                    else None,
+                )
+            )
+            return None
+        return ir.Extremum(e.kind, tuple(typed), result, e.span)
 
     def _name(self, e: ast.NameRef, hint: T.Type | None) -> ir.Expr | None:
         name = e.name.name

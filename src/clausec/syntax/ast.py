@@ -136,9 +136,11 @@ class Occurred:
 
 @attrs.frozen
 class Extremum:
-    """``earliest of (...)`` / ``latest of (...)``: whichever comes first / last."""
+    """``earliest of (...)`` / ``latest of (...)``: whichever date comes first / last;
+    ``least of (...)`` / ``greatest of (...)``: the smallest / largest number, amount or
+    duration."""
 
-    kind: Literal["earliest", "latest"]
+    kind: Literal["earliest", "latest", "least", "greatest"]
     args: tuple[Expr, ...]
     span: Span
 

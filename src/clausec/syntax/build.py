@@ -786,6 +786,14 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     def latest(self, meta: Meta, c: list[Any]) -> ast.Extremum:
         return self.nested(ast.Extremum("latest", tuple(c), self.span(meta)), *c)  # type: ignore[return-value]
 
+    @spanned
+    def least(self, meta: Meta, c: list[Any]) -> ast.Extremum:
+        return self.nested(ast.Extremum("least", tuple(c), self.span(meta)), *c)  # type: ignore[return-value]
+
+    @spanned
+    def greatest(self, meta: Meta, c: list[Any]) -> ast.Extremum:
+        return self.nested(ast.Extremum("greatest", tuple(c), self.span(meta)), *c)  # type: ignore[return-value]
+
     # ------------------------------------------------------------ literals
 
     @spanned

@@ -479,9 +479,16 @@ function occurred(day, asOf) {
   return asOf === null || day <= asOf;
 }
 
+/** The first or last of days, or the least or greatest of numbers, decimals or durations. */
 function extremum(which, args) {
   if (args.some((a) => a instanceof Unknown)) return u(...args);
-  return which === "earliest" ? Math.min(...args) : Math.max(...args);
+  const first = which === "earliest" || which === "least";
+  let best = args[0];
+  for (const a of args.slice(1)) {
+    const c = a instanceof Dec || best instanceof Dec ? decCompare(a, best) : a < best ? -1 : a > best ? 1 : 0;
+    if (first ? c < 0 : c > 0) best = a;
+  }
+  return best;
 }
 
 /** The first day on or after start (strictly after when `after`) on one of `days` of its month. */
