@@ -4,7 +4,7 @@ The question is `may_deduct_deposit` of contracts/soolife/deposit.clause: eight 
 (clauses 5.11, 6.2(4)(a)-(e), 6.5(2) and "annex-2 safety stock"), each with a condition
 over facts.
 
-All engines run in one process and are measured the same way (timeit, a
+Python half: all engines run in one process and are measured the same way (timeit, a
 statement looping over a fixed mix of fact sets, the median of several repeats, in
 microseconds per decision), everything that can be prepared once prepared outside the loop:
 
@@ -18,10 +18,15 @@ microseconds per decision), everything that can be prepared once prepared outsid
   gives (see make_cedar and make_zen): cedarpy (Cedar policies) and zen-engine (a GoRules
   decision table); a missing one is reported, not fatal.
 
+JavaScript half (--js, the default when node is on the PATH): bench/evaluate_js.mjs times in
+node the module that `clausec emit --target javascript` writes, on a `new Facts(...)` made
+once and on a plain object, against handwritten JavaScript functions that compute the same
+answers and grounds; the fact sets are these, passed as JSON.
+
 (A) every fact known; (B) several facts missing, where only clausec answers "undetermined"
 with depends_on; it is timed against a handwritten three-valued function. Before timing,
 every engine's answers and grounds are checked against the Python emitted evaluator's.
-Run: python bench/evaluate.py [--repeat N] [--min-time SECONDS]
+Run: python bench/evaluate.py [--repeat N] [--min-time SECONDS] [--js | --no-js]
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ import importlib.util
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -806,6 +812,50 @@ def python_targets(table_a: list[Row], table_b: list[Row], n_peers: int) -> list
     return targets
 
 
+def time_js(module: ModuleType, folder: Path, repeat: int, min_time: float) -> Any:
+    """The output of bench/evaluate_js.mjs on the emitted JavaScript module, given the fact
+    sets as JSON and the Python emitted evaluator's decisions to check against; None if it
+    failed or found a disagreement (which it reports on stderr)."""
+    path = emit("javascript", folder)
+    data = {
+        "question": QUESTION,
+        "known": [(name, as_json(f)) for name, f in KNOWN],
+        "unknown": [(name, as_json(f)) for name, f in UNKNOWN],
+        "expected": {
+            "known": [emitted_decision(module, f) for _, f in KNOWN],
+            "unknown": [emitted_decision(module, f) for _, f in UNKNOWN],
+        },
+        "repeat": repeat,
+        "minTime": min_time,
+    }
+    facts = folder / "facts.json"
+    facts.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    script = ROOT / "bench" / "evaluate_js.mjs"
+    run = subprocess.run(
+        ["node", str(script), str(path), str(facts)], stdout=subprocess.PIPE, text=True
+    )
+    return json.loads(run.stdout) if run.returncode == 0 else None
+
+
+def js_targets(out: Any) -> list[Target]:
+    hand_a, facts_a, object_a = (us for _, us in out["A"][:3])
+    hand_b, emitted_b = out["B"][0][1], out["B"][1][1]
+    return [
+        (
+            "generated JavaScript within 3x of the handwritten JavaScript function "
+            "(answer and grounds, all facts known)",
+            facts_a / hand_a <= 3,
+            f"{facts_a / hand_a:.1f}x on a Facts; on a plain object {object_a / hand_a:.1f}x",
+        ),
+        (
+            "generated JavaScript within 5x of the handwritten three-valued JavaScript "
+            "function with facts missing (full explanation, toDict)",
+            emitted_b / hand_b <= 5,
+            f"{emitted_b / hand_b:.1f}x",
+        ),
+    ]
+
+
 def print_tables(a: list[Row], b: list[Row], missing: list[str]) -> None:
     """The tables of (A) and (B), each row as a ratio to the first; ``missing``: the peers
     that are not installed."""
@@ -843,7 +893,15 @@ def main() -> int:
         default=0.2,
         help="seconds per repeat (the loop count is calibrated to it)",
     )
+    parser.add_argument(
+        "--js",
+        action=argparse.BooleanOptionalAction,
+        default=shutil.which("node") is not None,
+        help="also time the generated JavaScript in node (default: when node is on the PATH)",
+    )
     args = parser.parse_args()
+    if args.js and shutil.which("node") is None:
+        parser.error("--js needs node on the PATH")
 
     import clausec
 
@@ -870,6 +928,24 @@ def main() -> int:
         installed = {label for label, _ in peers}
         print_tables(table_a, table_b, [label for label, _, _ in PEERS if label not in installed])
         print_targets(python_targets(table_a, table_b, len(peers)))
+        if not args.js:
+            return 0
+        out = time_js(module, Path(tmp), args.repeat, args.min_time)
+    if out is None:
+        print(
+            "ERROR: bench/evaluate_js.mjs failed (above); no JavaScript figures.", file=sys.stderr
+        )
+        return 1
+    print()
+    print(
+        f"JavaScript: node {out['node']} (V8 {out['v8']}), the module from clausec emit "
+        f"--target javascript; each statement warmed up for {args.min_time:g} s, then median "
+        f"of {args.repeat} round-robin repeats of >= {args.min_time:g} s; "
+        f"checksum {out['checksum']:.0f}"
+    )
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    print_tables([tuple(r) for r in out["A"]], [tuple(r) for r in out["B"]], [])
+    print_targets(js_targets(out))
     return 0
 
 
