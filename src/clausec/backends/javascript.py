@@ -221,6 +221,9 @@ class _Module:
         self.fact_index = {f.name: i for i, f in enumerate(self.c.facts)}
         self.local = LocalNames(self.c)
         self.temp = 0
+        # Two-valued code: every fact the question reads is known, and an operation that has
+        # no value even so throws BAIL, handing over to the three-valued code.
+        self.known = False
 
     def render(self) -> str:
         c = self.c
@@ -266,21 +269,38 @@ class _Module:
 
     def question(self, index: int, qp: QuestionPlan) -> str:
         self.temp = 0
-        body = self.block(qp.body) + self.finish(qp)
+        self.known = True
+        fast = self.block(qp.body) + self.finish(qp)
+        self.known = False
+        general = self.block(qp.body) + self.finish(qp)
         locals_ = [self.local(name) for name in assigned(qp.body)]
         temporaries = [f"$t{i}" for i in range(1, self.temp + 1)]
         declared = list(dict.fromkeys([*locals_, "grounds", *temporaries]))
+        known = " && ".join(
+            f"!(fv[{self.fact_index[name]}] instanceof Unknown)" for name in qp.reads
+        )
         head = [
             "const asOf = readAsOf(options);",
             "const fv = factValues(facts);",
             "const today = asOf === null ? TODAY : asOf;",
-            "const w = [];",
+            "let w = [];",
             f"let {', '.join(declared)};",
+            # The same operations on known values as plain JavaScript; the three-valued code
+            # below decides whatever that code cannot (a fact or a result unknown).
+            f"if ({known or 'true'}) {{",
+            "  try {",
+            *("    " + line for line in fast),
+            "  } catch (e) {",
+            "    if (e !== BAIL) throw e;",
+            "    w = [];",
+            "  }",
+            "}",
         ]
+        body = general
         return (
             f"/** {_comment_text(qp.question)} */\n"
             f"function question{index}(facts, options) {{\n"
-            + "\n".join("  " + line for line in head + body)
+            + "\n".join("  " + line for line in [*head, *body])
             + "\n}\n"
         )
 
@@ -296,6 +316,10 @@ class _Module:
         if isinstance(s, P.If):
             test = self.test(s.test)
             then, otherwise = self.block(s.then), self.block(s.otherwise)
+            if test == "true":
+                return then
+            if test == "false":
+                return otherwise
             if not then and not otherwise:
                 return []
             if not then:
@@ -303,52 +327,63 @@ class _Module:
             out = [f"if ({test}) {{", *_indent(then)]
             return out + (["} else {", *_indent(otherwise), "}"] if otherwise else ["}"])
         if isinstance(s, P.ChooseGrounds):
-            return [f"grounds = {self.grounds(s.grounds)};"]
+            return ["grounds = [];", *self.grounds(s.grounds)]
         raise AssertionError(type(s))
 
-    def grounds(self, grounds: Sequence[P.Ground]) -> str:
-        """An array expression of the grounds whose tests hold; a condition shared by
+    def grounds(self, grounds: Sequence[P.Ground]) -> list[str]:
+        """Statements that push the grounds whose tests hold; a condition shared by
         consecutive grounds is tested once."""
-        parts = []
+        out = []
         for first, members in ground_runs(grounds):
             if first is None or len(members) == 1:
-                parts += [self.ground(g.norm, g.when) for g in members]
+                out += [self.ground(g.norm, g.when) for g in members]
                 continue
             inner = [
                 self.ground(g.norm, P.All(g.when.parts[1:]))  # type: ignore[attr-defined]
                 for g in members
             ]
-            parts.append(f"...({self.test(first)} ? [{', '.join(inner)}] : [])")
-        return f"[{', '.join(parts)}]"
+            out += [f"if ({self.test(first)}) {{", *_indent(inner), "}"]
+        return out
 
     def ground(self, norm: str, when: P.Test) -> str:
-        return f"...({self.test(when)} ? [{js_str(norm)}] : [])"
+        test = self.test(when)
+        if test == "false":
+            return ""
+        push = f"grounds.push({js_str(norm)});"
+        return push if test == "true" else f"if ({test}) {push}"
 
     def finish(self, qp: QuestionPlan) -> list[str]:
         d = qp.decision
-        lines = ["const dues = {};"]
+        # Shared, frozen empty tables where a question has no deadlines or no yields.
+        lines = ["const dues = {};" if d.dues else "const dues = NO_DUES;"]
         for norm, due in d.dues:
             lines.append(
                 f"if (grounds.includes({js_str(norm)})) dues[{js_str(norm)}] = "
                 f"{self.local(due.name)};"
             )
-        lines.append("const overridden = [];")
+        # Allocated only when a norm yields: most answers have none.
+        lines.append("let overridden = NO_OVERRIDES;")
         for y in d.yields:
-            parts = [
-                f"...({self.test(test)} ? [[{js_str(higher)}, {js_str(stated)}]] : [])"
+            pushes = [
+                f"if ({self.test(test)}) by.push([{js_str(higher)}, {js_str(stated)}]);"
                 for higher, stated, test in y.by
             ]
             lines += [
                 f"if ({self.test(y.when)}) {{",
-                f"  const by = [{', '.join(parts)}];",
-                f"  if (by.length) overridden.push([{js_str(y.norm)}, by]);",
+                "  const by = [];",
+                *_indent(pushes),
+                "  if (by.length) {",
+                "    if (overridden === NO_OVERRIDES) overridden = [];",
+                f"    overridden.push([{js_str(y.norm)}, by]);",
+                "  }",
                 "}",
             ]
         answer = self.local(d.answer.name)
         deps = (
-            f'{answer} === "undetermined" ? dependencies({self.local(d.depends_on.name)}) : []'
-            if d.depends_on is not None
-            else "[]"
+            f'{answer} === "undetermined" '
+            f"? dependencies({self.local(d.depends_on.name)}) : NO_NAMES"
+            if d.depends_on is not None and not self.known
+            else "NO_NAMES"
         )
         value = "null"
         if d.value is not None and qp.value_type is not None:
@@ -356,20 +391,27 @@ class _Module:
             value = f'{answer} === "value" ? toJson({self.local(d.value.name)}, {kind}) : null'
         return [
             *lines,
-            f"return new Result({js_str(qp.question)}, {answer}, grounds, "
-            f"[overridden, {deps}, dues, {value}, fv, w]);",
+            f"return new Result({js_str(qp.question)}, {answer}, grounds, overridden, {deps}, "
+            f"dues, {value}, fv, w);",
         ]
 
     # ------------------------------------------------------------ tests
 
     def test(self, t: P.Test) -> str:
+        """A JavaScript condition; ``"true"`` or ``"false"`` when it is known when printing
+        (in two-valued code no value is unknown)."""
         match t:
             case P.IsUnknown():
-                return f"{self.expr(t.value)} instanceof Unknown"
+                return "false" if self.known else f"{self.expr(t.value)} instanceof Unknown"
             case P.IsTrue():
-                return f"{self.expr(t.value)} === true"
+                value = self.expr(t.value)
+                return _folded(value) or (value if self.known else f"{value} === true")
             case P.IsFalse():
-                return f"{self.expr(t.value)} === false"
+                value = self.expr(t.value)
+                folded = _folded(value)
+                if folded:
+                    return "false" if folded == "true" else "true"
+                return f"!{value}" if self.known else f"{value} === false"
             case P.IsNever():
                 return f"{self.expr(t.value)} === Infinity"
             case P.HasAsOf():
@@ -382,11 +424,20 @@ class _Module:
             case P.Grounded():
                 return f"grounds.includes({js_str(t.norm)})"
             case P.NotTest():
-                return f"!({self.test(t.part)})"
+                inner = self.test(t.part)
+                return {"true": "false", "false": "true"}.get(inner, f"!({inner})")
             case P.All():
-                return " && ".join(f"({self.test(p)})" for p in t.parts) or "true"
+                parts = [self.test(p) for p in t.parts]
+                if "false" in parts:
+                    return "false"
+                parts = [p for p in parts if p != "true"]
+                return " && ".join(f"({p})" for p in parts) if parts else "true"
             case P.Any_():
-                return " || ".join(f"({self.test(p)})" for p in t.parts) or "false"
+                parts = [self.test(p) for p in t.parts]
+                if "true" in parts:
+                    return "true"
+                parts = [p for p in parts if p != "false"]
+                return " || ".join(f"({p})" for p in parts) if parts else "false"
         raise AssertionError(type(t))
 
     # ------------------------------------------------------------ expressions
@@ -414,15 +465,31 @@ class _Module:
         rank, day, label = value
         return self.hoist(f"Object.freeze([{rank}, {day}, {js_str(label)}])")
 
-    def strict(self, code: Sequence[str], combine: str) -> str:
+    def strict(self, operands: Sequence[P.Expr], combine: str) -> str:
         """Operands evaluated left to right; unknown (merged) if any is, else ``combine``
-        over the temporaries holding them."""
-        temps = [self.tmp() for _ in code]
-        assign = ", ".join(f"{t} = {c}" for t, c in zip(temps, code, strict=True))
-        unknown = " || ".join(f"{t} instanceof Unknown" for t in temps)
-        return f"({assign}, {unknown} ? u({', '.join(temps)}) : {combine.format(*temps)})"
+        over them (constants, which are never unknown, are used as they are)."""
+        names, assign, unknowns = [], [], []
+        for e in operands:
+            if isinstance(e, P.Const):
+                names.append(self.expr(e))
+                continue
+            t = self.tmp()
+            names.append(t)
+            assign.append(f"{t} = {self.expr(e)}")
+            unknowns.append(t)
+        test = " || ".join(f"{t} instanceof Unknown" for t in unknowns)
+        merged = f"u({', '.join(unknowns)})" if len(unknowns) > 1 else unknowns[0]
+        return f"({', '.join(assign)}, {test} ? {merged} : {combine.format(*names)})"
+
+    def known_value(self, code: str) -> str:
+        """``code`` may be unknown even with every fact known: two-valued code bails then."""
+        return f"known({code})" if self.known else code
 
     def expr(self, e: P.Expr) -> str:
+        if self.known:
+            two_valued = self.two_valued(e)
+            if two_valued is not None:
+                return two_valued
         match e:
             case P.Const():
                 return self.const(e)
@@ -431,15 +498,22 @@ class _Module:
             case P.Local():
                 return self.local(e.name)
             case P.Today():
-                return "today"
+                return self.known_value("today")
             case P.NoValue():
-                return "NONE"
+                return self.known_value("NONE")
             case P.UnknownFrom():
-                return f"u({', '.join(self.expr(x) for x in e.sources)})"
+                return self.known_value(f"u({', '.join(self.expr(x) for x in e.sources)})")
             case P.Not():
                 return f"kNot({self.expr(e.operand)})"
             case P.Or() if len(atoms := or_chain(e)) > 2:
-                return f"kAny({', '.join(self.expr(a) for a in atoms)})"
+                # Values already computed: one test for "some is true", one for "all are
+                # false", else the merged unknown.
+                names = [self.expr(a) for a in atoms]
+                return (
+                    f"({' || '.join(f'{v} === true' for v in names)} ? true : "
+                    f"{' && '.join(f'{v} === false' for v in names)} ? false : "
+                    f"u({', '.join(names)}))"
+                )
             case P.And() | P.Or():
                 # Kleene logic inline; the helper merges unknowns.
                 t, v = self.tmp(), self.tmp()
@@ -454,21 +528,24 @@ class _Module:
             case P.Compare():
                 return self.compare(e)
             case P.Arith() if e.of_kind == "int":
-                return self.strict([self.expr(e.left), self.expr(e.right)], f"{{0}} {e.op} {{1}}")
+                return self.strict([e.left, e.right], f"{{0}} {e.op} {{1}}")
             case P.Arith():
                 helper = "decArith" if e.of_kind == "dec" else "durArith"
-                return f"{helper}({js_str(e.op)}, {self.expr(e.left)}, {self.expr(e.right)})"
+                code = f"{helper}({js_str(e.op)}, {self.expr(e.left)}, {self.expr(e.right)})"
+                return self.known_value(code) if e.of_kind == "dur" else code
             case P.Negate():
                 return f"negate({self.expr(e.operand)})"
             case P.Divide():
-                return f"divide({self.expr(e.left)}, {self.expr(e.right)})"
+                return self.known_value(f"divide({self.expr(e.left)}, {self.expr(e.right)})")
             case P.DaysBetween():
-                return f"daysBetween({self.expr(e.left)}, {self.expr(e.right)})"
+                return self.known_value(f"daysBetween({self.expr(e.left)}, {self.expr(e.right)})")
             case P.Shift():
-                return (
+                code = (
                     f"shift({self.expr(e.day)}, {self.expr(e.amount)}, {js_str(e.unit)}, "
                     f"{e.sign}, w)"
                 )
+                # A known date moved by a finite amount is a known date.
+                return code if isinstance(e.amount, P.Const) else self.known_value(code)
             case P.Occurred():
                 return f"occurred({self.expr(e.day)}, asOf)"
             case P.Extremum():
@@ -480,20 +557,48 @@ class _Module:
             case P.DueKey() if e.day is None:
                 return self.hoist(f"Object.freeze([{e.rank}, 0, {js_str(e.label)}])")
             case P.DueKey(day=P.Expr() as at):
-                return f"dueOn({self.expr(at)})"
+                day = self.expr(at)
+                return f'[1, {day}, "date"]' if self.known else f"dueOn({day})"
             case P.DueDay():
                 return f"{self.expr(e.due)}[1]"
         raise AssertionError(type(e))
 
+    def two_valued(self, e: P.Expr) -> str | None:
+        """The plain JavaScript of an operation on known values, where it differs."""
+        match e:
+            case P.Not():
+                return f"!{self.expr(e.operand)}"
+            case P.And() | P.Or():
+                op = "&&" if isinstance(e, P.And) else "||"
+                return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
+            case P.Compare() if {e.left.kind, e.right.kind} & {"dec"}:
+                return f"(decCompare({self.expr(e.left)}, {self.expr(e.right)}) {_COMPARE[e.op]} 0)"
+            case P.Compare():
+                op = _COMPARE[e.op]
+                if {e.left.kind, e.right.kind} == {"dur"} and op in ("===", "!=="):
+                    op = op[:2]
+                return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
+            case P.Arith(of_kind="int"):
+                return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
+            case P.Occurred():
+                t = self.tmp()
+                return (
+                    f"(({t} = {self.expr(e.day)}) !== Infinity && (asOf === null || {t} <= asOf))"
+                )
+        return None
+
     def compare(self, e: P.Compare) -> str:
         kinds = {e.left.kind, e.right.kind}
-        left, right = self.expr(e.left), self.expr(e.right)
         if "dec" in kinds:
-            return f"decCmp({js_str(e.op)}, {left}, {right})"
+            return f"decCmp({js_str(e.op)}, {self.expr(e.left)}, {self.expr(e.right)})"
         op = _COMPARE[e.op]
         if kinds == {"dur"} and op in ("===", "!=="):
             op = op[:2]  # BigInt against ±Infinity: loose equality compares the values
-        return self.strict([left, right], f"{{0}} {op} {{1}}")
+        return self.strict([e.left, e.right], f"{{0}} {op} {{1}}")
+
+
+def _folded(code: str) -> str | None:
+    return code if code in ("true", "false") else None
 
 
 def _indent(lines: Sequence[str]) -> list[str]:

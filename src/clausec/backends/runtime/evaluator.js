@@ -148,8 +148,11 @@ class Dec {
   }
 }
 
+const POWERS = [1n];
+for (let i = 1; i <= 64; i++) POWERS.push(POWERS[i - 1] * 10n);
+
 function pow10(n) {
-  return 10n ** BigInt(n);
+  return n < POWERS.length ? POWERS[n] : 10n ** BigInt(n);
 }
 
 function abs(c) {
@@ -179,7 +182,10 @@ function align(a, b) {
 }
 
 function decCompare(a, b) {
-  const [x, y] = align(toDec(a), toDec(b));
+  const p = toDec(a);
+  const q = toDec(b);
+  if (p.e === q.e) return p.c < q.c ? -1 : p.c > q.c ? 1 : 0;
+  const [x, y] = align(p, q);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
@@ -330,19 +336,43 @@ function outOfRange(day, amount, unit) {
 // Decs, day numbers, strings, and due keys [rank, day, label].
 
 class Unknown {
-  constructor(deps) {
-    this.deps = deps; // a Set, never changed once made
+  // What it waits for: a fact (`rank`: the place of its name among all names in order), or
+  // the unknowns it was made from (`parts`); the names are collected only when an answer
+  // lists them (dependencies()), so that combining unknowns costs one object, not a union.
+  constructor(rank, parts) {
+    this.rank = rank;
+    this.parts = parts;
+    this.visited = 0; // the last walk of dependencies() that reached it
   }
 }
 
-const NONE = new Unknown(new Set());
-const TODAY = new Unknown(new Set(["today"]));
+// Every name an unknown can wait for, in order (names of facts are ASCII: the default order
+// of strings is the order of their code points).
+const NAMES = [...DATA.facts.map((f) => f.name), "today"].sort();
+const RANK = new Map(NAMES.map((name, i) => [name, i]));
+const NONE = new Unknown(-1, null);
+const TODAY = new Unknown(RANK.get("today"), null);
+// Thrown by two-valued code when an operation has no value although every fact is known: the
+// three-valued code then decides.
+const BAIL = Object.freeze({ bail: true });
+
+function known(v) {
+  if (v instanceof Unknown) throw BAIL;
+  return v;
+}
 
 /** An unknown with the dependencies of every unknown among `values`. */
 function u(...values) {
-  const out = new Set();
-  for (const v of values) if (v instanceof Unknown) for (const d of v.deps) out.add(d);
-  return new Unknown(out);
+  let one = null;
+  let parts = null;
+  for (const v of values) {
+    if (!(v instanceof Unknown) || v === NONE || v === one) continue;
+    if (one === null) one = v;
+    else if (parts === null) parts = [one, v];
+    else parts.push(v);
+  }
+  if (one === null) return NONE;
+  return parts === null ? one : new Unknown(null, parts);
 }
 
 function kAnd(a, b) {
@@ -361,16 +391,6 @@ function kOr(a, b) {
 
 function kNot(a) {
   return a instanceof Unknown ? a : !a;
-}
-
-/** Kleene disjunction of values already computed. */
-function kAny(...values) {
-  let unknown = false;
-  for (const v of values) {
-    if (v === true) return true;
-    if (v !== false) unknown = true;
-  }
-  return unknown ? u(...values) : false;
 }
 
 /** A comparison of two decimals (or integers with decimals). */
@@ -538,7 +558,7 @@ function dueEqual(a, b) {
 const FACT_LIST = DATA.facts;
 const FACT_INDEX = new Map(FACT_LIST.map((f, i) => [f.name, i]));
 const FACT_NAMES = FACT_LIST.map((f) => f.name);
-const MISSING = FACT_LIST.map((f) => new Unknown(new Set([f.name])));
+const MISSING = FACT_LIST.map((f) => new Unknown(RANK.get(f.name), null));
 const SPACE = "[ \\t\\n\\r\\f\\v]";
 const RE_DECIMAL = /^[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)$/;
 const RE_INTEGER = /^[+-]?[0-9]+$/;
@@ -579,11 +599,14 @@ function readDecimal(raw) {
 }
 
 /** One fact's value (undefined for unknown); throws FactError. */
+function wrongValue(fact, raw, problem, fields) {
+  return new FactError(fact.name, problem || "wrong_value", { expected: fact.expected, given: raw, ...fields });
+}
+
 function readValue(fact, raw) {
   if (raw === null || raw === undefined) return undefined;
   const t = fact.type;
-  const wrong = (problem, fields) => new FactError(fact.name, problem || "wrong_value",
-                                                   { expected: fact.expected, given: raw, ...fields });
+  const wrong = (problem, fields) => wrongValue(fact, raw, problem, fields);
   switch (t.kind) {
     case "boolean":
       if (typeof raw === "boolean") return raw;
@@ -660,6 +683,28 @@ function factEntries(raw) {
  * raw value of each fact kept (for Facts).
  */
 function readFacts(raw, given) {
+  // A plain object whose facts are all right is read in the order of its keys; only when one
+  // is wrong does the order of names matter (the first wrong one is reported), and then the
+  // facts are read again in that order.
+  if (given === undefined && raw !== null && typeof raw === "object" && !Array.isArray(raw)
+      && !(raw instanceof Map)) {
+    try {
+      const values = MISSING.slice();
+      for (const name of Object.keys(raw)) {
+        const i = FACT_INDEX.get(name);
+        if (i === undefined) throw BAIL;
+        const v = readValue(FACT_LIST[i], raw[name]);
+        if (v !== undefined) values[i] = v;
+      }
+      return values;
+    } catch (e) {
+      if (e !== BAIL && !(e instanceof FactError)) throw e;
+    }
+  }
+  return readFactsInOrder(raw, given);
+}
+
+function readFactsInOrder(raw, given) {
   const entries = factEntries(raw);
   for (const [name] of entries) {
     if (typeof name !== "string") throw new FactError(show(name), "name_not_text", { given: name });
@@ -760,11 +805,17 @@ const CLAUSE_TABLE = new Map(Object.entries(DATA.clauses)); // number -> [quote,
  * out when first read. toDict() is the interpreter's to_dict().
  */
 export class Result {
-  constructor(question, answer, grounds, rest) {
+  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings) {
     this.question = question;
     this.answer = answer;
     this.groundNorms = grounds; // the ids of the norms that ground the answer
-    this._rest = rest; // [overridden, dependsOn, dues, value, fact values, warnings]
+    // What the getters below work out when first read.
+    this._overridden = overridden;
+    this._dependsOn = dependsOn;
+    this._dues = dues;
+    this._value = value;
+    this._values = values; // the values of the facts, for the grounds
+    this._warnings = warnings;
   }
 
   get contract() {
@@ -776,22 +827,22 @@ export class Result {
   }
 
   get value() {
-    return this._rest[3];
+    return this._value;
   }
 
   get dependsOn() {
-    return this._rest[1];
+    return this._dependsOn;
   }
 
   get warnings() {
-    return Array.from(new Set(this._rest[5])).sort(compareStrings);
+    return Array.from(new Set(this._warnings)).sort(compareStrings);
   }
 
   /** The earliest due date among the grounds, if any. */
   get due() {
     let best = null;
     for (const norm of this.groundNorms) {
-      const d = this._rest[2][norm];
+      const d = this._dues[norm];
       if (d !== undefined && !(d instanceof Unknown) && d[0] === 1 && (best === null || d[1] < best)) {
         best = d[1];
       }
@@ -800,11 +851,11 @@ export class Result {
   }
 
   get grounds() {
-    const values = this._rest[4];
+    const values = this._values;
     return this.groundNorms.map((norm) => {
       const [clause, modality, deadlineKind, reads] = NORM_TABLE.get(norm);
       const [quote, gloss] = CLAUSE_TABLE.get(clause);
-      const d = this._rest[2][norm];
+      const d = this._dues[norm];
       const deadline = deadlineKind !== null && d !== undefined && !(d instanceof Unknown)
         ? { kind: deadlineKind, due: d[0] === 1 ? dayJson(d[1]) : null } : null;
       const facts = {};
@@ -817,7 +868,7 @@ export class Result {
   }
 
   get overridden() {
-    return this._rest[0].map(([norm, by]) => ({
+    return this._overridden.map(([norm, by]) => ({
       norm,
       clause: NORM_TABLE.get(norm)[0],
       by: by.map(([higher, statedIn]) => ({ norm: higher, clause: NORM_TABLE.get(higher)[0], statedIn })),
@@ -843,9 +894,28 @@ export class Result {
   }
 }
 
-/** The dependencies of an unknown value, sorted. */
+const NO_DUES = Object.freeze({});
+const NO_OVERRIDES = Object.freeze([]);
+const NO_NAMES = Object.freeze([]);
+
+let walks = 0;
+
+/** The names an unknown value waits for, in order. */
 function dependencies(v) {
-  return v instanceof Unknown ? Array.from(v.deps).sort(compareStrings) : [];
+  if (!(v instanceof Unknown)) return NO_NAMES;
+  const walk = ++walks;
+  const marked = new Uint8Array(NAMES.length);
+  const todo = [v];
+  while (todo.length) {
+    const x = todo.pop();
+    if (x.visited === walk) continue;
+    x.visited = walk;
+    if (x.rank >= 0) marked[x.rank] = 1;
+    if (x.parts !== null) for (const p of x.parts) todo.push(p);
+  }
+  const out = [];
+  for (let i = 0; i < NAMES.length; i++) if (marked[i]) out.push(NAMES[i]);
+  return out;
 }
 
 /**
