@@ -107,6 +107,7 @@ class Translator:
         self.vars: dict[str, z3.ExprRef] = {}
         self.domains: dict[str, z3.BoolRef] = {}
         self._definitions: Env = {}
+        self._conditions: dict[str, F] = {}
         self._applies: dict[str, F] = {}
         self._due: dict[str, F | None] = {}
         self._fresh = 0
@@ -173,14 +174,21 @@ class Translator:
 
     def condition(self, norm: ir.Norm) -> F:
         """The condition and no exception (a remedy's breach aside)."""
-        return self.value(self.lowering.condition(norm), self.definitions())
+        if norm.id not in self._conditions:
+            self._conditions[norm.id] = self.value(
+                self.lowering.condition(norm), self.definitions()
+            )
+        return self._conditions[norm.id]
 
     def applies(self, norm: ir.Norm) -> F | None:
         """When the norm certainly applies (defined and true)."""
         if norm.id not in self._applies:
-            env = dict(self.definitions())
-            self.run(self.lowering.applies(norm, set()), env)
-            self._applies[norm.id] = env[f"applies:{norm.id}"]
+            if norm.remedy_of is None:  # the condition is all there is to it
+                self._applies[norm.id] = self.condition(norm)
+            else:
+                env = dict(self.definitions())
+                self.run(self.lowering.applies(norm, set()), env)
+                self._applies[norm.id] = env[f"applies:{norm.id}"]
         return self._applies[norm.id]
 
     def higher(self, norm: ir.Norm) -> list[ir.Norm]:
@@ -308,6 +316,9 @@ class Translator:
                 return F(z3.Not(a.term), (_defined(z3, a),), *_join([a])[1:])
             case P.And() | P.Or():
                 a, b = self.value(e.left, env), self.value(e.right, env)
+                combine = z3.And if isinstance(e, P.And) else z3.Or
+                if not a.side and not b.side:  # both always defined: so is the result
+                    return F(combine(a.term, b.term), (), *_join([a, b])[1:])
                 da, db = _defined(z3, a), _defined(z3, b)
                 if isinstance(e, P.And):  # false if either is false, else both must be known
                     term = z3.And(a.term, b.term)

@@ -868,17 +868,17 @@ class _Lowering:
 
 
 def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:
+    """The ``when`` conditions joined with `and`, as a balanced tree (as the parser builds a
+    chain of `and`): `and` is associative, and thousands of `when` lines must not make an
+    expression thousands deep for every pass that walks it."""
     if not conditions:
         return ir.Const(True, T.BOOLEAN, span)
-    result = conditions[0]
-    for c in conditions[1:]:
-        result = ir.Binary(
-            "and",
-            result,
-            c,
-            T.BOOLEAN,
-            Span(
-                span.file, result.span.line, result.span.column, c.span.end_line, c.span.end_column
-            ),
-        )
-    return result
+    if len(conditions) == 1:
+        return conditions[0]
+    middle = len(conditions) // 2
+    left = _conjunction(conditions[:middle], span)
+    right = _conjunction(conditions[middle:], span)
+    where = Span(
+        span.file, left.span.line, left.span.column, right.span.end_line, right.span.end_column
+    )
+    return ir.Binary("and", left, right, T.BOOLEAN, where)
