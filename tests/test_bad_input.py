@@ -194,6 +194,8 @@ def test_five_megabyte_file(tmp_path: Path) -> None:
         ('\nclause "1"\n  quote "q"\n  a must pay fee when f and and g\n', "E0100"),
         ('\nclause "1"\n  quote "q"\n  a must pay fee when f @ g\n', "E0101"),
         ("fact z : money ZZZ\n", "E0106"),
+        (norm_clause("1", "m > " + "9" * 5000 + " CNY"), "E0106"),
+        (norm_clause("1", "m > 1." + "0" * 60 + " CNY"), "E0106"),
     ],
 )
 def test_ordinary_errors(tmp_path: Path, body: str, code: str) -> None:

@@ -354,3 +354,25 @@ def test_output_is_deterministic_under_any_hash_seed(tmp_path: Path) -> None:
         )
         outputs.append((out / "soolife_deposit.py").read_bytes())
     assert outputs[0] == outputs[1]
+
+
+def test_integers_of_any_size_are_refused_alike(tmp_path: Path) -> None:
+    """Integers past Python's 4,300-digit str() limit are refused as too long, with a message
+    that shows their first digits, by the interpreter and the generated module alike."""
+    contract = clausec.load(REPO / "docs" / "examples" / "remedies.clause")
+    module = load_module(contract, tmp_path)
+    question = contract.questions[0]
+    facts = {f.name: f for f in contract.facts}
+    number = next(
+        name
+        for name in question_facts(contract, question)
+        if isinstance(facts[name].type, T.Integer | T.DecimalType | T.Money)
+    )
+    for raw in (10**5000, -(10**5000), 10**40, 10**40 - 1):
+        given = {number: raw}
+        want = _outcome(partial(ask, contract, question.name, given))
+        got = _generated_outcome(partial(getattr(module, question.name), given))
+        assert got == want
+    assert isinstance(want, dict)  # 40 digits are accepted
+    huge = _outcome(partial(ask, contract, question.name, {number: 10**5000}))
+    assert huge[0] == "FactError" and "1000000000" in huge[2]  # type: ignore[index]

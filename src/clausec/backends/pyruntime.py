@@ -320,7 +320,7 @@ def _integer(raw: object) -> int | None:
     if raw.__class__ is bool:
         return None
     if isinstance(raw, int):
-        return raw if len(str(abs(raw))) <= _MAX_DIGITS else None
+        return raw if -_BIG < raw < _BIG else None  # no str(): any size
     if isinstance(raw, float) and _math.isfinite(raw) and raw.is_integer() and abs(raw) < 2**53:
         return int(raw)
     if isinstance(raw, str) and _INTEGER_RE.fullmatch(raw) and len(raw.lstrip("+-")) <= _MAX_DIGITS:
@@ -332,7 +332,7 @@ def _decimal(raw: object) -> _Decimal | None:
     if raw.__class__ is bool:
         return None
     if isinstance(raw, int):
-        return _Decimal(raw) if len(str(abs(raw))) <= _MAX_DIGITS else None
+        return _Decimal(raw) if -_BIG < raw < _BIG else None
     if isinstance(raw, float):
         if not _math.isfinite(raw):
             return None

@@ -186,7 +186,7 @@ def _integer(raw: object) -> int | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return raw if len(str(abs(raw))) <= MAX_DIGITS else None
+        return raw if -(10**MAX_DIGITS) < raw < 10**MAX_DIGITS else None  # no str(): any size
     if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer() and abs(raw) < 2**53:
         return int(raw)
     if isinstance(raw, str) and _INTEGER.fullmatch(raw) and len(raw.lstrip("+-")) <= MAX_DIGITS:
@@ -198,7 +198,7 @@ def _decimal(raw: object) -> Decimal | None:
     if isinstance(raw, bool):
         return None
     if isinstance(raw, int):
-        return Decimal(raw) if len(str(abs(raw))) <= MAX_DIGITS else None
+        return Decimal(raw) if -(10**MAX_DIGITS) < raw < 10**MAX_DIGITS else None
     if isinstance(raw, float):
         if not math.isfinite(raw):
             return None

@@ -64,7 +64,7 @@ def _json_text(raw: object) -> str:
     if raw is None or isinstance(raw, bool):
         return json.dumps(raw)
     if isinstance(raw, int):
-        return str(raw)
+        return _int_text(raw)
     if isinstance(raw, float):
         return number_text(raw)
     if isinstance(raw, str):
@@ -79,6 +79,19 @@ def _json_text(raw: object) -> str:
         return "{" + ",".join(items) + "}"
     name = type(raw).__name__
     return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+
+
+def _int_text(n: int) -> str:
+    """An integer's digits, only the first ones of a very long one (enough for show() to cut
+    it as it cuts any text): Python refuses str() of more than 4,300 digits by default."""
+    magnitude = abs(n)
+    if magnitude < 10**SHOWN_LENGTH:
+        return str(n)
+    digits = int(magnitude.bit_length() * 0.30102999566398) + 1
+    while 10 ** (digits - 1) > magnitude:
+        digits -= 1
+    lead = magnitude // 10 ** (digits - SHOWN_LENGTH - 1)
+    return ("-" if n < 0 else "") + str(lead)
 
 
 def number_text(x: float) -> str:

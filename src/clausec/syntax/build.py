@@ -89,6 +89,8 @@ def _values(children: list[Any]) -> list[Any]:
 # Deeper expressions are rejected: later passes walk expressions recursively, and no contract
 # needs more than a few levels.
 MAX_NESTING = 200
+# Longer numbers are refused (E0106), as facts are (evaluation.facts.MAX_DIGITS).
+MAX_LITERAL_DIGITS = 40
 
 
 class TooDeep(Exception):
@@ -796,21 +798,38 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
     # ------------------------------------------------------------ literals
 
+    def digits(self, token: Token, meta: Meta) -> str:
+        """The text of a number, or "0" (after an error) when it has more digits than any
+        value in clausec may: every later pass and every evaluator computes with it."""
+        text = str(token)
+        if len(text.replace(".", "")) <= MAX_LITERAL_DIGITS:
+            return text
+        self.diagnostics.append(
+            error(
+                "E0106",
+                f"a number of {len(text.replace('.', ''))} digits is too long",
+                self.span(meta),
+                f"more than {MAX_LITERAL_DIGITS} digits",
+                hint=f"numbers, amounts and durations have at most {MAX_LITERAL_DIGITS} digits",
+            )
+        )
+        return "0"
+
     @spanned
     def number(self, meta: Meta, c: list[Token]) -> ast.NumberLit:
-        return ast.NumberLit(Decimal(str(c[0])), c[0].type == "INT", self.span(meta))
+        return ast.NumberLit(Decimal(self.digits(c[0], meta)), c[0].type == "INT", self.span(meta))
 
     @spanned
     def percent(self, meta: Meta, c: list[Token]) -> ast.PercentLit:
-        return ast.PercentLit(Decimal(str(c[0])), self.span(meta))
+        return ast.PercentLit(Decimal(self.digits(c[0], meta)), self.span(meta))
 
     @spanned
     def money(self, meta: Meta, c: list[Token]) -> ast.MoneyLit:
-        return ast.MoneyLit(Decimal(str(c[0])), str(c[1]), self.span(meta))
+        return ast.MoneyLit(Decimal(self.digits(c[0], meta)), str(c[1]), self.span(meta))
 
     @spanned
     def duration(self, meta: Meta, c: list[Any]) -> ast.DurationLit:
-        return ast.DurationLit(int(c[0]), str(c[1]), self.span(meta))  # type: ignore[arg-type]
+        return ast.DurationLit(int(self.digits(c[0], meta)), str(c[1]), self.span(meta))  # type: ignore[arg-type]
 
     @spanned
     def date(self, meta: Meta, c: list[Token]) -> ast.DateLit:
