@@ -131,6 +131,24 @@ def test_unterminated_string_before_more_clauses(tmp_path: Path) -> None:
     assert (line, 9) in locations, out
 
 
+def test_runaway_string_of_escaped_quotes(tmp_path: Path) -> None:
+    """An unterminated string of 2 million escaped quotes (the recovery scan once took time
+    quadratic in them) is one E0102 at its opening quote."""
+    text = PRELUDE + '\nclause "1"\n  quote "' + '\\"' * 2_000_000 + "\n" + norm_clause("2")
+    out, locations = check_bad(tmp_path, text)
+    assert "error[E0102]" in out
+    assert locations == [(PRELUDE.count("\n") + 3, 9)]
+
+
+def test_ten_megabyte_quote(tmp_path: Path) -> None:
+    """A long verbatim quote is ordinary text (it once took a gigabyte to lex)."""
+    path = tmp_path / "long.clause"
+    quote = '合同条款 \\" ' * 1_000_000
+    path.write_text(PRELUDE + norm_clause("1").replace('"q"', f'"{quote}"'), encoding="utf-8")
+    result = run_cli(["check", "--no-analysis", "long.clause"], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 @pytest.mark.parametrize("opening, closing", [("(", ")"), ("not (", ")")])
 def test_deep_nesting(tmp_path: Path, opening: str, closing: str) -> None:
     depth = 5000

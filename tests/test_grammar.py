@@ -4,9 +4,12 @@ the IR that :func:`clausec.compile_text` produces."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import clausec
 from clausec.ir import nodes as ir
@@ -1142,3 +1145,25 @@ def test_misspelled_when_is_pointed_out() -> None:
     result = compile_body(clause("1", "a must pay fee\n    whem f"))
     (d,) = result.diagnostics
     assert "`when`" in f"{d.message} {d.label} {d.hint}", d
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet='"\\#\n x', max_size=40), st.text(alphabet='"\\#\n x', max_size=8))
+def test_recovery_scan_reads_text_as_the_lexer_does(left: str, right: str) -> None:
+    """The linear scan that finds strings, comments and declaration lines for error recovery
+    reads text as a plain regular-expression scan does (one that is quadratic on runaway
+    strings)."""
+    from clausec.syntax.grammar import DECLARATION_KEYWORDS
+    from clausec.syntax.parser import _lexemes
+
+    naive = re.compile(
+        r'"(?:[^"\\]|\\.)*"|#[^\n]*|(?m:^[ \t]*(?:'
+        + "|".join(DECLARATION_KEYWORDS)
+        + r")(?![a-z0-9_-]))"
+    )
+    text = left + "clause" + right + "\nfact " + left
+    kinds = {'"': "string", "#": "comment"}
+    expected = [
+        (kinds.get(m.group(0)[0], "keyword"), m.start(), m.end()) for m in naive.finditer(text)
+    ]
+    assert list(_lexemes(text)) == expected

@@ -23,19 +23,55 @@ from clausec.syntax.grammar import DECLARATION_KEYWORDS, make_parser
 # Past this many syntax errors in one file the rest is not worth reporting.
 MAX_SYNTAX_ERRORS = 50
 
-# The lexical shapes that matter for recovery: strings (which may span lines) and comments.
-_STRING = r'"(?:[^"\\]|\\.)*"'
+# The lexical shapes that matter for recovery: strings (which may span lines), comments, and
+# the lines that start a declaration. A string is found in two steps (its opening quote, then
+# its body) so that a runaway one is scanned once, not once per quote inside it.
+_STRING_BODY = re.compile(r'[^"\\]*+(?:\\.[^"\\]*+)*+')
 _COMMENT = r"#[^\n]*"
-_STRINGS = re.compile(_STRING)
+_COMMENTS = re.compile(_COMMENT)
 _LEADING_TRIVIA = re.compile(r"(?:\s|" + _COMMENT + r")*")
-_RESUME = re.compile(
-    _STRING
-    + "|"
-    + _COMMENT
-    + r"|(?m:^[ \t]*(?:"
-    + "|".join(map(re.escape, DECLARATION_KEYWORDS))
-    + r")(?![a-z0-9_-]))"
+_DECLARATION_START = (
+    r"(?m:^[ \t]*(?:" + "|".join(map(re.escape, DECLARATION_KEYWORDS)) + r")(?![a-z0-9_-]))"
 )
+_LEXEME = re.compile('"|' + _COMMENT + "|" + _DECLARATION_START)
+_UNQUOTED_LEXEME = re.compile(_COMMENT + "|" + _DECLARATION_START)
+
+
+def _lexemes(text: str, end: int | None = None) -> Iterator[tuple[str, int, int]]:
+    """The strings, comments and declaration starts of ``text[:end]`` as (kind, start, stop),
+    in linear time. A quote that opens no closed string is an ordinary character, as the
+    lexer sees it; so is every quote up to where that string's body stopped, since a body
+    starting at any of them stops at the same place (they are all escaped in it)."""
+    end = len(text) if end is None else end
+    position = 0
+    plain_until = 0  # quotes before this offset open no string
+    while position < end:
+        if position < plain_until:
+            m = _UNQUOTED_LEXEME.search(text, position, plain_until)
+            if m is None:
+                position = plain_until
+                continue
+        else:
+            m = _LEXEME.search(text, position, end)
+            if m is None:
+                return
+        start = m.start()
+        if m.group(0).startswith("#"):
+            stop = _COMMENTS.match(text, start, end).end()  # type: ignore[union-attr]
+            yield ("comment", start, stop)
+            position = stop
+        elif m.group(0) != '"':
+            yield ("keyword", start, m.end())
+            position = m.end()
+        else:
+            body = _STRING_BODY.match(text, start + 1, end)
+            assert body is not None  # the body may be empty
+            if body.end() < end and text[body.end()] == '"':
+                yield ("string", start, body.end() + 1)
+                position = body.end() + 1
+            else:
+                position, plain_until = start + 1, body.end()
+
 
 _TERMINAL_NAMES = {
     "NAME": "a name",
@@ -110,9 +146,9 @@ def _parse_in_chunks(source: SourceFile) -> tuple[ast.Module, list[Diagnostic]]:
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
     """Split at lines that start a declaration (outside strings and comments)."""
     starts = [0]
-    for m in _RESUME.finditer(text):
-        if m.group(0)[:1] not in ('"', "#"):
-            line_start = text.rfind("\n", 0, m.start() + 1) + 1
+    for kind, start, _ in _lexemes(text):
+        if kind == "keyword":
+            line_start = text.rfind("\n", 0, start + 1) + 1
             if line_start > starts[-1]:
                 starts.append(line_start)
     starts.append(len(text))
@@ -272,14 +308,15 @@ def _runaway_string(chunk: str, pos: int, file: str, line_offset: int) -> Diagno
     if not before.endswith('"'):
         return None
     last = None
-    for m in _STRINGS.finditer(chunk, 0, len(before)):
-        last = m
-    if last is None or last.end() != len(before) or "\n" not in last.group(0):
+    for kind, start, stop in _lexemes(chunk, len(before)):
+        if kind == "string":
+            last = (start, stop)
+    if last is None or last[1] != len(before) or "\n" not in chunk[last[0] : last[1]]:
         return None
-    start = last.start()
+    start = last[0]
     line = chunk.count("\n", 0, start) + 1 + line_offset
     column = start - (chunk.rfind("\n", 0, start) + 1) + 1
-    end_line = chunk.count("\n", 0, last.end()) + 1 + line_offset
+    end_line = chunk.count("\n", 0, last[1]) + 1 + line_offset
     return error(
         "E0102",
         "unterminated string: it runs on to the next line and swallows the "
