@@ -132,6 +132,48 @@ def test_ask_bad_input_names_the_problem(args: list[str], code: int, message: st
     assert message in out.stderr and "Traceback" not in out.stderr
 
 
+AS_OF_FORMS = [
+    "2024-03-01",
+    "2024-02-29",
+    "2023-02-29",
+    "2024-W09-5",
+    "2024-061",
+    "20240301",
+    "2024-3-01",
+    " 2024-03-01",
+    "2024-03-01T00:00",
+    "٢٠٢٤-٠٣-٠١",
+    "+2024-03-01",
+]
+
+
+def test_as_of_accepts_what_the_evaluators_accept(tmp_path: Path) -> None:
+    """--as-of takes exactly the dates a generated module's ``as_of`` takes."""
+    import importlib.util
+
+    assert run_cli(["emit", DEPOSIT, "--target", "python", "-o", str(tmp_path)]).returncode == 0
+    spec = importlib.util.spec_from_file_location("as_of_probe", tmp_path / "soolife_deposit.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for form in AS_OF_FORMS:
+        try:
+            module.release_deadline({}, as_of=form)
+            accepted = True
+        except module.FactError:
+            accepted = False
+        out = run_cli(["ask", DEPOSIT, "release_deadline", "--as-of", form])
+        assert (out.returncode == 0) == accepted, (form, out.stderr)
+        assert accepted or "--as-of: expected a date (YYYY-MM-DD) or `today`" in out.stderr
+    assert (
+        sum(
+            run_cli(["ask", DEPOSIT, "release_deadline", "--as-of", f]).returncode == 0
+            for f in AS_OF_FORMS
+        )
+        == 2
+    )
+
+
 def test_ask_unknown_question_and_malformed_facts_file(tmp_path: Path) -> None:
     out = run_cli(["ask", DEPOSIT, "may_deduct"])
     assert out.returncode == 2 and "did you mean `may_deduct_deposit`" in out.stderr
@@ -178,6 +220,33 @@ def test_test_command_reports_a_failing_scenario(tmp_path: Path) -> None:
         data["failed"] == 1
         and data["contracts"][0]["failures"][0]["question"] == "release_deadline"
     )
+
+
+def test_test_command_shows_the_warnings_of_answers(tmp_path: Path) -> None:
+    """A scenario whose working days run past the calendar's known years passes, with the
+    warning `ask` gives for the same facts."""
+    path = tmp_path / "late.clause"
+    path.write_text(
+        'contract late title "Late" source "l.txt" language en calendar CN\n'
+        'party a role "A"\naction pay "pay"\nobject fee "the fee"\nevent billed\n'
+        'clause "1"\n  quote "Pay within 10 working days of the bill."\n'
+        "  a must pay fee\n    within 10 working days after billed\n"
+        "question pay_by : deadline of a pay fee\n"
+        'scenario "billed in 2065"\n  given billed = 2065-03-02\n'
+        '  expect pay_by is 2065-03-16 because "1"\n',
+        encoding="utf-8",
+    )
+    out = run_cli(["test", str(path)])
+    asked = run_cli(["ask", str(path), "pay_by", "--fact", "billed=2065-03-02"])
+    warnings = [
+        line.split("warning: ", 1)[1] for line in asked.stdout.splitlines() if "warning: " in line
+    ]
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert len(warnings) == 2 and any("2060" in w for w in warnings)
+    for w in warnings:
+        assert f'late.clause:13:3: scenario "billed in 2065", pay_by: {w}\n' in out.stdout
+    data = json.loads(run_cli(["test", str(path), "--json"]).stdout)
+    assert [w["message"] for w in data["contracts"][0]["warnings"]] == warnings
 
 
 @pytest.mark.parametrize("target, suffix", [("python", ".py"), ("json", ".ir.json")])

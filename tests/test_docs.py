@@ -190,7 +190,7 @@ def test_shown_output_is_the_real_output(where: str, body: str, shown: str) -> N
 def test_every_code_has_a_triggering_example() -> None:
     shown = {code for _, code, _ in _diagnostic_blocks()}
     # Codes about the file itself cannot be shown as clause text; they are tested below.
-    file_level = {"E0001", "E0002", "E0003", "E0004"}
+    file_level = {"E0001", "E0002", "E0003", "E0004", "E0005"}
     assert sorted(set(CODES) - shown - file_level) == []
 
 
@@ -211,6 +211,15 @@ HEADER = (
 def test_e0001_unreadable_import(tmp_path: Path) -> None:
     codes = _check_file(tmp_path, HEADER + b'import main_contract from "main.clause"\n')
     assert "E0001" in codes
+
+
+def test_e0005_import_outside_the_folder(tmp_path: Path) -> None:
+    inner = tmp_path / "contracts"
+    inner.mkdir()
+    (tmp_path / "main.clause").write_bytes(HEADER.replace(b"dpa", b"main_contract"))
+    data = HEADER + b'import main_contract from "../main.clause"\n'
+    codes = _check_file(inner, data)
+    assert "E0005" in codes and "E0001" not in codes
 
 
 def test_e0002_invalid_utf8(tmp_path: Path) -> None:

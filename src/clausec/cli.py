@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
@@ -21,9 +19,33 @@ from clausec.diagnostics import Run, Severity, select
 from clausec.diagnostics.formats import FORMATS
 from clausec.diagnostics.text import render_all_text, summary_line
 from clausec.driver import CheckResult, InputError, check_paths
+from clausec.files import FileProblem, read_regular, terminate_cleanly, write_atomically
 from clausec.ir import nodes as ir
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _remember_import_roots(context: click.Context, _: object, value: tuple[str, ...]) -> None:
+    context.meta["clausec.import_roots"] = value
+
+
+# Every command that reads clause files takes it; it reaches check_paths through the context.
+import_root_option = click.option(
+    "--import-root",
+    "import_roots",
+    multiple=True,
+    metavar="FOLDER",
+    expose_value=False,
+    callback=_remember_import_roots,
+    type=click.Path(exists=True, file_okay=False),
+    help="Also let imports read .clause files in FOLDER (repeatable); by default they stay "
+    "in the folder being checked.",
+)
+
+
+def _import_roots() -> tuple[str, ...]:
+    roots: tuple[str, ...] = click.get_current_context().meta.get("clausec.import_roots", ())
+    return roots
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -33,6 +55,7 @@ def cli() -> None:
 
 
 @cli.command()
+@import_root_option
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "--format",
@@ -88,7 +111,7 @@ def check(
     chosen_codes = _codes(chosen, "--select")
     ignored_codes = _codes(ignored, "--ignore")
     try:
-        result = check_paths(paths, analysis=not no_analysis)
+        result = check_paths(paths, analysis=not no_analysis, import_roots=_import_roots())
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -121,7 +144,7 @@ def _codes(values: Sequence[str], option: str) -> list[str]:
 def _compile(paths: Sequence[str]) -> CheckResult:
     """Check the files; on any error print the diagnostics and exit 1."""
     try:
-        result = check_paths(paths)
+        result = check_paths(paths, import_roots=_import_roots())
     except InputError as exc:
         _fail(str(exc), EXIT_USAGE)
     if not result.ok:
@@ -169,13 +192,19 @@ def _find_question(result: CheckResult, name: str) -> tuple[ir.Contract, ir.Ques
 
 def _read_facts_file(path: str) -> dict[str, object]:
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        _fail(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}", EXIT_USAGE)
+        text = read_regular(Path(path)).decode("utf-8")
+    except FileProblem as exc:
+        _fail(f"{path}: cannot read: {exc}", EXIT_USAGE)
+    except UnicodeDecodeError as exc:
+        _fail(f"{path}: not UTF-8 (byte {exc.start + 1}: {exc.reason})", EXIT_FINDINGS)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         _fail(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}", EXIT_FINDINGS)
+    except RecursionError:
+        _fail(f"{path}: JSON nested too deeply", EXIT_FINDINGS)
+    except ValueError as exc:  # an integer past Python's digit limit for int()
+        _fail(f"{path}: not usable JSON: {exc}", EXIT_FINDINGS)
     if not isinstance(data, dict):
         _fail(f"{path}: facts must be a JSON object of fact names to values", EXIT_FINDINGS)
     return data
@@ -200,17 +229,17 @@ def _as_of(value: str | None) -> dt.date | None:
         return None
     if value == "today":
         return dt.date.today()
+    from clausec.evaluation.facts import FactError, read_as_of
+    from clausec.evaluation.messages import show
+
     try:
-        return dt.date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
-    except ValueError:
-        _bad_date(value)
-
-
-def _bad_date(value: str) -> NoReturn:
-    _fail(f"--as-of: {value!r} is not a date (YYYY-MM-DD) or `today`", EXIT_USAGE)
+        return read_as_of(value)
+    except FactError:
+        _fail(f"--as-of: expected a date (YYYY-MM-DD) or `today`, got {show(value)}", EXIT_USAGE)
 
 
 @cli.command()
+@import_root_option
 @click.argument("contract")
 @click.argument("question")
 @click.option(
@@ -262,6 +291,7 @@ def ask(
 
 
 @cli.command()
+@import_root_option
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 def test(paths: Sequence[str], as_json: bool) -> None:
@@ -294,6 +324,15 @@ def test(paths: Sequence[str], as_json: bool) -> None:
                             "normative_clauses": len(r.clauses),
                             "exercised": list(r.exercised),
                             "unexercised": list(r.unexercised),
+                            "warnings": [
+                                {
+                                    "scenario": w.scenario,
+                                    "question": w.question,
+                                    "message": w.message,
+                                    "span": w.span.to_dict(),
+                                }
+                                for w in r.warnings
+                            ],
                         }
                         for r in reports
                     ],
@@ -308,6 +347,8 @@ def test(paths: Sequence[str], as_json: bool) -> None:
                 click.echo(f'FAILED {f.span}: scenario "{f.scenario}", {f.question}')
                 for problem in f.problems:
                     click.echo(f"  {problem}")
+            for w in r.warnings:
+                click.echo(f'warning {w.span}: scenario "{w.scenario}", {w.question}: {w.message}')
         for r in reports:
             line = (
                 f"coverage {r.contract}: {len(r.exercised)} of {len(r.clauses)} "
@@ -321,6 +362,7 @@ def test(paths: Sequence[str], as_json: bool) -> None:
 
 
 @cli.command()
+@import_root_option
 @click.argument("contract")
 @click.option(
     "--view",
@@ -448,6 +490,7 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
 
 
 @cli.command()
+@import_root_option
 @click.argument("contract")
 @click.option("--target", type=click.Choice(list(TARGETS)), required=True, help="What to generate.")
 @click.option(
@@ -490,31 +533,15 @@ def module_name(contract_id: str) -> str:
     return contract_id.replace(".", "_")
 
 
-def write_atomically(path: Path, text: str | bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename it over ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as b:
-                b.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-                f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: Sequence[str] | None = None) -> None:
     """Console entry point: never lets a Python traceback reach the user."""
     try:
-        cli.main(
-            args=list(argv) if argv is not None else None, prog_name="clausec", standalone_mode=True
-        )
+        with terminate_cleanly():
+            cli.main(
+                args=list(argv) if argv is not None else None,
+                prog_name="clausec",
+                standalone_mode=True,
+            )
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)

@@ -12,6 +12,7 @@ from pathlib import Path
 import attrs
 
 from clausec.diagnostics import CompileError, Diagnostic, Severity, error
+from clausec.files import FileProblem, read_regular, walk
 from clausec.ir import nodes as ir
 from clausec.semantic.lower import lower
 from clausec.source import SourceDecodeError, SourceFile, Span, decode, display_name
@@ -49,30 +50,39 @@ class CheckResult:
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files named directly, and every ``.clause`` file below each folder, in sorted order."""
-    found: list[Path] = []
+    return list(_discover(paths))
+
+
+def _discover(paths: Iterable[str | os.PathLike[str]]) -> dict[Path, Path]:
+    """Each file to check, and the folder its imports must stay in: the folder it was found
+    in when given as a folder, else the file's own folder."""
+    found: list[tuple[Path, Path]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found += sorted(p for p in path.rglob(f"*{EXTENSION}") if p.is_file())
+            try:
+                found += [(p, path) for p in walk(path, EXTENSION)]
+            except FileProblem as exc:
+                raise InputError(str(exc)) from None
         elif path.is_file():
-            found.append(path)
+            found.append((path, path.parent))
         elif path.exists():
             raise InputError(f"{raw}: not a regular file or folder")
         else:
             raise InputError(f"{raw}: no such file or folder")
     # One entry per file, however it was reached; named as found (links kept), so that what
     # is shown is the path the user gave.
-    unique: dict[Path, Path] = {}
-    for p in found:
-        unique.setdefault(p.resolve(), Path(os.path.normpath(p)))
-    return list(unique.values())
+    unique: dict[Path, tuple[Path, Path]] = {}
+    for p, root in found:
+        unique.setdefault(p.resolve(), (Path(os.path.normpath(p)), root))
+    return dict(unique.values())
 
 
 def read(path: Path) -> bytes:
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{display_name(path)}: cannot read: {exc.strerror or exc}") from None
+        return read_regular(path)
+    except FileProblem as exc:
+        raise InputError(f"{display_name(path)}: cannot read: {exc}") from None
 
 
 def compile_text(text: str, name: str = "<string>") -> CheckResult:
@@ -84,20 +94,28 @@ def compile_text(text: str, name: str = "<string>") -> CheckResult:
     except SourceDecodeError as exc:
         problem = error(exc.code, exc.message, exc.span, "here", hint=exc.hint)
         return CheckResult((name,), {name: SourceFile(name, "")}, (), (problem,))
-    return _compile([source], base=Path.cwd())
+    return _compile([source], base=Path.cwd(), roots={name: Path.cwd()})
 
 
 def check_paths(
-    paths: Sequence[str | os.PathLike[str]], *, analysis: bool = False, stats: object | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    analysis: bool = False,
+    stats: object | None = None,
+    import_roots: Sequence[str | os.PathLike[str]] = (),
 ) -> CheckResult:
     """Parse, resolve and type-check every clause file in ``paths`` (files or folders).
+
+    Imports must name ``.clause`` files inside the folder of the file (or of the folder given)
+    that the chain of imports started from, or inside one of ``import_roots``.
 
     With ``analysis``, also run the analyses of `clausec check` (docs/checks.md) on every
     contract whose file has no error; ``stats`` (an ``analysis.Stats``) collects their
     counts. Findings covered by an `accept` directive are marked as accepted.
     Raises :class:`InputError` for paths that cannot be read; problems inside files are
     diagnostics in the result."""
-    files = discover(paths)
+    roots = _discover(paths)
+    files = list(roots)
     if not files:
         raise InputError(f"no {EXTENSION} files in {', '.join(map(str, paths))}")
     sources: list[SourceFile] = []
@@ -114,6 +132,8 @@ def check_paths(
         [s for s in sources if s.name not in undecodable],
         base=Path.cwd(),
         paths={display_name(p): p for p in files},
+        roots={display_name(p): root for p, root in roots.items()},
+        import_roots=[Path(r) for r in import_roots],
     )
     found = [*early, *result.diagnostics]
     if analysis:
@@ -165,11 +185,16 @@ def load(path: str | os.PathLike[str]) -> ir.Contract:
 
 
 def _compile(
-    sources: list[SourceFile], base: Path, paths: dict[str, Path] | None = None
+    sources: list[SourceFile],
+    base: Path,
+    paths: dict[str, Path] | None = None,
+    roots: dict[str, Path] | None = None,
+    import_roots: Sequence[Path] = (),
 ) -> CheckResult:
     if sys.getrecursionlimit() < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
     paths = dict(paths or {})
+    roots = dict(roots or {})
     diagnostics: list[Diagnostic] = []
     contracts: dict[str, ir.Contract] = {}
     by_name = {s.name: s for s in sources}
@@ -204,13 +229,27 @@ def _compile(
             name = display_name(target)
             if name in by_name:
                 continue
+            root = roots.get(source.name, base)
+            refusal = _refused_import(target, [root, *import_roots])
+            if refusal is not None:
+                diagnostics.append(
+                    error(
+                        "E0005",
+                        f"cannot import {imp.path!r}: {refusal}",
+                        imp.span,
+                        "not allowed",
+                        hint="imports name .clause files in the folder being checked or below "
+                        "it; to allow another folder, pass --import-root FOLDER",
+                    )
+                )
+                continue
             try:
-                loaded = decode(name, target.read_bytes())
-            except OSError as exc:
+                loaded = decode(name, read_regular(target))
+            except FileProblem as exc:
                 diagnostics.append(
                     error(
                         "E0001",
-                        f"cannot read imported file {imp.path!r}: {exc.strerror or exc}",
+                        f"cannot read imported file {imp.path!r}: {exc}",
                         imp.span,
                         "here",
                     )
@@ -219,12 +258,24 @@ def _compile(
             except SourceDecodeError as exc:
                 diagnostics.append(error(exc.code, exc.message, exc.span, "here", hint=exc.hint))
                 continue
+            roots[name] = root
             by_name[name] = loaded
             paths[name] = target
             queue.append(loaded)
     ordered = tuple(sorted(contracts.values(), key=lambda c: (c.file, c.id)))
     diagnostics += _check_imports(contracts)
     return CheckResult(tuple(by_name), by_name, ordered, _sorted(diagnostics))
+
+
+def _refused_import(target: Path, allowed: Sequence[Path]) -> str | None:
+    """Why importing ``target`` is not allowed, or None. Decided on the real path (links
+    followed) before the file is opened, so that nothing outside is ever read or quoted."""
+    if target.suffix != EXTENSION:
+        return f"only {EXTENSION} files can be imported"
+    real = Path(os.path.realpath(target))
+    if any(real.is_relative_to(os.path.realpath(folder)) for folder in allowed):
+        return None
+    return "it is outside the folders imports may read"
 
 
 @contextlib.contextmanager

@@ -83,6 +83,13 @@ TABLE: tuple[Code, ...] = (
         anchor="e0004--empty-file",
     ),
     Code(
+        "E0005",
+        "import not allowed",
+        passes=("imports",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="e0005--import-not-allowed",
+    ),
+    Code(
         "E0100",
         "syntax error",
         passes=("syntax",),

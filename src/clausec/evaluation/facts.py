@@ -173,6 +173,20 @@ def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
     raise AssertionError(t)
 
 
+def read_as_of(raw: object) -> dt.date:
+    """The evaluation date as every evaluator reads ``as_of``: a date, or YYYY-MM-DD in
+    ASCII digits (not the other forms ``date.fromisoformat`` takes, such as week dates)."""
+    if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
+        return raw
+    m = _DATE.fullmatch(raw) if isinstance(raw, str) else None
+    if m:
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            pass
+    raise FactError("as_of", "bad_as_of", given=raw)
+
+
 def parse_assignment(text: str) -> tuple[str, object]:
     """``name=value`` from the command line; the value stays a string (typed later)."""
     name, sep, value = text.partition("=")

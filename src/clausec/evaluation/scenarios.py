@@ -24,12 +24,23 @@ class Failure:
 
 
 @attrs.frozen
+class AnswerWarning:
+    """A warning an answer gave (a date beyond the calendar's known holidays, …)."""
+
+    scenario: str
+    question: str
+    message: str
+    span: Span
+
+
+@attrs.frozen
 class Report:
     contract: str
     passed: int
     failures: tuple[Failure, ...]
     clauses: tuple[str, ...]  # the normative clauses
     exercised: tuple[str, ...]  # those some expectation's answer rests on
+    warnings: tuple[AnswerWarning, ...] = ()
 
     @property
     def unexercised(self) -> tuple[str, ...]:
@@ -39,6 +50,7 @@ class Report:
 def run(contract: ir.Contract) -> Report:
     passed = 0
     failures: list[Failure] = []
+    warnings: list[AnswerWarning] = []
     exercised: set[str] = set()
     questions = {q.name: q for q in contract.questions}
     for scenario in contract.scenarios:
@@ -53,6 +65,10 @@ def run(contract: ir.Contract) -> Report:
                     Failure(scenario.title, expectation.question, (str(exc),), expectation.span)
                 )
                 continue
+            warnings += [
+                AnswerWarning(scenario.title, expectation.question, w, expectation.span)
+                for w in answer.warnings
+            ]
             exercised |= {g.clause for g in answer.grounds}
             exercised |= {o.clause for o in answer.overridden}
             problems = tuple(compare(expectation, answer, questions[expectation.question]))
@@ -69,6 +85,7 @@ def run(contract: ir.Contract) -> Report:
         tuple(failures),
         normative,
         tuple(c for c in normative if c in exercised),
+        tuple(warnings),
     )
 
 
