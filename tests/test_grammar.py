@@ -1167,3 +1167,30 @@ def test_recovery_scan_reads_text_as_the_lexer_does(left: str, right: str) -> No
         (kinds.get(m.group(0)[0], "keyword"), m.start(), m.end()) for m in naive.finditer(text)
     ]
     assert list(_lexemes(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "number, ok",
+    [
+        ("½²①", True),
+        ("§\u00a05 (2)", True),
+        ("annex-2 account instructions ②", True),
+        ("¶16.4", True),
+        ("x" * 100, True),
+        ("x" * 101, False),
+        ("1\\n2", False),
+        ("1\\u{2028}", False),
+        ("5\\u{202E}1", False),
+        ("5\\u{200B}", False),
+        ("5\\u{0}", False),
+        ("5\\t", False),
+        (" 5", False),
+        ("", False),
+        ("\\u{E000}", False),
+        ("\\u{378}", False),
+    ],
+)
+def test_clause_numbers_must_be_showable(number: str, ok: bool) -> None:
+    body = f'clause "{number}"\n  quote "q"\n  a must pay fee\n'
+    result = compile_body(body)
+    assert codes(result) == ([] if ok else ["E0411"]), describe(result)

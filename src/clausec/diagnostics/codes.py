@@ -356,6 +356,13 @@ TABLE: tuple[Code, ...] = (
         anchor="e0410--code-that-cannot-be-accepted",
     ),
     Code(
+        "E0411",
+        "clause number that cannot be shown",
+        passes=("lowering",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="e0411--clause-number-that-cannot-be-shown",
+    ),
+    Code(
         "W0100",
         "remedy on a norm that cannot be breached",
         passes=("lowering",),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
@@ -31,6 +32,36 @@ _MODALITY: dict[str, ir.Modality] = {
     "may": "permission",
     "can": "power",
 }
+# Clause numbers are shown in diagnostics, answers and graphs and are keys of every generated
+# evaluator: no line breaks, controls or invisible formatting (bidi overrides reorder what a
+# reviewer sees), nothing unassigned, and short enough to read.
+MAX_CLAUSE_NUMBER = 100
+_UNSHOWABLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def clause_number_problem(number: str) -> str | None:
+    """Why ``number`` cannot be a clause number, or None."""
+    if not number.strip():
+        return "is blank"
+    if number != number.strip():
+        return "starts or ends with white space"
+    if len(number) > MAX_CLAUSE_NUMBER:
+        return f"is longer than {MAX_CLAUSE_NUMBER} characters"
+    for ch in number:
+        if unicodedata.category(ch) in _UNSHOWABLE:
+            return f"holds U+{ord(ch):04X} ({_character_name(ch)})"
+    return None
+
+
+def _character_name(ch: str) -> str:
+    if ch in _CONTROL_NAMES:
+        return _CONTROL_NAMES[ch]
+    return unicodedata.name(ch, "a control character" if ord(ch) < 0xA0 else "unassigned").lower()
+
+
+_CONTROL_NAMES = {"\n": "a line break", "\r": "a carriage return", "\t": "a tab"}
+
+
 _ANSWERS_FOR = {
     "may": ("yes", "no", "undetermined"),
     "must": ("obliged", "not_obliged", "undetermined"),
@@ -357,6 +388,16 @@ class _Lowering:
 
     def _clause(self, c: ast.Clause) -> ir.Clause:
         number = c.number.value
+        problem = clause_number_problem(number)
+        if problem is not None:
+            self.err(
+                "E0411",
+                f"clause number {number!r} {problem}",
+                c.number.span,
+                "cannot be a clause number",
+                hint="write the number as the document prints it, on one line, e.g. "
+                '`clause "§ 5 (2)"`',
+            )
         attrs: dict[str, str] = {}
         refers: list[ir.ClauseRef] = []
         for a in c.attrs:
