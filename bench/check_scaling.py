@@ -61,14 +61,49 @@ def generate(norms: int) -> tuple[str, set[tuple[str, str]]]:
     return "\n".join(out) + "\n", planted
 
 
-def measure(norms: int) -> dict[str, object]:
+def generate_same_act(norms: int, group: int) -> tuple[str, set[tuple[str, str]]]:
+    """Groups of ``group`` norms on one act (party, action, object): obligations with
+    deadlines of different lengths, prohibitions and permissions, each conditioned on its own
+    range of the group's `n` (`n >= 10 j and n < 10 j + 10`), so no two can apply together and
+    every pair is a candidate to refute. In every 10th group two norms overlap: a prohibition
+    with the first obligation (a planted W0501); in every 10th group, offset by 5, a second
+    obligation with the first (a planted W0520: the same duty with another deadline)."""
+    out = ['contract scale title "Scale" source "scale.txt" language en calendar CN', ""]
+    out += [f'party p{i} role "party {i}"' for i in range(PARTIES)]
+    out += [f'object o{i} "object {i}"' for i in range(OBJECTS)]
+    groups = max(1, norms // group)
+    for g in range(groups):
+        out += [f"action a{g}", f"fact g{g}.n : integer", f"fact g{g}.ok : boolean"]
+        out.append(f"event g{g}.start")
+    planted: set[tuple[str, str]] = set()
+    words = ("must", "must", "must not", "may")
+    for g in range(groups):
+        party, obj = f"p{g % PARTIES}", f"o{g % OBJECTS}"
+        out.append(f'clause "{g}"\n  quote "q"')
+        for j in range(group):
+            word = words[j % 4]
+            low = 10 * j
+            if g % 10 == 0 and j == 2:  # a prohibition over the first obligation's range
+                low = 0
+                planted.add((f"{g}#1", f"{g}#3"))
+            if g % 10 == 5 and j == 4:  # a second duty, same range, another deadline
+                low = 0
+                planted.add((f"{g}#1", f"{g}#5"))
+            condition = f"g{g}.ok and g{g}.start has occurred and g{g}.n >= {low}"
+            out.append(f"  {party} {word} a{g} {obj}\n    when {condition} and g{g}.n < {low + 10}")
+            if word == "must":
+                out.append(f"    within {j + 1} days after g{g}.start")
+    return "\n".join(out) + "\n", planted
+
+
+def measure(norms: int, group: int) -> dict[str, object]:
     """Runs in the child process: generate, check, analyse; the figures as a dict."""
     import tempfile
 
     from clausec.analysis import Stats, analyze
     from clausec.driver import check_paths
 
-    text, planted = generate(norms)
+    text, planted = generate(norms) if group == 2 else generate_same_act(norms, group)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "scale.clause"
         path.write_text(text, encoding="utf-8")
@@ -86,7 +121,12 @@ def measure(norms: int) -> dict[str, object]:
     for d in diagnostics:
         if d.code in ("W0501", "W0502", "W0503"):
             found.add((by_span[d.notes[0].span], by_span[d.span]))
-    others = sorted({d.code for d in diagnostics} - {"W0501", "I0504"})
+        if d.code == "W0520":  # placed at the deadline, inside the later norm
+            later = next(n.id for n in contract.norms if n.deadline and n.deadline.span == d.span)
+            earlier = next(n.id for n in contract.norms if n.span == d.notes[0].span or (
+                n.deadline is not None and n.deadline.span == d.notes[0].span))
+            found.add((earlier, later))
+    others = sorted({d.code for d in diagnostics} - {"W0501", "W0520", "I0504"})
     return {
         "norms": len(contract.norms),
         "facts": len(contract.facts),
@@ -108,10 +148,17 @@ def measure(norms: int) -> dict[str, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,10000,50000")
+    parser.add_argument(
+        "--group",
+        type=int,
+        default=2,
+        help="norms per act: 2 (default) for pairs of an obligation and a prohibition; more "
+        "for groups of that many norms on one act",
+    )
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.child)))
+        print(json.dumps(measure(args.child, args.group)))
         return
     rows = []
     print(
@@ -120,7 +167,7 @@ def main() -> None:
     )
     for size in (int(s) for s in args.sizes.split(",")):
         proc = subprocess.run(
-            [sys.executable, __file__, "--child", str(size)],
+            [sys.executable, __file__, "--child", str(size), "--group", str(args.group)],
             capture_output=True,
             text=True,
             check=False,

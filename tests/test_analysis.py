@@ -206,6 +206,69 @@ def test_generated_conflicts_match_brute_force(
         assert not warned
 
 
+RANGE_ATOMS = [
+    "b1",
+    "not b1",
+    "n > 3",
+    "n <= 3",
+    "n >= 4",
+    "n < 5",
+    "n = 5",
+    "not (n > 4)",
+    "m >= 100 EUR",
+    "m < 50.5 EUR",
+    "m > 50.49 EUR",
+    "e has occurred",
+    "(b2 or n > 3)",
+]
+conjunctions = st.lists(st.sampled_from(RANGE_ATOMS), min_size=1, max_size=3).map(" and ".join)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["must", "must not", "may"]), conjunctions), max_size=9))
+def test_pruned_pairs_cannot_hold_together(norms: list[tuple[str, str]]) -> None:
+    """The sweep over one act's norms keeps every pair whose conditions may hold together
+    (tried on a grid of values) and exactly the pairs the bounds do not exclude."""
+    from clausec.analysis.prefilter import Prefilter
+
+    body = "".join(_norm(modality, cond, None) for modality, cond in norms)
+    result = compile_text(HEADER + 'clause "1"\n  quote "q"\n' + (body or "  p may act thing\n"))
+    assert result.ok, [d.message for d in result.diagnostics]
+    contract = result.contracts[0]
+    prefilter = Prefilter()
+    kept = {frozenset((a.id, b.id)) for a, b in prefilter.overlapping(contract.norms)}
+    allowed = {
+        frozenset((a.id, b.id))
+        for a, b in itertools.combinations(contract.norms, 2)
+        if not prefilter.bounds(a, exceptions=False).excludes(prefilter.bounds(b, exceptions=False))
+    }
+    assert kept == allowed
+    for values in itertools.product(*GRID.values()):
+        ev = Evaluation(contract, read_facts(contract, dict(zip(GRID, values, strict=True))), None)
+        holding = [n for n in contract.norms if ev.effective(n) is True]
+        for a, b in itertools.combinations(holding, 2):
+            assert frozenset((a.id, b.id)) in kept, (body, values)
+
+
+@given(conjunctions, st.one_of(st.none(), st.sampled_from(RANGE_ATOMS)))
+def test_plainly_satisfiable_conditions_are_satisfiable(
+    condition: str, exception: str | None
+) -> None:
+    """The dead-norm check's shortcut never calls a norm live that the solver finds dead."""
+    from clausec.analysis.dead import _plainly_satisfiable
+    from clausec.analysis.smt import Translator
+    from clausec.analysis.solver import Solver, Stats
+
+    result = compile_text(
+        HEADER + 'clause "1"\n  quote "q"\n' + _norm("must", condition, exception)
+    )
+    assert result.ok, [d.message for d in result.diagnostics]
+    contract = result.contracts[0]
+    (norm,) = contract.norms
+    if _plainly_satisfiable(norm.condition, norm.exceptions):
+        tr = Translator(contract)
+        assert Solver(tr, Stats()).sat(tr.condition(norm)) is True, (condition, exception)
+
+
 # ---------------------------------------------------------------- docs/checks.md
 
 

@@ -23,6 +23,7 @@ def analyze(
 ) -> list[Diagnostic]:
     """The findings of every analysis (or only those whose code is in ``codes``)."""
     from clausec.analysis import conflicts, dead, deadlines, references
+    from clausec.analysis.prefilter import Prefilter
     from clausec.analysis.smt import Translator
     from clausec.analysis.solver import Solver
 
@@ -30,12 +31,13 @@ def analyze(
     stats = stats if stats is not None else Stats()
     tr = Translator(contract)
     solver = Solver(tr, stats)
+    prefilter = Prefilter()
     out: list[Diagnostic] = []
     live: set[str] = set()  # norms shown to apply in some case
     if wanted & {"W0501", "W0502", "W0503", "I0504"}:
-        out += conflicts.check(contract, tr, solver, live)
+        out += conflicts.check(contract, tr, solver, prefilter, live)
     if wanted & {"W0520", "W0521"}:
-        out += deadlines.check(contract, tr, solver)
+        out += deadlines.check(contract, tr, solver, prefilter)
     if wanted & {"W0530", "W0531", "W0532"}:
         out += dead.check(contract, tr, solver, live)
     if wanted & {"I0541", "I0542", "I0543"}:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from clausec.analysis.candidates import deontic_pairs, describe
-from clausec.analysis.prefilter import refuted
+from clausec.analysis.prefilter import Prefilter
 from clausec.analysis.smt import Translator
 from clausec.analysis.solver import Solver, Witness
 from clausec.analysis.undecided import undecided
@@ -20,7 +20,7 @@ _WHAT = {
 
 
 def check(
-    contract: ir.Contract, tr: Translator, solver: Solver, live: set[str]
+    contract: ir.Contract, tr: Translator, solver: Solver, prefilter: Prefilter, live: set[str]
 ) -> list[Diagnostic]:
     """``live`` receives the norms shown to apply in some case."""
     out: list[Diagnostic] = []
@@ -30,14 +30,12 @@ def check(
     for p in contract.priorities:
         between[frozenset((p.higher, p.lower))].append(p)
         over[p.lower].append(p)
-    for code, a, b in deontic_pairs(contract):
-        solver.stats.candidate_pairs += 1
+    for code, a, b in deontic_pairs(contract, prefilter, solver.stats):
         fa, fb = None, None
-        if refuted([a, b]):  # no solver, no translation
+        # The candidates' conditions may hold together; their exceptions may still exclude it.
+        if prefilter.refuted(a, b):  # no solver, no translation
             solver.stats.refuted += 1
             both: bool | None = False
-            if refuted([a, b], exceptions=False) or not (a.exceptions or b.exceptions):
-                continue
         else:
             fa, fb = tr.applies(a), tr.applies(b)
             if fa is None or fb is None:

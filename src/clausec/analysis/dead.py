@@ -4,15 +4,20 @@ that form a cycle (W0532)."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
 
 from clausec.analysis.candidates import describe
-from clausec.analysis.smt import Translator
+from clausec.analysis.smt import GRID, Translator
 from clausec.analysis.solver import Solver
 from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Note, warning
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.values import MoneyValue
 
 
 def check(
@@ -22,7 +27,7 @@ def check(
     out: list[Diagnostic] = []
     dead: set[str] = set()
     for n in contract.norms:
-        if n.id in known_live or _plainly_satisfiable([n.condition, *n.exceptions]):
+        if n.id in known_live or _plainly_satisfiable(n.condition, n.exceptions):
             continue
         can_apply = solver.sat(tr.condition(n))
         if can_apply is None:
@@ -75,12 +80,37 @@ def check(
     return out
 
 
-def _plainly_satisfiable(parts: list[ir.Expr]) -> bool:
+def _plainly_satisfiable(condition: ir.Expr, exceptions: Sequence[ir.Expr]) -> bool:
     """A cheap sufficient test (no solver) that the condition can hold with no exception:
     every formula is built with `and`, `or` and `not` from simple tests, each on a fact that
     no other test reads. Each test can be made true or false on its own, so each formula can
-    be made true (the condition) or false (the exceptions) independently."""
-    seen: set[str] = set()
+    be made true (the condition) or false (the exceptions) independently. A number may be
+    read by several tests that are conjuncts of the condition (`n >= 10 and n < 20`) when
+    some value on its grid passes them all."""
+    conjuncts: list[ir.Expr] = []
+    stack = [condition]
+    while stack:
+        e = stack.pop()
+        if isinstance(e, ir.Binary) and e.op == "and":
+            stack += [e.right, e.left]
+        else:
+            conjuncts.append(e)
+    ranges: dict[str, list[ir.Expr]] = defaultdict(list)
+    for e in conjuncts:
+        fact = _simple_test(e)
+        if fact is not None and _grid(e) is not None:
+            ranges[fact].append(e)
+    shared = {fact for fact, tests in ranges.items() if len(tests) > 1}
+    for fact in shared:
+        if not _some_value_passes(ranges[fact]):
+            return False
+    parts = [e for e in conjuncts if _simple_test(e) not in shared] + list(exceptions)
+    return _independent(parts, set(shared))
+
+
+def _independent(parts: list[ir.Expr], seen: set[str]) -> bool:
+    """Whether every formula of ``parts`` is built from simple tests on facts that no other
+    test reads (nor any in ``seen``)."""
     stack = list(parts)
     while stack:
         e = stack.pop()
@@ -95,6 +125,57 @@ def _plainly_satisfiable(parts: list[ir.Expr]) -> bool:
             return False
         seen.add(fact)
     return True
+
+
+# The steps in which the solver lets numbers vary (analysis/smt.py): whole numbers, and
+# decimals and money on a grid of 1/GRID.
+_GRIDS_OF = {T.Integer: Fraction(1), T.DecimalType: Fraction(1, GRID), T.Money: Fraction(1, GRID)}
+
+
+def _grid(e: ir.Expr) -> Fraction | None:
+    """The grid of the number a simple test compares, or None if it is not a number."""
+    assert isinstance(e, ir.Binary | ir.FactRef | ir.Occurred)
+    if not isinstance(e, ir.Binary):
+        return None
+    fact = e.left if isinstance(e.left, ir.FactRef) else e.right
+    return _GRIDS_OF.get(type(fact.type))
+
+
+def _some_value_passes(tests: list[ir.Expr]) -> bool:
+    """Whether some value on the fact's grid passes every test (each `fact OP constant`)."""
+    grid = _grid(tests[0])
+    assert grid is not None
+    low: int | None = None
+    high: int | None = None
+    for test in tests:
+        assert isinstance(test, ir.Binary)
+        op: str = test.op
+        const = test.right
+        if isinstance(test.left, ir.Const):
+            op, const = _FLIP[op], test.left
+        assert isinstance(const, ir.Const)
+        value = _number(const.value)
+        if value is None:
+            return False
+        steps = value / grid
+        if op in (">", ">="):
+            k = math.floor(steps) + 1 if op == ">" else math.ceil(steps)
+            low = k if low is None else max(low, k)
+        else:
+            k = math.ceil(steps) - 1 if op == "<" else math.floor(steps)
+            high = k if high is None else min(high, k)
+    return low is None or high is None or low <= high
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
+
+
+def _number(value: object) -> Fraction | None:
+    if isinstance(value, MoneyValue):
+        return Fraction(value.amount)
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return Fraction(value)
+    return None
 
 
 def _inner(value: object) -> bool:

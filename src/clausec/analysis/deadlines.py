@@ -4,6 +4,7 @@ deadline that ends before the duty starts (W0521)."""
 from __future__ import annotations
 
 from clausec.analysis.candidates import describe, same_duty_pairs
+from clausec.analysis.prefilter import Prefilter
 from clausec.analysis.smt import NEVER_DAY, F, Translator
 from clausec.analysis.solver import Solver
 from clausec.analysis.undecided import undecided
@@ -12,24 +13,27 @@ from clausec.ir import nodes as ir
 from clausec.ir.values import DurationValue
 
 
-def check(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnostic]:
-    return _different(contract, tr, solver) + _before_start(contract, tr, solver)
+def check(
+    contract: ir.Contract, tr: Translator, solver: Solver, prefilter: Prefilter
+) -> list[Diagnostic]:
+    return _different(contract, tr, solver, prefilter) + _before_start(contract, tr, solver)
 
 
 def _key(d: ir.Deadline) -> str:
     return "date" if d.anchor is not None and d.kind != "monthly" else d.kind
 
 
-def _different(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnostic]:
+def _different(
+    contract: ir.Contract, tr: Translator, solver: Solver, prefilter: Prefilter
+) -> list[Diagnostic]:
     out: list[Diagnostic] = []
-    for a, b in same_duty_pairs(contract):
+    for a, b in same_duty_pairs(contract, prefilter, solver.stats):
         assert a.deadline is not None and b.deadline is not None
         ka, kb = _key(a.deadline), _key(b.deadline)
         if ka == kb and ka != "date":
             continue
         if ka == "monthly" or kb == "monthly":
             continue  # monthly days are not modelled
-        solver.stats.candidate_pairs += 1
         ea, eb = tr.effective(a, tr.higher(a)), tr.effective(b, tr.higher(b))
         if ea is None or eb is None:
             continue
