@@ -108,8 +108,8 @@ def error_fields(exc: Exception) -> dict[str, object]:
         given = exc.given  # type: ignore[attr-defined]
         try:
             given = json.loads(json.dumps(given))
-        except (TypeError, ValueError):
-            given = repr(given)  # not JSON: no JavaScript value compares equal
+        except (TypeError, ValueError, RecursionError):
+            given = f"<not JSON: {type(given).__name__}>"  # no JavaScript value compares equal
         fields |= {"fact": exc.fact, "expected": exc.expected, "given": given}  # type: ignore[attr-defined]
     return fields
 
@@ -467,6 +467,54 @@ def test_edge_case_facts_agree(tmp_path: Path) -> None:
         cases += [(q.name, bad, None) for bad in not_mappings]
     counts = compare(contract, cases, tmp_path)
     assert sum(v for (_, k), v in counts.items() if k == "FactError") > 100
+
+
+@needs_node
+def test_deep_and_huge_fact_values_are_fact_errors_alike(tmp_path: Path) -> None:
+    """Values nested 200,000 deep or holding millions of items are shown by their first 60
+    characters in the FactError of every evaluator (once a RecursionError or a stack
+    overflow)."""
+    contract = compiled(with_questions(ARITHMETIC), "arith.clause")
+    module = write_module(contract, tmp_path)
+    question = contract.questions[0].name
+    depth = 200_000
+    nested: object = []
+    for _ in range(depth):
+        nested = [nested]
+    deep_object: object = {}
+    for _ in range(depth):
+        deep_object = {"a": deep_object}
+    emoji = "\U0001f600"
+    cases = {  # name: (fact, its value as JSON text, as a Python value)
+        "deep": ("label", "[" * depth + "]" * depth, nested),
+        "deep object": ("label", '{"a":' * depth + "{}" + "}" * depth, deep_object),
+        "long": ("label", "[" + ",".join(["1.5"] * 1_000_000) + "]", [1.5] * 1_000_000),
+        "long text": ("n", json.dumps(emoji * 1_000_000), emoji * 1_000_000),
+    }
+    driver = tmp_path / "driver.mjs"
+    # As DRIVER, without the given value (no JSON writer takes a value nested so deep).
+    driver.write_text(DRIVER.replace(", given: e.given", ""), encoding="utf-8")
+    lines = "".join(
+        f'{{"q": {json.dumps(question)}, "facts": {{"{fact}": {text}}}, "as_of": null}}\n'
+        for fact, text, _ in cases.values()
+    )
+    proc = subprocess.run(
+        [NODE or "node", str(driver), str(module)],
+        input=lines,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    got = [json.loads(line) for line in proc.stdout.split("\n") if line]
+    for (name, (fact, _, value)), js in zip(cases.items(), got, strict=True):
+        expected = interpreter_outcome(contract, (question, {fact: value}, None))
+        assert isinstance(expected, dict) and isinstance(js, dict)
+        keys = ("type", "problem", "message")
+        assert "error" in js, (name, str(js)[:300])
+        assert {k: js["error"][k] for k in keys} == {k: expected["error"][k] for k in keys}, name
+        assert expected["error"]["type"] == "FactError" and "..." in expected["error"]["message"]
 
 
 @needs_node

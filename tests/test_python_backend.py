@@ -376,3 +376,21 @@ def test_integers_of_any_size_are_refused_alike(tmp_path: Path) -> None:
     assert isinstance(want, dict)  # 40 digits are accepted
     huge = _outcome(partial(ask, contract, question.name, {number: 10**5000}))
     assert huge[0] == "FactError" and "1000000000" in huge[2]  # type: ignore[index]
+
+
+def test_deeply_nested_fact_values_are_fact_errors(tmp_path: Path) -> None:
+    """A value nested 200,000 deep is a FactError showing its first characters, in the
+    interpreter and the generated module alike (once a RecursionError)."""
+    contract = clausec.load(REPO / "contracts" / "soolife" / "deposit.clause")
+    module = load_module(contract, tmp_path)
+    nested: object = []
+    for _ in range(200_000):
+        nested = [nested]
+    facts = {"merchant.closed_shop": nested}
+    want = _outcome(partial(ask, contract, "may_deduct_deposit", facts))
+    assert want == (
+        "FactError",
+        "merchant.closed_shop",
+        "fact `merchant.closed_shop`: expected true or false, got " + "[" * 57 + "...",
+    )
+    assert _generated_outcome(partial(module.may_deduct_deposit, facts)) == want

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterator
 
 MESSAGES = {
     # Fact errors: the message is "fact `NAME`: " followed by one of these.
@@ -55,12 +56,57 @@ def wording(problem: str, **fields: object) -> str:
 
 def show(raw: object) -> str:
     """A given value as messages show it: as JSON text (numbers as JavaScript writes them, so
-    that every evaluator shows a value alike), cut to 60 characters."""
-    text = _json_text(raw)
+    that every evaluator shows a value alike), cut to 60 characters. Only what is shown is
+    written: a value nested 100,000 deep or a list of millions costs what 60 characters do."""
+    pieces: list[str] = []
+    length = 0
+    pending: list[Iterator[object]] = [iter((raw,))]
+    while pending and length <= SHOWN_LENGTH:
+        item = next(pending[-1], _END)
+        if item is _END:
+            pending.pop()
+            continue
+        if isinstance(item, _Piece):
+            text = str(item)
+        elif isinstance(item, list | tuple):
+            pending.append(_list_pieces(item))
+            continue
+        elif isinstance(item, dict):
+            pending.append(_dict_pieces(item))
+            continue
+        else:
+            text = _scalar_text(item)
+        pieces.append(text)
+        length += len(text)
+    text = "".join(pieces)
     return text if len(text) <= SHOWN_LENGTH else text[: SHOWN_LENGTH - 3] + "..."
 
 
-def _json_text(raw: object) -> str:
+class _Piece(str):
+    """Punctuation and keys of a container, written as they are (a ``str`` value is not)."""
+
+
+_END = object()
+
+
+def _list_pieces(items: list[object] | tuple[object, ...]) -> Iterator[object]:
+    yield _Piece("[")
+    for index, item in enumerate(items):
+        if index:
+            yield _Piece(",")
+        yield item
+    yield _Piece("]")
+
+
+def _dict_pieces(items: dict[object, object]) -> Iterator[object]:
+    yield _Piece("{")
+    for index, (key, value) in enumerate(items.items()):
+        yield _Piece(("," if index else "") + _string_text(str(key)) + ":")
+        yield value
+    yield _Piece("}")
+
+
+def _scalar_text(raw: object) -> str:
     if raw is None or isinstance(raw, bool):
         return json.dumps(raw)
     if isinstance(raw, int):
@@ -68,17 +114,17 @@ def _json_text(raw: object) -> str:
     if isinstance(raw, float):
         return number_text(raw)
     if isinstance(raw, str):
-        # Well-formed JSON text: a lone surrogate is written as an escape.
-        return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(raw, ensure_ascii=False))
-    if isinstance(raw, list | tuple):
-        return "[" + ",".join(_json_text(x) for x in raw) + "]"
-    if isinstance(raw, dict):
-        items = [
-            f"{json.dumps(str(k), ensure_ascii=False)}:{_json_text(v)}" for k, v in raw.items()
-        ]
-        return "{" + ",".join(items) + "}"
+        return _string_text(raw)
     name = type(raw).__name__
     return f"an {name}" if name[:1].lower() in "aeiou" else f"a {name}"
+
+
+def _string_text(raw: str) -> str:
+    """Well-formed JSON text of (the start of) ``raw``: a lone surrogate is written as an
+    escape. A long string is cut first, far past what show() keeps."""
+    if len(raw) > 4 * SHOWN_LENGTH:
+        raw = raw[: 4 * SHOWN_LENGTH]
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m[0]):04x}", json.dumps(raw, ensure_ascii=False))
 
 
 def _int_text(n: int) -> str:

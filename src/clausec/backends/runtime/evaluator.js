@@ -53,14 +53,71 @@ export class EvaluationError extends Error {
   }
 }
 
-/** A given value as messages show it: JSON text, cut to 60 characters. */
+/**
+ * A given value as messages show it: JSON text, cut to 60 characters. Only what is shown is
+ * written: a value nested 100,000 deep or an array of millions costs what 60 characters do.
+ */
 function show(raw) {
-  const text = jsonText(raw);
+  let text = "";
+  let length = 0;
+  const pending = [[raw][Symbol.iterator]()];
+  while (pending.length && length <= SHOWN_LENGTH) {
+    const step = pending[pending.length - 1].next();
+    if (step.done) {
+      pending.pop();
+      continue;
+    }
+    const item = step.value;
+    let piece;
+    if (item instanceof Piece) piece = item.text;
+    else if (Array.isArray(item)) {
+      pending.push(arrayPieces(item));
+      continue;
+    } else if (plainObject(item)) {
+      pending.push(objectPieces(item));
+      continue;
+    } else piece = scalarText(item);
+    text += piece;
+    length += Array.from(piece).length;
+  }
   const points = Array.from(text);
   return points.length <= SHOWN_LENGTH ? text : points.slice(0, SHOWN_LENGTH - 3).join("") + "...";
 }
 
-function jsonText(raw) {
+/** Punctuation and keys of a container, written as they are (a string value is not). */
+class Piece {
+  constructor(text) {
+    this.text = text;
+  }
+}
+
+function* arrayPieces(items) {
+  yield new Piece("[");
+  for (let i = 0; i < items.length; i++) {
+    if (i) yield new Piece(",");
+    yield items[i];
+  }
+  yield new Piece("]");
+}
+
+function* objectPieces(object) {
+  yield new Piece("{");
+  let first = true;
+  for (const key of Object.keys(object)) {
+    yield new Piece((first ? "" : ",") + stringText(key) + ":");
+    first = false;
+    yield object[key];
+  }
+  yield new Piece("}");
+}
+
+function plainObject(raw) {
+  if (raw === null || typeof raw !== "object") return false;
+  const proto = Object.getPrototypeOf(raw);
+  return proto === Object.prototype || proto === null;
+}
+
+function scalarText(raw) {
   if (raw === null || raw === undefined) return "null";
   switch (typeof raw) {
     case "boolean":
@@ -68,16 +125,17 @@ function jsonText(raw) {
     case "bigint":
       return String(raw);
     case "string":
-      return JSON.stringify(raw);
+      return stringText(raw);
     case "object":
-      if (Array.isArray(raw)) return "[" + raw.map(jsonText).join(",") + "]";
-      if (Object.getPrototypeOf(raw) === Object.prototype || Object.getPrototypeOf(raw) === null) {
-        return "{" + Object.keys(raw).map((k) => JSON.stringify(k) + ":" + jsonText(raw[k])).join(",") + "}";
-      }
       return article(raw.constructor && raw.constructor.name ? raw.constructor.name : "object");
     default:
       return article(typeof raw);
   }
+}
+
+/** JSON text of (the start of) a string: a long one is cut first, far past what show keeps. */
+function stringText(raw) {
+  return JSON.stringify(raw.length > 4 * SHOWN_LENGTH ? raw.slice(0, 4 * SHOWN_LENGTH) : raw);
 }
 
 function article(name) {
