@@ -279,3 +279,18 @@ def test_check_of_a_fifo_does_not_hang() -> None:
         assert result.returncode == 2 and "not a regular file" in result.stderr
     finally:
         fifo.unlink()
+
+
+def test_a_folder_s_link_to_a_file_outside_it_is_refused(tmp_path: Path) -> None:
+    """A folder from a third party may hold `x.clause` linking to any file: it is not read,
+    so nothing of it can be quoted in a diagnostic (or a CI log)."""
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "ok.clause").write_text(PRELUDE, encoding="utf-8")
+    (inner / "evil.clause").symlink_to("/etc/passwd")
+    result = check(tmp_path, "inner")
+    assert result.returncode == 2 and "evil.clause: a link to a file outside" in result.stderr
+    assert "root" not in result.stdout + result.stderr
+    (inner / "evil.clause").unlink()
+    (inner / "evil.clause").symlink_to(inner / "ok.clause")  # inside: fine, checked once
+    assert check(tmp_path, "inner").returncode == 0

@@ -61,9 +61,17 @@ def _discover(paths: Iterable[str | os.PathLike[str]]) -> dict[Path, Path]:
         path = Path(raw)
         if path.is_dir():
             try:
-                found += [(p, path) for p in walk(path, EXTENSION)]
+                inside = walk(path, EXTENSION)
             except FileProblem as exc:
                 raise InputError(str(exc)) from None
+            for p in inside:
+                # A third party's folder may hold a link to any file (`x.clause` ->
+                # /etc/passwd): only files really in the folder are read from it.
+                if _refused_import(p, [path]) is not None:
+                    raise InputError(
+                        f"{p}: a link to a file outside {raw}; name the file itself to check it"
+                    )
+            found += [(p, path) for p in inside]
         elif path.is_file():
             found.append((path, path.parent))
         elif path.exists():
