@@ -436,9 +436,14 @@ def _check_name(name: object) -> None:
         raise FactError(name, "no_such_fact", contract=CONTRACT["id"], suggestion=suggestion)
 
 
+def _name_order(name: object) -> tuple[int, str]:
+    """Names that are not texts first, as given; then by code point (no str() of a name)."""
+    return (1, name) if isinstance(name, str) else (0, "")
+
+
 def _check_all(facts: Mapping[str, object]) -> None:
     """Raise the FactError of the first wrong fact, in name order."""
-    for name in sorted(facts, key=str):
+    for name in sorted(facts, key=_name_order):
         _check_name(name)
         _read(name, facts[name])
 

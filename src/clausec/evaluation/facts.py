@@ -88,7 +88,7 @@ def read_facts(contract: ir.Contract, raw: Mapping[str, object]) -> dict[str, Ru
         raise FactError("<facts>", "not_a_mapping", given=raw)
     declared = {f.name: f for f in contract.facts}
     out: dict[str, RuntimeValue] = {}
-    for name in sorted(raw, key=str):
+    for name in sorted(raw, key=name_order):
         if not isinstance(name, str):
             raise FactError(show(name), "name_not_text", given=name)
         fact = declared.get(name)
@@ -100,6 +100,13 @@ def read_facts(contract: ir.Contract, raw: Mapping[str, object]) -> dict[str, Ru
         if value is not None:
             out[name] = value
     return out
+
+
+def name_order(name: object) -> tuple[int, str]:
+    """The order in which given facts are checked: names that are not texts first, as given
+    (as the JavaScript runtime reports them), then by code point. Never ``str()`` of a name
+    that is not a text: that of an integer of more than 4,300 digits raises ValueError."""
+    return (1, name) if isinstance(name, str) else (0, "")
 
 
 def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:

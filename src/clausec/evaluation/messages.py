@@ -101,7 +101,9 @@ def _list_pieces(items: list[object] | tuple[object, ...]) -> Iterator[object]:
 def _dict_pieces(items: dict[object, object]) -> Iterator[object]:
     yield _Piece("{")
     for index, (key, value) in enumerate(items.items()):
-        yield _Piece(("," if index else "") + _string_text(str(key)) + ":")
+        # A key as JSON writes one, as a text; an integer's without str() (see _int_text).
+        text = _int_text(key) if isinstance(key, int) else str(key)
+        yield _Piece(("," if index else "") + _string_text(text) + ":")
         yield value
     yield _Piece("}")
 
