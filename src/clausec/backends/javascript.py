@@ -138,10 +138,24 @@ def question_exports(contract: ir.Contract) -> list[tuple[str, str]]:
     return out
 
 
+# A JSON string, and the colon after it when it is a key (the JSON is compact: none between).
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"(:?)')
+
+
+def _own_key(m: re.Match[str]) -> str:
+    return '["__proto__"]:' if m.group() == '"__proto__":' else m.group()
+
+
 def js_str(value: object) -> str:
     """JSON that is safe to embed in a script: ASCII only, and no ``<``, ``>``, ``&``,
-    U+2028 or U+2029 (all written as ``\\u`` escapes). Used for every text and table."""
+    U+2028 or U+2029 (all written as ``\\u`` escapes). Used for every text and table.
+
+    In a script, unlike for ``JSON.parse``, a key ``"__proto__"`` of an object literal sets
+    the object's prototype instead of adding a property (a clause numbered ``__proto__``
+    would vanish from the clause table): such a key is written as a computed key."""
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    if '"__proto__":' in text:
+        text = _JSON_STRING.sub(_own_key, text)
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")

@@ -20,6 +20,10 @@ GRID_FROM = 8
 # Relations that do not shape the layout (a party benefits from many norms across the picture).
 LOOSE = {"benefits"}
 _SAFE_ID = re.compile(r'[^"\\\n\r]*')
+# What XML 1.0 cannot hold, so neither Graphviz's HTML-like labels (parsed as XML) nor the SVG
+# it writes: C0 controls but tab and line breaks, U+FFFE, U+FFFF and lone surrogates. NUL
+# would also end a DOT string early. Texts from clause files may hold them (`\u{0}`).
+_UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class DotMissing(Exception):
@@ -33,7 +37,8 @@ class DotFailed(Exception):
 def quoted(text: str, backslash: str = "\\\\") -> str:
     """A DOT string: escString escapes for backslashes, quotes and line breaks, an entity for
     ``&`` (Graphviz would decode one). Graphviz unescapes labels once but tooltips twice, so
-    ``tooltip`` writes one backslash as four."""
+    ``tooltip`` writes one backslash as four. Characters no picture can hold become U+FFFD."""
+    text = _UNSHOWABLE.sub("\ufffd", text)
     text = text.replace("\\", backslash).replace('"', '\\"').replace("&", "&amp;")
     return '"' + text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n") + '"'
 
@@ -43,11 +48,14 @@ def tooltip(text: str) -> str:
 
 
 def html_label(lines: tuple[str, ...] | list[str], align: str = "CENTER", bold: bool = True) -> str:
-    """An HTML-like label: the first line bold (if ``bold``), every line escaped."""
+    """An HTML-like label: the first line bold (if ``bold``), every line escaped, white space
+    collapsed, characters no picture can hold as U+FFFD."""
     parts = []
     for i, line in enumerate(lines):
+        shown = _UNSHOWABLE.sub("\ufffd", " ".join(str(line).split()))
         # Graphviz expands \N, \G, ... in HTML labels too; a doubled backslash is one backslash.
-        text = html.escape(" ".join(str(line).split()), quote=True).replace("\\", "\\\\")
+        # Its HTML lexer fails on some text made of `]` (`]`, `]]`): those go as entities.
+        text = html.escape(shown, quote=True).replace("\\", "\\\\").replace("]", "&#93;")
         parts.append(f"<B>{text}</B>" if i == 0 and bold and text else text)
     br = f'<BR ALIGN="{align}"/>'
     return "<" + br.join(parts) + (br if align != "CENTER" else "") + ">"

@@ -19,6 +19,9 @@ _ENTITIES = {
     "&": "#amp;",
     "`": "#96;",
     "|": "#124;",
+    # Mermaid reads `%%{...}%%` anywhere in the text, inside a label too, as a directive that
+    # changes the diagram's configuration: no `%` is written as it is.
+    "%": "#37;",
 }
 
 

@@ -679,6 +679,8 @@ class _Lowering:
                     add(h, lo, "precedence", clause, span)
         for norm_id, item in self.pending:
             refs = self._refs(item.refs)
+            # The clause stating it: the id up to its last `#` (a clause number may hold `#`).
+            stated = norm_id.rpartition("#")[0]
             if any(r.contract is not None for r in refs):
                 me = ir.ClauseRef(
                     by_id[norm_id].clause if norm_id in by_id else None, None, item.span
@@ -686,15 +688,13 @@ class _Lowering:
                 ext = [r for r in refs if r.contract is not None]
                 pair = (tuple(ext), (me,)) if item.kind == "subject_to" else ((me,), tuple(ext))
                 self.external.append(
-                    ir.ExternalPriority(
-                        pair[0], pair[1], item.kind, norm_id.split("#")[0], item.span
-                    )
+                    ir.ExternalPriority(pair[0], pair[1], item.kind, stated, item.span)
                 )
             for other in norms_of(refs):
                 if item.kind == "subject_to":
-                    add(other, norm_id, item.kind, norm_id.split("#")[0], item.span)
+                    add(other, norm_id, item.kind, stated, item.span)
                 else:
-                    add(norm_id, other, item.kind, norm_id.split("#")[0], item.span)
+                    add(norm_id, other, item.kind, stated, item.span)
         incompatible = {frozenset(g) for g in self.incompatible}
         # Only a norm of the same party can provide otherwise (a conflict is between duties
         # of one bearer). A default does not yield to another default: "另有规定" means a
