@@ -68,10 +68,18 @@ def test_the_sources_are_the_shipped_contracts_and_examples() -> None:
 # ------------------------------------------------------------------ clause files
 
 
-def check_clause_input(case: harness.ClauseInput) -> None:
+# Reported bugs that are not fixed yet, each with a strict xfail test below that shows it: the
+# random tests pass over them, so that the full-depth tier stays green. Remove an entry with its
+# xfail marker once the bug is fixed.
+KNOWN_OPEN = [
+    "internal error (exit code 3): ValueError: embedded null byte",  # NUL in an import path
+]
+
+
+def check_clause_input(case: harness.ClauseInput, known: list[str] = KNOWN_OPEN) -> None:
     with guard(f"{case.kind} of {case.source}"):
         run = harness.run_check(case)
-    problems = harness.check_problems(case, run)
+    problems = [p for p in harness.check_problems(case, run) if p not in known]
     assert not problems, (problems, case.source, case.kind, case.args, case.data[:3000], run.output)
 
 
@@ -234,7 +242,8 @@ def test_an_import_path_holding_nul_is_a_diagnostic() -> None:
     text = (
         'contract a title "t" source "s" language en calendar CN\nimport b from "x\\u{0}.clause"\n'
     )
-    check_clause_input(harness.ClauseInput("x", False, "import_path", text.encode(), False, "text"))
+    case = harness.ClauseInput("x", False, "import_path", text.encode(), False, "text")
+    check_clause_input(case, known=[])
 
 
 # ------------------------------------------------------------------ the long run
