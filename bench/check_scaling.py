@@ -123,8 +123,12 @@ def measure(norms: int, group: int) -> dict[str, object]:
             found.add((by_span[d.notes[0].span], by_span[d.span]))
         if d.code == "W0520":  # placed at the deadline, inside the later norm
             later = next(n.id for n in contract.norms if n.deadline and n.deadline.span == d.span)
-            earlier = next(n.id for n in contract.norms if n.span == d.notes[0].span or (
-                n.deadline is not None and n.deadline.span == d.notes[0].span))
+            earlier = next(
+                n.id
+                for n in contract.norms
+                if n.span == d.notes[0].span
+                or (n.deadline is not None and n.deadline.span == d.notes[0].span)
+            )
             found.add((earlier, later))
     others = sorted({d.code for d in diagnostics} - {"W0501", "W0520", "I0504"})
     return {

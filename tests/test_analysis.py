@@ -50,7 +50,7 @@ def test_one_golden_file_per_check() -> None:
 
 @pytest.mark.parametrize("case", CASES)
 def test_golden(case: str) -> None:
-    result = run_cli(["check", "--show-info", case], cwd=GOLDEN)
+    result = run_cli(["check", "--show-info", "--show-accepted", case], cwd=GOLDEN)
     assert result.stderr == "", result.stderr
     expected_path = (GOLDEN / case).with_suffix(".expected")
     if UPDATE:

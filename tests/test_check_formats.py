@@ -45,13 +45,18 @@ def test_json_has_witness_and_suppressed() -> None:
 def test_accepted_findings_do_not_fail() -> None:
     result = run_cli(["check", "accepted.clause"], cwd=CHECKS)
     assert result.returncode == 0, result.stdout
-    assert "accepted warning[W0501]" in result.stdout
-    assert "= accepted: the source really says both; raised with the drafters" in result.stdout
-    # Infos, accepted or not, are shown in text with --show-info only.
-    assert result.stdout.endswith("checked 1 file: 0 errors, 0 warnings (1 accepted)\n")
-    full = run_cli(["check", "--show-info", "accepted.clause"], cwd=CHECKS).stdout
-    assert "accepted info[I0541]" in full
-    assert full.endswith("checked 1 file: 0 errors, 0 warnings (2 accepted)\n")
+    # Counted in the summary, listed only when asked.
+    assert result.stdout == "checked 1 file: 0 errors, 0 warnings (2 accepted)\n"
+    shown = run_cli(["check", "--show-accepted", "accepted.clause"], cwd=CHECKS).stdout
+    assert "accepted warning[W0501]" in shown and "accepted info[I0541]" not in shown
+    assert "= accepted: the source really says both; raised with the drafters" in shown
+    assert shown.endswith("checked 1 file: 0 errors, 0 warnings (2 accepted)\n")
+    # Infos, accepted or not, with --show-info as well.
+    full = run_cli(["check", "--show-info", "--show-accepted", "accepted.clause"], cwd=CHECKS)
+    assert "accepted info[I0541]" in full.stdout
+    assert full.stdout.endswith("checked 1 file: 0 errors, 0 warnings (2 accepted)\n")
+    github = run_cli(["check", "--format", "github", "accepted.clause"], cwd=CHECKS).stdout
+    assert github == "checked 1 file: 0 errors, 0 warnings (2 accepted)\n"
 
 
 def test_accept_in_one_clause_covers_only_that_clause(tmp_path: Path) -> None:
@@ -92,7 +97,9 @@ def test_accept_directive_errors(directive: str, code: str) -> None:
 
 
 def test_github_format() -> None:
-    result = run_cli(["check", "--format", "github", "--show-info", "."], cwd=CHECKS)
+    result = run_cli(
+        ["check", "--format", "github", "--show-info", "--show-accepted", "."], cwd=CHECKS
+    )
     lines = result.stdout.splitlines()
     assert lines[-1].startswith("checked ")
     commands = lines[:-1]
@@ -155,7 +162,8 @@ def test_infos_are_shown_on_request() -> None:
     plain = run_cli(["check", "i0504_resolved.clause"], cwd=CHECKS).stdout
     full = run_cli(["check", "--show-info", "i0504_resolved.clause"], cwd=CHECKS).stdout
     assert "info[I0504]" not in plain and "info[I0504]" in full
-    assert plain.endswith("checked 1 file: 0 errors, 1 warning\n")
+    # Counted either way.
+    assert plain.endswith("checked 1 file: 0 errors, 1 warning (3 infos)\n")
     assert full.endswith("checked 1 file: 0 errors, 1 warning (3 infos)\n")
 
 

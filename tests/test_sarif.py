@@ -106,7 +106,10 @@ def test_conflict_result() -> None:
     doc = sarif(["w0501_obligation_prohibition.clause"], CHECKS)
     (result,) = doc["runs"][0]["results"]  # type: ignore[index]
     loc = result["locations"][0]["physicalLocation"]
-    assert loc["artifactLocation"]["uri"] == "w0501_obligation_prohibition.clause"
+    assert loc["artifactLocation"] == {
+        "uri": "tests/golden/checks/w0501_obligation_prohibition.clause",
+        "uriBaseId": "SRCROOT",
+    }
     assert loc["region"] == {"startLine": 26, "startColumn": 3, "endLine": 27, "endColumn": 37}
     assert result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 21
     assert result["properties"]["witness"] == {
@@ -119,7 +122,7 @@ def test_conflict_result() -> None:
 
 
 def test_accepted_findings_are_suppressed_in_source() -> None:
-    doc = sarif(["accepted.clause"], CHECKS)
+    doc = sarif(["accepted.clause", "--show-info"], CHECKS)
     results = doc["runs"][0]["results"]  # type: ignore[index]
     assert {r["ruleId"] for r in results} == {"I0541", "W0501"}
     for r in results:

@@ -94,8 +94,33 @@ def cli() -> None:
 @click.option(
     "--show-info",
     is_flag=True,
-    help="Text format: also show infos (resolved conflicts, scenario coverage); the "
-    "other formats always include them.",
+    help="List infos (resolved conflicts, scenario coverage) in text, GitHub and SARIF "
+    "output; they are always counted in the summary, and always in JSON.",
+)
+@click.option(
+    "--show-accepted",
+    is_flag=True,
+    help="List accepted findings (and those in the baseline) in text and GitHub output; "
+    "SARIF always lists them, as suppressed.",
+)
+@click.option(
+    "--srcroot",
+    metavar="FOLDER",
+    type=click.Path(exists=True, file_okay=False),
+    help="SARIF: paths relative to FOLDER (default: the enclosing git repository's root, "
+    "else the working folder); also the root of baseline paths.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    metavar="FILE",
+    help="Findings recorded in FILE are reported as known and do not fail the check.",
+)
+@click.option(
+    "--write-baseline",
+    "new_baseline",
+    metavar="FILE",
+    help="Record this run's warnings and infos in FILE (errors are never recorded).",
 )
 def check(
     paths: Sequence[str],
@@ -105,18 +130,52 @@ def check(
     ignored: Sequence[str],
     no_analysis: bool,
     show_info: bool,
+    show_accepted: bool,
+    srcroot: str | None,
+    baseline_file: str | None,
+    new_baseline: str | None,
 ) -> None:
     """Check clause files (files or folders): syntax, names, types, and the analyses of
     docs/checks.md (conflicts between norms, deadlines, dead norms, unused facts)."""
+    from clausec.diagnostics import baseline
+    from clausec.diagnostics.fingerprints import fingerprints, source_root
+
     chosen_codes = _codes(chosen, "--select")
     ignored_codes = _codes(ignored, "--ignore")
+    known: frozenset[str] = frozenset()
+    if baseline_file is not None:
+        try:
+            known = baseline.read(Path(baseline_file))
+        except baseline.BaselineError as exc:
+            _fail(str(exc), EXIT_USAGE)
     try:
         result = check_paths(paths, analysis=not no_analysis, import_roots=_import_roots())
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     diagnostics = select(result.diagnostics, chosen_codes, ignored_codes)
-    run = Run(result.files, result.sources, __version__, show_info)
+    root = source_root(srcroot)
+    prints = dict(zip(diagnostics, fingerprints(diagnostics, result.sources, root), strict=True))
+    if new_baseline is not None:
+        try:
+            write_atomically(Path(new_baseline), baseline.render(diagnostics, prints, root))
+        except OSError as exc:
+            _fail(f"{new_baseline}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+        recorded = sum(baseline.recordable(d) for d in diagnostics)
+        click.echo(f"wrote {new_baseline} ({recorded} findings)", err=True)
+        known = frozenset(prints.values())
+    if known:
+        diagnostics, prints = baseline.mark(diagnostics, prints, known)
+    run = Run(
+        result.files,
+        result.sources,
+        __version__,
+        show_info,
+        show_accepted,
+        root=str(root),
+        fingerprints=prints,
+        baseline=baseline_file is not None or new_baseline is not None,
+    )
     click.echo(FORMATS[fmt](diagnostics, run), nl=False)
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
     failing = any(d.severity.rank <= threshold and d.counts for d in diagnostics)

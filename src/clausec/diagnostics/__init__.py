@@ -62,11 +62,15 @@ class Diagnostic:
     # Facts (NAME, VALUE in the syntax of `clausec ask --fact`) under which the finding shows;
     # ("--as-of", DATE) when it needs an evaluation date.
     witness: tuple[tuple[str, str], ...] | None = None
+    # Found as well by the run a baseline file records (`clausec check --baseline`): reported
+    # as such, and it does not count.
+    in_baseline: bool = False
 
     @property
     def counts(self) -> bool:
-        """Whether it counts for --fail-on and the summary (not accepted)."""
-        return self.suppressed is None
+        """Whether it counts for --fail-on and the summary (not accepted, not in the
+        baseline)."""
+        return self.suppressed is None and not self.in_baseline
 
     def sort_key(self) -> tuple[str, int, int, str, str]:
         if self.span is None:
@@ -87,6 +91,7 @@ class Diagnostic:
             "hint": self.hint,
             **({"suppressed": {"reason": self.suppressed}} if self.suppressed is not None else {}),
             **({"witness": dict(self.witness)} if self.witness is not None else {}),
+            **({"in_baseline": True} if self.in_baseline else {}),
         }
 
 
@@ -179,5 +184,23 @@ class Run:
     files: Sequence[str]
     sources: Mapping[str, SourceFile]
     version: str
-    # The text format leaves infos out unless asked (--show-info); the others always show them.
+    # Infos and accepted findings are counted in the summary, and listed only when asked
+    # (--show-info, --show-accepted) by the formats people read: text, GitHub, SARIF (which
+    # always lists accepted findings, as suppressed results). JSON always lists everything.
     show_info: bool = False
+    show_accepted: bool = False
+    # SARIF: paths relative to this folder (a repository's root), and each finding's
+    # fingerprint (diagnostics/fingerprints.py).
+    root: str = "."
+    fingerprints: Mapping[Diagnostic, str] = attrs.field(factory=dict)
+    # Whether a baseline was given: SARIF then marks each result new or unchanged.
+    baseline: bool = False
+
+    def listed(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+        """The diagnostics that formats for people list in full."""
+        return [
+            d
+            for d in diagnostics
+            if (self.show_info or d.severity is not Severity.INFO)
+            and (self.show_accepted or d.counts)
+        ]

@@ -14,7 +14,9 @@ import attrs
 from clausec.diagnostics import Severity
 
 #: Where the documentation pages are published; a rule's help link in SARIF starts here.
-REPOSITORY = "https://github.com/clausec/clausec/blob/main/"
+# The project's home, as [project.urls] in pyproject.toml declares it (a test keeps them equal).
+HOME_PAGE = "https://github.com/clausec/clausec"
+REPOSITORY = HOME_PAGE + "/blob/main/"
 DIAGNOSTICS_PAGE = "docs/diagnostics.md"  # the front end's codes
 CHECKS_PAGE = "docs/checks.md"  # the codes of the analyses that only `clausec check` runs
 

@@ -13,11 +13,11 @@ _MAX_SOURCE_WIDTH = 100  # display columns of source shown around a span on very
 
 
 def render(diagnostics: Sequence[Diagnostic], run: Run) -> str:
-    """What `clausec check` prints: the diagnostics (infos only with ``run.show_info``) and the
-    summary line."""
-    shown = [d for d in diagnostics if run.show_info or d.severity is not Severity.INFO]
+    """What `clausec check` prints: the diagnostics (infos and accepted findings only when
+    asked) and the summary line, which counts them all."""
+    shown = run.listed(diagnostics)
     body = render_all_text(shown, run.sources) + "\n\n" if shown else ""
-    return body + summary_line(shown, len(run.files)) + "\n"
+    return body + summary_line(diagnostics, len(run.files)) + "\n"
 
 
 def char_width(ch: str) -> int:
