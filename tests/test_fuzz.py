@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO, SHIPPED
+from conftest import REPO, SHIPPED, run_cli
 
 sys.path.insert(0, str(REPO / "fuzz"))
 import harness  # fuzz/harness.py
@@ -68,12 +68,10 @@ def test_the_sources_are_the_shipped_contracts_and_examples() -> None:
 # ------------------------------------------------------------------ clause files
 
 
-# Reported bugs that are not fixed yet, each with a strict xfail test below that shows it: the
-# random tests pass over them, so that the full-depth tier stays green. Remove an entry with its
-# xfail marker once the bug is fixed.
-KNOWN_OPEN = [
-    "internal error (exit code 3): ValueError: embedded null byte",  # NUL in an import path
-]
+# Reported bugs that are not fixed yet, each with a strict xfail test that shows it: the random
+# tests pass over them, so that the full-depth tier stays green. Remove an entry with its xfail
+# marker once the bug is fixed.
+KNOWN_OPEN: list[str] = []
 
 
 def check_clause_input(case: harness.ClauseInput, known: list[str] = KNOWN_OPEN) -> None:
@@ -229,21 +227,34 @@ def test_the_facts_oracle_flags_crashes_and_disagreements() -> None:
     assert harness.facts_problems(harness.FactsRun(crash, crash, None))
 
 
-# ------------------------------------------------------------------ known bugs elsewhere
+# ------------------------------------------------------------------ bugs the runs found
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reported, not fixed here (driver.py, source.display_name): an import path with "
-    "NUL through the escape \\u{0} is an internal error (ValueError: embedded null byte); "
-    "remove this marker once it is a diagnostic",
-)
 def test_an_import_path_holding_nul_is_a_diagnostic() -> None:
+    """Finding 1 of fuzz/README.md: `\\u{0}` in an import path was an internal error."""
     text = (
         'contract a title "t" source "s" language en calendar CN\nimport b from "x\\u{0}.clause"\n'
     )
     case = harness.ClauseInput("x", False, "import_path", text.encode(), False, "text")
     check_clause_input(case, known=[])
+
+
+def test_a_long_word_before_a_syntax_error_keeps_its_hint(tmp_path: Path) -> None:
+    """Finding 2: the misspelt-keyword hint searched all the text before the error, quadratic
+    in a long run of letters (100,000 letters took over a minute; the suite's timeout would
+    stop a regression). The hint still reads the word just before the error."""
+    head = 'contract a title "t" source "s" language en calendar CN\n'
+    long = tmp_path / "long.clause"
+    long.write_text(head + "object " + "n" * 100_000 + " : money the\n", encoding="utf-8")
+    result = run_cli(["check", str(long)])
+    assert result.returncode == 1 and "E0100" in result.stdout, result.stdout[-2000:]
+    typo = tmp_path / "typo.clause"
+    typo.write_text(
+        head + "# " + "n" * 100_000 + '\nclause "1"\n  quote "q"\n  a must pay fee\n    whem f\n',
+        encoding="utf-8",
+    )
+    result = run_cli(["check", str(typo)])
+    assert "did you mean `when`?" in result.stdout, result.stdout[-2000:]
 
 
 # ------------------------------------------------------------------ the long run

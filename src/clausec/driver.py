@@ -234,7 +234,8 @@ def _compile(
             if imp.path is None:
                 continue
             target = Path(os.path.normpath(here.parent / imp.path))
-            name = display_name(target)
+            # No file system takes NUL in a path (`\u{0}` can spell one): refused unopened.
+            name = display_name(target) if "\0" not in imp.path else ""
             if name in by_name:
                 continue
             root = roots.get(source.name, base)
@@ -280,6 +281,8 @@ def _refused_import(target: Path, allowed: Sequence[Path]) -> str | None:
     followed) before the file is opened, so that nothing outside is ever read or quoted."""
     if target.suffix != EXTENSION:
         return f"only {EXTENSION} files can be imported"
+    if "\0" in str(target):
+        return "a path cannot hold the NUL character"
     real = Path(os.path.realpath(target))
     if any(real.is_relative_to(os.path.realpath(folder)) for folder in allowed):
         return None

@@ -38,6 +38,9 @@ class SourceFile:
 
     name: str
     text: str
+    # The lines, split once on first use: a run that reports thousands of diagnostics in one
+    # file must not split it once per diagnostic.
+    _lines: list[str] | None = attrs.field(init=False, default=None, eq=False, repr=False)
 
     @property
     def sha256(self) -> str:
@@ -45,7 +48,10 @@ class SourceFile:
 
     def line(self, number: int) -> str:
         """The text of 1-based line ``number`` without its line ending ("" when out of range)."""
-        lines = self.text.split("\n")
+        lines = self._lines
+        if lines is None:
+            lines = self.text.split("\n")
+            object.__setattr__(self, "_lines", lines)
         if 1 <= number <= len(lines):
             return lines[number - 1].rstrip("\r")
         return ""

@@ -282,6 +282,7 @@ def _syntax_diagnostic(
 
 
 _LAST_WORD = re.compile(r"([a-z_][a-z0-9_]*)\s*$")
+_WORD_WINDOW = 100  # longer than any keyword a misspelling is matched against
 # Keywords that continue a norm: a misspelling of one reads as the start of a new norm.
 _NORM_KEYWORDS = (
     "when",
@@ -328,7 +329,8 @@ def _runaway_string(chunk: str, pos: int, file: str, line_offset: int) -> Diagno
 
 
 def _misspelled_item(before: str) -> str | None:
-    m = _LAST_WORD.search(before)
+    # The search is quadratic in a run of word characters: look at the end only.
+    m = _LAST_WORD.search(before.rstrip()[-_WORD_WINDOW:])
     if m is None:
         return None
     close = difflib.get_close_matches(m.group(1), _NORM_KEYWORDS, n=1, cutoff=0.74)
