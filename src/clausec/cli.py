@@ -104,6 +104,11 @@ def cli() -> None:
     "SARIF always lists them, as suppressed.",
 )
 @click.option(
+    "--no-dependents",
+    is_flag=True,
+    help="Check only the files given: not also the project's files that import them.",
+)
+@click.option(
     "--srcroot",
     metavar="FOLDER",
     type=click.Path(exists=True, file_okay=False),
@@ -131,6 +136,7 @@ def check(
     no_analysis: bool,
     show_info: bool,
     show_accepted: bool,
+    no_dependents: bool,
     srcroot: str | None,
     baseline_file: str | None,
     new_baseline: str | None,
@@ -148,8 +154,11 @@ def check(
             known = baseline.read(Path(baseline_file))
         except baseline.BaselineError as exc:
             _fail(str(exc), EXIT_USAGE)
+    extra = [] if no_dependents else _dependents(paths)
     try:
-        result = check_paths(paths, analysis=not no_analysis, import_roots=_import_roots())
+        result = check_paths(
+            [*paths, *extra], analysis=not no_analysis, import_roots=_import_roots()
+        )
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -175,11 +184,20 @@ def check(
         root=str(root),
         fingerprints=prints,
         baseline=baseline_file is not None or new_baseline is not None,
+        dependents=len(extra),
     )
     click.echo(FORMATS[fmt](diagnostics, run), nl=False)
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
     failing = any(d.severity.rank <= threshold and d.counts for d in diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _dependents(paths: Sequence[str]) -> list[Path]:
+    """The files that import the files named directly (not those found in a folder)."""
+    from clausec.dependents import dependents
+
+    files = [Path(p) for p in paths if Path(p).is_file()]
+    return dependents(files) if files else []
 
 
 def _codes(values: Sequence[str], option: str) -> list[str]:

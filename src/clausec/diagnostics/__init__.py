@@ -195,6 +195,8 @@ class Run:
     fingerprints: Mapping[Diagnostic, str] = attrs.field(factory=dict)
     # Whether a baseline was given: SARIF then marks each result new or unchanged.
     baseline: bool = False
+    # How many of the files were checked because they import a file given (dependents.py).
+    dependents: int = 0
 
     def listed(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """The diagnostics that formats for people list in full."""

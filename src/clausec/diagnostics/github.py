@@ -14,7 +14,7 @@ _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO:
 
 def render(diagnostics: Sequence[Diagnostic], run: Run) -> str:
     lines = [_command(d) for d in run.listed(diagnostics)]
-    lines.append(summary_line(diagnostics, len(run.files)))
+    lines.append(summary_line(diagnostics, len(run.files), run.dependents))
     return "".join(line + "\n" for line in lines)
 
 

@@ -17,7 +17,7 @@ def render(diagnostics: Sequence[Diagnostic], run: Run) -> str:
     asked) and the summary line, which counts them all."""
     shown = run.listed(diagnostics)
     body = render_all_text(shown, run.sources) + "\n\n" if shown else ""
-    return body + summary_line(diagnostics, len(run.files)) + "\n"
+    return body + summary_line(diagnostics, len(run.files), run.dependents) + "\n"
 
 
 def char_width(ch: str) -> int:
@@ -121,15 +121,20 @@ def render_all_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, Sou
     return "\n\n".join(render_text(d, sources) for d in diagnostics)
 
 
-def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
+def summary_line(diagnostics: Sequence[Diagnostic], files: int, dependents: int = 0) -> str:
+    """``checked N files: E errors, W warnings (I infos, A accepted, B in the baseline)``;
+    ``dependents`` of the files are files checked because they import one given."""
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR and d.counts)
     warnings = sum(1 for d in diagnostics if d.severity is Severity.WARNING and d.counts)
     infos = sum(1 for d in diagnostics if d.severity is Severity.INFO and d.counts)
-    accepted = sum(1 for d in diagnostics if not d.counts)
+    accepted = sum(1 for d in diagnostics if d.suppressed is not None)
+    known = sum(1 for d in diagnostics if d.in_baseline and d.suppressed is None)
     noun = "file" if files == 1 else "files"
     extra = [f"{infos} info{'s' * (infos != 1)}"] if infos else []
     extra += [f"{accepted} accepted"] if accepted else []
+    extra += [f"{known} in the baseline"] if known else []
+    including = f" ({dependents} importing those given)" if dependents else ""
     return (
-        f"checked {files} {noun}: {errors} error{'s' * (errors != 1)}, "
+        f"checked {files} {noun}{including}: {errors} error{'s' * (errors != 1)}, "
         f"{warnings} warning{'s' * (warnings != 1)}" + (f" ({', '.join(extra)})" if extra else "")
     )
