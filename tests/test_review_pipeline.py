@@ -336,3 +336,88 @@ def test_a_folder_check_does_not_look_outside_it(tmp_path: Path) -> None:
     assert "other.clause" not in result.stdout and "importing those given" not in result.stdout
     result = run_cli(["check", "soolife/deposit.clause"], cwd=project)
     assert "checked 3 files (2 importing those given)" in result.stdout
+
+
+# ------------------------------------------------------------------ colour and standard input
+
+W0501 = "tests/golden/checks/w0501_obligation_prohibition.clause"
+ESC = "\x1b["
+
+
+def on_a_terminal(args: list[str], env: dict[str, str]) -> str:
+    """What `python -m clausec ARGS` writes to a pseudo-terminal."""
+    import os
+    import pty
+    import sys
+
+    leader, follower = pty.openpty()
+    full_env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+    full_env.update(env)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "clausec", *args],
+        cwd=REPO,
+        stdout=follower,
+        stderr=subprocess.DEVNULL,
+        env=full_env,
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the follower closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_colour_on_a_terminal_only_and_never_under_no_color() -> None:
+    assert ESC in on_a_terminal(["check", W0501], {"TERM": "xterm"})
+    assert ESC not in on_a_terminal(["check", W0501], {"TERM": "xterm", "NO_COLOR": "1"})
+    assert ESC not in on_a_terminal(["check", W0501], {"TERM": "dumb"})
+    assert ESC not in on_a_terminal(["check", W0501, "--color", "never"], {"TERM": "xterm"})
+    piped = run_cli(["check", W0501], cwd=REPO)
+    assert ESC not in piped.stdout
+
+
+def test_colour_always_paints_the_text_and_changes_nothing_else() -> None:
+    plain = run_cli(["check", W0501], cwd=REPO).stdout
+    coloured = run_cli(["check", W0501, "--color", "always"], cwd=REPO).stdout
+    assert f"{ESC}1;33mwarning[W0501]{ESC}0m" in coloured
+    import re
+
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    sarif_out = run_cli(["check", W0501, "--color", "always", "--format", "sarif"], REPO).stdout
+    assert ESC not in sarif_out
+
+
+def test_messages_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    """Control characters that reach a message (from a hostile file) are shown as U+FFFD."""
+    from clausec.diagnostics import Diagnostic, Note, Severity
+    from clausec.diagnostics.text import render_text
+
+    d = Diagnostic(
+        "W0540", Severity.WARNING, "a\x1b[2Jb", None, "", (Note("n\x07"),), "h\x9bi", "r\rs"
+    )
+    shown = render_text(d, {})
+    assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown
+    assert "\r" not in shown and shown.count("\N{REPLACEMENT CHARACTER}") == 4
+
+
+def test_facts_from_standard_input() -> None:
+    facts = json.dumps(
+        {
+            "complaint.received": True,
+            "complaint.unresolved_for": "12 working days",
+            "complaint.bad_influence": True,
+        }
+    )
+    question = ["ask", "contracts/soolife/deposit.clause", "may_deduct_deposit", "--facts", "-"]
+    answer = run_cli(question, cwd=REPO, stdin=facts)
+    assert answer.returncode == 0 and answer.stdout.startswith("may_deduct_deposit: yes\n")
+    bad = run_cli(question, cwd=REPO, stdin="[1")
+    assert bad.returncode == 1 and bad.stderr.startswith("error: <stdin>:1:3: not valid JSON")

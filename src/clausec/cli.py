@@ -17,10 +17,11 @@ import click
 from clausec import __version__
 from clausec.diagnostics import Run, Severity, select
 from clausec.diagnostics.formats import FORMATS
-from clausec.diagnostics.text import render_all_text, summary_line
+from clausec.diagnostics.text import Palette, render_all_text, summary_line
 from clausec.driver import CheckResult, InputError, check_paths
 from clausec.files import FileProblem, read_regular, terminate_cleanly, write_atomically
 from clausec.ir import nodes as ir
+from clausec.terminal import COLOR_CHOICES, wants_color
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -104,6 +105,13 @@ def cli() -> None:
     "SARIF always lists them, as suppressed.",
 )
 @click.option(
+    "--color",
+    type=click.Choice(COLOR_CHOICES),
+    default="auto",
+    show_default=True,
+    help="Colour the text format: on a terminal only (and not under NO_COLOR), always, or never.",
+)
+@click.option(
     "--no-dependents",
     is_flag=True,
     help="Check only the files given: not also the project's files that import them.",
@@ -136,6 +144,7 @@ def check(
     no_analysis: bool,
     show_info: bool,
     show_accepted: bool,
+    color: str,
     no_dependents: bool,
     srcroot: str | None,
     baseline_file: str | None,
@@ -185,8 +194,10 @@ def check(
         fingerprints=prints,
         baseline=baseline_file is not None or new_baseline is not None,
         dependents=len(extra),
+        color=wants_color(color, sys.stdout),
     )
-    click.echo(FORMATS[fmt](diagnostics, run), nl=False)
+    # click strips ANSI codes from output that is not a terminal unless told the choice.
+    click.echo(FORMATS[fmt](diagnostics, run), nl=False, color=run.color)
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
     failing = any(d.severity.rank <= threshold and d.counts for d in diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
@@ -226,7 +237,9 @@ def _compile(paths: Sequence[str]) -> CheckResult:
         _fail(str(exc), EXIT_USAGE)
     if not result.ok:
         errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-        click.echo(render_all_text(errors, result.sources) + "\n", err=True)
+        palette = Palette(wants_color("auto", sys.stderr))
+        text = render_all_text(errors, result.sources, palette)
+        click.echo(text + "\n", err=True, color=palette.on)
         _fail(f"cannot evaluate: {summary_line(errors, len(result.files))}", EXIT_FINDINGS)
     if not result.contracts:
         _fail(f"no contract in {', '.join(paths)}", EXIT_USAGE)
@@ -268,8 +281,13 @@ def _find_question(result: CheckResult, name: str) -> tuple[ir.Contract, ir.Ques
 
 
 def _read_facts_file(path: str) -> dict[str, object]:
+    """The facts of a JSON file, or of standard input for ``-``."""
+    from clausec.files import read_stream
+
+    source, path = (path, "<stdin>") if path == "-" else (path, path)
     try:
-        text = read_regular(Path(path)).decode("utf-8")
+        raw = read_stream(sys.stdin.buffer) if source == "-" else read_regular(Path(source))
+        text = raw.decode("utf-8")
     except FileProblem as exc:
         _fail(f"{path}: cannot read: {exc}", EXIT_USAGE)
     except UnicodeDecodeError as exc:
@@ -330,7 +348,7 @@ def _as_of(value: str | None) -> dt.date | None:
     "--facts",
     "facts_file",
     metavar="FILE.json",
-    help="A JSON object of facts; --fact options override it.",
+    help="A JSON object of facts (`-`: standard input); --fact options override it.",
 )
 @click.option(
     "--as-of",
@@ -469,7 +487,10 @@ def test(paths: Sequence[str], as_json: bool) -> None:
     help="timeline: a fact (repeatable), as for `ask`.",
 )
 @click.option(
-    "--facts", "facts_file", metavar="FILE.json", help="timeline: a JSON object of facts."
+    "--facts",
+    "facts_file",
+    metavar="FILE.json",
+    help="timeline: a JSON object of facts (`-`: standard input).",
 )
 @click.option("--as-of", "as_of", metavar="DATE", help="timeline: the evaluation date.")
 @click.option(

@@ -14,6 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 # Far above any contract (the longest shipped one is under 100 KB) or facts file, far below
 # what would exhaust memory: a 10 MB file takes about 100 MB to check.
@@ -55,6 +56,18 @@ def read_regular(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
         except OSError as exc:
             raise FileProblem(exc.strerror or str(exc)) from None
     if len(data) > limit:  # it grew since the fstat
+        raise TooLarge(len(data), limit)
+    return data
+
+
+def read_stream(stream: BinaryIO, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """At most ``limit`` bytes of ``stream`` (standard input, a pipe); :class:`TooLarge` past
+    them, without reading further."""
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise FileProblem(exc.strerror or str(exc)) from None
+    if len(data) > limit:
         raise TooLarge(len(data), limit)
     return data
 

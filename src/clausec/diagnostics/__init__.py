@@ -197,6 +197,8 @@ class Run:
     baseline: bool = False
     # How many of the files were checked because they import a file given (dependents.py).
     dependents: int = 0
+    # Text format: ANSI colours (a terminal, `--color`; see terminal.py).
+    color: bool = False
 
     def listed(self, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
         """The diagnostics that formats for people list in full."""

@@ -3,8 +3,11 @@ span, then notes, witness and help; `clausec check` ends with a summary line."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
+
+import attrs
 
 from clausec.diagnostics import Diagnostic, Run, Severity
 from clausec.source import SourceFile
@@ -16,8 +19,33 @@ def render(diagnostics: Sequence[Diagnostic], run: Run) -> str:
     """What `clausec check` prints: the diagnostics (infos and accepted findings only when
     asked) and the summary line, which counts them all."""
     shown = run.listed(diagnostics)
-    body = render_all_text(shown, run.sources) + "\n\n" if shown else ""
-    return body + summary_line(diagnostics, len(run.files), run.dependents) + "\n"
+    palette = Palette(run.color)
+    body = render_all_text(shown, run.sources, palette) + "\n\n" if shown else ""
+    summary = summary_line(diagnostics, len(run.files), run.dependents)
+    return body + palette.paint(summary, "summary") + "\n"
+
+
+# ANSI styles of the parts of a diagnostic, as rustc colours them.
+_STYLES = {
+    Severity.ERROR.value: "\x1b[1;31m",
+    Severity.WARNING.value: "\x1b[1;33m",
+    Severity.INFO.value: "\x1b[1;36m",
+    "accepted": "\x1b[2m",
+    "frame": "\x1b[1;34m",
+    "label": "\x1b[1m",
+    "summary": "\x1b[1m",
+}
+_RESET = "\x1b[0m"
+
+
+@attrs.frozen
+class Palette:
+    """Colours for a terminal, or none (``on`` false: text passes through unchanged)."""
+
+    on: bool = False
+
+    def paint(self, text: str, role: str) -> str:
+        return f"{_STYLES[role]}{text}{_RESET}" if self.on and text else text
 
 
 def char_width(ch: str) -> int:
@@ -35,6 +63,15 @@ def _visible(ch: str) -> str:
     if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
         return "\N{REPLACEMENT CHARACTER}"
     return ch
+
+
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters shown as U+FFFD: a message quoting a hostile file
+    must not move the cursor or colour the terminal."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
 
 
 def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
@@ -60,15 +97,26 @@ def _excerpt(line: str, start: int, end: int) -> tuple[str, int, int]:
     return text, caret_col, width
 
 
-def render_text(diagnostic: Diagnostic, sources: Mapping[str, SourceFile]) -> str:
+def render_text(
+    diagnostic: Diagnostic, sources: Mapping[str, SourceFile], palette: Palette = Palette()
+) -> str:
     """Render like rustc: header, location, the source line and a caret under the span."""
-    d = diagnostic
-    head = "accepted " if d.suppressed is not None else ""
-    out = [f"{head}{d.severity.value}[{d.code}]: {d.message}"]
+    d = attrs.evolve(
+        diagnostic,
+        message=_printable(diagnostic.message),
+        label=_printable(diagnostic.label),
+        notes=tuple(attrs.evolve(n, message=_printable(n.message)) for n in diagnostic.notes),
+        hint=None if diagnostic.hint is None else _printable(diagnostic.hint),
+        suppressed=None if diagnostic.suppressed is None else _printable(diagnostic.suppressed),
+    )
+    paint = palette.paint
+    level = d.severity.value
+    head = paint("accepted ", "accepted") if d.suppressed is not None else ""
+    out = [f"{head}{paint(f'{level}[{d.code}]', level)}{paint(': ' + d.message, 'label')}"]
     span = d.span
     if span is not None:
         gutter = " " * len(str(span.line))
-        out.append(f"{gutter}--> {span.file}:{span.line}:{span.column}")
+        out.append(f"{gutter}{paint('-->', 'frame')} {span.file}:{span.line}:{span.column}")
         source = sources.get(span.file)
         if source is not None:
             line = source.line(span.line)
@@ -77,20 +125,24 @@ def render_text(diagnostic: Diagnostic, sources: Mapping[str, SourceFile]) -> st
             end = max(start + 1, min(end, len(line)))
             text, caret_col, width = _excerpt(line, start, end)
             marker = ("^" * width) + (f" {d.label}" if d.label else "")
-            out.append(f"{gutter} |")
-            out.append(f"{span.line} | {text}".rstrip())
-            out.append(f"{gutter} | {' ' * caret_col}{marker}")
+            bar = paint("|", "frame")
+            out.append(f"{gutter} {bar}")
+            out.append(f"{paint(str(span.line), 'frame')} {bar} {text}".rstrip())
+            out.append(f"{gutter} {bar} {' ' * caret_col}{paint(marker, level)}")
         else:
-            out.append(f"{gutter} |")
+            out.append(f"{gutter} {paint('|', 'frame')}")
+
+    def item(name: str, text: str) -> None:
+        out.append(f"  {paint('=', 'frame')} {paint(name + ':', 'label')} {text}")
+
     for note in d.notes:
-        where = f" ({note.span})" if note.span else ""
-        out.append(f"  = note: {note.message}{where}")
+        item("note", note.message + (f" ({note.span})" if note.span else ""))
     if d.witness:
-        out.append("  = witness: " + witness_args(d.witness))
+        item("witness", witness_args(d.witness))
     if d.hint:
-        out.append(f"  = help: {d.hint}")
+        item("help", d.hint)
     if d.suppressed is not None:
-        out.append(f"  = accepted: {d.suppressed}")
+        item("accepted", d.suppressed)
     return "\n".join(out)
 
 
@@ -117,8 +169,12 @@ def plain_message(d: Diagnostic) -> str:
     return "\n".join(lines)
 
 
-def render_all_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, SourceFile]) -> str:
-    return "\n\n".join(render_text(d, sources) for d in diagnostics)
+def render_all_text(
+    diagnostics: Iterable[Diagnostic],
+    sources: Mapping[str, SourceFile],
+    palette: Palette = Palette(),
+) -> str:
+    return "\n\n".join(render_text(d, sources, palette) for d in diagnostics)
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], files: int, dependents: int = 0) -> str:
