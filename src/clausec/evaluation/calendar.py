@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import sys
+import importlib.util
+import json
+import os
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
 import attrs
-import holidays
 
 from clausec.evaluation.messages import wording
 
@@ -53,22 +56,84 @@ class CalendarTable:
     announced_through: int | None
 
 
-@functools.cache
-def _year(code: str, year: int) -> tuple[frozenset[dt.date], frozenset[dt.date], tuple[int, ...]]:
-    """Days off on weekdays and working weekend days of one year.
+# The tables are shipped as data (calendars.json, written by `python3 -m
+# clausec.evaluation.calendar_data`) for the version of `holidays` that constraints.txt pins:
+# computing them takes `holidays` a tenth of a second per calendar, and importing one of its
+# countries imports all of them. With another version of `holidays` installed, they are
+# computed from it as before (clausec.evaluation.calendar_data).
+DATA_FILE = Path(__file__).with_name("calendars.json")
 
-    Neighbouring years are loaded too: a make-up day can be listed under the holiday it
-    pays for, in the next year (29 December 2001 for New Year 2002 in China)."""
-    country, subdiv = CALENDARS[code]
-    h = holidays.country_holidays(country, subdiv=subdiv, years=(year - 1, year, year + 1))
-    weekend = tuple(sorted(d + 1 for d in h.weekend))
-    off = frozenset(
-        d
-        for d in h
-        if d.year == year and d.isoweekday() not in weekend and d not in h.weekend_workdays
-    )
-    on = frozenset(d for d in h.weekend_workdays if d.year == year)
-    return off, on, weekend
+_Year = tuple[frozenset[dt.date], frozenset[dt.date], tuple[int, ...]]
+
+
+@functools.cache
+def _shipped() -> dict[str, Any] | None:
+    """The shipped tables, when they were made with the installed version of `holidays`."""
+    try:
+        data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != 1:
+        return None
+    if data.get("first_year") != FIRST_YEAR or data.get("last_year") != LAST_YEAR:
+        return None
+    if data.get("holidays_version") != installed_holidays_version():
+        return None
+    calendars = data.get("calendars")
+    return calendars if isinstance(calendars, dict) else None
+
+
+def installed_holidays_version() -> str | None:
+    """The installed version of `holidays`, read from its distribution's folder name beside
+    the package (importlib.metadata costs a tenth of the run of `clausec ask`); None when it
+    cannot be told that way."""
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))).parent
+    try:
+        names = [n for n in os.listdir(folder) if n.startswith("holidays-")]
+    except OSError:
+        return None
+    found = [n[len("holidays-") : -len(".dist-info")] for n in names if n.endswith(".dist-info")]
+    return found[0] if len(found) == 1 else None
+
+
+def data_version() -> str:
+    """What the working-day tables come from: results that count working days depend on it."""
+    return f"holidays {installed_holidays_version()}" + (" (shipped)" if _shipped() else "")
+
+
+@functools.cache
+def _shipped_years(code: str) -> tuple[dict[int, _Year], int | None] | None:
+    """The shipped table of ``code`` by year, and its last announced year."""
+    calendars = _shipped()
+    entry = calendars.get(code) if calendars is not None else None
+    if entry is None:
+        return None
+    weekend = tuple(entry["weekend"])
+    off: dict[int, set[dt.date]] = {}
+    on: dict[int, set[dt.date]] = {}
+    for key, into in (("holidays", off), ("workdays", on)):
+        for text in entry[key]:
+            day = dt.date.fromisoformat(text)
+            into.setdefault(day.year, set()).add(day)
+    years = {
+        y: (frozenset(off.get(y, ())), frozenset(on.get(y, ())), weekend)
+        for y in range(FIRST_YEAR, LAST_YEAR + 1)
+    }
+    return years, entry["announced_through"]
+
+
+@functools.cache
+def _year(code: str, year: int) -> _Year:
+    """Days off on weekdays and working weekend days of one year."""
+    shipped = _shipped_years(code)
+    if shipped is not None and year in shipped[0]:
+        return shipped[0][year]
+    from clausec.evaluation.calendar_data import compute_year
+
+    return compute_year(code, year)
 
 
 @functools.cache
@@ -95,28 +160,12 @@ def table(code: str) -> CalendarTable:
 @functools.cache
 def announced_through(code: str) -> int | None:
     """The last year whose make-up working days are known; None without make-up days."""
-    country, subdiv = CALENDARS[code]
-    h = holidays.country_holidays(country, subdiv=subdiv, years=FIRST_YEAR)
-    return _announced_through(h) if _has_workdays(code) else None
+    shipped = _shipped_years(code)
+    if shipped is not None:
+        return shipped[1]
+    from clausec.evaluation.calendar_data import compute_announced_through
 
-
-@functools.cache
-def _has_workdays(code: str) -> bool:
-    # Probe recent years: a calendar with make-up days has some in most of them.
-    return any(_year(code, y)[1] for y in range(2015, 2026))
-
-
-def _announced_through(h: holidays.HolidayBase) -> int | None:
-    """The last year of the calendar's announced (non-computable) special days."""
-    module = sys.modules[type(h).__module__]
-    years: set[int] = set()
-    for name, value in vars(module).items():
-        if not (isinstance(value, type) and name.endswith("StaticHolidays")):
-            continue
-        for attr, data in vars(value).items():
-            if attr.startswith("special_") and isinstance(data, dict):
-                years |= {y for y in data if isinstance(y, int)}
-    return max(years) if years else None
+    return compute_announced_through(code)
 
 
 class WorkingDays:
