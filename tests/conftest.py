@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -50,6 +50,19 @@ event e2
 """
 PRELUDE = HEADER + DECLARATIONS
 PRELUDE_LINES = PRELUDE.count("\n")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_check_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`clausec check` caches its results (clausec/checking.py): during the tests, in a folder
+    of the run's own, never the user's (commands run in this process and subprocesses)."""
+    previous = os.environ.get("CLAUSEC_CACHE_DIR")
+    os.environ["CLAUSEC_CACHE_DIR"] = str(tmp_path_factory.mktemp("check-cache"))
+    yield
+    if previous is None:
+        del os.environ["CLAUSEC_CACHE_DIR"]
+    else:
+        os.environ["CLAUSEC_CACHE_DIR"] = previous
 
 
 # The driver raises the recursion limit on first use; do it up front so that it does not change

@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import click
 
 from clausec import __version__
+from clausec.checking import check_many, default_cache_dir, default_jobs
 from clausec.diagnostics import Run, Severity, select
 from clausec.diagnostics.formats import FORMATS
 from clausec.diagnostics.text import Palette, render_all_text, summary_line
@@ -117,6 +118,19 @@ def cli() -> None:
     help="Check only the files given: not also the project's files that import them.",
 )
 @click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Do not read or write the cache of results (the user's cache folder, or "
+    "$CLAUSEC_CACHE_DIR).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Check files in up to N processes (default: the number of CPUs; 1: in this process).",
+)
+@click.option(
     "--srcroot",
     metavar="FOLDER",
     type=click.Path(exists=True, file_okay=False),
@@ -146,6 +160,8 @@ def check(
     show_accepted: bool,
     color: str,
     no_dependents: bool,
+    no_cache: bool,
+    jobs: int | None,
     srcroot: str | None,
     baseline_file: str | None,
     new_baseline: str | None,
@@ -165,8 +181,13 @@ def check(
             _fail(str(exc), EXIT_USAGE)
     extra = [] if no_dependents else _dependents(paths)
     try:
-        result = check_paths(
-            [*paths, *extra], analysis=not no_analysis, import_roots=_import_roots()
+        result = check_many(
+            [*paths, *extra],
+            analysis=not no_analysis,
+            import_roots=_import_roots(),
+            cache_dir=None if no_cache else default_cache_dir(),
+            jobs=jobs or default_jobs(),
+            progress=_progress_line(sys.stderr),
         )
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)
@@ -201,6 +222,29 @@ def check(
     threshold = Severity.ERROR.rank if fail_on == "error" else Severity.WARNING.rank
     failing = any(d.severity.rank <= threshold and d.counts for d in diagnostics)
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
+
+
+def _progress_line(stream: TextIO) -> Callable[[int, int], None] | None:
+    """`checking 12/400`, redrawn in place on a terminal (never in a pipe or a file), at
+    most ten times a second, and erased when done."""
+    if not stream.isatty():
+        return None
+    import time
+
+    last = [0.0]
+
+    def show(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total:
+            if last[0]:
+                stream.write("\r\x1b[K")
+                stream.flush()
+        elif total >= 4 and now - last[0] >= 0.1:
+            last[0] = now
+            stream.write(f"\rchecking {done}/{total}")
+            stream.flush()
+
+    return show
 
 
 def _dependents(paths: Sequence[str]) -> list[Path]:

@@ -8,15 +8,17 @@ import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from clausec.diagnostics import CompileError, Diagnostic, Severity, error
 from clausec.files import FileProblem, read_regular, walk
-from clausec.ir import nodes as ir
-from clausec.semantic.lower import lower
 from clausec.source import SourceDecodeError, SourceFile, Span, decode, display_name
-from clausec.syntax.parser import parse
+
+if TYPE_CHECKING:
+    # Imported where used: `clausec check` answered from its cache parses nothing.
+    from clausec.ir import nodes as ir
 
 EXTENSION = ".clause"
 # Expression checking recurses once per nesting level (bounded by the parser's MAX_NESTING);
@@ -123,15 +125,30 @@ def check_paths(
     Raises :class:`InputError` for paths that cannot be read; problems inside files are
     diagnostics in the result."""
     roots = _discover(paths)
-    files = list(roots)
-    if not files:
+    if not roots:
         raise InputError(f"no {EXTENSION} files in {', '.join(map(str, paths))}")
+    listed = [(path, root, read(path)) for path, root in roots.items()]
+    return check_read(listed, analysis=analysis, stats=stats, import_roots=import_roots)
+
+
+def check_read(
+    listed: Sequence[tuple[Path, Path, bytes]],
+    *,
+    analysis: bool = False,
+    stats: object | None = None,
+    import_roots: Sequence[str | os.PathLike[str]] = (),
+    loaded: dict[str, Path] | None = None,
+) -> CheckResult:
+    """:func:`check_paths` on files already found and read: each file, the folder its imports
+    must stay in, and its bytes. ``loaded``, when given, receives the path of every file read
+    through an import, by its shown name."""
+    files = [path for path, _, _ in listed]
     sources: list[SourceFile] = []
     early: list[Diagnostic] = []
-    for path in files:
+    for path, _, data in listed:
         name = display_name(path)
         try:
-            sources.append(decode(name, read(path)))
+            sources.append(decode(name, data))
         except SourceDecodeError as exc:
             early.append(error(exc.code, exc.message, exc.span, "here", hint=exc.hint))
             sources.append(SourceFile(name, ""))
@@ -140,8 +157,9 @@ def check_paths(
         [s for s in sources if s.name not in undecodable],
         base=Path.cwd(),
         paths={display_name(p): p for p in files},
-        roots={display_name(p): root for p, root in roots.items()},
+        roots={display_name(p): root for p, root, _ in listed},
         import_roots=[Path(r) for r in import_roots],
+        loaded_paths=loaded,
     )
     found = [*early, *result.diagnostics]
     if analysis:
@@ -198,7 +216,11 @@ def _compile(
     paths: dict[str, Path] | None = None,
     roots: dict[str, Path] | None = None,
     import_roots: Sequence[Path] = (),
+    loaded_paths: dict[str, Path] | None = None,
 ) -> CheckResult:
+    from clausec.semantic.lower import lower
+    from clausec.syntax.parser import parse
+
     if sys.getrecursionlimit() < _RECURSION_LIMIT:
         sys.setrecursionlimit(_RECURSION_LIMIT)
     paths = dict(paths or {})
@@ -270,6 +292,8 @@ def _compile(
             roots[name] = root
             by_name[name] = loaded
             paths[name] = target
+            if loaded_paths is not None:
+                loaded_paths[name] = target
             queue.append(loaded)
     ordered = tuple(sorted(contracts.values(), key=lambda c: (c.file, c.id)))
     diagnostics += _check_imports(contracts)
