@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
+from fractions import Fraction
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
@@ -23,6 +27,9 @@ from clausec.driver import CheckResult, InputError, check_paths
 from clausec.files import FileProblem, read_regular, terminate_cleanly, write_atomically
 from clausec.ir import nodes as ir
 from clausec.terminal import COLOR_CHOICES, wants_color
+
+if TYPE_CHECKING:
+    from clausec.evaluation import scenarios
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -429,75 +436,255 @@ def ask(
     click.echo(result_json(answer) if as_json else render_text(answer), nl=False)
 
 
+TEST_FORMATS = ("text", "json", "junit")
+
+
+def _min_coverage(
+    _context: click.Context, _parameter: click.Parameter, value: str | None
+) -> tuple[Fraction, str] | None:
+    """--min-coverage: a percentage from 0 to 100 (``80``, ``92.5``, ``80%``), exactly."""
+    if value is None:
+        return None
+    text = value.strip().removesuffix("%")
+    if not re.fullmatch(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+", text) or Fraction(text) > 100:
+        raise click.BadParameter(f"{value!r} is not a percentage from 0 to 100")
+    return Fraction(text), text
+
+
 @cli.command()
 @import_root_option
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-def test(paths: Sequence[str], as_json: bool) -> None:
-    """Run every scenario of the contracts in PATHS and report clause coverage."""
-    from clausec.evaluation.scenarios import run
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(TEST_FORMATS),
+    help="Report format  [default: text].",
+)
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Write the report to FILE (atomically; `-`: standard output); standard output then "
+    "shows the text report.",
+)
+@click.option(
+    "--min-coverage",
+    "minimum",
+    metavar="PERCENT",
+    callback=_min_coverage,
+    help="Fail (exit 1) when clause coverage or question coverage is below PERCENT (0-100).",
+)
+@click.option(
+    "--record-times",
+    is_flag=True,
+    help="JUnit: record measured run times and the start time; without it every time is 0, "
+    "so that the same files give the same report.",
+)
+def test(
+    paths: Sequence[str],
+    fmt: str | None,
+    as_json: bool,
+    output: str | None,
+    minimum: tuple[Fraction, str] | None,
+    record_times: bool,
+) -> None:
+    """Run every scenario of the contracts in PATHS and report clause and question coverage,
+    as text, JSON or JUnit XML (docs/cli.md)."""
+    from clausec.evaluation.scenarios import Report, coverage, run
 
+    if as_json and fmt not in (None, "json"):
+        _fail(f"--json is --format json: give one of --json and --format {fmt}", EXIT_USAGE)
+    fmt = "json" if as_json else (fmt or "text")
+    if record_times and fmt != "junit":
+        _fail("--record-times applies to --format junit", EXIT_USAGE)
+    started = dt.datetime.now(dt.UTC)
     result = _compile(paths)
-    reports = [run(c) for c in result.contracts]
+    reports: list[Report] = []
+    progress = _Progress(len(result.contracts), sys.stderr)
+    try:
+        for contract in result.contracts:
+            progress.show(len(reports), contract.id)
+            reports.append(run(contract))
+    finally:
+        progress.close()
+    covered = coverage(reports)
+    short: list[scenarios.Coverage] = []
+    problems: dict[str, str] = {}
+    if minimum is not None:
+        short = [c for c in covered if c.percent < minimum[0]]
+        problems = {c.what: _coverage_problem(c, *minimum) for c in short}
+    if fmt == "junit":
+        from clausec.evaluation import junit
+
+        checks = (
+            []
+            if minimum is None
+            else [
+                junit.Check(f"{c.what} coverage >= {minimum[1]}%", problems.get(c.what))
+                for c in covered
+            ]
+        )
+        report = junit.render(reports, checks=checks, record_times=record_times, started=started)
+    elif fmt == "json":
+        report = _test_json(reports, covered, minimum, short)
+    else:
+        report = _test_text(reports, covered if minimum is not None else ())
+    if output is None or output == "-":
+        click.echo(report, nl=False)
+    else:
+        try:
+            write_atomically(Path(output), report)
+        except OSError as exc:
+            _fail(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+        if fmt != "text":
+            click.echo(_test_text(reports, covered if minimum is not None else ()), nl=False)
+        click.echo(f"wrote {output}", err=True)
+    for problem in problems.values():
+        click.echo(f"error: {problem}", err=True)
+    failed = any(r.failures for r in reports)
+    sys.exit(EXIT_FINDINGS if failed or short else EXIT_OK)
+
+
+def _test_text(reports: Sequence[scenarios.Report], total: Sequence[scenarios.Coverage]) -> str:
+    """The text report of `clausec test`; with the coverage of all contracts when ``total``
+    gives it (--min-coverage)."""
+    lines = []
+    for r in reports:
+        for f in r.failures:
+            lines.append(f'FAILED {f.span}: scenario "{f.scenario}", {f.question}')
+            lines += [f"  {problem}" for problem in f.problems]
+        for w in r.warnings:
+            lines.append(f'warning {w.span}: scenario "{w.scenario}", {w.question}: {w.message}')
+    for r in reports:
+        line = (
+            f"coverage {r.contract}: {len(r.exercised)} of {len(r.clauses)} "
+            "normative clauses exercised by scenarios"
+        )
+        if r.unexercised:
+            line += "; not exercised: " + ", ".join(r.unexercised)
+        lines.append(line)
+    if total:
+        clauses, questions = total
+        lines.append(
+            f"coverage of all contracts: {clauses.covered} of {clauses.total} normative "
+            f"clauses ({_shown(clauses.percent)}%), {questions.covered} of {questions.total} "
+            f"questions ({_shown(questions.percent)}%)"
+        )
     passed = sum(r.passed for r in reports)
     failed = sum(len(r.failures) for r in reports)
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "passed": passed,
-                    "failed": failed,
-                    "contracts": [
-                        {
-                            "contract": r.contract,
-                            "passed": r.passed,
-                            "failures": [
-                                {
-                                    "scenario": f.scenario,
-                                    "question": f.question,
-                                    "problems": list(f.problems),
-                                    "span": f.span.to_dict(),
-                                }
-                                for f in r.failures
-                            ],
-                            "normative_clauses": len(r.clauses),
-                            "exercised": list(r.exercised),
-                            "unexercised": list(r.unexercised),
-                            "warnings": [
-                                {
-                                    "scenario": w.scenario,
-                                    "question": w.question,
-                                    "message": w.message,
-                                    "span": w.span.to_dict(),
-                                }
-                                for w in r.warnings
-                            ],
-                        }
-                        for r in reports
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+    lines.append(f"{passed} passed, {failed} failed")
+    # Scenario titles come from third-party files: no control character reaches a terminal.
+    return "".join(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", line) + "\n" for line in lines)
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _test_json(
+    reports: Sequence[scenarios.Report],
+    covered: Sequence[scenarios.Coverage],
+    minimum: tuple[Fraction, str] | None,
+    short: Sequence[scenarios.Coverage],
+) -> str:
+    data: dict[str, object] = {
+        "passed": sum(r.passed for r in reports),
+        "failed": sum(len(r.failures) for r in reports),
+        "contracts": [
+            {
+                "contract": r.contract,
+                "passed": r.passed,
+                "failures": [
+                    {
+                        "scenario": f.scenario,
+                        "question": f.question,
+                        "problems": list(f.problems),
+                        "span": f.span.to_dict(),
+                    }
+                    for f in r.failures
+                ],
+                "normative_clauses": len(r.clauses),
+                "exercised": list(r.exercised),
+                "unexercised": list(r.unexercised),
+                "warnings": [
+                    {
+                        "scenario": w.scenario,
+                        "question": w.question,
+                        "message": w.message,
+                        "span": w.span.to_dict(),
+                    }
+                    for w in r.warnings
+                ],
+                "questions": len(r.questions),
+                "asked": list(r.asked),
+                "not_asked": list(r.unasked),
+            }
+            for r in reports
+        ],
+        "coverage": {f"{c.what}s": {"covered": c.covered, "total": c.total} for c in covered},
+    }
+    if minimum is not None:
+        data["min_coverage"] = {"percent": minimum[1], "below": [f"{c.what}s" for c in short]}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _coverage_problem(covered: scenarios.Coverage, minimum: Fraction, given: str) -> str:
+    """What --min-coverage says of a coverage below it: which, by how much, what it takes."""
+    percent = _shown(covered.percent)
+    points = _shown(math.ceil((minimum - Fraction(percent)) * 10) / Fraction(10))
+    more = covered.missing(minimum)
+    if covered.what == "clause":
+        counted = f"{covered.covered} of {covered.total} normative clauses"
+        needed = f"{more} more normative clause{'s' if more > 1 else ''} must be exercised"
     else:
-        for r in reports:
-            for f in r.failures:
-                click.echo(f'FAILED {f.span}: scenario "{f.scenario}", {f.question}')
-                for problem in f.problems:
-                    click.echo(f"  {problem}")
-            for w in r.warnings:
-                click.echo(f'warning {w.span}: scenario "{w.scenario}", {w.question}: {w.message}')
-        for r in reports:
-            line = (
-                f"coverage {r.contract}: {len(r.exercised)} of {len(r.clauses)} "
-                "normative clauses exercised by scenarios"
-            )
-            if r.unexercised:
-                line += "; not exercised: " + ", ".join(r.unexercised)
-            click.echo(line)
-        click.echo(f"{passed} passed, {failed} failed")
-    sys.exit(EXIT_FINDINGS if failed else EXIT_OK)
+        counted = f"{covered.covered} of {covered.total} questions"
+        needed = f"{more} more question{'s' if more > 1 else ''} must be asked by a scenario"
+    return (
+        f"{covered.what} coverage is {percent}% ({counted}), below --min-coverage "
+        f"{given}% by {points} points: {needed}"
+    )
+
+
+def _shown(percent: Fraction) -> str:
+    """A percentage to one decimal, rounded down (so 99.96 is not shown as 100), without a
+    trailing ``.0``."""
+    tenths = math.floor(percent * 10)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole}.{tenth}" if tenth else str(whole)
+
+
+class _Progress:
+    """``running scenarios: 3 of 12 contracts`` on standard error, rewritten in place (``\\r``)
+    while `clausec test` runs several contracts, and erased at the end. Only on a terminal
+    (never in a pipe or a CI log), and not when ``TERM`` is ``dumb``; it has no colour."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total = total
+        self.stream = stream
+        self.width = 0
+        try:
+            tty = stream.isatty()
+        except (AttributeError, ValueError):
+            tty = False
+        self.on = total > 1 and tty and os.environ.get("TERM") != "dumb"
+
+    def show(self, done: int, name: str) -> None:
+        if not self.on:
+            return
+        import shutil
+
+        line = f"running scenarios: {done} of {self.total} contracts ({name})"
+        # Never as wide as the terminal: a line that wraps cannot be rewritten with \\r.
+        line = line[: max(shutil.get_terminal_size().columns - 1, 20)]
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(line))
+
+    def close(self) -> None:
+        if self.on and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
 
 
 @cli.command()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import math
+import time
+from collections.abc import Iterable, Sequence
+from fractions import Fraction
 
 import attrs
 
@@ -21,6 +24,11 @@ class Failure:
     question: str
     problems: tuple[str, ...]
     span: Span
+    # True when evaluating the expectation raised an error (its message is the one problem),
+    # rather than giving an answer that differs from the expected one.
+    error: bool = False
+    # The clauses the answer rests on (grounds and overridden norms), in contract order.
+    clauses: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -34,6 +42,23 @@ class AnswerWarning:
 
 
 @attrs.frozen
+class ScenarioResult:
+    """One scenario's run: its expectations' outcomes, and how long it took."""
+
+    title: str
+    span: Span
+    expectations: int
+    failures: tuple[Failure, ...]
+    warnings: tuple[AnswerWarning, ...]
+    exercised: frozenset[str]  # the clauses its answers rest on
+    seconds: float  # measured (time.perf_counter); not reproducible from run to run
+
+    @property
+    def errored(self) -> bool:
+        return any(f.error for f in self.failures)
+
+
+@attrs.frozen
 class Report:
     contract: str
     passed: int
@@ -41,51 +66,128 @@ class Report:
     clauses: tuple[str, ...]  # the normative clauses
     exercised: tuple[str, ...]  # those some expectation's answer rests on
     warnings: tuple[AnswerWarning, ...] = ()
+    file: str = ""  # the contract's file, as the diagnostics name it
+    questions: tuple[str, ...] = ()  # every question of the contract
+    asked: tuple[str, ...] = ()  # those some expectation asks
+    scenarios: tuple[ScenarioResult, ...] = ()
 
     @property
     def unexercised(self) -> tuple[str, ...]:
         return tuple(c for c in self.clauses if c not in set(self.exercised))
 
+    @property
+    def unasked(self) -> tuple[str, ...]:
+        return tuple(q for q in self.questions if q not in set(self.asked))
+
 
 def run(contract: ir.Contract) -> Report:
-    passed = 0
+    """Run every scenario of ``contract``: each expectation is evaluated on its own."""
+    results = [_run_scenario(contract, scenario) for scenario in contract.scenarios]
+    exercised = {c for r in results for c in r.exercised}
+    normative = tuple(c.number for c in contract.clauses if c.normative)
+    asked = {e.question for s in contract.scenarios for e in s.expectations}
+    questions = tuple(q.name for q in contract.questions)
+    return Report(
+        contract.id,
+        sum(r.expectations - len(r.failures) for r in results),
+        tuple(f for r in results for f in r.failures),
+        normative,
+        tuple(c for c in normative if c in exercised),
+        tuple(w for r in results for w in r.warnings),
+        file=contract.file,
+        questions=questions,
+        asked=tuple(q for q in questions if q in asked),
+        scenarios=tuple(results),
+    )
+
+
+def _run_scenario(contract: ir.Contract, scenario: ir.Scenario) -> ScenarioResult:
+    start = time.perf_counter()
     failures: list[Failure] = []
     warnings: list[AnswerWarning] = []
     exercised: set[str] = set()
     questions = {q.name: q for q in contract.questions}
-    for scenario in contract.scenarios:
-        facts = {name: RV.from_ir(value) for name, value in scenario.givens}
-        as_of = scenario.as_of if isinstance(scenario.as_of, dt.date) else None
-        for expectation in scenario.expectations:
-            evaluation = Evaluation(contract, facts, as_of)
-            try:
-                answer = evaluation.answer(questions[expectation.question])
-            except EvaluationError as exc:
-                failures.append(
-                    Failure(scenario.title, expectation.question, (str(exc),), expectation.span)
+    facts = {name: RV.from_ir(value) for name, value in scenario.givens}
+    as_of = scenario.as_of if isinstance(scenario.as_of, dt.date) else None
+    for expectation in scenario.expectations:
+        evaluation = Evaluation(contract, facts, as_of)
+        try:
+            answer = evaluation.answer(questions[expectation.question])
+        except EvaluationError as exc:
+            failures.append(
+                Failure(
+                    scenario.title,
+                    expectation.question,
+                    (str(exc),),
+                    expectation.span,
+                    error=True,
                 )
-                continue
-            warnings += [
-                AnswerWarning(scenario.title, expectation.question, w, expectation.span)
-                for w in answer.warnings
-            ]
-            exercised |= {g.clause for g in answer.grounds}
-            exercised |= {o.clause for o in answer.overridden}
-            problems = tuple(compare(expectation, answer, questions[expectation.question]))
-            if problems:
-                failures.append(
-                    Failure(scenario.title, expectation.question, problems, expectation.span)
+            )
+            continue
+        warnings += [
+            AnswerWarning(scenario.title, expectation.question, w, expectation.span)
+            for w in answer.warnings
+        ]
+        rests_on = {g.clause for g in answer.grounds} | {o.clause for o in answer.overridden}
+        exercised |= rests_on
+        problems = tuple(compare(expectation, answer, questions[expectation.question]))
+        if problems:
+            # In contract order; a clause of an imported contract (not in this one) last.
+            order = {c.number: i for i, c in enumerate(contract.clauses)}
+            clauses = sorted(rests_on, key=lambda c: (order.get(c, len(order)), c))
+            failures.append(
+                Failure(
+                    scenario.title,
+                    expectation.question,
+                    problems,
+                    expectation.span,
+                    clauses=tuple(clauses),
                 )
-            else:
-                passed += 1
-    normative = tuple(c.number for c in contract.clauses if c.normative)
-    return Report(
-        contract.id,
-        passed,
+            )
+    return ScenarioResult(
+        scenario.title,
+        scenario.span,
+        len(scenario.expectations),
         tuple(failures),
-        normative,
-        tuple(c for c in normative if c in exercised),
         tuple(warnings),
+        frozenset(exercised),
+        time.perf_counter() - start,
+    )
+
+
+@attrs.frozen
+class Coverage:
+    """How many of the normative clauses (``what`` is "clause") or of the questions
+    ("question") of the contracts run the scenarios reach: clauses their answers rest on,
+    questions their expectations ask."""
+
+    what: str
+    covered: int
+    total: int
+
+    @property
+    def percent(self) -> Fraction:
+        """Exactly; nothing to cover counts as fully covered."""
+        return Fraction(100 * self.covered, self.total) if self.total else Fraction(100)
+
+    def missing(self, minimum: Fraction) -> int:
+        """How many more must be covered to reach ``minimum`` percent (0 if it is reached)."""
+        return max(0, math.ceil(minimum * self.total / 100) - self.covered)
+
+
+def coverage(reports: Sequence[Report]) -> tuple[Coverage, Coverage]:
+    """The clause coverage and the question coverage of ``reports`` taken together."""
+    return (
+        Coverage(
+            "clause",
+            sum(len(r.exercised) for r in reports),
+            sum(len(r.clauses) for r in reports),
+        ),
+        Coverage(
+            "question",
+            sum(len(r.asked) for r in reports),
+            sum(len(r.questions) for r in reports),
+        ),
     )
 
 
