@@ -44,16 +44,19 @@ ASK = [
 
 
 def run(cmd: list[str], cwd: Path = ROOT, cache: Path | None = None) -> tuple[float, float]:
-    """Wall-clock and CPU (user + system) seconds of one process."""
+    """Wall-clock and CPU (user + system) seconds of one process, which must succeed: a
+    process that fails at once would time as fast as `python -c pass`."""
     env = dict(os.environ)
     if cache is not None:
         env["CLAUSEC_CACHE_DIR"] = str(cache)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(
-        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    done = subprocess.run(
+        cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
     )
     wall = time.perf_counter() - start
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(cmd)} exited with {done.returncode}:\n{done.stderr.decode()}")
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu

@@ -737,8 +737,10 @@ class ClauseInput:
 
     @property
     def args(self) -> list[str]:
+        # No cache: every input is new, and a run must not fill the user's cache folder.
         return [
             "check",
+            "--no-cache",
             *([] if self.analysis else ["--no-analysis"]),
             *(["--format", "json"] if self.fmt == "json" else []),
         ]

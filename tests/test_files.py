@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -16,6 +17,8 @@ from pathlib import Path
 import pytest
 
 from conftest import PRELUDE, REPO, run_cli, run_cli_process
+
+CONTRACTS = REPO / "contracts"
 
 DEPOSIT = REPO / "contracts" / "soolife" / "deposit.clause"
 HEADER = 'contract {id} title "T" source "t.txt" language en calendar CN\n'
@@ -244,8 +247,10 @@ def test_stale_temporary_files_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [mine.name, "out.mmd"]
 
 
-def test_a_terminated_write_leaves_no_temporary_file(tmp_path: Path) -> None:
-    """SIGTERM in the middle of writing: the target is untouched and nothing is left."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_terminated_write_leaves_no_temporary_file(tmp_path: Path, stop: int) -> None:
+    """SIGTERM or Ctrl-C in the middle of writing: the target is untouched and nothing is
+    left."""
     script = (
         "import os, signal, sys, time\n"
         "from pathlib import Path\n"
@@ -263,10 +268,32 @@ def test_a_terminated_write_leaves_no_temporary_file(tmp_path: Path) -> None:
         [sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE, text=True
     )
     assert process.stdout is not None and process.stdout.readline() == "writing\n"
-    process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=20) == 128 + signal.SIGTERM
+    process.send_signal(stop)
+    assert process.wait(timeout=20) == 128 + stop
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
     assert target.read_text(encoding="utf-8") == "old"
+
+
+def test_ctrl_c_stops_a_parallel_check_with_130(tmp_path: Path) -> None:
+    """Ctrl-C reaches the whole process group, workers included: one line, exit 130, and no
+    traceback from the command or its workers."""
+    shipped = sorted(CONTRACTS.rglob("*.clause"))
+    for copy in range(12):
+        for path in shipped:
+            target = tmp_path / f"copy{copy}" / path.relative_to(CONTRACTS)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "clausec", "check", str(tmp_path), "--no-cache", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    time.sleep(1.5)
+    os.killpg(process.pid, signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert (process.returncode, out, err) == (130, "", "interrupted\n")
 
 
 def test_check_of_a_fifo_does_not_hang() -> None:

@@ -175,8 +175,9 @@ def _alive(pid: int) -> bool:
 
 @contextlib.contextmanager
 def terminate_cleanly() -> Iterator[None]:
-    """Turn SIGTERM into SystemExit while the command runs, so that ``finally`` blocks (the
-    removal of a half-written temporary file) run when the command is killed politely."""
+    """Turn SIGTERM and SIGINT (Ctrl-C) into SystemExit (143, 130) while the command runs, so
+    that ``finally`` blocks (the removal of a half-written temporary file) run when the
+    command is stopped."""
     if sys.platform == "win32" or not _main_thread():
         yield
         return
@@ -184,11 +185,22 @@ def terminate_cleanly() -> Iterator[None]:
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(128 + signum)
 
+    def interrupt(signum: int, frame: object) -> None:
+        # Not KeyboardInterrupt: click would turn it into "Aborted!" and exit 1.
+        sys.stderr.write("interrupted\n")
+        raise SystemExit(128 + signum)
+
     previous = signal.signal(signal.SIGTERM, stop)
+    # A SIGINT that the caller ignores (a background job of a shell) stays ignored.
+    previous_interrupt = signal.getsignal(signal.SIGINT)
+    if previous_interrupt is signal.default_int_handler:
+        signal.signal(signal.SIGINT, interrupt)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if previous_interrupt is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_interrupt)
 
 
 def _main_thread() -> bool:
