@@ -71,8 +71,10 @@ def median(runs: int, once: Callable[[], tuple[float, float]]) -> tuple[float, f
 
 
 def portfolio(folder: Path, files: int) -> int:
-    """Copies of the shipped contracts, each copy in a folder of its own with its contract
-    names (and the imports of them) suffixed, so that no two files define the same contract."""
+    """Whole copies of the shipped contracts (at least ``files`` files: a partial copy would
+    cut an annex from the contract it imports), each copy in a folder of its own with its
+    contract names (and the imports of them) suffixed, so that no two files define the same
+    contract."""
     shipped = sorted(CONTRACTS.rglob("*.clause"))
     names = sorted(
         {m.group(1) for p in shipped for m in re.finditer(r"^contract (\w+)", p.read_text(), re.M)}
@@ -81,8 +83,6 @@ def portfolio(folder: Path, files: int) -> int:
     written = copy = 0
     while written < files:
         for path in shipped:
-            if written >= files:
-                break
             target = folder / f"copy{copy:04d}" / path.relative_to(CONTRACTS)
             target.parent.mkdir(parents=True, exist_ok=True)
             text = pattern.sub(lambda m, c=copy: f"{m.group(1)}_{c}", path.read_text())
