@@ -78,6 +78,7 @@ def test_ask_release_deadline_across_the_spring_festival() -> None:
         "due",
         "grounds",
         "overridden",
+        "reasons",
         "depends_on",
         "warnings",
     ]

@@ -29,7 +29,7 @@ from clausec.evaluation.facts import describe
 from clausec.evaluation.messages import MESSAGES
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.queries import norm_facts
+from clausec.ir.queries import Part, conjuncts, norm_facts, norm_parts, parts_in_words
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
 
@@ -200,17 +200,31 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 n.modality,
                 n.deadline.kind if n.deadline else None,
                 sorted(norm_facts(contract, n)),
+                *_parts(norm_parts(contract, n)),
+                n.remedy_of,
             ]
             for n in contract.norms
         },
         "clauses": {c.number: [c.quote, c.gloss] for c in contract.clauses if c.normative},
         "questions": [
-            {"name": q.name, "kind": q.kind, "description": q.description}
+            {
+                "name": q.name,
+                "kind": q.kind,
+                "description": q.description,
+                "parts": _parts((parts_in_words(contract, conjuncts(q.expr)),))[0]
+                if q.expr is not None
+                else [],
+            }
             for q in contract.questions
         ],
         "calendar": _calendar(contract.calendar) if contract.calendar in C.CALENDARS else None,
         "messages": MESSAGES,
     }
+
+
+def _parts(groups: tuple[tuple[Part, ...], ...]) -> list[object]:
+    """Parts in words with the facts they read, as JSON arrays."""
+    return [[[text, list(reads)] for text, reads in group] for group in groups]
 
 
 def _calendar(code: str) -> JSONObject:
@@ -392,6 +406,7 @@ class _Module:
                 "  }",
                 "}",
             ]
+        lines += self.reasons(d.reasons)
         answer = self.local(d.answer.name)
         deps = (
             f'{answer} === "undetermined" '
@@ -406,8 +421,31 @@ class _Module:
         return [
             *lines,
             f"return new Result({js_str(qp.question)}, {answer}, grounds, overridden, {deps}, "
-            f"dues, {value}, fv, w);",
+            f"dues, {value}, fv, w, reasons);",
         ]
+
+    def reasons(self, reasons: Sequence[P.Reason]) -> list[str]:
+        """``reasons``: [norm, status, the norms prevailing] for each reason whose test holds
+        (allocated only then: most answers have none)."""
+        lines = ["let reasons = NO_REASONS;"]
+        for r in reasons:
+            when = self.test(r.when)
+            if when == "false":
+                continue
+            pushes = [
+                f"if ({self.test(test)}) by.push([{js_str(higher)}, {js_str(stated)}]);"
+                for higher, stated, test in r.by
+            ]
+            norm = "null" if r.norm is None else js_str(r.norm)
+            lines += [
+                f"if ({when}) {{",
+                "  const by = [];",
+                *_indent(pushes),
+                "  if (reasons === NO_REASONS) reasons = [];",
+                f"  reasons.push([{norm}, {self.expr(r.status)}, by]);",
+                "}",
+            ]
+        return lines
 
     # ------------------------------------------------------------ tests
 

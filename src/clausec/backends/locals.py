@@ -2,10 +2,10 @@
 
 A plan names its locals by role and subject (``applies:6.2(1)#1``, ``definition:x.y``,
 ``due:…``, ``t3``); printed code needs identifiers. A letter gives the role and a number the
-norm or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``d1`` a definition, ``t7``
-a temporary of the plan): ASCII, unique within a question, and never a keyword, a builtin or a
-runtime name of any target (none of those is letters followed by digits). The locals of the
-decision have fixed names."""
+norm or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``y3`` why it is not
+effective, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII, unique within a
+question, and never a keyword, a builtin or a runtime name of any target (none of those is
+letters followed by digits). The locals of the decision have fixed names."""
 
 from __future__ import annotations
 
@@ -23,8 +23,9 @@ _FIXED = {
     "best": "best",
     "waiting": "waiting",
     "open": "still_open",
+    "reason": "reason",
 }
-_ROLES = {"applies": "a", "effective": "e", "due": "u"}
+_ROLES = {"applies": "a", "effective": "e", "due": "u", "why": "y"}
 
 
 class LocalNames:

@@ -584,12 +584,13 @@ class Result:
             dict[str, int],
             tuple[Any, ...],
             list[str],
+            tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...],
         ],
     ) -> None:
         self.answer = answer
         self._grounds = grounds
         # question, overridden, depends_on, due keys, value, where each fact read is in the
-        # values read, values read, warnings
+        # values read, values read, warnings, reasons (norm, status, the norms prevailing)
         self._rest = rest
 
     @property
@@ -619,7 +620,6 @@ class Result:
     def grounds(self) -> tuple[dict[str, object], ...]:
         """The norms that ground the answer: clause, quote, the facts they read."""
         out: list[dict[str, object]] = []
-        position, values = self._rest[5], self._rest[6]
         for norm in self._grounds:
             clause, modality, deadline_kind, reads = _NORMS[norm]
             quote, gloss = _CLAUSES[clause]
@@ -630,12 +630,7 @@ class Result:
                     "kind": deadline_kind,
                     "due": _date_json(due[1]) if due[0] == 1 else None,
                 }
-            facts = {
-                name: _json(v, *_FACTS[name][:2])
-                for name in reads
-                if (i := position.get(name)) is not None
-                and (v := values[i]).__class__ is not _Unknown
-            }
+            facts = self._given(reads)
             out.append(
                 {
                     "norm": norm,
@@ -662,6 +657,55 @@ class Result:
         )
 
     @property
+    def reasons(self) -> tuple[dict[str, object], ...]:
+        """Why a negative answer is negative (docs/semantics.md, "Reasons")."""
+        out: list[dict[str, object]] = []
+        for norm, code, by in self._rest[8]:
+            status, _, index = code.partition(":")
+            condition: str | None = None
+            reads: tuple[str, ...] = ()
+            clause = modality = quote = duty = None
+            if norm is None:
+                if index:
+                    condition, reads = _VALUE_PARTS[self.question][int(index)]
+            else:
+                clause, modality, _, norm_reads = _NORMS[norm]
+                quote = _CLAUSES[clause][0]
+                conditions, exceptions, remedied = _PARTS[norm]
+                if index:
+                    parts = exceptions if status == "exception_applies" else conditions
+                    condition, reads = parts[int(index)]
+                elif status == "prohibits":
+                    reads = norm_reads
+                elif status == "not_breached":
+                    duty = remedied
+            out.append(
+                {
+                    "status": status,
+                    "norm": norm,
+                    "clause": clause,
+                    "modality": modality,
+                    "quote": quote,
+                    "condition": condition,
+                    "facts": self._given(reads),
+                    "by": [{"norm": h, "clause": _NORMS[h][0], "stated_in": s} for h, s in by]
+                    if status == "overridden"
+                    else [],
+                    "duty": duty,
+                }
+            )
+        return tuple(out)
+
+    def _given(self, names: tuple[str, ...]) -> dict[str, object]:
+        """The given facts among ``names``, in the output form of values."""
+        position, values = self._rest[5], self._rest[6]
+        return {
+            name: _json(v, *_FACTS[name][:2])
+            for name in names
+            if (i := position.get(name)) is not None and (v := values[i]).__class__ is not _Unknown
+        }
+
+    @property
     def due(self) -> str | None:
         """The earliest due date among the grounds, if any."""
         days = [
@@ -672,7 +716,7 @@ class Result:
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
-        question, overridden, depends_on, dues, value, _, _, warnings = self._rest
+        question, overridden, depends_on, dues, value, _, _, warnings, reasons = self._rest
         grounds = self._grounds  # most answers have no grounds or no overrides: skip those
         return {
             "contract": CONTRACT["id"],
@@ -683,6 +727,7 @@ class Result:
             "due": self.due if grounds and dues else None,
             "grounds": list(self.grounds) if grounds else [],
             "overridden": list(self.overridden) if overridden else [],
+            "reasons": list(self.reasons) if reasons else [],
             "depends_on": list(depends_on),
             "warnings": sorted(set(warnings)) if warnings else [],
         }

@@ -30,7 +30,7 @@ from clausec.evaluation import calendar
 from clausec.evaluation.facts import MAX_DIGITS, describe
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.queries import norm_facts
+from clausec.ir.queries import conjuncts, norm_facts, norm_parts, parts_in_words
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
 
@@ -232,6 +232,26 @@ class _Module:
                 f"{deadline}, {_literal(reads)}),"
             )
         lines.append("}")
+        # The parts of each norm's condition and exceptions, in words with the facts they
+        # read, and the duty a remedy follows: what reasons name.
+        lines.append(
+            "_PARTS: dict[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], "
+            "tuple[tuple[str, tuple[str, ...]], ...], str | None]] = {"
+        )
+        for n in c.norms:
+            conditions, exceptions = norm_parts(c, n)
+            lines.append(
+                f"    {py_str(n.id)}: ({_literal(conditions)}, {_literal(exceptions)}, "
+                f"{_opt(n.remedy_of)}),"
+            )
+        lines.append("}")
+        lines.append("_VALUE_PARTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {")
+        for q in c.questions:
+            if q.expr is not None:
+                lines.append(
+                    f"    {py_str(q.name)}: {_literal(parts_in_words(c, conjuncts(q.expr)))},"
+                )
+        lines.append("}")
         lines.append("_CLAUSES: dict[str, tuple[str | None, str | None]] = {")
         for cl in c.clauses:
             if cl.normative:
@@ -331,6 +351,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "dues: dict[str, Any]",
             "overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]",
             "by: tuple[tuple[str, str], ...]",
+            "reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...]",
             "fv: tuple[Any, ...]",
             "asof = None if as_of is None else _as_of(as_of)",
             "today = _TODAY if asof is None else asof",
@@ -581,6 +602,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 continue
             body = [f"by = {' + '.join(parts)}", f"if by: overridden += (({py_str(y.norm)}, by),)"]
             lines += body if when == "True" else [f"if {when}:", *_indent(body)]
+        lines += self.reasons(d.reasons)
         answer = self.local(d.answer.name)
         if d.depends_on is None or self.known:
             lines.append("deps = ()")
@@ -612,9 +634,27 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
-            f"{names_const}, {values}, w)",
+            f"{names_const}, {values}, w, reasons)",
             "return _r",
         ]
+        return lines
+
+    def reasons(self, reasons: Sequence[P.Reason]) -> list[str]:
+        """``reasons``: a tuple of (norm, status, the norms prevailing) whose tests hold."""
+        lines = ["reasons = ()"]
+        for r in reasons:
+            when = self.test(r.when)
+            if when == "False":
+                continue
+            parts = []
+            for higher, stated, test in r.by:
+                t = self.test(test)
+                if t != "False":
+                    entry = f"(({py_str(higher)}, {py_str(stated)}),)"
+                    parts.append(entry if t == "True" else f"({entry} if {t} else ())")
+            by = " + ".join(parts) if parts else "()"
+            entry = f"reasons += (({_opt(r.norm)}, {self.expr(r.status)}, {by}),)"
+            lines += [entry] if when == "True" else [f"if {when}:", f"    {entry}"]
         return lines
 
     # ------------------------------------------------------------ tests

@@ -20,11 +20,19 @@ from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 from clausec.evaluation import values as RV
 from clausec.evaluation.calendar import working_days
 from clausec.evaluation.facts import NEVER, Never, RuntimeValue, read_facts
-from clausec.evaluation.result import Answer, Ground, Override, Overrider
+from clausec.evaluation.result import Answer, Ground, Override, Overrider, Reason
 from clausec.evaluation.values import TODAY, EvaluationError, Unknown
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.queries import norm_facts, relevant_norms, used_definitions
+from clausec.ir.queries import (
+    Part,
+    conjuncts,
+    norm_facts,
+    norm_parts,
+    parts_in_words,
+    relevant_norms,
+    used_definitions,
+)
 
 Val: TypeAlias = RuntimeValue | Unknown
 Tri: TypeAlias = bool | Unknown
@@ -114,6 +122,12 @@ class _Tables:
             for q in contract.questions
         }
         self.norm_facts = {n.id: sorted(norm_facts(contract, n)) for n in contract.norms}
+        self.norm_parts = {n.id: norm_parts(contract, n) for n in contract.norms}
+        self.value_parts = {
+            q.name: parts_in_words(contract, conjuncts(q.expr))
+            for q in contract.questions
+            if q.expr
+        }
 
 
 _TABLES: dict[int, tuple[ir.Contract, _Tables]] = {}
@@ -426,7 +440,13 @@ class Evaluation:
             value = self.expr(q.expr)
             if isinstance(value, Unknown):
                 return self._result(q, "undetermined", depends_on=value.deps)
-            return self._result(q, "value", value=RV.to_json(value, q.expr.type))
+            reasons = []
+            if value is False:
+                i = self._first_false(conjuncts(q.expr))
+                reasons.append(
+                    self._reason("condition_false", None, self.tables.value_parts[q.name][i])
+                )
+            return self._result(q, "value", value=RV.to_json(value, q.expr.type), reasons=reasons)
         if q.kind == "deadline":
             return self._deadline_answer(q, norms)
         if q.kind == "may":
@@ -437,12 +457,23 @@ class Evaluation:
             verdict = k_and(permitted, k_not(prohibited))
             if isinstance(verdict, Unknown):
                 return self._result(q, "undetermined", norms=norms, depends_on=verdict.deps)
-            grounds = for_ if verdict else (against if prohibited is True else [])
+            if verdict:
+                grounds, reasons = for_, []
+            elif prohibited is True:
+                grounds = against
+                reasons = [
+                    self._reason("prohibits", n, None, self.tables.norm_facts[n.id])
+                    for n in against
+                    if self.effective(n) is True
+                ]
+            else:
+                grounds, reasons = [], self._why_not(for_)
             return self._result(
                 q,
                 "yes" if verdict else "no",
                 norms=norms,
                 grounds=[n for n in grounds if self.effective(n) is True],
+                reasons=reasons,
             )
         duties = [n for n in norms if n.modality == "obligation"]
         obliged = k_any(self.effective(n) for n in duties)
@@ -450,8 +481,81 @@ class Evaluation:
             return self._result(q, "undetermined", norms=norms, depends_on=obliged.deps)
         grounds = [n for n in duties if self.effective(n) is True]
         return self._result(
-            q, "obliged" if obliged else "not_obliged", norms=norms, grounds=grounds
+            q,
+            "obliged" if obliged else "not_obliged",
+            norms=norms,
+            grounds=grounds,
+            reasons=[] if obliged else self._why_not(duties),
         )
+
+    # ---------------------------------------------------------- reasons
+
+    def _why_not(self, candidates: Sequence[ir.Norm]) -> list[Reason]:
+        """Why none of ``candidates`` (each not effective) decides the answer, each in turn;
+        that nothing provides for it when there are none."""
+        if not candidates:
+            return [self._reason("no_provision", None, None)]
+        return [self._why(n) for n in candidates]
+
+    def _why(self, n: ir.Norm) -> Reason:
+        """Why ``n``, which is not effective, is not: it applies (or may) but a norm
+        prevailing over it applies; else the first part of its condition that is false;
+        else the first exception that holds; else, a remedy, its duty is not breached. The
+        parts are evaluated in the order, and as far as, ``applies`` evaluated them."""
+        if self.applies(n) is not False:
+            by = tuple(
+                Overrider(norm=p.higher, clause=self.norms[p.higher].clause, stated_in=p.stated_in)
+                for p, applies in self.overriders(n)
+                if applies is True
+            )
+            return self._reason("overridden", n, None, by=by)
+        condition_parts, exception_parts = self.tables.norm_parts[n.id]
+        failed = self._first_false(conjuncts(n.condition))
+        if failed < len(condition_parts):
+            return self._reason("condition_false", n, condition_parts[failed])
+        for x, part in zip(n.exceptions, exception_parts, strict=True):
+            if self.expr(x) is True:
+                return self._reason("exception_applies", n, part)
+        return self._reason("not_breached", n, None, duty=n.remedy_of)
+
+    def _first_false(self, expressions: Sequence[ir.Expr]) -> int:
+        """The index of the first false expression (their number if none is)."""
+        for i, e in enumerate(expressions):
+            if self.expr(e) is False:
+                return i
+        return len(expressions)
+
+    def _reason(
+        self,
+        status: str,
+        n: ir.Norm | None,
+        part: Part | None,
+        reads: Sequence[str] = (),
+        *,
+        by: tuple[Overrider, ...] = (),
+        duty: str | None = None,
+    ) -> Reason:
+        if part is not None:
+            reads = part[1]
+        return Reason(
+            status=status,
+            norm=n.id if n else None,
+            clause=n.clause if n else None,
+            modality=n.modality if n else None,
+            quote=self.contract.clause(n.clause).quote if n else None,
+            condition=part[0] if part else None,
+            facts=self._given(reads),
+            by=by,
+            duty=duty,
+        )
+
+    def _given(self, names: Iterable[str]) -> dict[str, object]:
+        """The given facts among ``names``, in the output form of values."""
+        return {
+            name: RV.to_json(self.facts[name], self.fact_types[name])
+            for name in names
+            if name in self.facts
+        }
 
     def _deadline_answer(self, q: ir.Question, norms: list[ir.Norm]) -> Answer:
         known: list[tuple[DueKey, ir.Norm]] = []
@@ -478,7 +582,9 @@ class Evaluation:
                 norms=norms,
                 depends_on=deps(*[x for pair in open_ for x in pair]),
             )
-        if best is None or best == NO_DEADLINE:
+        if best is None:
+            return self._result(q, "none", norms=norms, reasons=self._why_not(norms))
+        if best == NO_DEADLINE:
             return self._result(q, "none", norms=norms, grounds=[n for k, n in known if k == best])
         answer = {0: "immediately", 1: "date", 2: "without_undue_delay", 3: "none"}[best[0]]
         return self._result(q, answer, norms=norms, grounds=[n for k, n in known if k == best])
@@ -492,6 +598,7 @@ class Evaluation:
         grounds: Sequence[ir.Norm] = (),
         depends_on: Iterable[str] = (),
         value: object = None,
+        reasons: Sequence[Reason] = (),
     ) -> Answer:
         ground_ids = {n.id for n in grounds}
         return Answer(
@@ -503,6 +610,7 @@ class Evaluation:
             due=self._earliest_due(grounds),
             grounds=tuple(self._ground(n) for n in grounds),
             overridden=tuple(self._overridden(norms, ground_ids)),
+            reasons=tuple(reasons),
             depends_on=tuple(sorted(set(depends_on))),
             warnings=tuple(sorted(self.warnings)),
         )
@@ -522,11 +630,7 @@ class Evaluation:
                 "kind": n.deadline.kind,
                 "due": _ordinal_json(due[1]) if due[0] == 1 else None,
             }
-        facts = {
-            name: RV.to_json(self.facts[name], self.fact_types[name])
-            for name in self.tables.norm_facts[n.id]
-            if name in self.facts
-        }
+        facts = self._given(self.tables.norm_facts[n.id])
         return Ground(
             norm=n.id,
             clause=n.clause,

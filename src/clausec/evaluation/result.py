@@ -67,6 +67,49 @@ class Override:
         return {"norm": self.norm, "clause": self.clause, "by": [b.to_dict() for b in self.by]}
 
 
+# Why an answer is not positive (docs/semantics.md, "Reasons").
+REASON_STATUSES = (
+    "prohibits",  # an effective prohibition decides "no"
+    "overridden",  # the norm applies but yields to the norms ``by``
+    "condition_false",  # a part of the norm's condition (or of the value asked) is false
+    "exception_applies",  # one of the norm's exceptions holds
+    "not_breached",  # a remedy, and the duty whose breach it follows is not breached
+    "no_provision",  # no clause provides for what is asked
+)
+
+
+@attrs.frozen
+class Reason:
+    """Why the answer is not "yes" (or "obliged", a deadline, true): a norm that could have
+    made it so and why it did not, the prohibition that decides it, or that nothing provides
+    for it. ``condition`` is the part of the condition (or the exception) that decided, in
+    words, and ``facts`` the given facts it read; ``norm`` is None for a value question's
+    own expression and for ``no_provision``."""
+
+    status: str
+    norm: str | None
+    clause: str | None
+    modality: str | None
+    quote: str | None
+    condition: str | None
+    facts: dict[str, object]
+    by: tuple[Overrider, ...]
+    duty: str | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "status": self.status,
+            "norm": self.norm,
+            "clause": self.clause,
+            "modality": self.modality,
+            "quote": self.quote,
+            "condition": self.condition,
+            "facts": dict(self.facts),
+            "by": [b.to_dict() for b in self.by],
+            "duty": self.duty,
+        }
+
+
 @attrs.frozen
 class Answer:
     contract: str
@@ -77,6 +120,7 @@ class Answer:
     due: str | None
     grounds: tuple[Ground, ...]
     overridden: tuple[Override, ...]
+    reasons: tuple[Reason, ...]
     depends_on: tuple[str, ...]
     warnings: tuple[str, ...]
 
@@ -90,6 +134,7 @@ class Answer:
             "due": self.due,
             "grounds": [g.to_dict() for g in self.grounds],
             "overridden": [o.to_dict() for o in self.overridden],
+            "reasons": [r.to_dict() for r in self.reasons],
             "depends_on": list(self.depends_on),
             "warnings": list(self.warnings),
         }
@@ -133,6 +178,10 @@ def render_text(result: dict[str, object]) -> str:
             for b in _dicts(o["by"])
         )
         lines.append(f"  overridden: clause {o['clause']} ({o['norm']}) yields to {by}")
+    listed = {o["norm"] for o in _dicts(result["overridden"])}
+    for r in _dicts(result.get("reasons", [])):
+        if not (r["status"] == "overridden" and r["norm"] in listed):  # said just above
+            lines += _reason_lines(r)
     depends = result.get("depends_on") or []
     assert isinstance(depends, list)
     if depends:
@@ -142,6 +191,35 @@ def render_text(result: dict[str, object]) -> str:
     for w in warnings:
         lines.append(f"  warning: {w}")
     return "\n".join(lines) + "\n"
+
+
+def _reason_lines(r: dict[str, object]) -> list[str]:
+    status = r["status"]
+    if status == "prohibits":  # the grounds name it ("because clause …")
+        return []
+    if status == "no_provision":
+        return ["  no clause provides for this"]
+    if r["norm"] is None:
+        lines = [f"  because false: {r['condition']}"]
+    else:
+        head = f"  not: clause {r['clause']} ({r['norm']}, {r['modality']})"
+        if status == "overridden":
+            by = ", ".join(
+                f"clause {b['clause']} ({b['norm']}; priority stated in {b['stated_in']})"
+                for b in _dicts(r["by"])
+            )
+            lines = [f"{head} applies but yields to {by}"]
+        elif status == "condition_false":
+            lines = [f"{head}: condition not met: {r['condition']}"]
+        elif status == "exception_applies":
+            lines = [f"{head}: exception applies: {r['condition']}"]
+        else:
+            lines = [f"{head}: the duty it remedies, {r['duty']}, is not breached"]
+    facts = r.get("facts") or {}
+    assert isinstance(facts, dict)
+    if facts:
+        lines.append("    with " + ", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()))
+    return lines
 
 
 def _dicts(items: object) -> list[dict[str, object]]:

@@ -1,13 +1,14 @@
 """Questions about the IR that several passes ask: which norms and definitions an answer to a
-question may read, which facts expressions read. Each is a pure function of the IR; the
-interpreter, the plan, the back ends, the graphs and the analyses share them so that they
-agree on what matters to a question."""
+question may read, which facts expressions read, the parts of a condition that a reason
+names. Each is a pure function of the IR; the interpreter, the plan, the back ends, the
+graphs and the analyses share them so that they agree on what matters to a question."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from clausec.ir import nodes as ir
+from clausec.ir.text import brief
 
 
 def relevant_norms(contract: ir.Contract, q: ir.Question) -> list[ir.Norm]:
@@ -95,3 +96,25 @@ def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
     """The facts a norm reads, through definitions: its condition, exceptions, deadline,
     extensions and breach."""
     return facts_read(contract, norm_expressions(n))
+
+
+def conjuncts(e: ir.Expr) -> list[ir.Expr]:
+    """The parts of a conjunction, left to right (``a and (b and c)`` gives a, b, c): the
+    order in which they are evaluated, each part only while none before it is false."""
+    if isinstance(e, ir.Binary) and e.op == "and":
+        return conjuncts(e.left) + conjuncts(e.right)
+    return [e]
+
+
+Part = tuple[str, tuple[str, ...]]
+
+
+def parts_in_words(contract: ir.Contract, expressions: Iterable[ir.Expr]) -> tuple[Part, ...]:
+    """Each expression in words, with the facts it reads (sorted): what a reason for an
+    answer quotes when the expression decided it."""
+    return tuple((brief(e), tuple(sorted(facts_read(contract, [e])))) for e in expressions)
+
+
+def norm_parts(contract: ir.Contract, n: ir.Norm) -> tuple[tuple[Part, ...], tuple[Part, ...]]:
+    """The parts of a norm's condition and its exceptions, as reasons name them."""
+    return parts_in_words(contract, conjuncts(n.condition)), parts_in_words(contract, n.exceptions)

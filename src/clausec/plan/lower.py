@@ -21,7 +21,7 @@ from clausec.evaluation.facts import Never
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
-from clausec.ir.queries import question_facts, relevant_norms, used_definitions
+from clausec.ir.queries import conjuncts, question_facts, relevant_norms, used_definitions
 from clausec.plan import nodes as P
 from clausec.plan.program import ContractPlan, QuestionPlan
 
@@ -404,34 +404,38 @@ class _Question(NormLowering):
         verdict = P.Local("verdict", "bool")
         stmts: list[P.Stmt] = []
         grounds: list[P.Ground] = []
+        reasons: list[P.Reason] = []
         if self.q.kind == "may":
             pro = [n for n in self.mine if n.modality != "prohibition"]
             con = [n for n in self.mine if n.modality == "prohibition"]
             permitted = _any([effective[n.id] for n in pro])
+            negative: P.Test = P.IsFalse(verdict)
             if con:
                 prohibited = P.Local("prohibited", "bool")
                 stmts.append(P.Let(prohibited.name, _any([effective[n.id] for n in con])))
                 stmts.append(P.Let(verdict.name, P.And(permitted, P.Not(prohibited))))
-                grounds += [
-                    P.Ground(
-                        n.id,
-                        P.All(
-                            (P.IsFalse(verdict), P.IsTrue(prohibited), P.IsTrue(effective[n.id]))
-                        ),
+                deciding = {
+                    n.id: P.All(
+                        (P.IsFalse(verdict), P.IsTrue(prohibited), P.IsTrue(effective[n.id]))
                     )
                     for n in con
-                ]
+                }
+                grounds += [P.Ground(n.id, deciding[n.id]) for n in con]
+                reasons += [P.Reason(n.id, _text("prohibits"), deciding[n.id]) for n in con]
+                negative = P.All((negative, P.NotTest(P.IsTrue(prohibited))))
             else:
                 stmts.append(P.Let(verdict.name, permitted))
             grounds = [
                 P.Ground(n.id, P.All((P.IsTrue(verdict), P.IsTrue(effective[n.id])))) for n in pro
             ] + grounds
             words = ("yes", "no")
+            candidates = pro
         else:
             duties = [n for n in self.mine if n.modality == "obligation"]
             stmts.append(P.Let(verdict.name, _any([effective[n.id] for n in duties])))
             grounds = [P.Ground(n.id, P.IsTrue(effective[n.id])) for n in duties]
             words = ("obliged", "not_obliged")
+            candidates, negative = duties, P.IsFalse(verdict)
         stmts.append(
             P.If(
                 P.IsUnknown(verdict),
@@ -446,6 +450,9 @@ class _Question(NormLowering):
             )
         )
         stmts.append(P.ChooseGrounds(tuple(grounds)))
+        why, computed = self.why_not(candidates, negative)
+        reasons += why
+        stmts += computed
         # The due dates of the grounds, in the order of the grounds.
         dues: list[tuple[str, P.Local]] = []
         for g in grounds:
@@ -455,7 +462,8 @@ class _Question(NormLowering):
             due, computed = self.due(n)
             stmts.append(P.If(P.Grounded(n.id), tuple(computed)))
             dues.append((n.id, due))
-        return P.Decision(answer, verdict, None, tuple(dues), self.yields()), stmts
+        decision = P.Decision(answer, verdict, None, tuple(dues), self.yields(), tuple(reasons))
+        return decision, stmts
 
     def deadline_answer(self, effective: dict[str, P.Expr]) -> tuple[P.Decision, list[P.Stmt]]:
         """The strictest due key among the effective norms; undetermined while a norm that
@@ -525,7 +533,12 @@ class _Question(NormLowering):
             for n in self.mine
         )
         stmts.append(P.ChooseGrounds(grounds))
-        return P.Decision(answer, waiting, None, tuple(dues), self.yields()), stmts
+        # No norm is effective: say why each is not.
+        nothing = P.All((P.NotTest(P.IsTrue(still_open)), P.DueRank(best, NO_BEST[0])))
+        reasons, computed = self.why_not(self.mine, nothing)
+        stmts += computed
+        decision = P.Decision(answer, waiting, None, tuple(dues), self.yields(), tuple(reasons))
+        return decision, stmts
 
     def value_answer(self) -> tuple[P.Decision, list[P.Stmt]]:
         assert self.q.expr is not None
@@ -540,7 +553,70 @@ class _Question(NormLowering):
             ),
             P.ChooseGrounds(()),
         ]
-        return P.Decision(answer, value, value, (), ()), stmts
+        reasons: tuple[P.Reason, ...] = ()
+        if value.kind == "bool":  # false: the first part of the expression that is false
+            why = P.Local("reason", "text")
+            parts = conjuncts(self.q.expr)
+            temporaries = [self.temporary("bool") for _ in parts]
+            stmts.append(P.If(P.IsFalse(value), self.first_false(parts, temporaries, why, ())))
+            reasons = (P.Reason(None, why, P.IsFalse(value)),)
+        return P.Decision(answer, value, value, (), (), reasons), stmts
+
+    # ------------------------------------------------------------ reasons
+
+    def why_not(
+        self, candidates: Sequence[ir.Norm], negative: P.Test
+    ) -> tuple[list[P.Reason], list[P.Stmt]]:
+        """When ``negative`` holds (none of ``candidates`` is effective), why each is not;
+        that nothing provides for the answer when there are none."""
+        if not candidates:
+            return [P.Reason(None, _text("no_provision"), negative)], []
+        reasons, body = [], []
+        for n in candidates:
+            why = P.Local(f"why:{n.id}", "text")
+            body += self.why(n, why)
+            by = tuple(
+                (p.higher, p.stated_in, P.IsTrue(_applies(p.higher)))
+                for p in self.higher.get(n.id, [])
+            )
+            reasons.append(P.Reason(n.id, why, negative, by))
+        return reasons, [P.If(negative, tuple(body))]
+
+    def why(self, n: ir.Norm, why: P.Local) -> list[P.Stmt]:
+        """Why ``n``, which is not effective, is not: it applies (or may) but yields; else the
+        first part of its condition that is false; else the first exception that holds; else
+        (a remedy) its duty is not breached. Each part is evaluated again, in the order and
+        as far as its applicability evaluated it, so no new error or warning can arise."""
+        parts = conjuncts(n.condition)
+        temporaries = [self.temporary("bool") for _ in [*parts, *n.exceptions]]
+        chain: P.Block = (P.Let(why.name, _text("not_breached")),)
+        for j in reversed(range(len(n.exceptions))):
+            holds = temporaries[len(parts) + j]
+            chain = (
+                P.Let(holds.name, self.expr(n.exceptions[j])),
+                P.If(P.IsTrue(holds), (P.Let(why.name, _text(f"exception_applies:{j}")),), chain),
+            )
+        chain = self.first_false(parts, temporaries, why, chain)
+        overridden = (P.Let(why.name, _text("overridden")),)
+        return [P.If(P.NotTest(P.IsFalse(_applies(n.id))), overridden, chain)]
+
+    def first_false(
+        self,
+        parts: Sequence[ir.Expr],
+        temporaries: Sequence[P.Local],
+        why: P.Local,
+        otherwise: P.Block,
+    ) -> P.Block:
+        """Set ``why`` to ``condition_false:I`` for the first of ``parts`` that is false (each
+        evaluated into its temporary); ``otherwise`` when none is."""
+        chain = otherwise
+        for i in reversed(range(len(parts))):
+            part = temporaries[i]
+            chain = (
+                P.Let(part.name, self.expr(parts[i])),
+                P.If(P.IsFalse(part), (P.Let(why.name, _text(f"condition_false:{i}")),), chain),
+            )
+        return chain
 
     def yields(self) -> tuple[P.Yield, ...]:
         """Norms that apply but yield: the question's own, and those a ground prevails over
@@ -563,6 +639,10 @@ class _Question(NormLowering):
             if by:
                 out.append(P.Yield(n.id, P.IsTrue(_applies(n.id)), tuple(by)))
         return tuple(out)
+
+
+def _text(value: str) -> P.Const:
+    return P.Const(value, "text")
 
 
 def _definition(name: str) -> str:

@@ -458,16 +458,33 @@ class Yield:
 
 
 @attrs.frozen
+class Reason:
+    """A reason the answer is not positive, listed when ``when`` holds (docs/semantics.md,
+    "Reasons"). ``status`` is a ``text`` expression: ``prohibits``, ``overridden``,
+    ``not_breached``, ``no_provision``, or ``condition_false:I`` / ``exception_applies:I``
+    with the index of the part of ``norm``'s condition (of the question's value when
+    ``norm`` is None) or of its exception that decided. ``by`` are the norms prevailing over
+    ``norm`` with their tests, as in :class:`Yield`; they are read only for ``overridden``."""
+
+    norm: str | None
+    status: Expr
+    when: Test
+    by: tuple[tuple[str, str, Test], ...] = ()
+
+
+@attrs.frozen
 class Decision:
     """What a question's program returns, read after its body. ``answer`` is a ``text``
     local (``yes``, ``no``, ``obliged``, ``not_obliged``, ``undetermined``, ``date``,
     ``immediately``, ``without_undue_delay``, ``none``, ``value``); ``depends_on`` a local
     whose dependencies are the answer's when it is undetermined; ``value`` the value of a
     value question; ``dues`` the due-key locals of norms with deadlines, each assigned when
-    its norm is a ground (and read only then); ``yields`` the norms that may be overridden."""
+    its norm is a ground (and read only then); ``yields`` the norms that may be overridden;
+    ``reasons`` why a negative answer is negative."""
 
     answer: Local
     depends_on: Local | None
     value: Local | None
     dues: tuple[tuple[str, Local], ...]
     yields: tuple[Yield, ...]
+    reasons: tuple[Reason, ...] = ()

@@ -855,7 +855,8 @@ function toJson(v, t) {
 
 // ------------------------------------------------------------------------------ results
 
-const NORM_TABLE = new Map(Object.entries(DATA.norms)); // id -> [clause, modality, deadline, reads]
+// id -> [clause, modality, deadline, reads, condition parts, exception parts, duty remedied]
+const NORM_TABLE = new Map(Object.entries(DATA.norms));
 const CLAUSE_TABLE = new Map(Object.entries(DATA.clauses)); // number -> [quote, gloss]
 
 /**
@@ -863,7 +864,7 @@ const CLAUSE_TABLE = new Map(Object.entries(DATA.clauses)); // number -> [quote,
  * out when first read. toDict() is the interpreter's to_dict().
  */
 export class Result {
-  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings) {
+  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, reasons) {
     this.question = question;
     this.answer = answer;
     this.groundNorms = grounds; // the ids of the norms that ground the answer
@@ -874,6 +875,7 @@ export class Result {
     this._value = value;
     this._values = values; // the values of the facts, for the grounds
     this._warnings = warnings;
+    this._reasons = reasons; // [norm or null, status, [[norm prevailing, stated in], ...]]
   }
 
   get contract() {
@@ -909,20 +911,56 @@ export class Result {
   }
 
   get grounds() {
-    const values = this._values;
     return this.groundNorms.map((norm) => {
       const [clause, modality, deadlineKind, reads] = NORM_TABLE.get(norm);
       const [quote, gloss] = CLAUSE_TABLE.get(clause);
       const d = this._dues[norm];
       const deadline = deadlineKind !== null && d !== undefined && !(d instanceof Unknown)
         ? { kind: deadlineKind, due: d[0] === 1 ? dayJson(d[1]) : null } : null;
-      const facts = {};
-      for (const name of reads) {
-        const i = FACT_INDEX.get(name);
-        if (!(values[i] instanceof Unknown)) setProp(facts, name, toJson(values[i], FACT_LIST[i].type));
-      }
-      return { norm, clause, modality, quote, gloss, facts, deadline };
+      return { norm, clause, modality, quote, gloss, facts: this._given(reads), deadline };
     });
+  }
+
+  /** Why a negative answer is negative: status, norm, the part that decided, its facts. */
+  get reasons() {
+    return this._reasons.map(([norm, code, by]) => {
+      const colon = code.indexOf(":");
+      const status = colon < 0 ? code : code.slice(0, colon);
+      const entry = norm === null ? null : NORM_TABLE.get(norm);
+      let condition = null;
+      let reads = [];
+      if (colon >= 0) {
+        const parts = entry === null ? QUESTION_PARTS.get(this.question)
+          : entry[status === "exception_applies" ? 5 : 4];
+        [condition, reads] = parts[Number(code.slice(colon + 1))];
+      } else if (status === "prohibits") {
+        reads = entry[3];
+      }
+      return {
+        status,
+        norm,
+        clause: entry === null ? null : entry[0],
+        modality: entry === null ? null : entry[1],
+        quote: entry === null ? null : CLAUSE_TABLE.get(entry[0])[0],
+        condition,
+        facts: this._given(reads),
+        by: status === "overridden"
+          ? by.map(([higher, statedIn]) => ({ norm: higher, clause: NORM_TABLE.get(higher)[0], statedIn }))
+          : [],
+        duty: status === "not_breached" ? entry[6] : null,
+      };
+    });
+  }
+
+  /** The given facts among `names`, in the output form of values. */
+  _given(names) {
+    const values = this._values;
+    const facts = {};
+    for (const name of names) {
+      const i = FACT_INDEX.get(name);
+      if (!(values[i] instanceof Unknown)) setProp(facts, name, toJson(values[i], FACT_LIST[i].type));
+    }
+    return facts;
   }
 
   get overridden() {
@@ -946,6 +984,9 @@ export class Result {
         norm: o.norm, clause: o.clause,
         by: o.by.map((b) => ({ norm: b.norm, clause: b.clause, stated_in: b.statedIn })),
       })),
+      reasons: this.reasons.map((r) => ({
+        ...r, by: r.by.map((b) => ({ norm: b.norm, clause: b.clause, stated_in: b.statedIn })),
+      })),
       depends_on: [...this.dependsOn],
       warnings: this.warnings,
     };
@@ -954,6 +995,7 @@ export class Result {
 
 const NO_DUES = Object.freeze({});
 const NO_OVERRIDES = Object.freeze([]);
+const NO_REASONS = Object.freeze([]);
 const NO_NAMES = Object.freeze([]);
 
 let walks = 0;
@@ -1018,6 +1060,8 @@ function deepFreeze(v) {
 }
 
 const QUESTION_KINDS = new Map(DATA.questions.map((q) => [q.name, q.kind]));
+// A value question's expression in parts, as reasons name them.
+const QUESTION_PARTS = new Map(DATA.questions.map((q) => [q.name, q.parts]));
 
 /** The questions of the contract: {name, kind, description}. */
 export const QUESTIONS = deepFreeze(DATA.questions.map((q) => ({

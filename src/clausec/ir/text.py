@@ -1,0 +1,53 @@
+"""The IR in words, for people: short renderings of expressions and deadlines in graph labels
+and in the reasons of answers (not meant to be parsed back)."""
+
+from __future__ import annotations
+
+from clausec.ir import nodes as ir
+
+
+def deadline_text(d: ir.Deadline) -> str:
+    """The deadline in words, e.g. ``within 10 working days after service.stopped + 3 months``."""
+    kind = d.kind.replace("_", " ")
+    if d.kind == "monthly":
+        return (
+            "monthly on day "
+            + ", ".join(map(str, d.days))
+            + (f" after {brief(d.anchor)}" if d.anchor is not None else "")
+        )
+    if d.kind == "at_least_once_every":
+        return f"{kind} {(d.unit or '').replace('_', ' ')}"
+    parts = [kind if d.kind != "at_least_before" else "at least"]
+    if d.duration is not None:
+        parts.append(brief(d.duration))
+    if d.anchor is not None:
+        parts.append(
+            {"within": "after", "at_least_before": "before"}.get(d.kind, "")
+            + (" " if d.kind in ("within", "at_least_before") else "")
+            + brief(d.anchor)
+        )
+    return " ".join(p for p in parts if p)
+
+
+def brief(e: ir.Expr) -> str:
+    """A short rendering of an expression for labels (not meant to be parsed back)."""
+    match e:
+        case ir.Const():
+            return str(e.value)
+        case ir.FactRef() | ir.DefRef():
+            return e.name
+        case ir.Today():
+            return "today"
+        case ir.Unary():
+            return ("not " if e.op == "not" else "-") + _operand(e.operand)
+        case ir.Binary():
+            return f"{_operand(e.left)} {e.op} {_operand(e.right)}"
+        case ir.Occurred():
+            return f"{_operand(e.operand)} has occurred"
+        case ir.Extremum():
+            return f"{e.kind} of " + ", ".join(brief(a) for a in e.args)
+    raise AssertionError(type(e))
+
+
+def _operand(e: ir.Expr) -> str:
+    return f"({brief(e)})" if isinstance(e, (ir.Binary, ir.Extremum)) else brief(e)
