@@ -19,7 +19,6 @@ import contextlib
 import hashlib
 import json
 import os
-import re
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -32,6 +31,7 @@ from clausec import __version__
 from clausec.diagnostics import Diagnostic, Note, Severity
 from clausec.driver import EXTENSION, CheckResult, InputError, _discover, _refused_import, read
 from clausec.files import FileProblem, read_regular, write_atomically
+from clausec.links import scan, string_value
 from clausec.source import SourceDecodeError, SourceFile, Span, decode, display_name
 
 __all__ = ["CACHE_ENV", "check_many", "default_cache_dir", "default_jobs"]
@@ -135,17 +135,6 @@ def check_many(
 
 # ------------------------------------------------------------------ groups
 
-# Strings and comments as the parser's lexer finds them (clausec.syntax.parser._lexemes): a
-# quote that opens no closed string is an ordinary character.
-_STRING_BODY = re.compile(r'[^"\\]*+(?:\\.[^"\\]*+)*+')
-_QUOTE_OR_COMMENT = re.compile(r'"|#[^\n]*')
-_COMMENT = re.compile(r"#[^\n]*")
-# In the text left, what follows `import` or `contract` for the parser: a name; for an
-# import, maybe `from` and a string. Keywords are matched even glued to what precedes them
-# (`10import`) and names to them, so that no link the parser sees is missed; a link it does
-# not see only makes a group larger.
-_LINK = re.compile(r'(?<![a-z_])(contract|import)\s*([a-z_][a-z0-9_]*)(?:\s*from\s*("))?')
-
 
 @attrs.define
 class _Links:
@@ -155,73 +144,6 @@ class _Links:
 
     imported: dict[str, tuple[str, Path, str]] = attrs.field(factory=dict)
     uncertain: bool = False
-
-
-def _scan(text: str) -> tuple[set[str], set[str], list[str]]:
-    """Contract names defined, contract names imported and import paths (string literals)
-    of a file."""
-    code: list[str] = []
-    strings: dict[int, str] = {}
-    position = 0
-    plain_until = 0  # quotes before this offset open no string (a runaway one is scanned once)
-    while True:
-        if position < plain_until:
-            m = _COMMENT.search(text, position, plain_until)
-            if m is None:
-                code.append(text[position:plain_until])
-                position = plain_until
-                continue
-        else:
-            m = _QUOTE_OR_COMMENT.search(text, position)
-            if m is None:
-                code.append(text[position:])
-                break
-        start = m.start()
-        code.append(text[position:start])
-        if m.group(0) != '"':
-            code.append(" " * (m.end() - start))
-            position = m.end()
-            continue
-        body = _STRING_BODY.match(text, start + 1)
-        assert body is not None  # the body may be empty
-        if body.end() < len(text) and text[body.end()] == '"':
-            strings[start] = text[start : body.end() + 1]
-            code.append('"' + " " * (body.end() - start))
-            position = body.end() + 1
-        else:
-            code.append('"')
-            position, plain_until = start + 1, body.end()
-    defined: set[str] = set()
-    imported: set[str] = set()
-    paths: list[str] = []
-    for match in _LINK.finditer("".join(code)):
-        word, name, quote = match.groups()
-        (defined if word == "contract" else imported).add(name)
-        if word == "import" and quote is not None:
-            paths.append(strings[match.start(3)])
-    return defined, imported, paths
-
-
-def _string_value(literal: str) -> str | None:
-    body = literal[1:-1]
-    if "\\" not in body:
-        return body
-    from clausec.syntax.build import _ESCAPE, _SIMPLE_ESCAPES
-
-    def replace(m: re.Match[str]) -> str:
-        esc = m.group(1)
-        if esc in _SIMPLE_ESCAPES:
-            return _SIMPLE_ESCAPES[esc]
-        if esc.startswith("u{"):
-            code = int(esc[2:-1], 16)
-            if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
-                return chr(code)
-        return esc
-
-    try:
-        return _ESCAPE.sub(replace, body)
-    except ValueError:
-        return None
 
 
 def _groups(
@@ -255,11 +177,11 @@ def _groups(
             text = decode(node, data).text
         except SourceDecodeError:
             continue
-        defined, imported, literals = _scan(text)
+        defined, imported, literals = scan(text)
         for name in defined | imported:
             by_name.setdefault(name, []).append(node)
         for literal in literals:
-            value = _string_value(literal)
+            value = string_value(literal)
             if value is None or "\0" in value:
                 links.uncertain = True
                 continue

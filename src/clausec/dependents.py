@@ -7,8 +7,9 @@ resolved as the compiler resolves it), or imports its contract by name alone and
 same folder (the files a folder check would load together); dependence is transitive. Only
 the project folder is searched: the enclosing git repository, else the working folder (for a
 file inside it), else the file's own folder. Hidden folders and ``node_modules`` are skipped.
-A file is parsed only when its text names a checked file or contract, so that a large
-project costs a scan of its text."""
+Files are not parsed: the links are found by the scan the check's groups use
+(:mod:`clausec.links`), which never misses one and may find more (a file then checked for
+nothing), so that a large project, or a large file, costs a scan of its text."""
 
 from __future__ import annotations
 
@@ -17,9 +18,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from clausec.files import FileProblem, read_regular
+from clausec.links import scan, string_value
 from clausec.source import SourceDecodeError, decode
-from clausec.syntax import ast
-from clausec.syntax.parser import parse
 
 EXTENSION = ".clause"
 _SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__"})
@@ -77,45 +77,35 @@ def _text(path: Path) -> str | None:
         return None
 
 
-def _mentions(text: str, targets: dict[Path, str | None]) -> bool:
-    """Whether ``text`` could import one of ``targets``: it names its file or its contract."""
+def _mentions(text: str, targets: dict[Path, frozenset[str]]) -> bool:
+    """Whether ``text`` could import one of ``targets``: it names its file or a contract."""
     return "import" in text and any(
-        real.name in text or (contract is not None and contract in text)
-        for real, contract in targets.items()
+        real.name in text or any(contract in text for contract in contracts)
+        for real, contracts in targets.items()
     )
 
 
-def _module(path: Path, text: str) -> ast.Module:
-    module, _ = parse(decode(str(path), text.encode("utf-8")))
-    return module
-
-
-def _header_id(real: Path) -> str | None:
+def _header_id(real: Path) -> frozenset[str]:
+    """The contracts the file defines (one, unless it is broken)."""
     text = _text(real)
-    if text is None:
-        return None
-    header = _module(real, text).header
-    return header.contract.name if header is not None else None
+    return frozenset(scan(text)[0]) if text is not None else frozenset()
 
 
-def _imports_any(path: Path, text: str, targets: dict[Path, str | None]) -> bool:
+def _imports_any(path: Path, text: str, targets: dict[Path, frozenset[str]]) -> bool:
     """Whether the file at ``path`` (as found, links kept: imports are relative to it)
-    imports one of ``targets``."""
-    for declaration in _module(path, text).declarations:
-        if not isinstance(declaration, ast.Import):
+    imports one of ``targets``: one of their contracts by name from the same folder, or one
+    of their files by path."""
+    _, imported, literals = scan(text)
+    folder = Path(os.path.realpath(path.parent))
+    if any(
+        imported & contracts and target.parent == folder for target, contracts in targets.items()
+    ):
+        return True
+    for literal in literals:
+        value = string_value(literal)
+        if value is None or "\0" in value:
             continue
-        if declaration.path is None:
-            if any(
-                contract == declaration.contract.name
-                and target.parent == Path(os.path.realpath(path.parent))
-                for target, contract in targets.items()
-            ):
-                return True
-            continue
-        if "\0" in declaration.path.value:
-            continue
-        imported = Path(os.path.realpath(path.parent / declaration.path.value))
-        if imported in targets:
+        if Path(os.path.realpath(path.parent / value)) in targets:
             return True
     return False
 

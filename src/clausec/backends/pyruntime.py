@@ -584,13 +584,14 @@ class Result:
             dict[str, int],
             tuple[Any, ...],
             list[str],
-            tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...],
+            tuple[Any, ...] | None,
         ],
     ) -> None:
         self.answer = answer
         self._grounds = grounds
         # question, overridden, depends_on, due keys, value, where each fact read is in the
-        # values read, values read, warnings, reasons (norm, status, the norms prevailing)
+        # values read, values read, warnings, what the reasons are worked out from (None
+        # when there are none)
         self._rest = rest
 
     @property
@@ -660,7 +661,8 @@ class Result:
     def reasons(self) -> tuple[dict[str, object], ...]:
         """Why a negative answer is negative (docs/semantics.md, "Reasons")."""
         out: list[dict[str, object]] = []
-        for norm, code, by in self._rest[8]:
+        explain = self._rest[8]
+        for norm, code, by in _EXPLAIN[self.question](*explain) if explain else ():
             status, _, index = code.partition(":")
             condition: str | None = None
             reads: tuple[str, ...] = ()

@@ -33,6 +33,7 @@ from clausec.ir import types as T
 from clausec.ir.queries import conjuncts, norm_facts, norm_parts, parts_in_words
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
+from clausec.plan.program import explain_inputs
 
 _COMPARE_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _OPERATOR_NAMES = {"=": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
@@ -168,6 +169,7 @@ class _Module:
 
     def render(self) -> str:
         functions = [self.question(q) for q in self.plan.questions]
+        explains = self.explain_functions()
         parts = [
             self.header(),
             "from __future__ import annotations\n",
@@ -175,6 +177,7 @@ class _Module:
             self.tables(),
             *self.constant_lines(),
             *functions,
+            explains,
             self.footer(),
         ]
         return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
@@ -351,7 +354,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "dues: dict[str, Any]",
             "overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]",
             "by: tuple[tuple[str, str], ...]",
-            "reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...]",
+            "explain: tuple[Any, ...] | None",
             "fv: tuple[Any, ...]",
             "asof = None if as_of is None else _as_of(as_of)",
             "today = _TODAY if asof is None else asof",
@@ -602,7 +605,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 continue
             body = [f"by = {' + '.join(parts)}", f"if by: overridden += (({py_str(y.norm)}, by),)"]
             lines += body if when == "True" else [f"if {when}:", *_indent(body)]
-        lines += self.reasons(d.reasons)
+        lines += self.explain_arguments(qp)
         answer = self.local(d.answer.name)
         if d.depends_on is None or self.known:
             lines.append("deps = ()")
@@ -634,14 +637,65 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
-            f"{names_const}, {values}, w, reasons)",
+            f"{names_const}, {values}, w, explain)",
             "return _r",
         ]
         return lines
 
+    # ------------------------------------------------------------ reasons, when asked for
+
+    def explain_arguments(self, qp: QuestionPlan) -> list[str]:
+        """``explain``: on a negative answer, what the question's explain function reads (it
+        runs when the reasons are asked for); None otherwise."""
+        d = qp.decision
+        negative = self.test(P.Any_(tuple(dict.fromkeys(r.when for r in d.reasons))))
+        if not d.reasons or negative == "False":
+            return ["explain = None"]
+        inputs = explain_inputs(d)
+        values = ["asof"] + [self.local(name) for name in inputs.locals]
+        values += [self.expr(P.Fact(name, "bool")) for name in inputs.facts]
+        packed = f"({', '.join(values)},)"
+        return [
+            f"explain = {packed}"
+            if negative == "True"
+            else f"explain = {packed} if {negative} else None"
+        ]
+
+    def explain_functions(self) -> str:
+        """One function per question with reasons: the plan's explain statements, printed as
+        three-valued code over the values the question computed, returning the reasons."""
+        self.known = self.prepared = False
+        out = []
+        table = []
+        for index, qp in enumerate(self.plan.questions):
+            d = qp.decision
+            if not d.reasons:
+                continue
+            self.temp = 0
+            self.qp = qp
+            inputs = explain_inputs(d)
+            names = ["asof"] + [self.local(name) for name in inputs.locals]
+            names += [_var(self.fact_index[name]) for name in inputs.facts]
+            body = [
+                "today = _TODAY if asof is None else asof",
+                "w: list[str] = []  # nothing new: explain evaluates what the question did",
+                *[f"{self.local(name)}: Any" for name in assigned(d.explain)],
+                *self.block(d.explain),
+                *self.reasons(d.reasons),
+                "return reasons",
+            ]
+            name = f"_explain{index}"
+            out.append(
+                f"def {name}({', '.join(f'{n}: Any' for n in names)}) -> Any:\n"
+                + "\n".join("    " + line for line in body)
+            )
+            table.append(f"{py_str(qp.question)}: {name}")
+        out.append(f"_EXPLAIN: dict[str, Callable[..., Any]] = {{{', '.join(table)}}}")
+        return "\n\n\n".join(out)
+
     def reasons(self, reasons: Sequence[P.Reason]) -> list[str]:
         """``reasons``: a tuple of (norm, status, the norms prevailing) whose tests hold."""
-        lines = ["reasons = ()"]
+        lines = ["reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...] = ()"]
         for r in reasons:
             when = self.test(r.when)
             if when == "False":

@@ -450,9 +450,8 @@ class _Question(NormLowering):
             )
         )
         stmts.append(P.ChooseGrounds(tuple(grounds)))
-        why, computed = self.why_not(candidates, negative)
+        why, explain = self.why_not(candidates, negative)
         reasons += why
-        stmts += computed
         # The due dates of the grounds, in the order of the grounds.
         dues: list[tuple[str, P.Local]] = []
         for g in grounds:
@@ -462,7 +461,9 @@ class _Question(NormLowering):
             due, computed = self.due(n)
             stmts.append(P.If(P.Grounded(n.id), tuple(computed)))
             dues.append((n.id, due))
-        decision = P.Decision(answer, verdict, None, tuple(dues), self.yields(), tuple(reasons))
+        decision = P.Decision(
+            answer, verdict, None, tuple(dues), self.yields(), tuple(reasons), tuple(explain)
+        )
         return decision, stmts
 
     def deadline_answer(self, effective: dict[str, P.Expr]) -> tuple[P.Decision, list[P.Stmt]]:
@@ -535,9 +536,10 @@ class _Question(NormLowering):
         stmts.append(P.ChooseGrounds(grounds))
         # No norm is effective: say why each is not.
         nothing = P.All((P.NotTest(P.IsTrue(still_open)), P.DueRank(best, NO_BEST[0])))
-        reasons, computed = self.why_not(self.mine, nothing)
-        stmts += computed
-        decision = P.Decision(answer, waiting, None, tuple(dues), self.yields(), tuple(reasons))
+        reasons, explain = self.why_not(self.mine, nothing)
+        decision = P.Decision(
+            answer, waiting, None, tuple(dues), self.yields(), tuple(reasons), tuple(explain)
+        )
         return decision, stmts
 
     def value_answer(self) -> tuple[P.Decision, list[P.Stmt]]:
@@ -554,13 +556,14 @@ class _Question(NormLowering):
             P.ChooseGrounds(()),
         ]
         reasons: tuple[P.Reason, ...] = ()
+        explain: P.Block = ()
         if value.kind == "bool":  # false: the first part of the expression that is false
             why = P.Local("reason", "text")
             parts = conjuncts(self.q.expr)
             temporaries = [self.temporary("bool") for _ in parts]
-            stmts.append(P.If(P.IsFalse(value), self.first_false(parts, temporaries, why, ())))
+            explain = self.first_false(parts, temporaries, why, ())
             reasons = (P.Reason(None, why, P.IsFalse(value)),)
-        return P.Decision(answer, value, value, (), (), reasons), stmts
+        return P.Decision(answer, value, value, (), (), reasons, explain), stmts
 
     # ------------------------------------------------------------ reasons
 
@@ -568,7 +571,8 @@ class _Question(NormLowering):
         self, candidates: Sequence[ir.Norm], negative: P.Test
     ) -> tuple[list[P.Reason], list[P.Stmt]]:
         """When ``negative`` holds (none of ``candidates`` is effective), why each is not;
-        that nothing provides for the answer when there are none."""
+        that nothing provides for the answer when there are none. Also the statements that
+        compute the statuses, to run only when reasons are asked for."""
         if not candidates:
             return [P.Reason(None, _text("no_provision"), negative)], []
         reasons, body = [], []
@@ -580,7 +584,7 @@ class _Question(NormLowering):
                 for p in self.higher.get(n.id, [])
             )
             reasons.append(P.Reason(n.id, why, negative, by))
-        return reasons, [P.If(negative, tuple(body))]
+        return reasons, body
 
     def why(self, n: ir.Norm, why: P.Local) -> list[P.Stmt]:
         """Why ``n``, which is not effective, is not: it applies (or may) but yields; else the

@@ -480,7 +480,12 @@ class Decision:
     whose dependencies are the answer's when it is undetermined; ``value`` the value of a
     value question; ``dues`` the due-key locals of norms with deadlines, each assigned when
     its norm is a ground (and read only then); ``yields`` the norms that may be overridden;
-    ``reasons`` why a negative answer is negative."""
+    ``reasons`` why a negative answer is negative, read after ``explain`` has run.
+
+    ``explain`` computes the statuses of the reasons from the values the body computed. It
+    only evaluates again what the body evaluated, so it raises no error and adds no warning
+    that the body did not: printers may run it later, when the reasons are asked for, from
+    the values it reads (:func:`clausec.plan.program.explain_inputs`)."""
 
     answer: Local
     depends_on: Local | None
@@ -488,3 +493,4 @@ class Decision:
     dues: tuple[tuple[str, Local], ...]
     yields: tuple[Yield, ...]
     reasons: tuple[Reason, ...] = ()
+    explain: tuple[Stmt, ...] = ()

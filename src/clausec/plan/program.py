@@ -32,3 +32,47 @@ class ContractPlan:
 
     contract: ir.Contract
     questions: tuple[QuestionPlan, ...]
+
+
+@attrs.frozen
+class ExplainInputs:
+    """What a decision's ``explain`` statements and reasons read from the body: locals, facts,
+    and whether the as-of date (``today`` or whether there is one)."""
+
+    locals: tuple[str, ...]
+    facts: tuple[str, ...]
+    as_of: bool
+
+
+def explain_inputs(decision: P.Decision) -> ExplainInputs:
+    """The inputs of ``decision.explain`` and ``decision.reasons`` (in order of first read):
+    a printer that runs them later passes exactly these."""
+    reads: dict[str, None] = {}
+    facts: dict[str, None] = {}
+    as_of = False
+    assigned: set[str] = set()
+
+    def visit(node: object) -> None:
+        nonlocal as_of
+        if isinstance(node, P.Local):
+            if node.name not in assigned:
+                reads.setdefault(node.name)
+        elif isinstance(node, P.Fact):
+            facts.setdefault(node.name)
+        elif isinstance(node, P.Today | P.HasAsOf):
+            as_of = True
+        if isinstance(node, P.Let):
+            visit(node.value)
+            assigned.add(node.name)
+            return
+        if isinstance(node, tuple):
+            for item in node:
+                visit(item)
+        elif attrs.has(type(node)):
+            for field in attrs.fields(type(node)):
+                visit(getattr(node, field.name))
+
+    visit(decision.explain)
+    for reason in decision.reasons:
+        visit(reason)
+    return ExplainInputs(tuple(reads), tuple(facts), as_of)

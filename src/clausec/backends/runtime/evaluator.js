@@ -864,7 +864,7 @@ const CLAUSE_TABLE = new Map(Object.entries(DATA.clauses)); // number -> [quote,
  * out when first read. toDict() is the interpreter's to_dict().
  */
 export class Result {
-  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, reasons) {
+  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, explain) {
     this.question = question;
     this.answer = answer;
     this.groundNorms = grounds; // the ids of the norms that ground the answer
@@ -875,7 +875,7 @@ export class Result {
     this._value = value;
     this._values = values; // the values of the facts, for the grounds
     this._warnings = warnings;
-    this._reasons = reasons; // [norm or null, status, [[norm prevailing, stated in], ...]]
+    this._explain = explain; // what the reasons are worked out from, or null: none
   }
 
   get contract() {
@@ -923,7 +923,9 @@ export class Result {
 
   /** Why a negative answer is negative: status, norm, the part that decided, its facts. */
   get reasons() {
-    return this._reasons.map(([norm, code, by]) => {
+    if (this._explain === null) return [];
+    const reasons = EXPLAIN.get(this.question)(this._values, ...this._explain);
+    return reasons.map(([norm, code, by]) => {
       const colon = code.indexOf(":");
       const status = colon < 0 ? code : code.slice(0, colon);
       const entry = norm === null ? null : NORM_TABLE.get(norm);
