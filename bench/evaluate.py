@@ -72,7 +72,8 @@ Decision = tuple[str, tuple[str, ...]]
 # answer, grounds, overridden: (duty clause, the clauses it yields to)
 Overridden = tuple[tuple[str, tuple[str, ...]], ...]
 Decision2 = tuple[str, tuple[str, ...], Overridden]
-Decision3 = tuple[str, tuple[str, ...], tuple[str, ...]]
+# answer, grounds, depends_on, reasons: (clause, the part of its condition that is false)
+Decision3 = tuple[str, tuple[str, ...], tuple[str, ...], tuple[tuple[str, str], ...]]
 
 # ---------------------------------------------------------------- fact sets
 
@@ -372,7 +373,8 @@ def _missing(*pairs: tuple[str, Any]) -> list[str]:
 
 
 def handwritten3(facts: Mapping[str, Any]) -> Decision3:
-    """The rule by hand with missing facts unknown: (answer, grounds, depends_on)."""
+    """The rule by hand with missing facts unknown: (answer, grounds, depends_on, reasons),
+    the reasons of a "no" as the emitted evaluator gives them."""
     get = facts.get
     grounds = []
     deps: set[str] = set()
@@ -439,10 +441,40 @@ def handwritten3(facts: Mapping[str, Any]) -> Decision3:
     elif stock is None or late is None:
         deps.update(_missing(("stock.misstated", stock), ("order.days_without_delivery", late)))
     if grounds:
-        return "yes", tuple(grounds), ()
+        return "yes", tuple(grounds), (), ()
     if deps:
-        return "undetermined", (), tuple(sorted(deps))
-    return "no", (), ()
+        return "undetermined", (), tuple(sorted(deps)), ()
+    return "no", (), (), _why_not(get)
+
+
+def _why_not(get: Callable[[str], Any]) -> tuple[tuple[str, str], ...]:
+    """For a "no" (every permission known not to apply): the first false part of each
+    permission's condition."""
+    days = get("complaint.unresolved_for")  # None: unknown
+    if get("complaint.received") is False:
+        complaint = "complaint.received"
+    elif days is not None and days < 10:
+        complaint = "complaint.unresolved_for >= 10 working days"
+    else:
+        complaint = "complaint.bad_influence"
+    broke = not (
+        get("merchant.violated_rules") is False and get("merchant.breached_agreement") is False
+    )
+    return (
+        ("5.11", "merchant.closed_shop"),
+        ("6.2(4)(a)", "merchant.breach_harmed_buyer"),
+        ("6.2(4)(b)", "merchant.consumer_duty_missed"),
+        ("6.2(4)(c)", complaint),
+        ("6.2(4)(d)", "authority.order_to_deduct"),
+        (
+            "6.2(4)(e)",
+            "platform.loss > 0 CNY"
+            if broke
+            else "merchant.violated_rules or merchant.breached_agreement",
+        ),
+        ("6.5(2)", "deposit.insufficient"),
+        ("annex-2 safety stock", "stock.misstated or (order.days_without_delivery > 3 days)"),
+    )
 
 
 # ---------------------------------------------------------------- clausec
@@ -482,6 +514,11 @@ def emitted_decision(module: ModuleType, facts: Mapping[str, object]) -> Full:
         tuple((o["clause"], tuple(b["clause"] for b in o["by"])) for o in r.overridden),
         tuple(r.depends_on),
     )
+
+
+def emitted_reasons(module: ModuleType, facts: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """The reasons of the emitted evaluator's answer: (clause, the part that is false)."""
+    return tuple((r["clause"], r["condition"]) for r in getattr(module, QUESTION)(facts).reasons)
 
 
 def interpreter_decision(contract: Any, facts: Mapping[str, object]) -> Full:
@@ -702,7 +739,10 @@ def agree(module: ModuleType, contract: Any, peers: list[Peer]) -> bool:
     for name, facts in UNKNOWN:
         want = emitted_decision(module, facts)
         ok &= verify(
-            "handwritten three-valued", handwritten3(facts), (want[0], want[1], want[3]), name
+            "handwritten three-valued",
+            handwritten3(facts),
+            (want[0], want[1], want[3], emitted_reasons(module, facts)),
+            name,
         )
         ok &= verify("emitted (B, nothing overridden)", want[2], (), name)
         ok &= verify("interpreter", interpreter_decision(contract, facts), want, name)
@@ -824,6 +864,7 @@ def time_js(module: ModuleType, folder: Path, repeat: int, min_time: float) -> A
         "expected": {
             "known": [emitted_decision(module, f) for _, f in KNOWN],
             "unknown": [emitted_decision(module, f) for _, f in UNKNOWN],
+            "reasons": [emitted_reasons(module, f) for _, f in UNKNOWN],
         },
         "repeat": repeat,
         "minTime": min_time,

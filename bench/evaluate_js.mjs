@@ -115,7 +115,7 @@ function addMissing(deps, ...pairs) {
 }
 
 /**
- * The rule by hand with missing facts unknown: [answer, grounds, dependsOn], as
+ * The rule by hand with missing facts unknown: [answer, grounds, dependsOn, reasons], as
  * handwritten3() in evaluate.py.
  */
 function handwritten3(f) {
@@ -180,9 +180,31 @@ function handwritten3(f) {
   } else if (stock === undefined || late === undefined) {
     addMissing(deps, ["stock.misstated", stock], ["order.days_without_delivery", late]);
   }
-  if (grounds.length > 0) return ["yes", grounds, []];
-  if (deps.size > 0) return ["undetermined", [], [...deps].sort()];
-  return ["no", [], []];
+  if (grounds.length > 0) return ["yes", grounds, [], []];
+  if (deps.size > 0) return ["undetermined", [], [...deps].sort(), []];
+  return ["no", [], [], whyNot(f)];
+}
+
+/** For a "no" (every permission known not to apply): the first false part of each
+ * permission's condition, as the emitted reasons give it. */
+function whyNot(f) {
+  const days = f["complaint.unresolved_for"]; // undefined: unknown
+  const complaint = f["complaint.received"] === false
+    ? "complaint.received"
+    : days !== undefined && days < 10
+      ? "complaint.unresolved_for >= 10 working days"
+      : "complaint.bad_influence";
+  const broke = !(f["merchant.violated_rules"] === false && f["merchant.breached_agreement"] === false);
+  return [
+    ["5.11", "merchant.closed_shop"],
+    ["6.2(4)(a)", "merchant.breach_harmed_buyer"],
+    ["6.2(4)(b)", "merchant.consumer_duty_missed"],
+    ["6.2(4)(c)", complaint],
+    ["6.2(4)(d)", "authority.order_to_deduct"],
+    ["6.2(4)(e)", broke ? "platform.loss > 0 CNY" : "merchant.violated_rules or merchant.breached_agreement"],
+    ["6.5(2)", "deposit.insufficient"],
+    ["annex-2 safety stock", "stock.misstated or (order.days_without_delivery > 3 days)"],
+  ];
 }
 
 // ------------------------------------------------------------------ agreement
@@ -219,10 +241,12 @@ function agree(m, fn, input) {
     const want = input.expected.unknown[i];
     ok = verify("JS emitted", decision(fn(facts)), want, name) && ok;
     const full = fn(facts).toDict();
-    const explained = [full.answer, full.depends_on];
-    ok = verify("JS emitted toDict()", explained, [want[0], want[3]], name) && ok;
-    const [answer, grounds, dependsOn] = handwritten3(facts);
+    const explained = [full.answer, full.depends_on, full.reasons.map((r) => [r.clause, r.condition])];
+    const reasons = input.expected.reasons[i];
+    ok = verify("JS emitted toDict()", explained, [want[0], want[3], reasons], name) && ok;
+    const [answer, grounds, dependsOn, why] = handwritten3(facts);
     ok = verify("handwritten three-valued JS", [answer, grounds, [], dependsOn], want, name) && ok;
+    ok = verify("handwritten three-valued JS reasons", why, reasons, name) && ok;
   });
   return ok;
 }
