@@ -143,12 +143,31 @@ def excerpt(path: Path, rng: random.Random, clauses: int = 3, queries: int = 2) 
         found = [i for i, b in enumerate(all_blocks) if b.kind in words]
         k = min(len(found), rng.randint(least, most))
         keep |= set(rng.sample(found, k))
+    keep |= _rested_on(all_blocks)
     return "\n".join(all_blocks[i].text for i in sorted(keep)).rstrip("\n") + "\n"
+
+
+def _rested_on(all_blocks: list[Block]) -> set[int]:
+    """The clauses that the declarations' presumptions rest on (`per "6.2(1)"`): an excerpt
+    keeps them, or its declarations would not compile."""
+    numbers = {
+        n
+        for b in all_blocks
+        if b.kind in _DECLARATION_WORDS
+        for refs in _PER.findall(b.text)
+        for n in re.findall(r'"([^"\\]+)"', refs)
+    }
+    return {
+        i
+        for i, b in enumerate(all_blocks)
+        if (m := _CLAUSE_NUMBER.match(b.text)) is not None and m[1] in numbers
+    }
 
 
 _IMPORT = re.compile(r'^import ([a-z_][a-z0-9_]*) from "([^"\\]+)"', re.M)
 _CLAUSE_NUMBER = re.compile(r'clause "([^"\\]*)"')
 _REFERENCE = re.compile(r"\b(subject to|notwithstanding|prevails over|refers to)\b")
+_PER = re.compile(r'^\s*per ((?:"[^"\\]*"\s*,?\s*)+)', re.M)
 
 
 def import_fixtures() -> dict[str, str]:
@@ -172,6 +191,10 @@ def import_fixtures() -> dict[str, str]:
             for b in source_blocks(by_name[file])
             if (m := _CLAUSE_NUMBER.match(b.text))
         }
+        for b in source_blocks(by_name[file]):  # the clauses presumptions rest on (`per`)
+            if b.kind in _DECLARATION_WORDS:
+                for refs in _PER.findall(b.text):
+                    numbers |= set(re.findall(r'"([^"\\]+)"', refs)) & set(clauses)
         pending = list(numbers)
         while pending:  # and the clauses those refer to, in the imported file
             for line in clauses.get(pending.pop(), "").split("\n"):

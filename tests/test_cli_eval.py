@@ -79,6 +79,7 @@ def test_ask_release_deadline_across_the_spring_festival() -> None:
         "grounds",
         "overridden",
         "reasons",
+        "presumptions",
         "depends_on",
         "warnings",
     ]
@@ -208,7 +209,9 @@ def test_test_command_reports_a_failing_scenario(tmp_path: Path) -> None:
     text = (
         Path(DEPOSIT)
         .read_text(encoding="utf-8")
-        .replace("expect release_deadline is 2025-02-13", "expect release_deadline is 2025-02-07")
+        .replace(
+            "expect release_deadline is 2025-02-13", "expect release_deadline is 2025-02-07", 1
+        )
     )
     path = tmp_path / "deposit.clause"
     path.write_text(text, encoding="utf-8")

@@ -77,10 +77,12 @@ def compiled(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Path], Compi
     return get
 
 
-def python_outcome(function: Callable[..., Any], facts: object, as_of: object) -> object:
+def python_outcome(
+    function: Callable[..., Any], facts: object, as_of: object, presume: bool = True
+) -> object:
     """The outcome of a generated question function in the shape of interpreter_outcome()."""
     try:
-        return {"result": function(facts, as_of=as_of).to_dict()}
+        return {"result": function(facts, as_of=as_of, presume=presume).to_dict()}
     except Exception as exc:
         return error_outcome(exc)
 
@@ -158,11 +160,25 @@ def test_interpreter_python_and_javascript_agree(
             )
             fast += all(_plain(facts_of[name], v) for name, v in native.items())
         answers[kind(expected[-1])] += 1
+    # Without presumptions (every third case), where the question reads a presumed fact.
+    strict: list[tuple[str, object, str | None, bool]] = []
+    if any(facts_of[name].presumption is not None for name in reads):
+        strict = [(q.name, facts, as_of, False) for facts, as_of in cases[::3]]
+    strict_expected = [interpreter_outcome(contract, c) for c in strict]
+    for (_, facts, as_of, _), want in zip(strict, strict_expected, strict=True):
+        got = python_outcome(function, facts, as_of, presume=False)
+        assert got == want, f"python (no presumptions) {q.name} {facts} as of {as_of}"
     if thread:
         thread.join()
         assert js, "node failed"
         bad = [(c, e, g) for c, e, g in zip(cases, expected, js[0], strict=True) if e != g]
         assert not bad, f"{len(bad)} JavaScript disagreements on {q.name}, first: {bad[0]}"
+        if strict:
+            got_js = run_node(script, strict, tmp_path)  # type: ignore[arg-type]
+            bad = [
+                (c, e, g) for c, e, g in zip(strict, strict_expected, got_js, strict=True) if e != g
+            ]
+            assert not bad, f"{len(bad)} JavaScript disagreements without presumptions: {bad[0]}"
     # Not vacuous: fact errors were compared, several answers came (unless no fact can change
     # the answer, or the analysis proves it constant), and the Python fast path ran on a good
     # share of the cases.

@@ -56,7 +56,8 @@ for (const line of Buffer.concat(chunks).toString("utf8").split("\\n")) {
   if (!line) continue;
   const c = JSON.parse(line);
   try {
-    const r = m.evaluate(c.q, c.facts, { asOf: c.as_of === null ? undefined : c.as_of });
+    const options = { asOf: c.as_of === null ? undefined : c.as_of, presume: c.presume };
+    const r = m.evaluate(c.q, c.facts, options);
     out.push(m.stringify({ result: r.toDict() }));
   } catch (e) {
     const error = { type: e.name, problem: e.problem, message: e.message };
@@ -69,7 +70,8 @@ for (const line of Buffer.concat(chunks).toString("utf8").split("\\n")) {
 process.stdout.write(out.join("\\n") + "\\n");
 """
 
-Case = tuple[str, object, str | None]  # question, raw facts, as_of
+# question, raw facts, as_of; and whether to use presumptions (default: yes)
+Case = tuple[str, object, str | None] | tuple[str, object, str | None, bool]
 
 
 # ------------------------------------------------------------------ helpers
@@ -84,10 +86,12 @@ def write_module(contract: ir.Contract, folder: Path) -> Path:
 
 
 def interpreter_outcome(contract: ir.Contract, case: Case) -> object:
-    question, facts, as_of = case
+    question, facts, as_of = case[:3]
+    presume = case[3] if len(case) > 3 else True  # type: ignore[misc]
     try:
         when = dt.date.fromisoformat(as_of) if as_of is not None else None
-        result: object = {"result": ask(contract, question, facts, when).to_dict()}  # type: ignore[arg-type]
+        answer = ask(contract, question, facts, when, presume=presume)  # type: ignore[arg-type]
+        result: object = {"result": answer.to_dict()}
     except (FactError, EvaluationError) as exc:
         result = {"error": error_fields(exc)}
     except KeyError as exc:  # not caught by the interpreter
@@ -118,7 +122,13 @@ def run_node(module: Path, cases: list[Case], tmp_path: Path) -> list[object]:
     assert NODE is not None
     driver = tmp_path / "driver.mjs"
     driver.write_text(DRIVER, encoding="utf-8")
-    lines = "".join(json.dumps({"q": q, "facts": f, "as_of": a}) + "\n" for q, f, a in cases)
+    lines = "".join(
+        json.dumps(
+            {"q": c[0], "facts": c[1], "as_of": c[2], "presume": c[3] if len(c) > 3 else True}
+        )  # type: ignore[misc]
+        + "\n"
+        for c in cases
+    )
     proc = subprocess.run(
         [NODE, str(driver), str(module)],
         input=lines,
@@ -586,6 +596,7 @@ out.many = m.evaluateMany("may_deduct_deposit",
   [{}, { "merchant.closed_shop": "yes" }, { "merchant.closd_shop": true },
    { "merchant.closed_shop": true }],
   { errors: "return" }).map((x) => (x.error ? x.error : x.answer));
+out.strict = m.evaluateMany("may_deduct_deposit", [{}], { presume: false }).map((x) => x.answer);
 try { m.evaluateMany("may_deduct_deposit", [{ "merchant.closed_shop": 3 }]); out.threw = false; }
 catch (e) { out.threw = [e instanceof m.FactError, e.name, e.fact, e.message]; }
 try { m.evaluate("no_such_question", {}); } catch (e) { out.noQuestion = e.name; }
@@ -628,8 +639,9 @@ def test_api(tmp_path: Path) -> None:
         ).to_dict()
     )
     assert out["fields"] == ["release_deadline", "deadline", "date", "2025-02-13", [], "6.2(1)", []]
-    undetermined, bad, misspelled, yes = out["many"]
-    assert undetermined == "undetermined" and yes == "yes"
+    presumed_no, bad, misspelled, yes = out["many"]
+    # Nothing given: no ground for a deduction is presumed; without presumptions, all are open.
+    assert presumed_no == "no" and yes == "yes" and out["strict"] == ["undetermined"]
     assert bad["type"] == "FactError" and bad["fact"] == "merchant.closed_shop"
     assert bad["message"] == ('fact `merchant.closed_shop`: expected true or false, got "yes"')
     assert misspelled["message"] == (
@@ -986,7 +998,8 @@ out.again = [again !== f, m.stringify(again) === m.stringify(f), Object.isFrozen
 out.fromMap = m.stringify(new m.Facts(new Map([["merchant.closed_shop", "true"],
   ["deposit.payout", null]])));
 const empty = new m.Facts();
-out.empty = [empty.size, empty.names(), m.stringify(empty), m.may_deduct_deposit(empty).answer];
+out.empty = [empty.size, empty.names(), m.stringify(empty), m.may_deduct_deposit(empty).answer,
+  m.may_deduct_deposit(empty, { presume: false }).answer];
 const fail = (g) => { try { g(); return null; } catch (e) { return [e.name, e.fact, e.message]; } };
 out.rejected = [fail(() => new m.Facts({ "merchant.closed_shop": "maybe" })),
   fail(() => new m.Facts(new Map([[1, true]]))), fail(() => new m.Facts(null))];
@@ -1046,11 +1059,13 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "deposit.balance": 9007199254740993,
     }
     assert out["jsonProto"] is True
-    assert out["answer"] == ["yes", "undetermined", "yes"]
+    # The changed raw object: no ground shown, so none presumed (the Facts kept `true`).
+    assert out["answer"] == ["yes", "no", "yes"]
     assert out["sameResult"] is True
     assert out["again"] == [True, True, True]
     assert json.loads(out["fromMap"]) == {"merchant.closed_shop": "true"}
-    assert out["empty"] == [0, [], "{}", "undetermined"]
+    # Nothing given: every ground presumed absent; without presumptions, all open.
+    assert out["empty"] == [0, [], "{}", "no", "undetermined"]
     bad_value = [
         "FactError",
         "merchant.closed_shop",
@@ -1115,7 +1130,7 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     )
     # The plain fact sets give the same, except that `raw` was changed after f was made.
     assert out["manyPlain"][1:3] == out["many"][1:3] and out["manyPlain"][4] == out["many"][4]
-    assert out["manyPlain"][0]["answer"] == "undetermined"
+    assert out["manyPlain"][0]["answer"] == "no"  # raw's closed shop is now false
     assert out["manyThrows"] == foreign
     dated = {
         "deposit.payout": "2025-09-26",

@@ -408,6 +408,12 @@ def _as_of(value: str | None) -> dt.date | None:
     help="The evaluation date (the value of `today`): YYYY-MM-DD or `today`.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.option(
+    "--no-presumptions",
+    "strict",
+    is_flag=True,
+    help="Do not use the contract's presumptions: a fact not given stays unknown.",
+)
 def ask(
     contract: str,
     question: str,
@@ -415,6 +421,7 @@ def ask(
     facts_file: str | None,
     as_of: str | None,
     as_json: bool,
+    strict: bool,
 ) -> None:
     """Answer QUESTION of the contract in CONTRACT (a clause file or folder) for facts."""
     from clausec.evaluation.facts import FactError
@@ -428,7 +435,7 @@ def ask(
     result = _compile([contract])
     target, q = _find_question(result, question)
     try:
-        answer = evaluate(target, q.name, raw, date).to_dict()
+        answer = evaluate(target, q.name, raw, date, presume=not strict).to_dict()
     except FactError as exc:
         _fail(str(exc), EXIT_FINDINGS)
     except EvaluationError as exc:
@@ -481,6 +488,12 @@ def _min_coverage(
     help="JUnit: record measured run times and the start time; without it every time is 0, "
     "so that the same files give the same report.",
 )
+@click.option(
+    "--no-presumptions",
+    "strict",
+    is_flag=True,
+    help="Answer the scenarios without the contracts' presumptions.",
+)
 def test(
     paths: Sequence[str],
     fmt: str | None,
@@ -488,6 +501,7 @@ def test(
     output: str | None,
     minimum: tuple[Fraction, str] | None,
     record_times: bool,
+    strict: bool,
 ) -> None:
     """Run every scenario of the contracts in PATHS and report clause and question coverage,
     as text, JSON or JUnit XML (docs/cli.md)."""
@@ -505,7 +519,7 @@ def test(
     try:
         for contract in result.contracts:
             progress.show(len(reports), contract.id)
-            reports.append(run(contract))
+            reports.append(run(contract, presume=not strict))
     finally:
         progress.close()
     covered = coverage(reports)

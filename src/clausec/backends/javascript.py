@@ -25,11 +25,13 @@ from importlib import resources
 
 from clausec.backends.locals import LocalNames, assigned, ground_runs, or_chain
 from clausec.evaluation import calendar as C
+from clausec.evaluation import values as RV
 from clausec.evaluation.facts import describe
 from clausec.evaluation.messages import MESSAGES
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.queries import Part, conjuncts, norm_facts, norm_parts, parts_in_words
+from clausec.ir.text import cited
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
 from clausec.plan.program import explain_inputs
@@ -192,6 +194,7 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 "kind": f.kind,
                 "description": f.description,
                 "expected": describe(f),
+                "presumed": _presumed(f),
             }
             for f in contract.facts
         ],
@@ -223,6 +226,19 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
     }
 
 
+def _presumed(f: ir.Fact) -> list[object] | None:
+    """A presumption as [the value as a fact value, in the output form, reason, clauses]."""
+    if f.presumption is None:
+        return None
+    value = RV.from_ir(f.presumption.value)
+    return [
+        RV.to_input(value, f.type),
+        RV.to_json(value, f.type),
+        f.presumption.reason,
+        list(cited(f.presumption.rests_on)),
+    ]
+
+
 def _parts(groups: tuple[tuple[Part, ...], ...]) -> list[object]:
     """Parts in words with the facts they read, as JSON arrays."""
     return [[[text, list(reads)] for text, reads in group] for group in groups]
@@ -248,8 +264,10 @@ class _Module:
         self.version = version
         self.constants: dict[str, str] = {}
         self.fact_index = {f.name: i for i, f in enumerate(self.c.facts)}
+        self.facts = {f.name: f for f in self.c.facts}
         self.local = LocalNames(self.c)
         self.temp = 0
+        self.index = 0
         # Two-valued code: every fact the question reads is known, and an operation that has
         # no value even so throws BAIL, handing over to the three-valued code.
         self.known = False
@@ -299,6 +317,7 @@ class _Module:
 
     def question(self, index: int, qp: QuestionPlan) -> str:
         self.temp = 0
+        self.index = index
         self.known = True
         fast = self.block(qp.body) + self.finish(qp)
         self.known = False
@@ -420,9 +439,16 @@ class _Module:
         if d.value is not None and qp.value_type is not None:
             kind = self.hoist(js_str(T.to_json(qp.value_type)))
             value = f'{answer} === "value" ? toJson({self.local(d.value.name)}, {kind}) : null'
+        lines.append(f"const deps = {deps};")
+        if not self.known and any(self.facts[f].presumption is not None for f in qp.reads):
+            lines.append(
+                "if (deps.length && !(options && options.presume === false) && "
+                "deps.some((name) => PRESUMED.has(name))) "
+                f"return presume(question{self.index}, facts, options, deps);"
+            )
         return [
             *lines,
-            f"return new Result({js_str(qp.question)}, {answer}, grounds, overridden, {deps}, "
+            f"return new Result({js_str(qp.question)}, {answer}, grounds, overridden, deps, "
             f"dues, {value}, fv, w, explain);",
         ]
 

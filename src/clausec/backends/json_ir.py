@@ -162,6 +162,14 @@ class _Encoder:
                     "kind": f.kind,
                     "description": f.description,
                     "span": _span(f.span),
+                    "presumption": None
+                    if f.presumption is None
+                    else {
+                        "value": _typed(f.presumption.value, f.type),
+                        "reason": f.presumption.reason,
+                        "rests_on": _refs(f.presumption.rests_on),
+                        "span": _span(f.presumption.span),
+                    },
                 }
                 for f in c.facts
             ],
@@ -338,6 +346,7 @@ class _Encoder:
             "depending_on": list(e.depending_on),
             "due_by": None if e.due_by is None else _typed(e.due_by, T.DATE),
             "span": _span(e.span),
+            "assuming": list(e.assuming),
         }
 
     def _answer_type(self, name: str) -> T.Type:

@@ -585,13 +585,14 @@ class Result:
             tuple[Any, ...],
             list[str],
             tuple[Any, ...] | None,
+            tuple[str, ...],
         ],
     ) -> None:
         self.answer = answer
         self._grounds = grounds
         # question, overridden, depends_on, due keys, value, where each fact read is in the
         # values read, values read, warnings, what the reasons are worked out from (None
-        # when there are none)
+        # when there are none), the presumed facts the answer relied on
         self._rest = rest
 
     @property
@@ -698,6 +699,15 @@ class Result:
             )
         return tuple(out)
 
+    @property
+    def presumptions(self) -> tuple[dict[str, object], ...]:
+        """The presumptions the answer relied on: facts not given, taken to be a value."""
+        return tuple(
+            {"fact": name, "value": value, "reason": reason, "rests_on": list(rests_on)}
+            for name in self._rest[9]
+            for _, value, reason, rests_on in (_PRESUMED[name],)
+        )
+
     def _given(self, names: tuple[str, ...]) -> dict[str, object]:
         """The given facts among ``names``, in the output form of values."""
         position, values = self._rest[5], self._rest[6]
@@ -718,7 +728,9 @@ class Result:
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
-        question, overridden, depends_on, dues, value, _, _, warnings, reasons = self._rest
+        question, overridden, depends_on, dues, value, _, _, warnings, reasons, presumed = (
+            self._rest
+        )
         grounds = self._grounds  # most answers have no grounds or no overrides: skip those
         return {
             "contract": CONTRACT["id"],
@@ -730,12 +742,30 @@ class Result:
             "grounds": list(self.grounds) if grounds else [],
             "overridden": list(self.overridden) if overridden else [],
             "reasons": list(self.reasons) if reasons else [],
+            "presumptions": list(self.presumptions) if presumed else [],
             "depends_on": list(depends_on),
             "warnings": sorted(set(warnings)) if warnings else [],
         }
 
     def __repr__(self) -> str:
         return f"Result({self.question!r}, answer={self.answer!r})"
+
+
+def _presume(
+    function: Callable[..., Result],
+    facts: Mapping[str, object],
+    as_of: object,
+    deps: tuple[str, ...],
+) -> Result:
+    """An undetermined answer asked again with the presumed values of the facts it waits for
+    (docs/semantics.md, "Presumptions"); the result names them."""
+    relied = tuple(name for name in deps if name in _PRESUMED)
+    given = dict(facts)  # a Facts gives its facts as given
+    for name in relied:
+        given[name] = _PRESUMED[name][0]
+    result = function(given, as_of=as_of, presume=False)
+    result._rest = (*result._rest[:9], relied)
+    return result
 
 
 # The due dates of a result without deadlines, and the facts of a question that reads none:

@@ -27,10 +27,12 @@ from decimal import Decimal
 
 from clausec.backends.locals import LocalNames, assigned, ground_runs, or_chain
 from clausec.evaluation import calendar
+from clausec.evaluation import values as RV
 from clausec.evaluation.facts import MAX_DIGITS, describe
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.queries import conjuncts, norm_facts, norm_parts, parts_in_words
+from clausec.ir.text import cited
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
 from clausec.plan.program import explain_inputs
@@ -255,6 +257,18 @@ class _Module:
                     f"    {py_str(q.name)}: {_literal(parts_in_words(c, conjuncts(q.expr)))},"
                 )
         lines.append("}")
+        # Facts with a presumption: (the value as a fact value, in the output form of values,
+        # the reason, the clauses it rests on).
+        lines.append("_PRESUMED: dict[str, tuple[object, object, str, tuple[str, ...]]] = {")
+        for f in c.facts:
+            if f.presumption is not None:
+                value = RV.from_ir(f.presumption.value)
+                lines.append(
+                    f"    {py_str(f.name)}: ({_json_literal(RV.to_input(value, f.type))}, "
+                    f"{_json_literal(RV.to_json(value, f.type))}, {py_str(f.presumption.reason)}, "
+                    f"{_literal(cited(f.presumption.rests_on))}),"
+                )
+        lines.append("}")
         lines.append("_CLAUSES: dict[str, tuple[str | None, str | None]] = {")
         for cl in c.clauses:
             if cl.normative:
@@ -303,25 +317,26 @@ class _Module:
         return f'''QUESTIONS: dict[str, Callable[..., Result]] = {{{entries}}}
 
 
-def evaluate(question: str, facts: Mapping[str, object], *, as_of: object = None) -> Result:
+def evaluate(question: str, facts: Mapping[str, object], *, as_of: object = None,
+             presume: bool = True) -> Result:
     """Answer the question named ``question``."""
     try:
         function = QUESTIONS[question]
     except KeyError:
         raise KeyError(f"no question {{question!r}}; the questions are: "
                        f"{{', '.join(QUESTIONS)}}") from None
-    return function(facts, as_of=as_of)
+    return function(facts, as_of=as_of, presume=presume)
 
 
 def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
-                  as_of: object = None, errors: str = "raise") -> list[Any]:
+                  as_of: object = None, errors: str = "raise", presume: bool = True) -> list[Any]:
     """Answer one question for many fact sets. With ``errors="return"`` a fact set that
     cannot be evaluated gives its FactError or EvaluationError in place of a Result."""
     function = QUESTIONS[question]
     out: list[Any] = []
     for facts in fact_sets:
         try:
-            out.append(function(facts, as_of=as_of))
+            out.append(function(facts, as_of=as_of, presume=presume))
         except (FactError, EvaluationError) as exc:
             if errors != "return":
                 raise
@@ -387,7 +402,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         general += self.program(qp, names_const)
         return (
             f"def {identifier(qp.question)}(facts: Mapping[str, object], *, "
-            f"as_of: object = None) -> Result:\n{self.docstring(qp)}\n"
+            f"as_of: object = None, presume: bool = True) -> Result:\n{self.docstring(qp)}\n"
             + "\n".join("    " + line for line in head + fast + general)
             + "\n"
         )
@@ -612,6 +627,13 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         else:
             dep = self.local(d.depends_on.name)
             lines.append(f"deps = tuple(sorted({dep}.deps)) if {answer} == 'undetermined' else ()")
+            presumable = [f for f in qp.reads if self.facts[f].presumption is not None]
+            if presumable:
+                names = self.hoist(_frozenset(presumable))
+                lines += [
+                    f"if deps and presume and {names}.intersection(deps):",
+                    f"    return _presume({identifier(qp.question)}, facts, as_of, deps)",
+                ]
         if d.value is not None and qp.value_type is not None:
             kind, param = _type_spec(qp.value_type)
             v = self.local(d.value.name)
@@ -637,7 +659,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
-            f"{names_const}, {values}, w, explain)",
+            f"{names_const}, {values}, w, explain, ())",
             "return _r",
         ]
         return lines
@@ -900,6 +922,13 @@ def _folded(code: str) -> str | None:
 
 def _indent(lines: Sequence[str]) -> list[str]:
     return ["    " + line for line in lines]
+
+
+def _json_literal(value: object) -> str:
+    """A Python literal for a JSON-like value (None, bools, ints, strs, dicts of them)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_str(k)}: {_json_literal(v)}" for k, v in value.items()) + "}"
+    return _literal(value)
 
 
 def _literal(value: object) -> str:

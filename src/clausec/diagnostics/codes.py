@@ -365,6 +365,13 @@ TABLE: tuple[Code, ...] = (
         anchor="e0411--clause-number-that-cannot-be-shown",
     ),
     Code(
+        "E0412",
+        "presumption without a reason",
+        passes=("lowering",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="e0412--presumption-without-a-reason",
+    ),
+    Code(
         "W0100",
         "remedy on a norm that cannot be breached",
         passes=("lowering",),

@@ -15,12 +15,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import TypeAlias
 
+import attrs
 from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
 from clausec.evaluation import values as RV
 from clausec.evaluation.calendar import working_days
 from clausec.evaluation.facts import NEVER, Never, RuntimeValue, read_facts
-from clausec.evaluation.result import Answer, Ground, Override, Overrider, Reason
+from clausec.evaluation.result import Answer, Ground, Override, Overrider, Presumed, Reason
 from clausec.evaluation.values import TODAY, EvaluationError, Unknown
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
@@ -33,6 +34,7 @@ from clausec.ir.queries import (
     relevant_norms,
     used_definitions,
 )
+from clausec.ir.text import cited
 
 Val: TypeAlias = RuntimeValue | Unknown
 Tri: TypeAlias = bool | Unknown
@@ -43,13 +45,61 @@ NO_DEADLINE: DueKey = (4, 0, "none")
 
 
 def ask(
-    contract: ir.Contract, question: str, facts: Mapping[str, object], as_of: dt.date | None = None
+    contract: ir.Contract,
+    question: str,
+    facts: Mapping[str, object],
+    as_of: dt.date | None = None,
+    *,
+    presume: bool = True,
 ) -> Answer:
-    """Answer ``question`` (a name) for raw facts (checked: FactError if one is wrong)."""
+    """Answer ``question`` (a name) for raw facts (checked: FactError if one is wrong), with
+    the contract's presumptions unless ``presume`` is false."""
     q = next((x for x in contract.questions if x.name == question), None)
     if q is None:
         raise KeyError(question)
-    return Evaluation(contract, read_facts(contract, facts), as_of).answer(q)
+    return answer(contract, q, read_facts(contract, facts), as_of, presume=presume)
+
+
+def answer(
+    contract: ir.Contract,
+    q: ir.Question,
+    facts: Mapping[str, RuntimeValue],
+    as_of: dt.date | None,
+    *,
+    presume: bool = True,
+) -> Answer:
+    """The answer to ``q`` for checked facts (docs/semantics.md, "Presumptions"): from the
+    given facts alone when that decides it; else, with ``presume``, from the given facts and
+    the presumed values of the facts the undetermined answer waits for, naming them."""
+    strict = Evaluation(contract, facts, as_of).answer(q)
+    if not presume or strict.answer != "undetermined":
+        return strict
+    declared = {f.name: f for f in contract.facts}
+    relied = [
+        declared[name]
+        for name in strict.depends_on
+        if name in declared and declared[name].presumption is not None and name not in facts
+    ]
+    if not relied:
+        return strict
+    presumed = dict(facts)
+    for f in relied:
+        assert f.presumption is not None
+        presumed[f.name] = RV.from_ir(f.presumption.value)
+    full = Evaluation(contract, presumed, as_of).answer(q)
+    return attrs.evolve(
+        full,
+        presumptions=tuple(
+            Presumed(
+                fact=f.name,
+                value=RV.to_json(presumed[f.name], f.type),
+                reason=f.presumption.reason,
+                rests_on=cited(f.presumption.rests_on),
+            )
+            for f in relied
+            if f.presumption is not None
+        ),
+    )
 
 
 # ------------------------------------------------------------------ three-valued logic

@@ -111,6 +111,26 @@ class Reason:
 
 
 @attrs.frozen
+class Presumed:
+    """A presumption the answer relied on: ``fact`` was not given and was taken to be
+    ``value`` (in the output form of values) because of ``reason``, resting on the clauses
+    ``rests_on``."""
+
+    fact: str
+    value: object
+    reason: str
+    rests_on: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "fact": self.fact,
+            "value": self.value,
+            "reason": self.reason,
+            "rests_on": list(self.rests_on),
+        }
+
+
+@attrs.frozen
 class Answer:
     contract: str
     question: str
@@ -123,6 +143,7 @@ class Answer:
     reasons: tuple[Reason, ...]
     depends_on: tuple[str, ...]
     warnings: tuple[str, ...]
+    presumptions: tuple[Presumed, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -135,6 +156,7 @@ class Answer:
             "grounds": [g.to_dict() for g in self.grounds],
             "overridden": [o.to_dict() for o in self.overridden],
             "reasons": [r.to_dict() for r in self.reasons],
+            "presumptions": [p.to_dict() for p in self.presumptions],
             "depends_on": list(self.depends_on),
             "warnings": list(self.warnings),
         }
@@ -157,6 +179,7 @@ def render_text(result: dict[str, object]) -> str:
         if result.get("due") and answer in ("yes", "obliged"):
             head += f", due by {result['due']}"
     lines.append(f"{result['question']}: {head}")
+    lines += _presumption_lines(_dicts(result.get("presumptions", [])))
     for g in _dicts(result["grounds"]):
         lines.append(f"  because clause {g['clause']} ({g['norm']}, {g['modality']})")
         if g.get("quote"):
@@ -191,6 +214,21 @@ def render_text(result: dict[str, object]) -> str:
     for w in warnings:
         lines.append(f"  warning: {w}")
     return "\n".join(lines) + "\n"
+
+
+def _presumption_lines(presumptions: list[dict[str, object]]) -> list[str]:
+    """The presumptions relied on, those with the same reason together (many facts often
+    rest on one rule, such as a burden of proof)."""
+    by_reason: dict[str, list[dict[str, object]]] = {}
+    for p in presumptions:
+        by_reason.setdefault(str(p["reason"]), []).append(p)
+    lines = []
+    for reason, group in by_reason.items():
+        facts = ", ".join(f"{p['fact']} = {_value_text(p['value'])}" for p in group)
+        clauses = list(dict.fromkeys(str(c) for p in group for c in _dicts(p["rests_on"])))
+        per = f" (clause {', '.join(clauses)})" if clauses else ""
+        lines += [f"  assuming {facts}", f"    presumed: {reason}{per}"]
+    return lines
 
 
 def _reason_lines(r: dict[str, object]) -> list[str]:

@@ -11,7 +11,7 @@ from fractions import Fraction
 import attrs
 
 from clausec.evaluation import values as RV
-from clausec.evaluation.interpreter import Evaluation
+from clausec.evaluation.interpreter import answer as answer_of
 from clausec.evaluation.result import Answer
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
@@ -80,9 +80,10 @@ class Report:
         return tuple(q for q in self.questions if q not in set(self.asked))
 
 
-def run(contract: ir.Contract) -> Report:
-    """Run every scenario of ``contract``: each expectation is evaluated on its own."""
-    results = [_run_scenario(contract, scenario) for scenario in contract.scenarios]
+def run(contract: ir.Contract, *, presume: bool = True) -> Report:
+    """Run every scenario of ``contract``: each expectation is evaluated on its own, with the
+    contract's presumptions unless ``presume`` is false."""
+    results = [_run_scenario(contract, scenario, presume) for scenario in contract.scenarios]
     exercised = {c for r in results for c in r.exercised}
     normative = tuple(c.number for c in contract.clauses if c.normative)
     asked = {e.question for s in contract.scenarios for e in s.expectations}
@@ -101,7 +102,7 @@ def run(contract: ir.Contract) -> Report:
     )
 
 
-def _run_scenario(contract: ir.Contract, scenario: ir.Scenario) -> ScenarioResult:
+def _run_scenario(contract: ir.Contract, scenario: ir.Scenario, presume: bool) -> ScenarioResult:
     start = time.perf_counter()
     failures: list[Failure] = []
     warnings: list[AnswerWarning] = []
@@ -110,9 +111,10 @@ def _run_scenario(contract: ir.Contract, scenario: ir.Scenario) -> ScenarioResul
     facts = {name: RV.from_ir(value) for name, value in scenario.givens}
     as_of = scenario.as_of if isinstance(scenario.as_of, dt.date) else None
     for expectation in scenario.expectations:
-        evaluation = Evaluation(contract, facts, as_of)
         try:
-            answer = evaluation.answer(questions[expectation.question])
+            answer = answer_of(
+                contract, questions[expectation.question], facts, as_of, presume=presume
+            )
         except EvaluationError as exc:
             failures.append(
                 Failure(
@@ -223,6 +225,13 @@ def compare(e: ir.Expectation, a: Answer, q: ir.Question) -> Iterable[str]:
         yield (
             f"expected the answer to depend on {', '.join(missing)}; it depends on "
             f"{', '.join(a.depends_on) or 'nothing'}"
+        )
+    relied = {p.fact for p in a.presumptions}
+    unused = [f for f in e.assuming if f not in relied]
+    if unused:
+        yield (
+            f"expected the answer to rely on the presumption of {', '.join(unused)}; it relies "
+            f"on {', '.join(sorted(relied)) or 'none'}"
         )
     if e.due_by is not None:
         assert isinstance(e.due_by, dt.date)

@@ -91,3 +91,17 @@ def to_json(value: RuntimeValue, t: T.Type) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def to_input(value: RuntimeValue, t: T.Type) -> object:
+    """A runtime value as a fact value that every evaluator reads back as the same value
+    (docs/embedding.md, "Fact values"): what a generated evaluator passes for a presumed
+    fact."""
+    if isinstance(t, T.Money | T.DecimalType):
+        assert isinstance(value, (int, Decimal))
+        return canonical_decimal(value)
+    if isinstance(value, Never):
+        return "never"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value

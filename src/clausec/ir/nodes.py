@@ -113,12 +113,24 @@ class Party:
 
 
 @attrs.frozen
+class Presumption:
+    """What a fact or event is taken to be while it is not given (docs/semantics.md,
+    "Presumptions"): ``value``, because of ``reason``, resting on the clauses ``rests_on``."""
+
+    value: Value
+    reason: str
+    rests_on: tuple[ClauseRef, ...]
+    span: Span
+
+
+@attrs.frozen
 class Fact:
     name: str
     type: Type
     kind: Literal["fact", "event"]
     description: str | None
     span: Span
+    presumption: Presumption | None = None
 
 
 @attrs.frozen
@@ -332,6 +344,7 @@ class Expectation:
     depending_on: tuple[str, ...]
     due_by: Value | None
     span: Span
+    assuming: tuple[str, ...] = ()  # presumed facts the answer must rely on
 
 
 @attrs.frozen

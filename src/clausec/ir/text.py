@@ -51,3 +51,8 @@ def brief(e: ir.Expr) -> str:
 
 def _operand(e: ir.Expr) -> str:
     return f"({brief(e)})" if isinstance(e, (ir.Binary, ir.Extremum)) else brief(e)
+
+
+def cited(refs: tuple[ir.ClauseRef, ...]) -> tuple[str, ...]:
+    """Clause references as answers show them: ``6.2(4)``, ``"3" of other``, ``document x``."""
+    return tuple(r.number if r.number is not None and r.contract is None else str(r) for r in refs)

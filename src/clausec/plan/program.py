@@ -68,8 +68,8 @@ def explain_inputs(decision: P.Decision) -> ExplainInputs:
         if isinstance(node, tuple):
             for item in node:
                 visit(item)
-        elif attrs.has(type(node)):
-            for field in attrs.fields(type(node)):
+        else:  # a plan node: its attrs fields
+            for field in getattr(type(node), "__attrs_attrs__", ()):
                 visit(getattr(node, field.name))
 
     visit(decision.explain)

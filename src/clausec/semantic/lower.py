@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
@@ -129,12 +130,20 @@ class _Lowering:
                 "fact",
                 f.description.value if f.description else None,
                 f.span,
+                self._presumption(n, f.presumption, self.exprs.fact_types[n]),
             )
             for n, f in s.facts.items()
             if n in self.exprs.fact_types
         ]
         facts += [
-            ir.Fact(n, T.DATE, "event", e.description.value if e.description else None, e.span)
+            ir.Fact(
+                n,
+                T.DATE,
+                "event",
+                e.description.value if e.description else None,
+                e.span,
+                self._presumption(n, e.presumption, T.DATE),
+            )
             for n, e in s.events.items()
         ]
         definitions = tuple(d for d in (self.exprs.definition(n) for n in s.definitions) if d)
@@ -299,6 +308,26 @@ class _Lowering:
                 )
             elif a.reason is not None and a.reason.value.strip():
                 self.accepts.append(ir.Accept(code.name, a.reason.value, clause, code.span))
+
+    def _presumption(
+        self, name: str, p: ast.Presumption | None, t: T.Type
+    ) -> ir.Presumption | None:
+        if p is None:
+            return None
+        c = self.exprs.constant(p.value, t, f"the presumed value of `{name}`")
+        if not p.reason.value.strip():
+            self.err(
+                "E0412",
+                f"the presumption of `{name}` gives no reason",
+                p.reason.span,
+                "empty",
+                hint="say why the value is presumed and where that rule comes from: "
+                'presumed false because "a breach must be shown" per "6.2"',
+            )
+        refs = self._refs(p.rests_on)
+        if c is None:
+            return None
+        return ir.Presumption(c.value, p.reason.value, tuple(refs), p.span)
 
     def _refs(self, refs: Iterable[ast.Ref], *, semantic: bool = True) -> list[ir.ClauseRef]:
         """Check references; references into other contracts are checked by the driver.
@@ -866,12 +895,25 @@ class _Lowering:
         because: list[ir.ClauseRef] = []
         overriding: list[ir.ClauseRef] = []
         depending: list[str] = []
+        assuming: list[str] = []
         due_by: Value | None = None
         for d in e.details:
             if d.kind == "because":
                 because += self._refs(d.refs)
             elif d.kind == "overriding":
                 overriding += self._refs(d.refs)
+            elif d.kind == "assuming":
+                for n in d.names:
+                    if n.name in self.presumed:
+                        assuming.append(n.name)
+                    else:
+                        self.err(
+                            "E0200",
+                            f"`{n.name}` is not a fact or event with a presumption",
+                            n.span,
+                            "no presumption",
+                            hint=did_you_mean(n.name, sorted(self.presumed)),
+                        )
             elif d.kind == "depending_on":
                 for n in d.names:
                     if n.name in self.exprs.fact_types:
@@ -905,6 +947,17 @@ class _Lowering:
             tuple(depending),
             due_by,
             e.span,
+            tuple(assuming),
+        )
+
+    @functools.cached_property
+    def presumed(self) -> frozenset[str]:
+        """The facts and events that declare a presumption."""
+        return frozenset(
+            name
+            for declarations in (self.symbols.facts, self.symbols.events)
+            for name, d in declarations.items()
+            if d.presumption is not None
         )
 
 

@@ -209,11 +209,23 @@ class Party:
 
 
 @attrs.frozen
+class Presumption:
+    """``presumed VALUE because "REASON" per "CLAUSE", …``: the value a fact or event takes
+    while it is not given."""
+
+    value: Expr
+    reason: StringLit
+    rests_on: tuple[Ref, ...]
+    span: Span
+
+
+@attrs.frozen
 class Fact:
     name: Dotted
     type: TypeExpr
     description: StringLit | None
     span: Span
+    presumption: Presumption | None = None
 
 
 @attrs.frozen
@@ -221,6 +233,7 @@ class Event:
     name: Dotted
     description: StringLit | None
     span: Span
+    presumption: Presumption | None = None
 
 
 @attrs.frozen
@@ -538,7 +551,7 @@ class Answer:
 
 @attrs.frozen
 class ExpectDetail:
-    kind: Literal["because", "overriding", "depending_on", "by"]
+    kind: Literal["because", "overriding", "depending_on", "assuming", "by"]
     refs: tuple[Ref, ...] = ()
     names: tuple[Dotted, ...] = ()
     expr: Expr | None = None

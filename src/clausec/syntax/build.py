@@ -284,11 +284,18 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
     @spanned
     def fact(self, meta: Meta, c: list[Any]) -> ast.Fact:
-        return ast.Fact(c[0], c[1], self._opt_string(c, 2), self.span(meta))
+        presumption = c.pop() if isinstance(c[-1], ast.Presumption) else None
+        return ast.Fact(c[0], c[1], self._opt_string(c, 2), self.span(meta), presumption)
 
     @spanned
     def event(self, meta: Meta, c: list[Any]) -> ast.Event:
-        return ast.Event(c[0], self._opt_string(c, 1), self.span(meta))
+        presumption = c.pop() if isinstance(c[-1], ast.Presumption) else None
+        return ast.Event(c[0], self._opt_string(c, 1), self.span(meta), presumption)
+
+    @spanned
+    def presumption(self, meta: Meta, c: list[Any]) -> ast.Presumption:
+        rests_on = c[2] if len(c) > 2 else ()
+        return ast.Presumption(c[0], self.string(c[1]), tuple(rests_on), self.span(meta))
 
     @spanned
     def definition(self, meta: Meta, c: list[Any]) -> ast.Definition:
@@ -674,6 +681,10 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     @spanned
     def depending_on(self, meta: Meta, c: list[Any]) -> ast.ExpectDetail:
         return ast.ExpectDetail("depending_on", names=tuple(c), span=self.span(meta))
+
+    @spanned
+    def assuming(self, meta: Meta, c: list[Any]) -> ast.ExpectDetail:
+        return ast.ExpectDetail("assuming", names=tuple(c), span=self.span(meta))
 
     @spanned
     def due_by(self, meta: Meta, c: list[Any]) -> ast.ExpectDetail:

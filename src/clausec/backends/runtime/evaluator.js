@@ -876,6 +876,15 @@ export class Result {
     this._values = values; // the values of the facts, for the grounds
     this._warnings = warnings;
     this._explain = explain; // what the reasons are worked out from, or null: none
+    this._presumed = NO_NAMES; // the presumed facts the answer relied on
+  }
+
+  /** The presumptions the answer relied on: facts not given, taken to be a value. */
+  get presumptions() {
+    return this._presumed.map((fact) => {
+      const [, value, reason, restsOn] = PRESUMED.get(fact);
+      return { fact, value, reason, restsOn };
+    });
   }
 
   get contract() {
@@ -989,6 +998,9 @@ export class Result {
       reasons: this.reasons.map((r) => ({
         ...r, by: r.by.map((b) => ({ norm: b.norm, clause: b.clause, stated_in: b.statedIn })),
       })),
+      presumptions: this.presumptions.map((p) => ({
+        fact: p.fact, value: p.value, reason: p.reason, rests_on: p.restsOn,
+      })),
       depends_on: [...this.dependsOn],
       warnings: this.warnings,
     };
@@ -998,6 +1010,21 @@ export class Result {
 const NO_DUES = Object.freeze({});
 const NO_OVERRIDES = Object.freeze([]);
 const NO_REASONS = Object.freeze([]);
+
+// fact name -> [value as a fact value, value in the output form, reason, clauses]
+const PRESUMED = new Map(DATA.facts.filter((f) => f.presumed !== null).map((f) => [f.name, f.presumed]));
+
+/** An undetermined answer asked again with the presumed values of the facts it waits for
+ * (docs/semantics.md, "Presumptions"); the result names them. */
+function presume(question, facts, options, deps) {
+  const relied = deps.filter((name) => PRESUMED.has(name));
+  // The facts as they were given (a Facts gives its own), plus the presumed ones.
+  const given = new Map(preparedOf(facts) !== undefined ? Object.entries(facts.toJSON()) : factEntries(facts));
+  for (const name of relied) given.set(name, PRESUMED.get(name)[0]);
+  const result = question(given, { ...options, presume: false });
+  result._presumed = relied;
+  return result;
+}
 const NO_NAMES = Object.freeze([]);
 
 let walks = 0;
