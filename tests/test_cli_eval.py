@@ -82,6 +82,7 @@ def test_ask_release_deadline_across_the_spring_festival() -> None:
         "presumptions",
         "depends_on",
         "warnings",
+        "ask_next",
     ]
 
 

@@ -276,8 +276,8 @@ _JS_NAMES = """
     proxy json math
 """.split()  # noqa: SIM905
 _API_NAMES = """
-    evaluate evaluate_ evaluate__ evaluate_many evaluatemany facts result facterror
-    evaluationerror questions stringify clausec_version fv w grounds deps dues overridden
+    evaluate evaluate_ evaluate__ evaluate_many evaluatemany ask_next asknext facts result
+    facterror evaluationerror questions stringify clausec_version fv w grounds deps dues overridden
     plain asof as_of options bail unknown missing infinity k0 k1 d0 a0 e0 u0 t1 v0 answer
     verdict prohibited best waiting still_open question0 question1 data names fact_list
     norm_table to_dict todict get_ self cls mapping any callable iterable iterator
@@ -624,6 +624,7 @@ def check_python(
     assert module.CONTRACT["title"] == spec.title, context
     assert module.CONTRACT["source"] == spec.source, context
     assert module.evaluate.__doc__ == "Answer the question named ``question``.", context
+    assert module.ask_next.__doc__.startswith("For an undetermined answer, the facts"), context
     assert isinstance(module.QUESTIONS, dict) and list(module.QUESTIONS) == [
         q for q, _ in spec.questions
     ], context
@@ -729,7 +730,7 @@ def check_javascript(
     names = [e for _, e in exports]
     assert len(set(names)) == len(names), context
     fixed = {"CONTRACT", "EvaluationError", "FACTS", "FactError", "Facts", "QUESTIONS"}
-    fixed |= {"Result", "evaluate", "evaluateMany", "stringify"}
+    fixed |= {"Result", "askNext", "evaluate", "evaluateMany", "stringify"}
     assert out["keys"] == sorted(fixed | set(names)), context
     assert out["contract"]["title"] == spec.title, context
     assert out["contract"]["sourceDocument"] == spec.source, context
@@ -1127,6 +1128,7 @@ def test_python_questions_named_like_builtins_and_the_api_answer_their_own_quest
     tmp_path: Path,
 ) -> None:
     names = ["len", "str", "evaluate", "evaluate_", "match", "match_", "type", "__import__"]
+    names += ["ask_next"]
     text = (
         SMALL
         + 'clause "1"\n  quote "q"\n  a must pay fee when f\n'
@@ -1145,6 +1147,16 @@ def test_python_questions_named_like_builtins_and_the_api_answer_their_own_quest
     assert module.evaluate__ is module.QUESTIONS["evaluate_"]
     assert module.evaluate.__doc__ == "Answer the question named ``question``."
     assert module.evaluate_many("len", [{"f": False}])[0].answer == "not_obliged"
+    assert module.ask_next_ is module.QUESTIONS["ask_next"]
+    assert module.ask_next("len", {}) == [
+        {
+            "fact": "f",
+            "decides": [
+                {"value": True, "answer": "obliged"},
+                {"value": False, "answer": "not_obliged"},
+            ],
+        }
+    ]
 
 
 def test_clause_number_with_unicode_digits_imports(tmp_path: Path) -> None:

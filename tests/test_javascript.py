@@ -273,6 +273,7 @@ def test_every_module_loads_under_node(tmp_path: Path, monkeypatch: pytest.Monke
         "Facts",
         "QUESTIONS",
         "Result",
+        "askNext",
         "evaluate",
         "evaluateMany",
         "stringify",

@@ -176,7 +176,7 @@ def test_ask_names_the_presumptions_and_can_set_them_aside(tmp_path: Path) -> No
     strict = run_cli(
         ["ask", "p.clause", "q", "--fact", "g=true", "--no-presumptions"], cwd=tmp_path
     )
-    assert strict.stdout == "q: undetermined\n  depends on: ended, shown\n"
+    assert strict.stdout.splitlines()[:2] == ["q: undetermined", "  depends on: ended, shown"]
     data = json.loads(
         run_cli(["ask", "p.clause", "q", "--fact", "g=true", "--json"], cwd=tmp_path).stdout
     )

@@ -414,6 +414,12 @@ def _as_of(value: str | None) -> dt.date | None:
     is_flag=True,
     help="Do not use the contract's presumptions: a fact not given stays unknown.",
 )
+@click.option(
+    "--interactive",
+    is_flag=True,
+    help="While the answer is undetermined, ask for the fact that matters most, and answer "
+    "again (a terminal session; an empty reply stops).",
+)
 def ask(
     contract: str,
     question: str,
@@ -422,25 +428,72 @@ def ask(
     as_of: str | None,
     as_json: bool,
     strict: bool,
+    interactive: bool,
 ) -> None:
     """Answer QUESTION of the contract in CONTRACT (a clause file or folder) for facts."""
     from clausec.evaluation.facts import FactError
     from clausec.evaluation.interpreter import ask as evaluate
+    from clausec.evaluation.next_facts import ask_next
     from clausec.evaluation.result import render_json as result_json
-    from clausec.evaluation.result import render_text
+    from clausec.evaluation.result import render_next, render_text
     from clausec.evaluation.values import EvaluationError
 
+    if interactive and as_json:
+        _fail("--interactive talks to a person: give one of --interactive and --json", EXIT_USAGE)
     date = _as_of(as_of)
     raw = _given_facts(facts, facts_file)
     result = _compile([contract])
     target, q = _find_question(result, question)
-    try:
-        answer = evaluate(target, q.name, raw, date, presume=not strict).to_dict()
-    except FactError as exc:
-        _fail(str(exc), EXIT_FINDINGS)
-    except EvaluationError as exc:
-        _fail(f"cannot answer `{q.name}`: {exc}", EXIT_FINDINGS)
-    click.echo(result_json(answer) if as_json else render_text(answer), nl=False)
+    while True:
+        try:
+            answer = evaluate(target, q.name, raw, date, presume=not strict)
+            ranked = ask_next(
+                target,
+                answer,
+                raw,
+                lambda given: evaluate(target, q.name, given, date, presume=not strict),
+            )
+        except FactError as exc:
+            _fail(str(exc), EXIT_FINDINGS)
+        except EvaluationError as exc:
+            _fail(f"cannot answer `{q.name}`: {exc}", EXIT_FINDINGS)
+        if as_json:
+            click.echo(result_json({**answer.to_dict(), "ask_next": ranked}), nl=False)
+            return
+        click.echo(render_text(answer.to_dict()) + render_next(ranked), nl=False)
+        if not interactive or not ranked:
+            return
+        reply = _prompt_fact(target, str(ranked[0]["fact"]))
+        if reply is None:
+            return
+        raw = {**raw, str(ranked[0]["fact"]): reply}
+
+
+def _prompt_fact(contract: ir.Contract, name: str) -> str | None:
+    """A value for fact ``name`` typed by the user, asked again until it is one the fact
+    takes (None: the user stopped)."""
+    from clausec.evaluation.facts import FactError, describe, read_facts
+
+    fact = next(f for f in contract.facts if f.name == name)
+    while True:
+        try:
+            text = click.prompt(
+                f"{name} ({describe(fact)}; empty to stop)",
+                default="",
+                show_default=False,
+                err=True,
+            ).strip()
+        except click.exceptions.Abort:  # end of input
+            return None
+        if not text:
+            return None
+        try:
+            read_facts(contract, {name: text})
+        except FactError as exc:
+            click.echo(f"error: {exc}", err=True)
+            continue
+        click.echo("", err=True)
+        return text
 
 
 TEST_FORMATS = ("text", "json", "junit")

@@ -6,8 +6,8 @@ quotes and glosses, questions, the working-day calendar, the wording of errors);
 ``runtime/evaluator.js`` (facts, decimals, dates and calendars, results; no norm logic); and
 one function per question printed from its plan (``clausec.plan``), three-valued, one method
 per plan operation. The module exports the question functions, ``evaluate``,
-``evaluateMany``, ``stringify``, ``QUESTIONS``, ``FACTS``, ``CONTRACT``, ``Result``, ``Facts``,
-``FactError`` and ``EvaluationError``.
+``evaluateMany``, ``askNext``, ``stringify``, ``QUESTIONS``, ``FACTS``, ``CONTRACT``,
+``Result``, ``Facts``, ``FactError`` and ``EvaluationError``.
 
 Safety: every text from the contract reaches the module through :func:`js_str` (inside
 JSON made ASCII-only, with ``<``, ``>``, ``&`` and the line separators escaped, so that no
@@ -28,6 +28,7 @@ from clausec.evaluation import calendar as C
 from clausec.evaluation import values as RV
 from clausec.evaluation.facts import describe
 from clausec.evaluation.messages import MESSAGES
+from clausec.evaluation.next_facts import candidates
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.queries import Part, conjuncts, norm_facts, norm_parts, parts_in_words
@@ -46,6 +47,7 @@ FIXED_EXPORTS = frozenset(
     {
         "evaluate",
         "evaluateMany",
+        "askNext",
         "stringify",
         "QUESTIONS",
         "FACTS",
@@ -195,6 +197,7 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 "description": f.description,
                 "expected": describe(f),
                 "presumed": _presumed(f),
+                "candidates": candidates(f),
             }
             for f in contract.facts
         ],

@@ -29,6 +29,7 @@ from clausec.backends.locals import LocalNames, assigned, ground_runs, or_chain
 from clausec.evaluation import calendar
 from clausec.evaluation import values as RV
 from clausec.evaluation.facts import MAX_DIGITS, describe
+from clausec.evaluation.next_facts import candidates
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.queries import conjuncts, norm_facts, norm_parts, parts_in_words
@@ -76,6 +77,7 @@ _RESERVED = frozenset(
     {
         "evaluate",
         "evaluate_many",
+        "ask_next",
         "Result",
         "FactError",
         "EvaluationError",
@@ -269,6 +271,12 @@ class _Module:
                     f"{_literal(cited(f.presumption.rests_on))}),"
                 )
         lines.append("}")
+        # The values tried for each fact when an answer is undetermined (ask_next).
+        lines.append("_CANDIDATES: dict[str, tuple[object, ...]] = {")
+        for f in c.facts:
+            if values := candidates(f):
+                lines.append(f"    {py_str(f.name)}: {_literal(tuple(values))},")
+        lines.append("}")
         lines.append("_CLAUSES: dict[str, tuple[str | None, str | None]] = {")
         for cl in c.clauses:
             if cl.normative:
@@ -328,6 +336,31 @@ def evaluate(question: str, facts: Mapping[str, object], *, as_of: object = None
     return function(facts, as_of=as_of, presume=presume)
 
 
+def ask_next(question: str, facts: Mapping[str, object], *, as_of: object = None,
+             presume: bool = True) -> list[dict[str, object]]:
+    """For an undetermined answer, the facts it waits for, ranked: each with the values that
+    decide the answer alone and the answer each gives; the facts with the most deciding values
+    first. [] when the answer is decided."""
+    function = QUESTIONS[question]
+    result = function(facts, as_of=as_of, presume=presume)
+    if result.answer != "undetermined":
+        return []
+    given = dict(facts)  # a Facts gives its facts as given
+    ranked: list[dict[str, Any]] = []
+    for name in result.depends_on:
+        if name not in _FACTS:  # "today": the as-of date
+            continue
+        decides = []
+        for value in _CANDIDATES.get(name, ()):
+            tried = function({{**given, name: value}}, as_of=as_of, presume=presume)
+            if tried.answer != "undetermined":
+                word = (tried.due if tried.answer == "date"
+                        else tried.value if tried.answer == "value" else tried.answer)
+                decides.append({{"value": value, "answer": word}})
+        ranked.append({{"fact": name, "decides": decides}})
+    return sorted(ranked, key=lambda entry: -len(entry["decides"]))  # most deciding first
+
+
 def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
                   as_of: object = None, errors: str = "raise", presume: bool = True) -> list[Any]:
     """Answer one question for many fact sets. With ``errors="return"`` a fact set that
@@ -345,7 +378,7 @@ def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
 
 
 __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts", "QUESTIONS",
-           "Result", "evaluate", "evaluate_many", {exported}]'''
+           "Result", "ask_next", "evaluate", "evaluate_many", {exported}]'''
 
     # ------------------------------------------------------------ one question
 

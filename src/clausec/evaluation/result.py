@@ -216,6 +216,26 @@ def render_text(result: dict[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def render_next(ranked: list[dict[str, object]]) -> str:
+    """What to ask next, for the text view: each fact with the values that decide alone."""
+    if not ranked:
+        return ""
+    lines = ["  ask next:"]
+    for entry in ranked:
+        decides = _dicts(entry["decides"])
+        what = ", ".join(
+            f"{_value_text(d['value'])} gives {_answer_text(d['answer'])}" for d in decides
+        )
+        lines.append(f"    {entry['fact']}: {what or 'no value decides it alone'}")
+    return "\n".join(lines) + "\n"
+
+
+def _answer_text(answer: object) -> str:
+    if isinstance(answer, str) and answer in ANSWER_WORDS:
+        return ANSWER_WORDS[answer]
+    return _value_text(answer)
+
+
 def _presumption_lines(presumptions: list[dict[str, object]]) -> list[str]:
     """The presumptions relied on, those with the same reason together (many facts often
     rest on one rule, such as a burden of proof)."""

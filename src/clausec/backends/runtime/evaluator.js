@@ -1171,6 +1171,36 @@ export function evaluate(questionName, facts, options) {
   return answer(facts, options);
 }
 
+const CANDIDATES = new Map(DATA.facts.map((f) => [f.name, f.candidates]));
+
+/**
+ * For an undetermined answer, the facts it waits for, ranked: each with the values that decide
+ * the answer alone and the answer each gives ({fact, decides: [{value, answer}]}); the facts with
+ * the most deciding values first. [] when the answer is decided. Options as for evaluate().
+ */
+export function askNext(questionName, facts, options) {
+  const question = QUESTION_FUNCTIONS.get(questionName);
+  if (question === undefined) evaluate(questionName, {}, options); // throws the RangeError
+  const result = question(facts, options);
+  if (result.answer !== "undetermined") return [];
+  const given = preparedOf(facts) !== undefined ? Object.entries(facts.toJSON()) : factEntries(facts);
+  const ranked = [];
+  for (const name of result.dependsOn) {
+    if (!CANDIDATES.has(name)) continue; // "today": the as-of date
+    const decides = [];
+    for (const value of CANDIDATES.get(name)) {
+      const tried = question(new Map([...given, [name, value]]), options);
+      if (tried.answer !== "undetermined") {
+        const word = tried.answer === "date" ? tried.due : tried.answer === "value" ? tried.value : tried.answer;
+        decides.push({ value, answer: word });
+      }
+    }
+    ranked.push({ fact: name, decides });
+  }
+  // The facts with the most deciding values first (Array.prototype.sort is stable).
+  return ranked.sort((x, y) => y.decides.length - x.decides.length);
+}
+
 /**
  * evaluate() for each fact set (each may be a Facts). With options.errors === "return", a fact
  * set that is rejected (FactError) or has no answer (EvaluationError) gives
