@@ -209,6 +209,9 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 sorted(norm_facts(contract, n)),
                 *_parts(norm_parts(contract, n)),
                 n.remedy_of,
+                n.amount.kind if n.amount is not None else None,
+                T.to_json(n.amount.expr.type) if n.amount and n.amount.expr else None,
+                list(n.forms),
             ]
             for n in contract.norms
         },
@@ -413,6 +416,12 @@ class _Module:
                 f"if (grounds.includes({js_str(norm)})) dues[{js_str(norm)}] = "
                 f"{self.local(due.name)};"
             )
+        lines.append("const amounts = {};" if d.amounts else "const amounts = NO_DUES;")
+        for norm, amount in d.amounts:
+            lines.append(
+                f"if (grounds.includes({js_str(norm)})) amounts[{js_str(norm)}] = "
+                f"{self.local(amount.name)};"
+            )
         # Allocated only when a norm yields: most answers have none.
         lines.append("let overridden = NO_OVERRIDES;")
         for y in d.yields:
@@ -452,7 +461,7 @@ class _Module:
         return [
             *lines,
             f"return new Result({js_str(qp.question)}, {answer}, grounds, overridden, deps, "
-            f"dues, {value}, fv, w, explain);",
+            f"dues, {value}, fv, w, explain, amounts);",
         ]
 
     # ------------------------------------------------------------ reasons, when asked for

@@ -3,9 +3,9 @@
 A plan names its locals by role and subject (``applies:6.2(1)#1``, ``definition:x.y``,
 ``due:…``, ``t3``); printed code needs identifiers. A letter gives the role and a number the
 norm or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``y3`` why it is not
-effective, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII, unique within a
-question, and never a keyword, a builtin or a runtime name of any target (none of those is
-letters followed by digits). The locals of the decision have fixed names."""
+effective, ``m3`` its amount, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII,
+unique within a question, and never a keyword, a builtin or a runtime name of any target (none
+of those is letters followed by digits). The locals of the decision have fixed names."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ _FIXED = {
     "open": "still_open",
     "reason": "reason",
 }
-_ROLES = {"applies": "a", "effective": "e", "due": "u", "why": "y"}
+_ROLES = {"applies": "a", "effective": "e", "due": "u", "why": "y", "amount": "m"}
 
 
 class LocalNames:

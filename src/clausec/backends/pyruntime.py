@@ -586,13 +586,15 @@ class Result:
             list[str],
             tuple[Any, ...] | None,
             tuple[str, ...],
+            dict[str, Any],
         ],
     ) -> None:
         self.answer = answer
         self._grounds = grounds
         # question, overridden, depends_on, due keys, value, where each fact read is in the
         # values read, values read, warnings, what the reasons are worked out from (None
-        # when there are none), the presumed facts the answer relied on
+        # when there are none), the presumed facts the answer relied on, the amounts of
+        # grounds
         self._rest = rest
 
     @property
@@ -633,6 +635,14 @@ class Result:
                     "due": _date_json(due[1]) if due[0] == 1 else None,
                 }
             facts = self._given(reads)
+            amount: dict[str, object] | None = None
+            forms: tuple[str, ...] = ()
+            if norm in _STATES:
+                kind, value_kind, param, forms = _STATES[norm]
+                if kind is not None:
+                    v = self._rest[10].get(norm)
+                    known = v is not None and v.__class__ is not _Unknown
+                    amount = {"kind": kind, "value": _json(v, value_kind, param) if known else None}
             out.append(
                 {
                     "norm": norm,
@@ -642,6 +652,8 @@ class Result:
                     "gloss": gloss,
                     "facts": facts,
                     "deadline": deadline,
+                    "amount": amount,
+                    "forms": list(forms),
                 }
             )
         return tuple(out)
@@ -728,7 +740,7 @@ class Result:
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
-        question, overridden, depends_on, dues, value, _, _, warnings, reasons, presumed = (
+        question, overridden, depends_on, dues, value, _, _, warnings, reasons, presumed, _ = (
             self._rest
         )
         grounds = self._grounds  # most answers have no grounds or no overrides: skip those
@@ -764,7 +776,7 @@ def _presume(
     for name in relied:
         given[name] = _PRESUMED[name][0]
     result = function(given, as_of=as_of, presume=False)
-    result._rest = (*result._rest[:9], relied)
+    result._rest = (*result._rest[:9], relied, result._rest[10])
     return result
 
 

@@ -239,6 +239,19 @@ class _Module:
                 f"{deadline}, {_literal(reads)}),"
             )
         lines.append("}")
+        # What grounds say of a norm besides its clause: the amount (its kind, and the type of
+        # its value when the norm gives one) and the forms required.
+        lines.append("_STATES: dict[str, tuple[str | None, str, object, tuple[str, ...]]] = {")
+        for n in c.norms:
+            if n.amount is None and not n.forms:
+                continue
+            amount_kind = n.amount.kind if n.amount is not None else None
+            spec = _type_spec(n.amount.expr.type) if n.amount and n.amount.expr else ("", None)
+            lines.append(
+                f"    {py_str(n.id)}: ({_opt(amount_kind)}, {py_str(spec[0])}, "
+                f"{_literal(spec[1])}, {_literal(tuple(n.forms))}),"
+            )
+        lines.append("}")
         # The parts of each norm's condition and exceptions, in words with the facts they
         # read, and the duty a remedy follows: what reasons name.
         lines.append(
@@ -400,6 +413,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "grounds: tuple[str, ...]",
             "deps: tuple[str, ...]",
             "dues: dict[str, Any]",
+            "amounts: dict[str, Any]",
             "overridden: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]",
             "by: tuple[tuple[str, str], ...]",
             "explain: tuple[Any, ...] | None",
@@ -638,6 +652,15 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 )
         else:
             lines.append("dues = _NO_DUES")
+        if d.amounts:
+            lines.append("amounts = {}")
+            for norm, amount in d.amounts:
+                lines.append(
+                    f"if {py_str(norm)} in grounds: amounts[{py_str(norm)}] = "
+                    f"{self.local(amount.name)}"
+                )
+        else:
+            lines.append("amounts = _NO_DUES")
         lines.append("overridden = ()")
         for y in d.yields:
             when = self.test(y.when)
@@ -692,7 +715,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
-            f"{names_const}, {values}, w, explain, ())",
+            f"{names_const}, {values}, w, explain, (), amounts)",
             "return _r",
         ]
         return lines

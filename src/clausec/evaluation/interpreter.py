@@ -689,7 +689,20 @@ class Evaluation:
             gloss=clause.gloss,
             facts=facts,
             deadline=deadline,
+            amount=self._amount(n),
+            forms=n.forms,
         )
+
+    def _amount(self, n: ir.Norm) -> dict[str, object] | None:
+        """The amount a ground allows or requires: its kind, and its value where the norm
+        gives one (null while unknown)."""
+        if n.amount is None:
+            return None
+        value: object = None
+        if n.amount.expr is not None:
+            v = self.expr(n.amount.expr)
+            value = None if isinstance(v, Unknown) else RV.to_json(v, n.amount.expr.type)
+        return {"kind": n.amount.kind, "value": value}
 
     def _overridden(self, norms: Sequence[ir.Norm], grounds: set[str]) -> Iterable[Override]:
         """Norms that apply but yield: the question's own, and those a ground prevails over."""

@@ -32,6 +32,8 @@ class Ground:
     gloss: str | None
     facts: dict[str, object]
     deadline: dict[str, object] | None
+    amount: dict[str, object] | None = None
+    forms: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -42,6 +44,8 @@ class Ground:
             "gloss": self.gloss,
             "facts": dict(self.facts),
             "deadline": dict(self.deadline) if self.deadline is not None else None,
+            "amount": dict(self.amount) if self.amount is not None else None,
+            "forms": list(self.forms),
         }
 
 
@@ -190,6 +194,13 @@ def render_text(result: dict[str, object]) -> str:
             lines.append(
                 "    with " + ", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items())
             )
+        amount = g.get("amount")
+        if isinstance(amount, dict):
+            lines.append(f"    amount: {_amount_text(amount)}")
+        forms = g.get("forms") or []
+        assert isinstance(forms, list)
+        if forms:
+            lines.append(f"    in {' or '.join(str(f).replace('_', ' ') for f in forms)}")
         deadline = g.get("deadline")
         if isinstance(deadline, dict) and deadline.get("due"):
             lines.append(
@@ -228,6 +239,16 @@ def render_next(ranked: list[dict[str, object]]) -> str:
         )
         lines.append(f"    {entry['fact']}: {what or 'no value decides it alone'}")
     return "\n".join(lines) + "\n"
+
+
+def _amount_text(amount: dict[str, object]) -> str:
+    """``all``, ``part``, ``part or all``, ``up to 5000 CNY``, ``exactly 10000 CNY`` (or the
+    kind alone when its value is unknown)."""
+    kind = str(amount["kind"]).replace("_", " ")
+    value = amount.get("value")
+    if value is None:
+        return f"{kind} (an amount not known)" if amount["kind"] in ("up_to", "exactly") else kind
+    return f"{kind} {_value_text(value)}"
 
 
 def _answer_text(answer: object) -> str:

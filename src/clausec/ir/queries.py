@@ -83,8 +83,11 @@ def facts_read(contract: ir.Contract, roots: Iterable[ir.Expr]) -> set[str]:
 
 
 def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
-    """Every expression of a norm: condition, exceptions, breach, deadline, extensions."""
+    """Every expression of a norm: condition, exceptions, breach, deadline, extensions, and
+    the amount it states (which its grounds give)."""
     roots: list[ir.Expr | None] = [n.condition, *n.exceptions, n.breach]
+    if n.amount is not None:
+        roots.append(n.amount.expr)
     if n.deadline is not None:
         roots += [n.deadline.anchor, n.deadline.duration]
     for x in n.extensions:
@@ -94,7 +97,7 @@ def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
 
 def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
     """The facts a norm reads, through definitions: its condition, exceptions, deadline,
-    extensions and breach."""
+    extensions, breach and amount."""
     return facts_read(contract, norm_expressions(n))
 
 

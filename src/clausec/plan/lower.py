@@ -461,10 +461,33 @@ class _Question(NormLowering):
             due, computed = self.due(n)
             stmts.append(P.If(P.Grounded(n.id), tuple(computed)))
             dues.append((n.id, due))
+        amounts = self.amounts([g.norm for g in grounds], stmts)
         decision = P.Decision(
-            answer, verdict, None, tuple(dues), self.yields(), tuple(reasons), tuple(explain)
+            answer,
+            verdict,
+            None,
+            tuple(dues),
+            self.yields(),
+            tuple(reasons),
+            tuple(explain),
+            amounts,
         )
         return decision, stmts
+
+    def amounts(
+        self, grounds: Sequence[str], stmts: list[P.Stmt]
+    ) -> tuple[tuple[str, P.Local], ...]:
+        """The amount each ground states, computed when it is a ground (after the due dates,
+        in the order of the grounds, as the interpreter builds a result)."""
+        out = []
+        for norm in grounds:
+            n = self.norms[norm]
+            if n.amount is None or n.amount.expr is None:
+                continue
+            local = P.Local(f"amount:{n.id}", kind_of(n.amount.expr.type))
+            stmts.append(P.If(P.Grounded(n.id), (P.Let(local.name, self.expr(n.amount.expr)),)))
+            out.append((n.id, local))
+        return tuple(out)
 
     def deadline_answer(self, effective: dict[str, P.Expr]) -> tuple[P.Decision, list[P.Stmt]]:
         """The strictest due key among the effective norms; undetermined while a norm that
@@ -537,8 +560,16 @@ class _Question(NormLowering):
         # No norm is effective: say why each is not.
         nothing = P.All((P.NotTest(P.IsTrue(still_open)), P.DueRank(best, NO_BEST[0])))
         reasons, explain = self.why_not(self.mine, nothing)
+        amounts = self.amounts([n.id for n in self.mine], stmts)
         decision = P.Decision(
-            answer, waiting, None, tuple(dues), self.yields(), tuple(reasons), tuple(explain)
+            answer,
+            waiting,
+            None,
+            tuple(dues),
+            self.yields(),
+            tuple(reasons),
+            tuple(explain),
+            amounts,
         )
         return decision, stmts
 

@@ -480,7 +480,9 @@ class Decision:
     whose dependencies are the answer's when it is undetermined; ``value`` the value of a
     value question; ``dues`` the due-key locals of norms with deadlines, each assigned when
     its norm is a ground (and read only then); ``yields`` the norms that may be overridden;
-    ``reasons`` why a negative answer is negative, read after ``explain`` has run.
+    ``reasons`` why a negative answer is negative, read after ``explain`` has run;
+    ``amounts`` the amount locals of grounds whose norm states an amount, each assigned when
+    its norm is a ground (and read only then).
 
     ``explain`` computes the statuses of the reasons from the values the body computed. It
     only evaluates again what the body evaluated, so it raises no error and adds no warning
@@ -494,3 +496,4 @@ class Decision:
     yields: tuple[Yield, ...]
     reasons: tuple[Reason, ...] = ()
     explain: tuple[Stmt, ...] = ()
+    amounts: tuple[tuple[str, Local], ...] = ()

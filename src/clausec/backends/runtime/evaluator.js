@@ -855,7 +855,8 @@ function toJson(v, t) {
 
 // ------------------------------------------------------------------------------ results
 
-// id -> [clause, modality, deadline, reads, condition parts, exception parts, duty remedied]
+// id -> [clause, modality, deadline, reads, condition parts, exception parts, duty remedied,
+//        amount kind, the type of the amount's value, forms]
 const NORM_TABLE = new Map(Object.entries(DATA.norms));
 const CLAUSE_TABLE = new Map(Object.entries(DATA.clauses)); // number -> [quote, gloss]
 
@@ -864,7 +865,7 @@ const CLAUSE_TABLE = new Map(Object.entries(DATA.clauses)); // number -> [quote,
  * out when first read. toDict() is the interpreter's to_dict().
  */
 export class Result {
-  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, explain) {
+  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, explain, amounts) {
     this.question = question;
     this.answer = answer;
     this.groundNorms = grounds; // the ids of the norms that ground the answer
@@ -877,6 +878,7 @@ export class Result {
     this._warnings = warnings;
     this._explain = explain; // what the reasons are worked out from, or null: none
     this._presumed = NO_NAMES; // the presumed facts the answer relied on
+    this._amounts = amounts; // norm -> the value of the amount it states, for the grounds
   }
 
   /** The presumptions the answer relied on: facts not given, taken to be a value. */
@@ -921,12 +923,19 @@ export class Result {
 
   get grounds() {
     return this.groundNorms.map((norm) => {
-      const [clause, modality, deadlineKind, reads] = NORM_TABLE.get(norm);
+      const entry = NORM_TABLE.get(norm);
+      const [clause, modality, deadlineKind, reads] = entry;
+      const [amountKind, amountType, forms] = entry.slice(7);
       const [quote, gloss] = CLAUSE_TABLE.get(clause);
       const d = this._dues[norm];
       const deadline = deadlineKind !== null && d !== undefined && !(d instanceof Unknown)
         ? { kind: deadlineKind, due: d[0] === 1 ? dayJson(d[1]) : null } : null;
-      return { norm, clause, modality, quote, gloss, facts: this._given(reads), deadline };
+      let amount = null;
+      if (amountKind !== null) {
+        const v = this._amounts[norm];
+        amount = { kind: amountKind, value: v === undefined || v instanceof Unknown ? null : toJson(v, amountType) };
+      }
+      return { norm, clause, modality, quote, gloss, facts: this._given(reads), deadline, amount, forms: [...forms] };
     });
   }
 
