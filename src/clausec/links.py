@@ -66,20 +66,16 @@ def scan(text: str) -> tuple[set[str], set[str], list[str]]:
 
 
 def string_value(literal: str) -> str | None:
+    """The text of a string literal, escapes decoded as the parser decodes them (an invalid
+    escape, an error there, is kept as written)."""
     body = literal[1:-1]
     if "\\" not in body:
         return body
-    from clausec.syntax.build import _ESCAPE, _SIMPLE_ESCAPES
+    from clausec.syntax.build import _ESCAPE, escape_value
 
     def replace(m: re.Match[str]) -> str:
-        esc = m.group(1)
-        if esc in _SIMPLE_ESCAPES:
-            return _SIMPLE_ESCAPES[esc]
-        if esc.startswith("u{"):
-            code = int(esc[2:-1], 16)
-            if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
-                return chr(code)
-        return esc
+        value = escape_value(m.group(1))
+        return m.group(1) if value is None else value
 
     try:
         return _ESCAPE.sub(replace, body)

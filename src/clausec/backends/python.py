@@ -666,12 +666,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             when = self.test(y.when)
             if when == "False":
                 continue
-            parts = []
-            for higher, stated, test in y.by:
-                t = self.test(test)
-                if t != "False":
-                    entry = f"(({py_str(higher)}, {py_str(stated)}),)"
-                    parts.append(entry if t == "True" else f"({entry} if {t} else ())")
+            parts = self.prevailing(y.by)
             if not parts:
                 continue
             body = [f"by = {' + '.join(parts)}", f"if by: overridden += (({py_str(y.norm)}, by),)"]
@@ -771,6 +766,17 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         out.append(f"_EXPLAIN: dict[str, Callable[..., Any]] = {{{', '.join(table)}}}")
         return "\n\n\n".join(out)
 
+    def prevailing(self, by: Sequence[tuple[str, str, P.Test]]) -> list[str]:
+        """Tuple expressions, one per (norm prevailing, clause stating it, test): the pair when
+        the test holds, else ()."""
+        parts = []
+        for higher, stated, test in by:
+            t = self.test(test)
+            if t != "False":
+                entry = f"(({py_str(higher)}, {py_str(stated)}),)"
+                parts.append(entry if t == "True" else f"({entry} if {t} else ())")
+        return parts
+
     def reasons(self, reasons: Sequence[P.Reason]) -> list[str]:
         """``reasons``: a tuple of (norm, status, the norms prevailing) whose tests hold."""
         lines = ["reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...] = ()"]
@@ -778,12 +784,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             when = self.test(r.when)
             if when == "False":
                 continue
-            parts = []
-            for higher, stated, test in r.by:
-                t = self.test(test)
-                if t != "False":
-                    entry = f"(({py_str(higher)}, {py_str(stated)}),)"
-                    parts.append(entry if t == "True" else f"({entry} if {t} else ())")
+            parts = self.prevailing(r.by)
             by = " + ".join(parts) if parts else "()"
             entry = f"reasons += (({_opt(r.norm)}, {self.expr(r.status)}, {by}),)"
             lines += [entry] if when == "True" else [f"if {when}:", f"    {entry}"]

@@ -101,6 +101,18 @@ class TooDeep(Exception):
         self.span = span
 
 
+def escape_value(esc: str) -> str | None:
+    """The text an escape of a string stands for (``esc`` without its backslash), or None for
+    an escape the language does not have."""
+    if esc in _SIMPLE_ESCAPES:
+        return _SIMPLE_ESCAPES[esc]
+    if esc.startswith("u{"):
+        code = int(esc[2:-1], 16)
+        if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
+            return chr(code)
+    return None
+
+
 class AstBuilder(Transformer):  # type: ignore[type-arg]
     """Builds :mod:`clausec.syntax.ast` nodes during LALR reductions (lark's inline transformer).
 
@@ -191,12 +203,9 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
         def replace(m: re.Match[str]) -> str:
             esc = m.group(1)
-            if esc in _SIMPLE_ESCAPES:
-                return _SIMPLE_ESCAPES[esc]
-            if esc.startswith("u{"):
-                code = int(esc[2:-1], 16)
-                if code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF:
-                    return chr(code)
+            value = escape_value(esc)
+            if value is not None:
+                return value
             self.diagnostics.append(
                 error(
                     "E0105",
