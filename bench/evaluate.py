@@ -24,7 +24,9 @@ once and on a plain object, against handwritten JavaScript functions that comput
 answers and grounds; the fact sets are these, passed as JSON.
 
 (A) every fact known; (B) several facts missing, where only clausec answers "undetermined"
-with depends_on; it is timed against a handwritten three-valued function. Before timing,
+with depends_on; it is timed against a handwritten three-valued function, strictly (without
+presumptions, ``presume=False``), and with the contract's presumptions (the evaluators'
+default) against the same handwritten function that applies them. Before timing,
 every engine's answers and grounds are checked against the Python emitted evaluator's.
 Run: python bench/evaluate.py [--repeat N] [--min-time SECONDS] [--js | --no-js]
 """
@@ -106,6 +108,28 @@ def _defaults() -> dict[str, object]:
 
 DEFAULTS = _defaults()
 DEFAULTS["deposit.balance"] = 10_000  # the deposit of annex 1, untouched
+
+
+def _presumed() -> dict[str, object]:
+    """The presumed values of the question's facts (docs/semantics.md, "Presumptions") in
+    the handwritten functions' form (whole amounts); taken from the contract, as DEFAULTS."""
+    import clausec
+    from clausec.evaluation import values as RV
+    from clausec.evaluation.facts import Never
+
+    contract = clausec.load(CONTRACT)
+    out: dict[str, object] = {}
+    for f in contract.facts:
+        if f.name in DEFAULTS and f.presumption is not None:
+            value = RV.from_ir(f.presumption.value)
+            if isinstance(value, Never):
+                out[f.name] = "never"
+            else:
+                out[f.name] = value if isinstance(value, bool) else int(value)  # type: ignore[arg-type]
+    return out
+
+
+PRESUMED = _presumed()
 
 
 def _facts(**given: object) -> dict[str, object]:
@@ -447,6 +471,19 @@ def handwritten3(facts: Mapping[str, Any]) -> Decision3:
     return "no", (), (), _why_not(get)
 
 
+def handwritten_presumed(facts: Mapping[str, Any]) -> tuple[Any, ...]:
+    """handwritten3 with the contract's presumptions, as a programmer would add them: an
+    undetermined answer is asked again with the presumed values of the facts it waits for,
+    and names them (the decision, then the presumed facts)."""
+    decision = handwritten3(facts)
+    if decision[0] == "undetermined":
+        relied = tuple(name for name in decision[2] if name in PRESUMED)
+        if relied:
+            filled = {**facts, **{name: PRESUMED[name] for name in relied}}
+            return (*handwritten3(filled), relied)
+    return (*decision, ())
+
+
 def _why_not(get: Callable[[str], Any]) -> tuple[tuple[str, str], ...]:
     """For a "no" (every permission known not to apply): the first false part of each
     permission's condition."""
@@ -505,9 +542,9 @@ def load_emitted(folder: Path) -> ModuleType:
 Full = tuple[str, tuple[str, ...], Overridden, tuple[str, ...]]
 
 
-def emitted_decision(module: ModuleType, facts: Mapping[str, object]) -> Full:
+def emitted_decision(module: ModuleType, facts: Mapping[str, object], presume: bool = True) -> Full:
     """(answer, grounds, overridden, depends_on) of the emitted evaluator."""
-    r = getattr(module, QUESTION)(facts)
+    r = getattr(module, QUESTION)(facts, presume=presume)
     return (
         r.answer,
         tuple(g["clause"] for g in r.grounds),
@@ -516,15 +553,30 @@ def emitted_decision(module: ModuleType, facts: Mapping[str, object]) -> Full:
     )
 
 
-def emitted_reasons(module: ModuleType, facts: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+def emitted_reasons(
+    module: ModuleType, facts: Mapping[str, object], presume: bool = True
+) -> tuple[tuple[str, str], ...]:
     """The reasons of the emitted evaluator's answer: (clause, the part that is false)."""
-    return tuple((r["clause"], r["condition"]) for r in getattr(module, QUESTION)(facts).reasons)
+    result = getattr(module, QUESTION)(facts, presume=presume)
+    return tuple((r["clause"], r["condition"]) for r in result.reasons)
 
 
-def interpreter_decision(contract: Any, facts: Mapping[str, object]) -> Full:
+def emitted_presumed(module: ModuleType, facts: Mapping[str, object]) -> tuple[Any, ...]:
+    """The emitted evaluator's answer with presumptions, as handwritten_presumed gives it."""
+    r = getattr(module, QUESTION)(facts)
+    return (
+        r.answer,
+        tuple(g["clause"] for g in r.grounds),
+        tuple(r.depends_on),
+        emitted_reasons(module, facts),
+        tuple(p["fact"] for p in r.presumptions),
+    )
+
+
+def interpreter_decision(contract: Any, facts: Mapping[str, object], presume: bool = True) -> Full:
     from clausec.evaluation.interpreter import ask
 
-    d = ask(contract, QUESTION, facts).to_dict()
+    d = ask(contract, QUESTION, facts, presume=presume).to_dict()
     return (
         d["answer"],
         tuple(g["clause"] for g in d["grounds"]),
@@ -737,16 +789,24 @@ def agree(module: ModuleType, contract: Any, peers: list[Peer]) -> bool:
         for label, decide in peers:
             ok &= verify(label, decide(as_json(facts)), want[:2], name)
     for name, facts in UNKNOWN:
-        want = emitted_decision(module, facts)
+        want = emitted_decision(module, facts, presume=False)
         ok &= verify(
             "handwritten three-valued",
             handwritten3(facts),
-            (want[0], want[1], want[3], emitted_reasons(module, facts)),
+            (want[0], want[1], want[3], emitted_reasons(module, facts, presume=False)),
             name,
         )
         ok &= verify("emitted (B, nothing overridden)", want[2], (), name)
-        ok &= verify("interpreter", interpreter_decision(contract, facts), want, name)
-    answers = {emitted_decision(module, f)[0] for _, f in UNKNOWN}
+        ok &= verify("interpreter", interpreter_decision(contract, facts, False), want, name)
+        presumed = emitted_presumed(module, facts)
+        ok &= verify("handwritten with presumptions", handwritten_presumed(facts), presumed, name)
+        ok &= verify(
+            "interpreter with presumptions",
+            interpreter_decision(contract, facts),
+            emitted_decision(module, facts),
+            name,
+        )
+    answers = {emitted_decision(module, f, presume=False)[0] for _, f in UNKNOWN}
     ok &= verify("fact sets (B)", answers, {"yes", "no", "undetermined"}, "all of (B)")
     overridden = {d for _, f in KNOWN for d, _ in emitted_decision(module, f)[2]}
     ok &= verify("fact sets (A) with an overridden duty", bool(overridden), True, "all of (A)")
@@ -766,6 +826,7 @@ def time_python(
         "fn": getattr(module, QUESTION),
         "hand": handwritten,
         "hand3": handwritten3,
+        "hand3p": handwritten_presumed,
         "ask": ask,
         "hand_checked": handwritten_checked,
         "hand_grounds": handwritten_grounds,
@@ -792,9 +853,14 @@ def time_python(
     rows_a += [(label, f"for f in A_json: peer{i}(f)") for i, (label, _) in enumerate(peers)]
     rows_b = [
         ("handwritten three-valued Python", "for f in B: hand3(f)"),
-        ("clausec emitted: full explanation (to_dict)", "for f in B: fn(f).to_dict()"),
-        ("clausec emitted: answer + depends_on", "for f in B: fn(f).depends_on"),
-        ("clausec reference interpreter", "for f in B: ask(contract, Q, f)"),
+        (
+            "clausec emitted: full explanation (to_dict)",
+            "for f in B: fn(f, presume=False).to_dict()",
+        ),
+        ("clausec emitted: answer + depends_on", "for f in B: fn(f, presume=False).depends_on"),
+        ("clausec reference interpreter", "for f in B: ask(contract, Q, f, presume=False)"),
+        ("handwritten three-valued + presumptions", "for f in B: hand3p(f)"),
+        ("clausec emitted + presumptions (to_dict)", "for f in B: fn(f).to_dict()"),
     ]
     na, nb = len(ns["A"]), len(ns["B"])
     times = measure(
@@ -842,13 +908,20 @@ def python_targets(table_a: list[Row], table_b: list[Row], n_peers: int) -> list
         )
     else:
         targets.append((peer_target, None, "no peer installed"))
-    targets.append(
+    hand_p, emitted_p = table_b[4][1], table_b[5][1]
+    targets += [
         (
             "emitted, unknown facts and full explanations: within 5x of handwritten",
             emitted_b / hand_b <= 5,
             f"{emitted_b / hand_b:.2f}x",
-        )
-    )
+        ),
+        (
+            "  and with the contract's presumptions (the default), within 5x of handwritten "
+            "with them",
+            emitted_p / hand_p <= 5,
+            f"{emitted_p / hand_p:.2f}x",
+        ),
+    ]
     return targets
 
 
@@ -861,10 +934,12 @@ def time_js(module: ModuleType, folder: Path, repeat: int, min_time: float) -> A
         "question": QUESTION,
         "known": [(name, as_json(f)) for name, f in KNOWN],
         "unknown": [(name, as_json(f)) for name, f in UNKNOWN],
+        "presumed": PRESUMED,
         "expected": {
             "known": [emitted_decision(module, f) for _, f in KNOWN],
-            "unknown": [emitted_decision(module, f) for _, f in UNKNOWN],
-            "reasons": [emitted_reasons(module, f) for _, f in UNKNOWN],
+            "unknown": [emitted_decision(module, f, presume=False) for _, f in UNKNOWN],
+            "reasons": [emitted_reasons(module, f, presume=False) for _, f in UNKNOWN],
+            "presumed": [emitted_presumed(module, f) for _, f in UNKNOWN],
         },
         "repeat": repeat,
         "minTime": min_time,
@@ -881,6 +956,7 @@ def time_js(module: ModuleType, folder: Path, repeat: int, min_time: float) -> A
 def js_targets(out: Any) -> list[Target]:
     hand_a, facts_a, object_a = (us for _, us in out["A"][:3])
     hand_b, emitted_b = out["B"][0][1], out["B"][1][1]
+    hand_p, emitted_p = out["B"][3][1], out["B"][4][1]
     return [
         (
             "generated JavaScript within 3x of the handwritten JavaScript function "
@@ -893,6 +969,12 @@ def js_targets(out: Any) -> list[Target]:
             "function with facts missing (full explanation, toDict)",
             emitted_b / hand_b <= 5,
             f"{emitted_b / hand_b:.1f}x",
+        ),
+        (
+            "  and with the contract's presumptions (the default), within 5x of the "
+            "handwritten function with them",
+            emitted_p / hand_p <= 5,
+            f"{emitted_p / hand_p:.1f}x",
         ),
     ]
 

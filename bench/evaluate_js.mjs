@@ -4,9 +4,10 @@
 //
 //   node bench/evaluate_js.mjs MODULE.mjs INPUT.json
 //
-// INPUT.json holds the question, the fact sets of parts (A) and (B) and the Python emitted
-// evaluator's decision for each (answer, grounds, overridden, depends_on), and the timing
-// settings. Before timing, the emitted module's decisions (on a plain object and on a Facts)
+// INPUT.json holds the question, the fact sets of parts (A) and (B), the contract's presumed
+// values, the Python emitted evaluator's decision for each (answer, grounds, overridden,
+// depends_on; in (B) also without presumptions, and with them the presumed facts), and the
+// timing settings. Before timing, the emitted module's decisions (on a plain object and on a Facts)
 // and the handwritten functions' are checked against those; on a disagreement it prints both
 // to stderr and exits with status 1 without timing anything. Then it prints one JSON object:
 // {node, v8, checksum, A: [[label, µs per decision], ...], B: [...]}.
@@ -185,6 +186,21 @@ function handwritten3(f) {
   return ["no", [], [], whyNot(f)];
 }
 
+/** handwritten3() with the contract's presumptions (`presumed`: name -> value), as
+ * handwritten_presumed() in evaluate.py: [...decision, the presumed facts relied on]. */
+function handwrittenPresumed(f, presumed) {
+  const decision = handwritten3(f);
+  if (decision[0] === "undetermined") {
+    const relied = decision[2].filter((name) => name in presumed);
+    if (relied.length > 0) {
+      const filled = { ...f };
+      for (const name of relied) filled[name] = presumed[name];
+      return [...handwritten3(filled), relied];
+    }
+  }
+  return [...decision, []];
+}
+
 /** For a "no" (every permission known not to apply): the first false part of each
  * permission's condition, as the emitted reasons give it. */
 function whyNot(f) {
@@ -237,16 +253,24 @@ function agree(m, fn, input) {
     ok = verify("JS emitted (Facts)", decision(fn(new m.Facts(facts))), want, name) && ok;
     ok = verify("handwritten JS", handwritten(facts), want.slice(0, 3), name) && ok;
   });
+  const strict = { presume: false };
   input.unknown.forEach(([name, facts], i) => {
     const want = input.expected.unknown[i];
-    ok = verify("JS emitted", decision(fn(facts)), want, name) && ok;
-    const full = fn(facts).toDict();
+    ok = verify("JS emitted", decision(fn(facts, strict)), want, name) && ok;
+    const full = fn(facts, strict).toDict();
     const explained = [full.answer, full.depends_on, full.reasons.map((r) => [r.clause, r.condition])];
     const reasons = input.expected.reasons[i];
     ok = verify("JS emitted toDict()", explained, [want[0], want[3], reasons], name) && ok;
     const [answer, grounds, dependsOn, why] = handwritten3(facts);
     ok = verify("handwritten three-valued JS", [answer, grounds, [], dependsOn], want, name) && ok;
     ok = verify("handwritten three-valued JS reasons", why, reasons, name) && ok;
+    const presumed = input.expected.presumed[i];
+    const d = fn(facts).toDict();
+    const emitted = [d.answer, d.grounds.map((g) => g.clause), d.depends_on,
+      d.reasons.map((r) => [r.clause, r.condition]), d.presumptions.map((p) => p.fact)];
+    ok = verify("JS emitted with presumptions", emitted, presumed, name) && ok;
+    ok = verify("handwritten JS with presumptions", handwrittenPresumed(facts, input.presumed),
+      presumed, name) && ok;
   });
   return ok;
 }
@@ -297,6 +321,8 @@ function measure(cases, repeat, minTime) {
 function statements(m, fn, input) {
   const A = input.known.map(([, facts]) => facts);
   const B = input.unknown.map(([, facts]) => facts);
+  const strict = { presume: false };
+  const presumed = input.presumed;
   const prepared = A.map((facts) => new m.Facts(facts));
   const rowsA = [
     [
@@ -363,7 +389,7 @@ function statements(m, fn, input) {
       () => {
         let s = 0;
         for (const f of B) {
-          const d = (sink = fn(f).toDict());
+          const d = (sink = fn(f, strict).toDict());
           s += d.answer.length + d.grounds.length + d.depends_on.length;
         }
         return s;
@@ -374,8 +400,30 @@ function statements(m, fn, input) {
       () => {
         let s = 0;
         for (const f of B) {
-          const r = (sink = fn(f));
+          const r = (sink = fn(f, strict));
           s += r.answer.length + r.dependsOn.length;
+        }
+        return s;
+      },
+    ],
+    [
+      "handwritten three-valued + presumptions",
+      () => {
+        let s = 0;
+        for (const f of B) {
+          const d = (sink = handwrittenPresumed(f, presumed));
+          s += d[0].length + d[1].length + d[2].length + d[4].length;
+        }
+        return s;
+      },
+    ],
+    [
+      "clausec emitted + presumptions (toDict)",
+      () => {
+        let s = 0;
+        for (const f of B) {
+          const d = (sink = fn(f).toDict());
+          s += d.answer.length + d.grounds.length + d.presumptions.length;
         }
         return s;
       },

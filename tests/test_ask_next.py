@@ -110,7 +110,7 @@ def test_every_evaluator_ranks_the_same(path: Path, tmp_path: Path) -> None:
         "import { readFileSync } from 'node:fs';\n"
         "const cases = JSON.parse(readFileSync(process.argv[3], 'utf8'));\n"
         "console.log(m.stringify(cases.map(([q, f, a]) =>\n"
-        "  m.askNext(q, f, { asOf: a === null ? undefined : a }))));\n",
+        "  m.askNext(q, f, { asOf: a }))));\n",
         encoding="utf-8",
     )
     (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")

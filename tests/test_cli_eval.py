@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -56,8 +57,9 @@ CLEAN_EXIT = (
 def test_ask_answers_with_grounds_and_quote() -> None:
     out = run_cli(["ask", DEPOSIT, "may_deduct_deposit", "--fact", "merchant.closed_shop=true"])
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[:2] == [
+    assert out.stdout.splitlines()[:3] == [
         "may_deduct_deposit: yes",
+        f"  as of {dt.date.today().isoformat()} (today)",
         "  because clause 5.11 (5.11#1, permission)",
     ]
     assert "如乙方擅自关店" in out.stdout and "merchant.closed_shop = true" in out.stdout
@@ -76,6 +78,7 @@ def test_ask_release_deadline_across_the_spring_festival() -> None:
         "answer",
         "value",
         "due",
+        "as_of",
         "grounds",
         "overridden",
         "reasons",
@@ -167,7 +170,7 @@ def test_as_of_accepts_what_the_evaluators_accept(tmp_path: Path) -> None:
             accepted = False
         out = run_cli(["ask", DEPOSIT, "release_deadline", "--as-of", form])
         assert (out.returncode == 0) == accepted, (form, out.stderr)
-        assert accepted or "--as-of: expected a date (YYYY-MM-DD) or `today`" in out.stderr
+        assert accepted or "--as-of: expected a date (YYYY-MM-DD), `today` or `none`" in out.stderr
     assert (
         sum(
             run_cli(["ask", DEPOSIT, "release_deadline", "--as-of", f]).returncode == 0

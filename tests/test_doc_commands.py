@@ -21,6 +21,8 @@ Extraction rules (README.md and every page under docs/):
 * The real output is standard output followed by standard error. It must equal the shown
   output line by line (trailing spaces ignored), except that a shown line that is only ``…``
   stands for any number of real lines (zero or more).
+* A command without ``--as-of`` is answered as of today: in its shown output, the date of a
+  line ``as of DATE (today)`` and of a JSON line ``"as_of": "DATE"`` stands for today's date.
 * The exit code: the one ``echo $?`` gives; else non-zero when the shown output starts with
   ``error:``, 0 otherwise. A command with no shown output is checked for its exit code only.
   Commands that write SVG or PNG are skipped when Graphviz ``dot`` is missing.
@@ -30,6 +32,7 @@ Extraction rules (README.md and every page under docs/):
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shlex
 import shutil
@@ -168,19 +171,40 @@ def test_matching_rules() -> None:
     assert not _matches(["a", "…", "d"], ["a", "b"])
 
 
+_TODAY_LINE = re.compile(r'^(\s*as of |\s*"as_of": ")\d{4}-\d{2}-\d{2}(?= \(today\)$|",?$)')
+
+
+def _as_of_today(shown: list[str]) -> list[str]:
+    """The shown output with today's date in its as-of lines (the date the page was
+    written on is not today's)."""
+    today = dt.date.today().isoformat()
+    return [_TODAY_LINE.sub(lambda m: m.group(1) + today, line) for line in shown]
+
+
+def test_as_of_today_rule() -> None:
+    today = dt.date.today().isoformat()
+    assert _as_of_today(["x: no", "  as of 2025-01-01 (today)", "  as of 2025-01-01"]) == [
+        "x: no",
+        f"  as of {today} (today)",
+        "  as of 2025-01-01",
+    ]
+    assert _as_of_today(['  "as_of": "2025-01-01",']) == [f'  "as_of": "{today}",']
+
+
 def _check(example: Example, result: subprocess.CompletedProcess[str]) -> None:
     real = result.stdout + result.stderr
+    shown = example.shown if "--as-of" in example.command else _as_of_today(example.shown)
     if example.exit_code is not None:
         assert result.returncode == example.exit_code, f"{example.where}\n{real}"
     elif example.shown and example.shown[0].startswith("error:"):
         assert result.returncode != 0, f"{example.where}\n{real}"
     else:
         assert result.returncode == 0, f"{example.where}\n{real}"
-    if example.shown:
+    if shown:
         actual = real.rstrip("\n").split("\n") if real else []
-        assert _matches(example.shown, actual), (
+        assert _matches(shown, actual), (
             f"{example.where}: {example.command}\n--- shown\n"
-            + "\n".join(example.shown)
+            + "\n".join(shown)
             + "\n--- real\n"
             + real
         )

@@ -683,7 +683,7 @@ const outcome = (f) => {
 const exportOf = new Map(exports);
 const results = [];
 for (const [q, facts, asOf] of cases) {
-  const options = asOf === null ? undefined : { asOf };
+  const options = { asOf };
   const byName = outcome(() => m.evaluate(q, facts, options));
   const byFunction = outcome(() => m[exportOf.get(q)](facts, options));
   let prepared;
@@ -1205,7 +1205,7 @@ def test_javascript_clause_numbered_proto_keeps_its_quote(tmp_path: Path) -> Non
     (tmp_path / "d.mjs").write_text(
         "const m = await import('./m.mjs');\n"
         "const facts = JSON.parse('{\"__proto__\": true}');\n"
-        "console.log(m.stringify(m.q(facts).toDict()));\n",
+        "console.log(m.stringify(m.q(facts, { asOf: null }).toDict()));\n",
         "utf-8",
     )
     assert NODE is not None

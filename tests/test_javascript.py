@@ -56,7 +56,7 @@ for (const line of Buffer.concat(chunks).toString("utf8").split("\\n")) {
   if (!line) continue;
   const c = JSON.parse(line);
   try {
-    const options = { asOf: c.as_of === null ? undefined : c.as_of, presume: c.presume };
+    const options = { asOf: c.as_of, presume: c.presume };
     const r = m.evaluate(c.q, c.facts, options);
     out.push(m.stringify({ result: r.toDict() }));
   } catch (e) {
@@ -857,7 +857,7 @@ const rows = [];
 const mismatches = [];
 cases.forEach(([raw, asOf, asMap], i) => {
   const facts = asMap ? new Map(Object.entries(raw)) : raw;
-  const options = asOf === null ? undefined : { asOf };
+  const options = { asOf };
   let prepared = null;
   let rejected = null;
   try { prepared = new m.Facts(facts); } catch (e) { rejected = error(e); }

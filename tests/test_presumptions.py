@@ -164,19 +164,25 @@ def test_ask_names_the_presumptions_and_can_set_them_aside(tmp_path: Path) -> No
         PRELUDE + BODY,
         encoding="utf-8",
     )
-    out = run_cli(["ask", "p.clause", "q", "--fact", "g=true"], cwd=tmp_path)
+    pinned = ["--as-of", "2025-01-01"]
+    out = run_cli(["ask", "p.clause", "q", "--fact", "g=true", *pinned], cwd=tmp_path)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.splitlines()[:5] == [
+    assert out.stdout.splitlines()[:6] == [
         "q: obliged",
+        "  as of 2025-01-01",
         "  assuming ended = never",
         "    presumed: an end is notified to the party",
         "  assuming shown = false",
         "    presumed: a breach must be shown by whoever relies on it (clause 1)",
     ]
     strict = run_cli(
-        ["ask", "p.clause", "q", "--fact", "g=true", "--no-presumptions"], cwd=tmp_path
+        ["ask", "p.clause", "q", "--fact", "g=true", "--no-presumptions", *pinned], cwd=tmp_path
     )
-    assert strict.stdout.splitlines()[:2] == ["q: undetermined", "  depends on: ended, shown"]
+    assert strict.stdout.splitlines()[:3] == [
+        "q: undetermined",
+        "  as of 2025-01-01",
+        "  depends on: ended, shown",
+    ]
     data = json.loads(
         run_cli(["ask", "p.clause", "q", "--fact", "g=true", "--json"], cwd=tmp_path).stdout
     )

@@ -255,18 +255,23 @@ def test_positive_and_undetermined_answers_have_none(contract, module) -> None: 
 def test_text_output_explains_no(tmp_path: Path) -> None:
     (tmp_path / "reasons.clause").write_text(CONTRACT, encoding="utf-8")
     out = run_cli(
-        ["ask", "reasons.clause", "must_deliver", "--fact", "goods.paid=false"], cwd=tmp_path
+        ["ask", "reasons.clause", "must_deliver", "--fact", "goods.paid=false", "--as-of", "none"],
+        cwd=tmp_path,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout == (
         "must_deliver: not obliged\n"
+        "  as of: no date (every date given counts as past)\n"
         "  not: clause 1 (1#1, obligation): condition not met: goods.paid\n"
         "    with goods.paid = false\n"
     )
     out = run_cli(
         ["ask", "reasons.clause", "may_advertise", "--fact", "court.order=false"], cwd=tmp_path
     )
-    assert out.stdout == "may_advertise: no\n  no clause provides for this\n"
+    assert out.stdout == (
+        f"may_advertise: no\n  as of {dt.date.today().isoformat()} (today)\n"
+        "  no clause provides for this\n"
+    )
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

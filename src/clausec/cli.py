@@ -371,17 +371,19 @@ def _given_facts(facts: Sequence[str], facts_file: str | None) -> dict[str, obje
 
 
 def _as_of(value: str | None) -> dt.date | None:
-    if value is None:
+    """--as-of: a date, ``today``, or ``none`` (evaluate without a date)."""
+    if value is None or value == "none":
         return None
-    if value == "today":
-        return dt.date.today()
     from clausec.evaluation.facts import FactError, read_as_of
     from clausec.evaluation.messages import show
 
     try:
         return read_as_of(value)
     except FactError:
-        _fail(f"--as-of: expected a date (YYYY-MM-DD) or `today`, got {show(value)}", EXIT_USAGE)
+        _fail(
+            f"--as-of: expected a date (YYYY-MM-DD), `today` or `none`, got {show(value)}",
+            EXIT_USAGE,
+        )
 
 
 @cli.command()
@@ -405,7 +407,10 @@ def _as_of(value: str | None) -> dt.date | None:
     "--as-of",
     "as_of",
     metavar="DATE",
-    help="The evaluation date (the value of `today`): YYYY-MM-DD or `today`.",
+    default="today",
+    show_default=True,
+    help="The evaluation date: YYYY-MM-DD, `today`, or `none` (no date: every date given "
+    "counts as past, and what depends on the current date stays undetermined).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option(
@@ -425,7 +430,7 @@ def ask(
     question: str,
     facts: Sequence[str],
     facts_file: str | None,
-    as_of: str | None,
+    as_of: str,
     as_json: bool,
     strict: bool,
     interactive: bool,

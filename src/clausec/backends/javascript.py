@@ -31,11 +31,18 @@ from clausec.evaluation.messages import MESSAGES
 from clausec.evaluation.next_facts import candidates
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.queries import Part, conjuncts, norm_facts, norm_parts, parts_in_words
+from clausec.ir.queries import (
+    Part,
+    conjuncts,
+    extension_table,
+    norm_facts,
+    norm_parts,
+    parts_in_words,
+)
 from clausec.ir.text import cited
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
-from clausec.plan.program import explain_inputs
+from clausec.plan.program import DirectAmount, direct_amount, explain_inputs
 
 JSONObject = dict[str, object]
 
@@ -212,8 +219,14 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 n.amount.kind if n.amount is not None else None,
                 T.to_json(n.amount.expr.type) if n.amount and n.amount.expr else None,
                 list(n.forms),
+                _direct(direct_amount(n)),
             ]
             for n in contract.norms
+        },
+        # norm -> per extension of its due date: clause, "by" or "to", unit class, facts read
+        "extensions": {
+            norm: [[*row[:3], list(row[3])] for row in rows]
+            for norm, rows in extension_table(contract)
         },
         "clauses": {c.number: [c.quote, c.gloss] for c in contract.clauses if c.normative},
         "questions": [
@@ -230,6 +243,21 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
         "calendar": _calendar(contract.calendar) if contract.calendar in C.CALENDARS else None,
         "messages": MESSAGES,
     }
+
+
+# The as-of date where a question reads it: the default, today (LATER), is read from the clock
+# the first time, so that answers that do not depend on the date never read it.
+_AS_OF = "(asOf !== LATER ? asOf : (asOf = today()))"
+
+
+def _int32(mask: int) -> int:
+    """A 32-bit mask as the signed number JavaScript's bit operations give."""
+    return mask - (1 << 32) if mask >= 1 << 31 else mask
+
+
+def _direct(direct: DirectAmount | None) -> list[object] | None:
+    """An amount a result reads itself: [fact name, null] or [null, its value]."""
+    return None if direct is None else [direct.fact, direct.constant]
 
 
 def _presumed(f: ir.Fact) -> list[object] | None:
@@ -331,13 +359,22 @@ class _Module:
         locals_ = [self.local(name) for name in assigned(qp.body)]
         temporaries = [f"$t{i}" for i in range(1, self.temp + 1)]
         declared = list(dict.fromkeys([*locals_, "grounds", *temporaries]))
-        known = " && ".join(
+        checks = " && ".join(
             f"!(fv[{self.fact_index[name]}] instanceof Unknown)" for name in qp.reads
         )
+        # A Facts knows which of its values are known: a bit per fact, 32 to a word.
+        words: dict[int, int] = {}
+        for name in qp.reads:
+            i = self.fact_index[name]
+            words[i // 32] = words.get(i // 32, 0) | 1 << (i % 32)
+        masks = " && ".join(
+            f"(prepared.known[{w}] & {_int32(m)}) === {_int32(m)}" for w, m in sorted(words.items())
+        )
+        known = f"(prepared !== undefined ? {masks} : {checks})" if checks else ""
         head = [
-            "const asOf = readAsOf(options);",
-            "const fv = factValues(facts);",
-            "const today = asOf === null ? TODAY : asOf;",
+            "let asOf = readAsOf(options); // LATER: today, read from the clock when first needed",
+            "const prepared = preparedOf(facts);",
+            "const fv = prepared === undefined ? readFacts(facts) : prepared.values;",
             "let w = [];",
             f"let {', '.join(declared)};",
             # The same operations on known values as plain JavaScript; the three-valued code
@@ -416,6 +453,19 @@ class _Module:
                 f"if (grounds.includes({js_str(norm)})) dues[{js_str(norm)}] = "
                 f"{self.local(due.name)};"
             )
+        lines.append("const extended = {};" if d.extended else "const extended = NO_DUES;")
+        due_of = dict(d.dues)
+        for x in d.extended:
+            due = due_of[x.norm]
+            dated = self.test(P.All((P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1))))
+            values = ", ".join(
+                f"{self.test(P.IsTrue(holds))} ? {self.expr(amount)} : null"
+                for holds, amount in x.extensions
+            )
+            lines.append(
+                f"if (grounds.includes({js_str(x.norm)}) && {dated}) "
+                f"extended[{js_str(x.norm)}] = [{values}];"
+            )
         lines.append("const amounts = {};" if d.amounts else "const amounts = NO_DUES;")
         for norm, amount in d.amounts:
             lines.append(
@@ -461,7 +511,7 @@ class _Module:
         return [
             *lines,
             f"return new Result({js_str(qp.question)}, {answer}, grounds, overridden, deps, "
-            f"dues, {value}, fv, w, explain, amounts);",
+            f"dues, {value}, fv, w, explain, amounts, asOf, extended);",
         ]
 
     # ------------------------------------------------------------ reasons, when asked for
@@ -496,7 +546,6 @@ class _Module:
             declared = [self.local(n) for n in assigned(d.explain)]
             declared += [f"$t{i}" for i in range(1, self.temp + 1)]
             head = [
-                "const today = asOf === null ? TODAY : asOf;",
                 "const w = []; // nothing new: explain evaluates what the question did",
                 *([f"let {', '.join(declared)};"] if declared else []),
             ]
@@ -635,7 +684,7 @@ class _Module:
             case P.Local():
                 return self.local(e.name)
             case P.Today():
-                return self.known_value("today")
+                return self.known_value(f"(asOf === null ? TODAY : {_AS_OF})")
             case P.NoValue():
                 return self.known_value("NONE")
             case P.UnknownFrom():
@@ -719,9 +768,8 @@ class _Module:
                 return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
             case P.Occurred():
                 t = self.tmp()
-                return (
-                    f"(({t} = {self.expr(e.day)}) !== Infinity && (asOf === null || {t} <= asOf))"
-                )
+                day = self.expr(e.day)
+                return f"(({t} = {day}) !== Infinity && (asOf === null || {t} <= {_AS_OF}))"
         return None
 
     def compare(self, e: P.Compare) -> str:

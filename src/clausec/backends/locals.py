@@ -3,9 +3,10 @@
 A plan names its locals by role and subject (``applies:6.2(1)#1``, ``definition:x.y``,
 ``due:…``, ``t3``); printed code needs identifiers. A letter gives the role and a number the
 norm or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``y3`` why it is not
-effective, ``m3`` its amount, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII,
-unique within a question, and never a keyword, a builtin or a runtime name of any target (none
-of those is letters followed by digits). The locals of the decision have fixed names."""
+effective, ``m3`` its amount, ``x3_0`` and ``z3_0`` whether its first extension holds and by
+how much, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII, unique within a
+question, and never a keyword, a builtin or a runtime name of any target (none of those is
+letters followed by digits). The locals of the decision have fixed names."""
 
 from __future__ import annotations
 
@@ -26,6 +27,8 @@ _FIXED = {
     "reason": "reason",
 }
 _ROLES = {"applies": "a", "effective": "e", "due": "u", "why": "y", "amount": "m"}
+# Per extension of a norm's deadline (``extends:NORM:INDEX``): whether it holds, its amount.
+_EXTENSION_ROLES = {"extends": "x", "extension": "z"}
 
 
 class LocalNames:
@@ -37,6 +40,9 @@ class LocalNames:
         role, _, subject = name.partition(":")
         if role in _ROLES:
             return f"{_ROLES[role]}{self.norms[subject]}"
+        if role in _EXTENSION_ROLES:
+            norm, _, index = subject.rpartition(":")
+            return f"{_EXTENSION_ROLES[role]}{self.norms[norm]}_{int(index)}"
         if role == "definition":
             return f"d{self.definitions[subject]}"
         if re.fullmatch(r"t\d+", name):

@@ -15,6 +15,7 @@ from decimal import Context as _Context
 from decimal import Decimal as _Decimal
 from decimal import InvalidOperation as _InvalidOperation
 from fractions import Fraction as _Fraction
+from time import time as _time
 from typing import Any
 
 _INF = _math.inf
@@ -260,11 +261,13 @@ def _extremum(kind: str, args: list[Any]) -> Any:
     return min(args) if kind in ("earliest", "least") else max(args)
 
 
-def _occurred(v: Any, as_of: int | None) -> Any:
+def _occurred(v: Any, as_of: Any) -> Any:
     if v.__class__ is _Unknown:
         return v
     if v == _INF:
         return False
+    if as_of is _LATER:
+        as_of = _today()
     return as_of is None or v <= as_of
 
 
@@ -518,9 +521,35 @@ class Facts(Mapping[str, object]):
         return Facts, (self._given,)
 
 
+_TODAY_WORD = "today"  # the default as-of date
+# The as-of date of a call that left it to the default, before anything read it: the answer
+# does not depend on the date until something does (then it is today's, from _today()).
+_LATER: Any = type("_Later", (), {"__slots__": (), "__repr__": lambda self: "<today>"})()
+# The time (seconds since the epoch) until which today's date holds — the next local
+# midnight — and that date as an ordinal: asking the calendar for the date on every call cost
+# more than most decisions do. One tuple, replaced whole, so that threads read a
+# consistent pair.
+_today_state: tuple[float, int] = (0.0, 0)
+
+
+def _today() -> int:
+    global _today_state
+    until, ordinal = _today_state
+    if _time() < until:
+        return ordinal
+    day = _dt.date.today()
+    midnight = _dt.datetime.combine(day + _dt.timedelta(days=1), _dt.time())
+    _today_state = (midnight.timestamp(), day.toordinal())
+    return _today_state[1]
+
+
 def _as_of(value: object) -> int | None:
+    """``as_of`` (docs/semantics.md, "The as-of date"): "today" (the default), a date or
+    YYYY-MM-DD, or None (no date)."""
     if value is None:
         return None
+    if value.__class__ is str and value == _TODAY_WORD:
+        return _today()
     if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
         return value.toordinal()
     if isinstance(value, str) and _DATE_RE.fullmatch(value):
@@ -544,7 +573,7 @@ def _canonical(d: Any) -> str:
 def _json(value: Any, kind: str, param: Any) -> object:
     """A runtime value in the output format of results."""
     if kind == "date":
-        return "never" if value == _INF else _dt.date.fromordinal(value).isoformat()
+        return _date_json(value)
     if kind == "money":
         return {
             "amount": str(value) if value.__class__ is int else _canonical(value),
@@ -559,8 +588,46 @@ def _json(value: Any, kind: str, param: Any) -> object:
     return value
 
 
+_ISO: dict[int, str] = {}  # dates already written: results give the same few often
+
+
 def _date_json(day: Any) -> str:
-    return "never" if day == _INF else _dt.date.fromordinal(day).isoformat()
+    if day == _INF:
+        return "never"
+    text = _ISO.get(day)
+    if text is None:
+        if len(_ISO) >= 4096:
+            _ISO.clear()
+        text = _ISO[day] = _dt.date.fromordinal(day).isoformat()
+    return text
+
+
+# (question, norm, status code) -> what a reason says besides its facts: filled when first
+# asked for (the tables it reads are the module's, and constant).
+_REASON_ROWS: dict[tuple[str, str | None, str], tuple[Any, ...]] = {}
+
+
+def _reason_row(question: str, norm: str | None, code: str) -> tuple[Any, ...]:
+    """status, clause, modality, quote, condition, the facts it reads, and duty of a reason."""
+    status, _, index = code.partition(":")
+    condition: str | None = None
+    reads: tuple[str, ...] = ()
+    clause = modality = quote = duty = None
+    if norm is None:
+        if index:
+            condition, reads = _VALUE_PARTS[question][int(index)]
+    else:
+        clause, modality, _, norm_reads = _NORMS[norm]
+        quote = _CLAUSES[clause][0]
+        conditions, exceptions, remedied = _PARTS[norm]
+        if index:
+            parts = exceptions if status == "exception_applies" else conditions
+            condition, reads = parts[int(index)]
+        elif status == "prohibits":
+            reads = norm_reads
+        elif status == "not_breached":
+            duty = remedied
+    return status, clause, modality, quote, condition, reads, duty
 
 
 class Result:
@@ -587,6 +654,8 @@ class Result:
             tuple[Any, ...] | None,
             tuple[str, ...],
             dict[str, Any],
+            int | None,
+            dict[str, tuple[Any, ...]],
         ],
     ) -> None:
         self.answer = answer
@@ -594,12 +663,21 @@ class Result:
         # question, overridden, depends_on, due keys, value, where each fact read is in the
         # values read, values read, warnings, what the reasons are worked out from (None
         # when there are none), the presumed facts the answer relied on, the amounts of
-        # grounds
+        # grounds, the as-of date (an ordinal; None: no date), the amounts of the extensions
+        # of grounds' due dates (None where one does not hold)
         self._rest = rest
 
     @property
     def question(self) -> str:
         return self._rest[0]
+
+    @property
+    def as_of(self) -> str | None:
+        """The date the answer was evaluated at (YYYY-MM-DD); None: evaluated without one."""
+        day = self._rest[11]
+        if day is _LATER:  # the answer did not depend on the date: it holds as of today
+            day = _today()
+        return None if day is None else _date_json(day)
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -633,14 +711,22 @@ class Result:
                 deadline = {
                     "kind": deadline_kind,
                     "due": _date_json(due[1]) if due[0] == 1 else None,
+                    "extended": self._extended(norm) if due[0] == 1 else [],
                 }
             facts = self._given(reads)
             amount: dict[str, object] | None = None
             forms: tuple[str, ...] = ()
             if norm in _STATES:
-                kind, value_kind, param, forms = _STATES[norm]
+                kind, value_kind, param, forms, source = _STATES[norm]
                 if kind is not None:
-                    v = self._rest[10].get(norm)
+                    if source is None:
+                        v = self._rest[10].get(norm)
+                    elif source[0] is None:  # a constant, in its output form (a copy)
+                        v = dict(source[1]) if source[1].__class__ is dict else source[1]
+                        value_kind = ""
+                    else:  # a fact
+                        i = self._rest[5].get(source[0])
+                        v = None if i is None else self._rest[6][i]
                     known = v is not None and v.__class__ is not _Unknown
                     amount = {"kind": kind, "value": _json(v, value_kind, param) if known else None}
             out.append(
@@ -675,25 +761,12 @@ class Result:
         """Why a negative answer is negative (docs/semantics.md, "Reasons")."""
         out: list[dict[str, object]] = []
         explain = self._rest[8]
-        for norm, code, by in _EXPLAIN[self.question](*explain) if explain else ():
-            status, _, index = code.partition(":")
-            condition: str | None = None
-            reads: tuple[str, ...] = ()
-            clause = modality = quote = duty = None
-            if norm is None:
-                if index:
-                    condition, reads = _VALUE_PARTS[self.question][int(index)]
-            else:
-                clause, modality, _, norm_reads = _NORMS[norm]
-                quote = _CLAUSES[clause][0]
-                conditions, exceptions, remedied = _PARTS[norm]
-                if index:
-                    parts = exceptions if status == "exception_applies" else conditions
-                    condition, reads = parts[int(index)]
-                elif status == "prohibits":
-                    reads = norm_reads
-                elif status == "not_breached":
-                    duty = remedied
+        question = self.question
+        for norm, code, by in _EXPLAIN[question](*explain) if explain else ():
+            row = _REASON_ROWS.get((question, norm, code))
+            if row is None:
+                row = _REASON_ROWS[question, norm, code] = _reason_row(question, norm, code)
+            status, clause, modality, quote, condition, reads, duty = row
             out.append(
                 {
                     "status": status,
@@ -702,7 +775,7 @@ class Result:
                     "modality": modality,
                     "quote": quote,
                     "condition": condition,
-                    "facts": self._given(reads),
+                    "facts": self._given(reads) if reads else {},
                     "by": [{"norm": h, "clause": _NORMS[h][0], "stated_in": s} for h, s in by]
                     if status == "overridden"
                     else [],
@@ -720,14 +793,37 @@ class Result:
             for _, value, reason, rests_on in (_PRESUMED[name],)
         )
 
+    def _extended(self, norm: str) -> list[dict[str, object]]:
+        """The extensions that moved ground ``norm``'s due date (docs/semantics.md)."""
+        amounts = self._rest[12].get(norm)
+        if amounts is None:
+            return []
+        return [
+            {
+                "clause": clause,
+                "mode": mode,
+                "amount": _json(v, "duration", unit),
+                "facts": self._given(reads),
+            }
+            for (clause, mode, unit, reads), v in zip(_EXTENSIONS[norm], amounts, strict=True)
+            if v is not None
+        ]
+
     def _given(self, names: tuple[str, ...]) -> dict[str, object]:
         """The given facts among ``names``, in the output form of values."""
         position, values = self._rest[5], self._rest[6]
-        return {
-            name: _json(v, *_FACTS[name][:2])
-            for name in names
-            if (i := position.get(name)) is not None and (v := values[i]).__class__ is not _Unknown
-        }
+        out: dict[str, object] = {}
+        for name in names:
+            i = position.get(name)
+            if i is None:
+                continue
+            v = values[i]
+            if v.__class__ is bool:  # most facts: their output form is the value
+                out[name] = v
+            elif v.__class__ is not _Unknown:
+                spec = _FACTS[name]
+                out[name] = _json(v, spec[0], spec[1])
+        return out
 
     @property
     def due(self) -> str | None:
@@ -740,8 +836,8 @@ class Result:
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
-        question, overridden, depends_on, dues, value, _, _, warnings, reasons, presumed, _ = (
-            self._rest
+        question, overridden, depends_on, dues, value, _, _, warnings, reasons, presumed = (
+            self._rest[:10]
         )
         grounds = self._grounds  # most answers have no grounds or no overrides: skip those
         return {
@@ -751,6 +847,7 @@ class Result:
             "answer": self.answer,
             "value": value,
             "due": self.due if grounds and dues else None,
+            "as_of": self.as_of,
             "grounds": list(self.grounds) if grounds else [],
             "overridden": list(self.overridden) if overridden else [],
             "reasons": list(self.reasons) if reasons else [],
@@ -776,7 +873,7 @@ def _presume(
     for name in relied:
         given[name] = _PRESUMED[name][0]
     result = function(given, as_of=as_of, presume=False)
-    result._rest = (*result._rest[:9], relied, result._rest[10])
+    result._rest = (*result._rest[:9], relied, *result._rest[10:])
     return result
 
 

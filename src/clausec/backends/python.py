@@ -32,11 +32,17 @@ from clausec.evaluation.facts import MAX_DIGITS, describe
 from clausec.evaluation.next_facts import candidates
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.queries import conjuncts, norm_facts, norm_parts, parts_in_words
+from clausec.ir.queries import (
+    conjuncts,
+    extension_table,
+    norm_facts,
+    norm_parts,
+    parts_in_words,
+)
 from clausec.ir.text import cited
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
-from clausec.plan.program import explain_inputs
+from clausec.plan.program import direct_amount, explain_inputs
 
 _COMPARE_OPS = {"=": "==", "!=": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 _OPERATOR_NAMES = {"=": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge"}
@@ -241,16 +247,31 @@ class _Module:
         lines.append("}")
         # What grounds say of a norm besides its clause: the amount (its kind, and the type of
         # its value when the norm gives one) and the forms required.
-        lines.append("_STATES: dict[str, tuple[str | None, str, object, tuple[str, ...]]] = {")
+        # An amount that is a fact or a constant is read here, not computed by the question
+        # (clausec.plan.program.direct_amount): (fact name, None) or (None, its value).
+        lines.append(
+            "_STATES: dict[str, tuple[str | None, str, object, tuple[str, ...], "
+            "tuple[str | None, object] | None]] = {"
+        )
         for n in c.norms:
             if n.amount is None and not n.forms:
                 continue
             amount_kind = n.amount.kind if n.amount is not None else None
             spec = _type_spec(n.amount.expr.type) if n.amount and n.amount.expr else ("", None)
+            direct = direct_amount(n)
+            source = "None" if direct is None else _literal((direct.fact, direct.constant))
             lines.append(
                 f"    {py_str(n.id)}: ({_opt(amount_kind)}, {py_str(spec[0])}, "
-                f"{_literal(spec[1])}, {_literal(tuple(n.forms))}),"
+                f"{_literal(spec[1])}, {_literal(tuple(n.forms))}, {source}),"
             )
+        lines.append("}")
+        # The extensions that may move a norm's due date: the clause that states each, how
+        # it moves the date, the unit of its amount and the facts it reads.
+        lines.append(
+            "_EXTENSIONS: dict[str, tuple[tuple[str, str, str, tuple[str, ...]], ...]] = {"
+        )
+        for norm, extensions in extension_table(c):
+            lines.append(f"    {py_str(norm)}: {_literal(extensions)},")
         lines.append("}")
         # The parts of each norm's condition and exceptions, in words with the facts they
         # read, and the duty a remedy follows: what reasons name.
@@ -338,7 +359,7 @@ class _Module:
         return f'''QUESTIONS: dict[str, Callable[..., Result]] = {{{entries}}}
 
 
-def evaluate(question: str, facts: Mapping[str, object], *, as_of: object = None,
+def evaluate(question: str, facts: Mapping[str, object], *, as_of: object = "today",
              presume: bool = True) -> Result:
     """Answer the question named ``question``."""
     try:
@@ -349,7 +370,7 @@ def evaluate(question: str, facts: Mapping[str, object], *, as_of: object = None
     return function(facts, as_of=as_of, presume=presume)
 
 
-def ask_next(question: str, facts: Mapping[str, object], *, as_of: object = None,
+def ask_next(question: str, facts: Mapping[str, object], *, as_of: object = "today",
              presume: bool = True) -> list[dict[str, object]]:
     """For an undetermined answer, the facts it waits for, ranked: each with the values that
     decide the answer alone and the answer each gives; the facts with the most deciding values
@@ -375,7 +396,8 @@ def ask_next(question: str, facts: Mapping[str, object], *, as_of: object = None
 
 
 def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
-                  as_of: object = None, errors: str = "raise", presume: bool = True) -> list[Any]:
+                  as_of: object = "today", errors: str = "raise",
+                  presume: bool = True) -> list[Any]:
     """Answer one question for many fact sets. With ``errors="return"`` a fact set that
     cannot be evaluated gives its FactError or EvaluationError in place of a Result."""
     function = QUESTIONS[question]
@@ -418,8 +440,8 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "by: tuple[tuple[str, str], ...]",
             "explain: tuple[Any, ...] | None",
             "fv: tuple[Any, ...]",
-            "asof = None if as_of is None else _as_of(as_of)",
-            "today = _TODAY if asof is None else asof",
+            # The default, today, is read from the clock when first needed (_LATER).
+            "asof = _LATER if as_of is _TODAY_WORD else _as_of(as_of)",
             "plain: bool",
             "w: list[str] = []",
         ]
@@ -449,7 +471,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         general += self.program(qp, names_const)
         return (
             f"def {identifier(qp.question)}(facts: Mapping[str, object], *, "
-            f"as_of: object = None, presume: bool = True) -> Result:\n{self.docstring(qp)}\n"
+            f"as_of: object = _TODAY_WORD, presume: bool = True) -> Result:\n{self.docstring(qp)}\n"
             + "\n".join("    " + line for line in head + fast + general)
             + "\n"
         )
@@ -661,6 +683,22 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 )
         else:
             lines.append("amounts = _NO_DUES")
+        if d.extended:
+            lines.append("extended = {}")
+            due_of = dict(d.dues)
+            for x in d.extended:
+                due = due_of[x.norm]
+                dated = self.test(P.All((P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1))))
+                values = ", ".join(
+                    f"{self.expr(amount)} if {self.test(P.IsTrue(holds))} else None"
+                    for holds, amount in x.extensions
+                )
+                lines.append(
+                    f"if {py_str(x.norm)} in grounds and {dated}: "
+                    f"extended[{py_str(x.norm)}] = ({values},)"
+                )
+        else:
+            lines.append("extended = _NO_DUES")
         lines.append("overridden = ()")
         for y in d.yields:
             when = self.test(y.when)
@@ -710,7 +748,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
-            f"{names_const}, {values}, w, explain, (), amounts)",
+            f"{names_const}, {values}, w, explain, (), amounts, asof, extended)",
             "return _r",
         ]
         return lines
@@ -750,7 +788,6 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             names = ["asof"] + [self.local(name) for name in inputs.locals]
             names += [_var(self.fact_index[name]) for name in inputs.facts]
             body = [
-                "today = _TODAY if asof is None else asof",
                 "w: list[str] = []  # nothing new: explain evaluates what the question did",
                 *[f"{self.local(name)}: Any" for name in assigned(d.explain)],
                 *self.block(d.explain),
@@ -876,7 +913,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             case P.Local():
                 return self.local(e.name)
             case P.Today():
-                return self.known_value("today")
+                return self.known_value(f"(_TODAY if asof is None else {_AS_OF})")
             case P.NoValue():
                 return self.known_value("_NONE")
             case P.UnknownFrom():
@@ -935,7 +972,9 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 return code if isinstance(e.amount, P.Const) else self.known_value(code)
             case P.Occurred() if self.known:
                 t = self.tmp()
-                return f"(({t} := {self.expr(e.day)}) != _INF and (asof is None or {t} <= asof))"
+                return (
+                    f"(({t} := {self.expr(e.day)}) != _INF and (asof is None or {t} <= {_AS_OF}))"
+                )
             case P.Occurred():
                 return f"_occurred({self.expr(e.day)}, asof)"
             case P.Extremum() if self.known:
@@ -988,14 +1027,23 @@ def _json_literal(value: object) -> str:
     return _literal(value)
 
 
+# The as-of date where a question reads it: the default, today (``_LATER``), is read from the
+# clock the first time, so that answers that do not depend on the date never read it.
+_AS_OF = "(asof if asof is not _LATER else (asof := _today()))"
+
+
 def _literal(value: object) -> str:
-    """A Python literal for a value made of None, bools, ints, strs and tuples (every str
-    through py_str)."""
+    """A Python literal for a value made of None, bools, ints, strs, tuples, lists and dicts
+    with str keys (every str through py_str)."""
     if isinstance(value, str):
         return py_str(value)
     if isinstance(value, tuple):
         inner = ", ".join(_literal(v) for v in value)
         return f"({inner},)" if len(value) == 1 else f"({inner})"
+    if isinstance(value, list):
+        return "[" + ", ".join(_literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{py_str(k)}: {_literal(v)}" for k, v in value.items()) + "}"
     assert value is None or isinstance(value, bool | int), value
     return repr(value)
 

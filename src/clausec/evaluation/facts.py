@@ -180,9 +180,19 @@ def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
     raise AssertionError(t)
 
 
-def read_as_of(raw: object) -> dt.date:
-    """The evaluation date as every evaluator reads ``as_of``: a date, or YYYY-MM-DD in
-    ASCII digits (not the other forms ``date.fromisoformat`` takes, such as week dates)."""
+TODAY_WORD = "today"  # the default as-of date: the local date when the question is asked
+
+
+def read_as_of(raw: object) -> dt.date | None:
+    """The evaluation date as every evaluator reads ``as_of`` (docs/semantics.md, "The
+    as-of date"): ``"today"`` (the default) is the local date now; a date, or YYYY-MM-DD in
+    ASCII digits (not the other forms ``date.fromisoformat`` takes, such as week dates);
+    None evaluates without a date: every date given counts as past, and what depends on
+    the current date stays undetermined."""
+    if raw is None:
+        return None
+    if isinstance(raw, str) and raw == TODAY_WORD:
+        return dt.date.today()
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
     m = _DATE.fullmatch(raw) if isinstance(raw, str) else None

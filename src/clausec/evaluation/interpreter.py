@@ -20,7 +20,14 @@ from dateutil.relativedelta import relativedelta  # type: ignore[import-untyped]
 
 from clausec.evaluation import values as RV
 from clausec.evaluation.calendar import working_days
-from clausec.evaluation.facts import NEVER, Never, RuntimeValue, read_facts
+from clausec.evaluation.facts import (
+    NEVER,
+    TODAY_WORD,
+    Never,
+    RuntimeValue,
+    read_as_of,
+    read_facts,
+)
 from clausec.evaluation.result import Answer, Ground, Override, Overrider, Presumed, Reason
 from clausec.evaluation.values import TODAY, EvaluationError, Unknown
 from clausec.ir import nodes as ir
@@ -28,6 +35,8 @@ from clausec.ir import types as T
 from clausec.ir.queries import (
     Part,
     conjuncts,
+    deadline_extensions,
+    extension_facts,
     norm_facts,
     norm_parts,
     parts_in_words,
@@ -48,16 +57,18 @@ def ask(
     contract: ir.Contract,
     question: str,
     facts: Mapping[str, object],
-    as_of: dt.date | None = None,
+    as_of: object = TODAY_WORD,
     *,
     presume: bool = True,
 ) -> Answer:
-    """Answer ``question`` (a name) for raw facts (checked: FactError if one is wrong), with
-    the contract's presumptions unless ``presume`` is false."""
+    """Answer ``question`` (a name) for raw facts (checked: FactError if one is wrong), as of
+    ``as_of`` (read by ``read_as_of``: today unless given), with the contract's presumptions
+    unless ``presume`` is false."""
     q = next((x for x in contract.questions if x.name == question), None)
     if q is None:
         raise KeyError(question)
-    return answer(contract, q, read_facts(contract, facts), as_of, presume=presume)
+    date = read_as_of(as_of)
+    return answer(contract, q, read_facts(contract, facts), date, presume=presume)
 
 
 def answer(
@@ -172,6 +183,7 @@ class _Tables:
             for q in contract.questions
         }
         self.norm_facts = {n.id: sorted(norm_facts(contract, n)) for n in contract.norms}
+        self.extensions = {n.id: deadline_extensions(contract, n) for n in contract.norms}
         self.norm_parts = {n.id: norm_parts(contract, n) for n in contract.norms}
         self.value_parts = {
             q.name: parts_in_words(contract, conjuncts(q.expr))
@@ -419,28 +431,44 @@ class Evaluation:
             date = self._move(anchor, -1, "days")
         else:  # by, until
             date = anchor
-        extensions: list[tuple[str, ir.Expr, ir.Expr | None]] = [
-            (x.mode, x.amount, x.condition) for x in norm.extensions
-        ]
-        if d.kind in ("within", "before", "by", "until"):
-            extensions += [("by", x.amount, x.condition) for x in self.contract.deadline_extensions]
-        for mode, amount_expr, condition in extensions:
-            holds = self._tri(self.expr(condition)) if condition is not None else True
-            amount = self.expr(amount_expr)
+        for x in self.tables.extensions[norm.id]:
+            holds, amount = self._extension(x)
             if isinstance(holds, Unknown):
                 return holds
             if not holds:
                 continue
             if isinstance(amount, Unknown):
                 return amount
-            assert isinstance(amount, (int, float)) and isinstance(amount_expr.type, T.Duration)
-            if mode == "by":
-                date = self._move(date, amount, amount_expr.type.unit_class)
+            assert isinstance(amount, (int, float)) and isinstance(x.amount.type, T.Duration)
+            if x.mode == "by":
+                date = self._move(date, amount, x.amount.type.unit_class)
             elif d.kind == "within":
-                date = self._move(anchor, amount, amount_expr.type.unit_class)
+                date = self._move(anchor, amount, x.amount.type.unit_class)
         if isinstance(date, Unknown):
             return date
         return (1, _date_key(date), "date")
+
+    def _extension(self, x: ir.AppliedExtension) -> tuple[Tri, Val]:
+        """Whether extension ``x`` holds, and its amount."""
+        holds = self._tri(self.expr(x.condition)) if x.condition is not None else True
+        return holds, self.expr(x.amount)
+
+    def _extended(self, n: ir.Norm) -> list[dict[str, object]]:
+        """The extensions that moved the known due date of ground ``n``: the clause that
+        states each, how it moves the date, its amount, and the given facts it read."""
+        out: list[dict[str, object]] = []
+        for x in self.tables.extensions[n.id]:
+            holds, amount = self._extension(x)
+            if holds is True and not isinstance(amount, Unknown):  # known: the date is
+                out.append(
+                    {
+                        "clause": x.clause,
+                        "mode": x.mode,
+                        "amount": RV.to_json(amount, x.amount.type),
+                        "facts": self._given(sorted(extension_facts(self.contract, x))),
+                    }
+                )
+        return out
 
     def _move(self, day: Val, amount: int | float, unit: str) -> Val:
         """A deadline date moved; ``never`` stays never, and an infinite amount gives
@@ -658,6 +686,7 @@ class Evaluation:
             answer=answer,
             value=value,
             due=self._earliest_due(grounds),
+            as_of=self.as_of.isoformat() if self.as_of is not None else None,
             grounds=tuple(self._ground(n) for n in grounds),
             overridden=tuple(self._overridden(norms, ground_ids)),
             reasons=tuple(reasons),
@@ -679,6 +708,7 @@ class Evaluation:
             deadline = {
                 "kind": n.deadline.kind,
                 "due": _ordinal_json(due[1]) if due[0] == 1 else None,
+                "extended": self._extended(n) if due[0] == 1 else [],
             }
         facts = self._given(self.tables.norm_facts[n.id])
         return Ground(

@@ -5,6 +5,7 @@ Generated evaluators return results whose ``to_dict()`` is identical to
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import attrs
@@ -142,6 +143,7 @@ class Answer:
     answer: str
     value: object
     due: str | None
+    as_of: str | None  # the evaluation date (ISO); None: evaluated without one
     grounds: tuple[Ground, ...]
     overridden: tuple[Override, ...]
     reasons: tuple[Reason, ...]
@@ -157,6 +159,7 @@ class Answer:
             "answer": self.answer,
             "value": self.value,
             "due": self.due,
+            "as_of": self.as_of,
             "grounds": [g.to_dict() for g in self.grounds],
             "overridden": [o.to_dict() for o in self.overridden],
             "reasons": [r.to_dict() for r in self.reasons],
@@ -174,15 +177,17 @@ def render_text(result: dict[str, object]) -> str:
     """A reader's view of a result dict (from the interpreter or a generated evaluator)."""
     answer = str(result["answer"])
     lines = []
+    grounds = _dicts(result["grounds"])
     if answer == "date":
-        head = f"due by {result['due']}"
+        head = _head_due(result["due"], grounds)
     elif answer == "value":
         head = _value_text(result["value"])
     else:
         head = ANSWER_WORDS.get(answer, answer)
         if result.get("due") and answer in ("yes", "obliged"):
-            head += f", due by {result['due']}"
+            head += f", {_due_text(result['due'], grounds)}"
     lines.append(f"{result['question']}: {head}")
+    lines.append(_as_of_line(result.get("as_of")))
     lines += _presumption_lines(_dicts(result.get("presumptions", [])))
     for g in _dicts(result["grounds"]):
         lines.append(f"  because clause {g['clause']} ({g['norm']}, {g['modality']})")
@@ -203,9 +208,15 @@ def render_text(result: dict[str, object]) -> str:
             lines.append(f"    in {' or '.join(str(f).replace('_', ' ') for f in forms)}")
         deadline = g.get("deadline")
         if isinstance(deadline, dict) and deadline.get("due"):
+            kind = str(deadline["kind"])
+            due = _head_due(deadline["due"], [g])
             lines.append(
-                f"    deadline: {deadline['kind'].replace('_', ' ')}, due by {deadline['due']}"
+                f"    deadline: {due}"
+                if kind == "until"
+                else f"    deadline: {kind.replace('_', ' ')}, {due}"
             )
+            for x in _dicts(deadline.get("extended", [])):
+                lines += _extension_lines(x)
     for o in _dicts(result["overridden"]):
         by = ", ".join(
             f"clause {b['clause']} ({b['norm']}; priority stated in {b['stated_in']})"
@@ -239,6 +250,50 @@ def render_next(ranked: list[dict[str, object]]) -> str:
         )
         lines.append(f"    {entry['fact']}: {what or 'no value decides it alone'}")
     return "\n".join(lines) + "\n"
+
+
+def _due_text(due: object, grounds: list[dict[str, object]]) -> str:
+    """A due date in words: ``due by DATE``, or ``until DATE`` when the grounds with that
+    date say how long something lasts; a period whose event has not happened (due
+    ``never``) has no date yet."""
+    kinds = {
+        str(d["kind"])
+        for g in grounds
+        if isinstance(d := g.get("deadline"), dict) and d.get("due") == due
+    }
+    lasting = bool(kinds) and kinds <= {"until"}
+    if due == "never":
+        return (
+            "with no end date yet (the event that ends it has not happened)"
+            if lasting
+            else "with no due date yet (the event it runs from has not happened)"
+        )
+    return f"until {due}" if lasting else f"due by {due}"
+
+
+def _head_due(due: object, grounds: list[dict[str, object]]) -> str:
+    """The due date as a whole answer (``due by DATE``, ``no due date yet (…)``)."""
+    return _due_text(due, grounds).removeprefix("with ")
+
+
+def _extension_lines(x: dict[str, object]) -> list[str]:
+    """An extension that moved a ground's due date, and the given facts it read."""
+    moved = "in total" if x["mode"] == "to" else ""
+    head = f"    extended {x['mode']} {_value_text(x['amount'])}"
+    lines = [f"{head}{' ' + moved if moved else ''} under clause {x['clause']}"]
+    facts = x.get("facts") or {}
+    assert isinstance(facts, dict)
+    if facts:
+        lines.append("      with " + ", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()))
+    return lines
+
+
+def _as_of_line(as_of: object) -> str:
+    """The evaluation date, marked when it is today's (the default of every evaluator)."""
+    if as_of is None:
+        return "  as of: no date (every date given counts as past)"
+    today = " (today)" if as_of == dt.date.today().isoformat() else ""
+    return f"  as of {as_of}{today}"
 
 
 def _amount_text(amount: dict[str, object]) -> str:

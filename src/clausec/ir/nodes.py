@@ -305,6 +305,18 @@ class DeadlineExtension:
     span: Span
 
 
+@attrs.frozen
+class AppliedExtension:
+    """An extension as it applies to one norm's deadline: the clause that states it, and
+    whether it moves the due date ``by`` an amount or ``to`` a total period, if
+    ``condition``."""
+
+    clause: str
+    mode: Literal["by", "to"]
+    amount: Expr
+    condition: Expr | None
+
+
 # ---------------------------------------------------------------- questions and scenarios
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from clausec.ir import nodes as ir
+from clausec.ir import types as T
 from clausec.ir.text import brief
 
 
@@ -93,6 +94,45 @@ def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
     for x in n.extensions:
         roots += [x.amount, x.condition]
     return [r for r in roots if r is not None]
+
+
+def deadline_extensions(contract: ir.Contract, n: ir.Norm) -> list[ir.AppliedExtension]:
+    """The extensions that may move ``n``'s deadline, in the order they apply (docs/semantics.md,
+    "Extensions"): for a deadline with a date, the norm's own, then the contract's
+    `deadlines extended by` (not for one that counts back from an event)."""
+    d = n.deadline
+    if d is None or d.kind not in ("within", "at_least_before", "before", "by", "until"):
+        return []
+    own = [ir.AppliedExtension(n.clause, x.mode, x.amount, x.condition) for x in n.extensions]
+    if d.kind == "at_least_before":
+        return own
+    return own + [
+        ir.AppliedExtension(x.stated_in, "by", x.amount, x.condition)
+        for x in contract.deadline_extensions
+    ]
+
+
+def extension_facts(contract: ir.Contract, x: ir.AppliedExtension) -> set[str]:
+    """The facts an extension reads (its condition and amount), through definitions."""
+    return facts_read(contract, [e for e in (x.condition, x.amount) if e is not None])
+
+
+def extension_table(
+    contract: ir.Contract,
+) -> list[tuple[str, tuple[tuple[str, str, str, tuple[str, ...]], ...]]]:
+    """For each norm whose due date extensions may move, what a ground says of each: the
+    clause that states it, ``by`` or ``to``, the unit class of its amount and the facts it
+    reads (sorted); the generated evaluators' table of them."""
+    out: list[tuple[str, tuple[tuple[str, str, str, tuple[str, ...]], ...]]] = []
+    for n in contract.norms:
+        rows: list[tuple[str, str, str, tuple[str, ...]]] = []
+        for x in deadline_extensions(contract, n):
+            assert isinstance(x.amount.type, T.Duration)
+            facts = tuple(sorted(extension_facts(contract, x)))
+            rows.append((x.clause, x.mode, x.amount.type.unit_class, facts))
+        if rows:
+            out.append((n.id, tuple(rows)))
+    return out
 
 
 def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:

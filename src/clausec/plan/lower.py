@@ -21,9 +21,15 @@ from clausec.evaluation.facts import Never
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
-from clausec.ir.queries import conjuncts, question_facts, relevant_norms, used_definitions
+from clausec.ir.queries import (
+    conjuncts,
+    deadline_extensions,
+    question_facts,
+    relevant_norms,
+    used_definitions,
+)
 from clausec.plan import nodes as P
-from clausec.plan.program import ContractPlan, QuestionPlan
+from clausec.plan.program import ContractPlan, QuestionPlan, direct_amount
 
 NO_DEADLINE = (4, 0, "none")
 # Stricter than nothing: the best due key before any is known.
@@ -254,12 +260,10 @@ class NormLowering:
             start = P.Shift(anchor, P.Const(1, "dur"), "days", -1)
         else:  # by, until
             start = anchor
-        extensions = [(x.mode, x.amount, x.condition) for x in n.extensions]
-        if d.kind in ("within", "before", "by", "until"):
-            extensions += [("by", x.amount, x.condition) for x in self.contract.deadline_extensions]
+        extensions = list(enumerate(deadline_extensions(self.contract, n)))
         known: list[P.Stmt] = [
             P.Let(date.name, start),
-            *self.extend(d, anchor, date, due, extensions),
+            *self.extend(n, anchor, date, due, extensions),
         ]
         return due, [
             P.Let(anchor.name, self.expr(d.anchor)),
@@ -282,33 +286,33 @@ class NormLowering:
 
     def extend(
         self,
-        d: ir.Deadline,
+        n: ir.Norm,
         anchor: P.Local,
         date: P.Local,
         due: P.Local,
-        extensions: Sequence[tuple[str, ir.Expr, ir.Expr | None]],
+        extensions: Sequence[tuple[int, ir.AppliedExtension]],
     ) -> list[P.Stmt]:
         """The extensions in order, then the due key. An extension whose condition is
         unknown, or holds with an unknown amount, makes the due date unknown and ends the
-        computation there."""
+        computation there. Whether each holds, and its amount, are kept in locals named
+        after the norm (:func:`extension_locals`): a known due date has read them all."""
         if not extensions:
             return [P.Let(due.name, P.DueKey(1, date, "date"))]
-        (mode, amount_expr, condition), rest = extensions[0], extensions[1:]
-        assert isinstance(amount_expr.type, T.Duration)
-        unit = amount_expr.type.unit_class
-        holds = self.temporary("bool")
-        amount = self.temporary("dur")
+        (index, x), rest = extensions[0], extensions[1:]
+        assert n.deadline is not None and isinstance(x.amount.type, T.Duration)
+        unit = x.amount.type.unit_class
+        holds, amount = extension_locals(n.id, index)
         moved: list[P.Stmt] = []
-        if mode == "by":
+        if x.mode == "by":
             moved = [P.Let(date.name, P.Shift(date, amount, unit, 1))]
-        elif d.kind == "within":  # "to" a total period: counted from the anchor again
+        elif n.deadline.kind == "within":  # "to" a total period: counted from the anchor again
             moved = [P.Let(date.name, P.Shift(anchor, amount, unit, 1))]
         return [
             P.Let(
                 holds.name,
-                self.expr(condition) if condition is not None else P.Const(True, "bool"),
+                self.expr(x.condition) if x.condition is not None else P.Const(True, "bool"),
             ),
-            P.Let(amount.name, self.expr(amount_expr)),
+            P.Let(amount.name, self.expr(x.amount)),
             P.If(
                 P.IsUnknown(holds),
                 (P.Let(due.name, P.UnknownFrom((holds,), "due")),),
@@ -318,7 +322,7 @@ class NormLowering:
                         (P.Let(due.name, P.UnknownFrom((amount,), "due")),),
                         (
                             P.If(P.IsTrue(holds), tuple(moved)),
-                            *self.extend(d, anchor, date, due, rest),
+                            *self.extend(n, anchor, date, due, rest),
                         ),
                     ),
                 ),
@@ -471,18 +475,29 @@ class _Question(NormLowering):
             tuple(reasons),
             tuple(explain),
             amounts,
+            self.extended(dues),
         )
         return decision, stmts
+
+    def extended(self, dues: Sequence[tuple[str, P.Local]]) -> tuple[P.Extended, ...]:
+        """For each norm with a due date that extensions may move, the locals saying
+        whether each holds and its amount (read when the norm is a ground with a known date)."""
+        return tuple(
+            P.Extended(norm, tuple(extension_locals(norm, i) for i in range(len(xs))))
+            for norm, _ in dues
+            if (xs := deadline_extensions(self.contract, self.norms[norm]))
+        )
 
     def amounts(
         self, grounds: Sequence[str], stmts: list[P.Stmt]
     ) -> tuple[tuple[str, P.Local], ...]:
         """The amount each ground states, computed when it is a ground (after the due dates,
-        in the order of the grounds, as the interpreter builds a result)."""
+        in the order of the grounds, as the interpreter builds a result); not those that
+        are a fact or a constant, which results read directly (:func:`direct_amount`)."""
         out = []
         for norm in grounds:
             n = self.norms[norm]
-            if n.amount is None or n.amount.expr is None:
+            if n.amount is None or n.amount.expr is None or direct_amount(n) is not None:
                 continue
             local = P.Local(f"amount:{n.id}", kind_of(n.amount.expr.type))
             stmts.append(P.If(P.Grounded(n.id), (P.Let(local.name, self.expr(n.amount.expr)),)))
@@ -570,6 +585,7 @@ class _Question(NormLowering):
             tuple(reasons),
             tuple(explain),
             amounts,
+            self.extended(dues),
         )
         return decision, stmts
 
@@ -674,6 +690,11 @@ class _Question(NormLowering):
             if by:
                 out.append(P.Yield(n.id, P.IsTrue(_applies(n.id)), tuple(by)))
         return tuple(out)
+
+
+def extension_locals(norm: str, index: int) -> tuple[P.Local, P.Local]:
+    """Whether extension ``index`` of ``norm``'s deadline holds, and its amount."""
+    return P.Local(f"extends:{norm}:{index}", "bool"), P.Local(f"extension:{norm}:{index}", "dur")
 
 
 def _text(value: str) -> P.Const:

@@ -473,6 +473,16 @@ class Reason:
 
 
 @attrs.frozen
+class Extended:
+    """The extensions that may move ``norm``'s due date, in order (docs/semantics.md,
+    "Extensions"): for each, the local saying whether it holds and the local of its
+    amount; all are assigned when the norm's due date is a known date."""
+
+    norm: str
+    extensions: tuple[tuple[Local, Local], ...]
+
+
+@attrs.frozen
 class Decision:
     """What a question's program returns, read after its body. ``answer`` is a ``text``
     local (``yes``, ``no``, ``obliged``, ``not_obliged``, ``undetermined``, ``date``,
@@ -482,7 +492,8 @@ class Decision:
     its norm is a ground (and read only then); ``yields`` the norms that may be overridden;
     ``reasons`` why a negative answer is negative, read after ``explain`` has run;
     ``amounts`` the amount locals of grounds whose norm states an amount, each assigned when
-    its norm is a ground (and read only then).
+    its norm is a ground (and read only then); ``extended`` the extension locals of the
+    norms in ``dues`` whose due date extensions may move.
 
     ``explain`` computes the statuses of the reasons from the values the body computed. It
     only evaluates again what the body evaluated, so it raises no error and adds no warning
@@ -497,3 +508,4 @@ class Decision:
     reasons: tuple[Reason, ...] = ()
     explain: tuple[Stmt, ...] = ()
     amounts: tuple[tuple[str, Local], ...] = ()
+    extended: tuple[Extended, ...] = ()

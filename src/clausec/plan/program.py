@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from clausec.evaluation import values as RV
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.plan import nodes as P
@@ -32,6 +33,27 @@ class ContractPlan:
 
     contract: ir.Contract
     questions: tuple[QuestionPlan, ...]
+
+
+@attrs.frozen
+class DirectAmount:
+    """A ground's amount that needs no computation: the value of the fact ``fact``, or the
+    constant ``constant`` (in the output form of values). Plans compute no local for such an
+    amount; results read it when they give their grounds."""
+
+    fact: str | None
+    constant: object
+
+
+def direct_amount(n: ir.Norm) -> DirectAmount | None:
+    """How the amount ``n`` states is read, when it is a fact or a constant (None otherwise,
+    and when ``n`` states no amount value)."""
+    e = n.amount.expr if n.amount is not None else None
+    if isinstance(e, ir.FactRef):
+        return DirectAmount(e.name, None)
+    if isinstance(e, ir.Const):
+        return DirectAmount(None, RV.to_json(RV.from_ir(e.value), e.type))
+    return None
 
 
 @attrs.frozen

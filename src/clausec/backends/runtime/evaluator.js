@@ -321,9 +321,17 @@ function daysInMonth(y, m) {
   return [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
 }
 
+const ISO_DATES = new Map(); // dates already written: results give the same few often
+
 function isoDate(ord) {
-  const [y, m, d] = civil(ord);
-  return `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+  let text = ISO_DATES.get(ord);
+  if (text === undefined) {
+    const [y, m, d] = civil(ord);
+    text = `${String(y).padStart(4, "0")}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+    if (ISO_DATES.size >= 4096) ISO_DATES.clear();
+    ISO_DATES.set(ord, text);
+  }
+  return text;
 }
 
 function dayJson(day) {
@@ -554,7 +562,7 @@ function shift(day, amount, unit, sign, w) {
 function occurred(day, asOf) {
   if (day instanceof Unknown) return day;
   if (day === Infinity) return false;
-  return asOf === null || day <= asOf;
+  return asOf === null || day <= (asOf === LATER ? today() : asOf);
 }
 
 /** The first or last of days, or the least or greatest of numbers, decimals or durations. */
@@ -793,11 +801,14 @@ const PREPARED = new WeakMap(); // Facts -> {values, given: name -> raw}
 // module must be refused, not read as a plain object without keys (no facts at all).
 const FACTS_BRAND = Symbol.for("clausec.Facts");
 
-/** The values of what `raw` holds: those of a Facts of this module as they are, those of
- * anything else through readFacts. */
-function factValues(raw) {
-  const prepared = preparedOf(raw);
-  return prepared === undefined ? readFacts(raw) : prepared.values;
+/** Which values are known, a bit per fact (bit i % 32 of word i / 32), for the questions'
+ * check that every fact they read is known. */
+function knownWords(values) {
+  const words = new Int32Array(Math.ceil(values.length / 32) || 1);
+  values.forEach((v, i) => {
+    if (!(v instanceof Unknown)) words[i >> 5] |= 1 << (i & 31);
+  });
+  return words;
 }
 
 /** The state of a Facts of this module; undefined for what is not a Facts; throws for a Facts
@@ -818,9 +829,29 @@ function preparedOf(raw) {
   throw new FactError("<facts>", "foreign_facts", { detail });
 }
 
+// Today's date as an ordinal, and the time (ms since the epoch) until which it holds: the
+// next local midnight. Making a Date on every call cost more than most decisions do.
+let todayUntil = 0;
+// The as-of date of a call that left it to the default, before anything read it.
+const LATER = Object.freeze({ later: "today" });
+let todayOrdinal = 0;
+
+function today() {
+  const now = Date.now();
+  if (now >= todayUntil) {
+    const d = new Date(now);
+    todayOrdinal = ordinal(d.getFullYear(), d.getMonth() + 1, d.getDate());
+    todayUntil = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+  }
+  return todayOrdinal;
+}
+
+/** options.asOf (docs/semantics.md, "The as-of date"): "today" (the default, also when
+ * undefined), a "YYYY-MM-DD" date, or null (no date). */
 function readAsOf(options) {
   const asOf = options ? options.asOf : undefined;
-  if (asOf === null || asOf === undefined) return null;
+  if (asOf === undefined || asOf === "today") return LATER;
+  if (asOf === null) return null;
   const m = typeof asOf === "string" ? RE_ISO_DATE.exec(asOf) : null;
   if (m && validDate(Number(m[1]), Number(m[2]), Number(m[3]))) {
     return ordinal(Number(m[1]), Number(m[2]), Number(m[3]));
@@ -859,15 +890,18 @@ function toJson(v, t) {
 //        amount kind, the type of the amount's value, forms]
 const NORM_TABLE = new Map(Object.entries(DATA.norms));
 const CLAUSE_TABLE = new Map(Object.entries(DATA.clauses)); // number -> [quote, gloss]
+const EXTENSION_TABLE = new Map(Object.entries(DATA.extensions));
 
 /**
  * The answer to one question for one fact set. `answer` is read directly; the rest is worked
  * out when first read. toDict() is the interpreter's to_dict().
  */
 export class Result {
-  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, explain, amounts) {
+  constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, explain, amounts,
+    asOf, extended) {
     this.question = question;
     this.answer = answer;
+    this._asOf = asOf; // the evaluation date, an ordinal; null: no date
     this.groundNorms = grounds; // the ids of the norms that ground the answer
     // What the getters below work out when first read.
     this._overridden = overridden;
@@ -879,6 +913,7 @@ export class Result {
     this._explain = explain; // what the reasons are worked out from, or null: none
     this._presumed = NO_NAMES; // the presumed facts the answer relied on
     this._amounts = amounts; // norm -> the value of the amount it states, for the grounds
+    this._extended = extended; // norm -> the amounts of its due date's extensions (null: not held)
   }
 
   /** The presumptions the answer relied on: facts not given, taken to be a value. */
@@ -891,6 +926,13 @@ export class Result {
 
   get contract() {
     return DATA.contract.id;
+  }
+
+  /** The date the answer was evaluated at ("YYYY-MM-DD"); null: evaluated without one. */
+  get asOf() {
+    // LATER: the answer did not depend on the date, so it holds as of today.
+    const day = this._asOf === LATER ? today() : this._asOf;
+    return day === null ? null : isoDate(day);
   }
 
   get kind() {
@@ -906,7 +948,8 @@ export class Result {
   }
 
   get warnings() {
-    return Array.from(new Set(this._warnings)).sort(compareStrings);
+    const warnings = this._warnings;
+    return warnings.length === 0 ? [] : Array.from(new Set(warnings)).sort(compareStrings);
   }
 
   /** The earliest due date among the grounds, if any. */
@@ -925,24 +968,50 @@ export class Result {
     return this.groundNorms.map((norm) => {
       const entry = NORM_TABLE.get(norm);
       const [clause, modality, deadlineKind, reads] = entry;
-      const [amountKind, amountType, forms] = entry.slice(7);
+      const [amountKind, amountType, forms, source] = entry.slice(7);
       const [quote, gloss] = CLAUSE_TABLE.get(clause);
       const d = this._dues[norm];
       const deadline = deadlineKind !== null && d !== undefined && !(d instanceof Unknown)
-        ? { kind: deadlineKind, due: d[0] === 1 ? dayJson(d[1]) : null } : null;
+        ? { kind: deadlineKind, due: d[0] === 1 ? dayJson(d[1]) : null,
+            extended: d[0] === 1 ? this._extensions(norm) : [] }
+        : null;
       let amount = null;
-      if (amountKind !== null) {
-        const v = this._amounts[norm];
+      if (amountKind !== null && source !== null && source[0] === null) {
+        // A constant, in its output form (a copy: results are the caller's to change).
+        amount = { kind: amountKind, value: structuredClone(source[1]) };
+      } else if (amountKind !== null) {
+        // Computed by the question, or a fact's value (clausec.plan.program.direct_amount).
+        const v = source === null ? this._amounts[norm] : this._fact(source[0]);
         amount = { kind: amountKind, value: v === undefined || v instanceof Unknown ? null : toJson(v, amountType) };
       }
       return { norm, clause, modality, quote, gloss, facts: this._given(reads), deadline, amount, forms: [...forms] };
     });
   }
 
+  /** The extensions that moved ground `norm`'s due date (docs/semantics.md). */
+  _extensions(norm) {
+    const amounts = this._extended[norm] ?? [];
+    const rows = EXTENSION_TABLE.get(norm) ?? [];
+    const out = [];
+    amounts.forEach((v, i) => {
+      if (v === null) return;
+      const [clause, mode, unit, reads] = rows[i];
+      out.push({ clause, mode, amount: toJson(v, { kind: "duration", unit_class: unit }),
+                 facts: this._given(reads) });
+    });
+    return out;
+  }
+
   /** Why a negative answer is negative: status, norm, the part that decided, its facts. */
   get reasons() {
+    return this._reasons(false);
+  }
+
+  /** The reasons, their `by` entries with `statedIn`, or with `stated_in` for toDict(). */
+  _reasons(snake) {
     if (this._explain === null) return [];
-    const reasons = EXPLAIN.get(this.question)(this._values, ...this._explain);
+    const question = this.question;
+    const reasons = EXPLAIN.get(question)(this._values, ...this._explain);
     return reasons.map(([norm, code, by]) => {
       const colon = code.indexOf(":");
       const status = colon < 0 ? code : code.slice(0, colon);
@@ -950,7 +1019,7 @@ export class Result {
       let condition = null;
       let reads = [];
       if (colon >= 0) {
-        const parts = entry === null ? QUESTION_PARTS.get(this.question)
+        const parts = entry === null ? QUESTION_PARTS.get(question)
           : entry[status === "exception_applies" ? 5 : 4];
         [condition, reads] = parts[Number(code.slice(colon + 1))];
       } else if (status === "prohibits") {
@@ -965,11 +1034,18 @@ export class Result {
         condition,
         facts: this._given(reads),
         by: status === "overridden"
-          ? by.map(([higher, statedIn]) => ({ norm: higher, clause: NORM_TABLE.get(higher)[0], statedIn }))
+          ? by.map(([higher, statedIn]) => (snake
+            ? { norm: higher, clause: NORM_TABLE.get(higher)[0], stated_in: statedIn }
+            : { norm: higher, clause: NORM_TABLE.get(higher)[0], statedIn }))
           : [],
         duty: status === "not_breached" ? entry[6] : null,
       };
     });
+  }
+
+  /** The value of fact `name` in the facts the answer was evaluated on. */
+  _fact(name) {
+    return this._values[FACT_INDEX.get(name)];
   }
 
   /** The given facts among `names`, in the output form of values. */
@@ -978,7 +1054,12 @@ export class Result {
     const facts = {};
     for (const name of names) {
       const i = FACT_INDEX.get(name);
-      if (!(values[i] instanceof Unknown)) setProp(facts, name, toJson(values[i], FACT_LIST[i].type));
+      const v = values[i];
+      if (v instanceof Unknown) continue;
+      const out = typeof v === "boolean" ? v : toJson(v, FACT_LIST[i].type);
+      // Only "__proto__" is not an own property when assigned (setProp is slower).
+      if (name === "__proto__") setProp(facts, name, out);
+      else facts[name] = out;
     }
     return facts;
   }
@@ -999,14 +1080,13 @@ export class Result {
       answer: this.answer,
       value: this.value,
       due: this.groundNorms.length ? this.due : null,
+      as_of: this.asOf,
       grounds: this.grounds,
       overridden: this.overridden.map((o) => ({
         norm: o.norm, clause: o.clause,
         by: o.by.map((b) => ({ norm: b.norm, clause: b.clause, stated_in: b.statedIn })),
       })),
-      reasons: this.reasons.map((r) => ({
-        ...r, by: r.by.map((b) => ({ norm: b.norm, clause: b.clause, stated_in: b.statedIn })),
-      })),
+      reasons: this._reasons(true),
       presumptions: this.presumptions.map((p) => ({
         fact: p.fact, value: p.value, reason: p.reason, rests_on: p.restsOn,
       })),
@@ -1131,7 +1211,8 @@ export class Facts {
     let prepared = preparedOf(facts); // a Facts of this module is checked already
     if (prepared === undefined) {
       const given = new Map();
-      prepared = { values: readFacts(facts, given), given };
+      const values = readFacts(facts, given);
+      prepared = { values, given, known: knownWords(values) };
     }
     PREPARED.set(this, prepared); // never changed: evaluation only reads, and no array leaves
     Object.freeze(this);
@@ -1168,9 +1249,9 @@ Object.freeze(Facts.prototype);
 
 /**
  * Answer the question `questionName` for `facts` (an object: fact name -> value; null or
- * undefined means unknown; or a Facts). options.asOf: "YYYY-MM-DD" or undefined. Throws
- * FactError for a fact that cannot be used and EvaluationError for a computation without an
- * answer.
+ * undefined means unknown; or a Facts). options.asOf: "YYYY-MM-DD", "today" (the default) or
+ * null (no date); options.presume: false to use no presumption. Throws FactError for a fact
+ * that cannot be used and EvaluationError for a computation without an answer.
  */
 export function evaluate(questionName, facts, options) {
   const answer = QUESTION_FUNCTIONS.get(questionName);
