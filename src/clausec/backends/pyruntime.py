@@ -534,9 +534,9 @@ _today_state: tuple[float, int] = (0.0, 0)
 
 def _today() -> int:
     global _today_state
-    until, ordinal = _today_state
-    if _time() < until:
-        return ordinal
+    state = _today_state
+    if _time() < state[0]:
+        return state[1]
     day = _dt.date.today()
     midnight = _dt.datetime.combine(day + _dt.timedelta(days=1), _dt.time())
     _today_state = (midnight.timestamp(), day.toordinal())
@@ -602,9 +602,9 @@ def _date_json(day: Any) -> str:
     return text
 
 
-# (question, norm, status code) -> what a reason says besides its facts: filled when first
+# question -> (norm, status code) -> what a reason says besides its facts: filled when first
 # asked for (the tables it reads are the module's, and constant).
-_REASON_ROWS: dict[tuple[str, str | None, str], tuple[Any, ...]] = {}
+_REASON_ROWS: dict[str, dict[tuple[str | None, str], tuple[Any, ...]]] = {}
 
 
 def _reason_row(question: str, norm: str | None, code: str) -> tuple[Any, ...]:
@@ -628,6 +628,25 @@ def _reason_row(question: str, norm: str | None, code: str) -> tuple[Any, ...]:
         elif status == "not_breached":
             duty = remedied
     return status, clause, modality, quote, condition, reads, duty
+
+
+def _facts_json(
+    names: Iterable[str], position: Mapping[str, int], values: tuple[Any, ...]
+) -> dict[str, object]:
+    """The known facts among ``names``, in the output form of values (``position``: where
+    each fact read is in ``values``)."""
+    out: dict[str, object] = {}
+    for name in names:
+        i = position.get(name)
+        if i is None:
+            continue
+        v = values[i]
+        if v.__class__ is bool:  # most facts: their output form is the value
+            out[name] = v
+        elif v.__class__ is not _Unknown:
+            spec = _FACTS[name]
+            out[name] = _json(v, spec[0], spec[1])
+    return out
 
 
 class Result:
@@ -760,12 +779,17 @@ class Result:
     def reasons(self) -> tuple[dict[str, object], ...]:
         """Why a negative answer is negative (docs/semantics.md, "Reasons")."""
         out: list[dict[str, object]] = []
-        explain = self._rest[8]
-        question = self.question
-        for norm, code, by in _EXPLAIN[question](*explain) if explain else ():
-            row = _REASON_ROWS.get((question, norm, code))
+        rest = self._rest
+        explain = rest[8]
+        if not explain:
+            return ()
+        question = rest[0]
+        rows = _REASON_ROWS.setdefault(question, {})
+        position, values = rest[5], rest[6]
+        for norm, code, by in _EXPLAIN[question](*explain):
+            row = rows.get((norm, code))
             if row is None:
-                row = _REASON_ROWS[question, norm, code] = _reason_row(question, norm, code)
+                row = rows[norm, code] = _reason_row(question, norm, code)
             status, clause, modality, quote, condition, reads, duty = row
             out.append(
                 {
@@ -775,7 +799,7 @@ class Result:
                     "modality": modality,
                     "quote": quote,
                     "condition": condition,
-                    "facts": self._given(reads) if reads else {},
+                    "facts": _facts_json(reads, position, values) if reads else {},
                     "by": [{"norm": h, "clause": _NORMS[h][0], "stated_in": s} for h, s in by]
                     if status == "overridden"
                     else [],
@@ -811,19 +835,7 @@ class Result:
 
     def _given(self, names: tuple[str, ...]) -> dict[str, object]:
         """The given facts among ``names``, in the output form of values."""
-        position, values = self._rest[5], self._rest[6]
-        out: dict[str, object] = {}
-        for name in names:
-            i = position.get(name)
-            if i is None:
-                continue
-            v = values[i]
-            if v.__class__ is bool:  # most facts: their output form is the value
-                out[name] = v
-            elif v.__class__ is not _Unknown:
-                spec = _FACTS[name]
-                out[name] = _json(v, spec[0], spec[1])
-        return out
+        return _facts_json(names, self._rest[5], self._rest[6])
 
     @property
     def due(self) -> str | None:
@@ -836,10 +848,13 @@ class Result:
         return _date_json(min(days)) if days else None
 
     def to_dict(self) -> dict[str, object]:
-        question, overridden, depends_on, dues, value, _, _, warnings, reasons, presumed = (
-            self._rest[:10]
-        )
+        rest = self._rest
+        question, overridden, depends_on, dues, value = rest[:5]
+        warnings, reasons, presumed = rest[7:10]
         grounds = self._grounds  # most answers have no grounds or no overrides: skip those
+        day = rest[11]
+        if day is _LATER:
+            day = _today()
         return {
             "contract": CONTRACT["id"],
             "question": question,
@@ -847,7 +862,7 @@ class Result:
             "answer": self.answer,
             "value": value,
             "due": self.due if grounds and dues else None,
-            "as_of": self.as_of,
+            "as_of": None if day is None else _ISO.get(day) or _date_json(day),
             "grounds": list(self.grounds) if grounds else [],
             "overridden": list(self.overridden) if overridden else [],
             "reasons": list(self.reasons) if reasons else [],
