@@ -189,7 +189,7 @@ def render_text(result: dict[str, object]) -> str:
     lines.append(f"{result['question']}: {head}")
     lines.append(_as_of_line(result.get("as_of")))
     lines += _presumption_lines(_dicts(result.get("presumptions", [])))
-    for g in _dicts(result["grounds"]):
+    for g in grounds:
         lines.append(f"  because clause {g['clause']} ({g['norm']}, {g['modality']})")
         if g.get("quote"):
             lines.append(f"    “{g['quote']}”")
@@ -278,9 +278,10 @@ def _head_due(due: object, grounds: list[dict[str, object]]) -> str:
 
 def _extension_lines(x: dict[str, object]) -> list[str]:
     """An extension that moved a ground's due date, and the given facts it read."""
-    moved = "in total" if x["mode"] == "to" else ""
-    head = f"    extended {x['mode']} {_value_text(x['amount'])}"
-    lines = [f"{head}{' ' + moved if moved else ''} under clause {x['clause']}"]
+    total = " in total" if x["mode"] == "to" else ""
+    lines = [
+        f"    extended {x['mode']} {_value_text(x['amount'])}{total} under clause {x['clause']}"
+    ]
     facts = x.get("facts") or {}
     assert isinstance(facts, dict)
     if facts:
