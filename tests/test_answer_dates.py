@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,7 @@ from clausec.evaluation.interpreter import ask
 from clausec.evaluation.result import render_text
 
 from conftest import REPO, contract_of, run_cli
-from test_javascript import write_module
+from test_javascript import run_driver, write_module
 from test_python_backend import load_module
 
 DEPOSIT = REPO / "contracts" / "soolife" / "deposit.clause"
@@ -153,28 +152,15 @@ def test_every_evaluator_states_the_as_of_date_and_extensions(tmp_path: Path) ->
     assert module.evaluate("pay", facts).as_of == dt.date.today().isoformat()
     if shutil.which("node") is None:
         return
-    script = write_module(c, tmp_path)
-    driver = tmp_path / "dates.mjs"
-    driver.write_text(
-        "import { pathToFileURL } from 'node:url';\n"
-        "const m = await import(pathToFileURL(process.argv[2]).href);\n"
-        "const facts = JSON.parse(process.argv[3]);\n"
+    body = (
         "const out = {};\n"
         "for (const q of ['pay', 'keep', 'running']) out[q] = [\n"
-        "  m.evaluate(q, facts).toDict(), m.evaluate(q, new m.Facts(facts), { asOf: '2025-01-03' })"
-        ".toDict(),\n"
-        "  m.evaluate(q, facts, { asOf: null }).toDict()];\n"
-        "console.log(m.stringify(out));\n",
-        encoding="utf-8",
+        "  m.evaluate(q, input).toDict(),\n"
+        "  m.evaluate(q, new m.Facts(input), { asOf: '2025-01-03' }).toDict(),\n"
+        "  m.evaluate(q, input, { asOf: null }).toDict()];\n"
+        "console.log(m.stringify(out));\n"
     )
-    done = subprocess.run(
-        ["node", str(driver), str(script), json.dumps(facts)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    )
-    assert json.loads(done.stdout) == expected
+    assert run_driver(body, write_module(c, tmp_path), facts, tmp_path) == expected
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
-import subprocess
 import zlib
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from clausec.ir import nodes as ir
 
 from conftest import PRELUDE, REPO, SHIPPED, contract_of, run_cli
 from factgen import fact_cases
-from test_javascript import write_module
+from test_javascript import run_driver, write_module
 from test_python_backend import load_module
 
 BODY = """\
@@ -103,25 +102,8 @@ def test_every_evaluator_ranks_the_same(path: Path, tmp_path: Path) -> None:
     if shutil.which("node") is None:
         return
     script = write_module(contract, tmp_path)
-    driver = tmp_path / "next.mjs"
-    driver.write_text(
-        "import { pathToFileURL } from 'node:url';\n"
-        "const m = await import(pathToFileURL(process.argv[2]).href);\n"
-        "import { readFileSync } from 'node:fs';\n"
-        "const cases = JSON.parse(readFileSync(process.argv[3], 'utf8'));\n"
-        "console.log(m.stringify(cases.map(([q, f, a]) =>\n"
-        "  m.askNext(q, f, { asOf: a }))));\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "cases.json").write_text(json.dumps(cases), encoding="utf-8")
-    done = subprocess.run(
-        ["node", str(driver), str(script), str(tmp_path / "cases.json")],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=120,
-    )
-    assert json.loads(done.stdout) == expected
+    body = "console.log(m.stringify(input.map(([q, f, a]) => m.askNext(q, f, { asOf: a }))));\n"
+    assert run_driver(body, script, cases, tmp_path) == expected
 
 
 def test_ask_prints_what_to_ask_next(tmp_path: Path) -> None:

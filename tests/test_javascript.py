@@ -118,6 +118,30 @@ def error_fields(exc: Exception) -> dict[str, object]:
     return fields
 
 
+def run_driver(body: str, module: Path, data: object, tmp_path: Path) -> object:
+    """The JSON a driver prints: ``body`` runs with the module imported as ``m`` and the
+    JSON ``data`` as ``input`` (it writes its result with ``m.stringify``)."""
+    assert NODE is not None
+    driver = tmp_path / "run_driver.mjs"
+    driver.write_text(
+        "import { pathToFileURL } from 'node:url';\n"
+        "import { readFileSync } from 'node:fs';\n"
+        "const m = await import(pathToFileURL(process.argv[2]).href);\n"
+        "const input = JSON.parse(readFileSync(process.argv[3], 'utf8'));\n" + body,
+        encoding="utf-8",
+    )
+    (tmp_path / "run_driver.json").write_text(json.dumps(data), encoding="utf-8")
+    done = subprocess.run(
+        [NODE, str(driver), str(module), str(tmp_path / "run_driver.json")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
 def run_node(module: Path, cases: list[Case], tmp_path: Path) -> list[object]:
     assert NODE is not None
     driver = tmp_path / "driver.mjs"

@@ -454,18 +454,12 @@ class _Module:
                 f"{self.local(due.name)};"
             )
         lines.append("const extended = {};" if d.extended else "const extended = NO_DUES;")
-        due_of = dict(d.dues)
         for x in d.extended:
-            due = due_of[x.norm]
-            dated = self.test(P.All((P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1))))
             values = ", ".join(
                 f"{self.test(P.IsTrue(holds))} ? {self.expr(amount)} : null"
                 for holds, amount in x.extensions
             )
-            lines.append(
-                f"if (grounds.includes({js_str(x.norm)}) && {dated}) "
-                f"extended[{js_str(x.norm)}] = [{values}];"
-            )
+            lines.append(f"if ({self.test(x.when)}) extended[{js_str(x.norm)}] = [{values}];")
         lines.append("const amounts = {};" if d.amounts else "const amounts = NO_DUES;")
         for norm, amount in d.amounts:
             lines.append(

@@ -649,6 +649,14 @@ def _facts_json(
     return out
 
 
+def _as_of_json(day: Any) -> str | None:
+    """A result's as-of date in the output form; ``_LATER`` (the answer did not depend on
+    the date) is today's, since the answer holds at any date."""
+    if day is _LATER:
+        day = _today()
+    return None if day is None else _date_json(day)
+
+
 class Result:
     """The answer to a question, with its grounds; ``to_dict()`` gives the documented
     JSON shape (docs/semantics.md)."""
@@ -693,10 +701,7 @@ class Result:
     @property
     def as_of(self) -> str | None:
         """The date the answer was evaluated at (YYYY-MM-DD); None: evaluated without one."""
-        day = self._rest[11]
-        if day is _LATER:  # the answer did not depend on the date: it holds as of today
-            day = _today()
-        return None if day is None else _date_json(day)
+        return _as_of_json(self._rest[11])
 
     @property
     def depends_on(self) -> tuple[str, ...]:
@@ -852,9 +857,6 @@ class Result:
         question, overridden, depends_on, dues, value = rest[:5]
         warnings, reasons, presumed = rest[7:10]
         grounds = self._grounds  # most answers have no grounds or no overrides: skip those
-        day = rest[11]
-        if day is _LATER:
-            day = _today()
         return {
             "contract": CONTRACT["id"],
             "question": question,
@@ -862,7 +864,7 @@ class Result:
             "answer": self.answer,
             "value": value,
             "due": self.due if grounds and dues else None,
-            "as_of": None if day is None else _ISO.get(day) or _date_json(day),
+            "as_of": _as_of_json(rest[11]),
             "grounds": list(self.grounds) if grounds else [],
             "overridden": list(self.overridden) if overridden else [],
             "reasons": list(self.reasons) if reasons else [],

@@ -685,18 +685,12 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             lines.append("amounts = _NO_DUES")
         if d.extended:
             lines.append("extended = {}")
-            due_of = dict(d.dues)
             for x in d.extended:
-                due = due_of[x.norm]
-                dated = self.test(P.All((P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1))))
                 values = ", ".join(
                     f"{self.expr(amount)} if {self.test(P.IsTrue(holds))} else None"
                     for holds, amount in x.extensions
                 )
-                lines.append(
-                    f"if {py_str(x.norm)} in grounds and {dated}: "
-                    f"extended[{py_str(x.norm)}] = ({values},)"
-                )
+                lines.append(f"if {self.test(x.when)}: extended[{py_str(x.norm)}] = ({values},)")
         else:
             lines.append("extended = _NO_DUES")
         lines.append("overridden = ()")

@@ -179,7 +179,7 @@ def render_text(result: dict[str, object]) -> str:
     lines = []
     grounds = _dicts(result["grounds"])
     if answer == "date":
-        head = _head_due(result["due"], grounds)
+        head = _due_text(result["due"], grounds, joined=False)
     elif answer == "value":
         head = _value_text(result["value"])
     else:
@@ -209,7 +209,7 @@ def render_text(result: dict[str, object]) -> str:
         deadline = g.get("deadline")
         if isinstance(deadline, dict) and deadline.get("due"):
             kind = str(deadline["kind"])
-            due = _head_due(deadline["due"], [g])
+            due = _due_text(deadline["due"], [g], joined=False)
             lines.append(
                 f"    deadline: {due}"
                 if kind == "until"
@@ -252,10 +252,11 @@ def render_next(ranked: list[dict[str, object]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _due_text(due: object, grounds: list[dict[str, object]]) -> str:
+def _due_text(due: object, grounds: list[dict[str, object]], joined: bool = True) -> str:
     """A due date in words: ``due by DATE``, or ``until DATE`` when the grounds with that
     date say how long something lasts; a period whose event has not happened (due
-    ``never``) has no date yet."""
+    ``never``) has no date yet (``with no due date yet (…)`` after an answer, ``joined``;
+    ``no due date yet (…)`` on its own)."""
     kinds = {
         str(d["kind"])
         for g in grounds
@@ -263,17 +264,13 @@ def _due_text(due: object, grounds: list[dict[str, object]]) -> str:
     }
     lasting = bool(kinds) and kinds <= {"until"}
     if due == "never":
-        return (
-            "with no end date yet (the event that ends it has not happened)"
+        text = (
+            "no end date yet (the event that ends it has not happened)"
             if lasting
-            else "with no due date yet (the event it runs from has not happened)"
+            else "no due date yet (the event it runs from has not happened)"
         )
+        return f"with {text}" if joined else text
     return f"until {due}" if lasting else f"due by {due}"
-
-
-def _head_due(due: object, grounds: list[dict[str, object]]) -> str:
-    """The due date as a whole answer (``due by DATE``, ``no due date yet (…)``)."""
-    return _due_text(due, grounds).removeprefix("with ")
 
 
 def _extension_lines(x: dict[str, object]) -> list[str]:

@@ -483,8 +483,12 @@ class _Question(NormLowering):
         """For each norm with a due date that extensions may move, the locals saying
         whether each holds and its amount (read when the norm is a ground with a known date)."""
         return tuple(
-            P.Extended(norm, tuple(extension_locals(norm, i) for i in range(len(xs))))
-            for norm, _ in dues
+            P.Extended(
+                norm,
+                P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1))),
+                tuple(extension_locals(norm, i) for i in range(len(xs))),
+            )
+            for norm, due in dues
             if (xs := deadline_extensions(self.contract, self.norms[norm]))
         )
 

@@ -476,9 +476,11 @@ class Reason:
 class Extended:
     """The extensions that may move ``norm``'s due date, in order (docs/semantics.md,
     "Extensions"): for each, the local saying whether it holds and the local of its
-    amount; all are assigned when the norm's due date is a known date."""
+    amount, read when ``when`` holds (the norm is a ground and its due date a known date:
+    then every one of them is assigned)."""
 
     norm: str
+    when: Test
     extensions: tuple[tuple[Local, Local], ...]
 
 
