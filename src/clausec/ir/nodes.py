@@ -171,6 +171,14 @@ class ClauseRef:
         return f'"{self.number}"' + (f" of {self.contract}" if self.contract else "")
 
 
+@attrs.frozen(order=True)
+class Act:
+    """An action on an object, as an `incompatible` declaration of acts names it."""
+
+    action: str
+    object: str
+
+
 @attrs.frozen
 class Clause:
     number: str
@@ -419,6 +427,9 @@ class Contract:
     scenarios: tuple[Scenario, ...]
     span: Span
     accepts: tuple[Accept, ...] = ()
+    # One tuple per `incompatible` declaration of acts (`incompatible terminate agreement,
+    # deliver goods`): its distinct acts, sorted.
+    incompatible_acts: tuple[tuple[Act, ...], ...] = ()
 
     def norm(self, norm_id: str) -> Norm:
         for n in self.norms:
