@@ -34,7 +34,7 @@ from conftest import REPO, run_cli
 GOLDEN = Path(__file__).resolve().parent / "golden" / "checks"
 CASES = sorted(p.name for p in GOLDEN.glob("*.clause"))
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
-CONFLICTS = ("W0501", "W0502", "W0503", "I0504")
+CONFLICTS = ("W0501", "W0502", "W0503", "I0504", "W0504", "W0505")
 
 
 # ---------------------------------------------------------------- golden files
@@ -79,24 +79,46 @@ def _norm_at(contract: ir.Contract, span: object) -> ir.Norm:
     return next(n for n in contract.norms if n.span == span)
 
 
-def _replay(contract: ir.Contract, d: Diagnostic) -> None:
-    """Under the witness, both norms apply; for a warning, both are effective."""
+def _replay(contract: ir.Contract, d: Diagnostic, other: ir.Contract | None = None) -> None:
+    """Under the witness, both norms apply; for a warning, both are effective; for amounts,
+    the exact amounts differ (W0504) or the exact one exceeds the cap (W0505). ``other`` is
+    the contract of the other norm when it is in an imported file: each norm is evaluated in
+    its own contract, on the witness's facts that it declares."""
     assert d.witness is not None
+    other = other or contract
     b = _norm_at(contract, d.span)
-    a = _norm_at(contract, d.notes[0].span)
+    a = _norm_at(other, d.notes[0].span)
     raw = {k: v for k, v in d.witness if k != "--as-of"}
     as_of = next((dt.date.fromisoformat(v) for k, v in d.witness if k == "--as-of"), None)
-    ev = Evaluation(contract, read_facts(contract, raw), as_of)
-    assert ev.applies(a) is True and ev.applies(b) is True, (d.message, d.witness)
-    if d.code != "I0504":
-        assert ev.effective(a) is True and ev.effective(b) is True, (d.message, d.witness)
+    evs = [
+        Evaluation(c, read_facts(c, {k: v for k, v in raw.items() if k in _names(c)}), as_of)
+        for c in (other, contract)
+    ]
+    assert evs[0].applies(a) is True and evs[1].applies(b) is True, (d.message, d.witness)
+    # Priorities across files are not in either contract: only the importer's file is read.
+    if d.code != "I0504" and other is contract:
+        assert evs[0].effective(a) is True and evs[1].effective(b) is True, d.message
+    if d.code in ("W0504", "W0505"):
+        assert a.amount and a.amount.expr and b.amount and b.amount.expr
+        x, y = evs[0].expr(a.amount.expr), evs[1].expr(b.amount.expr)
+        if d.code == "W0504":
+            assert x != y, (d.message, d.witness)
+        else:
+            exact, cap = (x, y) if a.amount.kind == "exactly" else (y, x)
+            assert exact > cap, (d.message, d.witness)  # type: ignore[operator]
 
 
-def _reported(paths: list[Path]) -> list[tuple[ir.Contract, Diagnostic]]:
+def _names(contract: ir.Contract) -> set[str]:
+    return {f.name for f in contract.facts}
+
+
+def _reported(paths: list[Path]) -> list[tuple[ir.Contract, Diagnostic, ir.Contract]]:
+    """Each conflict with a witness: the contract of its place, the finding, and the
+    contract of the other norm."""
     result = check_paths(paths, analysis=True)
     by_file = {c.file: c for c in result.contracts}
     return [
-        (by_file[d.span.file], d)
+        (by_file[d.span.file], d, by_file[(d.notes[0].span or d.span).file])
         for d in result.diagnostics
         if d.code in CONFLICTS and d.witness is not None and d.span is not None
     ]
@@ -105,13 +127,15 @@ def _reported(paths: list[Path]) -> list[tuple[ir.Contract, Diagnostic]]:
 def test_witnesses_of_shipped_contracts_and_examples_replay() -> None:
     found = _reported([REPO / "contracts", REPO / "docs" / "examples", GOLDEN])
     assert len(found) >= 5
-    for contract, d in found:
-        _replay(contract, d)
+    assert {d.code for _, d, _ in found} >= {"W0504", "W0505"}
+    assert any(other is not contract for contract, _, other in found)  # across an import
+    for contract, d, other in found:
+        _replay(contract, d, other)
 
 
 def test_witnesses_are_deterministic() -> None:
-    first = [d.witness for _, d in _reported([GOLDEN])]
-    second = [d.witness for _, d in _reported([GOLDEN])]
+    first = [d.witness for _, d, _ in _reported([GOLDEN])]
+    second = [d.witness for _, d, _ in _reported([GOLDEN])]
     assert first == second and first
 
 
@@ -282,7 +306,7 @@ def test_examples_in_checks_page_are_real() -> None:
     checked = 0
     for (kind, body), (next_kind, shown) in zip(blocks, [*blocks[1:], ("", "")], strict=True):
         first, _, rest = body.partition("\n")
-        m = re.fullmatch(r"# from tests/golden/checks/([\w.]+\.clause)", first.strip())
+        m = re.fullmatch(r"# from tests/golden/checks/([\w./]+\.clause)", first.strip())
         if kind != "clause" or not m:
             continue
         source = (GOLDEN / m.group(1)).read_text(encoding="utf-8")
