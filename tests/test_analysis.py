@@ -230,6 +230,132 @@ def test_generated_conflicts_match_brute_force(
         assert not warned
 
 
+AMOUNTS = ["10 EUR", "50.5 EUR", "m", "m + 10 EUR", "m / 2"]
+
+
+@given(
+    exprs,
+    exprs,
+    st.sampled_from(AMOUNTS),
+    st.sampled_from(AMOUNTS),
+    st.sampled_from(["must exactly", "must up to", "may up to"]),
+)
+def test_generated_amount_conflicts_match_brute_force(
+    c1: str, c2: str, a1: str, a2: str, second: str
+) -> None:
+    """An obligation of an exact amount against another exact amount (W0504) or a cap
+    (W0505) of the same act: a fact set of the grid under which both apply and the amounts
+    differ (or the exact one exceeds the cap) is reported, and every witness replays."""
+    modality, kind = second.split(" ", 1)
+    text = (
+        HEADER
+        + f'clause "1"\n  quote "q"\n  p must act thing (exactly {a1})\n    when {c1}\n'
+        + f'clause "2"\n  quote "q"\n  p {modality} act thing ({kind} {a2})\n    when {c2}\n'
+    )
+    result = compile_text(text, "gen.clause")
+    assert result.ok, [d.message for d in result.diagnostics]
+    contract = result.contracts[0]
+    code = "W0504" if kind == "exactly" else "W0505"
+    found = [d for d in analyze(contract) if d.code in CONFLICTS]
+    assert {d.code for d in found} <= {code, "W0550"}, found
+    for d in found:
+        if d.witness is not None:
+            _replay(contract, d)
+    a, b = contract.norms
+    assert a.amount and a.amount.expr and b.amount and b.amount.expr
+    expected = False
+    for values in itertools.product(*GRID.values()):
+        ev = Evaluation(contract, read_facts(contract, dict(zip(GRID, values, strict=True))), None)
+        if ev.effective(a) is True and ev.effective(b) is True:
+            x, y = ev.expr(a.amount.expr), ev.expr(b.amount.expr)
+            if (x != y) if code == "W0504" else (x > y):  # type: ignore[operator]
+                expected = True
+                break
+    if expected:
+        assert any(d.code in (code, "W0550") for d in found), (text, found)
+
+
+# ---------------------------------------------------------------- across imported files
+
+
+def _files(tmp_path: Path, **texts: str) -> list[Path]:
+    paths = []
+    for name, text in texts.items():
+        path = tmp_path / f"{name}.clause"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+TERMS = """contract terms title "T" source "t.txt" language en calendar CN
+party p role "p"
+action act "act"
+object thing "thing"
+fact b1 : integer
+define limit : money EUR = 10 EUR
+clause "7"
+  quote "q"
+  p must not act thing
+    when b1 > 2 and limit < 15 EUR
+"""
+
+MAIN = """contract main title "M" source "m.txt" language en calendar CN
+{imports}
+party p role "p"
+action act "act"
+object thing "thing"
+fact b1 : boolean
+define limit : money EUR = 20 EUR
+clause "1"
+  quote "q"
+  {accept}
+  p must act thing
+    when b1
+"""
+
+
+def test_a_fact_with_another_type_is_another_fact(tmp_path: Path) -> None:
+    """So is a definition of the same name (each file's `limit` keeps its value)."""
+    paths = _files(
+        tmp_path, terms=TERMS, main=MAIN.format(imports='import terms from "terms.clause"', accept="")
+    )
+    result = check_paths(paths[1:], analysis=True)
+    (d,) = [d for d in result.diagnostics if d.code == "W0501"]
+    assert d.witness == (("b1", "true"), ("terms:b1", "3"))
+    assert d.span is not None and d.span.file.endswith("main.clause")
+    assert d.notes[0].span is not None and d.notes[0].span.file.endswith("terms.clause")
+    assert "(7#1 of terms)" in d.message
+
+
+def test_import_by_name_checked_together_and_accepted_in_the_importer(tmp_path: Path) -> None:
+    accept = 'accept W0501 because "the terms really say so"'
+    paths = _files(tmp_path, terms=TERMS, main=MAIN.format(imports="import terms", accept=accept))
+    result = check_paths(paths, analysis=True)
+    (d,) = [d for d in result.diagnostics if d.code == "W0501"]
+    assert d.suppressed == "the terms really say so"
+
+
+def test_files_that_import_each_other_are_paired_once(tmp_path: Path) -> None:
+    terms = TERMS.replace('calendar CN\n', 'calendar CN\nimport main from "main.clause"\n')
+    paths = _files(
+        tmp_path, terms=terms, main=MAIN.format(imports='import terms from "terms.clause"', accept="")
+    )
+    result = check_paths(paths, analysis=True)
+    found = [d for d in result.diagnostics if d.code == "W0501"]
+    assert len(found) == 1
+    assert found[0].span is not None and found[0].span.file.endswith("main.clause")
+
+
+def test_a_contract_wide_priority_resolves_pairs_across_files(tmp_path: Path) -> None:
+    main = MAIN.format(imports='import terms from "terms.clause"', accept="") + (
+        'clause "2"\n  quote "q"\n  main prevails over terms\n'
+    )
+    paths = _files(tmp_path, terms=TERMS, main=main)
+    result = check_paths(paths[1:], analysis=True)
+    (d,) = [d for d in result.diagnostics if d.code in CONFLICTS]
+    assert d.code == "I0504" and "1#1 prevails over 7#1 of terms" in d.message
+
+
 RANGE_ATOMS = [
     "b1",
     "not b1",
