@@ -317,7 +317,9 @@ clause "1"
 def test_a_fact_with_another_type_is_another_fact(tmp_path: Path) -> None:
     """So is a definition of the same name (each file's `limit` keeps its value)."""
     paths = _files(
-        tmp_path, terms=TERMS, main=MAIN.format(imports='import terms from "terms.clause"', accept="")
+        tmp_path,
+        terms=TERMS,
+        main=MAIN.format(imports='import terms from "terms.clause"', accept=""),
     )
     result = check_paths(paths[1:], analysis=True)
     (d,) = [d for d in result.diagnostics if d.code == "W0501"]
@@ -336,9 +338,11 @@ def test_import_by_name_checked_together_and_accepted_in_the_importer(tmp_path: 
 
 
 def test_files_that_import_each_other_are_paired_once(tmp_path: Path) -> None:
-    terms = TERMS.replace('calendar CN\n', 'calendar CN\nimport main from "main.clause"\n')
+    terms = TERMS.replace("calendar CN\n", 'calendar CN\nimport main from "main.clause"\n')
     paths = _files(
-        tmp_path, terms=terms, main=MAIN.format(imports='import terms from "terms.clause"', accept="")
+        tmp_path,
+        terms=terms,
+        main=MAIN.format(imports='import terms from "terms.clause"', accept=""),
     )
     result = check_paths(paths, analysis=True)
     found = [d for d in result.diagnostics if d.code == "W0501"]

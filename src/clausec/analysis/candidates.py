@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
+from fractions import Fraction
 from typing import Literal
 
 import attrs
-from decimal import Decimal
-from fractions import Fraction
 
 from clausec.analysis.prefilter import Prefilter
 from clausec.analysis.solver import Stats
@@ -88,7 +88,7 @@ def deontic_pairs(
                 counts.kept += 1
         exact = [n for n in group if n.modality == "obligation" and _amount(n, "exactly")]
         if len(exact) >= 2:
-            counts.total += counts.pairs(exact, exact) // 2
+            counts.total += counts.within(exact)
             for x, y in prefilter.overlapping(exact):
                 if counts.across(x, y) and not _equal_constants(x, y):
                     found.setdefault(_ordered(x, y, order), ("W0504", "W0504"))
@@ -107,11 +107,13 @@ def deontic_pairs(
                 for b in actions:
                     if a != b:
                         clashing[(a, obj)][(b, obj)] = "W0503"
-    for group in contract.incompatible_acts:
-        for a in group:
-            for b in group:
-                if a != b:
-                    clashing[(a.action, a.object)].setdefault((b.action, b.object), "acts")
+    for acts in contract.incompatible_acts:
+        for one in acts:
+            for other in acts:
+                if one != other:
+                    clashing[(one.action, one.object)].setdefault(
+                        (other.action, other.object), "acts"
+                    )
     if clashing:
         for (party, action, obj), group in by_act.items():
             duties = [n for n in group if n.modality == "obligation"]
@@ -145,6 +147,12 @@ class _Counts:
 
     def across(self, x: ir.Norm, y: ir.Norm) -> bool:
         return self.sides is None or self.sides[x.id] != self.sides[y.id]
+
+    def within(self, xs: Sequence[ir.Norm]) -> int:
+        """How many pairs of two of ``xs`` there are (across sides)."""
+        if self.sides is None:
+            return len(xs) * (len(xs) - 1) // 2
+        return self.pairs(xs, xs) // 2
 
     def pairs(self, xs: Sequence[ir.Norm], ys: Sequence[ir.Norm]) -> int:
         """How many pairs of one of ``xs`` and one of ``ys`` there are (across sides)."""

@@ -14,6 +14,7 @@ from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Note, Severity
 from clausec.ir import nodes as ir
 
+
 def check(
     contract: ir.Contract,
     tr: Translator,
