@@ -55,6 +55,7 @@ def analyze_import(
     """The conflicts between a norm of ``importer`` and a norm of ``imported`` (a contract it
     imports), placed at the importer's norm (analysis/imports.py)."""
     from clausec.analysis import conflicts
+    from clausec.analysis.candidates import deontic_pairs
     from clausec.analysis.imports import joined
     from clausec.analysis.prefilter import Prefilter
     from clausec.analysis.smt import Translator
@@ -62,7 +63,14 @@ def analyze_import(
 
     if not importer.norms or not imported.norms:
         return []
-    contract, sides = joined(importer, imported)
+    # The candidate pairs first (cheap): most imports have none, and the priorities between
+    # the files are needed only over their norms.
+    unlinked, sides = joined(importer, imported, lower=())
+    candidates = deontic_pairs(unlinked, Prefilter(), Stats(), sides)
+    paired = {n.id for pair in candidates for n in (pair.first, pair.second)}
+    if not paired:
+        return []
+    contract, sides = joined(importer, imported, lower=paired)
     tr = Translator(contract)
     solver = Solver(tr, stats if stats is not None else Stats())
     return conflicts.check(contract, tr, solver, Prefilter(), set(), sides)

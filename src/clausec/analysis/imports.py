@@ -12,6 +12,7 @@ from the external priorities of either file: a clause or a whole contract named 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, TypeVar
 
 import attrs
@@ -22,9 +23,13 @@ from clausec.source import Span
 _N = TypeVar("_N")
 
 
-def joined(importer: ir.Contract, imported: ir.Contract) -> tuple[ir.Contract, dict[str, int]]:
+def joined(
+    importer: ir.Contract, imported: ir.Contract, lower: Collection[str] | None = None
+) -> tuple[ir.Contract, dict[str, int]]:
     """The two contracts as one (the importer's id, file and calendar), and the side of each
-    norm: 0 for the imported contract's, 1 for the importer's."""
+    norm: 0 for the imported contract's, 1 for the importer's. Priorities between the files
+    are kept only over the norms in ``lower`` (joined ids; None: all), since a contract-wide
+    one (`annex prevails over terms`) is an edge for every pair of their norms."""
     facts = {f.name: f for f in importer.facts}
     fact_names = {
         f.name: f"{imported.id}:{f.name}"
@@ -36,7 +41,7 @@ def joined(importer: ir.Contract, imported: ir.Contract) -> tuple[ir.Contract, d
         d.name: f"{imported.id}:{d.name}" for d in imported.definitions if d.name in own_definitions
     }
     renamer = _Renamer(fact_names, definition_names)
-    ids = {n.id: f"{n.id} of {imported.id}" for n in imported.norms}
+    ids = {n.id: imported_id(n.id, imported) for n in imported.norms}
 
     def norm(n: ir.Norm) -> ir.Norm:
         n = renamer.rename(n)
@@ -60,7 +65,7 @@ def joined(importer: ir.Contract, imported: ir.Contract) -> tuple[ir.Contract, d
         )
         for p in imported.priorities
     ]
-    priorities += _across(importer, imported, ids)
+    priorities += [p for p in _across(importer, imported, ids) if lower is None or p.lower in lower]
     contract = attrs.evolve(
         importer,
         facts=(*importer.facts, *extra_facts),
@@ -79,6 +84,11 @@ def joined(importer: ir.Contract, imported: ir.Contract) -> tuple[ir.Contract, d
     )
     sides = {n.id: 0 for n in theirs} | {n.id: 1 for n in importer.norms}
     return contract, sides
+
+
+def imported_id(norm_id: str, imported: ir.Contract) -> str:
+    """The id of an imported norm in the joined contract."""
+    return f"{norm_id} of {imported.id}"
 
 
 def _across(importer: ir.Contract, imported: ir.Contract, ids: dict[str, str]) -> list[ir.Priority]:
