@@ -526,7 +526,10 @@ def test_incompatible_acts() -> None:
     assert _schema_errors(doc) == []
     assert doc["contract"]["incompatible_acts"] == [
         [{"action": "deliver", "object": "goods"}, {"action": "terminate", "object": "agreement"}],
-        [{"action": "deliver", "object": "manuals"}, {"action": "terminate", "object": "agreement"}],
+        [
+            {"action": "deliver", "object": "manuals"},
+            {"action": "terminate", "object": "agreement"},
+        ],
     ]
     assert doc["contract"]["incompatible"] == []
     broken = copy.deepcopy(doc)
