@@ -65,7 +65,7 @@ def joined(
         )
         for p in imported.priorities
     ]
-    priorities += [p for p in _across(importer, imported, ids) if lower is None or p.lower in lower]
+    priorities += _across(importer, imported, ids, lower)
     contract = attrs.evolve(
         importer,
         facts=(*importer.facts, *extra_facts),
@@ -91,8 +91,14 @@ def imported_id(norm_id: str, imported: ir.Contract) -> str:
     return f"{norm_id} of {imported.id}"
 
 
-def _across(importer: ir.Contract, imported: ir.Contract, ids: dict[str, str]) -> list[ir.Priority]:
-    """The priorities between a norm of each contract that either states by reference."""
+def _across(
+    importer: ir.Contract,
+    imported: ir.Contract,
+    ids: dict[str, str],
+    lower: Collection[str] | None,
+) -> list[ir.Priority]:
+    """The priorities between a norm of each contract that either states by reference, over
+    the norms in ``lower`` (None: all)."""
     same = {n.id: n.id for n in importer.norms}
     out: dict[tuple[str, str], ir.Priority] = {}
     for contract, other, own_ids, other_ids, stated in (
@@ -102,9 +108,11 @@ def _across(importer: ir.Contract, imported: ir.Contract, ids: dict[str, str]) -
         for p in contract.external_priorities:
             high_mine, high_theirs = _named(p.higher, (contract, own_ids), (other, other_ids))
             low_mine, low_theirs = _named(p.lower, (contract, own_ids), (other, other_ids))
-            for higher, lower in ((high_mine, low_theirs), (high_theirs, low_mine)):
+            for higher, lowered in ((high_mine, low_theirs), (high_theirs, low_mine)):
+                if lower is not None:
+                    lowered = [n for n in lowered if n in lower]
                 for h in higher:
-                    for lo in lower:
+                    for lo in lowered:
                         out.setdefault(
                             (h, lo), ir.Priority(h, lo, p.kind, f"{p.stated_in}{stated}", p.span)
                         )
