@@ -352,7 +352,13 @@ class _Lowering:
         if presumed is not None and out_of_bounds(presumed, low, high):
             self.err(
                 "E0413",
-                f"the presumed value of `{fact.name}` ({presumed}) is outside its bounds",
+                f"the presumed value of `{fact.name}` ({presumed}) is outside its bounds ("
+                + ", ".join(
+                    f"{words} {b.value}"
+                    for words, b in (("at least", low), ("at most", high))
+                    if b is not None
+                )
+                + ")",
                 fact.presumption.span if fact.presumption is not None else None,
                 "out of bounds",
             )
