@@ -174,24 +174,32 @@ question how_much : amount of platform deduct deposit
     "facts, answer, value",
     [
         (
-            dict(loss="300", ordered="500", closed=False, harmed=False, barred=False),
+            {"loss": "300", "ordered": "500", "closed": False, "harmed": False, "barred": False},
             "value",
             {"amount": "500", "currency": "CNY"},
         ),
         (
-            dict(loss="300", ordered="0", closed=False, harmed=False, barred=False),
+            {"loss": "300", "ordered": "0", "closed": False, "harmed": False, "barred": False},
             "value",
             {"amount": "300", "currency": "CNY"},
         ),
-        (dict(closed=True, barred=False), "all", None),
-        (dict(loss="0", ordered="0", closed=False, harmed=True, barred=False), "part", None),
+        ({"closed": True, "barred": False}, "all", None),
         (
-            dict(loss="300", ordered="0", closed=False, harmed=True, barred=False),
+            {"loss": "0", "ordered": "0", "closed": False, "harmed": True, "barred": False},
+            "part",
+            None,
+        ),
+        (
+            {"loss": "300", "ordered": "0", "closed": False, "harmed": True, "barred": False},
             "unspecified",
             None,
         ),
-        (dict(loss="300", ordered="0", closed=False, harmed=False, barred=True), "none", None),
-        (dict(loss="300", closed=False, harmed=False, barred=False), "undetermined", None),
+        (
+            {"loss": "300", "ordered": "0", "closed": False, "harmed": False, "barred": True},
+            "none",
+            None,
+        ),
+        ({"loss": "300", "closed": False, "harmed": False, "barred": False}, "undetermined", None),
     ],
 )
 def test_amount_answers(facts: dict[str, object], answer: str, value: object) -> None:
