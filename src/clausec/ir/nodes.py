@@ -393,6 +393,9 @@ class Expectation:
         "immediately",
         "none",
         "value",
+        "all",
+        "part",
+        "unspecified",
     ]
     value: Value | None
     because: tuple[ClauseRef, ...]

@@ -132,9 +132,7 @@ class NormLowering:
             case ir.Extremum():
                 return P.Extremum(e.kind, tuple(self.expr(a) for a in e.args))
             case ir.Conditional():
-                return P.Choose(
-                    self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise)
-                )
+                return P.Choose(self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise))
             case ir.Between(unit_class="days"):  # start is evaluated first, as written
                 return P.Negate(P.DaysBetween(self.expr(e.start), self.expr(e.end)))
             case ir.Between():
@@ -518,7 +516,11 @@ class _Question(NormLowering):
         settled = P.Local("settled", "bool")
 
         def undetermined(waits: P.Expr) -> tuple[P.Stmt, ...]:
-            return (P.Let(waiting.name, waits), word("undetermined"), P.Let(settled.name, _BOOL_FALSE))
+            return (
+                P.Let(waiting.name, waits),
+                word("undetermined"),
+                P.Let(settled.name, _BOOL_FALSE),
+            )
 
         def category(n: ir.Norm) -> str:
             kind = n.amount.kind if n.amount is not None else None

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-
-import attrs
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
+
+import attrs
 
 from clausec.diagnostics import Diagnostic, Note, Severity, error, warning
 from clausec.diagnostics.codes import REGISTRY
@@ -353,8 +353,7 @@ class _Lowering:
         if low is not None and high is not None and _above(low.value, high.value):
             self.err(
                 "E0413",
-                f"`{fact.name}` is at least {low.value} and at most {high.value}: "
-                "no value fits",
+                f"`{fact.name}` is at least {low.value} and at most {high.value}: no value fits",
                 high.span,
                 "below the least value",
                 notes=[Note("the least value", low.span)],
@@ -364,7 +363,13 @@ class _Lowering:
         if presumed is not None and out_of_bounds(presumed, low, high):
             self.err(
                 "E0413",
-                f"the presumed value of `{fact.name}` ({presumed}) is outside its bounds",
+                f"the presumed value of `{fact.name}` ({presumed}) is outside its bounds ("
+                + ", ".join(
+                    f"{words} {b.value}"
+                    for words, b in (("at least", low), ("at most", high))
+                    if b is not None
+                )
+                + ")",
                 fact.presumption.span if fact.presumption is not None else None,
                 "out of bounds",
             )
@@ -869,10 +874,10 @@ class _Lowering:
             None,
             matching,
             q.span,
-            amount_type or None,
+            amount_type if isinstance(amount_type, T.Type) else None,
         )
 
-    def _amount_type(self, q: ast.Question, norm_ids: Sequence[str]) -> T.Type | None | bool:
+    def _amount_type(self, q: ast.Question, norm_ids: Sequence[str]) -> T.Type | bool | None:
         """The one type of the amounts that the norms of an amount question state (an
         integer and a decimal make a decimal); None when none states an amount as a value,
         False (reported) when they differ."""
@@ -898,7 +903,10 @@ class _Lowering:
             f"{first.type} and {other.type}",
             q.query.span,
             "no one type of amount",
-            notes=[Note(f"this is {first.type}", first.span), Note(f"this is {other.type}", other.span)],
+            notes=[
+                Note(f"this is {first.type}", first.span),
+                Note(f"this is {other.type}", other.span),
+            ],
             hint="declare the object's type (`object deposit : money CNY`) so that every "
             "amount of it is checked against it",
         )
@@ -945,7 +953,9 @@ class _Lowering:
                         continue
                     seen[name] = item.name.span
                     c = self.exprs.constant(item.value, t, f"the value of `{name}`")
-                    if c is not None and out_of_bounds(c.value, *self.bounds.get(name, (None, None))):
+                    if c is not None and out_of_bounds(
+                        c.value, *self.bounds.get(name, (None, None))
+                    ):
                         self.err(
                             "E0306",
                             f"{c.value} is outside the bounds of `{name}`",
