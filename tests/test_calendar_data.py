@@ -82,7 +82,7 @@ def test_check_does_not_import_holidays() -> None:
     probe = (
         "import sys\n"
         "import clausec\n"
-        "r = clausec.compile_text('contract x title \"t\" source \"s\" language en "
+        'r = clausec.compile_text(\'contract x title "t" source "s" language en '
         "calendar US-CAL\\n')\n"
         "print([d.hint for d in r.diagnostics])\n"
         "print('holidays' in sys.modules)\n"

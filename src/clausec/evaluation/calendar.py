@@ -122,9 +122,7 @@ def code_index() -> CodeIndex:
         from clausec.evaluation.calendar_data import compute_index
 
         data = compute_index()
-    return CodeIndex(
-        {c: tuple(s) for c, s in data["countries"].items()}, dict(data["aliases"])
-    )
+    return CodeIndex({c: tuple(s) for c, s in data["countries"].items()}, dict(data["aliases"]))
 
 
 def is_known(code: str) -> bool:
