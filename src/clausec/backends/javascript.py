@@ -721,6 +721,16 @@ class _Module:
                 return self.known_value(f"divide({self.expr(e.left)}, {self.expr(e.right)})")
             case P.DaysBetween():
                 return self.known_value(f"daysBetween({self.expr(e.left)}, {self.expr(e.right)})")
+            case P.CountBetween():
+                start, end = self.expr(e.start), self.expr(e.end)
+                return self.known_value(f"countBetween({js_str(e.unit)}, {start}, {end}, w)")
+            case P.Choose():
+                t = self.tmp()
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return (
+                    f"(({t} = {self.expr(e.condition)}) === true ? {then} : "
+                    f"{t} === false ? {otherwise} : {t})"
+                )
             case P.Shift():
                 code = (
                     f"shift({self.expr(e.day)}, {self.expr(e.amount)}, {js_str(e.unit)}, "
@@ -762,6 +772,9 @@ class _Module:
                 return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
             case P.Arith(of_kind="int"):
                 return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
+            case P.Choose():
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return f"({self.expr(e.condition)} ? {then} : {otherwise})"
             case P.Occurred():
                 t = self.tmp()
                 day = self.expr(e.day)

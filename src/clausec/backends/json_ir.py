@@ -46,6 +46,8 @@ _EXPR_TAGS: dict[type, str] = {
     ir.Binary: "binary",
     ir.Occurred: "occurred",
     ir.Extremum: "extremum",
+    ir.Conditional: "conditional",
+    ir.Between: "between",
 }
 # Code points that cannot be encoded in UTF-8 (lone surrogates, only possible in text handed
 # to compile_text as a Python string): written as JSON escapes so that the text stays UTF-8-safe.
@@ -114,6 +116,14 @@ def expression(
             case ir.Extremum():
                 out["kind"] = x.kind
                 out["args"] = [encode(a) for a in x.args]
+            case ir.Conditional():
+                out["condition"] = encode(x.condition)
+                out["then"] = encode(x.then)
+                out["otherwise"] = encode(x.otherwise)
+            case ir.Between():
+                out["unit"] = x.unit_class
+                out["start"] = encode(x.start)
+                out["end"] = encode(x.end)
         if spans:
             out["span"] = _span(x.span)
         return out

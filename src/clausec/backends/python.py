@@ -960,6 +960,19 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 return self.known_value(f"_arith('dec', '/', {left}, {right})")
             case P.DaysBetween():
                 return self.known_value(f"_date_diff({self.expr(e.left)}, {self.expr(e.right)})")
+            case P.CountBetween():
+                start, end = self.expr(e.start), self.expr(e.end)
+                return self.known_value(f"_count_between({e.unit!r}, {start}, {end}, w)")
+            case P.Choose() if self.known:
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return f"({then} if {self.expr(e.condition)} else {otherwise})"
+            case P.Choose():
+                t = self.tmp()
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return (
+                    f"({then} if ({t} := {self.expr(e.condition)}) is True else "
+                    f"{otherwise} if {t} is False else {t})"
+                )
             case P.Shift():
                 code = f"_shift({self.expr(e.day)}, {self.expr(e.amount)}, {e.unit!r}, {e.sign}, w)"
                 # A known date moved by a finite amount is a known date.

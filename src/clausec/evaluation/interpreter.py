@@ -261,7 +261,36 @@ class Evaluation:
                 return self.occurred(self.expr(e.operand))
             case ir.Extremum():
                 return self._extremum(e.kind, [self.expr(a) for a in e.args])
+            case ir.Conditional():
+                condition = self._tri(self.expr(e.condition))
+                if isinstance(condition, Unknown):
+                    return condition
+                return self.expr(e.then if condition else e.otherwise)
+            case ir.Between():
+                start, end = self.expr(e.start), self.expr(e.end)
+                if isinstance(start, Unknown) or isinstance(end, Unknown):
+                    return Unknown(deps(start, end))
+                return self.between(e.unit_class, start, end)
         raise AssertionError(type(e))
+
+    def between(self, unit_class: str, start: RuntimeValue, end: RuntimeValue) -> Val:
+        """The days, working days or whole months from ``start`` to ``end``."""
+        if isinstance(start, Never) or isinstance(end, Never):
+            return self._date_arithmetic("-", end, start, T.DATE, T.DATE)
+        assert isinstance(start, dt.date) and isinstance(end, dt.date)
+        if end < start:
+            count = self.between(unit_class, end, start)
+            assert isinstance(count, int)
+            return -count
+        if unit_class == "days":
+            return (end - start).days
+        if unit_class == "months":
+            months = (end.year - start.year) * 12 + end.month - start.month
+            return months if self.shift(start, months, "months") <= end else months - 1
+        if self.calendar is None:
+            raise EvaluationError("no_calendar")
+        self.warnings.update(self.calendar.warnings(start, end))
+        return self.calendar.count(start, end)
 
     def _tri(self, v: Val) -> Tri:
         assert isinstance(v, (bool, Unknown))

@@ -15,6 +15,7 @@ computation that raised never reaches a second one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from clausec.evaluation import values as RV
 from clausec.evaluation.facts import Never
@@ -130,6 +131,15 @@ class NormLowering:
                 return P.Occurred(self.expr(e.operand))
             case ir.Extremum():
                 return P.Extremum(e.kind, tuple(self.expr(a) for a in e.args))
+            case ir.Conditional():
+                return P.Choose(
+                    self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise)
+                )
+            case ir.Between(unit_class="days"):  # start is evaluated first, as written
+                return P.Negate(P.DaysBetween(self.expr(e.start), self.expr(e.end)))
+            case ir.Between():
+                unit: Literal["working_days", "months"] = e.unit_class  # type: ignore[assignment]
+                return P.CountBetween(unit, self.expr(e.start), self.expr(e.end))
         raise AssertionError(type(e))
 
     def arithmetic(self, e: ir.Binary) -> P.Expr:
