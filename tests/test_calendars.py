@@ -115,6 +115,15 @@ def test_calendar_days_in_a_deadline_and_after_the_header() -> None:
     assert not clausec.compile_text(text, "t.clause").diagnostics
 
 
+def test_calendar_days_from_one_date_to_another() -> None:
+    c = contract_of(
+        "question p : value of calendar days from d to (d + 3 days)\n"
+        "question q : value of days from d to (d + 3 days)\n"
+    )
+    p, q = (ask(c, name, {"d": "2025-01-01"}).to_dict()["value"] for name in ("p", "q"))
+    assert p == q == {"amount": 3, "unit": "days"}
+
+
 def test_calendar_is_not_a_unit_alone() -> None:
     result = clausec.compile_text(header("CN") + "question p : value of 3 calendar\n")
     assert codes(result)[:1] == ["E0100"]
@@ -175,6 +184,21 @@ def test_tables_agree_with_holidays(code: str, day: D) -> None:
     assert working_days(code).is_working_day(day) == holidays_of(code).is_working_day(day)
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.sampled_from([*CODES, "GW"]),
+    st.dates(D(1995, 1, 1), D(2065, 12, 31)),
+    st.integers(0, 800),
+)
+def test_counting_between_dates_agrees_with_stepping(code: str, start: D, days: int) -> None:
+    calendar_ = working_days(code)
+    end = start + dt.timedelta(days=days)
+    stepped = sum(
+        calendar_.is_working_day(start + dt.timedelta(days=n)) for n in range(1, days + 1)
+    )
+    assert calendar_.count(start, end) == stepped
+
+
 def test_make_up_days_where_holidays_has_them() -> None:
     tw = calendar.table("TW")
     assert tw.announced_through is not None and tw.workdays
@@ -208,6 +232,8 @@ clause "1"
     within 3 working days after e
 
 question due : deadline of a pay fee
+fact closing : date
+question span : value of working days from e to closing
 """
 
 
@@ -220,11 +246,21 @@ def test_evaluators_count_as_the_interpreter(code: str, tmp_path: Path) -> None:
     # Every day of the weeks around the Emirates' change of weekend, and of late 2025.
     days = [D(2021, 12, 1) + dt.timedelta(days=n) for n in range(70)]
     days += [D(2025, 11, 1) + dt.timedelta(days=n) for n in range(70)]
-    cases = [("due", {"e": d.isoformat()}, "2026-06-01") for d in days]
+    cases: list[tuple[str, object, str | None]] = [
+        ("due", {"e": d.isoformat()}, "2026-06-01") for d in days
+    ]
+    # Working days between dates, across weekends, holidays and the years the table knows.
+    steps = (0, 1, 5, 40, 400, -9)
+    cases += [
+        ("span", {"e": d.isoformat(), "closing": (d + dt.timedelta(days=n)).isoformat()}, None)
+        for d in days[::7]
+        for n in steps
+    ]
+    cases += [("span", {"e": "2059-12-20", "closing": "2061-01-10"}, None)]
     expected = [interpreter_outcome(contract, c) for c in cases]
     module = load_module(contract, tmp_path)
     python = [
-        {"result": module.due({"e": d.isoformat()}, as_of="2026-06-01").to_dict()} for d in days
+        {"result": module.evaluate(q, facts, as_of=as_of).to_dict()} for q, facts, as_of in cases
     ]
     assert python == expected
     assert run_node(write_module(contract, tmp_path), cases, tmp_path) == expected

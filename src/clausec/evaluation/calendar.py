@@ -314,16 +314,18 @@ class WorkingDays:
             (start + dt.timedelta(days=i)).isoweekday() not in weekend for i in range(1, rest + 1)
         )
         listed: set[dt.date] = set()
-        for year in range(max(start.year - 1, FIRST_YEAR), min(end.year + 1, LAST_YEAR) + 1):
+        first, last = self.first_year, self.last_year
+        for year in range(max(start.year - 1, first), min(end.year + 1, last) + 1):
             off, on, _ = _year(self.code, year)
             listed |= off | on
         for day in listed:
-            if start < day <= end and FIRST_YEAR <= day.year <= LAST_YEAR:
+            if start < day <= end and first <= day.year <= last:
                 total += self.is_working_day(day) - (day.isoweekday() not in weekend)
         return total
 
     def weekend(self) -> tuple[int, ...]:
-        return tuple(_year(self.code, FIRST_YEAR)[2])
+        """The weekend every year of the table is listed against (see `CalendarTable`)."""
+        return tuple(_year(self.code, self.last_year)[2])
 
     def warnings(self, start: dt.date, end: dt.date) -> list[str]:
         """What is uncertain about counting working days between two dates."""

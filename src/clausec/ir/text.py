@@ -47,9 +47,7 @@ def brief(e: ir.Expr) -> str:
         case ir.Extremum():
             return f"{e.kind} of " + ", ".join(brief(a) for a in e.args)
         case ir.Conditional():
-            return (
-                f"if {brief(e.condition)} then {_operand(e.then)} else {_operand(e.otherwise)}"
-            )
+            return f"if {brief(e.condition)} then {_operand(e.then)} else {_operand(e.otherwise)}"
         case ir.Between():
             unit = e.unit_class.replace("_", " ")
             return f"{unit} from {_operand(e.start)} to {_operand(e.end)}"

@@ -132,9 +132,7 @@ class NormLowering:
             case ir.Extremum():
                 return P.Extremum(e.kind, tuple(self.expr(a) for a in e.args))
             case ir.Conditional():
-                return P.Choose(
-                    self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise)
-                )
+                return P.Choose(self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise))
             case ir.Between(unit_class="days"):  # start is evaluated first, as written
                 return P.Negate(P.DaysBetween(self.expr(e.start), self.expr(e.end)))
             case ir.Between():

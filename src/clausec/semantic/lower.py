@@ -333,8 +333,7 @@ class _Lowering:
         if low is not None and high is not None and _above(low.value, high.value):
             self.err(
                 "E0413",
-                f"`{fact.name}` is at least {low.value} and at most {high.value}: "
-                "no value fits",
+                f"`{fact.name}` is at least {low.value} and at most {high.value}: no value fits",
                 high.span,
                 "below the least value",
                 notes=[Note("the least value", low.span)],
@@ -867,7 +866,10 @@ class _Lowering:
             f"{first.type} and {other.type}",
             q.query.span,
             "no one type of amount",
-            notes=[Note(f"this is {first.type}", first.span), Note(f"this is {other.type}", other.span)],
+            notes=[
+                Note(f"this is {first.type}", first.span),
+                Note(f"this is {other.type}", other.span),
+            ],
             hint="declare the object's type (`object deposit : money CNY`) so that every "
             "amount of it is checked against it",
         )
@@ -914,7 +916,9 @@ class _Lowering:
                         continue
                     seen[name] = item.name.span
                     c = self.exprs.constant(item.value, t, f"the value of `{name}`")
-                    if c is not None and out_of_bounds(c.value, *self.bounds.get(name, (None, None))):
+                    if c is not None and out_of_bounds(
+                        c.value, *self.bounds.get(name, (None, None))
+                    ):
                         self.err(
                             "E0306",
                             f"{c.value} is outside the bounds of `{name}`",
