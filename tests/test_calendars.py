@@ -115,15 +115,6 @@ def test_calendar_days_in_a_deadline_and_after_the_header() -> None:
     assert not clausec.compile_text(text, "t.clause").diagnostics
 
 
-def test_calendar_days_from_one_date_to_another() -> None:
-    c = contract_of(
-        "question p : value of calendar days from d to (d + 3 days)\n"
-        "question q : value of days from d to (d + 3 days)\n"
-    )
-    p, q = (ask(c, name, {"d": "2025-01-01"}).to_dict()["value"] for name in ("p", "q"))
-    assert p == q == {"amount": 3, "unit": "days"}
-
-
 def test_calendar_is_not_a_unit_alone() -> None:
     result = clausec.compile_text(header("CN") + "question p : value of 3 calendar\n")
     assert codes(result)[:1] == ["E0100"]
