@@ -37,6 +37,7 @@ import attrs
 
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.values import order_key
 from clausec.plan import nodes as P
 from clausec.plan.lower import NormLowering
 
@@ -154,9 +155,26 @@ class Translator:
                 dom = z3.Or(*(v == z3.StringVal(m, self.ctx) for m in t.members))
             else:  # text
                 v, dom = z3.String(name, self.ctx), z3.BoolVal(True, self.ctx)
+            dom = z3.And(dom, *self.bounds(fact, v))
         self.vars[name] = v
         self.domains[name] = dom
         return v
+
+    def bounds(self, fact: ir.Fact, v: Any) -> list[Any]:
+        """The declared bounds of a fact (``at least``, ``at most``) on its variable."""
+        out = []
+        for value, lower in ((fact.minimum, True), (fact.maximum, False)):
+            if value is None:
+                continue
+            key = order_key(value)
+            if isinstance(key, dt.date):
+                term = self._z.IntVal(key.toordinal(), self.ctx)
+            elif isinstance(key, Decimal):
+                term = self._z.RealVal(str(key), self.ctx)
+            else:
+                term = self._z.IntVal(key, self.ctx)
+            out.append(v >= term if lower else v <= term)
+        return out
 
     def fresh(self, prefix: str) -> z3.ArithRef:
         self._fresh += 1

@@ -180,6 +180,8 @@ class _Encoder:
                         "rests_on": _refs(f.presumption.rests_on),
                         "span": _span(f.presumption.span),
                     },
+                    "minimum": None if f.minimum is None else _typed(f.minimum, f.type),
+                    "maximum": None if f.maximum is None else _typed(f.maximum, f.type),
                 }
                 for f in c.facts
             ],
@@ -324,6 +326,7 @@ class _Encoder:
             "expr": _opt_expr(q.expr),
             "norm_ids": list(q.norm_ids),
             "span": _span(q.span),
+            "amount_type": None if q.amount_type is None else T.to_json(q.amount_type),
         }
 
     def scenario(self, s: ir.Scenario) -> JSONObject:

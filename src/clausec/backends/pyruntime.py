@@ -397,6 +397,17 @@ def _decimal(raw: object) -> _Decimal | None:
 
 def _read(name: str, raw: object) -> Any:
     """A fact's runtime value, or its unknown marker. Raises FactError."""
+    value = _read_typed(name, raw)
+    bounds = _BOUNDS.get(name)
+    if bounds is not None and raw is not None:
+        low, high = bounds
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise FactError(name, "out_of_bounds", expected=_FACTS[name][2], given=raw)
+    return value
+
+
+def _read_typed(name: str, raw: object) -> Any:
+    """A fact's runtime value as its type reads it, or its unknown marker."""
     if raw is None:
         return _MISSING[name]
     kind, param, expected, event = _FACTS[name]

@@ -678,6 +678,11 @@ function dueEqual(a, b) {
 // Text is ASCII: digits 0-9, and spaces, tabs and line breaks around and between parts.
 
 const FACT_LIST = DATA.facts;
+// The bounds of facts that declare them, as runtime values.
+const BOUNDS = new Map(
+  FACT_LIST.filter((f) => f.bounds[0] !== null || f.bounds[1] !== null)
+    .map((f) => [f.name, f.bounds.map((b) => boundValue(f.type, b))]),
+);
 const FACT_INDEX = new Map(FACT_LIST.map((f, i) => [f.name, i]));
 const FACT_NAMES = FACT_LIST.map((f) => f.name);
 const MISSING = FACT_LIST.map((f) => new Unknown(RANK.get(f.name), null));
@@ -726,6 +731,29 @@ function wrongValue(fact, raw, problem, fields) {
 }
 
 function readValue(fact, raw) {
+  const value = readTyped(fact, raw);
+  const bounds = BOUNDS.get(fact.name);
+  if (value !== undefined && bounds !== undefined) {
+    const [low, high] = bounds;
+    const below = low !== null && (low instanceof Dec || value instanceof Dec ? decCompare(value, low) < 0 : value < low);
+    const above = high !== null && (high instanceof Dec || value instanceof Dec ? decCompare(value, high) > 0 : value > high);
+    if (below || above) throw wrongValue(fact, raw, "out_of_bounds");
+  }
+  return value;
+}
+
+/** A bound of a fact (a date, or a number in its base unit) as a runtime value. */
+function boundValue(type, text) {
+  if (text === null) return null;
+  switch (type.kind) {
+    case "date": return parseIso(text);
+    case "decimal":
+    case "money": return parseDecimal(text);
+    default: return BigInt(text);
+  }
+}
+
+function readTyped(fact, raw) {
   if (raw === null || raw === undefined) return undefined;
   const t = fact.type;
   const wrong = (problem, fields) => wrongValue(fact, raw, problem, fields);
