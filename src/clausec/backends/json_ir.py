@@ -121,7 +121,7 @@ def expression(
                 out["then"] = encode(x.then)
                 out["otherwise"] = encode(x.otherwise)
             case ir.Between():
-                out["unit"] = x.unit_class
+                out["unit_class"] = x.unit_class
                 out["start"] = encode(x.start)
                 out["end"] = encode(x.end)
         if spans:
@@ -363,7 +363,8 @@ class _Encoder:
         }
 
     def _answer_type(self, name: str) -> T.Type:
-        """The type of a value answer: a date for a deadline question, else the expression's."""
+        """The type of a value answer: a date for a deadline question, the amounts' for an
+        amount question, else the expression's."""
         q = self.questions.get(name)
         if q is None:
             raise ValueError(
@@ -372,6 +373,8 @@ class _Encoder:
             )
         if q.kind == "deadline":
             return T.DATE
+        if q.kind == "amount" and q.amount_type is not None:
+            return q.amount_type
         if q.expr is None:
             raise ValueError(f"question `{name}` ({q.kind}) takes no value as its answer")
         return q.expr.type

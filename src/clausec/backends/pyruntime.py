@@ -506,7 +506,9 @@ def _convert(name: str, raw: object) -> Any:
     plain type is kept as it is (an ``int`` amount stays an ``int``), anything else goes
     through _read."""
     kind = _FACTS[name][0]
-    if kind == "boolean":
+    if name in _BOUNDS:
+        plain = False  # _read checks the bounds
+    elif kind == "boolean":
         plain = raw.__class__ is bool
     elif kind in ("integer", "duration", "decimal", "money"):
         plain = raw.__class__ is int and -_BIG < raw < _BIG

@@ -385,6 +385,9 @@ class Expectation:
         "immediately",
         "none",
         "value",
+        "all",
+        "part",
+        "unspecified",
     ]
     value: Value | None
     because: tuple[ClauseRef, ...]

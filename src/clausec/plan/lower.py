@@ -516,7 +516,11 @@ class _Question(NormLowering):
         settled = P.Local("settled", "bool")
 
         def undetermined(waits: P.Expr) -> tuple[P.Stmt, ...]:
-            return (P.Let(waiting.name, waits), word("undetermined"), P.Let(settled.name, _BOOL_FALSE))
+            return (
+                P.Let(waiting.name, waits),
+                word("undetermined"),
+                P.Let(settled.name, _BOOL_FALSE),
+            )
 
         def category(n: ir.Norm) -> str:
             kind = n.amount.kind if n.amount is not None else None

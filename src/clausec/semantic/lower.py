@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-
-import attrs
 from collections.abc import Iterable, Sequence
 from typing import Any, Literal
+
+import attrs
 
 from clausec.diagnostics import Diagnostic, Note, Severity, error, warning
 from clausec.diagnostics.codes import REGISTRY
@@ -837,10 +837,10 @@ class _Lowering:
             None,
             matching,
             q.span,
-            amount_type or None,
+            amount_type if isinstance(amount_type, T.Type) else None,
         )
 
-    def _amount_type(self, q: ast.Question, norm_ids: Sequence[str]) -> T.Type | None | bool:
+    def _amount_type(self, q: ast.Question, norm_ids: Sequence[str]) -> T.Type | bool | None:
         """The one type of the amounts that the norms of an amount question state (an
         integer and a decimal make a decimal); None when none states an amount as a value,
         False (reported) when they differ."""
