@@ -693,6 +693,16 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 lines.append(f"if {self.test(x.when)}: extended[{py_str(x.norm)}] = ({values},)")
         else:
             lines.append("extended = _NO_DUES")
+        if d.moved:
+            lines.append("moved = {}")
+            for norm, unmoved in d.moved:
+                due = dict(d.dues)[norm]
+                when = P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
+                lines.append(
+                    f"if {self.test(when)}: moved[{py_str(norm)}] = {self.expr(unmoved)}"
+                )
+        else:
+            lines.append("moved = _NO_DUES")
         lines.append("overridden = ()")
         for y in d.yields:
             when = self.test(y.when)
@@ -742,7 +752,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
-            f"{names_const}, {values}, w, explain, (), amounts, asof, extended)",
+            f"{names_const}, {values}, w, explain, (), amounts, asof, extended, moved)",
             "return _r",
         ]
         return lines
@@ -809,15 +819,19 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         return parts
 
     def reasons(self, reasons: Sequence[P.Reason]) -> list[str]:
-        """``reasons``: a tuple of (norm, status, the norms prevailing) whose tests hold."""
-        lines = ["reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...] = ()"]
+        """``reasons``: a tuple of (norm, status, the norms prevailing, the day a right
+        lapsed or ended) whose tests hold."""
+        lines = [
+            "reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...], Any], ...] = ()"
+        ]
         for r in reasons:
             when = self.test(r.when)
             if when == "False":
                 continue
             parts = self.prevailing(r.by)
             by = " + ".join(parts) if parts else "()"
-            entry = f"reasons += (({_opt(r.norm)}, {self.expr(r.status)}, {by}),)"
+            date = self.expr(r.date) if r.date is not None else "None"
+            entry = f"reasons += (({_opt(r.norm)}, {self.expr(r.status)}, {by}, {date}),)"
             lines += [entry] if when == "True" else [f"if {when}:", f"    {entry}"]
         return lines
 

@@ -80,6 +80,8 @@ REASON_STATUSES = (
     "exception_applies",  # one of the norm's exceptions holds
     "not_breached",  # a remedy, and the duty whose breach it follows is not breached
     "no_provision",  # no clause provides for what is asked
+    "lapsed",  # a right to be used within a period, not used: the period ended on ``date``
+    "ended",  # a right ``until`` a date that has passed: it ended on ``date``
 )
 
 
@@ -100,6 +102,7 @@ class Reason:
     facts: dict[str, object]
     by: tuple[Overrider, ...]
     duty: str | None
+    date: str | None = None  # lapsed, ended: the last day the right could be used
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -112,6 +115,7 @@ class Reason:
             "facts": dict(self.facts),
             "by": [b.to_dict() for b in self.by],
             "duty": self.duty,
+            "date": self.date,
         }
 
 
@@ -217,6 +221,9 @@ def render_text(result: dict[str, object]) -> str:
             )
             for x in _dicts(deadline.get("extended", [])):
                 lines += _extension_lines(x)
+            moved = deadline.get("moved")
+            if isinstance(moved, dict):
+                lines.append(f"    {moved['from']} is {moved['reason']}: moved to {deadline['due']}")
     for o in _dicts(result["overridden"]):
         by = ", ".join(
             f"clause {b['clause']} ({b['norm']}; priority stated in {b['stated_in']})"
@@ -345,6 +352,8 @@ def _reason_lines(r: dict[str, object]) -> list[str]:
             lines = [f"{head}: condition not met: {r['condition']}"]
         elif status == "exception_applies":
             lines = [f"{head}: exception applies: {r['condition']}"]
+        elif status in ("lapsed", "ended"):
+            lines = [f"{head}: {status} on {r['date']}"]
         else:
             lines = [f"{head}: the duty it remedies, {r['duty']}, is not breached"]
     facts = r.get("facts") or {}
