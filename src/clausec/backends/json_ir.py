@@ -241,6 +241,7 @@ class _Encoder:
                 {"code": a.code, "reason": a.reason, "clause": a.clause, "span": _span(a.span)}
                 for a in c.accepts
             ],
+            "periods_end_on_working_days": c.periods_end_on_working_days,
         }
 
     def clause(self, cl: ir.Clause) -> JSONObject:
@@ -273,6 +274,7 @@ class _Encoder:
                 "days": list(d.days),
                 "unit": d.unit,
                 "span": _span(d.span),
+                "ends_on_working_day": d.ends_on_working_day,
             }
         return {
             "id": n.id,
