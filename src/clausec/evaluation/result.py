@@ -190,6 +190,10 @@ def render_text(result: dict[str, object]) -> str:
         head = ANSWER_WORDS.get(answer, answer)
         if result.get("due") and answer in ("yes", "obliged"):
             head += f", {_due_text(result['due'], grounds)}"
+        ran_out = _dicts(result.get("reasons", []))
+        if ran_out and all(r["status"] in ("lapsed", "ended") for r in ran_out):
+            # Every right that could have said yes has run out: say when, as a lawyer would.
+            head += " — " + "; ".join(dict.fromkeys(f"{r['status']} on {r['date']}" for r in ran_out))
     lines.append(f"{result['question']}: {head}")
     lines.append(_as_of_line(result.get("as_of")))
     lines += _presumption_lines(_dicts(result.get("presumptions", [])))
