@@ -85,6 +85,7 @@ def test_extensions_that_moved_a_due_date_are_in_its_ground() -> None:
                 "facts": {"extra": {"amount": 5, "unit": "days"}, "held": True},
             }
         ],
+        "moved": None,
     }
     not_held = ask(c, "pay", {**facts, "held": False}, dt.date(2025, 1, 3))
     assert not_held.due == "2025-01-11"

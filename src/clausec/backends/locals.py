@@ -5,9 +5,9 @@ A plan names its locals by role and subject (``applies:6.2(1)#1``, ``definition:
 norm or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``y3`` why it is not
 effective, ``m3`` its amount, ``x3_0`` and ``z3_0`` whether its first extension holds and by
 how much, ``l3`` whether a right has lapsed and ``k3`` on which day, ``w3`` its due date
-before a move to a working day, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII, unique within a
-question, and never a keyword, a builtin or a runtime name of any target (none of those is
-letters followed by digits). The locals of the decision have fixed names."""
+before a move to a working day, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII,
+unique within a question, and never a keyword, a builtin or a runtime name of any target (none
+of those is letters followed by digits). The locals of the decision have fixed names."""
 
 from __future__ import annotations
 

@@ -697,10 +697,8 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             lines.append("moved = {}")
             for norm, unmoved in d.moved:
                 due = dict(d.dues)[norm]
-                when = P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
-                lines.append(
-                    f"if {self.test(when)}: moved[{py_str(norm)}] = {self.expr(unmoved)}"
-                )
+                dated = P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
+                lines.append(f"if {self.test(dated)}: moved[{py_str(norm)}] = {self.expr(unmoved)}")
         else:
             lines.append("moved = _NO_DUES")
         lines.append("overridden = ()")

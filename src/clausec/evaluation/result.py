@@ -193,7 +193,9 @@ def render_text(result: dict[str, object]) -> str:
         ran_out = _dicts(result.get("reasons", []))
         if ran_out and all(r["status"] in ("lapsed", "ended") for r in ran_out):
             # Every right that could have said yes has run out: say when, as a lawyer would.
-            head += " — " + "; ".join(dict.fromkeys(f"{r['status']} on {r['date']}" for r in ran_out))
+            head += " — " + "; ".join(
+                dict.fromkeys(f"{r['status']} on {r['date']}" for r in ran_out)
+            )
     lines.append(f"{result['question']}: {head}")
     lines.append(_as_of_line(result.get("as_of")))
     lines += _presumption_lines(_dicts(result.get("presumptions", [])))
@@ -227,7 +229,9 @@ def render_text(result: dict[str, object]) -> str:
                 lines += _extension_lines(x)
             moved = deadline.get("moved")
             if isinstance(moved, dict):
-                lines.append(f"    {moved['from']} is {moved['reason']}: moved to {deadline['due']}")
+                lines.append(
+                    f"    {moved['from']} is {moved['reason']}: moved to {deadline['due']}"
+                )
     for o in _dicts(result["overridden"]):
         by = ", ".join(
             f"clause {b['clause']} ({b['norm']}; priority stated in {b['stated_in']})"

@@ -652,8 +652,12 @@ class _Lowering:
         if ending is not None and not movable:
             self.err(
                 "E0414",
-                "`ending on …` moves the last day of a `within` or `by` deadline; this norm "
-                + (f"has a `{deadline.kind.replace('_', ' ')}` deadline" if deadline else "has none"),
+                "`ending on …` moves the last day of a `within` or `by` deadline; "
+                + (
+                    f"this norm's deadline is `{_DEADLINE_WORDS[deadline.kind]}`"
+                    if deadline
+                    else "this norm has none"
+                ),
                 ending.span,
                 "nothing to move",
                 hint="a period counted backwards (`at least … before`), `before`, `until` and "
@@ -989,6 +993,20 @@ class _Lowering:
             for name, d in declarations.items()
             if d.presumption is not None
         )
+
+
+# How each kind of deadline is written, for messages.
+_DEADLINE_WORDS = {
+    "within": "within … after …",
+    "at_least_before": "at least … before …",
+    "before": "before …",
+    "by": "by …",
+    "until": "until …",
+    "without_undue_delay": "without undue delay",
+    "immediately": "immediately",
+    "monthly": "on … of every month",
+    "at_least_once_every": "at least once every …",
+}
 
 
 def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:
