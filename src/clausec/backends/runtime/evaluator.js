@@ -994,7 +994,7 @@ export class Result {
   _movedFrom(norm, due) {
     const unmoved = this._moved[norm];
     if (unmoved === undefined || unmoved === due) return null;
-    return { from: dayJson(unmoved), reason: `not a working day in ${CALENDAR.code}` };
+    return { from: dayJson(unmoved), reason: `not a working day in ${DATA.contract.calendar}` };
   }
 
   /** The extensions that moved ground `norm`'s due date (docs/semantics.md). */
