@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from decimal import Decimal
+from typing import TypeVar
 
 from clausec.evaluation import calendar as C
 from clausec.evaluation.values import UNIT_SIZE
@@ -37,6 +38,8 @@ from clausec.ir import types as T
 from clausec.ir import values as V
 
 __all__ = ["fact_cases", "fact_sets"]
+
+_T = TypeVar("_T", Decimal, dt.date)
 
 FIRST = dt.date(2023, 1, 1)
 LAST = dt.date(2028, 12, 31)
@@ -220,18 +223,18 @@ class _Generator:
             v = rng.random() < self.p_true
             return v if rng.random() < 0.9 else ("true" if v else "false")
         if isinstance(t, T.Integer):
-            i = int(self.number("number", integral=True))
+            i = int(self.bounded(f, self.number("number", integral=True)))
             return i if rng.random() < 0.7 and abs(i) < 2**53 else str(i)
         if isinstance(t, T.DecimalType):
-            return self.number_form(self.number("number"), None)
+            return self.number_form(self.bounded(f, self.number("number")), None)
         if isinstance(t, T.Money):
-            return self.number_form(self.number(f"money {t.currency}"), t.currency)
+            return self.number_form(self.bounded(f, self.number(f"money {t.currency}")), t.currency)
         if isinstance(t, T.Duration):
             return self.duration(t.unit_class)
         if isinstance(t, T.Date):
             if f.kind == "event" and rng.random() < 0.2:
                 return "never"
-            day = self.after_period() or self.date()
+            day = self.bounded(f, self.after_period() or self.date())
             self.dates.append(day)
             return day.isoformat()
         if isinstance(t, T.Text):
@@ -239,6 +242,18 @@ class _Generator:
         if isinstance(t, T.Enum):
             return rng.choice(t.members)
         raise AssertionError(t)
+
+    def bounded(self, f: ir.Fact, value: _T) -> _T:
+        """``value`` moved within the fact's bounds, mostly: now and then it is left outside,
+        so that the readers' bound checks are compared too."""
+        if self.rng.random() < 0.05:
+            return value
+        for bound, below in ((f.minimum, True), (f.maximum, False)):
+            if bound is not None:
+                key = V.order_key(bound)
+                if (value < key) if below else (value > key):  # type: ignore[operator]
+                    value = key  # type: ignore[assignment]
+        return value
 
     def number(self, key: str, integral: bool = False) -> Decimal:
         rng = self.rng

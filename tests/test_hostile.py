@@ -47,6 +47,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -1170,11 +1171,18 @@ def test_clause_number_with_unicode_digits_imports(tmp_path: Path) -> None:
 
 @needs_node
 def test_javascript_question_named_then_keeps_the_module_importable(tmp_path: Path) -> None:
-    contract = _compiled(
+    """`then` is a reserved word of the language since `if … then … else`; the mangling still
+    keeps an IR question named `then` (built by other means) from making the module a
+    thenable, which `import()` would try to resolve."""
+    compiled = _compiled(
         SMALL
         + 'clause "1"\n  quote "q"\n  a must pay fee when f\n'
-        + "question then : must a pay fee\nquestion then_ : may a pay fee\n"
+        + "question first : must a pay fee\nquestion then_ : may a pay fee\n"
     )
+    renamed = tuple(
+        attrs.evolve(q, name="then") if q.name == "first" else q for q in compiled.questions
+    )
+    contract = attrs.evolve(compiled, questions=renamed)
     assert question_exports(contract) == [("then", "then_"), ("then_", "then__")]
     (tmp_path / "m.mjs").write_text(emit_javascript(contract, clausec_version="t"), "utf-8")
     (tmp_path / "d.mjs").write_text(

@@ -36,6 +36,8 @@ KITCHEN_SINK = """
 define first : date = earliest of (d, e, today + 3 days)
 define last : date = latest of (d, e2)
 define share : decimal = x * 5%
+define pick : decimal = if f then x else 2.5
+define waited = working days from d to e
 
 clause "1"
   quote "Pay."
@@ -47,6 +49,8 @@ clause "1"
 
 question v : value of first
 question w : value of share
+question p : value of pick
+question waiting : value of waited
 question colour : value of k
 
 scenario "kitchen sink"
@@ -158,6 +162,8 @@ def test_kitchen_sink_validates_and_covers_every_expression_node() -> None:
         "binary",
         "occurred",
         "extremum",
+        "conditional",
+        "between",
     }
 
 
@@ -350,6 +356,8 @@ def test_expression_keys() -> None:
         "binary": ir.Binary,
         "occurred": ir.Occurred,
         "extremum": ir.Extremum,
+        "conditional": ir.Conditional,
+        "between": ir.Between,
     }
     doc = json.loads(emit_json(_kitchen_sink(), clausec_version=VERSION))
     for obj in _walk([doc, *(_doc(p) for p in ALL_FILES)]):

@@ -37,6 +37,7 @@ import attrs
 
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.values import order_key
 from clausec.plan import nodes as P
 from clausec.plan.lower import NormLowering
 
@@ -64,13 +65,20 @@ class F:
 
 @attrs.frozen(eq=False)
 class Move:
-    """``result`` stands for ``day`` moved by ``n`` months or working days; the solver only
-    knows bounds, and :class:`~clausec.analysis.solver.Solver` refines it on models."""
+    """``result`` stands for ``day`` moved by ``n`` months or working days, or for the count
+    of them from ``day`` to ``n``; the solver only knows bounds, and
+    :class:`~clausec.analysis.solver.Solver` refines it on models."""
 
     unit_class: str
     day: z3.ArithRef
     n: z3.ArithRef
     result: z3.ArithRef
+
+    @property
+    def is_count(self) -> bool:
+        """A count from ``day`` to the date ``n`` (``count:working_days``, ``count:months``),
+        not a move: its result is a number."""
+        return self.unit_class.startswith("count:")
 
 
 def _join(parts: Iterable[F]) -> tuple[tuple[z3.BoolRef, ...], frozenset[str], tuple[Move, ...]]:
@@ -147,9 +155,26 @@ class Translator:
                 dom = z3.Or(*(v == z3.StringVal(m, self.ctx) for m in t.members))
             else:  # text
                 v, dom = z3.String(name, self.ctx), z3.BoolVal(True, self.ctx)
+            dom = z3.And(dom, *self.bounds(fact, v))
         self.vars[name] = v
         self.domains[name] = dom
         return v
+
+    def bounds(self, fact: ir.Fact, v: Any) -> list[Any]:
+        """The declared bounds of a fact (``at least``, ``at most``) on its variable."""
+        out = []
+        for value, lower in ((fact.minimum, True), (fact.maximum, False)):
+            if value is None:
+                continue
+            key = order_key(value)
+            if isinstance(key, dt.date):
+                term = self._z.IntVal(key.toordinal(), self.ctx)
+            elif isinstance(key, Decimal):
+                term = self._z.RealVal(str(key), self.ctx)
+            else:
+                term = self._z.IntVal(key, self.ctx)
+            out.append(v >= term if lower else v <= term)
+        return out
 
     def fresh(self, prefix: str) -> z3.ArithRef:
         self._fresh += 1
@@ -346,6 +371,20 @@ class Translator:
                     facts,
                     approx,
                 )
+            case P.CountBetween():
+                return self.count_between(e, env)
+            case P.Choose():
+                c, a, b = (self.value(x, env) for x in (e.condition, e.then, e.otherwise))
+                x, y = a.term, b.term
+                if e.kind == "dec":  # an integer branch of a decimal choice
+                    x = z3.ToReal(x) if e.then.kind == "int" else x
+                    y = z3.ToReal(y) if e.otherwise.kind == "int" else y
+                defined = z3.And(
+                    _defined(z3, c),
+                    z3.Implies(c.term, _defined(z3, a)),
+                    z3.Implies(z3.Not(c.term), _defined(z3, b)),
+                )
+                return F(z3.If(c.term, x, y), (defined,), *_join([c, a, b])[1:])
             case P.Shift():
                 return self.shift(e, env)
             case P.Occurred():
@@ -441,6 +480,30 @@ class Translator:
         side, facts, approx = _join([day, amount])
         in_range = z3.Or(x == NEVER_DAY, z3.And(moved >= MIN_DAY, moved <= MAX_DAY))
         return F(term, (*side, in_range, *more), facts, approx + is_approx)
+
+    def count_between(self, e: P.CountBetween, env: Env) -> F:
+        """The count from ``start`` to ``end``, approximated by bounds that hold for every
+        pair of dates (a month is 28 to 31 days; ``n`` working days span at most ``3n + 30``
+        days) and refined on models like a move. Both must be dates, as for a difference of
+        days."""
+        z3 = self._z
+        start, end = self.value(e.start, env), self.value(e.end, env)
+        a, b = start.term, end.term
+        key = (a.get_id(), b.get_id(), f"count:{e.unit}")
+        if key not in self._moves:
+            r = self.fresh("count")
+            d = b - a
+
+            def bounded(n: Any, days: Any) -> Any:
+                if e.unit == "months":
+                    return z3.And(n >= 0, 28 * n <= days, 31 * (n + 1) > days)
+                return z3.And(n >= 0, n <= days, 3 * n + 33 > days)
+
+            bounds = z3.If(d >= 0, bounded(r, d), bounded(-r, -d))
+            self._moves[key] = (r, [bounds], (Move(f"count:{e.unit}", a, b, r),))
+        r, more, approx = self._moves[key]
+        side, facts, joined = _join([start, end])
+        return F(r, (*side, a != NEVER_DAY, b != NEVER_DAY, *more), facts, joined + approx)
 
     def move(
         self, day: z3.ArithRef, n: z3.ArithRef, unit_class: str

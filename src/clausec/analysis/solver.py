@@ -109,7 +109,7 @@ class Solver:
         """Dates (facts and the results of moves) between 1925 and 2125, or never."""
         z3 = self.z3
         days = [v for name, v in self.tr.vars.items() if name == TODAY or self._is_date(name)]
-        days += [mv.result for mv in moves]
+        days += [mv.result for mv in moves if not mv.is_count]
         return [z3.Or(v == NEVER_DAY, z3.And(v >= WINDOW[0], v <= WINDOW[1])) for v in days]
 
     def _refine(self, s: z3.Solver, moves: Sequence[Move]) -> tuple[object, z3.ModelRef | None]:
@@ -133,8 +133,9 @@ class Solver:
         """For each move whose result in ``model`` is not exact: its exact result for the
         model's date and amount, and what follows for other dates, since a move by a fixed
         amount of months or working days never goes back when the date goes forward (from
-        a later date, the result is no earlier; from an earlier one, no later). Those cut off
-        whole ranges of dates at once, not one day per round."""
+        a later date, the result is no earlier; from an earlier one, no later), and a count
+        grows with its end and shrinks with its start. Those cut off whole ranges of dates
+        at once, not one day per round."""
         z3 = self.z3
         out = []
         for mv in moves:
@@ -147,11 +148,21 @@ class Solver:
             ):
                 same = mv.n == n0
                 dated = z3.And(mv.day >= MIN_DAY, mv.day <= MAX_DAY)
-                out += [
-                    z3.Implies(z3.And(mv.day == d0, same), mv.result == exact),
-                    z3.Implies(z3.And(mv.day > d0, same, dated), mv.result >= exact),
-                    z3.Implies(z3.And(mv.day < d0, same, dated), mv.result <= exact),
-                ]
+                out.append(z3.Implies(z3.And(mv.day == d0, same), mv.result == exact))
+                if mv.is_count:  # a later end counts no less, a later start no more
+                    dated = z3.And(dated, mv.n >= MIN_DAY, mv.n <= MAX_DAY)
+                    start = mv.day == d0
+                    out += [
+                        z3.Implies(z3.And(start, mv.n > n0, dated), mv.result >= exact),
+                        z3.Implies(z3.And(start, mv.n < n0, dated), mv.result <= exact),
+                        z3.Implies(z3.And(same, mv.day > d0, dated), mv.result <= exact),
+                        z3.Implies(z3.And(same, mv.day < d0, dated), mv.result >= exact),
+                    ]
+                else:
+                    out += [
+                        z3.Implies(z3.And(mv.day > d0, same, dated), mv.result >= exact),
+                        z3.Implies(z3.And(mv.day < d0, same, dated), mv.result <= exact),
+                    ]
         return out
 
     def _pinned(
@@ -191,6 +202,8 @@ class Solver:
         if not MIN_DAY <= day <= MAX_DAY:
             return None
         start = dt.date.fromordinal(day)
+        if unit_class.startswith("count:"):
+            return self._count(unit_class, start, n)
         try:
             if unit_class == "months":
                 if abs(n) > 12 * 10_000:
@@ -206,6 +219,24 @@ class Solver:
             return working_days(self.tr.contract.calendar).add(start, n).toordinal()
         except (OverflowError, ValueError):
             return 0
+
+    def _count(self, unit_class: str, start: dt.date, end_day: int) -> int | None:
+        """The interpreter's count from ``start`` to the day ``end_day`` (0 where it reports
+        an error); None when ``end_day`` is not a date."""
+        if not MIN_DAY <= end_day <= MAX_DAY:
+            return None
+        end = dt.date.fromordinal(end_day)
+        sign = 1 if end >= start else -1
+        lo, hi = sorted((start, end))
+        if unit_class == "count:months":
+            months = (hi.year - lo.year) * 12 + hi.month - lo.month
+            moved = self._exact("months", lo.toordinal(), months)
+            return sign * (months if moved is not None and moved <= hi.toordinal() else months - 1)
+        if not self.tr.contract.calendar:
+            return 0
+        from clausec.evaluation.calendar import working_days  # the holiday tables
+
+        return sign * working_days(self.tr.contract.calendar).count(lo, hi)
 
     def witness(self, *formulas: F) -> Witness | None:
         """A canonical model of the formulas and the facts they read: each fact, in name

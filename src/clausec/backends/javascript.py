@@ -17,6 +17,7 @@ text can end a string, a comment or a ``<script>`` element) and every name throu
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Sequence
@@ -31,6 +32,7 @@ from clausec.evaluation.messages import MESSAGES
 from clausec.evaluation.next_facts import candidates
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir import values as V
 from clausec.ir.queries import (
     Part,
     conjuncts,
@@ -40,6 +42,7 @@ from clausec.ir.queries import (
     parts_in_words,
 )
 from clausec.ir.text import cited
+from clausec.ir.values import order_key
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
 from clausec.plan.program import DirectAmount, direct_amount, explain_inputs
@@ -203,6 +206,7 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 "kind": f.kind,
                 "description": f.description,
                 "expected": describe(f),
+                "bounds": [_bound(f.minimum), _bound(f.maximum)],
                 "presumed": _presumed(f),
                 "candidates": candidates(f),
             }
@@ -725,6 +729,16 @@ class _Module:
                 return self.known_value(f"divide({self.expr(e.left)}, {self.expr(e.right)})")
             case P.DaysBetween():
                 return self.known_value(f"daysBetween({self.expr(e.left)}, {self.expr(e.right)})")
+            case P.CountBetween():
+                start, end = self.expr(e.start), self.expr(e.end)
+                return self.known_value(f"countBetween({js_str(e.unit)}, {start}, {end}, w)")
+            case P.Choose():
+                t = self.tmp()
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return (
+                    f"(({t} = {self.expr(e.condition)}) === true ? {then} : "
+                    f"{t} === false ? {otherwise} : {t})"
+                )
             case P.Shift():
                 code = (
                     f"shift({self.expr(e.day)}, {self.expr(e.amount)}, {js_str(e.unit)}, "
@@ -766,6 +780,9 @@ class _Module:
                 return f"({self.expr(e.left)} {op} {self.expr(e.right)})"
             case P.Arith(of_kind="int"):
                 return f"({self.expr(e.left)} {e.op} {self.expr(e.right)})"
+            case P.Choose():
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return f"({self.expr(e.condition)} ? {then} : {otherwise})"
             case P.Occurred():
                 t = self.tmp()
                 day = self.expr(e.day)
@@ -780,6 +797,14 @@ class _Module:
         if kinds == {"dur"} and op in ("===", "!=="):
             op = op[:2]  # BigInt against ±Infinity: loose equality compares the values
         return self.strict([e.left, e.right], f"{{0}} {op} {{1}}")
+
+
+def _bound(value: V.Value | None) -> str | None:
+    """A fact's bound as the runtime parses it: a date, or a number in its base unit."""
+    if value is None:
+        return None
+    key = order_key(value)
+    return key.isoformat() if isinstance(key, dt.date) else str(key)
 
 
 def _folded(code: str) -> str | None:

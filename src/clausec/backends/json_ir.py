@@ -46,6 +46,8 @@ _EXPR_TAGS: dict[type, str] = {
     ir.Binary: "binary",
     ir.Occurred: "occurred",
     ir.Extremum: "extremum",
+    ir.Conditional: "conditional",
+    ir.Between: "between",
 }
 # Code points that cannot be encoded in UTF-8 (lone surrogates, only possible in text handed
 # to compile_text as a Python string): written as JSON escapes so that the text stays UTF-8-safe.
@@ -114,6 +116,14 @@ def expression(
             case ir.Extremum():
                 out["kind"] = x.kind
                 out["args"] = [encode(a) for a in x.args]
+            case ir.Conditional():
+                out["condition"] = encode(x.condition)
+                out["then"] = encode(x.then)
+                out["otherwise"] = encode(x.otherwise)
+            case ir.Between():
+                out["unit_class"] = x.unit_class
+                out["start"] = encode(x.start)
+                out["end"] = encode(x.end)
         if spans:
             out["span"] = _span(x.span)
         return out
@@ -170,6 +180,8 @@ class _Encoder:
                         "rests_on": _refs(f.presumption.rests_on),
                         "span": _span(f.presumption.span),
                     },
+                    "minimum": None if f.minimum is None else _typed(f.minimum, f.type),
+                    "maximum": None if f.maximum is None else _typed(f.maximum, f.type),
                 }
                 for f in c.facts
             ],
@@ -316,6 +328,7 @@ class _Encoder:
             "expr": _opt_expr(q.expr),
             "norm_ids": list(q.norm_ids),
             "span": _span(q.span),
+            "amount_type": None if q.amount_type is None else T.to_json(q.amount_type),
         }
 
     def scenario(self, s: ir.Scenario) -> JSONObject:
@@ -352,7 +365,8 @@ class _Encoder:
         }
 
     def _answer_type(self, name: str) -> T.Type:
-        """The type of a value answer: a date for a deadline question, else the expression's."""
+        """The type of a value answer: a date for a deadline question, the amounts' for an
+        amount question, else the expression's."""
         q = self.questions.get(name)
         if q is None:
             raise ValueError(
@@ -361,6 +375,8 @@ class _Encoder:
             )
         if q.kind == "deadline":
             return T.DATE
+        if q.kind == "amount" and q.amount_type is not None:
+            return q.amount_type
         if q.expr is None:
             raise ValueError(f"question `{name}` ({q.kind}) takes no value as its answer")
         return q.expr.type

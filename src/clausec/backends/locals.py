@@ -24,6 +24,8 @@ _FIXED = {
     "value": "value",
     "best": "best",
     "waiting": "waiting",
+    "found": "found",
+    "settled": "settled",
     "open": "still_open",
     "reason": "reason",
 }

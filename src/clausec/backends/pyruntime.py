@@ -6,6 +6,7 @@
 # `never` is +infinity, which keeps comparisons and arithmetic cheap.
 from __future__ import annotations
 
+import bisect as _bisect
 import datetime as _dt
 import math as _math
 import operator as _operator
@@ -210,6 +211,44 @@ def _shift(day: Any, amount: Any, unit: str, sign: int, w: list[str]) -> Any:
     return result
 
 
+def _count_between(unit: str, start: Any, end: Any, w: list[str]) -> Any:
+    """Working days or whole months from ``start`` to ``end`` (``never`` as in a difference)."""
+    if start.__class__ is _Unknown or end.__class__ is _Unknown:
+        return _u(start, end)
+    if start == _INF or end == _INF:
+        return _date_diff(end, start)
+    if end < start:
+        return -_count_between(unit, end, start, w)
+    if unit == "months":
+        s, e = _dt.date.fromordinal(start), _dt.date.fromordinal(end)
+        months = (e.year - s.year) * 12 + e.month - s.month
+        return months if _shift(start, months, "months", 1, w) <= end else months - 1
+    if _CAL_CODE is None:
+        raise EvaluationError("no_calendar")
+    weeks, rest = divmod(end - start, 7)
+    total = weeks * (7 - len(_CAL_WEEKEND))
+    total += sum((start + i - 1) % 7 + 1 not in _CAL_WEEKEND for i in range(1, rest + 1))
+    listed = _listed_days()
+    for day in listed[_bisect.bisect_right(listed, start) : _bisect.bisect_right(listed, end)]:
+        total += _is_working_day(day) - ((day - 1) % 7 + 1 not in _CAL_WEEKEND)
+    lo_year, hi_year = _dt.date.fromordinal(start).year, _dt.date.fromordinal(end).year
+    if lo_year < _CAL_FIRST or hi_year > _CAL_LAST:
+        w.append(wording("calendar_range", code=_CAL_CODE, first=_CAL_FIRST, last=_CAL_LAST))
+    if _CAL_ANNOUNCED is not None and hi_year > _CAL_ANNOUNCED:
+        w.append(wording("makeup_unknown", code=_CAL_CODE, announced=_CAL_ANNOUNCED, year=hi_year))
+    return total
+
+
+_LISTED: list[list[int]] = []
+
+
+def _listed_days() -> list[int]:
+    """The days the calendar's tables list (holidays and make-up days), sorted, made once."""
+    if not _LISTED:
+        _LISTED.append(sorted(_CAL_OFF | _CAL_ON))
+    return _LISTED[0]
+
+
 def _out_of_range(day: int, amount: int, unit: str) -> None:
     raise EvaluationError(
         "date_out_of_range",
@@ -358,6 +397,17 @@ def _decimal(raw: object) -> _Decimal | None:
 
 def _read(name: str, raw: object) -> Any:
     """A fact's runtime value, or its unknown marker. Raises FactError."""
+    value = _read_typed(name, raw)
+    bounds = _BOUNDS.get(name)
+    if bounds is not None and raw is not None:
+        low, high = bounds
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise FactError(name, "out_of_bounds", expected=_FACTS[name][2], given=raw)
+    return value
+
+
+def _read_typed(name: str, raw: object) -> Any:
+    """A fact's runtime value as its type reads it, or its unknown marker."""
     if raw is None:
         return _MISSING[name]
     kind, param, expected, event = _FACTS[name]
@@ -456,7 +506,9 @@ def _convert(name: str, raw: object) -> Any:
     plain type is kept as it is (an ``int`` amount stays an ``int``), anything else goes
     through _read."""
     kind = _FACTS[name][0]
-    if kind == "boolean":
+    if name in _BOUNDS:
+        plain = False  # _read checks the bounds
+    elif kind == "boolean":
         plain = raw.__class__ is bool
     elif kind in ("integer", "duration", "decimal", "money"):
         plain = raw.__class__ is int and -_BIG < raw < _BIG

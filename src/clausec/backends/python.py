@@ -32,6 +32,7 @@ from clausec.evaluation.facts import MAX_DIGITS, describe
 from clausec.evaluation.next_facts import candidates
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir import values as V
 from clausec.ir.queries import (
     conjuncts,
     extension_table,
@@ -40,6 +41,7 @@ from clausec.ir.queries import (
     parts_in_words,
 )
 from clausec.ir.text import cited
+from clausec.ir.values import order_key
 from clausec.plan import ContractPlan, QuestionPlan, lower
 from clausec.plan import nodes as P
 from clausec.plan.program import direct_amount, explain_inputs
@@ -232,6 +234,13 @@ class _Module:
                 f"    {py_str(f.name)}: ({py_str(kind)}, {_literal(param)}, "
                 f"{py_str(describe(f))}, {f.kind == 'event'}),"
             )
+        lines.append("}")
+        # The bounds of facts that declare them, as runtime values (dates as ordinals).
+        lines.append("_BOUNDS: dict[str, tuple[Any, Any]] = {")
+        for f in c.facts:
+            if f.minimum is not None or f.maximum is not None:
+                low, high = (self.bound(v) for v in (f.minimum, f.maximum))
+                lines.append(f"    {py_str(f.name)}: ({low}, {high}),")
         lines.append("}")
         lines.append("_MISSING = {name: _Unknown(frozenset((name,))) for name in _FACTS}")
         lines.append("_UNKNOWNS = tuple(_MISSING.values())")
@@ -553,9 +562,33 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         ]
         return lines
 
+    def bound(self, value: V.Value | None) -> str:
+        """A fact's bound as a runtime value in code (None for no bound)."""
+        if value is None:
+            return "None"
+        key = order_key(value)
+        if isinstance(key, Decimal):
+            return f"_Decimal({py_str(str(key))})"
+        if isinstance(key, dt.date):
+            return str(key.toordinal())
+        return repr(key)
+
+    def within_bounds(self, name: str, v: str) -> str:
+        """`` and …`` testing that the value in ``v`` lies within the fact's bounds."""
+        fact = self.facts[name]
+        tests = [
+            f"{self.hoist(self.bound(value))} {op} {v}"
+            for value, op in ((fact.minimum, "<="), (fact.maximum, ">="))
+            if value is not None
+        ]
+        return "".join(f" and {t}" for t in tests)
+
     def fast_check(self, name: str) -> str:
         """A test that the variable of fact ``name`` holds a value the two-valued code can use
-        as it is (dates are turned into ordinals on the way)."""
+        as it is (dates are turned into ordinals on the way), within the fact's bounds."""
+        return self.typed_check(name) + self.within_bounds(name, _var(self.fact_index[name]))
+
+    def typed_check(self, name: str) -> str:
         fact = self.facts[name]
         v = _var(self.fact_index[name])
         kind, param = _type_spec(fact.type)
@@ -590,7 +623,10 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         }.get(kind)
         lines = [f"{v} = get({py_str(name)})"]
         slow = f"{v} = _MISSING[{py_str(name)}] if {v} is None else _read({py_str(name)}, {v})"
-        if fast:
+        fact = self.facts[name]
+        if fact.minimum is not None or fact.maximum is not None:
+            lines.append(slow)  # _read checks the bounds
+        elif fast:
             lines += [f"if not ({fast}):", f"    {slow}"]
         elif kind == "date":
             lines += [f"if {v}.__class__ is _date:", f"    {v} = {v}.toordinal()"]
@@ -972,6 +1008,19 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 return self.known_value(f"_arith('dec', '/', {left}, {right})")
             case P.DaysBetween():
                 return self.known_value(f"_date_diff({self.expr(e.left)}, {self.expr(e.right)})")
+            case P.CountBetween():
+                start, end = self.expr(e.start), self.expr(e.end)
+                return self.known_value(f"_count_between({e.unit!r}, {start}, {end}, w)")
+            case P.Choose() if self.known:
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return f"({then} if {self.expr(e.condition)} else {otherwise})"
+            case P.Choose():
+                t = self.tmp()
+                then, otherwise = self.expr(e.then), self.expr(e.otherwise)
+                return (
+                    f"({then} if ({t} := {self.expr(e.condition)}) is True else "
+                    f"{otherwise} if {t} is False else {t})"
+                )
             case P.Shift():
                 code = f"_shift({self.expr(e.day)}, {self.expr(e.amount)}, {e.unit!r}, {e.sign}, w)"
                 # A known date moved by a finite amount is a known date.

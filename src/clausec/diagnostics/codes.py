@@ -281,6 +281,13 @@ TABLE: tuple[Code, ...] = (
         anchor="e0307--scenario-value-is-not-a-constant",
     ),
     Code(
+        "E0308",
+        "amounts of different types",
+        passes=("types",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="e0308--amounts-of-different-types",
+    ),
+    Code(
         "E0400",
         "incomplete contract header",
         passes=("lowering", "syntax"),
@@ -370,6 +377,13 @@ TABLE: tuple[Code, ...] = (
         passes=("lowering",),
         page=DIAGNOSTICS_PAGE,
         anchor="e0412--presumption-without-a-reason",
+    ),
+    Code(
+        "E0413",
+        "bounds a fact cannot have",
+        passes=("lowering",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="e0413--bounds-a-fact-cannot-have",
     ),
     Code(
         "E0414",

@@ -198,6 +198,28 @@ class WorkingDays:
                 left -= 1
         return day
 
+    def count(self, start: dt.date, end: dt.date) -> int:
+        """The working days after ``start`` up to and including ``end`` (``start`` <= ``end``):
+        the weekdays outside the weekend, corrected on the days the tables list."""
+        weekend = self.weekend()
+        days = (end - start).days
+        weeks, rest = divmod(days, 7)
+        total = weeks * (7 - len(weekend))
+        total += sum(
+            (start + dt.timedelta(days=i)).isoweekday() not in weekend for i in range(1, rest + 1)
+        )
+        listed: set[dt.date] = set()
+        for year in range(max(start.year - 1, FIRST_YEAR), min(end.year + 1, LAST_YEAR) + 1):
+            off, on, _ = _year(self.code, year)
+            listed |= off | on
+        for day in listed:
+            if start < day <= end and FIRST_YEAR <= day.year <= LAST_YEAR:
+                total += self.is_working_day(day) - (day.isoweekday() not in weekend)
+        return total
+
+    def weekend(self) -> tuple[int, ...]:
+        return tuple(_year(self.code, FIRST_YEAR)[2])
+
     def warnings(self, start: dt.date, end: dt.date) -> list[str]:
         """What is uncertain about counting working days between two dates."""
         lo, hi = sorted((start, end))

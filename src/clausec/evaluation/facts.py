@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from clausec.evaluation.messages import closest, show, wording
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.values import order_key
 
 # Runtime values (docs/semantics.md): booleans, ints, Decimals (money amounts too), dates,
 # NEVER, durations as ints counted in the base unit of their class, strings.
@@ -111,6 +112,17 @@ def name_order(name: object) -> tuple[int, str]:
 
 def read_value(fact: ir.Fact, raw: object) -> RuntimeValue | None:
     """One fact's value, or None for unknown. Raises FactError."""
+    value = _read_typed(fact, raw)
+    if value is not None and (fact.minimum is not None or fact.maximum is not None):
+        low = order_key(fact.minimum) if fact.minimum is not None else None
+        high = order_key(fact.maximum) if fact.maximum is not None else None
+        if (low is not None and value < low) or (high is not None and value > high):  # type: ignore[operator]
+            raise FactError(fact.name, "out_of_bounds", expected=describe(fact), given=raw)
+    return value
+
+
+def _read_typed(fact: ir.Fact, raw: object) -> RuntimeValue | None:
+    """One fact's value as its type reads it, or None for unknown. Raises FactError."""
     if raw is None:
         return None
     t = fact.type
@@ -252,7 +264,17 @@ def _decimal(raw: object) -> Decimal | None:
 
 
 def describe(fact: ir.Fact) -> str:
-    """What a fact's value must be, for messages ("true or false", "a date (YYYY-MM-DD)")."""
+    """What a fact's value must be, for messages ("true or false", "a date (YYYY-MM-DD)"),
+    with its bounds ("…, at least 0 USD")."""
+    bounds = [
+        f"{words} {value}"
+        for words, value in (("at least", fact.minimum), ("at most", fact.maximum))
+        if value is not None
+    ]
+    return ", ".join([_describe_type(fact), *bounds])
+
+
+def _describe_type(fact: ir.Fact) -> str:
     t = fact.type
     if isinstance(t, T.Money):
         return f'an amount of money in {t.currency} (a number, or e.g. "100.50 {t.currency}")'

@@ -263,7 +263,36 @@ class Evaluation:
                 return self.occurred(self.expr(e.operand))
             case ir.Extremum():
                 return self._extremum(e.kind, [self.expr(a) for a in e.args])
+            case ir.Conditional():
+                condition = self._tri(self.expr(e.condition))
+                if isinstance(condition, Unknown):
+                    return condition
+                return self.expr(e.then if condition else e.otherwise)
+            case ir.Between():
+                start, end = self.expr(e.start), self.expr(e.end)
+                if isinstance(start, Unknown) or isinstance(end, Unknown):
+                    return Unknown(deps(start, end))
+                return self.between(e.unit_class, start, end)
         raise AssertionError(type(e))
+
+    def between(self, unit_class: str, start: RuntimeValue, end: RuntimeValue) -> Val:
+        """The days, working days or whole months from ``start`` to ``end``."""
+        if isinstance(start, Never) or isinstance(end, Never):
+            return self._date_arithmetic("-", end, start, T.DATE, T.DATE)
+        assert isinstance(start, dt.date) and isinstance(end, dt.date)
+        if end < start:
+            count = self.between(unit_class, end, start)
+            assert isinstance(count, int)
+            return -count
+        if unit_class == "days":
+            return (end - start).days
+        if unit_class == "months":
+            months = (end.year - start.year) * 12 + end.month - start.month
+            return months if self.shift(start, months, "months") <= end else months - 1
+        if self.calendar is None:
+            raise EvaluationError("no_calendar")
+        self.warnings.update(self.calendar.warnings(start, end))
+        return self.calendar.count(start, end)
 
     def _tri(self, v: Val) -> Tri:
         assert isinstance(v, (bool, Unknown))
@@ -562,7 +591,7 @@ class Evaluation:
             return self._result(q, "value", value=RV.to_json(value, q.expr.type), reasons=reasons)
         if q.kind == "deadline":
             return self._deadline_answer(q, norms)
-        if q.kind == "may":
+        if q.kind in ("may", "amount"):
             against = [n for n in norms if n.modality == "prohibition"]
             for_ = [n for n in norms if n.modality != "prohibition"]
             permitted = k_any(self.effective(n) for n in for_)
@@ -570,6 +599,8 @@ class Evaluation:
             verdict = k_and(permitted, k_not(prohibited))
             if isinstance(verdict, Unknown):
                 return self._result(q, "undetermined", norms=norms, depends_on=verdict.deps)
+            if verdict and q.kind == "amount":
+                return self._amount_answer(q, norms, for_)
             if verdict:
                 grounds, reasons = for_, []
             elif prohibited is True:
@@ -583,7 +614,7 @@ class Evaluation:
                 grounds, reasons = [], self._why_not(for_)
             return self._result(
                 q,
-                "yes" if verdict else "no",
+                "yes" if verdict else "no" if q.kind == "may" else "none",
                 norms=norms,
                 grounds=[n for n in grounds if self.effective(n) is True],
                 reasons=reasons,
@@ -600,6 +631,34 @@ class Evaluation:
             grounds=grounds,
             reasons=[] if obliged else self._why_not(duties),
         )
+
+    def _amount_answer(
+        self, q: ir.Question, norms: list[ir.Norm], permitting: list[ir.Norm]
+    ) -> Answer:
+        """How much the act is permitted (or required), given that it is permitted: ``all``
+        if a ground allows all of it; undetermined while a norm that may be effective could
+        allow more; ``part`` if every ground allows an unquantified part; the greatest of
+        the grounds' amounts if each states one; else ``unspecified``."""
+        grounds = [n for n in permitting if self.effective(n) is True]
+        pending = [n for n in permitting if isinstance(self.effective(n), Unknown)]
+        kinds = [n.amount.kind if n.amount is not None else None for n in grounds]
+        if "all" in kinds or "part_or_all" in kinds:
+            return self._result(q, "all", norms=norms, grounds=grounds)
+        if pending:
+            waiting = deps(*(self.effective(n) for n in pending))
+            return self._result(q, "undetermined", norms=norms, depends_on=waiting)
+        if all(k == "part" for k in kinds):
+            return self._result(q, "part", norms=norms, grounds=grounds)
+        if any(k not in ("up_to", "exactly") for k in kinds):
+            return self._result(q, "unspecified", norms=norms, grounds=grounds)
+        values = [self.expr(n.amount.expr) for n in grounds if n.amount and n.amount.expr]
+        unknown = [v for v in values if isinstance(v, Unknown)]
+        if unknown:
+            return self._result(q, "undetermined", norms=norms, depends_on=deps(*unknown))
+        greatest = self._extremum("greatest", values)
+        assert q.amount_type is not None
+        value = RV.to_json(greatest, q.amount_type)  # type: ignore[arg-type]
+        return self._result(q, "value", norms=norms, grounds=grounds, value=value)
 
     # ---------------------------------------------------------- reasons
 

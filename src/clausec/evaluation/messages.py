@@ -25,6 +25,7 @@ MESSAGES = {
     "wrong_currency": "expected {expected}, got an amount in {currency}",
     "wrong_unit": "expected {expected}, got a duration in {unit}",
     "never_not_event": "expected {expected}; `never` is only for events",
+    "out_of_bounds": "expected {expected}, got {given}",
     "not_a_date": "{given} is not a valid date",
     "bad_as_of": "expected a date (YYYY-MM-DD), got {given}",
     "foreign_facts": "{detail}",

@@ -19,6 +19,9 @@ ANSWER_WORDS = {
     "immediately": "immediately",
     "without_undue_delay": "without undue delay",
     "none": "no deadline",
+    "all": "all of it",
+    "part": "a part (not quantified)",
+    "unspecified": "an amount the clauses do not state",
 }
 
 
@@ -186,6 +189,8 @@ def render_text(result: dict[str, object]) -> str:
         head = _due_text(result["due"], grounds, joined=False)
     elif answer == "value":
         head = _value_text(result["value"])
+    elif answer == "none" and result.get("kind") == "amount":
+        head = "none (not permitted)"
     else:
         head = ANSWER_WORDS.get(answer, answer)
         if result.get("due") and answer in ("yes", "obliged"):

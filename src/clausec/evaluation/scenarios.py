@@ -204,8 +204,8 @@ def compare(e: ir.Expectation, a: Answer, q: ir.Question) -> Iterable[str]:
                 yield f"expected the date {e.value.isoformat()}, got {_describe(a)}"
         elif (
             got != "value"
-            or q.expr is None
-            or a.value != RV.to_json(RV.from_ir(e.value), q.expr.type)
+            or (t := q.expr.type if q.expr is not None else q.amount_type) is None
+            or a.value != RV.to_json(RV.from_ir(e.value), t)
         ):
             yield f"expected the value {e.value}, got {_describe(a)}"
     elif got != e.answer:

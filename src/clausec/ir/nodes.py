@@ -82,7 +82,32 @@ class Extremum:
     span: Span
 
 
-Expr: TypeAlias = Const | FactRef | DefRef | Today | Unary | Binary | Occurred | Extremum
+@attrs.frozen
+class Conditional:
+    """``if condition then then else otherwise``."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    type: Type
+    span: Span
+
+
+@attrs.frozen
+class Between:
+    """The days, working days or whole calendar months from ``start`` to ``end`` (negative
+    when ``end`` comes first): a duration of ``unit_class``."""
+
+    unit_class: Literal["days", "working_days", "months"]
+    start: Expr
+    end: Expr
+    type: Type
+    span: Span
+
+
+Expr: TypeAlias = (
+    Const | FactRef | DefRef | Today | Unary | Binary | Occurred | Extremum | Conditional | Between
+)
 
 
 def subexpressions(e: Expr) -> Iterator[Expr]:
@@ -99,6 +124,10 @@ def subexpressions(e: Expr) -> Iterator[Expr]:
                 stack += (node.right, node.left)
             case Extremum():
                 stack += reversed(node.args)
+            case Conditional():
+                stack += (node.otherwise, node.then, node.condition)
+            case Between():
+                stack += (node.end, node.start)
 
 
 # ---------------------------------------------------------------- declarations
@@ -131,6 +160,9 @@ class Fact:
     description: str | None
     span: Span
     presumption: Presumption | None = None
+    # The least and greatest values the fact can take (``at least``, ``at most``).
+    minimum: Value | None = None
+    maximum: Value | None = None
 
 
 @attrs.frozen
@@ -341,18 +373,22 @@ class AppliedExtension:
 
 @attrs.frozen
 class Question:
-    """A named query. For may / must / deadline questions, ``norm_ids`` are the norms that
-    bear on it (same party, action and object); a value question evaluates ``expr``."""
+    """A named query. For may / must / deadline / amount questions, ``norm_ids`` are the
+    norms that bear on it (same party, action and object); a value question evaluates
+    ``expr``."""
 
     name: str
     description: str | None
-    kind: Literal["may", "must", "deadline", "value"]
+    kind: Literal["may", "must", "deadline", "value", "amount"]
     party: str | None
     action: str | None
     object: str | None
     expr: Expr | None
     norm_ids: tuple[str, ...]
     span: Span
+    # An amount question: the type of the amounts its norms state (None when none states
+    # one as a value).
+    amount_type: Type | None = None
 
 
 @attrs.frozen
@@ -368,6 +404,9 @@ class Expectation:
         "immediately",
         "none",
         "value",
+        "all",
+        "part",
+        "unspecified",
     ]
     value: Value | None
     because: tuple[ClauseRef, ...]

@@ -46,11 +46,17 @@ def brief(e: ir.Expr) -> str:
             return f"{_operand(e.operand)} has occurred"
         case ir.Extremum():
             return f"{e.kind} of " + ", ".join(brief(a) for a in e.args)
+        case ir.Conditional():
+            return f"if {brief(e.condition)} then {_operand(e.then)} else {_operand(e.otherwise)}"
+        case ir.Between():
+            unit = e.unit_class.replace("_", " ")
+            return f"{unit} from {_operand(e.start)} to {_operand(e.end)}"
     raise AssertionError(type(e))
 
 
 def _operand(e: ir.Expr) -> str:
-    return f"({brief(e)})" if isinstance(e, (ir.Binary, ir.Extremum)) else brief(e)
+    compound = (ir.Binary, ir.Extremum, ir.Conditional, ir.Between)
+    return f"({brief(e)})" if isinstance(e, compound) else brief(e)
 
 
 def cited(refs: tuple[ir.ClauseRef, ...]) -> tuple[str, ...]:

@@ -54,6 +54,20 @@ Value: TypeAlias = (
 )
 
 
+_BASE_UNITS = {"weeks": 7, "years": 12}
+
+
+def order_key(value: Value) -> int | Decimal | dt.date:
+    """What orders values of one ordered type: numbers, amounts of one currency, dates, and
+    durations of one class in their base unit (days, working days, months)."""
+    if isinstance(value, MoneyValue):
+        return value.amount
+    if isinstance(value, DurationValue):
+        return value.amount * _BASE_UNITS.get(value.unit, 1)
+    assert isinstance(value, int | Decimal | dt.date), value
+    return value
+
+
 def to_json(value: Value) -> object:
     """A JSON-friendly rendering (decimals as strings, to keep them exact)."""
     if isinstance(value, (bool, int)):

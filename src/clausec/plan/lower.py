@@ -15,6 +15,7 @@ computation that raised never reaches a second one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from clausec.evaluation import values as RV
 from clausec.evaluation.facts import Never
@@ -130,6 +131,13 @@ class NormLowering:
                 return P.Occurred(self.expr(e.operand))
             case ir.Extremum():
                 return P.Extremum(e.kind, tuple(self.expr(a) for a in e.args))
+            case ir.Conditional():
+                return P.Choose(self.expr(e.condition), self.expr(e.then), self.expr(e.otherwise))
+            case ir.Between(unit_class="days"):  # start is evaluated first, as written
+                return P.Negate(P.DaysBetween(self.expr(e.start), self.expr(e.end)))
+            case ir.Between():
+                unit: Literal["working_days", "months"] = e.unit_class  # type: ignore[assignment]
+                return P.CountBetween(unit, self.expr(e.start), self.expr(e.end))
         raise AssertionError(type(e))
 
     def arithmetic(self, e: ir.Binary) -> P.Expr:
@@ -445,7 +453,7 @@ class _Question(NormLowering):
         else:
             decision, stmts = self.verdict_answer(effective)
         body += stmts
-        value_type = q.expr.type if q.kind == "value" and q.expr is not None else None
+        value_type = q.expr.type if q.kind == "value" and q.expr is not None else q.amount_type
         return QuestionPlan(
             question=q.name,
             kind=q.kind,
@@ -465,7 +473,7 @@ class _Question(NormLowering):
         stmts: list[P.Stmt] = []
         grounds: list[P.Ground] = []
         reasons: list[P.Reason] = []
-        if self.q.kind == "may":
+        if self.q.kind in ("may", "amount"):
             pro = [n for n in self.mine if n.modality != "prohibition"]
             con = [n for n in self.mine if n.modality == "prohibition"]
             permitted = _any([effective[n.id] for n in pro])
@@ -485,10 +493,13 @@ class _Question(NormLowering):
                 negative = P.All((negative, P.NotTest(P.IsTrue(prohibited))))
             else:
                 stmts.append(P.Let(verdict.name, permitted))
+            # An amount question has grounds once its amount is settled, not while pending.
+            settled = () if self.q.kind == "may" else (P.IsTrue(P.Local("settled", "bool")),)
             grounds = [
-                P.Ground(n.id, P.All((P.IsTrue(verdict), P.IsTrue(effective[n.id])))) for n in pro
+                P.Ground(n.id, P.All((P.IsTrue(verdict), *settled, P.IsTrue(effective[n.id]))))
+                for n in pro
             ] + grounds
-            words = ("yes", "no")
+            words = ("yes", "no") if self.q.kind == "may" else ("yes", "none")
             candidates = pro
         else:
             duties = [n for n in self.mine if n.modality == "obligation"]
@@ -509,6 +520,11 @@ class _Question(NormLowering):
                 ),
             )
         )
+        waiting, value = verdict, None
+        if self.q.kind == "amount":
+            waiting = P.Local("waiting", "dec")
+            value = P.Local("value", kind_of(self.q.amount_type or T.DECIMAL))
+            stmts += self.amount_answer(pro, effective, verdict, answer, waiting, value)
         stmts.append(P.ChooseGrounds(tuple(grounds)))
         why, explain = self.why_not(candidates, negative)
         reasons += why
@@ -524,8 +540,8 @@ class _Question(NormLowering):
         amounts = self.amounts([g.norm for g in grounds], stmts)
         decision = P.Decision(
             answer,
-            verdict,
-            None,
+            waiting,
+            value,
             tuple(dues),
             self.yields(),
             tuple(reasons),
@@ -543,6 +559,91 @@ class _Question(NormLowering):
             for norm, _ in dues
             if (d := self.norms[norm].deadline) is not None and d.ends_on_working_day
         )
+
+    def amount_answer(
+        self,
+        permitting: Sequence[ir.Norm],
+        effective: dict[str, P.Expr],
+        verdict: P.Local,
+        answer: P.Local,
+        waiting: P.Local,
+        value: P.Local,
+    ) -> list[P.Stmt]:
+        """How much the act is permitted, once ``answer`` says whether it is: ``all`` if a
+        ground allows all of it; undetermined while a norm that may be effective could
+        allow more; ``part`` if every ground allows an unquantified part; the greatest of
+        the grounds' amounts if each states one (undetermined while one is unknown); else
+        ``unspecified``."""
+
+        def word(text: str) -> P.Stmt:
+            return P.Let(answer.name, P.Const(text, "text"))
+
+        settled = P.Local("settled", "bool")
+
+        def undetermined(waits: P.Expr) -> tuple[P.Stmt, ...]:
+            return (
+                P.Let(waiting.name, waits),
+                word("undetermined"),
+                P.Let(settled.name, _BOOL_FALSE),
+            )
+
+        def category(n: ir.Norm) -> str:
+            kind = n.amount.kind if n.amount is not None else None
+            return {"all": "all", "part_or_all": "all", "part": "part"}.get(
+                kind or "", "value" if kind in ("up_to", "exactly") else "none"
+            )
+
+        def grounded(which: Sequence[str]) -> list[P.Test]:
+            return [P.IsTrue(effective[n.id]) for n in permitting if category(n) in which]
+
+        found = P.Local("found", "bool")
+        values: list[P.Stmt] = [P.Let(found.name, P.Const(False, "bool"))]
+        for n in permitting:
+            if category(n) != "value":
+                continue
+            assert n.amount is not None and n.amount.expr is not None
+            amount = P.Local(f"amount:{n.id}", kind_of(n.amount.expr.type))
+            greater = P.Extremum("greatest", (value, amount))
+            first = (P.Let(value.name, amount), P.Let(found.name, P.Const(True, "bool")))
+            values.append(
+                P.If(
+                    P.IsTrue(effective[n.id]),
+                    (
+                        P.Let(amount.name, self.expr(n.amount.expr)),
+                        P.If(P.IsTrue(found), (P.Let(value.name, greater),), first),
+                    ),
+                )
+            )
+        values.append(P.If(P.IsUnknown(value), undetermined(value), (word("value"),)))
+        pending = P.UnknownFrom(tuple(effective[n.id] for n in permitting), "dec")
+        decided = P.If(
+            P.Any_(tuple(grounded(["all"]))),
+            (word("all"),),
+            (
+                P.If(
+                    P.Any_(tuple(P.IsUnknown(effective[n.id]) for n in permitting)),
+                    undetermined(pending),
+                    (
+                        P.If(
+                            P.NotTest(P.Any_(tuple(grounded(["all", "value", "none"])))),
+                            (word("part"),),
+                            (
+                                P.If(
+                                    P.NotTest(P.Any_(tuple(grounded(["all", "part", "none"])))),
+                                    tuple(values),
+                                    (word("unspecified"),),
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+        )
+        return [
+            P.If(P.IsUnknown(verdict), (P.Let(waiting.name, P.UnknownFrom((verdict,), "dec")),)),
+            P.Let(settled.name, P.Const(True, "bool")),
+            P.If(P.IsTrue(verdict), (decided,)),
+        ]
 
     def extended(self, dues: Sequence[tuple[str, P.Local]]) -> tuple[P.Extended, ...]:
         """For each norm with a due date that extensions may move, the locals saying

@@ -237,6 +237,41 @@ class DaysBetween(Expr):
 
 
 @attrs.frozen
+class CountBetween(Expr):
+    """The working days (of the contract's calendar) or whole calendar months from ``start``
+    to ``end``: for ``end`` on or after ``start``, the working days after ``start`` up to and
+    including ``end``, or the largest ``n`` with ``start + n months`` (clipped) on or before
+    ``end``; for ``end`` before ``start``, minus the count from ``end`` to ``start``.
+    +infinity when only ``end`` is never, -infinity when only ``start`` is, no value when
+    both are. Raises for working days without a calendar; warns as :class:`Shift` does for
+    the later of the two dates."""
+
+    unit: Literal["working_days", "months"]
+    start: Expr
+    end: Expr
+
+    @property
+    def kind(self) -> Kind:
+        return "dur"
+
+
+@attrs.frozen
+class Choose(Expr):
+    """``then`` when ``condition`` is true, ``otherwise`` when it is false (only the branch
+    taken is evaluated); unknown, with the condition's dependencies, while the condition
+    is."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+
+    @property
+    def kind(self) -> Kind:
+        kinds = {self.then.kind, self.otherwise.kind}
+        return "dec" if kinds == {"int", "dec"} else self.then.kind
+
+
+@attrs.frozen
 class Shift(Expr):
     """``day`` moved by ``sign * amount`` units of ``unit`` (calendar days, working days of
     the contract's calendar with its make-up days, or calendar months with the day clipped to

@@ -291,7 +291,50 @@ class ExprChecker:
                 return ir.Extremum(e.kind, tuple(a for a in args if a is not None), T.DATE, e.span)
             case ast.Extremum():
                 return self._least_or_greatest(e)
+            case ast.Conditional():
+                return self._conditional(e, hint)
+            case ast.Between():
+                start = self.check_date(e.start, f"the start of `{_unit_words(e.unit)} from`")
+                end = self.check_date(e.end, f"the end of `{_unit_words(e.unit)} from`")
+                if start is None or end is None:
+                    return None
+                return ir.Between(
+                    T.UNIT_CLASS[e.unit], start, end, T.Duration(T.UNIT_CLASS[e.unit]), e.span
+                )
         raise AssertionError(type(e))
+
+    def _conditional(self, e: ast.Conditional, hint: T.Type | None) -> ir.Expr | None:
+        """``if C then A else B``: A and B of one type (an integer and a decimal make a
+        decimal); a bare enumeration member takes the other branch's type."""
+        condition = self.check_condition(e.condition)
+        if self._is_unknown_bare_name(e.then):
+            otherwise = self._expr(e.otherwise, hint)
+            then = self._expr(e.then, otherwise.type if otherwise else hint)
+        else:
+            then = self._expr(e.then, hint)
+            otherwise = self._expr(e.otherwise, then.type if then else hint)
+        if condition is None or then is None or otherwise is None:
+            return None
+        if then.type == otherwise.type:
+            result = then.type
+        elif T.is_numeric(then.type) and T.is_numeric(otherwise.type):
+            result = T.DECIMAL
+        else:
+            self.diagnostics.append(
+                error(
+                    "E0300",
+                    "the two branches of `if … then … else` must have one type, not "
+                    f"{_article(then.type)} and {_article(otherwise.type)}",
+                    e.span,
+                    "type mismatch",
+                    notes=[
+                        Note(f"this is {_article(then.type)}", then.span),
+                        Note(f"this is {_article(otherwise.type)}", otherwise.span),
+                    ],
+                )
+            )
+            return None
+        return ir.Conditional(condition, then, otherwise, result, e.span)
 
     def _least_or_greatest(self, e: ast.Extremum) -> ir.Expr | None:
         """``least of`` / ``greatest of``: numbers (decimal unless all are integers), amounts
@@ -508,6 +551,10 @@ class ExprChecker:
         self, code: str, message: str, span: Span, found: T.Type, hint: str | None = None
     ) -> None:
         self.diagnostics.append(error(code, message, span, f"this is {_article(found)}", hint=hint))
+
+
+def _unit_words(unit: str) -> str:
+    return unit.replace("_", " ")
 
 
 def _article(t: T.Type) -> str:

@@ -13,7 +13,7 @@ from clausec.diagnostics import Diagnostic, Note, Severity, error, warning
 from clausec.diagnostics.codes import REGISTRY
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.values import Value
+from clausec.ir.values import Value, order_key
 from clausec.semantic.expressions import ExprChecker, type_of
 from clausec.semantic.symbols import Symbols, collect, did_you_mean
 from clausec.source import SourceFile, Span
@@ -70,6 +70,7 @@ _ANSWERS_FOR = {
     "must": ("obliged", "not_obliged", "undetermined"),
     "deadline": ("value", "without_undue_delay", "immediately", "none", "undetermined"),
     "value": ("value", "undetermined"),
+    "amount": ("value", "all", "part", "unspecified", "none", "undetermined"),
 }
 
 
@@ -90,6 +91,8 @@ class _Lowering:
         self.symbols: Symbols = collect(module, diagnostics)
         self.exprs = ExprChecker(self.symbols, diagnostics)
         self.norms: list[ir.Norm] = []
+        # The bounds of facts that declare them: (least, greatest), either may be None.
+        self.bounds: dict[str, tuple[ir.Const | None, ir.Const | None]] = {}
         self.norms_by_clause: dict[str, list[str]] = {}
         self.priorities: list[ir.Priority] = []
         self.external: list[ir.ExternalPriority] = []
@@ -126,13 +129,16 @@ class _Lowering:
             for p in s.parties.values()
         )
         facts = [
-            ir.Fact(
-                n,
-                self.exprs.fact_types[n],
-                "fact",
-                f.description.value if f.description else None,
-                f.span,
-                self._presumption(n, f.presumption, self.exprs.fact_types[n]),
+            self._bounded(
+                ir.Fact(
+                    n,
+                    self.exprs.fact_types[n],
+                    "fact",
+                    f.description.value if f.description else None,
+                    f.span,
+                    self._presumption(n, f.presumption, self.exprs.fact_types[n]),
+                ),
+                f.bounds,
             )
             for n, f in s.facts.items()
             if n in self.exprs.fact_types
@@ -311,6 +317,59 @@ class _Lowering:
                 )
             elif a.reason is not None and a.reason.value.strip():
                 self.accepts.append(ir.Accept(code.name, a.reason.value, clause, code.span))
+
+    def _bounded(self, fact: ir.Fact, bounds: tuple[ast.Bound, ...]) -> ir.Fact:
+        """``fact`` with its ``at least`` / ``at most`` values: literals of an ordered type,
+        each given once, the least not above the greatest, the presumed value between."""
+        values: dict[str, ir.Const] = {}
+        for b in bounds:
+            words = "at least" if b.kind == "minimum" else "at most"
+            if not isinstance(fact.type, T.Integer | T.DecimalType | T.Money | T.Date | T.Duration):
+                self.err(
+                    "E0413",
+                    f"`{fact.name}` is {fact.type}: only numbers, amounts, dates and durations "
+                    "have bounds",
+                    b.span,
+                    "no order",
+                )
+                continue
+            if b.kind in values:
+                self.err("E0204", f"`{fact.name}` has `{words}` twice", b.span, "again")
+                continue
+            c = self.exprs.constant(b.value, fact.type, f"the `{words}` of `{fact.name}`")
+            if c is not None:
+                values[b.kind] = c
+        low, high = values.get("minimum"), values.get("maximum")
+        if low is not None and high is not None and _above(low.value, high.value):
+            self.err(
+                "E0413",
+                f"`{fact.name}` is at least {low.value} and at most {high.value}: no value fits",
+                high.span,
+                "below the least value",
+                notes=[Note("the least value", low.span)],
+            )
+            return fact
+        presumed = fact.presumption.value if fact.presumption is not None else None
+        if presumed is not None and out_of_bounds(presumed, low, high):
+            self.err(
+                "E0413",
+                f"the presumed value of `{fact.name}` ({presumed}) is outside its bounds ("
+                + ", ".join(
+                    f"{words} {b.value}"
+                    for words, b in (("at least", low), ("at most", high))
+                    if b is not None
+                )
+                + ")",
+                fact.presumption.span if fact.presumption is not None else None,
+                "out of bounds",
+            )
+        if low is not None or high is not None:
+            self.bounds[fact.name] = (low, high)
+        return attrs.evolve(
+            fact,
+            minimum=low.value if low is not None else None,
+            maximum=high.value if high is not None else None,
+        )
 
     def _presumption(
         self, name: str, p: ast.Presumption | None, t: T.Type
@@ -810,6 +869,11 @@ class _Lowering:
                 hint="a question asks about a party, an action and an object that some norm states",
             )
             return None
+        amount_type = None
+        if query.kind == "amount":
+            amount_type = self._amount_type(q, matching)
+            if amount_type is False:
+                return None
         return ir.Question(
             q.name.name,
             desc,
@@ -820,7 +884,43 @@ class _Lowering:
             None,
             matching,
             q.span,
+            amount_type if isinstance(amount_type, T.Type) else None,
         )
+
+    def _amount_type(self, q: ast.Question, norm_ids: Sequence[str]) -> T.Type | bool | None:
+        """The one type of the amounts that the norms of an amount question state (an
+        integer and a decimal make a decimal); None when none states an amount as a value,
+        False (reported) when they differ."""
+        by_id = {n.id: n for n in self.norms}
+        norms = [by_id[i] for i in norm_ids]
+        stated = [
+            n.amount.expr
+            for n in norms
+            if n.modality != "prohibition" and n.amount is not None and n.amount.expr is not None
+        ]
+        types = {e.type for e in stated}
+        if not types:
+            return None
+        if len(types) == 1:
+            return types.pop()
+        if all(T.is_numeric(t) for t in types):
+            return T.DECIMAL
+        first = stated[0]
+        other = next(e for e in stated if e.type != first.type)
+        self.err(
+            "E0308",
+            f"the norms of `{q.name.name}` state amounts of different types: "
+            f"{first.type} and {other.type}",
+            q.query.span,
+            "no one type of amount",
+            notes=[
+                Note(f"this is {first.type}", first.span),
+                Note(f"this is {other.type}", other.span),
+            ],
+            hint="declare the object's type (`object deposit : money CNY`) so that every "
+            "amount of it is checked against it",
+        )
+        return False
 
     def _scenario(self, s: ast.Scenario) -> ir.Scenario:
         givens: list[tuple[str, Value]] = []
@@ -863,7 +963,23 @@ class _Lowering:
                         continue
                     seen[name] = item.name.span
                     c = self.exprs.constant(item.value, t, f"the value of `{name}`")
-                    if c is not None:
+                    if c is not None and out_of_bounds(
+                        c.value, *self.bounds.get(name, (None, None))
+                    ):
+                        self.err(
+                            "E0306",
+                            f"{c.value} is outside the bounds of `{name}`",
+                            item.value.span,
+                            "out of bounds",
+                            notes=[
+                                Note(f"{words} {b.value}", b.span)
+                                for words, b in zip(
+                                    ("at least", "at most"), self.bounds[name], strict=True
+                                )
+                                if b is not None
+                            ],
+                        )
+                    elif c is not None:
                         givens.append((name, c.value))
                 case ast.AsOf():
                     c = self.exprs.constant(item.date, T.DATE, "the `as of` date")
@@ -910,6 +1026,17 @@ class _Lowering:
                 return None  # the question itself did not check; already reported
             if kind == "deadline":
                 expected: T.Type = T.DATE
+            elif kind == "amount":
+                if lowered.amount_type is None:
+                    self.err(
+                        "E0306",
+                        f"no norm of `{name}` states an amount as a value",
+                        e.answer.span,
+                        "no amount to compare",
+                        hint="its answers are all / part / unspecified / none / undetermined",
+                    )
+                    return None
+                expected = lowered.amount_type
             else:
                 assert lowered.expr is not None
                 expected = lowered.expr.type
@@ -1024,3 +1151,14 @@ def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:
         span.file, left.span.line, left.span.column, right.span.end_line, right.span.end_column
     )
     return ir.Binary("and", left, right, T.BOOLEAN, where)
+
+
+def _above(a: Value, b: Value) -> bool:
+    return order_key(a) > order_key(b)  # type: ignore[operator]
+
+
+def out_of_bounds(value: Value, low: ir.Const | None, high: ir.Const | None) -> bool:
+    """``value`` is below ``low`` or above ``high`` (a bound that is None is no bound)."""
+    return (low is not None and _above(low.value, value)) or (
+        high is not None and _above(value, high.value)
+    )

@@ -145,6 +145,27 @@ class Extremum:
     span: Span
 
 
+@attrs.frozen
+class Conditional:
+    """``if C then A else B``."""
+
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span
+
+
+@attrs.frozen
+class Between:
+    """``days from A to B`` (also working days, months): the time counted from one date to
+    another."""
+
+    unit: DurationUnit
+    start: Expr
+    end: Expr
+    span: Span
+
+
 Expr: TypeAlias = (
     NumberLit
     | PercentLit
@@ -160,6 +181,8 @@ Expr: TypeAlias = (
     | Binary
     | Occurred
     | Extremum
+    | Conditional
+    | Between
 )
 
 
@@ -235,6 +258,16 @@ class Fact:
     description: StringLit | None
     span: Span
     presumption: Presumption | None = None
+    bounds: tuple[Bound, ...] = ()
+
+
+@attrs.frozen
+class Bound:
+    """``at least X`` / ``at most X`` after a fact's type."""
+
+    kind: Literal["minimum", "maximum"]
+    value: Expr
+    span: Span
 
 
 @attrs.frozen
@@ -519,7 +552,7 @@ class Clause:
 
 @attrs.frozen
 class Query:
-    kind: Literal["may", "must", "deadline", "value"]
+    kind: Literal["may", "must", "deadline", "value", "amount"]
     party: Ident | None
     action: Ident | None
     object: Ident | None
@@ -558,6 +591,9 @@ AnswerKind = Literal[
     "immediately",
     "none",
     "value",
+    "all",
+    "part",
+    "unspecified",
 ]
 
 

@@ -299,7 +299,19 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     @spanned
     def fact(self, meta: Meta, c: list[Any]) -> ast.Fact:
         presumption = c.pop() if isinstance(c[-1], ast.Presumption) else None
-        return ast.Fact(c[0], c[1], self._opt_string(c, 2), self.span(meta), presumption)
+        bounds = tuple(x for x in c[2:] if isinstance(x, ast.Bound))
+        rest = [*c[:2], *(x for x in c[2:] if not isinstance(x, ast.Bound))]
+        return ast.Fact(
+            rest[0], rest[1], self._opt_string(rest, 2), self.span(meta), presumption, bounds
+        )
+
+    @spanned
+    def at_least(self, meta: Meta, c: list[Any]) -> ast.Bound:
+        return ast.Bound("minimum", c[0], self.span(meta))
+
+    @spanned
+    def at_most(self, meta: Meta, c: list[Any]) -> ast.Bound:
+        return ast.Bound("maximum", c[0], self.span(meta))
 
     @spanned
     def event(self, meta: Meta, c: list[Any]) -> ast.Event:
@@ -634,6 +646,10 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         return self._query("deadline", meta, c)
 
     @spanned
+    def q_amount(self, meta: Meta, c: list[Token]) -> ast.Query:
+        return self._query("amount", meta, c)
+
+    @spanned
     def q_value(self, meta: Meta, c: list[Any]) -> ast.Query:
         return ast.Query("value", None, None, None, c[0], self.span(meta))
 
@@ -687,6 +703,18 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     @spanned
     def a_none(self, meta: Meta, c: list[Any]) -> ast.Answer:
         return self._answer("none", meta)
+
+    @spanned
+    def a_all(self, meta: Meta, c: list[Any]) -> ast.Answer:
+        return self._answer("all", meta)
+
+    @spanned
+    def a_part(self, meta: Meta, c: list[Any]) -> ast.Answer:
+        return self._answer("part", meta)
+
+    @spanned
+    def a_unspecified(self, meta: Meta, c: list[Any]) -> ast.Answer:
+        return self._answer("unspecified", meta)
 
     @spanned
     def a_value(self, meta: Meta, c: list[Any]) -> ast.Answer:
@@ -812,6 +840,16 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     @spanned
     def today(self, meta: Meta, c: list[Any]) -> ast.Today:
         return ast.Today(self.span(meta))
+
+    @spanned
+    def conditional(self, meta: Meta, c: list[Any]) -> ast.Conditional:
+        node = ast.Conditional(c[0], c[1], c[2], self.span(meta))
+        return self.nested(node, *c)  # type: ignore[return-value]
+
+    @spanned
+    def between(self, meta: Meta, c: list[Any]) -> ast.Between:
+        node = ast.Between(str(c[0]), c[1], c[2], self.span(meta))  # type: ignore[arg-type]
+        return self.nested(node, c[1], c[2])  # type: ignore[return-value]
 
     @spanned
     def earliest(self, meta: Meta, c: list[Any]) -> ast.Extremum:

@@ -390,6 +390,62 @@ function addWorkingDays(start, count, w) {
   return day;
 }
 
+/** Working days or whole months from start to end (a BigInt; never as in daysBetween). */
+function countBetween(unit, start, end, w) {
+  if (start instanceof Unknown || end instanceof Unknown) return u(start, end);
+  if (start === Infinity || end === Infinity) return daysBetween(end, start);
+  if (end < start) return -countBetween(unit, end, start, w);
+  if (unit === "months") {
+    const [sy, sm] = civil(start);
+    const [ey, em] = civil(end);
+    const months = BigInt((ey - sy) * 12 + em - sm);
+    return shift(start, months, "months", 1, w) <= end ? months : months - 1n;
+  }
+  if (CALENDAR === null) throw new EvaluationError("no_calendar");
+  const days = end - start;
+  const rest = days % 7;
+  let total = ((days - rest) / 7) * (7 - CALENDAR.weekend.size);
+  for (let i = 1; i <= rest; i++) {
+    if (!CALENDAR.weekend.has(((start + i + 6) % 7) + 1)) total++;
+  }
+  const listed = listedDays();
+  for (let i = firstAfter(listed, start); i < listed.length && listed[i] <= end; i++) {
+    const day = listed[i];
+    total += (isWorkingDay(day) ? 1 : 0) - (CALENDAR.weekend.has(((day + 6) % 7) + 1) ? 0 : 1);
+  }
+  const lo = civil(start)[0];
+  const hi = civil(end)[0];
+  if (lo < CALENDAR.firstYear || hi > CALENDAR.lastYear) {
+    w.push(wording("calendar_range", { code: CALENDAR.code, first: CALENDAR.firstYear,
+                                       last: CALENDAR.lastYear }));
+  }
+  if (CALENDAR.announced !== null && hi > CALENDAR.announced) {
+    w.push(wording("makeup_unknown", { code: CALENDAR.code, announced: CALENDAR.announced,
+                                       year: hi }));
+  }
+  return BigInt(total);
+}
+
+let LISTED = null;
+
+/** The days the calendar's tables list (holidays and make-up days), sorted, made once. */
+function listedDays() {
+  if (LISTED === null) LISTED = [...new Set([...CALENDAR.off, ...CALENDAR.on])].sort((a, b) => a - b);
+  return LISTED;
+}
+
+/** The index of the first of the sorted days after day. */
+function firstAfter(days, day) {
+  let lo = 0;
+  let hi = days.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (days[mid] <= day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function outOfRange(day, amount, unit) {
   throw new EvaluationError("date_out_of_range", {
     date: isoDate(day), amount: String(amount), unit: unit.split("_").join(" "),
@@ -622,6 +678,11 @@ function dueEqual(a, b) {
 // Text is ASCII: digits 0-9, and spaces, tabs and line breaks around and between parts.
 
 const FACT_LIST = DATA.facts;
+// The bounds of facts that declare them, as runtime values.
+const BOUNDS = new Map(
+  FACT_LIST.filter((f) => f.bounds[0] !== null || f.bounds[1] !== null)
+    .map((f) => [f.name, f.bounds.map((b) => boundValue(f.type, b))]),
+);
 const FACT_INDEX = new Map(FACT_LIST.map((f, i) => [f.name, i]));
 const FACT_NAMES = FACT_LIST.map((f) => f.name);
 const MISSING = FACT_LIST.map((f) => new Unknown(RANK.get(f.name), null));
@@ -670,6 +731,29 @@ function wrongValue(fact, raw, problem, fields) {
 }
 
 function readValue(fact, raw) {
+  const value = readTyped(fact, raw);
+  const bounds = BOUNDS.get(fact.name);
+  if (value !== undefined && bounds !== undefined) {
+    const [low, high] = bounds;
+    const below = low !== null && (low instanceof Dec || value instanceof Dec ? decCompare(value, low) < 0 : value < low);
+    const above = high !== null && (high instanceof Dec || value instanceof Dec ? decCompare(value, high) > 0 : value > high);
+    if (below || above) throw wrongValue(fact, raw, "out_of_bounds");
+  }
+  return value;
+}
+
+/** A bound of a fact (a date, or a number in its base unit) as a runtime value. */
+function boundValue(type, text) {
+  if (text === null) return null;
+  switch (type.kind) {
+    case "date": return parseIso(text);
+    case "decimal":
+    case "money": return parseDecimal(text);
+    default: return BigInt(text);
+  }
+}
+
+function readTyped(fact, raw) {
   if (raw === null || raw === undefined) return undefined;
   const t = fact.type;
   const wrong = (problem, fields) => wrongValue(fact, raw, problem, fields);
