@@ -231,11 +231,7 @@ def _count_between(unit: str, start: Any, end: Any, w: list[str]) -> Any:
     listed = _listed_days()
     for day in listed[_bisect.bisect_right(listed, start) : _bisect.bisect_right(listed, end)]:
         total += _is_working_day(day) - ((day - 1) % 7 + 1 not in _CAL_WEEKEND)
-    lo_year, hi_year = _dt.date.fromordinal(start).year, _dt.date.fromordinal(end).year
-    if lo_year < _CAL_FIRST or hi_year > _CAL_LAST:
-        w.append(wording("calendar_range", code=_CAL_CODE, first=_CAL_FIRST, last=_CAL_LAST))
-    if _CAL_ANNOUNCED is not None and hi_year > _CAL_ANNOUNCED:
-        w.append(wording("makeup_unknown", code=_CAL_CODE, announced=_CAL_ANNOUNCED, year=hi_year))
+    _calendar_warnings(start, end, w)
     return total
 
 
@@ -284,14 +280,18 @@ def _add_working_days(start: int, count: int, w: list[str], unit: str) -> int:
             _out_of_range(start, count, unit)
         if _is_working_day(day):
             left -= 1
-    lo, hi = sorted((start, day))
+    _calendar_warnings(*sorted((start, day)), w)
+    return day
+
+
+def _calendar_warnings(lo: int, hi: int, w: list[str]) -> None:
+    """What is uncertain about counting working days between the days ``lo`` and ``hi``."""
     lo_year = _dt.date.fromordinal(lo).year
     hi_year = _dt.date.fromordinal(hi).year
     if lo_year < _CAL_FIRST or hi_year > _CAL_LAST:
         w.append(wording("calendar_range", code=_CAL_CODE, first=_CAL_FIRST, last=_CAL_LAST))
     if _CAL_ANNOUNCED is not None and hi_year > _CAL_ANNOUNCED:
         w.append(wording("makeup_unknown", code=_CAL_CODE, announced=_CAL_ANNOUNCED, year=hi_year))
-    return day
 
 
 def _extremum(kind: str, args: list[Any]) -> Any:

@@ -320,21 +320,29 @@ class ExprChecker:
         elif T.is_numeric(then.type) and T.is_numeric(otherwise.type):
             result = T.DECIMAL
         else:
-            self.diagnostics.append(
-                error(
-                    "E0300",
-                    "the two branches of `if … then … else` must have one type, not "
-                    f"{_article(then.type)} and {_article(otherwise.type)}",
-                    e.span,
-                    "type mismatch",
-                    notes=[
-                        Note(f"this is {_article(then.type)}", then.span),
-                        Note(f"this is {_article(otherwise.type)}", otherwise.span),
-                    ],
-                )
+            self._two_types(
+                "the two branches of `if … then … else` must have one type", e.span, then, otherwise
             )
             return None
         return ir.Conditional(condition, then, otherwise, result, e.span)
+
+    def _two_types(
+        self, what: str, span: Span, first: ir.Expr, other: ir.Expr, hint: str | None = None
+    ) -> None:
+        """E0300 for two operands whose types do not go together, each noted at its place."""
+        self.diagnostics.append(
+            error(
+                "E0300",
+                f"{what}, not {_article(first.type)} and {_article(other.type)}",
+                span,
+                "type mismatch",
+                notes=[
+                    Note(f"this is {_article(first.type)}", first.span),
+                    Note(f"this is {_article(other.type)}", other.span),
+                ],
+                hint=hint,
+            )
+        )
 
     def _least_or_greatest(self, e: ast.Extremum) -> ir.Expr | None:
         """``least of`` / ``greatest of``: numbers (decimal unless all are integers), amounts
@@ -352,21 +360,14 @@ class ExprChecker:
         if result is None:
             first = typed[0]
             other = next((a for a in typed[1:] if a.type != first.type), first)
-            self.diagnostics.append(
-                error(
-                    "E0300",
-                    f"`{e.kind} of` needs numbers, amounts in one currency or durations of "
-                    f"one class, not {_article(first.type)} and {_article(other.type)}",
-                    e.span,
-                    "type mismatch",
-                    notes=[
-                        Note(f"this is {_article(first.type)}", first.span),
-                        Note(f"this is {_article(other.type)}", other.span),
-                    ],
-                    hint="for dates, use `earliest of` or `latest of`"
-                    if all(isinstance(t, T.Date) for t in types)
-                    else None,
-                )
+            self._two_types(
+                f"`{e.kind} of` needs numbers, amounts in one currency or durations of one class",
+                e.span,
+                first,
+                other,
+                hint="for dates, use `earliest of` or `latest of`"
+                if all(isinstance(t, T.Date) for t in types)
+                else None,
             )
             return None
         return ir.Extremum(e.kind, tuple(typed), result, e.span)

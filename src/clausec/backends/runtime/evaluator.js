@@ -377,17 +377,22 @@ function addWorkingDays(start, count, w) {
     if (day < MIN_ORDINAL || day > MAX_ORDINAL) outOfRange(start, count, "working_days");
     if (isWorkingDay(day)) left--;
   }
-  const lo = civil(Math.min(start, day))[0];
-  const hi = civil(Math.max(start, day))[0];
-  if (lo < CALENDAR.firstYear || hi > CALENDAR.lastYear) {
+  calendarWarnings(Math.min(start, day), Math.max(start, day), w);
+  return day;
+}
+
+/** What is uncertain about counting working days between the days lo and hi, into w. */
+function calendarWarnings(lo, hi, w) {
+  const loYear = civil(lo)[0];
+  const hiYear = civil(hi)[0];
+  if (loYear < CALENDAR.firstYear || hiYear > CALENDAR.lastYear) {
     w.push(wording("calendar_range", { code: CALENDAR.code, first: CALENDAR.firstYear,
                                        last: CALENDAR.lastYear }));
   }
-  if (CALENDAR.announced !== null && hi > CALENDAR.announced) {
+  if (CALENDAR.announced !== null && hiYear > CALENDAR.announced) {
     w.push(wording("makeup_unknown", { code: CALENDAR.code, announced: CALENDAR.announced,
-                                       year: hi }));
+                                       year: hiYear }));
   }
-  return day;
 }
 
 /** Working days or whole months from start to end (a BigInt; never as in daysBetween). */
@@ -413,16 +418,7 @@ function countBetween(unit, start, end, w) {
     const day = listed[i];
     total += (isWorkingDay(day) ? 1 : 0) - (CALENDAR.weekend.has(((day + 6) % 7) + 1) ? 0 : 1);
   }
-  const lo = civil(start)[0];
-  const hi = civil(end)[0];
-  if (lo < CALENDAR.firstYear || hi > CALENDAR.lastYear) {
-    w.push(wording("calendar_range", { code: CALENDAR.code, first: CALENDAR.firstYear,
-                                       last: CALENDAR.lastYear }));
-  }
-  if (CALENDAR.announced !== null && hi > CALENDAR.announced) {
-    w.push(wording("makeup_unknown", { code: CALENDAR.code, announced: CALENDAR.announced,
-                                       year: hi }));
-  }
+  calendarWarnings(start, end, w);
   return BigInt(total);
 }
 
