@@ -198,6 +198,7 @@ def test_a_power_lapses_when_its_period_runs_out_unused(
         assert reason["status"] == "lapsed"
         assert reason["date"] == "2026-01-12"
         assert reason["clause"] == "4"
+        assert reason["facts"] == facts  # what the norm reads, and its exercise
         assert render_text(result).startswith("may_terminate: no — lapsed on 2026-01-12\n")
     if answer == "undetermined":
         assert result["depends_on"] == ["terminated"]

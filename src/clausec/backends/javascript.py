@@ -37,6 +37,7 @@ from clausec.ir.queries import (
     Part,
     conjuncts,
     extension_table,
+    lapse_facts,
     norm_facts,
     norm_parts,
     parts_in_words,
@@ -224,6 +225,7 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 T.to_json(n.amount.expr.type) if n.amount and n.amount.expr else None,
                 list(n.forms),
                 _direct(direct_amount(n)),
+                list(lapse_facts(contract, n)) if n.lapses else [],
             ]
             for n in contract.norms
         },

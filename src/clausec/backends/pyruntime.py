@@ -671,12 +671,14 @@ def _reason_row(question: str, norm: str | None, code: str) -> tuple[Any, ...]:
     else:
         clause, modality, _, norm_reads = _NORMS[norm]
         quote = _CLAUSES[clause][0]
-        conditions, exceptions, remedied = _PARTS[norm]
+        conditions, exceptions, remedied, lapse_reads = _PARTS[norm]
         if index:
             parts = exceptions if status == "exception_applies" else conditions
             condition, reads = parts[int(index)]
-        elif status in ("prohibits", "lapsed", "ended"):
+        elif status == "prohibits":
             reads = norm_reads
+        elif status in ("lapsed", "ended"):
+            reads = lapse_reads
         elif status == "not_breached":
             duty = remedied
     return status, clause, modality, quote, condition, reads, duty

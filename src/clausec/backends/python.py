@@ -36,6 +36,7 @@ from clausec.ir import values as V
 from clausec.ir.queries import (
     conjuncts,
     extension_table,
+    lapse_facts,
     norm_facts,
     norm_parts,
     parts_in_words,
@@ -286,13 +287,14 @@ class _Module:
         # read, and the duty a remedy follows: what reasons name.
         lines.append(
             "_PARTS: dict[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], "
-            "tuple[tuple[str, tuple[str, ...]], ...], str | None]] = {"
+            "tuple[tuple[str, tuple[str, ...]], ...], str | None, tuple[str, ...]]] = {"
         )
         for n in c.norms:
             conditions, exceptions = norm_parts(c, n)
+            lapse = lapse_facts(c, n) if n.lapses else ()
             lines.append(
                 f"    {py_str(n.id)}: ({_literal(conditions)}, {_literal(exceptions)}, "
-                f"{_opt(n.remedy_of)}),"
+                f"{_opt(n.remedy_of)}, {_literal(lapse)}),"
             )
         lines.append("}")
         lines.append("_VALUE_PARTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {")

@@ -37,6 +37,7 @@ from clausec.ir.queries import (
     conjuncts,
     deadline_extensions,
     extension_facts,
+    lapse_facts,
     norm_facts,
     norm_parts,
     parts_in_words,
@@ -696,7 +697,7 @@ class Evaluation:
                 "ended" if n.deadline.kind == "until" else "lapsed",
                 n,
                 None,
-                self.tables.norm_facts[n.id],
+                lapse_facts(self.contract, n),
                 date=_ordinal_json(due[1]),
             )
         return self._reason("not_breached", n, None, duty=n.remedy_of)

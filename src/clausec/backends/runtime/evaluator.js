@@ -1111,8 +1111,10 @@ export class Result {
         const parts = entry === null ? QUESTION_PARTS.get(question)
           : entry[status === "exception_applies" ? 5 : 4];
         [condition, reads] = parts[Number(code.slice(colon + 1))];
-      } else if (status === "prohibits" || status === "lapsed" || status === "ended") {
+      } else if (status === "prohibits") {
         reads = entry[3];
+      } else if (status === "lapsed" || status === "ended") {
+        reads = entry[11];
       }
       return {
         status,
