@@ -270,3 +270,16 @@ def test_the_generated_javascript_module_agrees(tmp_path: Path) -> None:
     got = run_node(module, CASES, tmp_path)  # type: ignore[arg-type]
     expected = [interpreter_outcome(c, case) for case in CASES]  # type: ignore[arg-type]
     assert got == expected
+
+
+@pytest.mark.parametrize("word", ["periods", "end", "ending", "any"])
+def test_the_new_words_are_reserved(word: str) -> None:
+    text = HEADER.format(periods="") + f'fact {word}.x : boolean "x"\n'
+    result = clausec.compile_text(text, "p.clause")
+    assert [d.code for d in result.diagnostics] == ["E0104"]
+
+
+def test_the_header_item_is_given_once() -> None:
+    twice = "  periods end on working days\n  periods end on working days\n"
+    result = clausec.compile_text(HEADER.format(periods=twice) + BODY, "p.clause")
+    assert [d.code for d in result.diagnostics] == ["E0204"]
