@@ -1,5 +1,6 @@
-"""The shipped working-day tables (src/clausec/evaluation/calendars.json) equal what the
-pinned `holidays` computes, and `clausec ask` uses them without importing `holidays`."""
+"""The shipped working-day tables (src/clausec/evaluation/calendars.json) and calendar codes
+(calendar_codes.json) equal what the pinned `holidays` computes, and `clausec ask` and
+`clausec check` use them without importing `holidays`."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def test_made_with_the_installed_holidays() -> None:
     assert calendar.data_version().endswith("(shipped)")
 
 
-@pytest.mark.parametrize("code", sorted(calendar.CALENDARS))
+@pytest.mark.parametrize("code", calendar.SHIPPED)
 def test_equal_to_what_holidays_computes(code: str) -> None:
     calendars = shipped()["calendars"]
     assert isinstance(calendars, dict)
@@ -41,8 +42,14 @@ def test_the_file_is_what_the_generator_writes() -> None:
     assert calendar.DATA_FILE.read_text(encoding="utf-8") == calendar_data.render()
 
 
+def test_the_code_index_is_what_the_generator_writes() -> None:
+    text = calendar.CODES_FILE.read_text(encoding="utf-8")
+    assert json.loads(text)["holidays_version"] == calendar.installed_holidays_version()
+    assert text == calendar_data.render_index()
+
+
 def test_tables_read_from_the_file_equal_computed_ones() -> None:
-    for code in calendar.CALENDARS:
+    for code in calendar.SHIPPED:
         t = calendar.table(code)
         computed = calendar_data.compute(code)
         assert calendar.iso_dates(t.holidays) == computed["holidays"]
@@ -69,3 +76,18 @@ def test_ask_does_not_import_holidays() -> None:
     ).stdout
     assert out.splitlines()[-1] == "False"
     assert "may_deduct_deposit: yes" in out
+
+
+def test_check_does_not_import_holidays() -> None:
+    probe = (
+        "import sys\n"
+        "import clausec\n"
+        'r = clausec.compile_text(\'contract x title "t" source "s" language en '
+        "calendar US-CAL\\n')\n"
+        "print([d.hint for d in r.diagnostics])\n"
+        "print('holidays' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout
+    assert out.splitlines() == ["['did you mean `US-CA`?']", "False"]

@@ -212,6 +212,7 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
     assert m.evaluate("release_deadline", {}).answer == "undetermined"
     assert set(m.QUESTIONS) == {
         "may_deduct_deposit",
+        "deduction_amount",
         "must_release_deposit",
         "release_deadline",
         "top_up_deadline",

@@ -246,7 +246,9 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
             }
             for q in contract.questions
         ],
-        "calendar": _calendar(contract.calendar) if contract.calendar in C.CALENDARS else None,
+        "calendar": _calendar(contract.calendar)
+        if contract.calendar and C.is_known(contract.calendar)
+        else None,
         "messages": MESSAGES,
     }
 

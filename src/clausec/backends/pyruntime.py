@@ -280,7 +280,7 @@ def _add_working_days(start: int, count: int, w: list[str], unit: str) -> int:
             _out_of_range(start, count, unit)
         if _is_working_day(day):
             left -= 1
-    _calendar_warnings(*sorted((start, day)), w)
+    _calendar_warnings(min(start, day), max(start, day), w)
     return day
 
 

@@ -335,7 +335,7 @@ class _Module:
 
     def calendar_tables(self) -> list[str]:
         code = self.c.calendar
-        if code not in calendar.CALENDARS:
+        if not code or not calendar.is_known(code):
             return [
                 "_CAL_CODE = None",
                 "_CAL_FIRST = _CAL_LAST = 0",

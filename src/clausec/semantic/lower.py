@@ -11,6 +11,7 @@ import attrs
 
 from clausec.diagnostics import Diagnostic, Note, Severity, error, warning
 from clausec.diagnostics.codes import REGISTRY
+from clausec.evaluation import calendar
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.values import Value, order_key
@@ -20,15 +21,6 @@ from clausec.source import SourceFile, Span
 from clausec.syntax import ast
 
 LANGUAGES = ("zh", "zh-HK", "de", "lv", "ru", "en")
-# Calendar tag -> (country, subdivision) in the `holidays` package.
-CALENDARS: dict[str, tuple[str, str | None]] = {
-    "CN": ("CN", None),
-    "HK": ("HK", None),
-    "DE": ("DE", None),
-    "DE-SN": ("DE", "SN"),
-    "LV": ("LV", None),
-    "RU": ("RU", None),
-}
 _MODALITY: dict[str, ir.Modality] = {
     "must": "obligation",
     "must_not": "prohibition",
@@ -226,14 +218,13 @@ class _Lowering:
                 hint=did_you_mean(h.language.name, LANGUAGES)
                 or f"known tags: {', '.join(LANGUAGES)}",
             )
-        if h.calendar and h.calendar.name not in CALENDARS:
+        if h.calendar and not calendar.is_known(h.calendar.name):
             self.err(
                 "E0402",
                 f"unknown working-day calendar `{h.calendar.name}`",
                 h.calendar.span,
-                "unknown",
-                hint=did_you_mean(h.calendar.name, CALENDARS)
-                or f"known calendars: {', '.join(CALENDARS)}",
+                "not a country or subdivision code of `holidays`",
+                hint=calendar.unknown_code_hint(h.calendar.name),
             )
         return {
             "title": h.title.value if h.title else "",
