@@ -236,7 +236,6 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
         "merchant_must_bear_liability",
         "may_delist_goods",
         "may_use_merchant_content",
-        "deduction_amount",
     }
 
 
