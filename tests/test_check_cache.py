@@ -133,6 +133,27 @@ def test_a_change_in_an_imported_file_is_a_miss(
     assert shown(run_cli(["check", main, "--jobs", "1", "--no-dependents"])) == shown(first)
 
 
+def test_a_conflict_across_an_import_follows_the_imported_file(
+    tmp_path: Path, cache: Path, checked: list[list[str]]
+) -> None:
+    """The importer's finding against an imported norm comes and goes with the imported
+    file, even when only the importer is named and the result is cached."""
+    folder = project(tmp_path)
+    forbidding = LIB.format(action="act").replace("b must act thing", "a must not pay fee")
+    forbidding = forbidding.replace('party b role "second party"', 'party a role "first party"')
+    forbidding = forbidding.replace('action act "act"', 'action pay "pay"')
+    forbidding = forbidding.replace('object thing "the thing"', 'object fee "the fee"')
+    (folder / "lib.clause").write_text(forbidding, encoding="utf-8")
+    main = str(folder / "main.clause")
+    args = ["check", main, "--jobs", "1", "--no-dependents"]
+    first = run_cli(args)
+    assert first.returncode == 1 and "W0501" in first.stdout and "(1#1 of lib)" in first.stdout
+    assert shown(run_cli(args)) == shown(first) and len(checked) == 1  # from the cache
+    (folder / "lib.clause").write_text(LIB.format(action="act"), encoding="utf-8")
+    second = run_cli(args)
+    assert len(checked) == 2 and second.returncode == 0 and "W0501" not in second.stdout
+
+
 @pytest.mark.parametrize(
     "damage",
     [

@@ -179,6 +179,39 @@ def test_incompatible_unknown_action() -> None:
     assert codes(result) == ["E0202"], describe(result)
 
 
+def test_incompatible_acts() -> None:
+    c = contract_of("incompatible refund fee, pay goods, refund fee\nincompatible pay, refund\n")
+    assert c.incompatible_acts == ((ir.Act("pay", "goods"), ir.Act("refund", "fee")),)
+    assert c.incompatible == (("pay", "refund"),)
+
+
+@pytest.mark.parametrize(
+    "declaration", ["incompatible pay fee, refund", "incompatible pay, refund fee"]
+)
+def test_incompatible_forms_do_not_mix(declaration: str) -> None:
+    result = compile_body(declaration + "\n")
+    assert codes(result) and codes(result)[0].startswith("E01"), describe(result)
+
+
+def test_incompatible_act_with_unknown_names() -> None:
+    result = compile_body("incompatible pay fe, refund fee, pya goods\n")
+    assert codes(result) == ["E0203", "E0202"], describe(result)
+    assert contract_of("incompatible pay fee, pay fee\n").incompatible_acts == ()
+
+
+def test_otherwise_provided_yields_to_an_incompatible_act() -> None:
+    """Rule 4 of `unless otherwise provided`: a declared incompatible act of the same party,
+    on another object; not another party's, and not an act left out of the declaration."""
+    c = contract_of(
+        "incompatible pay fee, refund goods\n"
+        + clause("1", "a must pay fee when f unless otherwise provided")
+        + clause("2", "a may refund goods when g", "b may refund goods", "a may notify goods")
+    )
+    assert [(p.higher, p.lower, p.kind) for p in c.priorities] == [
+        ("2#1", "1#1", "otherwise_provided")
+    ]
+
+
 def test_duplicate_declarations() -> None:
     result = compile_body('party a role "again"\nfact f : integer\nevent n\n')
     assert codes(result) == ["E0204", "E0204", "E0204"], describe(result)

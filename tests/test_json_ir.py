@@ -528,6 +528,23 @@ def test_priorities() -> None:
     assert [(r["number"], r["contract"]) for r in ext["lower"]] == [(None, "soolife_terms")]
 
 
+def test_incompatible_acts() -> None:
+    path = REPO / "tests" / "golden" / "checks" / "w0503_incompatible_acts.clause"
+    doc = _doc(path)
+    assert _schema_errors(doc) == []
+    assert doc["contract"]["incompatible_acts"] == [
+        [{"action": "deliver", "object": "goods"}, {"action": "terminate", "object": "agreement"}],
+        [
+            {"action": "deliver", "object": "manuals"},
+            {"action": "terminate", "object": "agreement"},
+        ],
+    ]
+    assert doc["contract"]["incompatible"] == []
+    broken = copy.deepcopy(doc)
+    broken["contract"]["incompatible_acts"][0][1] = {"action": "terminate"}
+    assert _schema_errors(broken) != []
+
+
 def test_decimals_and_money_stay_exact() -> None:
     doc = json.loads(emit_json(_kitchen_sink(), clausec_version=VERSION))["contract"]
     givens = {g["fact"]: g["value"] for g in doc["scenarios"][0]["givens"]}

@@ -233,9 +233,10 @@ def test_a_baseline_lets_known_findings_pass_and_fails_new_ones(tmp_path: Path) 
     assert moved.returncode == 1
     assert moved.stdout.count("warning[") == 1 and "W0501" in moved.stdout
     log = sarif(["rules", "--baseline", "base.json"], cwd=repo)
-    states = {r["ruleId"]: r["baselineState"] for r in results(log) if "suppressions" not in r}
-    assert states.pop("W0501") == "new"
-    assert set(states.values()) == {"unchanged"}
+    states = [(r["ruleId"], r["baselineState"]) for r in results(log) if "suppressions" not in r]
+    # Other files have a W0501 too (across an import): only the returned file's is new.
+    assert [s for s in states if s[1] != "unchanged"] == [("W0501", "new")]
+    assert len(states) > 1
 
 
 def test_errors_are_never_recorded_in_a_baseline(tmp_path: Path) -> None:

@@ -181,9 +181,30 @@ def _analyse(result: CheckResult, stats: object | None) -> list[Diagnostic]:
         if d.severity is Severity.ERROR and d.span is not None
     }
     out: list[Diagnostic] = []
-    for contract in result.contracts:
-        if contract.file not in broken:
-            out += analyze(contract, stats=stats if isinstance(stats, Stats) else None)
+    sound = {c.id: c for c in result.contracts if c.file not in broken}
+    for contract in sound.values():
+        out += analyze(contract, stats=stats if isinstance(stats, Stats) else None)
+    out += _analyse_imports(sound, stats)
+    return out
+
+
+def _analyse_imports(contracts: dict[str, ir.Contract], stats: object | None) -> list[Diagnostic]:
+    """The conflicts between each contract and each contract it imports (once for two
+    contracts that import each other: from the one whose file comes first)."""
+    from clausec.analysis import Stats, analyze_import
+
+    out: list[Diagnostic] = []
+    for contract in contracts.values():
+        for name in sorted({i.contract for i in contract.imports}):
+            other = contracts.get(name)
+            if other is None or other.id == contract.id:
+                continue
+            mutual = any(i.contract == contract.id for i in other.imports)
+            if mutual and (other.file, other.id) < (contract.file, contract.id):
+                continue
+            out += analyze_import(
+                contract, other, stats=stats if isinstance(stats, Stats) else None
+            )
     return out
 
 

@@ -1,7 +1,8 @@
 """The analyses of `clausec check` (docs/checks.md): conflicts between norms with z3
 witnesses, deadlines, dead and shadowed norms, cycles of priorities, unused facts.
 
-They read the IR only. :func:`analyze` gives the findings for one contract;
+They read the IR only. :func:`analyze` gives the findings for one contract,
+:func:`analyze_import` the conflicts between a contract and one it imports;
 :func:`accept` marks the findings that the contract's `accept` directives cover."""
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from clausec.diagnostics import Diagnostic
 from clausec.diagnostics.codes import CHECK_CODES
 from clausec.ir import nodes as ir
 
-__all__ = ["Stats", "accept", "analyze"]
+__all__ = ["CONFLICT_CODES", "Stats", "accept", "analyze", "analyze_import"]
+
+#: The codes of the conflict checks, the ones also run across imported files.
+CONFLICT_CODES = frozenset({"W0501", "W0502", "W0503", "I0504", "W0504", "W0505"})
 
 
 def analyze(
@@ -34,7 +38,7 @@ def analyze(
     prefilter = Prefilter()
     out: list[Diagnostic] = []
     live: set[str] = set()  # norms shown to apply in some case
-    if wanted & {"W0501", "W0502", "W0503", "I0504"}:
+    if wanted & CONFLICT_CODES:
         out += conflicts.check(contract, tr, solver, prefilter, live)
     if wanted & {"W0520", "W0521"}:
         out += deadlines.check(contract, tr, solver, prefilter)
@@ -43,6 +47,33 @@ def analyze(
     if wanted & {"I0541", "I0542", "I0543"}:
         out += references.check(contract, tr, solver)
     return [d for d in out if d.code in wanted]
+
+
+def analyze_import(
+    importer: ir.Contract, imported: ir.Contract, *, stats: Stats | None = None
+) -> list[Diagnostic]:
+    """The conflicts between a norm of ``importer`` and a norm of ``imported`` (a contract it
+    imports), placed at the importer's norm (analysis/imports.py)."""
+    from clausec.analysis import conflicts
+    from clausec.analysis.candidates import deontic_pairs
+    from clausec.analysis.imports import joined
+    from clausec.analysis.prefilter import Prefilter
+    from clausec.analysis.smt import Translator
+    from clausec.analysis.solver import Solver
+
+    if not importer.norms or not imported.norms:
+        return []
+    # The candidate pairs first (cheap): most imports have none, and the priorities between
+    # the files are needed only over their norms.
+    unlinked, sides = joined(importer, imported, lower=())
+    candidates = deontic_pairs(unlinked, Prefilter(), Stats(), sides)
+    paired = {n.id for pair in candidates for n in (pair.first, pair.second)}
+    if not paired:
+        return []
+    contract, sides = joined(importer, imported, lower=paired)
+    tr = Translator(contract)
+    solver = Solver(tr, stats if stats is not None else Stats())
+    return conflicts.check(contract, tr, solver, Prefilter(), set(), sides)
 
 
 def accept(contract: ir.Contract, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

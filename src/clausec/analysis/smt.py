@@ -189,6 +189,15 @@ class Translator:
         """An IR expression, through its plan operations."""
         return self.value(self.lowering.expr(e), self.definitions())
 
+    def amounts(self, op: str, a: ir.Expr, b: ir.Expr) -> F | None:
+        """Whether amount ``a`` stands in ``op`` ("!=" or ">") to amount ``b``, through the
+        plan's comparison (both defined); None for amounts of kinds that cannot be compared:
+        a number and a sum of money, two currencies, two classes of durations."""
+        if not _comparable(a.type, b.type):
+            return None
+        lowered = P.Compare(op, self.lowering.expr(a), self.lowering.expr(b))  # type: ignore[arg-type]
+        return self.value(lowered, self.definitions())
+
     def definitions(self) -> Env:
         if not self._definitions and self.contract.definitions:
             env: Env = {}
@@ -550,6 +559,17 @@ class Translator:
             self.var(name)
             out.append(self.domains[name])
         return out
+
+
+def _comparable(a: T.Type, b: T.Type) -> bool:
+    numbers = (T.Integer, T.DecimalType)
+    if isinstance(a, numbers) and isinstance(b, numbers):
+        return True
+    if isinstance(a, T.Money) and isinstance(b, T.Money):
+        return a.currency == b.currency
+    if isinstance(a, T.Duration) and isinstance(b, T.Duration):
+        return a.unit_class == b.unit_class
+    return False
 
 
 def _rank_code(rank: int) -> int:

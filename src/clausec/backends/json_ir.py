@@ -253,6 +253,10 @@ class _Encoder:
                 {"code": a.code, "reason": a.reason, "clause": a.clause, "span": _span(a.span)}
                 for a in c.accepts
             ],
+            "incompatible_acts": [
+                [{"action": a.action, "object": a.object} for a in group]
+                for group in c.incompatible_acts
+            ],
             "periods_end_on_working_days": c.periods_end_on_working_days,
         }
 

@@ -445,13 +445,37 @@ TABLE: tuple[Code, ...] = (
     ),
     Code(
         "W0503",
-        "obligations of incompatible actions can apply together",
+        "an obligation and an incompatible act can apply together",
         passes=("analysis: conflicts",),
         page=CHECKS_PAGE,
         anchor="w0503",
         description=(
-            "An obligation and an obligation, permission or power of an action declared "
-            "incompatible with it (same party, same object) can apply together."
+            "An obligation and an obligation, permission or power of the same party whose act is "
+            "declared incompatible with it (an incompatible action on the same object, or an "
+            "incompatible act: action and object) can apply together."
+        ),
+    ),
+    Code(
+        "W0504",
+        "two different exact amounts of one duty can apply together",
+        passes=("analysis: conflicts",),
+        page=CHECKS_PAGE,
+        anchor="w0504",
+        description=(
+            "Two obligations of the same act (same party, action and object) state exact amounts "
+            "(`(exactly A)`, `(exactly B)`) and can apply together while the amounts differ: the "
+            "witness gives facts under which both apply and A is not B."
+        ),
+    ),
+    Code(
+        "W0505",
+        "an exact amount above the cap of the same act",
+        passes=("analysis: conflicts",),
+        page=CHECKS_PAGE,
+        anchor="w0505",
+        description=(
+            "An obligation of an exact amount (`(exactly A)`) and an obligation, permission or "
+            "power of the same act capped by `(up to B)` can apply together while A exceeds B."
         ),
     ),
     Code(

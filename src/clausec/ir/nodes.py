@@ -203,6 +203,14 @@ class ClauseRef:
         return f'"{self.number}"' + (f" of {self.contract}" if self.contract else "")
 
 
+@attrs.frozen(order=True)
+class Act:
+    """An action on an object, as an `incompatible` declaration of acts names it."""
+
+    action: str
+    object: str
+
+
 @attrs.frozen
 class Clause:
     number: str
@@ -477,6 +485,9 @@ class Contract:
     scenarios: tuple[Scenario, ...]
     span: Span
     accepts: tuple[Accept, ...] = ()
+    # One tuple per `incompatible` declaration of acts (`incompatible terminate agreement,
+    # deliver goods`): its distinct acts, sorted.
+    incompatible_acts: tuple[tuple[Act, ...], ...] = ()
     # `periods end on working days`: the default of the norms' `ending on`
     periods_end_on_working_days: bool = False
 

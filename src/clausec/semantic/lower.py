@@ -91,6 +91,7 @@ class _Lowering:
         self.pending: list[tuple[str, ast.PriorityItem]] = []
         self.otherwise_provided: list[ir.Norm] = []
         self.incompatible: list[tuple[str, ...]] = []
+        self.incompatible_acts: list[tuple[ir.Act, ...]] = []
         self.extensions: list[ir.DeadlineExtension] = []
         self.positions: dict[str, int] = {}
         self.object_types: dict[str, T.Type] = {}
@@ -195,6 +196,7 @@ class _Lowering:
             scenarios=scenarios,
             span=header.span,
             accepts=tuple(self.accepts),
+            incompatible_acts=tuple(self.incompatible_acts),
             periods_end_on_working_days=header.periods is not None,
         )
 
@@ -238,6 +240,15 @@ class _Lowering:
         return ir.Object(o.name.name, t, o.description.value if o.description else None, o.span)
 
     def _incompatible(self, decl: ast.Incompatible) -> None:
+        if decl.objects:
+            acts = {
+                ir.Act(a.name, o.name)
+                for a, o in zip(decl.actions, decl.objects, strict=True)
+                if self._check_action(a) & self._check_object(o)  # both reported
+            }
+            if len(acts) >= 2:
+                self.incompatible_acts.append(tuple(sorted(acts)))
+            return
         names = []
         for a in decl.actions:
             if self._check_action(a):
@@ -809,6 +820,12 @@ class _Lowering:
                 else:
                     add(norm_id, other, item.kind, stated, item.span)
         incompatible = {frozenset(g) for g in self.incompatible}
+        # Acts declared incompatible with each act (action, object).
+        excluded: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        for group in self.incompatible_acts:
+            acts = {(a.action, a.object) for a in group}
+            for act in acts:
+                excluded.setdefault(act, set()).update(acts - {act})
         # Only a norm of the same party can provide otherwise (a conflict is between duties
         # of one bearer). A default does not yield to another default: "另有规定" means a
         # provision that is not itself subject to the same proviso (else 6.2(1) and 6.2(2)
@@ -826,6 +843,11 @@ class _Lowering:
                 )
                 if related:
                     add(m.id, n.id, "otherwise_provided", n.clause, n.span)
+            # Acts declared incompatible with N's act, on any object.
+            for action, obj in sorted(excluded.get((n.action, n.object), ())):
+                for m in providers.get((n.party, obj), ()):
+                    if m.clause != n.clause and m.action == action:
+                        add(m.id, n.id, "otherwise_provided", n.clause, n.span)
         self.priorities = sorted(edges.values(), key=lambda p: (p.lower, p.higher))
 
     # ------------------------------------------------------------ questions and scenarios

@@ -304,8 +304,12 @@ class ObjectDecl:
 
 @attrs.frozen
 class Incompatible:
+    """Actions that exclude one another on the same object; with ``objects`` (one per action),
+    acts that exclude one another."""
+
     actions: tuple[Ident, ...]
     span: Span
+    objects: tuple[Ident, ...] = ()
 
 
 @attrs.frozen

@@ -345,6 +345,15 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     def incompatible(self, meta: Meta, c: list[Token]) -> ast.Incompatible:
         return ast.Incompatible(tuple(self.ident(t) for t in c), self.span(meta))
 
+    @spanned
+    def incompatible_acts(self, meta: Meta, c: list[tuple[Token, Token]]) -> ast.Incompatible:
+        actions = tuple(self.ident(action) for action, _ in c)
+        objects = tuple(self.ident(obj) for _, obj in c)
+        return ast.Incompatible(actions, self.span(meta), objects)
+
+    def act(self, c: list[Token]) -> tuple[Token, Token]:
+        return c[0], c[1]
+
     # ------------------------------------------------------------ types
 
     @spanned
