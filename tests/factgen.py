@@ -16,7 +16,10 @@ c, c+1, c+-0.01) and random ones, as int, decimal string or "N CUR"; durations n
 constants of the same unit class, as int or "N working days" / "N weeks" / "N years" strings;
 dates over 2023-2028 (often close to a per-case base date, so that facts compared with each
 other meet at the boundaries; holidays, make-up working days and month ends of the contract's
-calendar) or "never" for events; enumeration members; short texts. A few cases (about 3%) hold
+calendar) or "never" for events — and, so that due dates land on holidays and as-of dates and
+events fall just before, on and just after them, dates that are an earlier date of the case
+moved by one of the contract's periods, give or take a day, and holidays moved back by one;
+enumeration members; short texts. A few cases (about 3%) hold
 one value the readers must reject, or a misspelled fact name, so that FactError paths are
 compared too. Floats are never integral (JSON could not tell 10.0 from 10).
 """
@@ -131,8 +134,25 @@ class _Generator:
         for c in self.constants.get("date", []):
             assert isinstance(c, dt.date)
             special.update(c + dt.timedelta(days=k) for k in (-1, 0, 1))
+        # The periods of the contract (days, working days, months), to reach due dates from
+        # the case's dates; and holidays moved back by those of days, so that a period starting
+        # there ends on a holiday (a due date that moves to a working day).
+        self.periods = [
+            (unit.removeprefix("duration "), int(str(c)))
+            for unit, values in self.constants.items()
+            if unit.startswith("duration ") and not unit.endswith("months")
+            for c in values
+            if 0 < int(str(c)) < 400
+        ]
+        self.calendar = C.working_days(contract.calendar) if contract.calendar else None
+        if contract.calendar:
+            for d in C.table(contract.calendar).holidays:
+                for unit, amount in self.periods:
+                    if unit == "days" and FIRST <= d - dt.timedelta(days=amount) <= LAST:
+                        special.add(d - dt.timedelta(days=amount))
         self.special = sorted(special)
         self.names = [f.name for f in contract.facts]
+        self.dates: list[dt.date] = []  # the dates given so far in the case
 
     # -------------------------------------------------------------- one case
 
@@ -142,6 +162,7 @@ class _Generator:
         self.pool = [Decimal(rng.randint(0, 20000)) for _ in range(2)]
         known = rng.choice([0.3, 0.6, 0.85, 0.95, 1.0])
         self.p_true = rng.choice([0.05, 0.2, 0.5, 0.8])
+        self.dates = []
         facts: dict[str, object] = {}
         for f in self.contract.facts:
             r = rng.random()
@@ -153,8 +174,31 @@ class _Generator:
             self.spoil(facts)
         items = list(facts.items())
         rng.shuffle(items)  # the readers must not depend on the order of the names
-        as_of = None if rng.random() < 0.4 else self.date().isoformat()
+        r = rng.random()
+        as_of = None if r < 0.4 else (self.after_period() or self.date()).isoformat()
         return dict(items), as_of
+
+    def after_period(self) -> dt.date | None:
+        """About half the time, a date of the case moved by one of the contract's periods,
+        give or take a day (or one day after the next working day): where due dates fall, so
+        that as-of dates and events land just before, on and after them. Else None."""
+        rng = self.rng
+        if not self.dates or not self.periods or rng.random() < 0.5:
+            return None
+        start = rng.choice(self.dates)
+        unit, amount = rng.choice(self.periods)
+        try:
+            if unit == "working_days":
+                if self.calendar is None:
+                    return None
+                day = self.calendar.add(start, amount)
+            else:
+                day = start + dt.timedelta(days=amount)
+            if self.calendar is not None and rng.random() < 0.3:  # past a move to a working day
+                day = self.calendar.add(day - dt.timedelta(days=1), 1)
+            return day + dt.timedelta(days=rng.choice([-1, 0, 0, 1]))
+        except (OverflowError, ValueError):
+            return None
 
     def spoil(self, facts: dict[str, object]) -> None:
         rng = self.rng
@@ -190,7 +234,9 @@ class _Generator:
         if isinstance(t, T.Date):
             if f.kind == "event" and rng.random() < 0.2:
                 return "never"
-            return self.bounded(f, self.date()).isoformat()
+            day = self.bounded(f, self.after_period() or self.date())
+            self.dates.append(day)
+            return day.isoformat()
         if isinstance(t, T.Text):
             return rng.choice(_TEXTS + [str(c) for c in self.constants.get("text", [])])
         if isinstance(t, T.Enum):

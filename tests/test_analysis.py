@@ -448,3 +448,53 @@ def test_examples_in_checks_page_are_real() -> None:
                 assert line in expected, (m.group(1), line)
         checked += 1
     assert checked >= 10
+
+
+# ---------------------------------------------------------------- rights that lapse
+
+_LAPSING = """contract lapse
+  title "t"
+  source "t.txt"
+  language en
+  calendar DE
+
+party customer role "customer"
+action terminate "terminate"
+object agreement "agreement"
+event notice.received "notice received"
+event termination.notified "termination notified"
+
+clause "1"
+  quote "The customer may terminate within 10 days after the notice."
+  customer can terminate agreement
+    within 10 days after notice.received
+    {performed}
+
+clause "2"
+  quote "From the eleventh day after the notice, the customer may not terminate."
+  customer must not terminate agreement
+    when today >= notice.received + 11 days
+"""
+
+
+def _conflicts(text: str) -> list[Diagnostic]:
+    result = compile_text(text, "lapse.clause")
+    assert result.ok, result.diagnostics
+    return [d for d in analyze(result.contracts[0]) if d.code in CONFLICTS]
+
+
+def test_a_lapsed_power_conflicts_with_nothing_after_its_period() -> None:
+    # Without `performed on`, the power lapses when its 10 days have run: the prohibition
+    # from the eleventh day never meets it.
+    assert _conflicts(_LAPSING.format(performed="")) == []
+
+
+def test_a_power_used_in_time_does_not_lapse() -> None:
+    # Used on time, the power survives its period, and meets the prohibition: the witness is
+    # a real overlap (replayed with the interpreter).
+    result = compile_text(
+        _LAPSING.format(performed="performed on termination.notified"), "lapse.clause"
+    )
+    found = [d for d in analyze(result.contracts[0]) if d.code in CONFLICTS]
+    assert [d.code for d in found] == ["W0502"]
+    _replay(result.contracts[0], found[0])

@@ -85,10 +85,16 @@ def test_extensions_that_moved_a_due_date_are_in_its_ground() -> None:
                 "facts": {"extra": {"amount": 5, "unit": "days"}, "held": True},
             }
         ],
+        "moved": None,
     }
     not_held = ask(c, "pay", {**facts, "held": False}, dt.date(2025, 1, 3))
     assert not_held.due == "2025-01-11"
-    assert not_held.grounds[0].deadline == {"kind": "within", "due": "2025-01-11", "extended": []}
+    assert not_held.grounds[0].deadline == {
+        "kind": "within",
+        "due": "2025-01-11",
+        "extended": [],
+        "moved": None,
+    }
     text = render_text(result.to_dict())
     assert "    extended by 5 days under clause 1\n      with extra = 5 days, held = true\n" in text
 

@@ -89,7 +89,12 @@ DUTY = """  a must pay fee
 def test_deadline_dates(duration: str, start: str, due: str) -> None:
     result = answer(DUTY.format(duration=duration), "deadline of a pay fee", e=start)
     assert (result["answer"], result["due"]) == ("date", due)
-    assert result["grounds"][0]["deadline"] == {"kind": "within", "due": due, "extended": []}
+    assert result["grounds"][0]["deadline"] == {
+        "kind": "within",
+        "due": due,
+        "extended": [],
+        "moved": None,
+    }
 
 
 def test_deadline_past_announced_years_carries_a_warning() -> None:

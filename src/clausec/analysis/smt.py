@@ -217,7 +217,7 @@ class Translator:
     def applies(self, norm: ir.Norm) -> F | None:
         """When the norm certainly applies (defined and true)."""
         if norm.id not in self._applies:
-            if norm.remedy_of is None:  # the condition is all there is to it
+            if norm.remedy_of is None and not norm.lapses:  # the condition is all there is
                 self._applies[norm.id] = self.condition(norm)
             else:
                 env = dict(self.definitions())

@@ -37,6 +37,7 @@ from clausec.ir.queries import (
     Part,
     conjuncts,
     extension_table,
+    lapse_facts,
     norm_facts,
     norm_parts,
     parts_in_words,
@@ -224,6 +225,7 @@ def _data(contract: ir.Contract, clausec_version: str) -> JSONObject:
                 T.to_json(n.amount.expr.type) if n.amount and n.amount.expr else None,
                 list(n.forms),
                 _direct(direct_amount(n)),
+                list(lapse_facts(contract, n)) if n.lapses else [],
             ]
             for n in contract.norms
         },
@@ -466,6 +468,11 @@ class _Module:
                 for holds, amount in x.extensions
             )
             lines.append(f"if ({self.test(x.when)}) extended[{js_str(x.norm)}] = [{values}];")
+        lines.append("const moved = {};" if d.moved else "const moved = NO_DUES;")
+        for norm, unmoved in d.moved:
+            due = dict(d.dues)[norm]
+            when = P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
+            lines.append(f"if ({self.test(when)}) moved[{js_str(norm)}] = {self.expr(unmoved)};")
         lines.append("const amounts = {};" if d.amounts else "const amounts = NO_DUES;")
         for norm, amount in d.amounts:
             lines.append(
@@ -511,7 +518,7 @@ class _Module:
         return [
             *lines,
             f"return new Result({js_str(qp.question)}, {answer}, grounds, overridden, deps, "
-            f"dues, {value}, fv, w, explain, amounts, asOf, extended);",
+            f"dues, {value}, fv, w, explain, amounts, asOf, extended, moved);",
         ]
 
     # ------------------------------------------------------------ reasons, when asked for
@@ -559,8 +566,8 @@ class _Module:
         return [*out, f"const EXPLAIN = new Map([{', '.join(table)}]);", ""]
 
     def reasons(self, reasons: Sequence[P.Reason]) -> list[str]:
-        """``reasons``: [norm, status, the norms prevailing] for each reason whose test holds
-        (allocated only then: most answers have none)."""
+        """``reasons``: [norm, status, the norms prevailing, the day a right lapsed or ended]
+        for each reason whose test holds (allocated only then: most answers have none)."""
         lines = ["let reasons = NO_REASONS;"]
         for r in reasons:
             when = self.test(r.when)
@@ -571,12 +578,13 @@ class _Module:
                 for higher, stated, test in r.by
             ]
             norm = "null" if r.norm is None else js_str(r.norm)
+            date = "null" if r.date is None else self.expr(r.date)
             lines += [
                 f"if ({when}) {{",
                 "  const by = [];",
                 *_indent(pushes),
                 "  if (reasons === NO_REASONS) reasons = [];",
-                f"  reasons.push([{norm}, {self.expr(r.status)}, by]);",
+                f"  reasons.push([{norm}, {self.expr(r.status)}, by, {date}]);",
                 "}",
             ]
         return lines

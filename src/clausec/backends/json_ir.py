@@ -257,6 +257,7 @@ class _Encoder:
                 [{"action": a.action, "object": a.object} for a in group]
                 for group in c.incompatible_acts
             ],
+            "periods_end_on_working_days": c.periods_end_on_working_days,
         }
 
     def clause(self, cl: ir.Clause) -> JSONObject:
@@ -289,6 +290,7 @@ class _Encoder:
                 "days": list(d.days),
                 "unit": d.unit,
                 "span": _span(d.span),
+                "ends_on_working_day": d.ends_on_working_day,
             }
         return {
             "id": n.id,

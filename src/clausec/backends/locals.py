@@ -4,9 +4,10 @@ A plan names its locals by role and subject (``applies:6.2(1)#1``, ``definition:
 ``due:…``, ``t3``); printed code needs identifiers. A letter gives the role and a number the
 norm or definition (``a3`` applies, ``e3`` effective, ``u3`` due, ``y3`` why it is not
 effective, ``m3`` its amount, ``x3_0`` and ``z3_0`` whether its first extension holds and by
-how much, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII, unique within a
-question, and never a keyword, a builtin or a runtime name of any target (none of those is
-letters followed by digits). The locals of the decision have fixed names."""
+how much, ``l3`` whether a right has lapsed and ``k3`` on which day, ``w3`` its due date
+before a move to a working day, ``d1`` a definition, ``t7`` a temporary of the plan): ASCII,
+unique within a question, and never a keyword, a builtin or a runtime name of any target (none
+of those is letters followed by digits). The locals of the decision have fixed names."""
 
 from __future__ import annotations
 
@@ -28,7 +29,16 @@ _FIXED = {
     "open": "still_open",
     "reason": "reason",
 }
-_ROLES = {"applies": "a", "effective": "e", "due": "u", "why": "y", "amount": "m"}
+_ROLES = {
+    "applies": "a",
+    "effective": "e",
+    "due": "u",
+    "why": "y",
+    "amount": "m",
+    "lapsed": "l",
+    "lapse": "k",
+    "unmoved": "w",
+}
 # Per extension of a norm's deadline (``extends:NORM:INDEX``): whether it holds, its amount.
 _EXTENSION_ROLES = {"extends": "x", "extension": "z"}
 

@@ -671,12 +671,14 @@ def _reason_row(question: str, norm: str | None, code: str) -> tuple[Any, ...]:
     else:
         clause, modality, _, norm_reads = _NORMS[norm]
         quote = _CLAUSES[clause][0]
-        conditions, exceptions, remedied = _PARTS[norm]
+        conditions, exceptions, remedied, lapse_reads = _PARTS[norm]
         if index:
             parts = exceptions if status == "exception_applies" else conditions
             condition, reads = parts[int(index)]
         elif status == "prohibits":
             reads = norm_reads
+        elif status in ("lapsed", "ended"):
+            reads = lapse_reads
         elif status == "not_breached":
             duty = remedied
     return status, clause, modality, quote, condition, reads, duty
@@ -735,6 +737,7 @@ class Result:
             dict[str, Any],
             int | None,
             dict[str, tuple[Any, ...]],
+            dict[str, Any],
         ],
     ) -> None:
         self.answer = answer
@@ -743,7 +746,8 @@ class Result:
         # values read, values read, warnings, what the reasons are worked out from (None
         # when there are none), the presumed facts the answer relied on, the amounts of
         # grounds, the as-of date (an ordinal; None: no date), the amounts of the extensions
-        # of grounds' due dates (None where one does not hold)
+        # of grounds' due dates (None where one does not hold), the due dates of grounds
+        # before they moved to a working day
         self._rest = rest
 
     @property
@@ -788,6 +792,7 @@ class Result:
                     "kind": deadline_kind,
                     "due": _date_json(due[1]) if due[0] == 1 else None,
                     "extended": self._extended(norm) if due[0] == 1 else [],
+                    "moved": self._moved(norm, due[1]) if due[0] == 1 else None,
                 }
             facts = self._given(reads)
             amount: dict[str, object] | None = None
@@ -843,7 +848,7 @@ class Result:
         question = rest[0]
         rows = _REASON_ROWS.setdefault(question, {})
         position, values = rest[5], rest[6]
-        for norm, code, by in _EXPLAIN[question](*explain):
+        for norm, code, by, day in _EXPLAIN[question](*explain):
             row = rows.get((norm, code))
             if row is None:
                 row = rows[norm, code] = _reason_row(question, norm, code)
@@ -861,6 +866,7 @@ class Result:
                     if status == "overridden"
                     else [],
                     "duty": duty,
+                    "date": _date_json(day) if status in ("lapsed", "ended") else None,
                 }
             )
         return tuple(out)
@@ -873,6 +879,16 @@ class Result:
             for name in self._rest[9]
             for _, value, reason, rests_on in (_PRESUMED[name],)
         )
+
+    def _moved(self, norm: str, due: Any) -> dict[str, object] | None:
+        """Where ground ``norm``'s due date fell before it moved to a working day, and why."""
+        unmoved = self._rest[13].get(norm)
+        if unmoved is None or unmoved == due:
+            return None
+        return {
+            "from": _date_json(unmoved),
+            "reason": f"not a working day in {CONTRACT['calendar']}",
+        }
 
     def _extended(self, norm: str) -> list[dict[str, object]]:
         """The extensions that moved ground ``norm``'s due date (docs/semantics.md)."""

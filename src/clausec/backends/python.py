@@ -36,6 +36,7 @@ from clausec.ir import values as V
 from clausec.ir.queries import (
     conjuncts,
     extension_table,
+    lapse_facts,
     norm_facts,
     norm_parts,
     parts_in_words,
@@ -286,13 +287,14 @@ class _Module:
         # read, and the duty a remedy follows: what reasons name.
         lines.append(
             "_PARTS: dict[str, tuple[tuple[tuple[str, tuple[str, ...]], ...], "
-            "tuple[tuple[str, tuple[str, ...]], ...], str | None]] = {"
+            "tuple[tuple[str, tuple[str, ...]], ...], str | None, tuple[str, ...]]] = {"
         )
         for n in c.norms:
             conditions, exceptions = norm_parts(c, n)
+            lapse = lapse_facts(c, n) if n.lapses else ()
             lines.append(
                 f"    {py_str(n.id)}: ({_literal(conditions)}, {_literal(exceptions)}, "
-                f"{_opt(n.remedy_of)}),"
+                f"{_opt(n.remedy_of)}, {_literal(lapse)}),"
             )
         lines.append("}")
         lines.append("_VALUE_PARTS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {")
@@ -729,6 +731,14 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 lines.append(f"if {self.test(x.when)}: extended[{py_str(x.norm)}] = ({values},)")
         else:
             lines.append("extended = _NO_DUES")
+        if d.moved:
+            lines.append("moved = {}")
+            for norm, unmoved in d.moved:
+                due = dict(d.dues)[norm]
+                dated = P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
+                lines.append(f"if {self.test(dated)}: moved[{py_str(norm)}] = {self.expr(unmoved)}")
+        else:
+            lines.append("moved = _NO_DUES")
         lines.append("overridden = ()")
         for y in d.yields:
             when = self.test(y.when)
@@ -778,7 +788,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
-            f"{names_const}, {values}, w, explain, (), amounts, asof, extended)",
+            f"{names_const}, {values}, w, explain, (), amounts, asof, extended, moved)",
             "return _r",
         ]
         return lines
@@ -845,15 +855,19 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         return parts
 
     def reasons(self, reasons: Sequence[P.Reason]) -> list[str]:
-        """``reasons``: a tuple of (norm, status, the norms prevailing) whose tests hold."""
-        lines = ["reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...]], ...] = ()"]
+        """``reasons``: a tuple of (norm, status, the norms prevailing, the day a right
+        lapsed or ended) whose tests hold."""
+        lines = [
+            "reasons: tuple[tuple[str | None, str, tuple[tuple[str, str], ...], Any], ...] = ()"
+        ]
         for r in reasons:
             when = self.test(r.when)
             if when == "False":
                 continue
             parts = self.prevailing(r.by)
             by = " + ".join(parts) if parts else "()"
-            entry = f"reasons += (({_opt(r.norm)}, {self.expr(r.status)}, {by}),)"
+            date = self.expr(r.date) if r.date is not None else "None"
+            entry = f"reasons += (({_opt(r.norm)}, {self.expr(r.status)}, {by}, {date}),)"
             lines += [entry] if when == "True" else [f"if {when}:", f"    {entry}"]
         return lines
 

@@ -386,6 +386,18 @@ TABLE: tuple[Code, ...] = (
         anchor="e0413--bounds-a-fact-cannot-have",
     ),
     Code(
+        "E0414",
+        "`ending on` without a period to move",
+        passes=("lowering",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="e0414--ending-on-without-a-period-to-move",
+        description=(
+            "`ending on working days` or `ending on any day` is written on a norm whose deadline "
+            "is not `within … after …` or `by …`: only the last day of a forward period or a "
+            "fixed day of performance moves to the next working day."
+        ),
+    ),
+    Code(
         "W0100",
         "remedy on a norm that cannot be breached",
         passes=("lowering",),

@@ -37,6 +37,7 @@ from clausec.ir.queries import (
     conjuncts,
     deadline_extensions,
     extension_facts,
+    lapse_facts,
     norm_facts,
     norm_parts,
     parts_in_words,
@@ -223,6 +224,8 @@ class Evaluation:
         self._defs: dict[str, Val] = {}
         self._applies: dict[str, Tri] = {}
         self._due: dict[str, DueKey | Unknown] = {}
+        self._lapsed: dict[str, Tri] = {}
+        self._unmoved: dict[str, int] = {}  # norm -> its due date before a working-day move
 
     # ---------------------------------------------------------- expressions
 
@@ -387,6 +390,9 @@ class Evaluation:
                 result = k_and(result, k_not(self._tri(self.expr(x))))
             if norm.remedy_of is not None and result is not False:
                 result = k_and(result, self.breached(self.norms[norm.remedy_of]))
+            if norm.lapses and result is not False:
+                self._lapsed[norm.id] = self.lapsed(norm)
+                result = k_and(result, k_not(self._lapsed[norm.id]))
             self._applies[norm.id] = result
         return self._applies[norm.id]
 
@@ -413,6 +419,29 @@ class Evaluation:
         )
         passed: Tri = True if self.as_of is None else self.as_of.toordinal() > due[1]
         return k_all([applies, late, passed])
+
+    def lapsed(self, norm: ir.Norm) -> Tri:
+        """A right to be used within a period (``within``, ``by``) has lapsed when its due date
+        has passed — the as-of date is after it, or there is none — and its exercise
+        (``performed on``, if stated) did not happen by then; a right ``until`` a date has
+        ended once that date has passed."""
+        assert norm.deadline is not None
+        due = self.due(norm)
+        performed: Val | None = None
+        if norm.performed_on is not None and norm.deadline.kind != "until":
+            performed = self.expr(ir.FactRef(norm.performed_on, T.DATE, norm.span))
+        if isinstance(due, Unknown):
+            return Unknown(deps(due, performed))
+        last = due[1]
+        if isinstance(last, float):  # never: the period has not started, or never ends
+            return False
+        if self.as_of is not None and self.as_of.toordinal() <= last:
+            return False
+        if performed is None:
+            return True
+        if isinstance(performed, Unknown):
+            return performed
+        return _date_key(performed) > last
 
     def overriders(self, norm: ir.Norm) -> list[tuple[ir.Priority, Tri]]:
         return [(p, self.applies(self.norms[p.higher])) for p in self.higher.get(norm.id, [])]
@@ -475,6 +504,13 @@ class Evaluation:
                 date = self._move(anchor, amount, x.amount.type.unit_class)
         if isinstance(date, Unknown):
             return date
+        if d.ends_on_working_day and isinstance(date, dt.date):
+            # The first working day on or after the date: the working day after the day before.
+            moved = self._move(self._move(date, -1, "days"), 1, "working_days")
+            assert isinstance(moved, dt.date)
+            if moved != date:
+                self._unmoved[norm.id] = date.toordinal()
+            date = moved
         return (1, _date_key(date), "date")
 
     def _extension(self, x: ir.AppliedExtension) -> tuple[Tri, Val]:
@@ -653,6 +689,17 @@ class Evaluation:
         for x, part in zip(n.exceptions, exception_parts, strict=True):
             if self.expr(x) is True:
                 return self._reason("exception_applies", n, part)
+        if self._lapsed.get(n.id) is True:
+            assert n.deadline is not None
+            due = self.due(n)
+            assert not isinstance(due, Unknown)
+            return self._reason(
+                "ended" if n.deadline.kind == "until" else "lapsed",
+                n,
+                None,
+                lapse_facts(self.contract, n),
+                date=_ordinal_json(due[1]),
+            )
         return self._reason("not_breached", n, None, duty=n.remedy_of)
 
     def _first_false(self, expressions: Sequence[ir.Expr]) -> int:
@@ -671,6 +718,7 @@ class Evaluation:
         *,
         by: tuple[Overrider, ...] = (),
         duty: str | None = None,
+        date: str | None = None,
     ) -> Reason:
         if part is not None:
             reads = part[1]
@@ -684,6 +732,7 @@ class Evaluation:
             facts=self._given(reads),
             by=by,
             duty=duty,
+            date=date,
         )
 
     def _given(self, names: Iterable[str]) -> dict[str, object]:
@@ -768,6 +817,7 @@ class Evaluation:
                 "kind": n.deadline.kind,
                 "due": _ordinal_json(due[1]) if due[0] == 1 else None,
                 "extended": self._extended(n) if due[0] == 1 else [],
+                "moved": self._moved(n) if due[0] == 1 else None,
             }
         facts = self._given(self.tables.norm_facts[n.id])
         return Ground(
@@ -781,6 +831,15 @@ class Evaluation:
             amount=self._amount(n),
             forms=n.forms,
         )
+
+    def _moved(self, n: ir.Norm) -> dict[str, object] | None:
+        """The day a ground's due date fell on before it moved to a working day, and why."""
+        if n.id not in self._unmoved:
+            return None
+        return {
+            "from": _ordinal_json(self._unmoved[n.id]),
+            "reason": f"not a working day in {self.contract.calendar}",
+        }
 
     def _amount(self, n: ir.Norm) -> dict[str, object] | None:
         """The amount a ground allows or requires: its kind, and its value where the norm

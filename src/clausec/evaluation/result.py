@@ -83,6 +83,8 @@ REASON_STATUSES = (
     "exception_applies",  # one of the norm's exceptions holds
     "not_breached",  # a remedy, and the duty whose breach it follows is not breached
     "no_provision",  # no clause provides for what is asked
+    "lapsed",  # a right to be used within a period, not used: the period ended on ``date``
+    "ended",  # a right ``until`` a date that has passed: it ended on ``date``
 )
 
 
@@ -103,6 +105,7 @@ class Reason:
     facts: dict[str, object]
     by: tuple[Overrider, ...]
     duty: str | None
+    date: str | None = None  # lapsed, ended: the last day the right could be used
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -115,6 +118,7 @@ class Reason:
             "facts": dict(self.facts),
             "by": [b.to_dict() for b in self.by],
             "duty": self.duty,
+            "date": self.date,
         }
 
 
@@ -191,6 +195,12 @@ def render_text(result: dict[str, object]) -> str:
         head = ANSWER_WORDS.get(answer, answer)
         if result.get("due") and answer in ("yes", "obliged"):
             head += f", {_due_text(result['due'], grounds)}"
+        ran_out = _dicts(result.get("reasons", []))
+        if ran_out and all(r["status"] in ("lapsed", "ended") for r in ran_out):
+            # Every right that could have said yes has run out: say when, as a lawyer would.
+            head += " — " + "; ".join(
+                dict.fromkeys(f"{r['status']} on {r['date']}" for r in ran_out)
+            )
     lines.append(f"{result['question']}: {head}")
     lines.append(_as_of_line(result.get("as_of")))
     lines += _presumption_lines(_dicts(result.get("presumptions", [])))
@@ -222,6 +232,11 @@ def render_text(result: dict[str, object]) -> str:
             )
             for x in _dicts(deadline.get("extended", [])):
                 lines += _extension_lines(x)
+            moved = deadline.get("moved")
+            if isinstance(moved, dict):
+                lines.append(
+                    f"    {moved['from']} is {moved['reason']}: moved to {deadline['due']}"
+                )
     for o in _dicts(result["overridden"]):
         by = ", ".join(
             f"clause {b['clause']} ({b['norm']}; priority stated in {b['stated_in']})"
@@ -350,6 +365,8 @@ def _reason_lines(r: dict[str, object]) -> list[str]:
             lines = [f"{head}: condition not met: {r['condition']}"]
         elif status == "exception_applies":
             lines = [f"{head}: exception applies: {r['condition']}"]
+        elif status in ("lapsed", "ended"):
+            lines = [f"{head}: {status} on {r['date']}"]
         else:
             lines = [f"{head}: the duty it remedies, {r['duty']}, is not breached"]
     facts = r.get("facts") or {}

@@ -243,7 +243,9 @@ class Deadline:
     kind: within (``duration`` after ``anchor``), at_least_before (advance notice of ``duration``
     before ``anchor``), before / by / until (a date), without_undue_delay / immediately
     (qualitative: no date), monthly (``days`` of every month, after ``anchor`` if given),
-    at_least_once_every (``unit``)."""
+    at_least_once_every (``unit``). ``ends_on_working_day``: a due date that is not a working
+    day of the contract's calendar moves to the next working day (``within`` and ``by`` only,
+    after extensions)."""
 
     kind: Literal[
         "within",
@@ -261,6 +263,13 @@ class Deadline:
     days: tuple[int, ...]
     unit: str | None
     span: Span
+    ends_on_working_day: bool = False
+
+    @property
+    def lapses(self) -> bool:
+        """A permission or power with this deadline lapses (``within``, ``by``) or ends
+        (``until``) once its date has passed (docs/semantics.md, "Rights that lapse")."""
+        return self.kind in ("within", "by", "until")
 
     @property
     def qualitative(self) -> bool:
@@ -304,6 +313,16 @@ class Norm:
     remedy_of: str | None
     otherwise_provided: bool
     span: Span
+
+    @property
+    def lapses(self) -> bool:
+        """A permission or power with a ``within``, ``by`` or ``until`` deadline: it lapses,
+        or ends, once that date has passed (docs/semantics.md, "Rights that lapse")."""
+        return (
+            self.modality in ("permission", "power")
+            and self.deadline is not None
+            and self.deadline.lapses
+        )
 
 
 PriorityKind = Literal[
@@ -469,6 +488,8 @@ class Contract:
     # One tuple per `incompatible` declaration of acts (`incompatible terminate agreement,
     # deliver goods`): its distinct acts, sorted.
     incompatible_acts: tuple[tuple[Act, ...], ...] = ()
+    # `periods end on working days`: the default of the norms' `ending on`
+    periods_end_on_working_days: bool = False
 
     def norm(self, norm_id: str) -> Norm:
         for n in self.norms:

@@ -141,6 +141,15 @@ def norm_facts(contract: ir.Contract, n: ir.Norm) -> set[str]:
     return facts_read(contract, norm_expressions(n))
 
 
+def lapse_facts(contract: ir.Contract, n: ir.Norm) -> tuple[str, ...]:
+    """The facts a reason that right ``n`` has lapsed names (sorted): those the norm reads, as
+    for a ground, and the event of its exercise (``performed on``, except for ``until``)."""
+    names = norm_facts(contract, n)
+    if n.performed_on is not None and n.deadline is not None and n.deadline.kind != "until":
+        names.add(n.performed_on)
+    return tuple(sorted(names))
+
+
 def conjuncts(e: ir.Expr) -> list[ir.Expr]:
     """The parts of a conjunction, left to right (``a and (b and c)`` gives a, b, c): the
     order in which they are evaluated, each part only while none before it is false."""

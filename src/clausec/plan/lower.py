@@ -178,8 +178,56 @@ class NormLowering:
                     (*first, *stmts, P.Let(local.name, P.And(local, breached))),
                 )
             )
+        if n.lapses:
+            lapsed, last = lapse_locals(n.id)
+            due, stmts = self.due(n)
+            out += [
+                P.Let(lapsed.name, _BOOL_FALSE),
+                P.Let(last.name, P.Const(P.NEVER, "day")),
+                P.If(
+                    P.NotTest(P.IsFalse(local)),
+                    (
+                        *stmts,
+                        *self.lapse(n, due, lapsed, last),
+                        P.Let(local.name, P.And(local, P.Not(lapsed))),
+                    ),
+                ),
+            ]
         done.add(n.id)
         return out
+
+    def lapse(self, n: ir.Norm, due: P.Local, lapsed: P.Local, last: P.Local) -> list[P.Stmt]:
+        """Whether right ``n`` has lapsed (docs/semantics.md, "Rights that lapse"): its due
+        date has passed (the as-of date is after it; without one, any date but never) and its
+        exercise, if stated, did not happen by then; ``until``: the date has passed. ``last``
+        gets the due date when it has."""
+        assert n.deadline is not None
+        performed = (
+            P.Fact(n.performed_on, "day")
+            if n.performed_on is not None and n.deadline.kind != "until"
+            else None
+        )
+        passed = self.temporary("bool")
+        day = P.DueDay(due)
+        ran_out: P.Expr = passed
+        if performed is not None:
+            ran_out = P.And(passed, P.Compare(">", performed, day))
+        sources = (due,) if performed is None else (due, performed)
+        return [
+            P.If(
+                P.IsUnknown(due),
+                (P.Let(lapsed.name, P.UnknownFrom(sources, "bool")),),
+                (
+                    P.If(
+                        P.HasAsOf(),
+                        (P.Let(passed.name, P.Compare(">", P.Today(), day)),),
+                        (P.Let(passed.name, P.Compare("<", day, P.Const(P.NEVER, "day"))),),
+                    ),
+                    P.Let(lapsed.name, ran_out),
+                    P.If(P.IsTrue(lapsed), (P.Let(last.name, day),)),
+                ),
+            )
+        ]
 
     def breached(self, duty: ir.Norm) -> tuple[P.Expr, list[P.Stmt]]:
         """Whether ``duty`` is breached (docs/semantics.md, "Remedies"), and the statements
@@ -305,7 +353,15 @@ class NormLowering:
         computation there. Whether each holds, and its amount, are kept in locals named
         after the norm (:func:`extension_locals`): a known due date has read them all."""
         if not extensions:
-            return [P.Let(due.name, P.DueKey(1, date, "date"))]
+            if not n.deadline or not n.deadline.ends_on_working_day:
+                return [P.Let(due.name, P.DueKey(1, date, "date"))]
+            # The first working day on or after the date: the working day after the day before.
+            day_before = P.Shift(date, P.Const(1, "dur"), "days", -1)
+            return [
+                P.Let(unmoved_local(n.id).name, date),
+                P.Let(date.name, P.Shift(day_before, P.Const(1, "dur"), "working_days", 1)),
+                P.Let(due.name, P.DueKey(1, date, "date")),
+            ]
         (index, x), rest = extensions[0], extensions[1:]
         assert n.deadline is not None and isinstance(x.amount.type, T.Duration)
         unit = x.amount.type.unit_class
@@ -492,8 +548,17 @@ class _Question(NormLowering):
             tuple(explain),
             amounts,
             self.extended(dues),
+            self.moved(dues),
         )
         return decision, stmts
+
+    def moved(self, dues: Sequence[tuple[str, P.Local]]) -> tuple[tuple[str, P.Local], ...]:
+        """For each norm whose due date moves to a working day, the local of the date before."""
+        return tuple(
+            (norm, unmoved_local(norm))
+            for norm, _ in dues
+            if (d := self.norms[norm].deadline) is not None and d.ends_on_working_day
+        )
 
     def amount_answer(
         self,
@@ -691,6 +756,7 @@ class _Question(NormLowering):
             tuple(explain),
             amounts,
             self.extended(dues),
+            self.moved(dues),
         )
         return decision, stmts
 
@@ -735,7 +801,8 @@ class _Question(NormLowering):
                 (p.higher, p.stated_in, P.IsTrue(_applies(p.higher)))
                 for p in self.higher.get(n.id, [])
             )
-            reasons.append(P.Reason(n.id, why, negative, by))
+            date = lapse_locals(n.id)[1] if n.lapses else None
+            reasons.append(P.Reason(n.id, why, negative, by, date))
         return reasons, body
 
     def why(self, n: ir.Norm, why: P.Local) -> list[P.Stmt]:
@@ -746,6 +813,10 @@ class _Question(NormLowering):
         parts = conjuncts(n.condition)
         temporaries = [self.temporary("bool") for _ in [*parts, *n.exceptions]]
         chain: P.Block = (P.Let(why.name, _text("not_breached")),)
+        if n.lapses:
+            assert n.deadline is not None
+            ran_out = _text("ended" if n.deadline.kind == "until" else "lapsed")
+            chain = (P.If(P.IsTrue(lapse_locals(n.id)[0]), (P.Let(why.name, ran_out),), chain),)
         for j in reversed(range(len(n.exceptions))):
             holds = temporaries[len(parts) + j]
             chain = (
@@ -800,6 +871,17 @@ class _Question(NormLowering):
 def extension_locals(norm: str, index: int) -> tuple[P.Local, P.Local]:
     """Whether extension ``index`` of ``norm``'s deadline holds, and its amount."""
     return P.Local(f"extends:{norm}:{index}", "bool"), P.Local(f"extension:{norm}:{index}", "dur")
+
+
+def lapse_locals(norm: str) -> tuple[P.Local, P.Local]:
+    """Whether right ``norm`` has lapsed (or ended), and the last day it could be used (never
+    while it has not)."""
+    return P.Local(f"lapsed:{norm}", "bool"), P.Local(f"lapse:{norm}", "day")
+
+
+def unmoved_local(norm: str) -> P.Local:
+    """``norm``'s due date before it moved to a working day."""
+    return P.Local(f"unmoved:{norm}", "day")
 
 
 def _text(value: str) -> P.Const:

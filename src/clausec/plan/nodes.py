@@ -498,13 +498,16 @@ class Reason:
     "Reasons"). ``status`` is a ``text`` expression: ``prohibits``, ``overridden``,
     ``not_breached``, ``no_provision``, or ``condition_false:I`` / ``exception_applies:I``
     with the index of the part of ``norm``'s condition (of the question's value when
-    ``norm`` is None) or of its exception that decided. ``by`` are the norms prevailing over
-    ``norm`` with their tests, as in :class:`Yield`; they are read only for ``overridden``."""
+    ``norm`` is None) or of its exception that decided, or ``lapsed`` / ``ended`` (a right
+    whose period has run). ``by`` are the norms prevailing over ``norm`` with their tests, as
+    in :class:`Yield`; they are read only for ``overridden``. ``date`` is a ``day`` read only
+    for ``lapsed`` and ``ended``: the last day the right could be used."""
 
     norm: str | None
     status: Expr
     when: Test
     by: tuple[tuple[str, str, Test], ...] = ()
+    date: Expr | None = None
 
 
 @attrs.frozen
@@ -530,7 +533,10 @@ class Decision:
     ``reasons`` why a negative answer is negative, read after ``explain`` has run;
     ``amounts`` the amount locals of grounds whose norm states an amount, each assigned when
     its norm is a ground (and read only then); ``extended`` the extension locals of the
-    norms in ``dues`` whose due date extensions may move.
+    norms in ``dues`` whose due date extensions may move; ``moved`` the norms in ``dues``
+    whose due date moves to a working day, each with the local of its date before the move
+    (read, like ``extended``, when the norm is a ground with a known date: it moved when that
+    date differs from the due date).
 
     ``explain`` computes the statuses of the reasons from the values the body computed. It
     only evaluates again what the body evaluated, so it raises no error and adds no warning
@@ -546,3 +552,4 @@ class Decision:
     explain: tuple[Stmt, ...] = ()
     amounts: tuple[tuple[str, Local], ...] = ()
     extended: tuple[Extended, ...] = ()
+    moved: tuple[tuple[str, Local], ...] = ()

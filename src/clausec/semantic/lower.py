@@ -197,6 +197,7 @@ class _Lowering:
             span=header.span,
             accepts=tuple(self.accepts),
             incompatible_acts=tuple(self.incompatible_acts),
+            periods_end_on_working_days=header.periods is not None,
         )
 
     def _header(self, h: ast.Header) -> dict[str, str]:
@@ -578,6 +579,7 @@ class _Lowering:
         forms: list[str] = []
         performed_on: str | None = None
         breach: ir.Expr | None = None
+        ending: ast.EndingOn | None = None
         otherwise = False
         for item in n.items:
             match item:
@@ -597,7 +599,7 @@ class _Lowering:
                     self.pending.append((norm_id, item))
                 case ast.Form():
                     forms += [f.name for f in item.forms]
-                case ast.PerformedOn() | ast.BreachWhen() if any(
+                case ast.PerformedOn() | ast.BreachWhen() | ast.EndingOn() if any(
                     type(other) is type(item) for other in n.items[: n.items.index(item)]
                 ):
                     self.err(
@@ -619,6 +621,8 @@ class _Lowering:
                         )
                         ok = False
                     performed_on = item.event.name
+                case ast.EndingOn():
+                    ending = item
                 case ast.BreachWhen():
                     breach = self.exprs.check_condition(item.expr)
                     ok = ok and breach is not None
@@ -645,6 +649,7 @@ class _Lowering:
                         )
                     else:
                         deadline = d
+        deadline = self._period_end(deadline, ending)
         norm_amount = None
         if h.amount is not None:
             object_type = self.object_types.get(h.object.name)
@@ -697,6 +702,33 @@ class _Lowering:
             )
         for r in n.remedies:
             self._norm(clause, r, ids, norm)
+
+    def _period_end(
+        self, deadline: ir.Deadline | None, ending: ast.EndingOn | None
+    ) -> ir.Deadline | None:
+        """Whether the deadline's last day moves to a working day: as the norm says, else as
+        the header says. Only the end of a forward period or a fixed day of performance moves
+        (``within``, ``by``); see docs/semantics.md, "Periods ending on working days"."""
+        movable = deadline is not None and deadline.kind in ("within", "by")
+        if ending is not None and not movable:
+            self.err(
+                "E0414",
+                "`ending on …` moves the last day of a `within` or `by` deadline; "
+                + (
+                    f"this norm's deadline is `{_DEADLINE_WORDS[deadline.kind]}`"
+                    if deadline
+                    else "this norm has none"
+                ),
+                ending.span,
+                "nothing to move",
+                hint="a period counted backwards (`at least … before`), `before`, `until` and "
+                "monthly days are not moved; remove this item",
+            )
+        if deadline is None or not movable:
+            return deadline
+        header = self.module.header
+        moves = ending.working if ending else header is not None and header.periods is not None
+        return attrs.evolve(deadline, ends_on_working_day=moves) if moves else deadline
 
     def _deadline(self, d: ast.Deadline) -> ir.Deadline | None:
         x = self.exprs
@@ -1101,6 +1133,20 @@ class _Lowering:
             for name, d in declarations.items()
             if d.presumption is not None
         )
+
+
+# How each kind of deadline is written, for messages.
+_DEADLINE_WORDS = {
+    "within": "within … after …",
+    "at_least_before": "at least … before …",
+    "before": "before …",
+    "by": "by …",
+    "until": "until …",
+    "without_undue_delay": "without undue delay",
+    "immediately": "immediately",
+    "monthly": "on … of every month",
+    "at_least_once_every": "at least once every …",
+}
 
 
 def _conjunction(conditions: list[ir.Expr], span: Span) -> ir.Expr:

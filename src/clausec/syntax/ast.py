@@ -212,6 +212,15 @@ class Header:
     calendar: Ident | None
     span: Span
     accepts: tuple[Accept, ...] = ()
+    periods: PeriodsEnd | None = None
+
+
+@attrs.frozen
+class PeriodsEnd:
+    """``periods end on working days``: a period whose last day is not a working day ends on
+    the next working day (docs/semantics.md, "Periods ending on working days")."""
+
+    span: Span
 
 
 @attrs.frozen
@@ -458,6 +467,15 @@ class PerformedOn:
 
 
 @attrs.frozen
+class EndingOn:
+    """``ending on working days`` (``working``) or ``ending on any day``: whether this norm's
+    deadline moves off a day that is not a working day, whatever the header says."""
+
+    working: bool
+    span: Span
+
+
+@attrs.frozen
 class BreachWhen:
     expr: Expr
     span: Span
@@ -470,6 +488,7 @@ NormItem: TypeAlias = (
     | PriorityItem
     | Form
     | PerformedOn
+    | EndingOn
     | BreachWhen
     | Extension
     | Within

@@ -240,6 +240,7 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
             items.get("calendar"),
             self.span(meta),
             accepts,
+            items.get("periods"),
         )
 
     @spanned
@@ -263,6 +264,10 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     @values_only
     def calendar(self, c: list[Token]) -> tuple[str, ast.Ident]:
         return "calendar", ast.Ident(str(c[0]), self.tspan(c[0]))
+
+    @spanned
+    def periods_end(self, meta: Meta, c: list[Any]) -> tuple[str, ast.PeriodsEnd]:
+        return "periods", ast.PeriodsEnd(self.span(meta))
 
     # ------------------------------------------------------------ declarations
 
@@ -573,6 +578,14 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     @spanned
     def extension_to(self, meta: Meta, c: list[Any]) -> ast.Extension:
         return ast.Extension("to", c[0], c[1] if len(c) > 1 else None, self.span(meta))
+
+    @spanned
+    def ending_working(self, meta: Meta, c: list[Any]) -> ast.EndingOn:
+        return ast.EndingOn(True, self.span(meta))
+
+    @spanned
+    def ending_any(self, meta: Meta, c: list[Any]) -> ast.EndingOn:
+        return ast.EndingOn(False, self.span(meta))
 
     # ------------------------------------------------------------ deadlines
 

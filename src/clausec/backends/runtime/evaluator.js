@@ -978,7 +978,7 @@ const EXTENSION_TABLE = new Map(Object.entries(DATA.extensions));
  */
 export class Result {
   constructor(question, answer, grounds, overridden, dependsOn, dues, value, values, warnings, explain, amounts,
-    asOf, extended) {
+    asOf, extended, moved) {
     this.question = question;
     this.answer = answer;
     this._asOf = asOf; // the evaluation date, an ordinal; null: no date
@@ -994,6 +994,7 @@ export class Result {
     this._presumed = NO_NAMES; // the presumed facts the answer relied on
     this._amounts = amounts; // norm -> the value of the amount it states, for the grounds
     this._extended = extended; // norm -> the amounts of its due date's extensions (null: not held)
+    this._moved = moved; // norm -> its due date before it moved to a working day
   }
 
   /** The presumptions the answer relied on: facts not given, taken to be a value. */
@@ -1053,7 +1054,8 @@ export class Result {
       const d = this._dues[norm];
       const deadline = deadlineKind !== null && d !== undefined && !(d instanceof Unknown)
         ? { kind: deadlineKind, due: d[0] === 1 ? dayJson(d[1]) : null,
-            extended: d[0] === 1 ? this._extensions(norm) : [] }
+            extended: d[0] === 1 ? this._extensions(norm) : [],
+            moved: d[0] === 1 ? this._movedFrom(norm, d[1]) : null }
         : null;
       let amount = null;
       if (amountKind !== null && source !== null && source[0] === null) {
@@ -1066,6 +1068,13 @@ export class Result {
       }
       return { norm, clause, modality, quote, gloss, facts: this._given(reads), deadline, amount, forms: [...forms] };
     });
+  }
+
+  /** Where ground `norm`'s due date fell before it moved to a working day, and why. */
+  _movedFrom(norm, due) {
+    const unmoved = this._moved[norm];
+    if (unmoved === undefined || unmoved === due) return null;
+    return { from: dayJson(unmoved), reason: `not a working day in ${DATA.contract.calendar}` };
   }
 
   /** The extensions that moved ground `norm`'s due date (docs/semantics.md). */
@@ -1092,7 +1101,7 @@ export class Result {
     if (this._explain === null) return [];
     const question = this.question;
     const reasons = EXPLAIN.get(question)(this._values, ...this._explain);
-    return reasons.map(([norm, code, by]) => {
+    return reasons.map(([norm, code, by, day]) => {
       const colon = code.indexOf(":");
       const status = colon < 0 ? code : code.slice(0, colon);
       const entry = norm === null ? null : NORM_TABLE.get(norm);
@@ -1104,6 +1113,8 @@ export class Result {
         [condition, reads] = parts[Number(code.slice(colon + 1))];
       } else if (status === "prohibits") {
         reads = entry[3];
+      } else if (status === "lapsed" || status === "ended") {
+        reads = entry[11];
       }
       return {
         status,
@@ -1119,6 +1130,7 @@ export class Result {
             : { norm: higher, clause: NORM_TABLE.get(higher)[0], statedIn }))
           : [],
         duty: status === "not_breached" ? entry[6] : null,
+        date: status === "lapsed" || status === "ended" ? dayJson(day) : null,
       };
     });
   }
