@@ -469,9 +469,7 @@ class _Module:
             )
             lines.append(f"if ({self.test(x.when)}) extended[{js_str(x.norm)}] = [{values}];")
         lines.append("const moved = {};" if d.moved else "const moved = NO_DUES;")
-        for norm, unmoved in d.moved:
-            due = dict(d.dues)[norm]
-            when = P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
+        for norm, when, unmoved in d.moved:
             lines.append(f"if ({self.test(when)}) moved[{js_str(norm)}] = {self.expr(unmoved)};")
         lines.append("const amounts = {};" if d.amounts else "const amounts = NO_DUES;")
         for norm, amount in d.amounts:

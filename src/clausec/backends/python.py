@@ -733,9 +733,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             lines.append("extended = _NO_DUES")
         if d.moved:
             lines.append("moved = {}")
-            for norm, unmoved in d.moved:
-                due = dict(d.dues)[norm]
-                dated = P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
+            for norm, dated, unmoved in d.moved:
                 lines.append(f"if {self.test(dated)}: moved[{py_str(norm)}] = {self.expr(unmoved)}")
         else:
             lines.append("moved = _NO_DUES")

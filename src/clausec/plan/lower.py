@@ -552,11 +552,12 @@ class _Question(NormLowering):
         )
         return decision, stmts
 
-    def moved(self, dues: Sequence[tuple[str, P.Local]]) -> tuple[tuple[str, P.Local], ...]:
-        """For each norm whose due date moves to a working day, the local of the date before."""
+    def moved(self, dues: Sequence[tuple[str, P.Local]]) -> tuple[tuple[str, P.Test, P.Local], ...]:
+        """For each norm whose due date moves to a working day, when it is read and the local
+        of the date before the move."""
         return tuple(
-            (norm, unmoved_local(norm))
-            for norm, _ in dues
+            (norm, _dated_ground(norm, due), unmoved_local(norm))
+            for norm, due in dues
             if (d := self.norms[norm].deadline) is not None and d.ends_on_working_day
         )
 
@@ -651,7 +652,7 @@ class _Question(NormLowering):
         return tuple(
             P.Extended(
                 norm,
-                P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1))),
+                _dated_ground(norm, due),
                 tuple(extension_locals(norm, i) for i in range(len(xs))),
             )
             for norm, due in dues
@@ -882,6 +883,11 @@ def lapse_locals(norm: str) -> tuple[P.Local, P.Local]:
 def unmoved_local(norm: str) -> P.Local:
     """``norm``'s due date before it moved to a working day."""
     return P.Local(f"unmoved:{norm}", "day")
+
+
+def _dated_ground(norm: str, due: P.Local) -> P.Test:
+    """``norm`` is a ground and its due date is a known date."""
+    return P.All((P.Grounded(norm), P.NotTest(P.IsUnknown(due)), P.DueRank(due, 1)))
 
 
 def _text(value: str) -> P.Const:

@@ -534,9 +534,9 @@ class Decision:
     ``amounts`` the amount locals of grounds whose norm states an amount, each assigned when
     its norm is a ground (and read only then); ``extended`` the extension locals of the
     norms in ``dues`` whose due date extensions may move; ``moved`` the norms in ``dues``
-    whose due date moves to a working day, each with the local of its date before the move
-    (read, like ``extended``, when the norm is a ground with a known date: it moved when that
-    date differs from the due date).
+    whose due date moves to a working day, each with the test of its being a ground with a
+    known date (as in ``extended``) and the local of its date before the move, read only when
+    the test holds: it moved when that date differs from the due date).
 
     ``explain`` computes the statuses of the reasons from the values the body computed. It
     only evaluates again what the body evaluated, so it raises no error and adds no warning
@@ -552,4 +552,4 @@ class Decision:
     explain: tuple[Stmt, ...] = ()
     amounts: tuple[tuple[str, Local], ...] = ()
     extended: tuple[Extended, ...] = ()
-    moved: tuple[tuple[str, Local], ...] = ()
+    moved: tuple[tuple[str, Test, Local], ...] = ()
