@@ -32,10 +32,10 @@ from decimal import Decimal
 from typing import TypeVar
 
 from clausec.evaluation import calendar as C
-from clausec.evaluation.values import UNIT_SIZE
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
+from clausec.ir.values import UNIT_SIZE
 
 __all__ = ["fact_cases", "fact_sets"]
 

@@ -23,7 +23,6 @@ from clausec.ir import values as V
 # rounds half-even to DIVISION_PLACES decimal places.
 EXACT = Context(prec=200, Emax=999_999, Emin=-999_999)
 DIVISION_PLACES = 18
-UNIT_SIZE = {"days": 1, "weeks": 7, "working_days": 1, "months": 1, "years": 12}
 
 
 @attrs.frozen
@@ -47,10 +46,8 @@ class EvaluationError(Exception):
 
 def from_ir(value: V.Value) -> RuntimeValue:
     """An IR constant as a runtime value."""
-    if isinstance(value, V.MoneyValue):
-        return value.amount
-    if isinstance(value, V.DurationValue):
-        return value.amount * UNIT_SIZE[value.unit]
+    if isinstance(value, V.MoneyValue | V.DurationValue):
+        return V.order_key(value)
     if isinstance(value, V.EnumValue):
         return value.member
     if isinstance(value, V.Never):

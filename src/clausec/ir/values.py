@@ -54,7 +54,8 @@ Value: TypeAlias = (
 )
 
 
-_BASE_UNITS = {"weeks": 7, "years": 12}
+# Each unit in the base unit of its class (days, working days, months).
+UNIT_SIZE = {"days": 1, "weeks": 7, "working_days": 1, "months": 1, "years": 12}
 
 
 def order_key(value: Value) -> int | Decimal | dt.date:
@@ -63,7 +64,7 @@ def order_key(value: Value) -> int | Decimal | dt.date:
     if isinstance(value, MoneyValue):
         return value.amount
     if isinstance(value, DurationValue):
-        return value.amount * _BASE_UNITS.get(value.unit, 1)
+        return value.amount * UNIT_SIZE[value.unit]
     assert isinstance(value, int | Decimal | dt.date), value
     return value
 
