@@ -136,7 +136,12 @@ def _opt_expr(e: ir.Expr | None) -> JSONObject | None:
 
 
 def _ref(r: ir.ClauseRef) -> JSONObject:
-    return {"number": r.number, "contract": r.contract, "span": _span(r.span)}
+    return {
+        "number": r.number,
+        "contract": r.contract,
+        "span": _span(r.span),
+        "about": list(r.about),
+    }
 
 
 def _refs(refs: tuple[ir.ClauseRef, ...]) -> list[JSONObject]:

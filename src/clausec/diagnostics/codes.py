@@ -415,8 +415,21 @@ TABLE: tuple[Code, ...] = (
         page=DIAGNOSTICS_PAGE,
         anchor="w0540--refers-to-a-missing-clause",
         description=(
-            "A `refers to` names a clause number that the contract does not have. The reference is "
-            "kept as written; references that carry meaning are errors instead (E0206)."
+            "A `refers to` names a clause number that the contract does not have, nor any clause "
+            "below it. The reference is kept as written; references that carry meaning are errors "
+            "instead (E0206)."
+        ),
+    ),
+    Code(
+        "W0545",
+        "reference about something its target does not treat",
+        passes=("names",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="w0545--a-reference-about-something-its-target-does-not-treat",
+        description=(
+            "A `refers to … about OBJECT` names a clause none of whose norms (nor those of the "
+            "clauses below it) concerns the objects the referring text says it is about: the "
+            "reference most likely points at the wrong place."
         ),
     ),
     # The analyses (docs/checks.md).
@@ -576,6 +589,18 @@ TABLE: tuple[Code, ...] = (
         description=(
             "For every complete set of facts the question gets the same answer, so asking it tells "
             "nothing."
+        ),
+    ),
+    Code(
+        "I0544",
+        "norm that no question asks about",
+        passes=("analysis: references",),
+        page=CHECKS_PAGE,
+        anchor="i0544",
+        description=(
+            "No `may`, `must`, `deadline` or `amount of` question bears on the norm, so a user "
+            "asking about its clause gets no answer. Add a question, or accept the finding with "
+            "the reason no user would ask."
         ),
     ),
     Code(

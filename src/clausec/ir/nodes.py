@@ -196,6 +196,8 @@ class ClauseRef:
     number: str | None
     contract: str | None
     span: Span
+    # `refers to … about OBJECT`: what the referring text says the referred clause is about.
+    about: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         if self.number is None:

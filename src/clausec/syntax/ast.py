@@ -540,6 +540,7 @@ class ClauseAttr:
 class RefersTo:
     refs: tuple[Ref, ...]
     span: Span
+    about: tuple[Ident, ...] = ()  # the objects the source says the referred text is about
 
 
 @attrs.frozen

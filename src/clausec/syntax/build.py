@@ -438,7 +438,7 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
     @spanned
     def refers_to(self, meta: Meta, c: list[Any]) -> ast.RefersTo:
-        return ast.RefersTo(c[0], self.span(meta))
+        return ast.RefersTo(c[0], self.span(meta), tuple(self.ident(t) for t in c[1:]))
 
     @values_only
     def ref_list(self, c: list[Any]) -> tuple[ast.Ref, ...]:
