@@ -16,6 +16,7 @@ from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir.numbering import likely_meant, sub_clauses, within
 from clausec.ir.values import Value, order_key
+from clausec.quotes import normal_form
 from clausec.semantic.expressions import ExprChecker, type_of
 from clausec.semantic.symbols import Symbols, collect, did_you_mean
 from clausec.source import SourceFile, Span
@@ -200,6 +201,7 @@ class _Lowering:
             accepts=tuple(self.accepts),
             incompatible_acts=tuple(self.incompatible_acts),
             periods_end_on_working_days=header.periods is not None,
+            running_headers=tuple(h.value for h in header.running_headers),
         )
 
     def _header(self, h: ast.Header) -> dict[str, str]:
@@ -599,15 +601,20 @@ class _Lowering:
                         self.extensions.append(
                             ir.DeadlineExtension(amount, cond, number, item.span)
                         )
+        quote = next(
+            (a for a in c.attrs if isinstance(a, ast.ClauseAttr) and a.kind == "quote"), None
+        )
+        headers = self.module.header.running_headers if self.module.header else ()
         return ir.Clause(
             number,
             c.normative,
-            given.get("quote"),
+            normal_form(quote.value.value, [h.value for h in headers]) if quote else None,
             given.get("gloss"),
             given.get("reason"),
             tuple(refers),
             tuple(ids),
             c.span,
+            quote.value.span if quote else None,
         )
 
     def _norm(self, clause: str, n: ast.Norm, ids: list[str], remedy_of: ir.Norm | None) -> None:

@@ -213,6 +213,8 @@ class Header:
     span: Span
     accepts: tuple[Accept, ...] = ()
     periods: PeriodsEnd | None = None
+    # ``running header "…"``: lines of the source document that are not part of its text.
+    running_headers: tuple[StringLit, ...] = ()
 
 
 @attrs.frozen
