@@ -32,7 +32,11 @@ from conftest import MONTHLY, REPO, SHIPPED
 GOLDEN = Path(__file__).resolve().parent / "golden" / "python"
 WITH_QUESTIONS = [
     p
-    for p in [*SHIPPED, *sorted((REPO / "docs" / "examples").glob("*.clause"))]
+    for p in [
+        *SHIPPED,
+        *sorted((REPO / "docs" / "examples").glob("*.clause")),
+        *sorted((REPO / "tests" / "data" / "typing").glob("*.clause")),
+    ]
     if clausec.load(p).questions
 ]
 

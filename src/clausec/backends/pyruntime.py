@@ -70,7 +70,8 @@ class _Unknown:
 
 
 _NONE = _Unknown(frozenset())
-_TODAY = _Unknown(frozenset({"today"}))
+# Typed as Any, like a fact's value: code compares "today" once it knows it is a date.
+_TODAY: Any = _Unknown(frozenset({"today"}))
 _date = _dt.date
 
 

@@ -634,7 +634,11 @@ class _Question(NormLowering):
                                     tuple(values),
                                     (word("unspecified"),),
                                 ),
-                            ),
+                            )
+                            # Without a norm that states an amount there is no value to
+                            # compute (and its local would never be assigned).
+                            if any(category(n) == "value" for n in permitting)
+                            else (word("unspecified"),),
                         ),
                     ),
                 ),
