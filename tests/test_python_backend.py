@@ -200,12 +200,24 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
         m.may_deduct_deposit({"merchant.closed_shop": "yes"})
     with pytest.raises(m.FactError, match="as_of"):
         m.may_deduct_deposit({}, as_of="tomorrow")
-    results = m.evaluate_many(
-        "may_deduct_deposit",
-        [{"merchant.closed_shop": True}, {"merchant.closed_shop": 3}],
-        errors="return",
+    results = list(
+        m.evaluate_many(
+            "may_deduct_deposit",
+            [{"merchant.closed_shop": True}, {"merchant.closed_shop": 3}, {}],
+            errors="return",
+        )
     )
     assert results[0].answer == "yes" and isinstance(results[1], m.FactError)
+    assert results[2].answer == "no"
+    # An iterator: each result is made when asked for, so an error comes at its fact set.
+    batch = m.evaluate_many("may_deduct_deposit", [{}, {"merchant.closed_shop": 3}])
+    assert next(batch).answer == "no"
+    with pytest.raises(m.FactError):
+        next(batch)
+    with pytest.raises(KeyError):
+        m.evaluate_many("no_such_question", [])
+    with pytest.raises(ValueError, match="errors must be"):
+        m.evaluate_many("may_deduct_deposit", [], errors="ignore")
     assert m.evaluate("release_deadline", {}).answer == "undetermined"
     assert set(m.QUESTIONS) == {
         "may_deduct_deposit",
@@ -282,7 +294,7 @@ def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         for as_of in (None, "2025-01-10"):
             want = function(dict(facts), as_of=as_of).to_dict()
             assert function(facts, as_of=as_of).to_dict() == want, name
-            assert m.evaluate_many(name, [facts], as_of=as_of)[0].to_dict() == want, name
+            assert next(m.evaluate_many(name, [facts], as_of=as_of)).to_dict() == want, name
     # Every fact the question reads known: the two-valued code answers, and agrees.
     (question,) = [q for q in contract.questions if q.name == "may_deduct_deposit"]
     known = m.Facts(

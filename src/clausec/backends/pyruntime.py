@@ -17,7 +17,8 @@ from decimal import Decimal as _Decimal
 from decimal import InvalidOperation as _InvalidOperation
 from fractions import Fraction as _Fraction
 from time import time as _time
-from typing import Any
+from types import FunctionType as _FunctionType
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypedDict, TypeVar, overload
 
 _INF = _math.inf
 # object.__new__ and slot stores make results and unknowns at about half the cost of calling
@@ -590,6 +591,8 @@ class Facts(Mapping[str, object]):
 
 
 _TODAY_WORD = "today"  # the default as-of date
+# What ``as_of`` takes: "today", a date or YYYY-MM-DD, or None (no date).
+AsOf: TypeAlias = "_dt.date | str | None"
 # The as-of date of a call that left it to the default, before anything read it: the answer
 # does not depend on the date until something does (then it is today's, from _today()).
 _LATER: Any = type("_Later", (), {"__slots__": (), "__repr__": lambda self: "<today>"})()
@@ -727,17 +730,23 @@ def _as_of_json(day: Any) -> str | None:
     return None if day is None else _date_json(day)
 
 
-class Result:
+_A = TypeVar("_A", bound=str)
+_R = TypeVar("_R", bound="Result[Any]")
+
+
+class Result(Generic[_A]):
     """The answer to a question, with its grounds; ``to_dict()`` gives the documented
-    JSON shape (docs/semantics.md)."""
+    JSON shape (docs/semantics.md). Each question has its subclass, typed with the answers
+    it can give."""
 
     # Two slots and a tuple: a decision made on the fast path pays for little more than
     # its answer and grounds; everything else is unpacked only when asked for.
     __slots__ = ("_grounds", "_rest", "answer")
+    answer: _A
 
     def __init__(
         self,
-        answer: str,
+        answer: _A,
         grounds: tuple[str, ...],
         rest: tuple[
             str,
@@ -962,11 +971,11 @@ class Result:
 
 
 def _presume(
-    function: Callable[..., Result],
+    function: Callable[..., _R],
     facts: Mapping[str, object],
     as_of: object,
     deps: tuple[str, ...],
-) -> Result:
+) -> _R:
     """An undetermined answer asked again with the presumed values of the facts it waits for
     (docs/semantics.md, "Presumptions"); the result names them."""
     relied = tuple(name for name in deps if name in _PRESUMED)

@@ -33,6 +33,7 @@ from clausec.evaluation.next_facts import candidates
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
 from clausec.ir import values as V
+from clausec.ir.interface import ContractInterface, FactInterface, interface
 from clausec.ir.queries import (
     conjuncts,
     extension_table,
@@ -91,6 +92,7 @@ _RESERVED = frozenset(
         "FactError",
         "EvaluationError",
         "Facts",
+        "FactsDict",
         "QUESTIONS",
         "CONTRACT",
         "CLAUSEC_VERSION",
@@ -102,6 +104,11 @@ _RESERVED = frozenset(
         "annotations",
     }
 )
+
+
+# The suffixes of the names of a question's types (type_name), capitalised: a question's
+# name is lower-case (grammar NAME), so no question is named like a type.
+_TYPE_ROLES = ("Answer", "Result")
 
 
 def identifier(name: str) -> str:
@@ -122,6 +129,19 @@ def identifier(name: str) -> str:
     ):
         ident += "_"
     return ident
+
+
+def type_name(question: str, role: str) -> str:
+    """The name of a type of question ``question``: ``may_pay_Answer`` (its answers, a
+    Literal), ``may_pay_Result`` (its results); no question's name has a capital."""
+    assert role in _TYPE_ROLES
+    return f"{identifier(question)}_{role}"
+
+
+def money_type_name(currency: str) -> str:
+    """The TypedDict of money given as an object in ``currency`` (three capitals)."""
+    assert re.fullmatch(r"[A-Z]{3}", currency), currency
+    return f"Money_{currency}"
 
 
 def _type_spec(t: T.Type) -> tuple[str, object]:
@@ -172,6 +192,7 @@ class _Module:
         self.facts = {f.name: f for f in self.c.facts}
         self.fact_index = {f.name: i for i, f in enumerate(self.c.facts)}
         self.local = LocalNames(self.c)
+        self.interface: ContractInterface = interface(self.c)
         # Printing modes: two-valued code (every value known), and facts read from a Facts'
         # tuple of values (``fv``) instead of local variables.
         self.known = False
@@ -188,6 +209,7 @@ class _Module:
             "from __future__ import annotations\n",
             runtime_source(),
             self.tables(),
+            self.types(),
             *self.constant_lines(),
             *functions,
             explains,
@@ -357,6 +379,41 @@ class _Module:
             f"_CAL_ON: frozenset[int] = frozenset({_ordinals(t.workdays)})",
         ]
 
+    def types(self) -> str:
+        """The types of the module's inputs and outputs, for callers and type checkers: the
+        facts (a TypedDict, keys as declared), money given as an object, and per question
+        its answers (a Literal) and its results (a subclass of Result)."""
+        described = self.interface
+        lines = ['# Types of facts and results (docs/embedding.md, "Typed use").']
+        currencies = sorted(
+            {f.type.currency for f in described.facts if isinstance(f.type, T.Money)}
+        )
+        for currency in currencies:
+            name = money_type_name(currency)
+            lines.append(
+                f"{name} = TypedDict({py_str(name)}, "
+                f"{{'amount': str, 'currency': Literal[{py_str(currency)}]}})"
+            )
+        lines.append('FactsDict = TypedDict("FactsDict", {')
+        for f in described.facts:
+            lines.append(f"    {py_str(f.name)}: {_fact_type(f)} | None,")
+        lines.append("}, total=False)")
+        for q in described.questions:
+            answers = ", ".join(py_str(a) for a in q.answers)
+            answer, result = type_name(q.name, "Answer"), type_name(q.name, "Result")
+            lines += [
+                "",
+                "",
+                f"{answer}: TypeAlias = Literal[{answers}]",
+                "",
+                "",
+                f"class {result}(Result[{answer}]):",
+                f'    """The result of `{doc_text(q.name)}`."""',
+                "",
+                "    __slots__ = ()",
+            ]
+        return "\n".join(lines)
+
     def constant_lines(self) -> list[str]:
         return [
             f"{name} = {value}"
@@ -366,65 +423,82 @@ class _Module:
     def footer(self) -> str:
         names = [q.name for q in self.c.questions]
         entries = ", ".join(f"{py_str(n)}: {identifier(n)}" for n in names)
-        exported = ", ".join(py_str(identifier(n)) for n in names)
-        return f'''QUESTIONS: dict[str, Callable[..., Result]] = {{{entries}}}
+        exported = [
+            py_str(x)
+            for n in names
+            for x in (identifier(n), type_name(n, "Answer"), type_name(n, "Result"))
+        ]
+        exported += [py_str(money_type_name(c)) for c in self.currencies()]
+        return "\n\n\n".join(
+            [
+                f"QUESTIONS: dict[str, Callable[..., Result[Any]]] = {{{entries}}}",
+                *self.typed_calls(names),
+                "__all__ = ["
+                + ", ".join(
+                    sorted(
+                        [
+                            '"AsOf"',
+                            '"CONTRACT"',
+                            '"CLAUSEC_VERSION"',
+                            '"EvaluationError"',
+                            '"FactError"',
+                            '"Facts"',
+                            '"FactsDict"',
+                            '"QUESTIONS"',
+                            '"Result"',
+                            '"ask_next"',
+                            '"evaluate"',
+                            '"evaluate_many"',
+                            *exported,
+                        ]
+                    )
+                )
+                + "]",
+            ]
+        )
 
+    def currencies(self) -> list[str]:
+        return sorted(
+            {f.type.currency for f in self.interface.facts if isinstance(f.type, T.Money)}
+        )
 
-def evaluate(question: str, facts: Mapping[str, object], *, as_of: object = "today",
-             presume: bool = True) -> Result:
-    """Answer the question named ``question``."""
-    try:
-        function = QUESTIONS[question]
-    except KeyError:
-        raise KeyError(f"no question {{question!r}}; the questions are: "
-                       f"{{', '.join(QUESTIONS)}}") from None
-    return function(facts, as_of=as_of, presume=presume)
-
-
-def ask_next(question: str, facts: Mapping[str, object], *, as_of: object = "today",
-             presume: bool = True) -> list[dict[str, object]]:
-    """For an undetermined answer, the facts it waits for, ranked: each with the values that
-    decide the answer alone and the answer each gives; the facts with the most deciding values
-    first. [] when the answer is decided."""
-    function = QUESTIONS[question]
-    result = function(facts, as_of=as_of, presume=presume)
-    if result.answer != "undetermined":
-        return []
-    given = dict(facts)  # a Facts gives its facts as given
-    ranked: list[dict[str, Any]] = []
-    for name in result.depends_on:
-        if name not in _FACTS:  # "today": the as-of date
-            continue
-        decides = []
-        for value in _CANDIDATES.get(name, ()):
-            tried = function({{**given, name: value}}, as_of=as_of, presume=presume)
-            if tried.answer != "undetermined":
-                word = (tried.due if tried.answer == "date"
-                        else tried.value if tried.answer == "value" else tried.answer)
-                decides.append({{"value": value, "answer": word}})
-        ranked.append({{"fact": name, "decides": decides}})
-    return sorted(ranked, key=lambda entry: -len(entry["decides"]))  # most deciding first
-
-
-def evaluate_many(question: str, fact_sets: Iterable[Mapping[str, object]], *,
-                  as_of: object = "today", errors: str = "raise",
-                  presume: bool = True) -> list[Any]:
-    """Answer one question for many fact sets. With ``errors="return"`` a fact set that
-    cannot be evaluated gives its FactError or EvaluationError in place of a Result."""
-    function = QUESTIONS[question]
-    out: list[Any] = []
-    for facts in fact_sets:
-        try:
-            out.append(function(facts, as_of=as_of, presume=presume))
-        except (FactError, EvaluationError) as exc:
-            if errors != "return":
-                raise
-            out.append(exc)
-    return out
-
-
-__all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts", "QUESTIONS",
-           "Result", "ask_next", "evaluate", "evaluate_many", {exported}]'''
+    def typed_calls(self, names: list[str]) -> list[str]:
+        """``evaluate`` and ``evaluate_many``, typed per question name where the module has
+        two questions or more (overloads), else by the one question or by any name."""
+        head = (
+            "(question: {q}, facts: FactsDict | Facts, *, as_of: AsOf = ..., presume: bool = ...)"
+        )
+        many = (
+            "(question: {q}, fact_sets: Iterable[FactsDict | Facts], *, as_of: AsOf = ..., "
+            "errors: Literal[{e}] = ..., presume: bool = ...)"
+        )
+        evaluate, many_overloads = [], []
+        if len(names) >= 2:
+            for n in names:
+                q = f"Literal[{py_str(n)}]"
+                result = type_name(n, "Result")
+                evaluate.append(f"@overload\ndef evaluate{head.format(q=q)} -> {result}: ...")
+                many_overloads.append(
+                    f"@overload\ndef evaluate_many{many.format(q=q, e=py_str('raise'))} "
+                    f"-> Iterator[{result}]: ..."
+                )
+                many_overloads.append(
+                    f"@overload\ndef evaluate_many{many.format(q=q, e=py_str('return'))} "
+                    f"-> Iterator[{result} | FactError | EvaluationError]: ..."
+                )
+        evaluate.append(
+            "def evaluate(question: str, facts: FactsDict | Facts, *, as_of: AsOf = _TODAY_WORD,\n"
+            "             presume: bool = True) -> Any:\n"
+            '    """Answer the question named ``question``."""\n'
+            "    try:\n"
+            "        function = QUESTIONS[question]\n"
+            "    except KeyError:\n"
+            '        raise KeyError(f"no question {question!r}; the questions are: "\n'
+            "                       f\"{', '.join(QUESTIONS)}\") from None\n"
+            "    return function(facts, as_of=as_of, presume=presume)"
+        )
+        out = ["\n\n".join(evaluate), _ASK_NEXT, "\n\n".join([*many_overloads, _EVALUATE_MANY])]
+        return out
 
     # ------------------------------------------------------------ one question
 
@@ -481,8 +555,9 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         self.known = False
         general += self.program(qp, names_const)
         return (
-            f"def {identifier(qp.question)}(facts: Mapping[str, object], *, "
-            f"as_of: object = _TODAY_WORD, presume: bool = True) -> Result:\n{self.docstring(qp)}\n"
+            f"def {identifier(qp.question)}(facts: FactsDict | Facts, *, "
+            f"as_of: AsOf = _TODAY_WORD, presume: bool = True) -> "
+            f"{type_name(qp.question, 'Result')}:\n{self.docstring(qp)}\n"
             + "\n".join("    " + line for line in head + fast + general)
             + "\n"
         )
@@ -783,7 +858,7 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             names_const, values = "_INDEX", "fv"
         # Slots set directly: a call of Result.__init__ would cost more than the decision.
         lines += [
-            "_r = _new(Result)",
+            f"_r = _new({type_name(qp.question, 'Result')})",
             f"_r.answer = {answer}",
             "_r._grounds = grounds",
             f"_r._rest = ({py_str(qp.question)}, overridden, deps, dues, {value}, "
@@ -1066,6 +1141,75 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
                 f".__class__ is not _Unknown else {t})"
             )
         return f"_cmp(_operator.{_OPERATOR_NAMES[e.op]}, {self.expr(e.left)}, {self.expr(e.right)})"
+
+
+def _fact_type(f: FactInterface) -> str:
+    """The type of the values a fact accepts (docs/embedding.md, "Fact values"), in code."""
+    t = f.type
+    if isinstance(t, T.Money):
+        return f"str | {money_type_name(t.currency)}"
+    if isinstance(t, T.Enum):
+        return f"Literal[{', '.join(py_str(m) for m in t.members)}]"
+    if isinstance(t, T.Date):  # a text: YYYY-MM-DD, and "never" for an event
+        return "_dt.date | str"
+    if isinstance(t, T.Duration):  # a number of its unit, or a text with a unit
+        return "int | str"
+    return {
+        "boolean": "bool",
+        "integer": "int",
+        "decimal": "int | float | _Decimal | str",
+        "text": "str",
+    }[str(t)]
+
+
+# The calls every module has besides evaluate (typed_calls): ask_next, and evaluate_many
+# after its overloads.
+_ASK_NEXT = '''def ask_next(question: str, facts: FactsDict | Facts, *, as_of: AsOf = _TODAY_WORD,
+             presume: bool = True) -> list[dict[str, object]]:
+    """For an undetermined answer, the facts it waits for, ranked: each with the values that
+    decide the answer alone and the answer each gives; the facts with the most deciding values
+    first. [] when the answer is decided."""
+    function = QUESTIONS[question]
+    result = function(facts, as_of=as_of, presume=presume)
+    if result.answer != "undetermined":
+        return []
+    given = dict(facts)  # a Facts gives its facts as given
+    ranked: list[dict[str, Any]] = []
+    for name in result.depends_on:
+        if name not in _FACTS:  # "today": the as-of date
+            continue
+        decides = []
+        for value in _CANDIDATES.get(name, ()):
+            tried = function({**given, name: value}, as_of=as_of, presume=presume)
+            if tried.answer != "undetermined":
+                word = (tried.due if tried.answer == "date"
+                        else tried.value if tried.answer == "value" else tried.answer)
+                decides.append({"value": value, "answer": word})
+        ranked.append({"fact": name, "decides": decides})
+    return sorted(ranked, key=lambda entry: -len(entry["decides"]))  # most deciding first'''
+
+_EVALUATE_MANY = '''def evaluate_many(question: str, fact_sets: Iterable[FactsDict | Facts], *,
+                  as_of: AsOf = _TODAY_WORD, errors: str = "raise",
+                  presume: bool = True) -> Iterator[Any]:
+    """Answer one question for many fact sets: an iterator of their results, in order, each
+    made when asked for (nothing keeps the results; list() of it keeps them all). With
+    ``errors="return"`` a fact set that cannot be evaluated gives its FactError or
+    EvaluationError in place of a Result."""
+    function = QUESTIONS[question]
+    if errors not in ("raise", "return"):
+        raise ValueError(f"errors must be 'raise' or 'return', not {errors!r}")
+    if errors == "raise":
+        return (function(facts, as_of=as_of, presume=presume) for facts in fact_sets)
+    return _each_or_error(function, fact_sets, as_of, presume)
+
+
+def _each_or_error(function: Callable[..., Result[Any]], fact_sets: Iterable[FactsDict | Facts],
+                   as_of: AsOf, presume: bool) -> Iterator[Any]:
+    for facts in fact_sets:
+        try:
+            yield function(facts, as_of=as_of, presume=presume)
+        except (FactError, EvaluationError) as exc:
+            yield exc'''
 
 
 def _folded(code: str) -> str | None:
