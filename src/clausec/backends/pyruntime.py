@@ -18,6 +18,7 @@ from decimal import InvalidOperation as _InvalidOperation
 from fractions import Fraction as _Fraction
 from time import time as _time
 from types import FunctionType as _FunctionType
+from types import new_class as _new_class
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypedDict, TypeVar, overload
 
 _INF = _math.inf
@@ -992,3 +993,55 @@ def _presume(
 _NO_DUES: dict[str, Any] = {}
 _NO_POSITIONS: dict[str, int] = {}
 _NO_NAMES: frozenset[str] = frozenset()
+
+
+# ---------------------------------------------------------------- packages
+
+
+def _bind(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The runtime's functions and the classes that read a contract's tables (Facts,
+    Result), made anew with ``namespace`` as their globals: in a package (clausec emit
+    --package) each contract module shares this runtime's code and reads its own tables,
+    at the speed of a standalone module. The caches of a contract's values start empty."""
+    here = globals()
+    bound: dict[str, Any] = {"_LISTED": [], "_REASON_ROWS": {}}
+    for name, value in here.items():
+        if isinstance(value, _FunctionType) and value.__module__ == __name__:
+            bound[name] = _rebind(value, namespace)
+    generic: Any = Generic  # Result's copy stays generic: questions' results subclass it
+    classes: tuple[tuple[type, tuple[Any, ...]], ...] = (
+        (Facts, (Facts,)),
+        (Result, (Result, generic[_A])),
+    )
+    for cls, bases in classes:
+        members: dict[str, Any] = {"__slots__": (), "__module__": namespace["__name__"]}
+        for key, value in vars(cls).items():
+            if isinstance(value, _FunctionType):
+                members[key] = _rebind(value, namespace)
+            elif isinstance(value, property) and value.fget is not None:
+                members[key] = property(_rebind(value.fget, namespace), doc=value.__doc__)
+        members["__doc__"] = cls.__doc__
+        bound[cls.__name__] = _new_class(cls.__name__, bases, exec_body=_filler(members))
+    return bound
+
+
+def _filler(members: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def fill(body: dict[str, Any]) -> None:
+        body.update(members)
+
+    return fill
+
+
+def _rebind(function: Any, namespace: dict[str, Any]) -> Any:
+    copy = _FunctionType(
+        function.__code__,
+        namespace,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__doc__ = function.__doc__
+    copy.__qualname__ = function.__qualname__
+    copy.__module__ = namespace["__name__"]
+    return copy
