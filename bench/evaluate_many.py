@@ -3,7 +3,8 @@
 The question is `may_deduct_deposit` of contracts/soolife/deposit.clause, emitted with
 `clausec emit --target python` into a temporary directory and imported. The fact sets are a
 seeded mix of 1,000 distinct dicts (each fact the question reads given a value of its type
-in a form callers give; one set in ten misses three facts), repeated to --count fact sets (default 1,000,000).
+in a form callers give; one set in ten misses three facts), repeated to --count fact sets
+(default 1,000,000).
 
 Measured side by side in one process, alternating, the median of --repeat runs (default 5),
 in microseconds per fact set:

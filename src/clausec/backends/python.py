@@ -272,7 +272,7 @@ class _Module:
             + "Each question is a function taking a mapping of fact names to values (a\n"
             "missing or None fact is unknown), or a Facts checked once, and returning a\n"
             "Result; see docs/embedding.md of clausec.\n"
-            f'"""'
+            '"""'
         )
 
     def tables(self) -> str:
