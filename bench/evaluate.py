@@ -132,6 +132,25 @@ def _presumed() -> dict[str, object]:
 PRESUMED = _presumed()
 
 
+def _money_facts() -> frozenset[str]:
+    import clausec
+    from clausec.ir import types as T
+
+    contract = clausec.load(CONTRACT)
+    return frozenset(f.name for f in contract.facts if isinstance(f.type, T.Money))
+
+
+MONEY = _money_facts()
+
+
+def with_currency(facts: Mapping[str, object]) -> Mapping[str, object]:
+    """The facts as clausec takes them: money as "AMOUNT CNY" (a bare number names no
+    currency); the handwritten functions and the peers take whole amounts. A Facts is kept."""
+    if not isinstance(facts, dict):
+        return facts
+    return {k: f"{v} CNY" if k in MONEY and isinstance(v, int) else v for k, v in facts.items()}
+
+
 def _facts(**given: object) -> dict[str, object]:
     """DEFAULTS with the ``given`` facts (``a__b`` for ``a.b``)."""
     base = dict(DEFAULTS)
@@ -544,7 +563,7 @@ Full = tuple[str, tuple[str, ...], Overridden, tuple[str, ...]]
 
 def emitted_decision(module: ModuleType, facts: Mapping[str, object], presume: bool = True) -> Full:
     """(answer, grounds, overridden, depends_on) of the emitted evaluator."""
-    r = getattr(module, QUESTION)(facts, presume=presume)
+    r = getattr(module, QUESTION)(with_currency(facts), presume=presume)
     return (
         r.answer,
         tuple(g["clause"] for g in r.grounds),
@@ -557,13 +576,13 @@ def emitted_reasons(
     module: ModuleType, facts: Mapping[str, object], presume: bool = True
 ) -> tuple[tuple[str, str], ...]:
     """The reasons of the emitted evaluator's answer: (clause, the part that is false)."""
-    result = getattr(module, QUESTION)(facts, presume=presume)
+    result = getattr(module, QUESTION)(with_currency(facts), presume=presume)
     return tuple((r["clause"], r["condition"]) for r in result.reasons)
 
 
 def emitted_presumed(module: ModuleType, facts: Mapping[str, object]) -> tuple[Any, ...]:
     """The emitted evaluator's answer with presumptions, as handwritten_presumed gives it."""
-    r = getattr(module, QUESTION)(facts)
+    r = getattr(module, QUESTION)(with_currency(facts))
     return (
         r.answer,
         tuple(g["clause"] for g in r.grounds),
@@ -576,7 +595,7 @@ def emitted_presumed(module: ModuleType, facts: Mapping[str, object]) -> tuple[A
 def interpreter_decision(contract: Any, facts: Mapping[str, object], presume: bool = True) -> Full:
     from clausec.evaluation.interpreter import ask
 
-    d = ask(contract, QUESTION, facts, presume=presume).to_dict()
+    d = ask(contract, QUESTION, with_currency(facts), presume=presume).to_dict()
     return (
         d["answer"],
         tuple(g["clause"] for g in d["grounds"]),
@@ -781,7 +800,12 @@ def agree(module: ModuleType, contract: Any, peers: list[Peer]) -> bool:
     for name, facts in KNOWN:
         want = emitted_decision(module, facts)
         ok &= verify("emitted (all facts known)", want[3], (), name)
-        ok &= verify("emitted (Facts)", emitted_decision(module, module.Facts(facts)), want, name)
+        ok &= verify(
+            "emitted (Facts)",
+            emitted_decision(module, module.Facts(with_currency(facts))),
+            want,
+            name,
+        )
         ok &= verify("handwritten", handwritten(facts), want[:3], name)
         ok &= verify("handwritten with checks", handwritten_checked(facts), want[:3], name)
         ok &= verify("handwritten, grounds only", handwritten_grounds(facts), want[:2], name)
@@ -831,11 +855,14 @@ def time_python(
         "hand_checked": handwritten_checked,
         "hand_grounds": handwritten_grounds,
         "Facts": module.Facts,
-        "A_facts": [module.Facts(f) for f in known],
+        "A_facts": [module.Facts(with_currency(f)) for f in known],
         "contract": contract,
         "Q": QUESTION,
         "A": known,
         "B": [f for _, f in UNKNOWN],
+        # clausec takes money with its currency
+        "A_cur": [with_currency(f) for f in known],
+        "B_cur": [with_currency(f) for _, f in UNKNOWN],
         "A_json": [as_json(f) for f in known],
     }
     for i, (_, decide) in enumerate(peers):
@@ -843,24 +870,24 @@ def time_python(
     rows_a = [
         ("handwritten Python (answer + grounds)", "for f in A: hand(f)"),
         ("clausec emitted, Facts: answer + grounds", "for f in A_facts: fn(f).answer"),
-        ("clausec emitted, dict: answer + grounds", "for f in A: fn(f).answer"),
-        ("clausec emitted: full explanation (to_dict)", "for f in A: fn(f).to_dict()"),
-        ("clausec reference interpreter", "for f in A: ask(contract, Q, f)"),
+        ("clausec emitted, dict: answer + grounds", "for f in A_cur: fn(f).answer"),
+        ("clausec emitted: full explanation (to_dict)", "for f in A_cur: fn(f).to_dict()"),
+        ("clausec reference interpreter", "for f in A_cur: ask(contract, Q, f)"),
         ("(handwritten + fact name and type checks)", "for f in A: hand_checked(f)"),
         ("(handwritten, permitting clauses only)", "for f in A: hand_grounds(f)"),
-        ("(clausec emitted: Facts(dict) + answer)", "for f in A: fn(Facts(f)).answer"),
+        ("(clausec emitted: Facts(dict) + answer)", "for f in A_cur: fn(Facts(f)).answer"),
     ]
     rows_a += [(label, f"for f in A_json: peer{i}(f)") for i, (label, _) in enumerate(peers)]
     rows_b = [
         ("handwritten three-valued Python", "for f in B: hand3(f)"),
         (
             "clausec emitted: full explanation (to_dict)",
-            "for f in B: fn(f, presume=False).to_dict()",
+            "for f in B_cur: fn(f, presume=False).to_dict()",
         ),
-        ("clausec emitted: answer + depends_on", "for f in B: fn(f, presume=False).depends_on"),
-        ("clausec reference interpreter", "for f in B: ask(contract, Q, f, presume=False)"),
+        ("clausec emitted: answer + depends_on", "for f in B_cur: fn(f, presume=False).depends_on"),
+        ("clausec reference interpreter", "for f in B_cur: ask(contract, Q, f, presume=False)"),
         ("handwritten three-valued + presumptions", "for f in B: hand3p(f)"),
-        ("clausec emitted + presumptions (to_dict)", "for f in B: fn(f).to_dict()"),
+        ("clausec emitted + presumptions (to_dict)", "for f in B_cur: fn(f).to_dict()"),
     ]
     na, nb = len(ns["A"]), len(ns["B"])
     times = measure(
@@ -935,6 +962,7 @@ def time_js(module: ModuleType, folder: Path, repeat: int, min_time: float) -> A
         "known": [(name, as_json(f)) for name, f in KNOWN],
         "unknown": [(name, as_json(f)) for name, f in UNKNOWN],
         "presumed": PRESUMED,
+        "money": sorted(MONEY),  # facts the emitted module takes as "AMOUNT CNY"
         "expected": {
             "known": [emitted_decision(module, f) for _, f in KNOWN],
             "unknown": [emitted_decision(module, f, presume=False) for _, f in UNKNOWN],

@@ -118,10 +118,10 @@ question m : value of moved
 @pytest.mark.parametrize(
     "question, value, problem",
     [
-        ("r", "-0.01", "out_of_bounds"),
+        ("r", "-0.01 CNY", "out_of_bounds"),
         ("r", "100000.01 CNY", "out_of_bounds"),
         ("m", "2019-12-31", "out_of_bounds"),
-        ("r", "0", None),
+        ("r", "0 CNY", None),
         ("m", "2020-01-01", None),
     ],
 )
@@ -174,32 +174,60 @@ question how_much : amount of platform deduct deposit
     "facts, answer, value",
     [
         (
-            {"loss": "300", "ordered": "500", "closed": False, "harmed": False, "barred": False},
+            {
+                "loss": "300 CNY",
+                "ordered": "500 CNY",
+                "closed": False,
+                "harmed": False,
+                "barred": False,
+            },
             "value",
             {"amount": "500", "currency": "CNY"},
         ),
         (
-            {"loss": "300", "ordered": "0", "closed": False, "harmed": False, "barred": False},
+            {
+                "loss": "300 CNY",
+                "ordered": "0 CNY",
+                "closed": False,
+                "harmed": False,
+                "barred": False,
+            },
             "value",
             {"amount": "300", "currency": "CNY"},
         ),
         ({"closed": True, "barred": False}, "all", None),
         (
-            {"loss": "0", "ordered": "0", "closed": False, "harmed": True, "barred": False},
+            {"loss": "0 CNY", "ordered": "0 CNY", "closed": False, "harmed": True, "barred": False},
             "part",
             None,
         ),
         (
-            {"loss": "300", "ordered": "0", "closed": False, "harmed": True, "barred": False},
+            {
+                "loss": "300 CNY",
+                "ordered": "0 CNY",
+                "closed": False,
+                "harmed": True,
+                "barred": False,
+            },
             "unspecified",
             None,
         ),
         (
-            {"loss": "300", "ordered": "0", "closed": False, "harmed": False, "barred": True},
+            {
+                "loss": "300 CNY",
+                "ordered": "0 CNY",
+                "closed": False,
+                "harmed": False,
+                "barred": True,
+            },
             "none",
             None,
         ),
-        ({"loss": "300", "closed": False, "harmed": False, "barred": False}, "undetermined", None),
+        (
+            {"loss": "300 CNY", "closed": False, "harmed": False, "barred": False},
+            "undetermined",
+            None,
+        ),
     ],
 )
 def test_amount_answers(facts: dict[str, object], answer: str, value: object) -> None:

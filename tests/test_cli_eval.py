@@ -45,9 +45,9 @@ CLEAN_EXIT = (
         "--fact",
         "platform.paid_beyond_deposit=false",
         "--fact",
-        "platform.loss=0",
+        "platform.loss=0 CNY",
         "--fact",
-        "deposit.balance=10000",
+        "deposit.balance=10000 CNY",
         "--fact",
         "force_majeure.affects_performance=false",
     ]

@@ -941,7 +941,7 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
 
 @cli.command()
 @import_root_option
-@click.argument("contract")
+@click.argument("paths", nargs=-1, required=True)
 @click.option("--target", type=click.Choice(list(TARGETS)), required=True, help="What to generate.")
 @click.option(
     "-o",
@@ -951,11 +951,22 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
     metavar="DIR",
     help="The folder to write into (created if missing).",
 )
-def emit(contract: str, target: str, out_dir: str) -> None:
-    """Generate a standalone evaluator (or the JSON IR) for each contract in CONTRACT."""
-    result = _compile([contract])
+@click.option(
+    "--package",
+    "package",
+    metavar="NAME",
+    help="Write an installable package NAME of all the contracts into DIR.",
+)
+def emit(paths: tuple[str, ...], target: str, out_dir: str, package: str | None) -> None:
+    """Generate a standalone evaluator (or the JSON IR) for each contract in PATHS, or with
+    --package one package of them all."""
+    from clausec.backends import module_name
+
+    result = _compile(list(paths))
     outputs = []
-    for c in result.contracts:
+    if package is not None:
+        outputs = _package_files(result.contracts, package, target, Path(out_dir))
+    for c in result.contracts if package is None else ():
         if target == "python":
             from clausec.backends.python import emit_python
 
@@ -970,17 +981,28 @@ def emit(contract: str, target: str, out_dir: str) -> None:
             text = emit_json(c, clausec_version=__version__)
         outputs.append((Path(out_dir) / (module_name(c.id) + TARGETS[target]), text))
     try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
         for path, text in outputs:
+            path.parent.mkdir(parents=True, exist_ok=True)
             write_atomically(path, text)
     except OSError as exc:
         _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
     for path, _ in outputs:
-        click.echo(f"wrote {path}")
+        click.echo(f"wrote {path.as_posix()}")
 
 
-def module_name(contract_id: str) -> str:
-    return contract_id.replace(".", "_")
+def _package_files(
+    contracts: Sequence[ir.Contract], name: str, target: str, out_dir: Path
+) -> list[tuple[Path, str]]:
+    """The files of ``emit --package``: (path, text)."""
+    if target != "python":
+        _fail(f"--package: not available for --target {target}", EXIT_USAGE)
+    from clausec.backends.python_package import package_problem, python_package
+
+    problem = package_problem(name, list(contracts))
+    if problem:
+        _fail(f"--package: {problem}", EXIT_USAGE)
+    files = python_package(list(contracts), name, clausec_version=__version__)
+    return [(out_dir / relative, text) for relative, text in files.items()]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -17,7 +17,9 @@ from decimal import Decimal as _Decimal
 from decimal import InvalidOperation as _InvalidOperation
 from fractions import Fraction as _Fraction
 from time import time as _time
-from typing import Any
+from types import FunctionType as _FunctionType
+from types import new_class as _new_class
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeAlias, TypedDict, TypeVar, overload
 
 _INF = _math.inf
 # object.__new__ and slot stores make results and unknowns at about half the cost of calling
@@ -396,6 +398,22 @@ def _decimal(raw: object) -> _Decimal | None:
     return None
 
 
+def _money_parts(raw: object) -> tuple[object, object]:
+    """Amount and currency of money given as "AMOUNT CUR" or {"amount", "currency"}."""
+    if isinstance(raw, str):
+        m = _MONEY_RE.fullmatch(raw.strip(_SPACE))
+        return (m["amount"], m["currency"]) if m else (None, None)
+    if isinstance(raw, Mapping) and len(raw) == 2 and "amount" in raw and "currency" in raw:
+        return raw["amount"], raw["currency"]
+    return None, None
+
+
+def _money(raw: object, currency: str) -> Any:
+    """The amount of money given in ``currency``, or None (the reading raises the error)."""
+    amount, given = _money_parts(raw)
+    return _decimal(amount) if given == currency and isinstance(amount, str) else None
+
+
 def _read(name: str, raw: object) -> Any:
     """A fact's runtime value, or its unknown marker. Raises FactError."""
     value = _read_typed(name, raw)
@@ -422,17 +440,17 @@ def _read_typed(name: str, raw: object) -> Any:
         value = _integer(raw)
         if value is not None:
             return value
-    elif kind in ("decimal", "money"):
-        text = raw
-        if kind == "money" and isinstance(raw, str):
-            m = _MONEY_RE.fullmatch(raw.strip(_SPACE))
-            if m:
-                if m["currency"] != param:
-                    raise FactError(
-                        name, "wrong_currency", expected=expected, given=raw, currency=m["currency"]
-                    )
-                text = m["amount"]
-        number = _decimal(text)
+    elif kind == "money":
+        amount, currency = _money_parts(raw)
+        number = _decimal(amount) if isinstance(amount, str) else None
+        if number is not None and isinstance(currency, str):
+            if currency != param:
+                raise FactError(
+                    name, "wrong_currency", expected=expected, given=raw, currency=currency
+                )
+            return number
+    elif kind == "decimal":
+        number = _decimal(raw)
         if number is not None:
             return number
     elif kind == "date":
@@ -511,7 +529,7 @@ def _convert(name: str, raw: object) -> Any:
         plain = False  # _read checks the bounds
     elif kind == "boolean":
         plain = raw.__class__ is bool
-    elif kind in ("integer", "duration", "decimal", "money"):
+    elif kind in ("integer", "duration", "decimal"):
         plain = raw.__class__ is int and -_BIG < raw < _BIG
     elif kind == "text":
         plain = raw.__class__ is str
@@ -575,6 +593,8 @@ class Facts(Mapping[str, object]):
 
 
 _TODAY_WORD = "today"  # the default as-of date
+# What ``as_of`` takes: "today", a date or YYYY-MM-DD, or None (no date).
+AsOf: TypeAlias = "_dt.date | str | None"
 # The as-of date of a call that left it to the default, before anything read it: the answer
 # does not depend on the date until something does (then it is today's, from _today()).
 _LATER: Any = type("_Later", (), {"__slots__": (), "__repr__": lambda self: "<today>"})()
@@ -712,17 +732,23 @@ def _as_of_json(day: Any) -> str | None:
     return None if day is None else _date_json(day)
 
 
-class Result:
+_A = TypeVar("_A", bound=str)
+_R = TypeVar("_R", bound="Result[Any]")
+
+
+class Result(Generic[_A]):
     """The answer to a question, with its grounds; ``to_dict()`` gives the documented
-    JSON shape (docs/semantics.md)."""
+    JSON shape (docs/semantics.md). Each question has its subclass, typed with the answers
+    it can give."""
 
     # Two slots and a tuple: a decision made on the fast path pays for little more than
     # its answer and grounds; everything else is unpacked only when asked for.
     __slots__ = ("_grounds", "_rest", "answer")
+    answer: _A
 
     def __init__(
         self,
-        answer: str,
+        answer: _A,
         grounds: tuple[str, ...],
         rest: tuple[
             str,
@@ -947,11 +973,11 @@ class Result:
 
 
 def _presume(
-    function: Callable[..., Result],
+    function: Callable[..., _R],
     facts: Mapping[str, object],
     as_of: object,
     deps: tuple[str, ...],
-) -> Result:
+) -> _R:
     """An undetermined answer asked again with the presumed values of the facts it waits for
     (docs/semantics.md, "Presumptions"); the result names them."""
     relied = tuple(name for name in deps if name in _PRESUMED)
@@ -968,3 +994,55 @@ def _presume(
 _NO_DUES: dict[str, Any] = {}
 _NO_POSITIONS: dict[str, int] = {}
 _NO_NAMES: frozenset[str] = frozenset()
+
+
+# ---------------------------------------------------------------- packages
+
+
+def _bind(namespace: dict[str, Any]) -> dict[str, Any]:
+    """The runtime's functions and the classes that read a contract's tables (Facts,
+    Result), made anew with ``namespace`` as their globals: in a package (clausec emit
+    --package) each contract module shares this runtime's code and reads its own tables,
+    at the speed of a standalone module. The caches of a contract's values start empty."""
+    here = globals()
+    bound: dict[str, Any] = {"_LISTED": [], "_REASON_ROWS": {}}
+    for name, value in here.items():
+        if isinstance(value, _FunctionType) and value.__module__ == __name__:
+            bound[name] = _rebind(value, namespace)
+    generic: Any = Generic  # Result's copy stays generic: questions' results subclass it
+    classes: tuple[tuple[type, tuple[Any, ...]], ...] = (
+        (Facts, (Facts,)),
+        (Result, (Result, generic[_A])),
+    )
+    for cls, bases in classes:
+        members: dict[str, Any] = {"__slots__": (), "__module__": namespace["__name__"]}
+        for key, value in vars(cls).items():
+            if isinstance(value, _FunctionType):
+                members[key] = _rebind(value, namespace)
+            elif isinstance(value, property) and value.fget is not None:
+                members[key] = property(_rebind(value.fget, namespace), doc=value.__doc__)
+        members["__doc__"] = cls.__doc__
+        bound[cls.__name__] = _new_class(cls.__name__, bases, exec_body=_filler(members))
+    return bound
+
+
+def _filler(members: dict[str, Any]) -> Callable[[dict[str, Any]], None]:
+    def fill(body: dict[str, Any]) -> None:
+        body.update(members)
+
+    return fill
+
+
+def _rebind(function: Any, namespace: dict[str, Any]) -> Any:
+    copy = _FunctionType(
+        function.__code__,
+        namespace,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__doc__ = function.__doc__
+    copy.__qualname__ = function.__qualname__
+    copy.__module__ = namespace["__name__"]
+    return copy
