@@ -902,24 +902,19 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
     metavar="DIR",
     help="The folder to write into (created if missing).",
 )
-def emit(contract: str, target: str, out_dir: str) -> None:
+@click.option(
+    "--package",
+    metavar="NAME",
+    default=None,
+    help="Write an installable package NAME into DIR: one shared runtime, a module per contract.",
+)
+def emit(contract: str, target: str, out_dir: str, package: str | None) -> None:
     """Generate a standalone evaluator (or the JSON IR) for each contract in CONTRACT."""
     result = _compile([contract])
-    outputs = []
-    for c in result.contracts:
-        if target == "python":
-            from clausec.backends.python import emit_python
-
-            text = emit_python(c, clausec_version=__version__)
-        elif target == "javascript":
-            from clausec.backends.javascript import emit_javascript
-
-            text = emit_javascript(c, clausec_version=__version__)
-        else:
-            from clausec.backends.json_ir import emit_json
-
-            text = emit_json(c, clausec_version=__version__)
-        outputs.append((Path(out_dir) / (module_name(c.id) + TARGETS[target]), text))
+    if package is not None and target == "javascript":
+        outputs = _npm_package(package, result.contracts, Path(out_dir))
+    else:
+        outputs = _standalone(result.contracts, target, Path(out_dir))
     try:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         for path, text in outputs:
@@ -928,6 +923,42 @@ def emit(contract: str, target: str, out_dir: str) -> None:
         _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
     for path, _ in outputs:
         click.echo(f"wrote {path}")
+
+
+def _standalone(contracts: Sequence[ir.Contract], target: str, out: Path) -> list[tuple[Path, str]]:
+    """One module per contract (and for JavaScript its TypeScript declarations beside it)."""
+    outputs = []
+    for c in contracts:
+        stem = module_name(c.id)
+        if target == "python":
+            from clausec.backends.python import emit_python
+
+            text = emit_python(c, clausec_version=__version__)
+        elif target == "javascript":
+            from clausec.backends.javascript import emit_javascript
+            from clausec.backends.typescript import emit_typescript
+
+            text = emit_javascript(c, clausec_version=__version__)
+            module = stem + TARGETS[target]
+            declarations = emit_typescript(c, module=module, clausec_version=__version__)
+            outputs.append((out / (stem + ".d.mts"), declarations))
+        else:
+            from clausec.backends.json_ir import emit_json
+
+            text = emit_json(c, clausec_version=__version__)
+        outputs.append((out / (stem + TARGETS[target]), text))
+    return outputs
+
+
+def _npm_package(name: str, contracts: Sequence[ir.Contract], out: Path) -> list[tuple[Path, str]]:
+    from clausec.backends.jspackage import javascript_package, npm_name_problem
+
+    problem = npm_name_problem(name)
+    if problem is not None:
+        _fail(problem, EXIT_USAGE)
+    modules = [(module_name(c.id), c) for c in contracts]
+    files = javascript_package(name, modules, clausec_version=__version__)
+    return [(out / path, text) for path, text in files]
 
 
 def module_name(contract_id: str) -> str:
