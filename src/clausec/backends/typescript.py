@@ -99,6 +99,11 @@ export interface Presumption {
   reason: string;
   restsOn: string[];
 }
+export interface YieldDict {
+  norm: string;
+  clause: string;
+  stated_in: string;
+}
 /** Result.toDict(): the interpreter's to_dict(), keys in snake case. */
 export interface ResultDict<Q extends QuestionName = QuestionName> {
   contract: string;
@@ -109,8 +114,8 @@ export interface ResultDict<Q extends QuestionName = QuestionName> {
   due: string | null;
   as_of: string | null;
   grounds: Ground[];
-  overridden: { norm: string; clause: string; by: { norm: string; clause: string; stated_in: string }[] }[];
-  reasons: (Omit<Reason, "by"> & { by: { norm: string; clause: string; stated_in: string }[] })[];
+  overridden: { norm: string; clause: string; by: YieldDict[] }[];
+  reasons: (Omit<Reason, "by"> & { by: YieldDict[] })[];
   presumptions: { fact: FactName; value: unknown; reason: string; rests_on: string[] }[];
   depends_on: (FactName | "today")[];
   warnings: string[];
@@ -167,7 +172,11 @@ export interface NextFact {
   decides: { value: string | boolean; answer: unknown }[];
 }
 
-export declare function askNext(question: QuestionName, facts?: FactInput, options?: Options): NextFact[];
+export declare function askNext(
+  question: QuestionName,
+  facts?: FactInput,
+  options?: Options,
+): NextFact[];
 /** JSON text of a value that may hold BigInts. */
 export declare function stringify(value: unknown, indent?: number | string): string;
 
