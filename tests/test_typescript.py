@@ -190,8 +190,9 @@ def test_declarations_are_ascii_and_name_every_question() -> None:
 
 
 def test_consumers_compile_under_strict(tsc: list[str], tmp_path: Path) -> None:
-    """A consumer using the declarations compiles; the declarations of every shipped
-    contract and documentation example check too; each line of a wrong consumer fails."""
+    """A consumer using the declarations compiles, as do the TypeScript examples of
+    docs/embedding.md and the declarations of every shipped contract and documentation
+    example; each line of a wrong consumer fails."""
     _emit_pair(clausec.load(DEPOSIT), "soolife_deposit", tmp_path)
     _emit_pair(_compiled(AWKWARD, "awkward.clause"), "awkward", tmp_path)
     files = ["good.mts"]
@@ -202,6 +203,13 @@ def test_consumers_compile_under_strict(tsc: list[str], tmp_path: Path) -> None:
         (tmp_path / f"{stem}.d.mts").write_text(text, "utf-8")
         files.append(f"{stem}.d.mts")
     (tmp_path / "good.mts").write_text(GOOD_CONSUMER, encoding="utf-8")
+    # The ```ts examples of the embedding guide import the deposit module too.
+    page = (REPO / "docs" / "embedding.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^```ts\n(.*?)^```$", page, re.M | re.S)
+    assert examples
+    for i, example in enumerate(examples):
+        (tmp_path / f"doc{i}.mts").write_text(example, encoding="utf-8")
+        files.append(f"doc{i}.mts")
     good = _compile(tsc, tmp_path, files)
     assert good.returncode == 0, good.stdout + good.stderr
 

@@ -938,10 +938,11 @@ def _standalone(contracts: Sequence[ir.Contract], target: str, out: Path) -> lis
             from clausec.backends.javascript import emit_javascript
             from clausec.backends.typescript import emit_typescript
 
-            text = emit_javascript(c, clausec_version=__version__)
             module = stem + TARGETS[target]
-            declarations = emit_typescript(c, module=module, clausec_version=__version__)
-            outputs.append((out / (stem + ".d.mts"), declarations))
+            outputs.append((out / module, emit_javascript(c, clausec_version=__version__)))
+            text = emit_typescript(c, module=module, clausec_version=__version__)
+            outputs.append((out / (stem + ".d.mts"), text))
+            continue
         else:
             from clausec.backends.json_ir import emit_json
 

@@ -1410,11 +1410,15 @@ export function evaluateMany(questionName, factSets, options) {
   const answer = QUESTION_FUNCTIONS.get(questionName);
   if (answer === undefined) evaluate(questionName, {}, options); // throws the RangeError
   const out = [];
+  if (!returnErrors) {
+    for (const facts of factSets) out.push(answer(facts, options));
+    return out;
+  }
   for (const facts of factSets) {
     try {
       out.push(answer(facts, options));
     } catch (error) {
-      if (!returnErrors || !(error instanceof FactError || error instanceof EvaluationError)) throw error;
+      if (!(error instanceof FactError || error instanceof EvaluationError)) throw error;
       out.push({ error: { type: error.name, fact: error instanceof FactError ? error.fact : null,
                           problem: error.problem, message: error.message } });
     }
