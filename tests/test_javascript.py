@@ -614,7 +614,7 @@ const clean = { "merchant.violated_rules": false, "merchant.complaint_or_dispute
   "merchant.breach_harmed_buyer": false, "merchant.closed_shop": false,
   "merchant.consumer_duty_missed": false, "order.days_without_delivery": 0,
   "merchant.breached_agreement": false, "deposit.payout": "never",
-  "platform.paid_beyond_deposit": false, "platform.loss": 0, "deposit.balance": 10000,
+  "platform.paid_beyond_deposit": false, "platform.loss": "0 CNY", "deposit.balance": "10000 CNY",
   "force_majeure.affects_performance": false };
 const r = m.release_deadline(clean, { asOf: "2025-01-01" });
 out.fields = [r.question, r.kind, r.answer, r.due, r.dependsOn, r.grounds[0].clause, r.warnings];
@@ -985,7 +985,8 @@ const copy = await import(pathToFileURL(process.argv[3]).href);
 const other = await import(pathToFileURL(process.argv[4]).href);
 const out = {};
 const raw = { "merchant.closed_shop": true, "complaint.unresolved_for": "12 working days",
-  "deposit.payout": null, "deposit.balance": 9007199254740993n, "agreement.ended": undefined };
+  "deposit.payout": null, "deposit.balance": { amount: "9007199254740993", currency: "CNY" },
+  "agreement.ended": undefined };
 const f = new m.Facts(raw);
 raw["merchant.closed_shop"] = false; // the Facts keeps what it was given
 out.frozen = [Object.isFrozen(f), Object.isFrozen(m.Facts.prototype), f instanceof m.Facts];
@@ -1017,7 +1018,7 @@ out.jsonProto = Object.getPrototypeOf(f.toJSON()) === Object.prototype;
 out.answer = [m.may_deduct_deposit(f).answer, m.may_deduct_deposit(raw).answer,
   m.may_deduct_deposit({ ...raw, "merchant.closed_shop": true }).answer];
 const same = { "merchant.closed_shop": true, "complaint.unresolved_for": "12 working days",
-  "deposit.balance": 9007199254740993n };
+  "deposit.balance": { amount: "9007199254740993", currency: "CNY" } };
 out.sameResult = m.stringify(m.may_deduct_deposit(f).toDict())
   === m.stringify(m.may_deduct_deposit(same).toDict());
 const again = new m.Facts(f);
@@ -1045,7 +1046,7 @@ out.manyPlain = m.evaluateMany("may_deduct_deposit",
   { errors: "return" }).map((x) => (x.error ? x.error : x.toDict()));
 out.manyThrows = fail(() => m.evaluateMany("may_deduct_deposit", [f, new other.Facts({})]));
 const dated = new m.Facts({ "deposit.payout": "2025-09-26", "deposit.balance": "9000 CNY",
-  "deposit.required": 10000, "agreement.ended": "never",
+  "deposit.required": "10000 CNY", "agreement.ended": "never",
   "force_majeure.affects_performance": false, "topup.demanded": "never" });
 out.asOf = [m.top_up_deadline(dated, { asOf: "2025-10-01" }).toDict(),
   m.top_up_deadline(dated).toDict(), fail(() => m.top_up_deadline(dated, { asOf: "2025-02-30" }))];
@@ -1078,12 +1079,12 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     }
     given = ["complaint.unresolved_for", "deposit.balance", "merchant.closed_shop"]
     assert out["size"] == 3 and out["names"] == out["namesAgain"] == given
-    assert out["get"] == [True, "12 working days", "bigint", None, None, None]
+    assert out["get"] == [True, "12 working days", "object", None, None, None]
     assert out["has"] == [True, False, False, False]
     assert json.loads(out["json"]) == {
         "merchant.closed_shop": True,
         "complaint.unresolved_for": "12 working days",
-        "deposit.balance": 9007199254740993,
+        "deposit.balance": {"amount": "9007199254740993", "currency": "CNY"},
     }
     assert out["jsonProto"] is True
     # The changed raw object: no ground shown, so none presumed (the Facts kept `true`).
@@ -1133,7 +1134,7 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         {
             "merchant.closed_shop": True,
             "complaint.unresolved_for": "12 working days",
-            "deposit.balance": 9007199254740993,
+            "deposit.balance": {"amount": "9007199254740993", "currency": "CNY"},
         },
     ).to_dict()
     assert yes["answer"] == "yes"
@@ -1162,7 +1163,7 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     dated = {
         "deposit.payout": "2025-09-26",
         "deposit.balance": "9000 CNY",
-        "deposit.required": 10000,
+        "deposit.required": "10000 CNY",
         "agreement.ended": "never",
         "force_majeure.affects_performance": False,
         "topup.demanded": "never",

@@ -955,31 +955,17 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
     "--package",
     "package",
     metavar="NAME",
-    help="Write an installable package NAME of all the contracts into DIR.",
+    help="Write an installable package NAME of all the contracts into DIR (python: one shared "
+    "runtime, a module per contract, py.typed; javascript: an npm package with declarations).",
 )
 def emit(paths: tuple[str, ...], target: str, out_dir: str, package: str | None) -> None:
     """Generate a standalone evaluator (or the JSON IR) for each contract in PATHS, or with
     --package one package of them all."""
-    from clausec.backends import module_name
-
     result = _compile(list(paths))
-    outputs = []
     if package is not None:
         outputs = _package_files(result.contracts, package, target, Path(out_dir))
-    for c in result.contracts if package is None else ():
-        if target == "python":
-            from clausec.backends.python import emit_python
-
-            text = emit_python(c, clausec_version=__version__)
-        elif target == "javascript":
-            from clausec.backends.javascript import emit_javascript
-
-            text = emit_javascript(c, clausec_version=__version__)
-        else:
-            from clausec.backends.json_ir import emit_json
-
-            text = emit_json(c, clausec_version=__version__)
-        outputs.append((Path(out_dir) / (module_name(c.id) + TARGETS[target]), text))
+    else:
+        outputs = _standalone(result.contracts, target, Path(out_dir))
     try:
         for path, text in outputs:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -994,6 +980,8 @@ def _package_files(
     contracts: Sequence[ir.Contract], name: str, target: str, out_dir: Path
 ) -> list[tuple[Path, str]]:
     """The files of ``emit --package``: (path, text)."""
+    if target == "javascript":
+        return _npm_package(name, contracts, out_dir)
     if target != "python":
         _fail(f"--package: not available for --target {target}", EXIT_USAGE)
     from clausec.backends.python_package import package_problem, python_package
@@ -1003,6 +991,46 @@ def _package_files(
         _fail(f"--package: {problem}", EXIT_USAGE)
     files = python_package(list(contracts), name, clausec_version=__version__)
     return [(out_dir / relative, text) for relative, text in files.items()]
+
+
+def _standalone(contracts: Sequence[ir.Contract], target: str, out: Path) -> list[tuple[Path, str]]:
+    """One module per contract (and for JavaScript its TypeScript declarations beside it)."""
+    from clausec.backends import module_name
+
+    outputs = []
+    for c in contracts:
+        stem = module_name(c.id)
+        if target == "python":
+            from clausec.backends.python import emit_python
+
+            text = emit_python(c, clausec_version=__version__)
+        elif target == "javascript":
+            from clausec.backends.javascript import emit_javascript
+            from clausec.backends.typescript import emit_typescript
+
+            module = stem + TARGETS[target]
+            outputs.append((out / module, emit_javascript(c, clausec_version=__version__)))
+            text = emit_typescript(c, module=module, clausec_version=__version__)
+            outputs.append((out / (stem + ".d.mts"), text))
+            continue
+        else:
+            from clausec.backends.json_ir import emit_json
+
+            text = emit_json(c, clausec_version=__version__)
+        outputs.append((out / (stem + TARGETS[target]), text))
+    return outputs
+
+
+def _npm_package(name: str, contracts: Sequence[ir.Contract], out: Path) -> list[tuple[Path, str]]:
+    from clausec.backends import module_name
+    from clausec.backends.jspackage import javascript_package, npm_name_problem
+
+    problem = npm_name_problem(name)
+    if problem is not None:
+        _fail(problem, EXIT_USAGE)
+    modules = [(module_name(c.id), c) for c in contracts]
+    files = javascript_package(name, modules, clausec_version=__version__)
+    return [(out / path, text) for path, text in files]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -721,6 +721,25 @@ function readDecimal(raw) {
   return null;
 }
 
+/**
+ * The amount and currency of money as given: the text "AMOUNT CUR" or the object results
+ * use, {amount: "AMOUNT", currency: "CUR"} (no other keys); [null, null] for anything else
+ * (the interpreter's money_parts). A bare number is not money: it names no currency.
+ */
+function moneyParts(raw) {
+  if (typeof raw === "string") {
+    const m = RE_MONEY.exec(raw.replace(RE_STRIP, ""));
+    return m ? [m[1], m[2]] : [null, null];
+  }
+  if (plainObject(raw)) {
+    const keys = Object.keys(raw);
+    if (keys.length === 2 && keys.includes("amount") && keys.includes("currency")) {
+      return [raw.amount, raw.currency];
+    }
+  }
+  return [null, null];
+}
+
 /** One fact's value (undefined for unknown); throws FactError. */
 function wrongValue(fact, raw, problem, fields) {
   return new FactError(fact.name, problem || "wrong_value", { expected: fact.expected, given: raw, ...fields });
@@ -763,18 +782,16 @@ function readTyped(fact, raw) {
       if (value === null) throw wrong();
       return value;
     }
-    case "decimal":
-    case "money": {
-      let text = raw;
-      if (t.kind === "money" && typeof raw === "string") {
-        const m = RE_MONEY.exec(raw.replace(RE_STRIP, ""));
-        if (m) {
-          if (m[2] !== t.currency) throw wrong("wrong_currency", { currency: m[2] });
-          text = m[1];
-        }
-      }
-      const number = readDecimal(text);
+    case "decimal": {
+      const number = readDecimal(raw);
       if (number === null) throw wrong();
+      return number;
+    }
+    case "money": {
+      const [amount, currency] = moneyParts(raw);
+      const number = typeof amount === "string" ? readDecimal(amount) : null;
+      if (number === null || typeof currency !== "string") throw wrong();
+      if (currency !== t.currency) throw wrong("wrong_currency", { currency });
       return number;
     }
     case "date": {
@@ -1393,11 +1410,15 @@ export function evaluateMany(questionName, factSets, options) {
   const answer = QUESTION_FUNCTIONS.get(questionName);
   if (answer === undefined) evaluate(questionName, {}, options); // throws the RangeError
   const out = [];
+  if (!returnErrors) {
+    for (const facts of factSets) out.push(answer(facts, options));
+    return out;
+  }
   for (const facts of factSets) {
     try {
       out.push(answer(facts, options));
     } catch (error) {
-      if (!returnErrors || !(error instanceof FactError || error instanceof EvaluationError)) throw error;
+      if (!(error instanceof FactError || error instanceof EvaluationError)) throw error;
       out.push({ error: { type: error.name, fact: error instanceof FactError ? error.fact : null,
                           problem: error.problem, message: error.message } });
     }
