@@ -887,7 +887,7 @@ def graph(
     click.echo(f"wrote {output}")
 
 
-TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
+TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json", "schema": ".schema.json"}
 
 
 @cli.command()
@@ -903,7 +903,8 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
     help="The folder to write into (created if missing).",
 )
 def emit(contract: str, target: str, out_dir: str) -> None:
-    """Generate a standalone evaluator (or the JSON IR) for each contract in CONTRACT."""
+    """Generate a standalone evaluator (or the JSON IR, or the JSON Schema of fact sets and
+    results) for each contract in CONTRACT."""
     result = _compile([contract])
     outputs = []
     for c in result.contracts:
@@ -915,6 +916,10 @@ def emit(contract: str, target: str, out_dir: str) -> None:
             from clausec.backends.javascript import emit_javascript
 
             text = emit_javascript(c, clausec_version=__version__)
+        elif target == "schema":
+            from clausec.backends.schema import emit_schema
+
+            text = emit_schema(c, clausec_version=__version__)
         else:
             from clausec.backends.json_ir import emit_json
 
