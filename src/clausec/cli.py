@@ -935,6 +935,80 @@ def emit(contract: str, target: str, out_dir: str) -> None:
         click.echo(f"wrote {path}")
 
 
+@cli.command()
+@import_root_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port to listen on (0: any free port, printed at start).",
+)
+@click.option("--reload", is_flag=True, help="Compile a contract again when its file changes.")
+@click.option(
+    "--max-body-size",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(1),
+    metavar="BYTES",
+    help="The largest request body.",
+)
+@click.option(
+    "--time-limit",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0, min_open=True),
+    metavar="SECONDS",
+    help="The longest a request may take.",
+)
+@click.option(
+    "--max-batch",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    metavar="N",
+    help="The most fact sets in one batch.",
+)
+def serve(
+    paths: tuple[str, ...],
+    host: str,
+    port: int,
+    reload: bool,
+    max_body_size: int,
+    time_limit: float,
+    max_batch: int,
+) -> None:
+    """Answer the questions of the contracts in PATHS over HTTP (docs/server.md)."""
+    try:
+        from clausec import server
+    except ImportError as exc:
+        _fail(
+            f"clausec serve needs the serve extra ({exc.name} is missing): "
+            "pip install 'clausec[serve]'",
+            EXIT_USAGE,
+        )
+    roots = _import_roots()
+    try:
+        registry = server.load(paths, roots)
+    except server.LoadError as exc:
+        _fail(str(exc), EXIT_FINDINGS)
+    limits = server.Limits(body_bytes=max_body_size, seconds=time_limit, batch=max_batch)
+    try:
+        server.run(
+            registry,
+            paths=paths,
+            import_roots=roots,
+            host=host,
+            port=port,
+            limits=limits,
+            reload_every=0.5 if reload else None,
+        )
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_USAGE)
+
+
 def module_name(contract_id: str) -> str:
     return contract_id.replace(".", "_")
 
