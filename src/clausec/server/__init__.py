@@ -26,13 +26,15 @@ def run(
     reload_every: float | None = None,
 ) -> None:
     """Serve until interrupted. The socket is bound first, so that port 0 (any free port) can
-    be told: the line ``serving N contracts on http://HOST:PORT`` goes to standard output."""
+    be told: the line ``serving N contracts on http://HOST:PORT`` goes to standard output,
+    and connections made after it wait until the server is ready."""
     import uvicorn
 
     family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(address)
+    sock.listen(2048)  # connections made from now on wait until the application has started
     bound = sock.getsockname()
     shown = f"[{bound[0]}]" if family == socket.AF_INET6 else bound[0]
     app = create_app(
