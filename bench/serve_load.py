@@ -124,7 +124,8 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs; Python {sys.version.split()[0]}")
     print()
     print(
-        "| phase | requests | req/s | decisions/s | p50 ms | p99 ms | errors | server CPU µs/decision |"
+        "| phase | requests | req/s | decisions/s | p50 ms | p99 ms | errors "
+        "| server CPU µs/decision |"
     )
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for name, per, stats, cpu in rows:
