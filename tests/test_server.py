@@ -342,3 +342,22 @@ def test_a_failure_is_logged_not_shown(caplog: pytest.LogCaptureFixture) -> None
     assert body["error"] == "internal" and body["id"] in body["detail"]
     assert "secret" not in response.text and "Traceback" not in response.text
     assert body["id"] in caplog.text and "secret internals" in caplog.text
+
+
+_HTTP = re.compile(r"^```http\n(.*?)^```$", re.M | re.S)
+
+
+def test_the_pages_exchanges_are_real(served: Server) -> None:
+    """Each ```http request block of docs/server.md, followed by an ```http response block:
+    the server gives that status and that JSON body."""
+    blocks = _HTTP.findall((REPO / "docs" / "server.md").read_text(encoding="utf-8"))
+    assert len(blocks) >= 6 and len(blocks) % 2 == 0
+    for request, response in zip(blocks[::2], blocks[1::2], strict=True):
+        head, _, body = request.partition("\n\n")
+        method, path, _ = head.splitlines()[0].split(" ")
+        status_line, _, shown = response.partition("\n\n")
+        real = served.client.request(
+            method, path, content=body.encode(), headers={"content-type": "application/json"}
+        )
+        assert real.status_code == int(status_line.split(" ")[1]), (path, real.text)
+        assert real.json() == json.loads(shown), path

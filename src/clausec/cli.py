@@ -993,7 +993,9 @@ def serve(
     try:
         registry = server.load(paths, roots)
     except server.LoadError as exc:
-        _fail(str(exc), EXIT_FINDINGS)
+        if exc.diagnostics:
+            click.echo(exc.diagnostics + "\n", err=True)
+        _fail(str(exc), EXIT_FINDINGS if exc.diagnostics else EXIT_USAGE)
     limits = server.Limits(body_bytes=max_body_size, seconds=time_limit, batch=max_batch)
     try:
         server.run(

@@ -70,7 +70,6 @@ def contract_schema(contract: ir.Contract, *, clausec_version: str) -> JSONObjec
     every = (*face.facts, *face.unread)
     for f in every:
         defs[f"fact.{f.name}"] = fact_schema(f)
-    defs["facts"] = _all_facts(face)
     defs["given"] = _given_schema(face)
     defs["fact_name"] = {"enum": [*sorted(f.name for f in every), "today"]}
     for f in every:
@@ -128,24 +127,18 @@ def _ref(name: str) -> JSONObject:
 
 
 def _facts_schema(face: ContractInterface, q: QuestionInterface) -> JSONObject:
-    """A question's fact set: any of the contract's facts (the evaluators check those the
-    question does not read all the same), no other names; the facts it reads are listed."""
+    """A question's fact set: the facts it reads first, then the contract's other facts (the
+    evaluators check them all the same), and no other names."""
     reads = ", ".join(f"`{n}`" for n in q.facts) or "no facts"
+    others = [f.name for f in (*face.facts, *face.unread) if f.name not in q.facts]
     return {
         "title": f"facts of {q.name}",
         "description": (
-            f"The facts of `{q.name}`: it reads {reads}. A fact left out or null is unknown."
+            f"The facts of `{q.name}`: it reads {reads}; the contract's other facts are "
+            "checked and not read. A fact left out or null is unknown."
         ),
-        "$ref": "#/$defs/facts",
-        "properties": {name: _ref(f"fact.{name}") for name in q.facts},
-    }
-
-
-def _all_facts(face: ContractInterface) -> JSONObject:
-    return {
-        "description": "Any of the contract's facts; no other names.",
         "type": "object",
-        "properties": {f.name: _ref(f"fact.{f.name}") for f in (*face.facts, *face.unread)},
+        "properties": {name: _ref(f"fact.{name}") for name in [*q.facts, *others]},
         "additionalProperties": False,
     }
 

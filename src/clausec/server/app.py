@@ -115,9 +115,11 @@ async def _watch(state: State, every: float) -> None:
         try:
             fresh = await anyio.to_thread.run_sync(R.load, state.paths, state.import_roots)
         except R.LoadError as exc:
-            if state.reload_error != str(exc):
-                log.error("reload failed; still serving the contracts loaded before:\n%s", exc)
-            state.reload_error = str(exc)
+            if state.reload_error != exc.full():
+                log.error(
+                    "reload failed; still serving the contracts loaded before:\n%s", exc.full()
+                )
+            state.reload_error = exc.full()
             # Not again until the files change again.
             state.registry = attrs.evolve(
                 registry, stamps=R.stamps(state.paths, list(registry.stamps))

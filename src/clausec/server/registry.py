@@ -15,13 +15,21 @@ from clausec.backends.python import emit_python
 from clausec.backends.schema import contract_schema, definition
 from clausec.diagnostics import Severity
 from clausec.diagnostics.text import Palette, render_all_text, summary_line
-from clausec.driver import CheckResult, InputError, check_paths, discover
+from clausec.driver import InputError, check_paths, discover
 from clausec.ir import nodes as ir
 from clausec.ir.interface import ContractInterface, interface
 
 
 class LoadError(Exception):
-    """The contracts cannot be served: the text says why (diagnostics included)."""
+    """The contracts cannot be served: the text says why; ``diagnostics`` are the errors
+    in the files, as `clausec check` prints them ("" when there are none)."""
+
+    def __init__(self, message: str, diagnostics: str = "") -> None:
+        super().__init__(message)
+        self.diagnostics = diagnostics
+
+    def full(self) -> str:
+        return f"{self.diagnostics}\n{self}" if self.diagnostics else str(self)
 
 
 @attrs.frozen
@@ -88,7 +96,9 @@ def load(paths: Sequence[str], import_roots: Sequence[str] = ()) -> Registry:
     except InputError as exc:
         raise LoadError(str(exc)) from None
     if not result.ok:
-        raise LoadError(_errors(result))
+        errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
+        text = render_all_text(errors, result.sources, Palette(False))
+        raise LoadError(f"cannot serve: {summary_line(errors, len(result.files))}", text)
     if not result.contracts:
         raise LoadError(f"no contract in {', '.join(paths)}")
     contracts = {c.id: _serve(c) for c in result.contracts}
@@ -130,12 +140,6 @@ def _serve(contract: ir.Contract) -> Served:
         face=interface(contract),
         schema=contract_schema(contract, clausec_version=__version__),
     )
-
-
-def _errors(result: CheckResult) -> str:
-    errors = [d for d in result.diagnostics if d.severity is Severity.ERROR]
-    text = render_all_text(errors, result.sources, Palette(False))
-    return f"{text}\ncannot serve: {summary_line(errors, len(result.files))}"
 
 
 def evaluator(served: Served, question: str) -> Callable[[object, object, bool], dict[str, object]]:
