@@ -199,16 +199,14 @@ class _Api:
         served, name = self._question(request)
         envelope = await self._body(request, {"facts", "as_of", "presume"})
         facts, as_of, presume = _call(envelope, "facts")
-        answer = R.evaluator(served, name)
-
-        def work() -> dict[str, object]:
-            try:
-                return answer(facts, as_of, presume)
-            except (served.module.FactError, served.module.EvaluationError) as exc:
-                code, detail, fields = _problem(exc)
-                raise Refused(422, code, detail, **fields) from None
-
-        return await anyio.to_thread.run_sync(work, abandon_on_cancel=True)
+        # One decision takes tens of microseconds: answered on the event loop, as a hop to a
+        # thread would cost more CPU than the decision (bench/serve_load.py); batches, which
+        # can take long, run in a thread.
+        try:
+            return R.evaluator(served, name)(facts, as_of, presume)
+        except (served.module.FactError, served.module.EvaluationError) as exc:
+            code, detail, fields = _problem(exc)
+            raise Refused(422, code, detail, **fields) from None
 
     @_guarded
     async def batch(self, request: Request) -> object:
