@@ -9,9 +9,10 @@ Extraction rules (README.md and every docs/**/*.md page):
   (skipped when ``node`` is missing). Line numbers in errors are those of the page.
 * The folder: a temporary folder with links to the repository's ``contracts`` and ``docs``
   folders and ``build/`` holding every shipped contract emitted by this checkout (``clausec emit
-  contracts/ --target python -o build``, ``--target javascript`` and ``--target schema``). Python runs in that
-  folder, with this checkout's ``src`` on its path; the JS program is a file in ``build/``, next
-  to the modules it imports (``import * as deposit from "./soolife_deposit.mjs"``).
+  contracts/ --target python -o build``, ``--target javascript`` and ``--target schema``).
+  Python runs in that folder, with this checkout's ``src`` on its path; the JS program is a
+  file in ``build/``, next to the modules it imports
+  (``import * as deposit from "./soolife_deposit.mjs"``).
 * An output call is a ``print(...)`` (Python) or ``console.log(...)`` (JS) call that starts a
   line (after its indentation); its last line is the one where its parentheses close. Its
   shown output is the comment on its last line (``print(r.answer)   # yes``: the one line
