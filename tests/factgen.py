@@ -5,14 +5,16 @@ API (deterministic for a given contract and seed; no global random state is touc
     fact_cases(contract, n, seed) -> list[tuple[dict[str, object], str | None]]
         n cases (raw facts, as_of): raw facts as accepted by
         clausec.evaluation.interpreter.ask / clausec.evaluation.facts.read_facts, JSON-compatible
-        (values are None, bool, int within +-(2**53 - 1), non-integral float, or str); as_of is
+        (values are None, bool, int within +-(2**53 - 1), non-integral float, str, or
+        a money object {"amount": str, "currency": str}); as_of is
         None or an ISO date "YYYY-MM-DD" (pass dt.date.fromisoformat(as_of) to the interpreter).
     fact_sets(contract, n, seed) -> list[dict[str, object]]
         the fact dicts of fact_cases(contract, n, seed), without as_of.
 
 Each fact is omitted, None (unknown) or given a value of its type: booleans (also "true" /
 "false"); integers, decimals and money near the constants of the contract's expressions (c-1,
-c, c+1, c+-0.01) and random ones, as int, decimal string or "N CUR"; durations near the
+c, c+1, c+-0.01) and random ones, as int or decimal string (money as "N CUR" or
+{"amount": "N", "currency": "CUR"}); durations near the
 constants of the same unit class, as int or "N working days" / "N weeks" / "N years" strings;
 dates over 2023-2028 (often close to a per-case base date, so that facts compared with each
 other meet at the boundaries; holidays, make-up working days and month ends of the contract's
@@ -228,7 +230,7 @@ class _Generator:
         if isinstance(t, T.DecimalType):
             return self.number_form(self.bounded(f, self.number("number")), None)
         if isinstance(t, T.Money):
-            return self.number_form(self.bounded(f, self.number(f"money {t.currency}")), t.currency)
+            return self.money_form(self.bounded(f, self.number(f"money {t.currency}")), t.currency)
         if isinstance(t, T.Duration):
             return self.duration(t.unit_class)
         if isinstance(t, T.Date):
@@ -283,11 +285,20 @@ class _Generator:
             return int(v)
         if r < 0.35 and v != v.to_integral_value() and len(text) < 12:
             return float(text)  # a non-integral float: JSON keeps it exactly as written
-        if currency is not None and r < 0.75:
-            return rng.choice([f"{text} {currency}", f" {text}  {currency} "])
         if r < 0.8 and v == v.to_integral_value():
             return format(v, ".2f")
         return text
+
+    def money_form(self, v: Decimal, currency: str) -> object:
+        """Money as the text "AMOUNT CUR" or the object {"amount", "currency"}."""
+        rng = self.rng
+        text = format(v, ".2f") if rng.random() < 0.3 else format(v, "f")
+        r = rng.random()
+        if r < 0.4:
+            return {"amount": text, "currency": currency}
+        if r < 0.8:
+            return f"{text} {currency}"
+        return f" {text}\t {currency} "
 
     def duration(self, unit_class: str) -> object:
         rng = self.rng
@@ -347,9 +358,26 @@ class _Generator:
             by_type = ["yes", "True", 1, 0, 1.5]
         elif isinstance(t, T.Integer):
             by_type = ["1.5", 1.5, "1e3", "x", True, "9" * 40, "9" * 41, "+-1", " 12"]
-        elif isinstance(t, (T.DecimalType, T.Money)):
-            cur = t.currency if isinstance(t, T.Money) else "CNY"
-            other = "EUR" if cur != "EUR" else "USD"
+        elif isinstance(t, T.Money):
+            other = "EUR" if t.currency != "EUR" else "USD"
+            by_type = [
+                100,  # a bare number names no currency
+                "100",
+                2.5,
+                f"100{t.currency}",
+                f"100 {other}",
+                f"1,5 {t.currency}",
+                f"{'1' * 41} {t.currency}",
+                {"amount": "100", "currency": other},
+                {"amount": 100, "currency": t.currency},
+                {"amount": "1e3", "currency": t.currency},
+                {"amount": "100"},
+                {"amount": "100", "currency": t.currency, "note": "x"},
+                {"amount": "100", "currency": None},
+            ]
+        elif isinstance(t, T.DecimalType):
+            cur = "CNY"
+            other = "EUR"
             by_type = [
                 "abc",
                 "1,5",

@@ -4,6 +4,7 @@ grounds and overrides, facts."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
@@ -202,7 +203,23 @@ def test_fact_forms() -> None:
         norm, "may a pay fee", m="100.50 CNY", wd="2 working days", e="2024-01-01", d="2024-01-02"
     )
     assert yes["answer"] == "yes"
-    assert answer(norm, "may a pay fee", m=100.4, wd=2, e="never", d="2024-01-02")["answer"] == "no"
+    money = {"amount": "100.4", "currency": "CNY"}  # the form results give money in
+    assert answer(norm, "may a pay fee", m=money, wd=2, e="never", d="2024-01-02")["answer"] == "no"
+    for bare in (100.4, 101, "101", Decimal("101")):  # a number names no currency
+        with pytest.raises(FactError) as info:
+            answer(norm, "may a pay fee", m=bare, wd=2, e="never", d="2024-01-02")
+        assert info.value.problem == "wrong_value"
+        assert '"100.50 CNY" or {"amount": "100.50", "currency": "CNY"}' in str(info.value)
+    with pytest.raises(FactError) as info:
+        answer(
+            norm,
+            "may a pay fee",
+            m={"amount": "1", "currency": "EUR"},
+            wd=2,
+            e="never",
+            d="2024-01-02",
+        )
+    assert info.value.problem == "wrong_currency"
 
 
 # ------------------------------------------------------------------ least and greatest

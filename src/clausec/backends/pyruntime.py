@@ -395,6 +395,22 @@ def _decimal(raw: object) -> _Decimal | None:
     return None
 
 
+def _money_parts(raw: object) -> tuple[object, object]:
+    """Amount and currency of money given as "AMOUNT CUR" or {"amount", "currency"}."""
+    if isinstance(raw, str):
+        m = _MONEY_RE.fullmatch(raw.strip(_SPACE))
+        return (m["amount"], m["currency"]) if m else (None, None)
+    if isinstance(raw, Mapping) and len(raw) == 2 and "amount" in raw and "currency" in raw:
+        return raw["amount"], raw["currency"]
+    return None, None
+
+
+def _money(raw: object, currency: str) -> Any:
+    """The amount of money given in ``currency``, or None (the reading raises the error)."""
+    amount, given = _money_parts(raw)
+    return _decimal(amount) if given == currency and isinstance(amount, str) else None
+
+
 def _read(name: str, raw: object) -> Any:
     """A fact's runtime value, or its unknown marker. Raises FactError."""
     value = _read_typed(name, raw)
@@ -421,17 +437,17 @@ def _read_typed(name: str, raw: object) -> Any:
         value = _integer(raw)
         if value is not None:
             return value
-    elif kind in ("decimal", "money"):
-        text = raw
-        if kind == "money" and isinstance(raw, str):
-            m = _MONEY_RE.fullmatch(raw.strip(_SPACE))
-            if m:
-                if m["currency"] != param:
-                    raise FactError(
-                        name, "wrong_currency", expected=expected, given=raw, currency=m["currency"]
-                    )
-                text = m["amount"]
-        number = _decimal(text)
+    elif kind == "money":
+        amount, currency = _money_parts(raw)
+        number = _decimal(amount) if isinstance(amount, str) else None
+        if number is not None and isinstance(currency, str):
+            if currency != param:
+                raise FactError(
+                    name, "wrong_currency", expected=expected, given=raw, currency=currency
+                )
+            return number
+    elif kind == "decimal":
+        number = _decimal(raw)
         if number is not None:
             return number
     elif kind == "date":
@@ -510,7 +526,7 @@ def _convert(name: str, raw: object) -> Any:
         plain = False  # _read checks the bounds
     elif kind == "boolean":
         plain = raw.__class__ is bool
-    elif kind in ("integer", "duration", "decimal", "money"):
+    elif kind in ("integer", "duration", "decimal"):
         plain = raw.__class__ is int and -_BIG < raw < _BIG
     elif kind == "text":
         plain = raw.__class__ is str

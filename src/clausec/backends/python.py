@@ -596,7 +596,9 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
         kind, param = _type_spec(fact.type)
         if kind == "boolean":
             return f"({v} is True or {v} is False)"
-        if kind in ("integer", "duration", "decimal", "money"):
+        if kind == "money":
+            return f"({v} := _money({v}, {py_str(str(param))})) is not None"
+        if kind in ("integer", "duration", "decimal"):
             big = 10**MAX_DIGITS  # a literal: no global lookup, no negation per call
             return f"{v}.__class__ is int and -{big} < {v} < {big}"
         if kind == "text":
@@ -620,7 +622,6 @@ __all__ = ["CONTRACT", "CLAUSEC_VERSION", "EvaluationError", "FactError", "Facts
             "integer": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
             "duration": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
             "decimal": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
-            "money": f"{v}.__class__ is int and -_BIG < {v} < _BIG",
             "text": f"{v}.__class__ is str",
         }.get(kind)
         lines = [f"{v} = get({py_str(name)})"]

@@ -142,15 +142,16 @@ def _read_typed(fact: ir.Fact, raw: object) -> RuntimeValue | None:
         if value is None:
             raise wrong()
         return value
-    if isinstance(t, (T.DecimalType, T.Money)):
-        text = raw
-        if isinstance(t, T.Money) and isinstance(raw, str):
-            m = _MONEY.fullmatch(raw.strip(SPACE))
-            if m:
-                if m["currency"] != t.currency:
-                    raise wrong("wrong_currency", currency=m["currency"])
-                text = m["amount"]
-        number = _decimal(text)
+    if isinstance(t, T.Money):
+        amount, currency = money_parts(raw)
+        number = _decimal(amount) if isinstance(amount, str) else None
+        if number is None or not isinstance(currency, str):
+            raise wrong()
+        if currency != t.currency:
+            raise wrong("wrong_currency", currency=currency)
+        return number
+    if isinstance(t, T.DecimalType):
+        number = _decimal(raw)
         if number is None:
             raise wrong()
         return number
@@ -190,6 +191,18 @@ def _read_typed(fact: ir.Fact, raw: object) -> RuntimeValue | None:
             return raw
         raise wrong()
     raise AssertionError(t)
+
+
+def money_parts(raw: object) -> tuple[object, object]:
+    """The amount and currency of money as given: the text ``"AMOUNT CUR"`` or the object
+    results use, ``{"amount": "AMOUNT", "currency": "CUR"}`` (no other keys); (None, None)
+    for anything else. A bare number is not money: it names no currency."""
+    if isinstance(raw, str):
+        m = _MONEY.fullmatch(raw.strip(SPACE))
+        return (m["amount"], m["currency"]) if m else (None, None)
+    if isinstance(raw, Mapping) and len(raw) == 2 and "amount" in raw and "currency" in raw:
+        return raw["amount"], raw["currency"]
+    return None, None
 
 
 TODAY_WORD = "today"  # the default as-of date: the local date when the question is asked
@@ -277,7 +290,10 @@ def describe(fact: ir.Fact) -> str:
 def _describe_type(fact: ir.Fact) -> str:
     t = fact.type
     if isinstance(t, T.Money):
-        return f'an amount of money in {t.currency} (a number, or e.g. "100.50 {t.currency}")'
+        return (
+            f'an amount of money in {t.currency} ("100.50 {t.currency}" or '
+            f'{{"amount": "100.50", "currency": "{t.currency}"}})'
+        )
     if isinstance(t, T.Duration):
         unit = t.unit_class.replace("_", " ")
         return f'a duration in {unit} (a whole number of {unit}, or e.g. "3 {unit}")'

@@ -94,7 +94,10 @@ def to_input(value: RuntimeValue, t: T.Type) -> object:
     """A runtime value as a fact value that every evaluator reads back as the same value
     (docs/embedding.md, "Fact values"): what a generated evaluator passes for a presumed
     fact."""
-    if isinstance(t, T.Money | T.DecimalType):
+    if isinstance(t, T.Money):
+        assert isinstance(value, (int, Decimal))
+        return f"{canonical_decimal(value)} {t.currency}"
+    if isinstance(t, T.DecimalType):
         assert isinstance(value, (int, Decimal))
         return canonical_decimal(value)
     if isinstance(value, Never):
