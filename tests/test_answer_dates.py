@@ -37,7 +37,7 @@ clause "1"
     until ended
 question pay : deadline of a pay fee
 question keep : may a refund goods
-question running : value of not ended has occurred
+question in_force : value of not ended has occurred
 """
 
 
@@ -59,12 +59,12 @@ def test_a_date_after_the_as_of_date_has_not_happened_yet() -> None:
     c = _contract()
     later = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     # The period still runs today: it may keep the deposit until then.
-    now = ask(c, "running", {"ended": later})
+    now = ask(c, "in_force", {"ended": later})
     assert (now.answer, now.value) == ("value", True)
     kept = ask(c, "keep", {"ended": later})
     assert (kept.answer, kept.due) == ("yes", later)
     # Without an as-of date a given date counts as past.
-    assert ask(c, "running", {"ended": later}, None).value is False
+    assert ask(c, "in_force", {"ended": later}, None).value is False
     assert ask(c, "keep", {"ended": later}, None).answer == "no"
 
 
@@ -148,7 +148,7 @@ def test_every_evaluator_states_the_as_of_date_and_extensions(tmp_path: Path) ->
             ask(c, name, facts, dt.date(2025, 1, 3)).to_dict(),
             ask(c, name, facts, None).to_dict(),
         ]
-        for name in ("pay", "keep", "running")
+        for name in ("pay", "keep", "in_force")
     }
     for name, (today, dated, undated) in expected.items():
         assert module.evaluate(name, facts).to_dict() == today
@@ -160,7 +160,7 @@ def test_every_evaluator_states_the_as_of_date_and_extensions(tmp_path: Path) ->
         return
     body = (
         "const out = {};\n"
-        "for (const q of ['pay', 'keep', 'running']) out[q] = [\n"
+        "for (const q of ['pay', 'keep', 'in_force']) out[q] = [\n"
         "  m.evaluate(q, input).toDict(),\n"
         "  m.evaluate(q, new m.Facts(input), { asOf: '2025-01-03' }).toDict(),\n"
         "  m.evaluate(q, input, { asOf: null }).toDict()];\n"

@@ -409,7 +409,8 @@ def test_hostile_text_is_escaped_in_dot_and_svg() -> None:
             assert 'Gloss "quotes", <angle> & amp, back\\slash \\N #35; `tick` | pipe' in " ".join(
                 texts
             )
-            assert any('line one\nline two "quoted" <tag> & 中文 \\N' in t for t in tips)
+            # The quote in its normal form: the line break is layout.
+            assert any('line one line two "quoted" <tag> & 中文 \\N' in t for t in tips)
         assert '1 "q" \\ <&>' in texts
         assert "hostile: " + view in texts
 

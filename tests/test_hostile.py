@@ -60,6 +60,7 @@ from clausec.backends.python import emit_python, identifier, runtime_names
 from clausec.graph import build, dot, mermaid, views
 from clausec.graph.model import Graph
 from clausec.ir import nodes as ir
+from clausec.quotes import normal_form
 from clausec.syntax.grammar import reserved_words
 
 from conftest import REPO, depth
@@ -485,7 +486,8 @@ class Spec:
             out[f"description of {name}"] = desc
         for i, number in enumerate(self.numbers):
             out[f"clause number {i + 1}"] = number
-            out[f"quote {i + 1}"] = self.quotes[i]
+            # Quotes reach the IR in the normal form of quotes (white space is layout).
+            out[f"quote {i + 1}"] = normal_form(self.quotes[i])
         out["gloss 1"], out["gloss 3"] = self.glosses[0], self.glosses[2]
         for question, described in self.questions:
             if described is not None:
