@@ -9,9 +9,10 @@ Extraction rules (README.md and every docs/**/*.md page):
   (skipped when ``node`` is missing). Line numbers in errors are those of the page.
 * The folder: a temporary folder with links to the repository's ``contracts`` and ``docs``
   folders and ``build/`` holding every shipped contract emitted by this checkout (``clausec emit
-  contracts/ --target python -o build``, and ``--target javascript``). Python runs in that
-  folder, with this checkout's ``src`` on its path; the JS program is a file in ``build/``, next
-  to the modules it imports (``import * as deposit from "./soolife_deposit.mjs"``).
+  contracts/ --target python -o build``, ``--target javascript`` and ``--target schema``).
+  Python runs in that folder, with this checkout's ``src`` on its path; the JS program is a
+  file in ``build/``, next to the modules it imports
+  (``import * as deposit from "./soolife_deposit.mjs"``).
 * An output call is a ``print(...)`` (Python) or ``console.log(...)`` (JS) call that starts a
   line (after its indentation); its last line is the one where its parentheses close. Its
   shown output is the comment on its last line (``print(r.answer)   # yes``: the one line
@@ -235,11 +236,12 @@ def _env() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder with contracts/, docs/ and build/ (every contract, emitted for Python and JS)."""
+    """A folder with contracts/, docs/ and build/ (every contract, emitted for Python and JS,
+    and its JSON Schema)."""
     path = tmp_path_factory.mktemp("doc_examples")
     for name in ("contracts", "docs"):
         (path / name).symlink_to(ROOT / name, target_is_directory=True)
-    for target in ("python", "javascript"):
+    for target in ("python", "javascript", "schema"):
         result = subprocess.run(
             [
                 sys.executable,

@@ -936,7 +936,7 @@ def graph(
     click.echo(f"wrote {output}")
 
 
-TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
+TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json", "schema": ".schema.json"}
 
 
 @cli.command()
@@ -959,8 +959,8 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json"}
     "runtime, a module per contract, py.typed; javascript: an npm package with declarations).",
 )
 def emit(paths: tuple[str, ...], target: str, out_dir: str, package: str | None) -> None:
-    """Generate a standalone evaluator (or the JSON IR) for each contract in PATHS, or with
-    --package one package of them all."""
+    """Generate a standalone evaluator (or the JSON IR, or the JSON Schema of fact sets and
+    results) for each contract in PATHS, or with --package one package of them all."""
     result = _compile(list(paths))
     if package is not None:
         outputs = _package_files(result.contracts, package, target, Path(out_dir))
@@ -1013,6 +1013,10 @@ def _standalone(contracts: Sequence[ir.Contract], target: str, out: Path) -> lis
             text = emit_typescript(c, module=module, clausec_version=__version__)
             outputs.append((out / (stem + ".d.mts"), text))
             continue
+        elif target == "schema":
+            from clausec.backends.schema import emit_schema
+
+            text = emit_schema(c, clausec_version=__version__)
         else:
             from clausec.backends.json_ir import emit_json
 
@@ -1031,6 +1035,86 @@ def _npm_package(name: str, contracts: Sequence[ir.Contract], out: Path) -> list
     modules = [(module_name(c.id), c) for c in contracts]
     files = javascript_package(name, modules, clausec_version=__version__)
     return [(out / path, text) for path, text in files]
+
+
+@cli.command()
+@import_root_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="The port to listen on (0: any free port, printed at start).",
+)
+@click.option("--reload", is_flag=True, help="Compile a contract again when its file changes.")
+@click.option(
+    "--max-body-size",
+    default=1 << 20,
+    show_default=True,
+    type=click.IntRange(1),
+    metavar="BYTES",
+    help="The largest request body.",
+)
+@click.option(
+    "--time-limit",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(0, min_open=True),
+    metavar="SECONDS",
+    help="The longest a request may take.",
+)
+@click.option(
+    "--max-batch",
+    default=10_000,
+    show_default=True,
+    type=click.IntRange(1),
+    metavar="N",
+    help="The most fact sets in one batch.",
+)
+def serve(
+    paths: tuple[str, ...],
+    host: str,
+    port: int,
+    reload: bool,
+    max_body_size: int,
+    time_limit: float,
+    max_batch: int,
+) -> None:
+    """Answer the questions of the contracts in PATHS over HTTP (docs/server.md)."""
+    try:
+        from clausec import server
+    except ImportError as exc:
+        _fail(
+            f"clausec serve needs the serve extra ({exc.name} is missing): "
+            "pip install 'clausec[serve]'",
+            EXIT_USAGE,
+        )
+    roots = _import_roots()
+    try:
+        registry = server.load(paths, roots)
+    except server.LoadError as exc:
+        if exc.diagnostics:
+            click.echo(exc.diagnostics + "\n", err=True)
+        _fail(str(exc), EXIT_FINDINGS if exc.diagnostics else EXIT_USAGE)
+    limits = server.Limits(body_bytes=max_body_size, seconds=time_limit, batch=max_batch)
+    try:
+        server.run(
+            registry,
+            paths=paths,
+            import_roots=roots,
+            host=host,
+            port=port,
+            limits=limits,
+            reload_every=0.5 if reload else None,
+        )
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_USAGE)
+
+
+def module_name(contract_id: str) -> str:
+    return contract_id.replace(".", "_")
 
 
 def main(argv: Sequence[str] | None = None) -> None:

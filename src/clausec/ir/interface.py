@@ -61,6 +61,8 @@ class ContractInterface:
     title: str | None
     facts: tuple[FactInterface, ...]  # every fact some question reads, declaration order
     questions: tuple[QuestionInterface, ...]
+    # The declared facts no question reads: evaluators accept and check them all the same.
+    unread: tuple[FactInterface, ...] = ()
 
     def fact(self, name: str) -> FactInterface:
         return next(f for f in self.facts if f.name == name)
@@ -69,20 +71,21 @@ class ContractInterface:
 def interface(contract: ir.Contract) -> ContractInterface:
     questions = tuple(_question(contract, q) for q in contract.questions)
     read = {name for q in questions for name in q.facts}
-    facts = tuple(
-        FactInterface(
-            name=f.name,
-            kind=f.kind,
-            type=f.type,
-            description=f.description,
-            presumed=f.presumption is not None,
-            minimum=to_json(f.minimum) if f.minimum is not None else None,
-            maximum=to_json(f.maximum) if f.maximum is not None else None,
-        )
-        for f in contract.facts
-        if f.name in read
+    facts = tuple(_fact(f) for f in contract.facts if f.name in read)
+    unread = tuple(_fact(f) for f in contract.facts if f.name not in read)
+    return ContractInterface(contract.id, contract.title, facts, questions, unread)
+
+
+def _fact(f: ir.Fact) -> FactInterface:
+    return FactInterface(
+        name=f.name,
+        kind=f.kind,
+        type=f.type,
+        description=f.description,
+        presumed=f.presumption is not None,
+        minimum=to_json(f.minimum) if f.minimum is not None else None,
+        maximum=to_json(f.maximum) if f.maximum is not None else None,
     )
-    return ContractInterface(contract.id, contract.title, facts, questions)
 
 
 def _question(contract: ir.Contract, q: ir.Question) -> QuestionInterface:
