@@ -148,8 +148,9 @@ def excerpt(path: Path, rng: random.Random, clauses: int = 3, queries: int = 2) 
 
 
 def _rested_on(all_blocks: list[Block]) -> set[int]:
-    """The clauses that the declarations' presumptions rest on (`per "6.2(1)"`): an excerpt
-    keeps them, or its declarations would not compile."""
+    """The clauses that the declarations' presumptions rest on (`per "6.2(1)"`), normative
+    or not, and the clauses those refer to in turn: an excerpt keeps them, or its
+    declarations would not compile."""
     numbers = {
         n
         for b in all_blocks
@@ -157,6 +158,12 @@ def _rested_on(all_blocks: list[Block]) -> set[int]:
         for refs in _PER.findall(b.text)
         for n in re.findall(r'"([^"\\]+)"', refs)
     }
+    clauses = {m[1]: b.text for b in all_blocks if (m := _CLAUSE_NUMBER.match(b.text))}
+    pending = list(numbers & set(clauses))
+    while pending:  # any string of the clause that is a clause number (lists run over lines)
+        new = set(re.findall(r'"([^"]+)"', clauses[pending.pop()])) & set(clauses) - numbers
+        numbers |= new
+        pending += new
     return {
         i
         for i, b in enumerate(all_blocks)
@@ -165,7 +172,7 @@ def _rested_on(all_blocks: list[Block]) -> set[int]:
 
 
 _IMPORT = re.compile(r'^import ([a-z_][a-z0-9_]*) from "([^"\\]+)"', re.M)
-_CLAUSE_NUMBER = re.compile(r'clause "([^"\\]*)"')
+_CLAUSE_NUMBER = re.compile(r'(?:clause|non-normative) "([^"\\]*)"')
 _REFERENCE = re.compile(r"\b(subject to|notwithstanding|prevails over|refers to)\b")
 _PER = re.compile(r'^\s*per ((?:"[^"\\]*"\s*,?\s*)+)', re.M)
 
