@@ -11,7 +11,7 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
@@ -29,6 +29,7 @@ from clausec.ir import nodes as ir
 from clausec.terminal import COLOR_CHOICES, wants_color
 
 if TYPE_CHECKING:
+    from clausec.analysis import Unasked
     from clausec.evaluation import scenarios
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -562,7 +563,8 @@ def test(
     strict: bool,
 ) -> None:
     """Run every scenario of the contracts in PATHS and report clause and question coverage,
-    as text, JSON or JUnit XML (docs/cli.md)."""
+    and the norms no question asks about, as text, JSON or JUnit XML (docs/cli.md)."""
+    from clausec.analysis import norms_without_question
     from clausec.evaluation.scenarios import Report, coverage, run
 
     if as_json and fmt not in (None, "json"):
@@ -581,6 +583,9 @@ def test(
     finally:
         progress.close()
     covered = coverage(reports)
+    unasked = {
+        c.id: (len(c.norms), norms_without_question(c)) for c in result.contracts if c.questions
+    }
     short: list[scenarios.Coverage] = []
     problems: dict[str, str] = {}
     if minimum is not None:
@@ -599,9 +604,9 @@ def test(
         )
         report = junit.render(reports, checks=checks, record_times=record_times, started=started)
     elif fmt == "json":
-        report = _test_json(reports, covered, minimum, short)
+        report = _test_json(reports, covered, minimum, short, unasked)
     else:
-        report = _test_text(reports, covered if minimum is not None else ())
+        report = _test_text(reports, covered if minimum is not None else (), unasked)
     if output is None or output == "-":
         click.echo(report, nl=False)
     else:
@@ -610,7 +615,9 @@ def test(
         except OSError as exc:
             _fail(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
         if fmt != "text":
-            click.echo(_test_text(reports, covered if minimum is not None else ()), nl=False)
+            click.echo(
+                _test_text(reports, covered if minimum is not None else (), unasked), nl=False
+            )
         click.echo(f"wrote {output}", err=True)
     for problem in problems.values():
         click.echo(f"error: {problem}", err=True)
@@ -618,9 +625,14 @@ def test(
     sys.exit(EXIT_FINDINGS if failed or short else EXIT_OK)
 
 
-def _test_text(reports: Sequence[scenarios.Report], total: Sequence[scenarios.Coverage]) -> str:
+def _test_text(
+    reports: Sequence[scenarios.Report],
+    total: Sequence[scenarios.Coverage],
+    unasked: Mapping[str, tuple[int, Sequence[Unasked]]],
+) -> str:
     """The text report of `clausec test`; with the coverage of all contracts when ``total``
-    gives it (--min-coverage)."""
+    gives it (--min-coverage). ``unasked``: per contract with questions, its number of norms
+    and those no question asks about."""
     lines = []
     for r in reports:
         for f in r.failures:
@@ -636,6 +648,8 @@ def _test_text(reports: Sequence[scenarios.Report], total: Sequence[scenarios.Co
         if r.unexercised:
             line += "; not exercised: " + ", ".join(r.unexercised)
         lines.append(line)
+        if r.contract in unasked:
+            lines.append(_unasked_line(r.contract, *unasked[r.contract]))
     if total:
         clauses, questions = total
         lines.append(
@@ -650,6 +664,19 @@ def _test_text(reports: Sequence[scenarios.Report], total: Sequence[scenarios.Co
     return "".join(_CONTROL.sub("\N{REPLACEMENT CHARACTER}", line) + "\n" for line in lines)
 
 
+def _unasked_line(contract: str, norms: int, unasked: Sequence[Unasked]) -> str:
+    """How many of a contract's norms some question asks about; the others, with a reason
+    recorded or without."""
+    line = f"questions {contract}: {norms - len(unasked)} of {norms} norms asked about"
+    reasoned = sum(1 for u in unasked if u.reason is not None)
+    if reasoned:
+        line += f", {reasoned} not asked with a recorded reason"
+    bare = [u.norm for u in unasked if u.reason is None]
+    if bare:
+        line += "; no question and no reason: " + ", ".join(bare)
+    return line
+
+
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
@@ -658,6 +685,7 @@ def _test_json(
     covered: Sequence[scenarios.Coverage],
     minimum: tuple[Fraction, str] | None,
     short: Sequence[scenarios.Coverage],
+    unasked: Mapping[str, tuple[int, Sequence[Unasked]]],
 ) -> str:
     data: dict[str, object] = {
         "passed": sum(r.passed for r in reports),
@@ -690,6 +718,17 @@ def _test_json(
                 "questions": len(r.questions),
                 "asked": list(r.asked),
                 "not_asked": list(r.unasked),
+                **(
+                    {
+                        "norms": unasked[r.contract][0],
+                        "norms_without_question": [
+                            {"norm": u.norm, "clause": u.clause, "reason": u.reason}
+                            for u in unasked[r.contract][1]
+                        ],
+                    }
+                    if r.contract in unasked
+                    else {}
+                ),
             }
             for r in reports
         ],

@@ -16,7 +16,14 @@ from clausec.diagnostics import Diagnostic
 from clausec.diagnostics.codes import CHECK_CODES
 from clausec.ir import nodes as ir
 
-__all__ = ["CONFLICT_CODES", "Stats", "accept", "analyze", "analyze_import"]
+__all__ = [
+    "CONFLICT_CODES",
+    "Stats",
+    "accept",
+    "analyze",
+    "analyze_import",
+    "norms_without_question",
+]
 
 #: The codes of the conflict checks, the ones also run across imported files.
 CONFLICT_CODES = frozenset({"W0501", "W0502", "W0503", "I0504", "W0504", "W0505"})
@@ -44,7 +51,7 @@ def analyze(
         out += deadlines.check(contract, tr, solver, prefilter)
     if wanted & {"W0530", "W0531", "W0532"}:
         out += dead.check(contract, tr, solver, live)
-    if wanted & {"I0541", "I0542", "I0543"}:
+    if wanted & {"I0541", "I0542", "I0543", "I0544"}:
         out += references.check(contract, tr, solver)
     return [d for d in out if d.code in wanted]
 
@@ -74,6 +81,28 @@ def analyze_import(
     tr = Translator(contract)
     solver = Solver(tr, stats if stats is not None else Stats())
     return conflicts.check(contract, tr, solver, Prefilter(), set(), sides)
+
+
+@attrs.frozen
+class Unasked:
+    """A norm no question asks about (I0544), with the reason recorded in its clause (an
+    `accept I0544`), or None."""
+
+    norm: str
+    clause: str
+    reason: str | None
+
+
+def norms_without_question(contract: ir.Contract) -> list[Unasked]:
+    """The norms of ``contract`` that no question asks about, as `clausec check` reports them
+    (I0544: none for a contract without questions), each with its recorded reason."""
+    from clausec.analysis.references import unasked
+
+    found = unasked(contract)
+    accepted = accept(contract, [d for _, d in found])
+    return [
+        Unasked(n.id, n.clause, d.suppressed) for (n, _), d in zip(found, accepted, strict=True)
+    ]
 
 
 def accept(contract: ir.Contract, diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:

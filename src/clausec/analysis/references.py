@@ -1,5 +1,5 @@
-"""Facts nothing reads (I0541), facts no scenario gives (I0542), and questions whose answer
-cannot change (I0543)."""
+"""Facts nothing reads (I0541), facts no scenario gives (I0542), questions whose answer
+cannot change (I0543), and norms no question asks about (I0544)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from clausec.analysis.undecided import undecided
 from clausec.diagnostics import Diagnostic, Severity
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
-from clausec.ir.queries import facts_read
+from clausec.ir.queries import facts_read, unasked_norms
 
 
 def norm_expressions(n: ir.Norm) -> list[ir.Expr]:
@@ -67,6 +67,40 @@ def check(contract: ir.Contract, tr: Translator, solver: Solver) -> list[Diagnos
                 )
             )
     out += _constant_questions(contract, tr, solver)
+    out += [d for _, d in unasked(contract)]
+    return out
+
+
+_QUESTION_FOR = {"obligation": "must", "permission": "may", "power": "may", "prohibition": "may"}
+_WRITTEN = {"obligation": "must", "permission": "may", "power": "can", "prohibition": "must not"}
+
+
+def unasked(contract: ir.Contract) -> list[tuple[ir.Norm, Diagnostic]]:
+    """I0544 at each norm that no question asks about: a user asking about its clause would
+    get "no such question". Only for contracts that ask questions: one without is a library
+    of norms that its importers ask about (as I0542 is only for contracts with scenarios).
+    Needs no solver, so `clausec test` reports it too."""
+    out: list[tuple[ir.Norm, Diagnostic]] = []
+    if not contract.questions:
+        return out
+    for n in unasked_norms(contract):
+        ask = f"{_QUESTION_FOR[n.modality]} {n.party} {n.action} {n.object}"
+        out.append(
+            (
+                n,
+                Diagnostic(
+                    "I0544",
+                    Severity.INFO,
+                    f"no question asks about norm `{n.id}`: {n.party} {_WRITTEN[n.modality]} "
+                    f"{n.action} {n.object}",
+                    n.span,
+                    "no question",
+                    hint=f"add a question such as `question NAME : {ask}`"
+                    + (", and `deadline of` the same act for its deadline" if n.deadline else "")
+                    + ", or accept I0544 in the clause with the reason no user would ask",
+                ),
+            )
+        )
     return out
 
 

@@ -579,6 +579,18 @@ TABLE: tuple[Code, ...] = (
         ),
     ),
     Code(
+        "I0544",
+        "norm that no question asks about",
+        passes=("analysis: references",),
+        page=CHECKS_PAGE,
+        anchor="i0544",
+        description=(
+            "No `may`, `must`, `deadline` or `amount of` question bears on the norm, so a user "
+            "asking about its clause gets no answer. Add a question, or accept the finding with "
+            "the reason no user would ask."
+        ),
+    ),
+    Code(
         "W0550",
         "check the solver could not decide",
         passes=(

@@ -29,6 +29,13 @@ def relevant_norms(contract: ir.Contract, q: ir.Question) -> list[ir.Norm]:
     return [n for n in contract.norms if n.id in ids]
 
 
+def unasked_norms(contract: ir.Contract) -> list[ir.Norm]:
+    """The norms no question asks about: none of the contract's `may`, `must`, `deadline` or
+    `amount of` questions bears on them (``Question.norm_ids``)."""
+    asked = {i for q in contract.questions for i in q.norm_ids}
+    return [n for n in contract.norms if n.id not in asked]
+
+
 def question_expressions(contract: ir.Contract, q: ir.Question) -> list[ir.Expr]:
     """Every expression an answer to ``q`` may evaluate, definitions aside: the value
     expression, the relevant norms' expressions and the contract-wide deadline extensions."""
