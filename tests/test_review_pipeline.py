@@ -278,8 +278,9 @@ def soolife(tmp_path: Path) -> Path:
 
 def rename_clause(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
-    assert f'clause "{old}"\n' in text
-    path.write_text(text.replace(f'clause "{old}"\n', f'clause "{new}"\n'), encoding="utf-8")
+    kind = "clause" if f'\nclause "{old}"\n' in text else "non-normative"
+    assert f'\n{kind} "{old}"\n' in text
+    path.write_text(text.replace(f'\n{kind} "{old}"\n', f'\n{kind} "{new}"\n'), encoding="utf-8")
 
 
 def test_checking_a_file_checks_the_files_that_import_it(tmp_path: Path) -> None:
