@@ -38,19 +38,6 @@ def test_source_document_exists(deposit: ir.Contract) -> None:
     assert (seeds / deposit.source_document).is_file()
 
 
-def test_every_quote_is_verbatim_from_the_source(deposit: ir.Contract) -> None:
-    seeds = Path("/work/shared/seeds")
-    if not seeds.is_dir():
-        pytest.skip("seed documents not available")
-    # The running page header (the title, repeated on every page) is not part of the text.
-    header = "".join(deposit.title.split())
-    lines = (seeds / deposit.source_document).read_text(encoding="utf-8").splitlines()
-    source = "".join("".join(line.split()) for line in lines if "".join(line.split()) != header)
-    for clause in deposit.clauses:
-        assert clause.quote, clause.number
-        assert "".join(clause.quote.split()) in source, clause.number
-
-
 def test_release_deadline_in_working_days(deposit: ir.Contract) -> None:
     norm = deposit.norm("6.2(1)#1")
     assert (norm.modality, norm.party, norm.action, norm.object, norm.beneficiary) == (

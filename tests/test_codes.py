@@ -102,6 +102,7 @@ PASSES = {
     "types",
     "lowering",
     "imports",
+    "quotes",
     "analysis: conflicts",
     "analysis: deadlines",
     "analysis: dead norms",

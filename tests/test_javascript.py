@@ -31,6 +31,7 @@ from clausec.evaluation.interpreter import ask
 from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import values as V
+from clausec.quotes import normal_form
 
 from conftest import MONTHLY, REPO
 from factgen import fact_cases
@@ -781,7 +782,7 @@ def test_hostile_text_is_embedded_safely(tmp_path: Path) -> None:
     )
     name = "evil*/\n</script>\u2028.clause"
     contract = compiled(text, name)
-    assert contract.clause("1").quote == HOSTILE and contract.title == HOSTILE
+    assert contract.clause("1").quote == normal_form(HOSTILE) and contract.title == HOSTILE
     source = emit_javascript(contract, clausec_version="0.1.0 */ </script>\n")
     assert source.isascii()
     # Only inside JSON strings: no way to end a string, comment or <script> element early.
@@ -805,8 +806,9 @@ def test_hostile_text_is_embedded_safely(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     quote, gloss, meta, qdesc, fdesc, result = json.loads(proc.stdout)
-    assert quote == gloss == qdesc == fdesc == meta["title"] == meta["sourceDocument"] == HOSTILE
-    assert quote.encode("utf-8") == HOSTILE.encode("utf-8")
+    assert gloss == qdesc == fdesc == meta["title"] == meta["sourceDocument"] == HOSTILE
+    assert gloss.encode("utf-8") == HOSTILE.encode("utf-8")
+    assert quote == normal_form(HOSTILE)  # line breaks in a quote are layout
     assert meta["source"] == name and meta["clausecVersion"] == "0.1.0 */ </script>\n"
     assert result == ask(contract, "must_pay", {"ok": True}).to_dict()
 

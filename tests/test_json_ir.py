@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +20,7 @@ from jsonschema import Draft202012Validator
 import clausec
 from clausec.backends.json_ir import emit_json
 from clausec.ir import nodes as ir
+from clausec.quotes import normal_form
 
 from conftest import PRELUDE, REPO, SHIPPED, compile_body, describe
 
@@ -443,11 +445,14 @@ def test_quotes_are_verbatim() -> None:
     source = DEPOSIT.read_text(encoding="utf-8")
     clauses = _doc(DEPOSIT)["contract"]["clauses"]
     assert len(clauses) == len(contract.clauses) > 10
+    written = [
+        normal_form(q, contract.running_headers) for q in re.findall(r'quote "([^"]*)"', source)
+    ]
     for encoded in clauses:
         quote = encoded["quote"]
         assert quote == contract.clause(encoded["number"]).quote
-        # The file has no escapes in its quotes: the JSON text is exactly what it says.
-        assert f'quote "{quote}"' in source, encoded["number"]
+        # The file has no escapes in its quotes: the JSON text is what it says, in normal form.
+        assert quote in written, encoded["number"]
     assert clauses[2]["quote"].startswith("乙方未有违反甲方各项规则的行为")
     assert clauses[1]["normative"] is False and clauses[1]["reason"].startswith("States")
 
@@ -583,15 +588,20 @@ QUOTE_LITERAL = (
 
 def test_awkward_text_round_trips() -> None:
     result = clausec.compile_text(
-        PRELUDE + f'clause "1"\n  quote {QUOTE_LITERAL}\n  a must pay fee\n', "t.clause"
+        PRELUDE + f'clause "1"\n  quote {QUOTE_LITERAL}\n  gloss {QUOTE_LITERAL}\n'
+        "  a must pay fee\n",
+        "t.clause",
     )
     assert not result.diagnostics, describe(result)
     contract = result.contract("t")
-    assert contract.clause("1").quote == QUOTE
+    # The quote in the normal form of quotes (white space is layout), the gloss as written.
+    assert contract.clause("1").quote == normal_form(QUOTE) != QUOTE
+    assert contract.clause("1").gloss == QUOTE
     text = emit_json(contract, clausec_version=VERSION)
     text.encode("utf-8")
     doc = json.loads(text)
-    assert doc["contract"]["clauses"][0]["quote"] == QUOTE
+    assert doc["contract"]["clauses"][0]["quote"] == normal_form(QUOTE)
+    assert doc["contract"]["clauses"][0]["gloss"] == QUOTE
     assert _schema_errors(doc) == []
 
 

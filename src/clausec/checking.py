@@ -84,22 +84,25 @@ def check_many(
     cache_dir: str | os.PathLike[str] | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    source_folders: Sequence[str | os.PathLike[str]] = (),
 ) -> CheckResult:
     """The diagnostics and sources that :func:`clausec.check_paths` gives for ``paths``
     (``contracts`` is left empty): from the cache in ``cache_dir`` where it has them (none:
     no cache), the rest checked in up to ``jobs`` processes. ``progress(done, total)`` is
-    called as groups of files are checked. Raises :class:`InputError` as check_paths does."""
+    called as groups of files are checked; ``source_folders``: the folders of the source documents
+    whose quotes are checked (W0546). Raises :class:`InputError` as check_paths does."""
     found = _discover(paths)
     if not found:
         raise InputError(f"no {EXTENSION} files in {', '.join(map(str, paths))}")
     files = [_File(path, root, read(path)) for path, root in found.items()]
     roots = tuple(Path(r) for r in import_roots)
+    documents = tuple(Path(f) for f in source_folders)
     groups, links = _groups(files, roots)
     store = _Store(Path(cache_dir)) if cache_dir is not None else None
     settings = ""
     if store is not None:
         try:
-            settings = _settings(analysis, roots)
+            settings = _settings(analysis, roots, documents)
         except OSError:
             store = None
     outcomes: dict[int, _Outcome] = {}
@@ -113,7 +116,7 @@ def check_many(
         if cached is not None:
             outcomes[index] = cached
     todo = [i for i in range(len(groups)) if i not in outcomes]
-    tasks = [(i, [files[j] for j in groups[i][0]], analysis, roots) for i in todo]
+    tasks = [(i, [files[j] for j in groups[i][0]], analysis, roots, documents) for i in todo]
     for index, payload, texts in _run(tasks, jobs, progress):
         outcome = _load(payload, texts)
         if outcome is None:  # cannot happen: it is what _work made
@@ -219,8 +222,11 @@ def _groups(
 # ------------------------------------------------------------------ the cache
 
 
-def _settings(analysis: bool, import_roots: tuple[Path, ...]) -> str:
-    """What besides the files' contents shapes a result."""
+def _settings(
+    analysis: bool, import_roots: tuple[Path, ...], sources: tuple[Path, ...] = ()
+) -> str:
+    """What besides the files' contents shapes a result: also the source documents that
+    quotes are checked against (every file of their folders, by content)."""
     return json.dumps(
         {
             "format": FORMAT,
@@ -230,9 +236,19 @@ def _settings(analysis: bool, import_roots: tuple[Path, ...]) -> str:
             "python": list(sys.version_info[:2]),
             "analysis": analysis,
             "import_roots": [os.path.realpath(r) for r in import_roots],
+            "sources": [[os.path.realpath(f), _folder_digest(f)] for f in sources],
         },
         sort_keys=True,
     )
+
+
+def _folder_digest(folder: Path) -> str:
+    """The names and contents of the files directly in ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.iterdir() if p.is_file()):
+        content = hashlib.sha256(path.read_bytes()).hexdigest()
+        digest.update(json.dumps([path.name, content]).encode())
+    return digest.hexdigest()
 
 
 def _code_fingerprint() -> str:
@@ -470,7 +486,7 @@ def _bool(data: object) -> bool:
 
 # ------------------------------------------------------------------ checking the groups
 
-_Task = tuple[int, list[_File], bool, tuple[Path, ...]]
+_Task = tuple[int, list[_File], bool, tuple[Path, ...], tuple[Path, ...]]
 _Done = tuple[int, dict[str, Any], dict[str, str]]
 
 
@@ -478,13 +494,14 @@ def _work(task: _Task) -> _Done:
     """Check one group (in a worker, or in this process)."""
     from clausec.driver import check_read
 
-    index, group, analysis, import_roots = task
+    index, group, analysis, import_roots, folders = task
     loaded: dict[str, Path] = {}
     result = check_read(
         [(f.path, f.root, f.data) for f in group],
         analysis=analysis,
         import_roots=import_roots,
         loaded=loaded,
+        source_folders=folders,
     )
     payload, texts = _dump(result, group, loaded)
     return index, payload, texts

@@ -157,6 +157,14 @@ def cli() -> None:
     metavar="FILE",
     help="Record this run's warnings and infos in FILE (errors are never recorded).",
 )
+@click.option(
+    "--sources",
+    multiple=True,
+    metavar="FOLDER",
+    type=click.Path(exists=True, file_okay=False),
+    help="Check every quote against the contract's source document (its `source` header), "
+    "found in FOLDER (repeatable; the first that has it).",
+)
 def check(
     paths: Sequence[str],
     fmt: str,
@@ -173,6 +181,7 @@ def check(
     srcroot: str | None,
     baseline_file: str | None,
     new_baseline: str | None,
+    sources: Sequence[str],
 ) -> None:
     """Check clause files (files or folders): syntax, names, types, and the analyses of
     docs/checks.md (conflicts between norms, deadlines, dead norms, unused facts)."""
@@ -196,6 +205,7 @@ def check(
             cache_dir=None if no_cache else default_cache_dir(),
             jobs=jobs or default_jobs(),
             progress=_progress_line(sys.stderr),
+            source_folders=sources,
         )
     except InputError as exc:
         click.echo(f"error: {exc}", err=True)

@@ -113,6 +113,7 @@ def check_paths(
     analysis: bool = False,
     stats: object | None = None,
     import_roots: Sequence[str | os.PathLike[str]] = (),
+    source_folders: Sequence[str | os.PathLike[str]] = (),
 ) -> CheckResult:
     """Parse, resolve and type-check every clause file in ``paths`` (files or folders).
 
@@ -121,14 +122,22 @@ def check_paths(
 
     With ``analysis``, also run the analyses of `clausec check` (docs/checks.md) on every
     contract whose file has no error; ``stats`` (an ``analysis.Stats``) collects their
-    counts. Findings covered by an `accept` directive are marked as accepted.
+    counts. With ``source_folders``, check every quote against the contract's source
+    document found there (W0546, W0547). Findings covered by an `accept` directive are
+    marked as accepted.
     Raises :class:`InputError` for paths that cannot be read; problems inside files are
     diagnostics in the result."""
     roots = _discover(paths)
     if not roots:
         raise InputError(f"no {EXTENSION} files in {', '.join(map(str, paths))}")
     listed = [(path, root, read(path)) for path, root in roots.items()]
-    return check_read(listed, analysis=analysis, stats=stats, import_roots=import_roots)
+    return check_read(
+        listed,
+        analysis=analysis,
+        stats=stats,
+        import_roots=import_roots,
+        source_folders=source_folders,
+    )
 
 
 def check_read(
@@ -138,10 +147,12 @@ def check_read(
     stats: object | None = None,
     import_roots: Sequence[str | os.PathLike[str]] = (),
     loaded: dict[str, Path] | None = None,
+    source_folders: Sequence[str | os.PathLike[str]] = (),
 ) -> CheckResult:
     """:func:`check_paths` on files already found and read: each file, the folder its imports
     must stay in, and its bytes. ``loaded``, when given, receives the path of every file read
-    through an import, by its shown name."""
+    through an import, by its shown name. With ``source_folders``, every quote of a
+    contract without errors is checked against its source document (clausec.quotes)."""
     files = [path for path, _, _ in listed]
     sources: list[SourceFile] = []
     early: list[Diagnostic] = []
@@ -164,6 +175,11 @@ def check_read(
     found = [*early, *result.diagnostics]
     if analysis:
         found += _analyse(result, stats)
+    if source_folders:
+        from clausec.quotes import check as check_quotes
+
+        folders = [Path(f) for f in source_folders]
+        found += [d for c in _sound(result) for d in check_quotes(c, folders)]
     return CheckResult(
         tuple(display_name(p) for p in files),
         result.sources,
@@ -172,16 +188,21 @@ def check_read(
     )
 
 
-def _analyse(result: CheckResult, stats: object | None) -> list[Diagnostic]:
-    from clausec.analysis import Stats, analyze
-
+def _sound(result: CheckResult) -> list[ir.Contract]:
+    """The contracts whose files have no error."""
     broken = {
         d.span.file
         for d in result.diagnostics
         if d.severity is Severity.ERROR and d.span is not None
     }
+    return [c for c in result.contracts if c.file not in broken]
+
+
+def _analyse(result: CheckResult, stats: object | None) -> list[Diagnostic]:
+    from clausec.analysis import Stats, analyze
+
     out: list[Diagnostic] = []
-    sound = {c.id: c for c in result.contracts if c.file not in broken}
+    sound = {c.id: c for c in _sound(result)}
     for contract in sound.values():
         out += analyze(contract, stats=stats if isinstance(stats, Stats) else None)
     out += _analyse_imports(sound, stats)

@@ -136,7 +136,12 @@ def _opt_expr(e: ir.Expr | None) -> JSONObject | None:
 
 
 def _ref(r: ir.ClauseRef) -> JSONObject:
-    return {"number": r.number, "contract": r.contract, "span": _span(r.span)}
+    return {
+        "number": r.number,
+        "contract": r.contract,
+        "span": _span(r.span),
+        "about": list(r.about),
+    }
 
 
 def _refs(refs: tuple[ir.ClauseRef, ...]) -> list[JSONObject]:
@@ -258,6 +263,7 @@ class _Encoder:
                 for group in c.incompatible_acts
             ],
             "periods_end_on_working_days": c.periods_end_on_working_days,
+            "running_headers": list(c.running_headers),
         }
 
     def clause(self, cl: ir.Clause) -> JSONObject:
@@ -270,6 +276,7 @@ class _Encoder:
             "refers_to": _refs(cl.refers_to),
             "norm_ids": list(cl.norm_ids),
             "span": _span(cl.span),
+            "quote_span": _span(cl.quote_span) if cl.quote_span is not None else None,
         }
 
     def norm(self, n: ir.Norm) -> JSONObject:

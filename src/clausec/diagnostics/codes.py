@@ -30,7 +30,8 @@ class Code:
     code: str
     title: str
     # The passes that report it, the main one first: "reading" (source.py), "syntax"
-    # (syntax/), "names", "types" and "lowering" (semantic/), "imports" (driver.py), and
+    # (syntax/), "names", "types" and "lowering" (semantic/), "imports" (driver.py), "quotes"
+    # (quotes.py, with --sources), and
     # "analysis: NAME" for the modules of analysis/.
     passes: tuple[str, ...]
     page: str  # relative to the repository
@@ -415,8 +416,43 @@ TABLE: tuple[Code, ...] = (
         page=DIAGNOSTICS_PAGE,
         anchor="w0540--refers-to-a-missing-clause",
         description=(
-            "A `refers to` names a clause number that the contract does not have. The reference is "
-            "kept as written; references that carry meaning are errors instead (E0206)."
+            "A `refers to` names a clause number that the contract does not have, nor any clause "
+            "below it. The reference is kept as written; references that carry meaning are errors "
+            "instead (E0206)."
+        ),
+    ),
+    Code(
+        "W0545",
+        "reference about something its target does not treat",
+        passes=("names",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="w0545--a-reference-about-something-its-target-does-not-treat",
+        description=(
+            "A `refers to … about OBJECT` names a clause none of whose norms (nor those of the "
+            "clauses below it) concerns the objects the referring text says it is about: the "
+            "reference most likely points at the wrong place."
+        ),
+    ),
+    Code(
+        "W0546",
+        "quote not in the source document",
+        passes=("quotes",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="w0546--quote-not-in-the-source-document",
+        description=(
+            "With --sources: the clause's quote, in the normal form of quotes, is not a passage "
+            "of the contract's source document (docs/language.md, Quotes)."
+        ),
+    ),
+    Code(
+        "W0547",
+        "source document not found",
+        passes=("quotes",),
+        page=DIAGNOSTICS_PAGE,
+        anchor="w0547--source-document-not-found",
+        description=(
+            "With --sources: the document the header's `source` names is in none of the folders, "
+            "or is not UTF-8 text; the quotes are not checked."
         ),
     ),
     # The analyses (docs/checks.md).

@@ -23,6 +23,7 @@ from clausec.evaluation.values import Unknown
 from clausec.graph.model import Graph, node_id
 from clausec.graph.style import MODALITY_WORD, wrap
 from clausec.ir import nodes as ir
+from clausec.ir.numbering import within
 from clausec.ir.queries import relevant_norms
 
 DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
@@ -368,7 +369,7 @@ def _axis(view: Graph, at: dict[str, list[str]]) -> None:
 def in_clauses(number: str, wanted: Iterable[str]) -> bool:
     """``number`` is one of ``wanted`` or below one: "6.2" selects 6.2, 6.2(1), 6.2.3 and
     "6.2 a)"."""
-    return any(number == w or number.startswith((w + ".", w + "(", w + " ")) for w in wanted)
+    return any(within(number, w) for w in wanted)
 
 
 def only_clauses(view: Graph, model: Graph, clauses: Iterable[str]) -> Graph:

@@ -196,6 +196,8 @@ class ClauseRef:
     number: str | None
     contract: str | None
     span: Span
+    # `refers to … about OBJECT`: what the referring text says the referred clause is about.
+    about: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         if self.number is None:
@@ -221,6 +223,7 @@ class Clause:
     refers_to: tuple[ClauseRef, ...]
     norm_ids: tuple[str, ...]
     span: Span
+    quote_span: Span | None = None  # where the quote is written
 
 
 # ---------------------------------------------------------------- norms
@@ -490,6 +493,9 @@ class Contract:
     incompatible_acts: tuple[tuple[Act, ...], ...] = ()
     # `periods end on working days`: the default of the norms' `ending on`
     periods_end_on_working_days: bool = False
+    # `running header "…"`: lines of the source document that are not part of its text
+    # (quotes.normal_form).
+    running_headers: tuple[str, ...] = ()
 
     def norm(self, norm_id: str) -> Norm:
         for n in self.norms:

@@ -14,7 +14,9 @@ from clausec.diagnostics.codes import REGISTRY
 from clausec.evaluation import calendar
 from clausec.ir import nodes as ir
 from clausec.ir import types as T
+from clausec.ir.numbering import likely_meant, sub_clauses, within
 from clausec.ir.values import Value, order_key
+from clausec.quotes import normal_form
 from clausec.semantic.expressions import ExprChecker, type_of
 from clausec.semantic.symbols import Symbols, collect, did_you_mean
 from clausec.source import SourceFile, Span
@@ -159,6 +161,7 @@ class _Lowering:
                 self._incompatible(decl)
         clauses = tuple(self._clauses())
         self._resolve_priorities()
+        self._check_about(clauses)
         for n in self.norms:
             self.norms_about.setdefault((n.party, n.action, n.object), []).append(n.id)
         questions = tuple(q for q in (self._question(q) for q in s.questions.values()) if q)
@@ -198,6 +201,7 @@ class _Lowering:
             accepts=tuple(self.accepts),
             incompatible_acts=tuple(self.incompatible_acts),
             periods_end_on_working_days=header.periods is not None,
+            running_headers=tuple(h.value for h in header.running_headers),
         )
 
     def _header(self, h: ast.Header) -> dict[str, str]:
@@ -413,36 +417,78 @@ class _Lowering:
                 out.append(ir.ClauseRef(None, r.name.name, r.span))
                 continue
             number = r.number.value
-            if r.contract is None:
-                if number not in self.symbols.clauses and not semantic:
+            if r.contract is None and number not in self.symbols.clauses:
+                section = sub_clauses(number, self.symbols.clauses)
+                meant = likely_meant(number, self.symbols.clauses)
+                if not semantic and not section:
                     self.diagnostics.append(
                         warning(
                             "W0540",
                             f"`refers to` names clause {number!r}, which is not in this contract",
                             r.number.span,
                             "missing clause",
-                            hint=did_you_mean(number, self.symbols.clauses)
-                            or "keep it if the source document says so, and accept W0540 with "
-                            "a reason",
+                            hint=f'did you mean "{meant}"?'
+                            if meant
+                            else "keep it if the source document says so, and accept W0540 "
+                            "with a reason",
                         )
                     )
-                elif number not in self.symbols.clauses:
+                elif semantic:
+                    # A priority or a ground is a clause's norms: a section is not one clause.
                     self.err(
                         "E0206",
                         f"there is no clause {number!r} in this contract",
                         r.number.span,
                         "missing clause",
-                        hint=did_you_mean(number, self.symbols.clauses),
+                        hint=_section_hint(number, section)
+                        if section
+                        else (f'did you mean "{meant}"?' if meant else None),
                     )
                     continue
             elif (
-                r.contract.name not in self.symbols.imports
+                r.contract is not None
+                and r.contract.name not in self.symbols.imports
                 and r.contract.name not in self.symbols.documents
             ):
                 self._unknown_document(r.contract)
                 continue
             out.append(ir.ClauseRef(number, r.contract.name if r.contract else None, r.span))
         return out
+
+    def _check_about(self, clauses: tuple[ir.Clause, ...]) -> None:
+        """W0545: a `refers to "12" about request` whose section 12 has no norm about
+        `request`. Documents do cite the wrong section; the check finds it from what the
+        referring text says, and suggests only clauses whose norms are about it."""
+        numbers = [c.number for c in clauses]
+        objects: dict[str, set[str]] = {}
+        for n in self.norms:
+            objects.setdefault(n.clause, set()).add(n.object)
+        for c in clauses:
+            for r in c.refers_to:
+                if not r.about or r.contract is not None or r.number is None:
+                    continue
+                target = [x for x in numbers if within(x, r.number)]
+                if not target or any(objects.get(x, set()) & set(r.about) for x in target):
+                    continue
+                about = ", ".join(f"`{o}`" for o in r.about)
+                elsewhere = [
+                    x for x in numbers if x != c.number and objects.get(x, set()) & set(r.about)
+                ]
+                shown = ", ".join(f'"{x}"' for x in elsewhere[:4]) + (
+                    ", …" if len(elsewhere) > 4 else ""
+                )
+                self.diagnostics.append(
+                    warning(
+                        "W0545",
+                        f"clause {c.number!r} refers to {r.number!r} about {about}, but no "
+                        f"norm of {r.number!r} is about {'it' if len(r.about) == 1 else 'them'}",
+                        r.span,
+                        "about something else",
+                        hint=(f"norms about {about} are in clauses {shown}; " if elsewhere else "")
+                        + "if the source cites the wrong place, keep it as written and accept "
+                        "W0545 with a reason",
+                    )
+                )
 
     def _unknown_document(self, ident: ast.Ident) -> None:
         self.err(
@@ -491,20 +537,24 @@ class _Lowering:
                 hint="write the number as the document prints it, on one line, e.g. "
                 '`clause "§ 5 (2)"`',
             )
-        attrs: dict[str, str] = {}
+        given: dict[str, str] = {}
         refers: list[ir.ClauseRef] = []
         for a in c.attrs:
             if isinstance(a, ast.RefersTo):
-                refers += self._refs(a.refs, semantic=False)
+                about = tuple(i.name for i in a.about if self._check_object(i))
+                refers += [
+                    attrs.evolve(r, about=about) if about and r.number is not None else r
+                    for r in self._refs(a.refs, semantic=False)
+                ]
                 continue
             if isinstance(a, ast.Accept):
                 self._accept(a, number)
                 continue
-            if a.kind in attrs:
+            if a.kind in given:
                 self.err("E0204", f"clause {number!r} gives `{a.kind}` twice", a.span, "second one")
-            attrs[a.kind] = a.value.value
+            given[a.kind] = a.value.value
         if c.normative:
-            if "quote" not in attrs:
+            if "quote" not in given:
                 self.err(
                     "E0404",
                     f"clause {number!r} has no verbatim quote",
@@ -512,7 +562,7 @@ class _Lowering:
                     "quote missing",
                     hint='add `quote "…"` with the clause text in the original language',
                 )
-            if "reason" in attrs:
+            if "reason" in given:
                 self.err(
                     "E0407",
                     "`reason` belongs to non-normative clauses",
@@ -528,7 +578,7 @@ class _Lowering:
                     "no norm",
                     hint="write its norms, or mark it `non-normative` with a `reason`",
                 )
-        elif "reason" not in attrs:
+        elif "reason" not in given:
             self.err(
                 "E0403",
                 f"non-normative clause {number!r} gives no reason",
@@ -551,15 +601,20 @@ class _Lowering:
                         self.extensions.append(
                             ir.DeadlineExtension(amount, cond, number, item.span)
                         )
+        quote = next(
+            (a for a in c.attrs if isinstance(a, ast.ClauseAttr) and a.kind == "quote"), None
+        )
+        headers = self.module.header.running_headers if self.module.header else ()
         return ir.Clause(
             number,
             c.normative,
-            attrs.get("quote"),
-            attrs.get("gloss"),
-            attrs.get("reason"),
+            normal_form(quote.value.value, [h.value for h in headers]) if quote else None,
+            given.get("gloss"),
+            given.get("reason"),
             tuple(refers),
             tuple(ids),
             c.span,
+            quote.value.span if quote else None,
         )
 
     def _norm(self, clause: str, n: ast.Norm, ids: list[str], remedy_of: ir.Norm | None) -> None:
@@ -1175,3 +1230,8 @@ def out_of_bounds(value: Value, low: ir.Const | None, high: ir.Const | None) -> 
     return (low is not None and _above(low.value, value)) or (
         high is not None and _above(value, high.value)
     )
+
+
+def _section_hint(number: str, section: list[str]) -> str:
+    shown = ", ".join(f'"{n}"' for n in section[:4]) + (", …" if len(section) > 4 else "")
+    return f'"{number}" is a section here, not one clause: name the clauses meant ({shown})'

@@ -213,6 +213,8 @@ class Header:
     span: Span
     accepts: tuple[Accept, ...] = ()
     periods: PeriodsEnd | None = None
+    # ``running header "…"``: lines of the source document that are not part of its text.
+    running_headers: tuple[StringLit, ...] = ()
 
 
 @attrs.frozen
@@ -540,6 +542,7 @@ class ClauseAttr:
 class RefersTo:
     refs: tuple[Ref, ...]
     span: Span
+    about: tuple[Ident, ...] = ()  # the objects the source says the referred text is about
 
 
 @attrs.frozen

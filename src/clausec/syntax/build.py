@@ -226,7 +226,12 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
         name = self.ident(children[0])
         items: dict[str, Any] = {}
         accepts = tuple(x for x in children[1:] if isinstance(x, ast.Accept))
+        headers = tuple(
+            v for k, v in (x for x in children[1:] if isinstance(x, tuple)) if k == "running"
+        )
         for kind, value in (x for x in children[1:] if not isinstance(x, ast.Accept)):
+            if kind == "running":  # one line per header the document repeats
+                continue
             if kind in items:
                 self.diagnostics.append(
                     error("E0204", f"the header gives `{kind}` twice", value.span, "second one")
@@ -241,6 +246,7 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
             self.span(meta),
             accepts,
             items.get("periods"),
+            headers,
         )
 
     @spanned
@@ -256,6 +262,10 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
     @values_only
     def source(self, c: list[Token]) -> tuple[str, ast.StringLit]:
         return "source", self.string(c[0])
+
+    @values_only
+    def running_header(self, c: list[Token]) -> tuple[str, ast.StringLit]:
+        return "running", self.string(c[0])
 
     @values_only
     def language(self, c: list[Token]) -> tuple[str, ast.Ident]:
@@ -438,7 +448,7 @@ class AstBuilder(Transformer):  # type: ignore[type-arg]
 
     @spanned
     def refers_to(self, meta: Meta, c: list[Any]) -> ast.RefersTo:
-        return ast.RefersTo(c[0], self.span(meta))
+        return ast.RefersTo(c[0], self.span(meta), tuple(self.ident(t) for t in c[1:]))
 
     @values_only
     def ref_list(self, c: list[Any]) -> tuple[ast.Ref, ...]:
