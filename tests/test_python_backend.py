@@ -214,16 +214,20 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
     assert m.evaluate("release_deadline", {}).answer == "none"
     assert m.evaluate("release_deadline", {}, presume=False).answer == "undetermined"
     contract = clausec.load(REPO / "contracts" / "soolife" / "deposit.clause")
-    assert set(m.QUESTIONS) == {q.name for q in contract.questions} >= {
-        "may_deduct_deposit",
-        "deduction_amount",
-        "must_release_deposit",
-        "release_deadline",
-        "top_up_deadline",
-        "platform_may_terminate",
-        "agreement_in_force",
-        "may_use_merchant_content",
-    }
+    assert (
+        set(m.QUESTIONS)
+        == {q.name for q in contract.questions}
+        >= {
+            "may_deduct_deposit",
+            "deduction_amount",
+            "must_release_deposit",
+            "release_deadline",
+            "top_up_deadline",
+            "platform_may_terminate",
+            "agreement_in_force",
+            "may_use_merchant_content",
+        }
+    )
 
 
 def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
