@@ -35,11 +35,13 @@ ASK = [
     "contracts/soolife/deposit.clause",
     "may_deduct_deposit",
     "--fact",
-    "complaint.received=true",
+    "complaint.consulted=2025-03-03",
     "--fact",
-    "complaint.unresolved_for=12 working days",
+    "complaint.resolved=never",
     "--fact",
     "complaint.bad_influence=true",
+    "--as-of",
+    "2025-03-20",
 ]
 
 

@@ -30,14 +30,14 @@ CASES = [
     (
         "soolife/deposit.clause",
         "release_deadline",
-        "stopped using the service, no violations",
-        {"service.stopped": "2024-10-24", "merchant.violated_rules": False},
+        "stopped using the service when the agreement ended",
+        {"service.stopped": "2024-10-24", "agreement.ended": "2024-10-24"},
     ),
     (
         "soolife/deposit.clause",
         "must_release_deposit",
-        "stopped using the service, no violations",
-        {"service.stopped": "2024-10-24", "merchant.violated_rules": False},
+        "stopped using the service when the agreement ended",
+        {"service.stopped": "2024-10-24", "agreement.ended": "2024-10-24"},
     ),
     (
         "unisend/privacy.clause",

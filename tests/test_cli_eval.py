@@ -20,6 +20,8 @@ CLEAN_EXIT = (
         "--fact",
         "service.stopped=2024-10-24",
         "--fact",
+        "agreement.ended=2024-10-24",
+        "--fact",
         "agreement.terminated_by_platform=never",
     ]
     + [
@@ -28,13 +30,13 @@ CLEAN_EXIT = (
             "merchant.closed_shop",
             "merchant.breach_harmed_buyer",
             "merchant.consumer_duty_missed",
-            "complaint.received",
+            "merchant.unresolved_quality_dispute",
             "authority.order_to_deduct",
             "stock.misstated",
         )
         for arg in ("--fact", f"{name}=false")
     ]
-    + ["--fact", "order.days_without_delivery=0"]
+    + ["--fact", "complaint.consulted=never", "--fact", "order.placed=never"]
     + [
         # No ground for freezing the deposit (6.2(4)(e), 6.4) or taking it under 6.5(2), and no
         # force majeure moving the deadline (10.1).
@@ -94,8 +96,8 @@ def test_ask_undetermined_lists_what_would_decide(tmp_path: Path) -> None:
     facts.write_text(
         json.dumps(
             {
-                "complaint.received": True,
-                "complaint.unresolved_for": 12,
+                "complaint.consulted": "2025-03-03",
+                "complaint.resolved": "never",
                 "merchant.closed_shop": False,
             }
         ),
@@ -110,6 +112,9 @@ def test_ask_undetermined_lists_what_would_decide(tmp_path: Path) -> None:
             str(facts),
             "--fact",
             "merchant.closed_shop=unknown",
+            "--no-presumptions",
+            "--as-of",
+            "2025-03-20",
         ]
     )
     assert out.returncode == 0

@@ -606,13 +606,14 @@ API_SCRIPT = """\
 import { pathToFileURL } from "node:url";
 const m = await import(pathToFileURL(process.argv[2]).href);
 const out = {};
-out.byName = m.may_deduct_deposit({ "complaint.received": true,
-  "complaint.unresolved_for": "12 working days", "complaint.bad_influence": true }).toDict();
+out.byName = m.may_deduct_deposit({ "complaint.consulted": "2025-03-03",
+  "complaint.resolved": "never", "complaint.bad_influence": true }).toDict();
 const clean = { "merchant.violated_rules": false, "merchant.complaint_or_dispute": false,
-  "service.stopped": "2024-10-24", "agreement.terminated_by_platform": "never",
-  "authority.order_to_deduct": false, "complaint.received": false, "stock.misstated": false,
+  "service.stopped": "2024-10-24", "agreement.ended": "2024-10-24",
+  "agreement.terminated_by_platform": "never", "merchant.unresolved_quality_dispute": false,
+  "authority.order_to_deduct": false, "complaint.consulted": "never", "stock.misstated": false,
   "merchant.breach_harmed_buyer": false, "merchant.closed_shop": false,
-  "merchant.consumer_duty_missed": false, "order.days_without_delivery": 0,
+  "merchant.consumer_duty_missed": false, "order.placed": "never",
   "merchant.breached_agreement": false, "deposit.payout": "never",
   "platform.paid_beyond_deposit": false, "platform.loss": "0 CNY", "deposit.balance": "10000 CNY",
   "force_majeure.affects_performance": false };
@@ -658,8 +659,8 @@ def test_api(tmp_path: Path) -> None:
             contract,
             "may_deduct_deposit",
             {
-                "complaint.received": True,
-                "complaint.unresolved_for": "12 working days",
+                "complaint.consulted": "2025-03-03",
+                "complaint.resolved": "never",
                 "complaint.bad_influence": True,
             },
         ).to_dict()
@@ -984,7 +985,7 @@ const m = await import(pathToFileURL(process.argv[2]).href);
 const copy = await import(pathToFileURL(process.argv[3]).href);
 const other = await import(pathToFileURL(process.argv[4]).href);
 const out = {};
-const raw = { "merchant.closed_shop": true, "complaint.unresolved_for": "12 working days",
+const raw = { "merchant.closed_shop": true, "force_majeure.duration": "12 days",
   "deposit.payout": null, "deposit.balance": { amount: "9007199254740993", currency: "CNY" },
   "agreement.ended": undefined };
 const f = new m.Facts(raw);
@@ -1007,7 +1008,7 @@ out.names = f.names();
 const names = f.names();
 names.push("x"); // a copy
 out.namesAgain = f.names();
-out.get = [f.get("merchant.closed_shop"), f.get("complaint.unresolved_for"),
+out.get = [f.get("merchant.closed_shop"), f.get("force_majeure.duration"),
   typeof f.get("deposit.balance"), f.get("deposit.payout"), f.get("no.such"), f.get(3)];
 out.has = [f.has("merchant.closed_shop"), f.has("deposit.payout"), f.has("agreement.ended"),
   f.has("no.such")];
@@ -1017,7 +1018,7 @@ out.json = m.stringify(f);
 out.jsonProto = Object.getPrototypeOf(f.toJSON()) === Object.prototype;
 out.answer = [m.may_deduct_deposit(f).answer, m.may_deduct_deposit(raw).answer,
   m.may_deduct_deposit({ ...raw, "merchant.closed_shop": true }).answer];
-const same = { "merchant.closed_shop": true, "complaint.unresolved_for": "12 working days",
+const same = { "merchant.closed_shop": true, "force_majeure.duration": "12 days",
   "deposit.balance": { amount: "9007199254740993", currency: "CNY" } };
 out.sameResult = m.stringify(m.may_deduct_deposit(f).toDict())
   === m.stringify(m.may_deduct_deposit(same).toDict());
@@ -1077,13 +1078,13 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "proto": "TypeError",
         "patch": "TypeError",
     }
-    given = ["complaint.unresolved_for", "deposit.balance", "merchant.closed_shop"]
+    given = ["deposit.balance", "force_majeure.duration", "merchant.closed_shop"]
     assert out["size"] == 3 and out["names"] == out["namesAgain"] == given
-    assert out["get"] == [True, "12 working days", "object", None, None, None]
+    assert out["get"] == [True, "12 days", "object", None, None, None]
     assert out["has"] == [True, False, False, False]
     assert json.loads(out["json"]) == {
         "merchant.closed_shop": True,
-        "complaint.unresolved_for": "12 working days",
+        "force_majeure.duration": "12 days",
         "deposit.balance": {"amount": "9007199254740993", "currency": "CNY"},
     }
     assert out["jsonProto"] is True
@@ -1133,7 +1134,7 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "may_deduct_deposit",
         {
             "merchant.closed_shop": True,
-            "complaint.unresolved_for": "12 working days",
+            "force_majeure.duration": "12 days",
             "deposit.balance": {"amount": "9007199254740993", "currency": "CNY"},
         },
     ).to_dict()
@@ -1169,7 +1170,8 @@ def test_prepared_facts_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "topup.demanded": "never",
     }
     with_date = ask(contract, "top_up_deadline", dated, dt.date(2025, 10, 1)).to_dict()
-    assert with_date["answer"] == "date" and with_date["due"] == "2025-10-06"
+    # 10 days end on 6 October, in the National Day holiday: moved to 9 October (art. 203).
+    assert with_date["answer"] == "date" and with_date["due"] == "2025-10-09"
     assert out["asOf"][:2] == [with_date, ask(contract, "top_up_deadline", dated).to_dict()]
     assert out["asOf"][2][0] == "FactError"  # for the fact `as_of`, as in Python
 

@@ -421,10 +421,8 @@ def test_definitions_and_typed_facts() -> None:
     )
     assert short["expr"]["left"]["type"] == {"kind": "money", "currency": "CNY"}
     facts = {f["name"]: f for f in doc["facts"]}
-    assert facts["complaint.unresolved_for"]["type"] == {
-        "kind": "duration",
-        "unit_class": "working_days",
-    }
+    assert facts["force_majeure.duration"]["type"] == {"kind": "duration", "unit_class": "days"}
+    assert facts["complaint.consulted"]["kind"] == "event"
     assert facts["service.stopped"]["kind"] == "event"
     assert facts["service.stopped"]["type"] == {"kind": "date"}
     assert doc["incompatible"] == [["deduct", "release"], ["freeze", "release"]]
@@ -467,12 +465,10 @@ def test_scenarios_of_the_deposit_agreement() -> None:
     (ir_first,) = [s for s in contract.scenarios if s.title == first["title"]]
     assert [g["fact"] for g in first["givens"]] == [name for name, _ in ir_first.givens]
     givens = {g["fact"]: g["value"] for g in first["givens"]}
-    assert givens["complaint.received"] == {"type": {"kind": "boolean"}, "value": True}
-    assert givens["complaint.unresolved_for"] == {
-        "type": {"kind": "duration", "unit_class": "working_days"},
-        "value": {"amount": 12, "unit": "working_days"},
-    }
-    assert first["as_of"] is None
+    assert givens["complaint.consulted"] == {"type": {"kind": "date"}, "value": "2025-03-03"}
+    assert givens["complaint.resolved"] == {"type": {"kind": "date"}, "value": "never"}
+    assert givens["complaint.bad_influence"] == {"type": {"kind": "boolean"}, "value": True}
+    assert first["as_of"] == {"type": {"kind": "date"}, "value": "2025-03-20"}
     e = first["expectations"][0]
     assert (e["question"], e["answer"], e["value"]) == ("may_deduct_deposit", "yes", None)
     assert [(r["number"], r["contract"]) for r in e["because"]] == [("6.2(4)(c)", None)]
@@ -486,10 +482,10 @@ def test_scenarios_of_the_deposit_agreement() -> None:
         "value",
         {"type": {"kind": "date"}, "value": "2025-02-13"},
     )
-    unknown = scenarios["complaint outcome unknown"]["expectations"][0]
-    assert (unknown["answer"], unknown["depending_on"]) == (
+    unknown = scenarios["stopped trading, end of the agreement not given: 5.11 waits for it"]
+    assert (unknown["expectations"][0]["answer"], unknown["expectations"][0]["depending_on"]) == (
         "undetermined",
-        ["complaint.bad_influence"],
+        ["agreement.ended"],
     )
 
 

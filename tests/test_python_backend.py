@@ -223,34 +223,24 @@ def test_api_fact_errors_batch_and_as_of(tmp_path: Path) -> None:
         m.evaluate_many("no_such_question", [])
     with pytest.raises(ValueError, match="errors must be"):
         m.evaluate_many("may_deduct_deposit", [], errors="ignore")
-    assert m.evaluate("release_deadline", {}).answer == "undetermined"
-    assert set(m.QUESTIONS) == {
-        "may_deduct_deposit",
-        "deduction_amount",
-        "must_release_deposit",
-        "release_deadline",
-        "top_up_deadline",
-        "must_top_up_deposit",
-        "may_freeze_deposit",
-        "freeze_until",
-        "platform_may_terminate",
-        "platform_termination_deadline",
-        "merchant_may_terminate",
-        "merchant_termination_deadline",
-        "platform_may_suspend",
-        "platform_must_notify",
-        "platform_notice_deadline",
-        "merchant_notice_deadline",
-        "documents_deadline",
-        "may_retain_service_fee",
-        "agreement_in_force",
-        "may_claim_compensation",
-        "merchant_must_pay_excess",
-        "merchant_must_indemnify",
-        "merchant_must_bear_liability",
-        "may_delist_goods",
-        "may_use_merchant_content",
-    }
+    # Nothing given: no release is due on the presumptions, and nothing is decided without them.
+    assert m.evaluate("release_deadline", {}).answer == "none"
+    assert m.evaluate("release_deadline", {}, presume=False).answer == "undetermined"
+    contract = clausec.load(REPO / "contracts" / "soolife" / "deposit.clause")
+    assert (
+        set(m.QUESTIONS)
+        == {q.name for q in contract.questions}
+        >= {
+            "may_deduct_deposit",
+            "deduction_amount",
+            "must_release_deposit",
+            "release_deadline",
+            "top_up_deadline",
+            "platform_may_terminate",
+            "agreement_in_force",
+            "may_use_merchant_content",
+        }
+    )
 
 
 def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -276,7 +266,7 @@ def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "merchant.closed_shop": "true",
         "deposit.balance": "9000 CNY",
         "service.stopped": dt.date(2024, 10, 24),
-        "complaint.received": None,
+        "complaint.consulted": None,
     }
     facts = m.Facts(given)
     given["merchant.closed_shop"] = False  # a copy: later changes are not seen
@@ -284,7 +274,7 @@ def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
         "merchant.closed_shop": "true",
         "deposit.balance": "9000 CNY",
         "service.stopped": dt.date(2024, 10, 24),
-        "complaint.received": None,
+        "complaint.consulted": None,
     }
     assert len(facts) == 4 and "deposit.balance" in facts and facts.get("x") is None
     for change in (lambda: setattr(facts, "_known", 0), lambda: delattr(facts, "_given")):
@@ -318,7 +308,11 @@ def test_facts_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert known._known & (1 << m._INDEX["merchant.closed_shop"])
     result = m.may_deduct_deposit(known)
     assert (result.answer, [g["clause"] for g in result.grounds]) == ("yes", ["5.11"])
-    assert result.grounds[0]["facts"] == {"merchant.closed_shop": True}
+    assert result.grounds[0]["facts"] == {
+        "merchant.closed_shop": True,
+        "service.stopped": "never",
+        "agreement.ended": "never",
+    }
     assert result.to_dict() == m.may_deduct_deposit(dict(known)).to_dict()
     # A Facts of another module is a mapping there: read and checked like any other.
     other = load_module(clausec.load(REPO / "contracts" / "unisend" / "privacy.clause"), tmp_path)

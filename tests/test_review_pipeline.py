@@ -278,13 +278,14 @@ def soolife(tmp_path: Path) -> Path:
 
 def rename_clause(path: Path, old: str, new: str) -> None:
     text = path.read_text("utf-8")
-    assert f'clause "{old}"\n' in text
-    path.write_text(text.replace(f'clause "{old}"\n', f'clause "{new}"\n'), encoding="utf-8")
+    kind = "clause" if f'\nclause "{old}"\n' in text else "non-normative"
+    assert f'\n{kind} "{old}"\n' in text
+    path.write_text(text.replace(f'\n{kind} "{old}"\n', f'\n{kind} "{new}"\n'), encoding="utf-8")
 
 
 def test_checking_a_file_checks_the_files_that_import_it(tmp_path: Path) -> None:
     project = soolife(tmp_path)
-    rename_clause(project / "soolife/deposit.clause", "2.1", "2.1x")
+    rename_clause(project / "soolife/deposit.clause", "6.1", "6.1x")
     alone = run_cli(["check", "soolife/deposit.clause", "--no-dependents"], cwd=project)
     assert alone.returncode == 0 and alone.stdout.startswith("checked 1 file: 0 errors")
     with_dependents = run_cli(["check", "soolife/deposit.clause"], cwd=project)
@@ -412,8 +413,8 @@ def test_messages_cannot_drive_the_terminal(tmp_path: Path) -> None:
 def test_facts_from_standard_input() -> None:
     facts = json.dumps(
         {
-            "complaint.received": True,
-            "complaint.unresolved_for": "12 working days",
+            "complaint.consulted": "2025-03-03",
+            "complaint.resolved": "never",
             "complaint.bad_influence": True,
         }
     )
