@@ -146,16 +146,22 @@ def test_the_generated_javascript_module_presumes_the_same(tmp_path: Path) -> No
 
 def test_a_merchant_who_simply_left_is_answered_from_two_facts() -> None:
     """The issue's test: a release date from the dates a person would give, and the
-    presumptions it rests on, named."""
+    presumptions it rests on, named. Since the second reading of 5.11 (stopping counts
+    against the merchant only before the agreement ends), the two are when the merchant
+    stopped and when the agreement ended."""
     contract = clausec.load(DEPOSIT)
-    facts = {"service.stopped": "2024-10-24", "merchant.violated_rules": False}
+    facts = {"service.stopped": "2024-10-24", "agreement.ended": "2024-10-24"}
     strict = ask(contract, "release_deadline", facts, presume=False)
     assert strict.answer == "undetermined" and len(strict.depends_on) >= 20
     answer = ask(contract, "release_deadline", facts)
     assert (answer.answer, answer.due) == ("date", "2025-02-13")
     assert [g.clause for g in answer.grounds] == ["6.2(1)"]
     relied = {p.fact for p in answer.presumptions}
-    assert {"merchant.complaint_or_dispute", "force_majeure.affects_performance"} <= relied
+    assert {
+        "merchant.complaint_or_dispute",
+        "merchant.violated_rules",
+        "force_majeure.affects_performance",
+    } <= relied
     assert all(p.reason for p in answer.presumptions)
 
 

@@ -37,8 +37,8 @@ facts: deposit.FactsDict = {{
     "authority.ordered_amount": {{"amount": "100.50", "currency": "CNY"}},
     "deposit.balance": "9000 CNY",
     "service.stopped": dt.date(2024, 10, 24),
-    "complaint.unresolved_for": "10 working days",
-    "complaint.received": None,
+    "force_majeure.duration": "10 days",
+    "complaint.consulted": None,
 }}
 result = deposit.may_deduct_deposit(facts, as_of="2025-01-10")
 answer: Literal["yes", "no", "undetermined"] = result.answer
@@ -233,7 +233,7 @@ r = deposit.may_deduct_deposit({"merchant.closed_shop": True, "deposit.balance":
 print(r.answer, type(r).__name__, r.grounds[0]["clause"])
 facts = deposit.Facts({"merchant.closed_shop": True})
 print(pickle.loads(pickle.dumps(facts)) == facts, type(facts).__module__)
-late = deposit.release_deadline({"service.stopped": "2024-10-24", "merchant.violated_rules": False})
+late = deposit.release_deadline({"service.stopped": "2024-10-24", "agreement.ended": "2024-10-24"})
 print(late.due, len(late.presumptions))
 from my_contracts import _runtime
 print(deposit.FactError is unisend_notice.FactError, isinstance(r, _runtime.Result))
@@ -245,7 +245,7 @@ print(my_contracts.unisend_notice.CONTRACT["id"])
     assert ran.stdout.splitlines() == [
         "yes may_deduct_deposit_Result 5.11",
         "True my_contracts.soolife_deposit",
-        "2025-02-13 18",
+        "2025-02-13 20",
         # One runtime: the exceptions and the base class of results are shared.
         "True True",
         "['no', 'yes']",

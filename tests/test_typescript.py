@@ -116,7 +116,7 @@ const facts: FactValues = {
   "merchant.closed_shop": true,
   "deposit.balance": "100.50 CNY",
   "platform.loss": { amount: "3", currency: "CNY" },
-  "complaint.unresolved_for": "12 working days",
+  "force_majeure.duration": "12 days",
   "deposit.payout": null,
   "agreement.ended": "never",
 };
