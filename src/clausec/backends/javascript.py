@@ -50,27 +50,25 @@ from clausec.plan.program import DirectAmount, direct_amount, explain_inputs
 
 JSONObject = dict[str, object]
 
+# What a contract module exports besides its question functions.
+PACKAGE_EXPORTS = (
+    "evaluate",
+    "evaluateMany",
+    "askNext",
+    "stringify",
+    "QUESTIONS",
+    "FACTS",
+    "CONTRACT",
+    "Result",
+    "Facts",
+    "FactError",
+    "EvaluationError",
+)
 # Exports of the runtime that a question function must not shadow, names that would change
 # how the module behaves as a namespace (a `then` export makes it thenable, so that
 # `await import()` never resolves), and JavaScript's reserved words: a question named like one
 # of them is exported with a trailing underscore.
-FIXED_EXPORTS = frozenset(
-    {
-        "evaluate",
-        "evaluateMany",
-        "askNext",
-        "stringify",
-        "QUESTIONS",
-        "FACTS",
-        "CONTRACT",
-        "Result",
-        "Facts",
-        "FactError",
-        "EvaluationError",
-        "default",
-        "then",
-    }
-)
+FIXED_EXPORTS = frozenset({*PACKAGE_EXPORTS, "default", "then"})
 RESERVED_WORDS = frozenset(
     [
         "await",
@@ -140,20 +138,6 @@ def emit_shared_module(contract: ir.Contract, *, runtime_module: str, clausec_ve
     return _Module(lower(contract), clausec_version).render_shared(runtime_module)
 
 
-# What a contract module exports besides its question functions.
-PACKAGE_EXPORTS = (
-    "evaluate",
-    "evaluateMany",
-    "askNext",
-    "stringify",
-    "QUESTIONS",
-    "FACTS",
-    "CONTRACT",
-    "Result",
-    "Facts",
-    "FactError",
-    "EvaluationError",
-)
 _EXPORT = re.compile(r"^export ", re.MULTILINE)
 # The runtime's top-level constants, functions and classes (its `let`s are its own state).
 _DECLARED = re.compile(r"^(?:export )?(?:const|function\*?|class) ([A-Za-z_$][\w$]*)", re.MULTILINE)
