@@ -43,7 +43,8 @@ def normal_form(text: str, running_headers: Iterable[str] = ()) -> str:
     text = text.replace(SOFT_HYPHEN, "")
     text = _HYPHENATED.sub(lambda m: "" if m.string[m.end()].islower() else m[0], text)
     text = _MARKED_BREAK.sub("\n\n", text)
-    return _SPACE.sub(_space, text).strip()
+    # Again: a dropped soft hyphen can bring a letter and its combining mark together.
+    return unicodedata.normalize("NFC", _SPACE.sub(_space, text).strip())
 
 
 def _space(m: re.Match[str]) -> str:
