@@ -619,14 +619,22 @@ const clean = { "merchant.violated_rules": false, "merchant.complaint_or_dispute
   "force_majeure.affects_performance": false };
 const r = m.release_deadline(clean, { asOf: "2025-01-01" });
 out.fields = [r.question, r.kind, r.answer, r.due, r.dependsOn, r.grounds[0].clause, r.warnings];
-out.many = m.evaluateMany("may_deduct_deposit",
+out.many = Array.from(m.evaluateMany("may_deduct_deposit",
   [{}, { "merchant.closed_shop": "yes" }, { "merchant.closd_shop": true },
    { "merchant.closed_shop": true }],
-  { errors: "return" }).map((x) => (x.error ? x.error : x.answer));
-out.strict = m.evaluateMany("may_deduct_deposit", [{}], { presume: false }).map((x) => x.answer);
-try { m.evaluateMany("may_deduct_deposit", [{ "merchant.closed_shop": 3 }]); out.threw = false; }
+  { errors: "return" }), (x) => (x.error ? x.error : x.answer));
+out.strict = Array.from(m.evaluateMany("may_deduct_deposit", [{}], { presume: false }),
+  (x) => x.answer);
+const bad = m.evaluateMany("may_deduct_deposit", [{ "merchant.closed_shop": true },
+  { "merchant.closed_shop": 3 }]);
+out.first = bad.next().value.answer; // lazy: the bad fact set is not read yet
+try { Array.from(bad); out.threw = false; }
 catch (e) { out.threw = [e instanceof m.FactError, e.name, e.fact, e.message]; }
 try { m.evaluate("no_such_question", {}); } catch (e) { out.noQuestion = e.name; }
+// evaluateMany checks its question and options at the call, not when first iterated.
+const atCall = (g) => { try { g(); return null; } catch (e) { return [e.name, e.message]; } };
+out.manyAtCall = [atCall(() => m.evaluateMany("no_such_question", [])),
+  atCall(() => m.evaluateMany("may_deduct_deposit", [], { errors: "ignore" }))];
 try { m.evaluate("may_deduct_deposit", {}, { asOf: "2025-02-30" }); }
 catch (e) { out.badAsOf = e.name; }
 out.questions = m.QUESTIONS;
@@ -682,6 +690,13 @@ def test_api(tmp_path: Path) -> None:
         "fact `merchant.closed_shop`: expected true or false, got 3",
     ]
     assert out["noQuestion"] == "RangeError" and out["badAsOf"] == "FactError"
+    assert out["first"] == "yes"
+    unknown, bad_option = out["manyAtCall"]
+    assert unknown[0] == "RangeError" and "no_such_question" in unknown[1]
+    assert bad_option == [
+        "RangeError",
+        'options.errors must be "throw" or "return", not "ignore"',
+    ]
     assert out["questions"] == [
         {"name": q.name, "kind": q.kind, "description": q.description} for q in contract.questions
     ]
@@ -1038,14 +1053,15 @@ out.foreign = [fail(() => m.may_deduct_deposit(new other.Facts({}))),
   fail(() => m.may_deduct_deposit(Object.create(m.Facts.prototype))),
   fail(() => m.Facts.prototype.names.call({}))];
 out.mine = m.may_deduct_deposit(new m.Facts({ "merchant.closed_shop": true })).answer;
-out.many = m.evaluateMany("may_deduct_deposit",
+out.many = Array.from(m.evaluateMany("may_deduct_deposit",
   [f, { "merchant.closed_shop": "yes" }, new m.Facts({}), new other.Facts({}),
    new m.Facts(new Map([["merchant.closed_shop", true]]))],
-  { errors: "return" }).map((x) => (x.error ? x.error : x.toDict()));
-out.manyPlain = m.evaluateMany("may_deduct_deposit",
+  { errors: "return" }), (x) => (x.error ? x.error : x.toDict()));
+out.manyPlain = Array.from(m.evaluateMany("may_deduct_deposit",
   [raw, { "merchant.closed_shop": "yes" }, {}, {}, { "merchant.closed_shop": true }],
-  { errors: "return" }).map((x) => (x.error ? x.error : x.toDict()));
-out.manyThrows = fail(() => m.evaluateMany("may_deduct_deposit", [f, new other.Facts({})]));
+  { errors: "return" }), (x) => (x.error ? x.error : x.toDict()));
+out.manyThrows = fail(() => Array.from(m.evaluateMany("may_deduct_deposit",
+  [f, new other.Facts({})])));
 const dated = new m.Facts({ "deposit.payout": "2025-09-26", "deposit.balance": "9000 CNY",
   "deposit.required": "10000 CNY", "agreement.ended": "never",
   "force_majeure.affects_performance": false, "topup.demanded": "never" });

@@ -300,11 +300,11 @@ def _functions(face: ContractInterface, exports: dict[str, str]) -> list[str]:
     sets = "factSets: Iterable<FactInput>"
     for name in [*(js_str(q.name) for q in face.questions), "QuestionName"]:
         result = "Result" if name == "QuestionName" else f"Result<{name}>"
+        head = f"export declare function evaluateMany(question: {name}, {sets}, "
         out += [
-            f"export declare function evaluateMany(question: {name}, {sets}, "
-            f'options: ManyOptions & {{ errors: "return" }}): ({result} | BatchError)[];',
-            f"export declare function evaluateMany(question: {name}, {sets}, "
-            f'options?: ManyOptions & {{ errors?: "throw" }}): {result}[];',
+            head + 'options: ManyOptions & { errors: "return" }): '
+            f"IterableIterator<{result} | BatchError>;",
+            head + f'options?: ManyOptions & {{ errors?: "throw" }}): IterableIterator<{result}>;',
         ]
     return out
 

@@ -1401,27 +1401,37 @@ export function askNext(questionName, facts, options) {
 }
 
 /**
- * evaluate() for each fact set (each may be a Facts). With options.errors === "return", a fact
- * set that is rejected (FactError) or has no answer (EvaluationError) gives
+ * evaluate() for each fact set (each may be a Facts): an iterator of the results, in order,
+ * each made when asked for: nothing keeps them (Array.from() of it keeps them all), so a
+ * batch costs what the loop over the question function costs. The question name and
+ * options.errors are checked at the call. With options.errors === "return", a fact set that
+ * is rejected (FactError) or has no answer (EvaluationError) gives
  * {error: {type, fact, problem, message}} in its place instead of throwing.
  */
 export function evaluateMany(questionName, factSets, options) {
-  const returnErrors = options !== undefined && options !== null && options.errors === "return";
   const answer = QUESTION_FUNCTIONS.get(questionName);
   if (answer === undefined) evaluate(questionName, {}, options); // throws the RangeError
-  const out = [];
-  if (!returnErrors) {
-    for (const facts of factSets) out.push(answer(facts, options));
-    return out;
+  const errors = options === undefined || options === null ? undefined : options.errors;
+  if (errors !== undefined && errors !== "throw" && errors !== "return") {
+    throw new RangeError(`options.errors must be "throw" or "return", not ${show(errors)}`);
   }
+  return errors === "return" ? eachOrError(answer, factSets, options) : each(answer, factSets, options);
+}
+
+function* each(answer, factSets, options) {
+  for (const facts of factSets) yield answer(facts, options);
+}
+
+function* eachOrError(answer, factSets, options) {
   for (const facts of factSets) {
+    let result;
     try {
-      out.push(answer(facts, options));
+      result = answer(facts, options);
     } catch (error) {
       if (!(error instanceof FactError || error instanceof EvaluationError)) throw error;
-      out.push({ error: { type: error.name, fact: error instanceof FactError ? error.fact : null,
-                          problem: error.problem, message: error.message } });
+      result = { error: { type: error.name, fact: error instanceof FactError ? error.fact : null,
+                          problem: error.problem, message: error.message } };
     }
+    yield result;
   }
-  return out;
 }
