@@ -233,28 +233,27 @@ def _gap(gap: str, at_start: bool) -> tuple[int, list[tuple[str, bool]], str | N
 
 def _fit(line: _Line) -> list[_Line]:
     """``line``, broken before `and`/`or` where it is wider than WIDTH: greedily, each
-    break where the next operand would not fit."""
-    if line.own_comment or _width(line) <= WIDTH:
+    break where the operand that follows would not fit (in linear time)."""
+    if line.own_comment or _advance(line.indent, _joined(line.tokens)) <= WIDTH:
         return [line]
+    tokens = line.tokens
+    stops = [i for i, token in enumerate(tokens) if token.breakable] + [len(tokens)]
     pieces = [_Line(line.indent, [], "", line.blank_before)]
     column = line.indent
-    tokens = line.tokens
+    following = 0  # the index in stops of the next operator after the token
     for index, token in enumerate(tokens):
+        while stops[following] <= index:
+            following += 1
         current = pieces[-1]
+        space = _spacing(current.tokens[-1], token) if current.tokens else ""
         if token.breakable and current.tokens:
-            stop = next(
-                (i for i in range(index + 1, len(tokens)) if tokens[i].breakable), len(tokens)
-            )
-            operand = _joined(tokens[index:stop], column + 1)
-            if column + 1 + _last_line_width(operand) > WIDTH:
+            operand = _joined(tokens[index : stops[following]])
+            if _advance(column + len(space), operand) > WIDTH:
                 current = _Line(token.line_indent)
                 pieces.append(current)
-                column = token.line_indent
-        text = _joined([*current.tokens[-1:], token], 0)
-        if current.tokens:
-            text = text[len(current.tokens[-1].text) :]
+                column, space = token.line_indent, ""
         current.tokens.append(token)
-        column = column + len(text) if "\n" not in text else _last_line_width(text)
+        column = _advance(column + len(space), token.text)
     pieces[-1].comment = line.comment
     return pieces
 
@@ -267,8 +266,7 @@ def _spacing(previous: _Token, token: _Token) -> str:
     return " "
 
 
-def _joined(tokens: list[_Token], column: int) -> str:
-    del column  # the text does not depend on where it starts
+def _joined(tokens: list[_Token]) -> str:
     parts: list[str] = []
     for index, token in enumerate(tokens):
         if index:
@@ -277,17 +275,15 @@ def _joined(tokens: list[_Token], column: int) -> str:
     return "".join(parts)
 
 
-def _last_line_width(text: str) -> int:
+def _advance(column: int, text: str) -> int:
+    """The column after writing ``text`` at ``column`` (a string may hold line breaks)."""
+    if "\n" not in text:
+        return column + len(text)
     return len(text) - text.rfind("\n") - 1
 
 
-def _width(line: _Line) -> int:
-    rendered = " " * line.indent + _joined(line.tokens, line.indent)
-    return _last_line_width(rendered)
-
-
 def _render(line: _Line) -> str:
-    code = _joined(line.tokens, line.indent)
+    code = _joined(line.tokens)
     if line.comment:
         code = f"{code}  {line.comment}" if code else line.comment
     return " " * line.indent + code
