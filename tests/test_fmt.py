@@ -183,6 +183,7 @@ def test_formatting_keeps_the_ir(name: str, tmp_path: Path) -> None:
     shutil.copytree(original.parent, copy)
     target = copy / original.name
     messy = _messy(FILES[name])
+    assert messy != FILES[name]
     formatted = format_text(messy, name)
     _assert_kept(FILES[name], formatted)
     target.write_text(formatted, encoding="utf-8")
