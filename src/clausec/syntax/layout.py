@@ -3,9 +3,10 @@
 The formatter works on tokens, not on the AST: comments and the author's line breaks are not
 in the AST, and strings must come out byte for byte. The parse tree says what each token
 belongs to (a declaration, a norm item, …), which gives every line its indentation and every
-pair of tokens its spacing. Line breaks are the author's, plus one before every item that
-must start a line, plus breaks before `and`/`or` in lines wider than ``WIDTH``; so a second
-run finds nothing to change."""
+pair of tokens its spacing. Line breaks are one before every item that must start a line,
+the author's where a line may break (before `and`/`or`, after `,`, …; elsewhere the line is
+joined), and breaks before `and`/`or` in lines wider than ``WIDTH``; so a second run finds
+nothing to change."""
 
 from __future__ import annotations
 
@@ -60,6 +61,17 @@ _ITEMS: dict[str, tuple[frozenset[str], bool]] = {
 }
 # `and` and `or` as operators (not `part or all`, `in letter or email`): where long lines break.
 _OPERATOR_LISTS = frozenset({"or_expr", "and_expr"})
+# Where an author's line break is kept besides operators and items (see _may_break).
+_DESCRIBED = _names("definition fact event action_decl object_decl question")
+_BREAK_BEFORE = frozenset(
+    {("per", "presumption"), (":", "question"), ("=", "definition"), ("=", "given")}
+    | {
+        (word, rule)
+        for word in ("if", "then", "else")
+        for rule in _names("conditional deadline_extension extension_by extension_to")
+    }
+)
+_BREAK_AFTER = frozenset({("=", "definition"), ("=", "given"), (":", "question")})
 _NO_SPACE_BEFORE = frozenset({",", ")", "%", "."})
 _NO_SPACE_AFTER = frozenset({"(", "."})
 _COMMENT = re.compile(r"#[^\n]*")
@@ -83,6 +95,7 @@ class _Token:
     indent: int  # of the item the token is in
     starts_item: bool
     block: bool  # starts an item that must begin a line
+    kind: str  # the terminal: STRING, NAME, …
     parent: str  # the rule the token is a child of
     breakable: bool  # an `and`/`or` operator
     depth: int  # of parentheses around it
@@ -169,6 +182,7 @@ def _walk(tree: Tree[Token]) -> Iterator[_Token]:
                 indent,
                 fresh,
                 block and fresh,
+                node.type,
                 parent,
                 parent in _OPERATOR_LISTS and str(node) in ("and", "or"),
                 depth,
@@ -186,8 +200,8 @@ def _walk(tree: Tree[Token]) -> Iterator[_Token]:
 
 
 def _lines(text: str, tokens: list[_Token]) -> list[_Line]:
-    """The logical lines: the author's line breaks and one before each block item, each line
-    indented for the token that starts it, comments placed."""
+    """The logical lines: a break before each block item and the author's breaks where a line
+    may break, each line indented for the token that starts it, comments placed."""
     lines: list[_Line] = []
     pending: list[tuple[str, bool]] = []  # own-line comments waiting for what follows
     previous_end = 0
@@ -202,7 +216,11 @@ def _lines(text: str, tokens: list[_Token]) -> list[_Line]:
             # Nothing follows: the comments at the end of the file are not indented.
             lines += [_Line(0, [], comment, blank, True) for comment, blank in pending]
             break
-        if index == 0 or newlines or token.block:
+        if (
+            index == 0
+            or token.block
+            or (newlines and (own or end_of_line or _may_break(tokens[index - 1], token)))
+        ):
             indent = token.line_indent
             lines += [_Line(indent, [], comment, blank, True) for comment, blank in pending]
             pending = []
@@ -211,6 +229,22 @@ def _lines(text: str, tokens: list[_Token]) -> list[_Line]:
             lines[-1].tokens.append(token)
         previous_end = token.end
     return lines
+
+
+def _may_break(previous: _Token, token: _Token) -> bool:
+    """Whether an author's line break between the two tokens is kept (elsewhere the line is
+    joined): before an operator `and`/`or`, an item that may share its declaration's line
+    (a presumption, a bound, an expectation's detail), `per`, a description, or the `:` of a
+    question; before or after a definition's `=`; after `,` or `(`; before `if`, `then`,
+    `else`."""
+    return (
+        token.breakable
+        or token.starts_item
+        or previous.text in (",", "(")
+        or (token.kind == "STRING" and token.parent in _DESCRIBED)
+        or (token.text, token.parent) in _BREAK_BEFORE
+        or (previous.text, previous.parent) in _BREAK_AFTER
+    )
 
 
 def _gap(gap: str, at_start: bool) -> tuple[int, list[tuple[str, bool]], str | None]:
