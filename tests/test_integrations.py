@@ -84,8 +84,9 @@ def _copy_checkout(dest: Path) -> Path:
 def test_pre_commit_hook_manifest() -> None:
     clientlib = pytest.importorskip("pre_commit.clientlib")
     # pre-commit's own validation of a hook repository's manifest.
-    (hook,) = clientlib.load_manifest(str(REPO / ".pre-commit-hooks.yaml"))
-    assert hook["id"] == "clausec-check"
+    hooks = {h["id"]: h for h in clientlib.load_manifest(str(REPO / ".pre-commit-hooks.yaml"))}
+    assert list(hooks) == ["clausec-check", "clausec-fmt"]
+    hook = hooks["clausec-check"]
     assert hook["language"] == "python"
     assert hook["entry"] == "clausec check"
     scripts = tomllib.loads((REPO / "pyproject.toml").read_text("utf-8"))["project"]["scripts"]
@@ -96,6 +97,14 @@ def test_pre_commit_hook_manifest() -> None:
     files = re.compile(hook["files"])
     assert files.search("contracts/soolife/deposit.clause")
     assert not files.search("deposit.clause.orig") and not files.search("notes.md")
+    # The layout check writes nothing: it only fails when a file would change.
+    layout = hooks["clausec-fmt"]
+    assert layout["entry"] == "clausec fmt --check"
+    assert (layout["language"], layout["pass_filenames"], layout["files"]) == (
+        "python",
+        True,
+        hook["files"],
+    )
 
 
 def test_pre_commit_runs_the_hook(tmp_path: Path) -> None:

@@ -242,6 +242,64 @@ def check(
     sys.exit(EXIT_FINDINGS if failing else EXIT_OK)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; list the files that would change and exit 1 if there are any.",
+)
+@click.option(
+    "--diff",
+    "show_diff",
+    is_flag=True,
+    help="Write nothing; print a unified diff of each file to its formatted text.",
+)
+def fmt(paths: Sequence[str], check_only: bool, show_diff: bool) -> None:
+    """Lay out clause files (files or folders; - for standard input to standard output) in
+    the one canonical layout of docs/language.md: indentation, spacing, line breaks;
+    comments, blank-line groups and strings are kept."""
+    from clausec.formatting import Formatted, format_bytes, format_paths
+
+    if "-" in paths:
+        if len(paths) > 1:
+            _fail("- (standard input) cannot be given with other paths", EXIT_USAGE)
+        results = [format_bytes(sys.stdin.buffer.read(), "<stdin>")]
+    else:
+        try:
+            results = format_paths(paths)
+        except InputError as exc:
+            _fail(str(exc), EXIT_USAGE)
+    palette = Palette(wants_color("auto", sys.stderr))
+    failed: list[Formatted] = []
+    changed = 0
+    for result in results:
+        if result.text is None:
+            failed.append(result)
+            text = render_all_text(result.diagnostics, {result.name: result.source}, palette)
+            click.echo(text + "\n", err=True, color=palette.on)
+            continue
+        changed += result.changed
+        if show_diff:
+            click.echo(result.diff(), nl=False)
+        elif check_only:
+            if result.changed:
+                click.echo(f"would reformat {result.name}")
+        elif result.path is None:
+            click.echo(result.text, nl=False)
+        elif result.changed:
+            try:
+                write_atomically(result.path, result.text)
+            except OSError as exc:
+                _fail(f"{result.name}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+            click.echo(f"formatted {result.name}", err=True)
+    if failed:
+        names = ", ".join(r.name for r in failed)
+        _fail(f"cannot format {names}: fix the syntax errors first", EXIT_FINDINGS)
+    sys.exit(EXIT_FINDINGS if check_only and changed else EXIT_OK)
+
+
 def _progress_line(stream: TextIO) -> Callable[[int, int], None] | None:
     """`checking 12/400`, redrawn in place on a terminal (never in a pipe or a file), at
     most ten times a second, and erased when done."""
