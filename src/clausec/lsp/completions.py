@@ -98,8 +98,15 @@ def complete(ws: Workspace, index: FileIndex, position: Position) -> CompletionL
     chunk_start = declaration.start() if declaration is not None else 0
     tokens = _TOKEN.findall(code, chunk_start, begin)
     accepted = _accepted(index.source.text[chunk_start:begin], declaration is None)
-    items = [*_names(ws, index, tokens, accepted, edit), *_keywords(accepted, edit)]
-    return CompletionList(is_incomplete=False, items=items)
+    names = _names(ws, index, tokens, accepted, edit)
+    typed = prefix.group(0) if prefix is not None else ""
+    if "." in typed:
+        # After `merchant.` only the names of that group, and no keyword, can follow.
+        group = typed[: typed.rindex(".") + 1]
+        return CompletionList(
+            is_incomplete=False, items=[i for i in names if i.label.startswith(group)]
+        )
+    return CompletionList(is_incomplete=False, items=[*names, *_keywords(accepted, edit)])
 
 
 def _range(index: FileIndex, start: int, end: int) -> Range:
@@ -112,7 +119,8 @@ def _accepted(text: str, header: bool) -> set[str] | None:
     try:
         interactive = _parser().parse_interactive(text, start="start" if header else "declarations")
         interactive.exhaust_lexer()
-        return set(interactive.accepts())
+        accepted: set[str] = interactive.accepts()  # type: ignore[no-untyped-call]
+        return accepted
     except LarkError:
         return None
 
@@ -160,16 +168,14 @@ def _names(
     symbols = index.symbols
     if last == "expect":
         return [_question(name, q, edit) for name, q in symbols.questions.items()]
+    if first == "question" and ":" in tokens:
+        return _query(index, tokens[tokens.index(":") + 1 :], edit)
     if last in _MODALITY_WORDS or (last == "not" and before == "must"):
-        if (before if last != "not" else tokens[-3] if len(tokens) > 2 else "") == ":":
-            return _parties(index, edit)
         return _actions(index, edit)
-    if len(tokens) > 1 and before in _MODALITY_WORDS | {"not"} and last in symbols.actions:
+    if before in _MODALITY_WORDS | {"not"} and last in symbols.actions:
         return [*_objects(index, edit), *_parties(index, edit)]
-    if first == "question" and len(tokens) >= 4 and tokens[-3] in ("may", "must", "of"):
-        return _objects(index, edit)
-    if first == "question" and last == "of" and before == "deadline":
-        return _parties(index, edit)
+    if last in _REFERENCE_WORDS or (last == "to" and before in ("subject", "refers")):
+        return _documents(index, edit)
     if first == "incompatible":
         return _actions(index, edit)
     if last == "about" or (last == "," and "about" in tokens):
@@ -179,7 +185,7 @@ def _names(
     if last == "import":
         return _contracts(ws, index, edit)
     if last == "of" and before == '"':
-        return _documents(index, edit)
+        return _documents(index, edit, itself=False)
     if _listing_facts(tokens):
         return _values(index, edit, facts_only=True)
     if last == "on" and before == "performed":
@@ -196,13 +202,28 @@ def _names(
     return []
 
 
+def _query(index: FileIndex, query: list[str], edit: Range) -> list[CompletionItem]:
+    """In a question's query: the party, action and object of `may`, `must`, `deadline of`
+    and `amount of`; a value after `value of`."""
+    if query[:2] == ["value", "of"]:
+        return _values(index, edit)
+    lead = 2 if query[:2] in (["deadline", "of"], ["amount", "of"]) else 0
+    lead = 1 if query[:1] in (["may"], ["must"]) else lead
+    slots = (_parties, _actions, _objects)
+    if lead and len(query) - lead < len(slots):
+        return slots[len(query) - lead](index, edit)
+    return []
+
+
 def _listing_facts(tokens: list[str]) -> bool:
     """After `given`, or in the list of facts of `depending on` or `assuming`."""
     position = len(tokens) - 1
     while position >= 1 and tokens[position] == "," and _PREFIX.match(tokens[position - 1]):
         position -= 2
     word = tokens[position] if position >= 0 else ""
-    return word in ("given", "assuming") or (word == "on" and tokens[position - 1] == "depending")
+    if word == "on" and position >= 1:
+        return tokens[position - 1] == "depending"
+    return word in ("given", "assuming")
 
 
 def _members_of(index: FileIndex, owner: str) -> list[str]:
@@ -239,19 +260,31 @@ def _parties(index: FileIndex, edit: Range) -> list[CompletionItem]:
 
 def _actions(index: FileIndex, edit: Range) -> list[CompletionItem]:
     return [
-        _item(name, CompletionItemKind.Method, _short(a.description.value if a.description else "action"), edit)
+        _item(
+            name,
+            CompletionItemKind.Method,
+            _short(a.description.value if a.description else "action"),
+            edit,
+        )
         for name, a in index.symbols.actions.items()
     ]
 
 
 def _objects(index: FileIndex, edit: Range) -> list[CompletionItem]:
     return [
-        _item(name, CompletionItemKind.Struct, _short(o.description.value if o.description else "object"), edit)
+        _item(
+            name,
+            CompletionItemKind.Struct,
+            _short(o.description.value if o.description else "object"),
+            edit,
+        )
         for name, o in index.symbols.objects.items()
     ]
 
 
-def _documents(index: FileIndex, edit: Range) -> list[CompletionItem]:
+def _documents(index: FileIndex, edit: Range, *, itself: bool = True) -> list[CompletionItem]:
+    """Documents and imported contracts; with ``itself``, the file's own contract too (a
+    reference to the whole of it)."""
     out = [
         _item(name, CompletionItemKind.File, _short(d.title.value), edit)
         for name, d in index.symbols.documents.items()
@@ -260,6 +293,8 @@ def _documents(index: FileIndex, edit: Range) -> list[CompletionItem]:
         _item(name, CompletionItemKind.Module, "imported contract", edit)
         for name in index.symbols.imports
     ]
+    if itself and index.contract_name is not None:
+        out.append(_item(index.contract_name, CompletionItemKind.Module, "this contract", edit))
     return out
 
 

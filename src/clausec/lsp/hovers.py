@@ -171,7 +171,9 @@ def _fact(index: FileIndex, fact: ast.Fact) -> str:
 
 def _event(index: FileIndex, event: ast.Event) -> str:
     head = f"**event** {_code(event.name.name)} : a date, or `never`"
-    return "\n\n".join([_described(head, event.description), *_presumption(index, event.presumption)])
+    return "\n\n".join(
+        [_described(head, event.description), *_presumption(index, event.presumption)]
+    )
 
 
 def _presumption(index: FileIndex, presumption: ast.Presumption | None) -> list[str]:
@@ -179,9 +181,9 @@ def _presumption(index: FileIndex, presumption: ast.Presumption | None) -> list[
         return []
     value = _one_line(index.slice(presumption.value.span))
     text = f"presumed {_code(value)} because {markdown_text(presumption.reason.value)}"
-    refs = [r for r in presumption.rests_on]
-    if refs:
-        text += " (per " + ", ".join(_code(_one_line(index.slice(r.span))) for r in refs) + ")"
+    if presumption.rests_on:
+        cited = (_code(_one_line(index.slice(r.span))) for r in presumption.rests_on)
+        text += " (per " + ", ".join(cited) + ")"
     return [text]
 
 

@@ -172,7 +172,9 @@ def completion(ws: Workspace, path: Path, position: Position) -> CompletionList:
     return completions.complete(ws, index, position)
 
 
-def _renamed(ws: Workspace, path: Path, position: Position) -> tuple[Resolver, Occurrence, Target] | None:
+def _renamed(
+    ws: Workspace, path: Path, position: Position
+) -> tuple[Resolver, Occurrence, Target] | None:
     found = _at(ws, path, position)
     if found is None:
         return None
@@ -233,7 +235,7 @@ def _check_clash(index: FileIndex, new_name: str) -> None:
         (symbols.definitions, "a definition"),
     ):
         if new_name in table:
-            declared = table[new_name].span  # type: ignore[attr-defined]
+            declared = table[new_name].span
             raise RenameError(
                 f"`{new_name}` is already {what} ({index.path.name}:{declared.line}:"
                 f"{declared.column})"

@@ -82,9 +82,6 @@ class FileIndex:
         start = self.lines.offset(span.line, span.column)
         return self.source.text[start : self.lines.offset(span.end_line, span.end_column)]
 
-    def declarations(self, kind: str, name: str) -> list[Occurrence]:
-        return [o for o in self.occurrences if o.declares and o.kind == kind and o.name == name]
-
     @property
     def contract(self) -> ir.Contract | None:
         """The IR of the text (lowered on first use), or None when it has no usable header."""
@@ -118,6 +115,7 @@ class FileIndex:
 
 
 _QUOTE_OR_COMMENT = re.compile(r'"|#[^\n]*')
+_NOT_LINE_BREAK = re.compile(r"[^\n]")
 _STRING_BODY = re.compile(r'[^"\\]*+(?:\\.[^"\\]*+)*+')
 
 
@@ -143,13 +141,14 @@ def _blank(text: str) -> tuple[str, list[tuple[int, int, str]]]:
             end = len(text) if end < 0 else end
             regions.append((start, end, "open string"))
             position = end
-    blanked = list(text)
+    parts = []
+    position = 0
     for start, end, kind in regions:
-        inner = range(start + 1, end - 1) if kind == "string" else range(start, end)
-        for i in inner:
-            if blanked[i] != "\n":
-                blanked[i] = " "
-    return "".join(blanked), regions
+        inside, outside = (start + 1, end - 1) if kind == "string" else (start, end)
+        parts += [text[position:inside], _NOT_LINE_BREAK.sub(" ", text[inside:outside])]
+        position = outside
+    parts.append(text[position:])
+    return "".join(parts), regions
 
 
 def _contains(o: Occurrence, line: int, column: int) -> bool:
@@ -215,9 +214,7 @@ class Workspace:
                 subfolders[:] = sorted(
                     s for s in subfolders if not s.startswith(".") and s not in _SKIPPED_FOLDERS
                 )
-                found.update(
-                    normal_path(Path(folder) / n) for n in names if n.endswith(EXTENSION)
-                )
+                found.update(normal_path(Path(folder) / n) for n in names if n.endswith(EXTENSION))
         return sorted(found)
 
     def _scan(self, path: Path) -> tuple[set[str], set[str], list[str]]:
