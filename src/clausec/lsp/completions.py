@@ -106,6 +106,9 @@ def complete(ws: Workspace, index: FileIndex, position: Position) -> CompletionL
         return CompletionList(
             is_incomplete=False, items=[i for i in names if i.label.startswith(group)]
         )
+    if names and all(item.kind == CompletionItemKind.EnumMember for item in names):
+        # Where a value of an enumeration is expected only its members fit.
+        return CompletionList(is_incomplete=False, items=names)
     return CompletionList(is_incomplete=False, items=[*names, *_keywords(accepted, edit)])
 
 
