@@ -19,7 +19,7 @@ from clausec.lsp.navigation import RenameError
 from clausec.lsp.positions import LineIndex, utf16_length
 from clausec.lsp.workspace import Workspace, normal_path
 from clausec.source import Span
-from tests.conftest import CONTRACTS, HEADER
+from conftest import CONTRACTS, HEADER
 
 DEPOSIT = CONTRACTS / "soolife" / "deposit.clause"
 ANNEX = CONTRACTS / "soolife" / "annex1.clause"
@@ -269,13 +269,17 @@ def test_references_across_the_deposit_contract_and_its_annex(shipped: Workspace
     clean = nav.references(shipped, DEPOSIT, position(text, "merchant.clean", 3), True)
     assert {Path(loc.uri).name for loc in clean} == {"deposit.clause"}
     assert len(clean) >= 3
-    # A clause of the deposit contract named from the annex (`"6.3" of soolife_deposit`).
+    # A clause of the deposit contract named from the annex (`"2.1" of soolife_deposit`).
     annex = ANNEX.read_text(encoding="utf-8")
-    if " of soolife_deposit" in annex:
-        number_at = annex.index(" of soolife_deposit")
-        start = annex.rindex('"', 0, number_at - 1)
-        definition = nav.definition(shipped, ANNEX, position(annex, annex[start:number_at], 1))
-        assert definition and Path(definition[0].uri).name == "deposit.clause"
+    at = position(annex, '"2.1" of soolife_deposit', 2)
+    [declared] = nav.definition(shipped, ANNEX, at)
+    assert Path(declared.uri).name == "deposit.clause"
+    assert declared.range.start == position(text, 'clause "2.1"', 7)  # the number's string
+    assert "of `soolife_deposit`" in hover_text(shipped, ANNEX, at)
+    uses = nav.references(shipped, DEPOSIT, position(text, 'clause "2.1"', 8), False)
+    assert ("annex1.clause", 88) in lines_of(uses)
+    contract = hover_text(shipped, ANNEX, position(annex, "over soolife_deposit", 6))
+    assert contract.startswith("**contract** `soolife_deposit`") and "deposit.clause" in contract
 
 
 def test_definition_follows_an_import_into_the_other_file(tmp_path: Path) -> None:
