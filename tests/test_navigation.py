@@ -19,6 +19,7 @@ from clausec.lsp.navigation import RenameError
 from clausec.lsp.positions import LineIndex, utf16_length
 from clausec.lsp.workspace import Workspace, normal_path
 from clausec.source import Span
+
 from conftest import CONTRACTS, HEADER
 
 DEPOSIT = CONTRACTS / "soolife" / "deposit.clause"
@@ -279,7 +280,10 @@ def test_references_across_the_deposit_contract_and_its_annex(shipped: Workspace
     uses = nav.references(shipped, DEPOSIT, position(text, 'clause "2.1"', 8), False)
     assert ("annex1.clause", 88) in lines_of(uses)
     contract = hover_text(shipped, ANNEX, position(annex, "over soolife_deposit", 6))
-    assert contract.startswith("**contract** `soolife_deposit`") and "deposit.clause" in contract
+    assert (
+        contract.startswith("**contract** `soolife_deposit`")
+        and "file `deposit.clause`" in contract
+    )
 
 
 def test_definition_follows_an_import_into_the_other_file(tmp_path: Path) -> None:

@@ -209,5 +209,6 @@ def _contract(index: FileIndex) -> str:
     parts = [f"**contract** {_code(index.contract_name or '')}"]
     if header is not None and header.title is not None:
         parts.append(markdown_text(header.title.value))
-    parts.append(markdown_text(index.path.name))
+    name = index.path.name
+    parts.append(f"file {_code(name)}" if "`" not in name else markdown_text(name))
     return "\n\n".join(parts)
