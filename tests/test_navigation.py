@@ -4,6 +4,7 @@ contract and its annex, on files with syntax errors, with positions in UTF-16.""
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import time
 from pathlib import Path
@@ -20,7 +21,7 @@ from clausec.lsp.positions import LineIndex, utf16_length
 from clausec.lsp.workspace import Workspace, normal_path
 from clausec.source import Span
 
-from conftest import CONTRACTS, HEADER
+from conftest import CONTRACTS, HEADER, REPO
 
 DEPOSIT = CONTRACTS / "soolife" / "deposit.clause"
 ANNEX = CONTRACTS / "soolife" / "annex1.clause"
@@ -536,3 +537,43 @@ def test_every_reference_leads_back_to_its_declaration(occurrence: object) -> No
         if Path(loc.uri) != normal_path(DEPOSIT):
             continue
         assert nav.definition(ws, DEPOSIT, loc.range.start) == declared
+
+
+@given(st.text(alphabet=st.sampled_from("ab 中\t𝄞😀\u00e9\r"), max_size=30))
+def test_positions_round_trip(line: str) -> None:
+    """Every code-point column of a line comes back from its LSP position."""
+    lines = LineIndex(line + "\nnext")
+    for column in range(1, len(lines.lines[0]) + 2):
+        at = lines.position(1, column)
+        assert at.character == utf16_length(lines.lines[0][: column - 1])
+        assert lines.column(at) == (1, column)
+
+
+_CUT_SOURCES = [ANNEX, REPO / "docs" / "examples" / "priorities.clause"]
+
+
+@given(
+    st.sampled_from(_CUT_SOURCES),
+    st.floats(min_value=0, max_value=1),
+    st.floats(min_value=0, max_value=1),
+    st.text(alphabet=st.sampled_from('"#()\n x.,=𝄞'), max_size=3),
+)
+def test_a_file_cut_anywhere_never_raises(
+    source: Path, cut: float, where: float, inserted: str
+) -> None:
+    """A text being typed — any prefix of a real file with a few characters appended — gets
+    answers or nothing from every function, never an exception."""
+    text = source.read_text(encoding="utf-8")
+    text = text[: int(len(text) * cut)] + inserted
+    ws = Workspace(read_file=lambda _: text)
+    path = Path("/virtual") / source.name
+    lines = text.split("\n")
+    line = min(int(len(lines) * where), len(lines) - 1)
+    at = Position(line, utf16_length(lines[line]) // 2)
+    nav.hover(ws, path, at)
+    nav.definition(ws, path, at)
+    nav.references(ws, path, at, include_declaration=True)
+    nav.completion(ws, path, at)
+    if nav.prepare_rename(ws, path, at) is not None:
+        with contextlib.suppress(RenameError):
+            nav.rename(ws, path, at, "renamed.name")
