@@ -287,6 +287,28 @@ def test_references_across_the_deposit_contract_and_its_annex(shipped: Workspace
     )
 
 
+def test_documents_and_sections_in_the_deposit_contract(shipped: Workspace) -> None:
+    text = DEPOSIT.read_text(encoding="utf-8")
+    at = position(text, "of service_agreement", 4)
+    assert hover_text(shipped, DEPOSIT, at).startswith("**document** `service_agreement`")
+    [declared] = nav.definition(shipped, DEPOSIT, at)
+    assert declared.range.start == position(text, "document service_agreement", 9)
+    assert len(nav.references(shipped, DEPOSIT, at, include_declaration=True)) >= 5
+    # A reference to a clause of another document leads nowhere (nothing checks it).
+    assert nav.definition(shipped, DEPOSIT, position(text, '"保证金" of', 1)) == []
+
+
+def test_a_section_reference_is_a_reference_to_each_of_its_clauses(
+    small: tuple[Workspace, Path],
+) -> None:
+    ws, path = small
+    uses = nav.references(ws, path, position(SMALL, 'clause "12.1"', 8), False)
+    assert [u.range.start for u in uses] == [
+        position(SMALL, 'refers to "12"', 10),
+        position(SMALL, 'notwithstanding "12.1"', 16),
+    ]
+
+
 def test_definition_follows_an_import_into_the_other_file(tmp_path: Path) -> None:
     terms = HEADER.replace("contract t", "contract terms") + (
         'party a role "a"\naction pay "p"\nobject fee "f"\n'
@@ -373,6 +395,29 @@ def test_completion_of_clause_numbers_inside_a_reference(tmp_path: Path) -> None
     assert labels(completion_at(tmp_path, SMALL.replace("first of twelve", "first |of"))) == []
     # In a comment, nothing.
     assert labels(completion_at(tmp_path, SMALL + "# a |comment\n")) == []
+
+
+def test_completion_of_references_to_other_contracts_and_documents(tmp_path: Path) -> None:
+    text = SMALL.replace("party a role", 'document terms "the terms"\nparty a role', 1)
+    of = labels(completion_at(tmp_path, text.replace('subject to "1"', 'subject to "1" of |')))
+    assert of == ["terms"]
+    whole = labels(completion_at(tmp_path, text.replace('subject to "1"', "subject to |")))
+    assert {"terms", "t"} <= set(whole)
+    precedence = SMALL.replace(
+        "  a must not pay goods", '  "|" prevails over "12.1"\n  a must not pay goods'
+    )
+    assert "12.2" in labels(completion_at(tmp_path, precedence))
+    quote = SMALL.replace('  quote "second of twelve"', '  quote\n    "|second of twelve"')
+    assert labels(completion_at(tmp_path, quote)) == []
+
+
+def test_completion_of_an_imported_contract(tmp_path: Path) -> None:
+    other = HEADER.replace("contract t", "contract other_terms")
+    ws = workspace(tmp_path, {"o.clause": other, "c.clause": SMALL + "import |\n"})
+    text = SMALL + "import |\n"
+    at = position(text, "|")
+    ws.set_text(tmp_path / "c.clause", text.replace("|", ""))
+    assert labels(nav.completion(ws, tmp_path / "c.clause", at)) == ["other_terms"]
 
 
 def test_completion_of_questions_parties_actions_and_objects(tmp_path: Path) -> None:
@@ -520,7 +565,7 @@ _DEPOSIT_OCCURRENCES = (_DEPOSIT_INDEX.file(DEPOSIT) or pytest.fail("no index"))
 @given(st.sampled_from(_DEPOSIT_OCCURRENCES))
 def test_every_reference_leads_back_to_its_declaration(occurrence: object) -> None:
     """For a name of the deposit contract: its definition is among its references, and each
-    reference's definition is that same declaration."""
+    reference leads back to that declaration."""
     ws = _DEPOSIT_INDEX
     index = ws.file(DEPOSIT)
     assert index is not None
@@ -536,7 +581,8 @@ def test_every_reference_leads_back_to_its_declaration(occurrence: object) -> No
     for loc in found:
         if Path(loc.uri) != normal_path(DEPOSIT):
             continue
-        assert nav.definition(ws, DEPOSIT, loc.range.start) == declared
+        # A section's number leads to each of its clauses, this one among them.
+        assert declared[0] in nav.definition(ws, DEPOSIT, loc.range.start)
 
 
 @given(st.text(alphabet=st.sampled_from("ab 中\t𝄞😀\u00e9\r"), max_size=30))

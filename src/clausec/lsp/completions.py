@@ -92,12 +92,9 @@ def complete(ws: Workspace, index: FileIndex, position: Position) -> CompletionL
     prefix = _PREFIX.search(code, line_start, offset)
     begin = prefix.start() if prefix is not None else offset
     edit = _range(index, begin, offset)
-    declaration = None
-    for m in _DECLARATION_START.finditer(code, 0, begin):
-        declaration = m
-    chunk_start = declaration.start() if declaration is not None else 0
-    tokens = _TOKEN.findall(code, chunk_start, begin)
-    accepted = _accepted(index.source.text[chunk_start:begin], declaration is None)
+    chunk_start = _declaration_start(code, begin)
+    tokens = _TOKEN.findall(code, max(chunk_start, 0), begin)
+    accepted = _accepted(index.source.text[max(chunk_start, 0) : begin], chunk_start < 0)
     names = _names(ws, index, tokens, accepted, edit)
     typed = prefix.group(0) if prefix is not None else ""
     if "." in typed:
@@ -110,6 +107,15 @@ def complete(ws: Workspace, index: FileIndex, position: Position) -> CompletionL
         # Where a value of an enumeration is expected only its members fit.
         return CompletionList(is_incomplete=False, items=names)
     return CompletionList(is_incomplete=False, items=[*names, *_keywords(accepted, edit)])
+
+
+def _declaration_start(code: str, offset: int) -> int:
+    """Where the declaration holding ``offset`` starts (a line starting with a declaration
+    keyword, as the parser's recovery finds them); -1 in the header."""
+    start = -1
+    for m in _DECLARATION_START.finditer(code, 0, offset):
+        start = m.start()
+    return start
 
 
 def _range(index: FileIndex, start: int, end: int) -> Range:
@@ -335,13 +341,21 @@ def _in_string(
     ws: Workspace, index: FileIndex, code: str, start: int, end: int, kind: str, offset: int
 ) -> CompletionList:
     """Clause numbers inside a reference string; nothing in any other string."""
-    tokens = _TOKEN.findall(code, max(0, start - 200), start)
+    declaration = max(_declaration_start(code, start), 0)
+    tokens = _TOKEN.findall(code, declaration, start)
     last = tokens[-1] if tokens else ""
     before = tokens[-2] if len(tokens) > 1 else ""
+    line_start = code.rfind("\n", 0, start) + 1
     reference = (
         last in _REFERENCE_WORDS
         or (last == "to" and before in ("refers", "subject"))
         or (last == "," and '"' in tokens[-3:-1])
+        # A precedence statement: `"9.4" prevails over "9.3"` opens a clause's item.
+        or (
+            tokens[:1] == ["clause"]
+            and not code[line_start:start].strip()
+            and last not in ("clause", "quote", "gloss", "reason")
+        )
     )
     if not reference:
         return CompletionList(is_incomplete=False, items=[])

@@ -138,7 +138,8 @@ def _names(resolver: Resolver, index: FileIndex, o: Occurrence, targets: list[Ta
     if o.kind == "clause" and "clause" not in kinds:
         return False
     names = {t.name.split(":", 1)[-1] if t.kind == "member" else t.name for t in targets}
-    if o.name not in names:
+    # A clause number may name a section, which holds clauses of other numbers.
+    if o.name not in names and o.kind != "clause":
         return False
     return any(resolver.same(t, r) for r in resolver.resolve(index, o) for t in targets)
 
