@@ -1,0 +1,1 @@
+"""The language server of ``clausec lsp``: navigation and the server around it."""
