@@ -1,0 +1,169 @@
+"""`clausec lsp` end to end: a real LSP client (pytest-lsp) drives the server over stdio.
+
+Each test starts the server as an editor does (``python -m clausec lsp``), opens documents,
+edits them and checks what comes back: diagnostics (front end at once, the analyses' findings
+later), the outline, formatting and the quick fix that accepts a finding."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from conftest import CONTRACTS
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from clausec.lsp.positions import Lines
+from clausec.syntax.layout import format_text
+
+pytestmark = pytest.mark.asyncio(loop_scope="function")
+
+# Two norms that conflict (W0501, found by the analyses, not the front end).
+CONFLICT = """\
+contract conflict
+  title "Demo"
+  source "demo.txt"
+  language zh
+  calendar CN
+
+party platform role "甲方"
+party merchant role "乙方"
+action release "返还"
+object deposit : money CNY "质保金"
+fact merchant.clean : boolean "乙方无违规"
+fact deposit.balance : money CNY "余额"
+fact merchant.note : text "备注"
+
+clause "6.1"
+  quote "乙方无违规的，甲方应返还质保金。"
+  platform must release deposit to merchant
+    when merchant.clean
+
+clause "6.9"
+  quote "质保金余额低于一万元的，甲方不得返还质保金。"
+  platform must not release deposit
+    when deposit.balance < 10000 CNY
+"""
+
+# Seconds to wait for the analyses (a worker process, z3) on a small file.
+ANALYSIS_WAIT = 60.0
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "clausec", "lsp"])
+)
+async def client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[None]:
+    result = await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=types.ClientCapabilities(
+                general=types.GeneralClientCapabilities(
+                    position_encodings=[types.PositionEncodingKind.Utf8]
+                )
+            ),
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[types.WorkspaceFolder(tmp_path.as_uri(), "work")],
+        )
+    )
+    # What the server answered, for test_capabilities.
+    lsp_client.initialize_result = result  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_document(client: LanguageClient, path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "clause", 1, text))
+    )
+    return uri
+
+
+def change(client: LanguageClient, uri: str, version: int, edits: Sequence[types.TextEdit]) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(version, uri),
+            [types.TextDocumentContentChangePartial(e.range, e.new_text) for e in edits],
+        )
+    )
+
+
+def apply(text: str, edits: Sequence[types.TextEdit]) -> str:
+    """``text`` after ``edits`` (LSP positions: UTF-16 code units), from the last to the first."""
+
+    def offset(position: types.Position) -> int:
+        lines = text.split("\n")
+        before = sum(len(line) + 1 for line in lines[: position.line])
+        column = Lines(text).column(position)
+        return before + column - 1
+
+    for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
+        start, end = offset(edit.range.start), offset(edit.range.end)
+        text = text[:start] + edit.new_text + text[end:]
+    return text
+
+
+async def diagnostics_until(
+    client: LanguageClient,
+    uri: str,
+    wanted: Callable[[Sequence[types.Diagnostic]], bool],
+    timeout: float = 20.0,
+) -> Sequence[types.Diagnostic]:
+    """The document's diagnostics, once a publication satisfies ``wanted``."""
+
+    async def wait() -> Sequence[types.Diagnostic]:
+        while True:
+            if uri in client.diagnostics and wanted(client.diagnostics[uri]):
+                return client.diagnostics[uri]
+            await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+    return await asyncio.wait_for(wait(), timeout)
+
+
+def codes(diagnostics: Sequence[types.Diagnostic]) -> list[str]:
+    return [str(d.code) for d in diagnostics]
+
+
+async def test_capabilities(client: LanguageClient) -> None:
+    result = client.initialize_result.capabilities  # type: ignore[attr-defined]
+    # UTF-16, though the client said it prefers UTF-8.
+    assert result.position_encoding == types.PositionEncodingKind.Utf16
+    sync = result.text_document_sync
+    assert isinstance(sync, types.TextDocumentSyncOptions)
+    assert sync.change == types.TextDocumentSyncKind.Incremental
+    assert result.document_symbol_provider
+    assert result.document_formatting_provider
+    assert isinstance(result.code_action_provider, types.CodeActionOptions)
+    assert list(result.code_action_provider.code_action_kinds or []) == ["quickfix"]
+
+
+async def test_error_as_you_type_then_fixed(client: LanguageClient, tmp_path: Path) -> None:
+    # An unknown name after a CJK and an astral character: columns in UTF-16 code units.
+    wrong = '  platform may release deposit when merchant.note = "质𠀀" and merchant.clen'
+    text = CONFLICT.replace("    when merchant.clean\n", f"    when merchant.clean\n{wrong}\n")
+    uri = open_document(client, tmp_path / "a.clause", text)
+    found = await diagnostics_until(client, uri, lambda ds: "E0200" in codes(ds))
+    error = next(d for d in found if d.code == "E0200")
+    line = text.split("\n").index(wrong)
+    start = len(wrong.removesuffix("merchant.clen")) + 1  # 𠀀 is two units
+    assert error.range == types.Range(
+        types.Position(line, start), types.Position(line, start + len("merchant.clen"))
+    )
+    assert error.severity == types.DiagnosticSeverity.Error
+    assert error.source == "clausec"
+    assert error.code_description is not None
+    assert error.code_description.href.endswith("docs/diagnostics.md#e0200--unknown-name")
+    assert "did you mean" in error.message or "help:" in error.message
+    # Fix it: the error is gone (and no analysis finding stands in for it yet).
+    fix = types.TextEdit(
+        types.Range(
+            types.Position(line, start), types.Position(line, start + len("merchant.clen"))
+        ),
+        "merchant.clean",
+    )
+    change(client, uri, 2, [fix])
+    await diagnostics_until(client, uri, lambda ds: not any(d.code == "E0200" for d in ds))
