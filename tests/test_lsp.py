@@ -13,12 +13,13 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import CONTRACTS
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 from clausec.lsp.positions import Lines
 from clausec.syntax.layout import format_text
+
+from conftest import CONTRACTS
 
 pytestmark = pytest.mark.asyncio(loop_scope="function")
 
@@ -167,3 +168,153 @@ async def test_error_as_you_type_then_fixed(client: LanguageClient, tmp_path: Pa
     )
     change(client, uri, 2, [fix])
     await diagnostics_until(client, uri, lambda ds: not any(d.code == "E0200" for d in ds))
+
+
+async def test_finding_later_then_accepted(client: LanguageClient, tmp_path: Path) -> None:
+    uri = open_document(client, tmp_path / "conflict.clause", CONFLICT)
+    found = await diagnostics_until(
+        client, uri, lambda ds: "W0501" in codes(ds), timeout=ANALYSIS_WAIT
+    )
+    finding = next(d for d in found if d.code == "W0501")
+    assert finding.severity == types.DiagnosticSeverity.Warning
+    assert finding.code_description is not None
+    assert finding.code_description.href.endswith("docs/checks.md#w0501")
+    # The other norm, as related information in the same file.
+    assert finding.related_information
+    assert finding.related_information[0].location.uri == uri
+    other = CONFLICT.split("\n").index("  platform must release deposit to merchant")
+    assert finding.related_information[0].location.range.start == types.Position(other, 2)
+    assert "help: " in finding.message
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            finding.range,
+            types.CodeActionContext(diagnostics=[finding]),
+        )
+    )
+    assert actions is not None
+    titles = [a.title for a in actions if isinstance(a, types.CodeAction)]
+    assert titles == ["Accept W0501 in clause 6.9", "Accept W0501 in the whole file"]
+    action = actions[0]
+    assert isinstance(action, types.CodeAction) and action.is_preferred
+    assert action.edit is not None and action.edit.document_changes is not None
+    document_edit = action.edit.document_changes[0]
+    assert isinstance(document_edit, types.TextDocumentEdit)
+    edits = [e for e in document_edit.edits if isinstance(e, types.TextEdit)]
+    accepted = apply(CONFLICT, edits)
+    # Among the clause's attributes, after its quote.
+    assert (
+        '  quote "质保金余额低于一万元的，甲方不得返还质保金。"\n  accept W0501 because "…"\n'
+        in accepted
+    )
+    change(client, uri, 2, edits)
+    await diagnostics_until(
+        client,
+        uri,
+        lambda ds: not any(d.code == "W0501" for d in ds),
+        timeout=ANALYSIS_WAIT,
+    )
+
+
+async def test_header_accept_and_findings_move_with_edits(
+    client: LanguageClient, tmp_path: Path
+) -> None:
+    uri = open_document(client, tmp_path / "conflict.clause", CONFLICT)
+    found = await diagnostics_until(
+        client, uri, lambda ds: "W0501" in codes(ds), timeout=ANALYSIS_WAIT
+    )
+    line = next(d for d in found if d.code == "W0501").range.start.line
+    # Two comment lines above the clauses: the front end publishes at once, the finding
+    # moved down with its clause until the analyses of the new text replace it.
+    top = types.Position(13, 0)
+    change(client, uri, 2, [types.TextEdit(types.Range(top, top), "# one\n# two\n")])
+    moved = await diagnostics_until(
+        client,
+        uri,
+        lambda ds: any(d.code == "W0501" and d.range.start.line == line + 2 for d in ds),
+    )
+    finding = next(d for d in moved if d.code == "W0501")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            finding.range,
+            types.CodeActionContext(diagnostics=[finding], only=[types.CodeActionKind.QuickFix]),
+        )
+    )
+    assert actions is not None
+    whole_file = next(a for a in actions if a.title == "Accept W0501 in the whole file")
+    assert isinstance(whole_file, types.CodeAction)
+    assert whole_file.edit is not None and whole_file.edit.document_changes is not None
+    document_edit = whole_file.edit.document_changes[0]
+    assert isinstance(document_edit, types.TextDocumentEdit)
+    edits = [e for e in document_edit.edits if isinstance(e, types.TextEdit)]
+    text = apply(CONFLICT.replace('clause "6.1"', '# one\n# two\nclause "6.1"'), edits)
+    assert text.startswith(
+        'contract conflict\n  title "Demo"\n  source "demo.txt"\n  language zh\n'
+        '  calendar CN\n  accept W0501 because "…"\n\nparty'
+    )
+    # No refactoring is offered where no finding is.
+    nothing = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            types.TextDocumentIdentifier(uri),
+            types.Range(types.Position(0, 0), types.Position(0, 1)),
+            types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.Refactor]),
+        )
+    )
+    assert not nothing
+
+
+async def test_document_symbols(client: LanguageClient, tmp_path: Path) -> None:
+    deposit = CONTRACTS / "soolife" / "deposit.clause"
+    text = deposit.read_text(encoding="utf-8")
+    uri = open_document(client, tmp_path / "deposit.clause", text)
+    symbols = await client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(types.TextDocumentIdentifier(uri))
+    )
+    assert symbols is not None
+    by_name = {s.name: s for s in symbols if isinstance(s, types.DocumentSymbol)}
+    clause = by_name["clause 6.2(4)(c)"]
+    assert clause.kind == types.SymbolKind.Namespace
+    assert clause.detail is not None and clause.detail.startswith("A buyer complaint")
+    assert [c.name for c in clause.children or []] == [
+        "platform may deduct deposit",
+        "platform can terminate agreement",
+        "platform can claim compensation",
+    ]
+    assert by_name["merchant.clean"].kind == types.SymbolKind.Field
+    assert by_name["may_deduct_deposit"].kind == types.SymbolKind.Interface
+    lines = text.split("\n")
+    # The selection is the clause's number, in the clause's range.
+    selection = clause.selection_range
+    assert lines[selection.start.line][selection.start.character :].startswith('"6.2(4)(c)"')
+
+
+async def test_formatting(client: LanguageClient, tmp_path: Path) -> None:
+    messy = CONFLICT.replace("  platform must release", "      platform   must release")
+    uri = open_document(client, tmp_path / "messy.clause", messy)
+    options = types.FormattingOptions(tab_size=2, insert_spaces=True)
+    edits = await client.text_document_formatting_async(
+        types.DocumentFormattingParams(types.TextDocumentIdentifier(uri), options)
+    )
+    assert edits
+    assert apply(messy, edits) == format_text(messy) == format_text(CONFLICT)
+    # A text that does not parse is left alone.
+    broken = messy.replace('clause "6.9"', 'clause "6.9" platform')
+    change(
+        client,
+        uri,
+        2,
+        [types.TextEdit(types.Range(types.Position(0, 0), Lines(messy).end()), broken)],
+    )
+    assert not await client.text_document_formatting_async(
+        types.DocumentFormattingParams(types.TextDocumentIdentifier(uri), options)
+    )
+
+
+async def test_close_clears(client: LanguageClient, tmp_path: Path) -> None:
+    uri = open_document(client, tmp_path / "bad.clause", "contract bad\n")
+    await diagnostics_until(client, uri, lambda ds: "E0400" in codes(ds))
+    client.text_document_did_close(
+        types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
+    )
+    await diagnostics_until(client, uri, lambda ds: not ds)
