@@ -281,7 +281,8 @@ async def test_document_symbols(client: LanguageClient, tmp_path: Path) -> None:
         "platform can terminate agreement",
         "platform can claim compensation",
     ]
-    assert by_name["merchant.clean"].kind == types.SymbolKind.Field
+    assert by_name["merchant.violated_rules"].kind == types.SymbolKind.Field
+    assert by_name["merchant.clean"].kind == types.SymbolKind.Constant  # a definition
     assert by_name["may_deduct_deposit"].kind == types.SymbolKind.Interface
     lines = text.split("\n")
     # The selection is the clause's number, in the clause's range.
