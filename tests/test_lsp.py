@@ -16,7 +16,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-from clausec.lsp.positions import Lines
+from clausec.lsp.positions import LineIndex
+from clausec.lsp.server import end_of
 from clausec.syntax.layout import format_text
 
 from conftest import CONTRACTS
@@ -97,10 +98,8 @@ def apply(text: str, edits: Sequence[types.TextEdit]) -> str:
     """``text`` after ``edits`` (LSP positions: UTF-16 code units), from the last to the first."""
 
     def offset(position: types.Position) -> int:
-        lines = text.split("\n")
-        before = sum(len(line) + 1 for line in lines[: position.line])
-        column = Lines(text).column(position)
-        return before + column - 1
+        index = LineIndex(text)
+        return index.offset(*index.column(position))
 
     for edit in sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character))[::-1]:
         start, end = offset(edit.range.start), offset(edit.range.end)
@@ -305,7 +304,7 @@ async def test_formatting(client: LanguageClient, tmp_path: Path) -> None:
         client,
         uri,
         2,
-        [types.TextEdit(types.Range(types.Position(0, 0), Lines(messy).end()), broken)],
+        [types.TextEdit(types.Range(types.Position(0, 0), end_of(messy)), broken)],
     )
     assert not await client.text_document_formatting_async(
         types.DocumentFormattingParams(types.TextDocumentIdentifier(uri), options)

@@ -10,7 +10,7 @@ from lsprotocol import types
 
 from clausec.diagnostics import Diagnostic, Severity
 from clausec.diagnostics.codes import REGISTRY
-from clausec.lsp.positions import Lines, utf16_length
+from clausec.lsp.positions import LineIndex, utf16_length
 from clausec.source import Span
 from clausec.syntax import ast
 
@@ -32,7 +32,7 @@ def accept_actions(
     d: Diagnostic,
     shown: types.Diagnostic,
     module: ast.Module,
-    lines: Lines,
+    lines: LineIndex,
     document: types.OptionalVersionedTextDocumentIdentifier,
     snippets: bool,
 ) -> list[types.CodeAction]:
@@ -79,7 +79,7 @@ def _action(
     anchor: int,
     indent: str,
     shown: types.Diagnostic,
-    lines: Lines,
+    lines: LineIndex,
     document: types.OptionalVersionedTextDocumentIdentifier,
     snippets: bool,
     preferred: bool,
@@ -90,7 +90,7 @@ def _action(
         place = types.Position(line=anchor, character=0)
         before, after = "", "\n"
     else:  # the anchor is the last line and has no line break
-        place = types.Position(line=anchor - 1, character=utf16_length(lines.line(anchor - 1)))
+        place = types.Position(line=anchor - 1, character=utf16_length(lines.lines[anchor - 1]))
         before, after = "\n", ""
     where = types.Range(place, place)
     edit: types.TextEdit | types.SnippetTextEdit
@@ -131,7 +131,7 @@ def _contains(outer: Span, inner: Span) -> bool:
     ) <= (outer.end_line, outer.end_column)
 
 
-def _clause_place(clause: ast.Clause, lines: Lines) -> tuple[int, str]:
+def _clause_place(clause: ast.Clause, lines: LineIndex) -> tuple[int, str]:
     """After the clause's last attribute (quote, gloss, refers to, accept), at their
     indentation; with no attribute, after the clause's number, indented as its items."""
     attributes: Sequence[ast.ClauseAttr | ast.RefersTo | ast.Accept] = clause.attrs
@@ -142,7 +142,7 @@ def _clause_place(clause: ast.Clause, lines: Lines) -> tuple[int, str]:
     return clause.number.span.end_line, _INDENT
 
 
-def _header_place(header: ast.Header, lines: Lines) -> tuple[int, str]:
+def _header_place(header: ast.Header, lines: LineIndex) -> tuple[int, str]:
     """After the header's last line, at the indentation of its items."""
     items = [
         item.span
@@ -155,8 +155,8 @@ def _header_place(header: ast.Header, lines: Lines) -> tuple[int, str]:
     return header.span.end_line, indent
 
 
-def _indent_of(span: Span, lines: Lines) -> str:
+def _indent_of(span: Span, lines: LineIndex) -> str:
     """The white space that starts the line of ``span`` (the default when there is none)."""
-    text = lines.line(span.line - 1)
+    text = lines.lines[span.line - 1] if 0 < span.line <= len(lines.lines) else ""
     lead = text[: len(text) - len(text.lstrip())]
     return lead or _INDENT

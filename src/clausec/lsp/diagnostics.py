@@ -18,7 +18,7 @@ from lsprotocol import types
 from clausec.diagnostics import Diagnostic, Note, Severity
 from clausec.diagnostics.codes import REGISTRY
 from clausec.driver import check_read
-from clausec.lsp.positions import Lines
+from clausec.lsp.positions import LineIndex
 from clausec.source import Span, display_name
 
 __all__ = [
@@ -76,7 +76,7 @@ def is_finding(d: Diagnostic) -> bool:
 
 
 def to_lsp(
-    d: Diagnostic, lines: Lines, locate: Callable[[str], tuple[str, Lines] | None]
+    d: Diagnostic, lines: LineIndex, locate: Callable[[str], tuple[str, LineIndex] | None]
 ) -> types.Diagnostic:
     """``d`` as an LSP diagnostic of the document whose lines are ``lines``. Notes placed in a
     file that ``locate`` finds (its URI and lines, by the name spans show) become related

@@ -30,7 +30,7 @@ from clausec.diagnostics import Diagnostic
 from clausec.lsp.actions import accept_actions, acceptable
 from clausec.lsp.analyses import Analyses
 from clausec.lsp.diagnostics import Outcome, check, is_finding, shift, to_lsp
-from clausec.lsp.positions import Lines
+from clausec.lsp.positions import LineIndex, utf16_length
 from clausec.lsp.symbols import outline
 from clausec.source import SourceFile
 from clausec.syntax import ast
@@ -198,10 +198,10 @@ class ClauseServer(LanguageServer):
         shown = sorted(
             (d for d in dict.fromkeys(own) if d.suppressed is None), key=Diagnostic.sort_key
         )
-        lines = Lines(self.document_text(document.uri))
+        lines = LineIndex(self.document_text(document.uri))
         located = {outcome.name: (document.uri, lines)}
 
-        def locate(name: str) -> tuple[str, Lines] | None:
+        def locate(name: str) -> tuple[str, LineIndex] | None:
             if name not in located and name in outcome.files:
                 located[name] = self._lines_of(outcome.files[name])
             return located.get(name)
@@ -215,14 +215,14 @@ class ClauseServer(LanguageServer):
             )
         )
 
-    def _lines_of(self, path: Path) -> tuple[str, Lines]:
+    def _lines_of(self, path: Path) -> tuple[str, LineIndex]:
         uri = from_fs_path(str(path)) or path.as_uri()
         if uri in self.documents:
-            return uri, Lines(self.document_text(uri))
+            return uri, LineIndex(self.document_text(uri))
         try:
-            return uri, Lines(path.read_text(encoding="utf-8", errors="replace"))
+            return uri, LineIndex(path.read_text(encoding="utf-8", errors="replace"))
         except OSError:
-            return uri, Lines("")
+            return uri, LineIndex("")
 
     async def stop(self) -> None:
         for document in self.documents.values():
@@ -237,7 +237,7 @@ class ClauseServer(LanguageServer):
         document = self.documents.get(uri)
         if document is None:
             return []
-        return outline(self.module(document), Lines(self.document_text(uri)))
+        return outline(self.module(document), LineIndex(self.document_text(uri)))
 
     def formatting(self, uri: str) -> list[types.TextEdit]:
         """The whole text replaced by its canonical layout; nothing for a text that does not
@@ -251,8 +251,7 @@ class ClauseServer(LanguageServer):
             return []
         if formatted == text:
             return []
-        lines = Lines(text)
-        return [types.TextEdit(types.Range(types.Position(0, 0), lines.end()), formatted)]
+        return [types.TextEdit(types.Range(types.Position(0, 0), end_of(text)), formatted)]
 
     def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
         document = self.documents.get(params.text_document.uri)
@@ -271,13 +270,19 @@ class ClauseServer(LanguageServer):
         identifier = types.OptionalVersionedTextDocumentIdentifier(
             uri=document.uri, version=self.document_version(document.uri)
         )
-        lines = Lines(self.document_text(document.uri))
+        lines = LineIndex(self.document_text(document.uri))
         module = self.module(document)
         out: list[types.CodeAction] = []
         for d, shown in document.published:
             if acceptable(d) and _overlaps(shown.range, params.range):
                 out += accept_actions(d, shown, module, lines, identifier, snippets)
         return out
+
+
+def end_of(text: str) -> types.Position:
+    """The position just past the last character of ``text``."""
+    lines = LineIndex(text).lines
+    return types.Position(len(lines) - 1, utf16_length(lines[-1]))
 
 
 def _overlaps(a: types.Range, b: types.Range) -> bool:

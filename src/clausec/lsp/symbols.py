@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from clausec.lsp.positions import Lines
+from clausec.lsp.positions import LineIndex
 from clausec.source import Span
 from clausec.syntax import ast
 
@@ -20,7 +20,7 @@ _QUOTE_WIDTH = 40
 _Kind = types.SymbolKind
 
 
-def outline(module: ast.Module, lines: Lines) -> list[types.DocumentSymbol]:
+def outline(module: ast.Module, lines: LineIndex) -> list[types.DocumentSymbol]:
     """The document's symbols in the order they are written."""
     out: list[types.DocumentSymbol] = []
     for declaration in module.declarations:
@@ -35,7 +35,7 @@ def _symbol(
     kind: types.SymbolKind,
     node_span: Span,
     name_span: Span,
-    lines: Lines,
+    lines: LineIndex,
     detail: str | None = None,
     children: list[types.DocumentSymbol] | None = None,
 ) -> types.DocumentSymbol:
@@ -61,7 +61,7 @@ def _inside(inner: types.Range, outer: types.Range) -> bool:
     return key(outer.start) <= key(inner.start) and key(inner.end) <= key(outer.end)
 
 
-def _declaration(d: ast.Declaration, lines: Lines) -> types.DocumentSymbol | None:
+def _declaration(d: ast.Declaration, lines: LineIndex) -> types.DocumentSymbol | None:
     match d:
         case ast.Clause():
             return _clause(d, lines)
@@ -102,7 +102,7 @@ def _declaration(d: ast.Declaration, lines: Lines) -> types.DocumentSymbol | Non
     return None
 
 
-def _clause(clause: ast.Clause, lines: Lines) -> types.DocumentSymbol:
+def _clause(clause: ast.Clause, lines: LineIndex) -> types.DocumentSymbol:
     texts = {a.kind: a.value.value for a in clause.attrs if isinstance(a, ast.ClauseAttr)}
     detail = texts.get("gloss") or _cut(texts.get("quote", ""))
     children = [_norm(item, lines) for item in clause.items if isinstance(item, ast.Norm)]
@@ -119,7 +119,7 @@ def _clause(clause: ast.Clause, lines: Lines) -> types.DocumentSymbol:
     )
 
 
-def _norm(norm: ast.Norm, lines: Lines, remedy: bool = False) -> types.DocumentSymbol:
+def _norm(norm: ast.Norm, lines: LineIndex, remedy: bool = False) -> types.DocumentSymbol:
     head = norm.head
     words = f"{head.party.name} {_MODALITIES[head.modality]} {head.action.name} {head.object.name}"
     remedies = [_norm(r, lines, remedy=True) for r in norm.remedies]
