@@ -318,3 +318,87 @@ async def test_close_clears(client: LanguageClient, tmp_path: Path) -> None:
         types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri))
     )
     await diagnostics_until(client, uri, lambda ds: not ds)
+
+
+def deposit_copy(folder: Path) -> tuple[Path, str, list[str]]:
+    """The shipped deposit contract in ``folder`` (renames must not touch the real one)."""
+    text = (CONTRACTS / "soolife" / "deposit.clause").read_text(encoding="utf-8")
+    return folder / "deposit.clause", text, text.split("\n")
+
+
+def position_of(lines: list[str], line_text: str, word: str) -> types.Position:
+    """Where ``word`` starts on the first line that starts with ``line_text``."""
+    line = next(i for i, text in enumerate(lines) if text.startswith(line_text))
+    return types.Position(line, lines[line].index(word))
+
+
+async def test_navigation_on_the_deposit_contract(client: LanguageClient, tmp_path: Path) -> None:
+    path, text, lines = deposit_copy(tmp_path)
+    uri = open_document(client, path, text)
+    document = types.TextDocumentIdentifier(uri)
+    use = position_of(lines, "    when merchant.clean and service.stopped", "merchant.clean")
+    declared = position_of(lines, "define merchant.clean", "merchant.clean")
+
+    hover = await client.text_document_hover_async(types.HoverParams(document, use))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "merchant.clean" in hover.contents.value and "boolean" in hover.contents.value
+
+    reference = position_of(lines, '    per "6.2(1)"', "6.2(1)")
+    quote = await client.text_document_hover_async(types.HoverParams(document, reference))
+    assert quote is not None and isinstance(quote.contents, types.MarkupContent)
+    assert "乙方未有违反甲方各项规则的行为" in quote.contents.value
+
+    found = await client.text_document_definition_async(types.DefinitionParams(document, use))
+    assert isinstance(found, list) and len(found) == 1
+    assert isinstance(found[0], types.Location) and found[0].uri == uri
+    assert found[0].range.start == declared
+
+    places = await client.text_document_references_async(
+        types.ReferenceParams(document, use, types.ReferenceContext(include_declaration=True))
+    )
+    assert places is not None
+    starts = {(p.range.start.line, p.range.start.character) for p in places}
+    assert (declared.line, declared.character) in starts
+    assert (use.line, use.character) in starts
+    assert all(text.split("\n")[p.range.start.line].count("merchant.clean") for p in places)
+
+    after_dot = types.Position(use.line, use.character + len("merchant."))
+    completions = await client.text_document_completion_async(
+        types.CompletionParams(document, after_dot)
+    )
+    assert isinstance(completions, types.CompletionList)
+    labels = [item.label for item in completions.items]
+    assert "merchant.violated_rules" in labels or "violated_rules" in labels
+
+
+async def test_rename_across_the_document(client: LanguageClient, tmp_path: Path) -> None:
+    path, text, lines = deposit_copy(tmp_path)
+    uri = open_document(client, path, text)
+    document = types.TextDocumentIdentifier(uri)
+    use = position_of(lines, "    when merchant.clean and service.stopped", "merchant.clean")
+    place = await client.text_document_prepare_rename_async(
+        types.PrepareRenameParams(document, use)
+    )
+    assert isinstance(place, types.Range)
+    assert place.start == use
+    edit = await client.text_document_rename_async(
+        types.RenameParams(document, use, "merchant.spotless")
+    )
+    assert edit is not None and edit.changes is not None
+    renamed = apply(text, edit.changes[uri])
+    assert "merchant.clean" not in renamed.replace("merchant.clean_", "")
+    assert renamed.count("merchant.spotless") == text.count("merchant.clean") - text.count(
+        "merchant.clean_"
+    )
+    # The renamed text checks as the original does.
+    change(
+        client,
+        uri,
+        2,
+        [types.TextEdit(types.Range(types.Position(0, 0), end_of(text)), renamed)],
+    )
+    found = await diagnostics_until(client, uri, lambda ds: True)
+    assert not [d for d in found if d.severity == types.DiagnosticSeverity.Error]
+    # A reserved word is refused with a message.
+    with pytest.raises(Exception, match="reserved word"):
+        await client.text_document_rename_async(types.RenameParams(document, use, "when"))

@@ -39,7 +39,7 @@ def accept_actions(
     """The code actions that accept ``d`` (shown to the client as ``shown``): in its clause
     (preferred), and for the whole file."""
     out: list[types.CodeAction] = []
-    clause = _clause_of(d, module)
+    clause = _clause_of(d, module.declarations)
     if clause is not None:
         anchor, indent = _clause_place(clause, lines)
         out.append(
@@ -110,13 +110,15 @@ def _action(
     )
 
 
-def _clause_of(d: Diagnostic, module: ast.Module) -> ast.Clause | None:
-    """The clause ``d`` is in: the one holding its place, else one holding a note's place (as
-    an `accept` in a clause decides, clausec.analysis.accept)."""
-    clauses = [c for c in module.declarations if isinstance(c, ast.Clause)]
+def _clause_of(d: Diagnostic, declarations: Sequence[ast.Declaration]) -> ast.Clause | None:
+    """The clause ``d`` is in: the one holding its place, else one holding a note's place in
+    the same file (as an `accept` in a clause decides, clausec.analysis.accept)."""
+    clauses = [c for c in declarations if isinstance(c, ast.Clause)]
+    if d.span is None:
+        return None
     places = [d.span, *(n.span for n in d.notes)]
     for place in places:
-        if place is None or place.file != module.file:
+        if place is None or place.file != d.span.file:
             continue
         for clause in clauses:
             if _contains(clause.span, place):

@@ -21,18 +21,20 @@ from typing import Any
 
 import attrs
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.uris import from_fs_path, to_fs_path
 
 from clausec import __version__
 from clausec.diagnostics import Diagnostic
+from clausec.lsp import navigation
 from clausec.lsp.actions import accept_actions, acceptable
 from clausec.lsp.analyses import Analyses
 from clausec.lsp.diagnostics import Outcome, check, is_finding, shift, to_lsp
 from clausec.lsp.positions import LineIndex, utf16_length
 from clausec.lsp.symbols import outline
-from clausec.source import SourceFile
+from clausec.lsp.workspace import Workspace
 from clausec.syntax import ast
 
 __all__ = ["DEBOUNCE", "ClauseServer", "serve"]
@@ -69,7 +71,6 @@ class _Document:
     published: list[tuple[Diagnostic, types.Diagnostic]] = attrs.field(factory=list)
     checking: asyncio.Task[None] | None = None
     analysing: asyncio.Task[None] | None = None
-    parsed: tuple[str, ast.Module] | None = None
 
 
 class ClauseServer(LanguageServer):
@@ -86,6 +87,18 @@ class ClauseServer(LanguageServer):
         self.analysis = analysis
         self.documents: dict[str, _Document] = {}
         self.analyses = Analyses()
+        self._navigation: Workspace | None = None
+
+    @property
+    def navigation(self) -> Workspace:
+        """The navigation's view of the workspace folders and open documents (made once the
+        client has said which folders it has)."""
+        if self._navigation is None:
+            folders = [to_fs_path(f.uri) for f in self.workspace.folders.values()]
+            if not folders and self.workspace.root_path:
+                folders = [self.workspace.root_path]
+            self._navigation = Workspace([Path(f) for f in folders if f])
+        return self._navigation
 
     # -------------------------------------------------------------- documents
 
@@ -107,25 +120,24 @@ class ClauseServer(LanguageServer):
         return path.parent
 
     def module(self, document: _Document) -> ast.Module:
-        """The syntax tree of the document's current text (what the parser recovered)."""
-        from clausec.syntax.parser import parse
-
-        text = self.document_text(document.uri)
-        if document.parsed is None or document.parsed[0] != text:
-            module, _ = parse(SourceFile(document.outcome.name if document.outcome else "", text))
-            document.parsed = (text, module)
-        return document.parsed[1]
+        """The syntax tree of the document's current text (what the parser recovered), parsed
+        once per text for navigation and outline alike."""
+        index = self.navigation.file(document.path)
+        if index is None:  # cannot happen: an open document's text is known
+            raise RuntimeError(f"no text for {document.uri}")
+        return index.module
 
     def opened(self, uri: str) -> None:
-        path = to_fs_path(uri)
-        document = _Document(uri, Path(path) if path else Path.cwd() / "untitled.clause")
+        document = _Document(uri, _path(uri))
         self.documents[uri] = document
+        self.navigation.set_text(document.path, self.document_text(uri))
         self.schedule(document, 0)
 
     def changed(self, uri: str, changes: list[tuple[int, int, int]] | None) -> None:
         document = self.documents.get(uri)
         if document is None:
             return
+        self.navigation.set_text(document.path, self.document_text(uri))
         if document.outcome is not None:
             document.findings = (
                 shift(document.findings, document.outcome.name, changes)
@@ -149,6 +161,7 @@ class ClauseServer(LanguageServer):
         document = self.documents.pop(uri, None)
         if document is None:
             return
+        self.navigation.close(document.path)
         for task in (document.checking, document.analysing):
             if task is not None:
                 task.cancel()
@@ -279,6 +292,11 @@ class ClauseServer(LanguageServer):
         return out
 
 
+def _path(uri: str) -> Path:
+    path = to_fs_path(uri)
+    return Path(path) if path else Path.cwd() / "untitled.clause"
+
+
 def end_of(text: str) -> types.Position:
     """The position just past the last character of ``text``."""
     lines = LineIndex(text).lines
@@ -348,6 +366,42 @@ def build(*, debounce: float = DEBOUNCE, analysis: bool = True) -> ClauseServer:
     )
     def code_action(ls: ClauseServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return ls.code_actions(params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: ClauseServer, params: types.HoverParams) -> types.Hover | None:
+        return navigation.hover(ls.navigation, _path(params.text_document.uri), params.position)
+
+    @server.feature(types.TEXT_DOCUMENT_DEFINITION)
+    def definition(ls: ClauseServer, params: types.DefinitionParams) -> list[types.Location]:
+        where = _path(params.text_document.uri)
+        return navigation.definition(ls.navigation, where, params.position)
+
+    @server.feature(types.TEXT_DOCUMENT_REFERENCES)
+    def references(ls: ClauseServer, params: types.ReferenceParams) -> list[types.Location]:
+        where = _path(params.text_document.uri)
+        declaration = params.context.include_declaration
+        return navigation.references(ls.navigation, where, params.position, declaration)
+
+    @server.feature(
+        types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[".", '"'])
+    )
+    def completion(ls: ClauseServer, params: types.CompletionParams) -> types.CompletionList:
+        where = _path(params.text_document.uri)
+        return navigation.completion(ls.navigation, where, params.position)
+
+    @server.feature(types.TEXT_DOCUMENT_PREPARE_RENAME)
+    def prepare_rename(ls: ClauseServer, params: types.PrepareRenameParams) -> types.Range | None:
+        where = _path(params.text_document.uri)
+        return navigation.prepare_rename(ls.navigation, where, params.position)
+
+    @server.feature(types.TEXT_DOCUMENT_RENAME)
+    def rename(ls: ClauseServer, params: types.RenameParams) -> types.WorkspaceEdit:
+        where = _path(params.text_document.uri)
+        try:
+            return navigation.rename(ls.navigation, where, params.position, params.new_name)
+        except navigation.RenameError as exc:
+            # The client shows the message: why the name cannot be used.
+            raise JsonRpcException(exc.message, types.LSPErrorCodes.RequestFailed) from None
 
     return server
 
