@@ -1171,6 +1171,32 @@ def serve(
         _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", EXIT_USAGE)
 
 
+@cli.command()
+@click.option(
+    "--stdio",
+    is_flag=True,
+    help="Talk over standard input and output (the default and only transport; accepted "
+    "because editors' language clients pass it).",
+)
+@click.option(
+    "--analysis/--no-analysis",
+    default=True,
+    show_default=True,
+    help="Also publish the findings of the analyses of `clausec check` (run in a worker "
+    "process after each edit).",
+)
+def lsp(stdio: bool, analysis: bool) -> None:
+    """Run the language server for editors, over standard input and output (docs/editors.md)."""
+    try:
+        from clausec.lsp.server import serve
+    except ImportError as exc:
+        _fail(
+            f"clausec lsp needs the lsp extra ({exc.name} is missing): pip install 'clausec[lsp]'",
+            EXIT_USAGE,
+        )
+    serve(analysis=analysis)
+
+
 def module_name(contract_id: str) -> str:
     return contract_id.replace(".", "_")
 
