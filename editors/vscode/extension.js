@@ -100,6 +100,8 @@ async function startServer() {
     await started.start();
   } catch (error) {
     client = undefined;
+    // Releases what the failed client holds (its file watcher, its process if one started).
+    await started.stop().catch(() => undefined);
     const problem =
       `could not start the clausec language server with ${JSON.stringify(command)}: ` +
       `${String(error instanceof Error ? error.message : error)}. ` +

@@ -1,0 +1,239 @@
+"""The VS Code extension (editors/vscode): its TextMate grammar, its manifest, its client code
+and its package.
+
+The grammar is written by editors/vscode/syntaxes/tmlanguage.py from the Lark grammar's
+reserved words. It is run with the tokenizer VS Code uses (vscode-textmate and
+vscode-oniguruma, pinned in tests/node) over every shipped contract and docs example, and
+every token the Lark parser reads there is checked against the scope the TextMate grammar
+gives it; the grammar test files of editors/vscode/tests run under vscode-tmgrammar-test;
+`vsce package` builds the .vsix; activate() runs under a fake `vscode` module.
+
+The Node.js tools come from `npm ci` in tests/node, the extension's own dependencies from
+`npm ci` in editors/vscode (both in .ci/run). Outside CI a missing tool skips a test with the
+reason; in CI (the variable CI set) it fails it."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from lark import Lark, Token, Tree
+
+from clausec.syntax.grammar import grammar_text, reserved_words
+
+from conftest import REPO
+
+EXTENSION = REPO / "editors" / "vscode"
+GRAMMAR = EXTENSION / "syntaxes" / "clause.tmLanguage.json"
+GENERATOR = EXTENSION / "syntaxes" / "tmlanguage.py"
+TOOLS = REPO / "tests" / "node"
+NODE = shutil.which("node")
+NPM = shutil.which("npm")
+FILES = sorted((REPO / "contracts").glob("**/*.clause")) + sorted(
+    (REPO / "docs" / "examples").glob("*.clause")
+)
+
+
+def _need(ok: bool, reason: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must install it: see .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def node() -> str:
+    _need(NODE is not None, "`node` is not on PATH: Node.js 20 runs the editor tests")
+    assert NODE is not None
+    return NODE
+
+
+@pytest.fixture
+def tokenizer(node: str) -> list[str]:
+    _need(
+        (TOOLS / "node_modules" / "vscode-textmate").is_dir(),
+        "vscode-textmate is not installed: run `npm ci` in tests/node",
+    )
+    return [node, str(TOOLS / "tokenize.mjs"), str(GRAMMAR)]
+
+
+def _generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("tmlanguage", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ the grammar's keywords
+
+
+def test_grammar_file_is_written_from_the_lark_grammar() -> None:
+    generator = _generator()
+    assert GRAMMAR.read_text(encoding="utf-8") == generator.render(), (
+        "editors/vscode/syntaxes/clause.tmLanguage.json is out of date: run "
+        "`PYTHONPATH=src python3 editors/vscode/syntaxes/tmlanguage.py`"
+    )
+
+
+def test_a_new_keyword_of_the_lark_grammar_stops_the_generator(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    generator = _generator()
+    monkeypatch.setattr(generator, "reserved_words", lambda: reserved_words() | {"forthwith"})
+    with pytest.raises(generator.UnplacedKeyword, match="forthwith"):
+        generator.render()
+
+
+def _keyword_alternations(rules: list[dict[str, Any]]) -> Iterator[tuple[str, set[str]]]:
+    for rule in rules:
+        found = re.fullmatch(r"\(\?<!\[[^]]*\]\)\(\?:([a-z|]+)\)\(\?!\[[^]]*\]\)", rule["match"])
+        if found:
+            yield rule["name"], set(found.group(1).split("|"))
+
+
+def test_keyword_lists_of_the_textmate_grammar_are_the_reserved_words() -> None:
+    rules = _json(GRAMMAR)["repository"]["keywords"]["patterns"]
+    placed: dict[str, str] = {}
+    for scope, words in _keyword_alternations(rules):
+        for word in words:
+            assert word not in placed, f"{word!r} is in {placed[word]} and {scope}"
+            placed[word] = scope
+    modalities = {rule["name"] for rule in rules if ".modality." in rule.get("name", "")}
+    assert modalities == {
+        f"keyword.other.modality.{kind}.clause"
+        for kind in ("obligation", "prohibition", "permission", "power")
+    }
+    assert set(placed) | {"must", "may", "can"} == reserved_words()
+
+
+# ------------------------------------------------------------------ the manifest
+
+
+def test_manifest_contributes_the_language_grammar_and_setting() -> None:
+    manifest = _json(EXTENSION / "package.json")
+    (language,) = manifest["contributes"]["languages"]
+    assert language["id"] == "clause"
+    assert language["extensions"] == [".clause"]
+    assert (EXTENSION / language["configuration"]).is_file()
+    (grammar,) = manifest["contributes"]["grammars"]
+    assert grammar["language"] == "clause"
+    assert grammar["scopeName"] == "source.clause" == _json(GRAMMAR)["scopeName"]
+    assert (EXTENSION / grammar["path"]).resolve() == GRAMMAR
+    (name, setting), *others = manifest["contributes"]["configuration"]["properties"].items()
+    assert not others
+    assert name == "clausec.command"
+    assert setting["type"] == "array" and setting["items"] == {"type": "string"}
+    assert setting["default"] == ["clausec", "lsp"]
+    # A workspace that is not trusted cannot choose the program that runs.
+    untrusted = manifest["capabilities"]["untrustedWorkspaces"]
+    assert untrusted["restrictedConfigurations"] == ["clausec.command"]
+    assert manifest["activationEvents"] == ["onLanguage:clause"]
+    assert (EXTENSION / manifest["main"]).is_file()
+    for required in ("README.md", "CHANGELOG.md", "LICENSE", ".vscodeignore"):
+        assert (EXTENSION / required).is_file(), required
+    assert (EXTENSION / "LICENSE").read_bytes() == (REPO / "LICENSE").read_bytes()
+    assert manifest["license"] == "Apache-2.0"
+
+
+def test_manifest_commands_are_the_ones_the_extension_registers() -> None:
+    manifest = _json(EXTENSION / "package.json")
+    contributed = {command["command"] for command in manifest["contributes"]["commands"]}
+    source = (EXTENSION / "extension.js").read_text(encoding="utf-8")
+    registered = set(re.findall(r'registerCommand\("([^"]+)"', source))
+    assert contributed == registered == {"clausec.restartServer"}
+
+
+def test_dependencies_are_pinned_and_locked() -> None:
+    for folder in (EXTENSION, TOOLS):
+        manifest = _json(folder / "package.json")
+        lock = _json(folder / "package-lock.json")["packages"]
+        for kind in ("dependencies", "devDependencies"):
+            for package, version in manifest.get(kind, {}).items():
+                assert re.fullmatch(r"\d+\.\d+\.\d+", version), f"{package} {version} not exact"
+                assert lock[f"node_modules/{package}"]["version"] == version, package
+    # The client library states the oldest VS Code it runs in; the extension cannot claim less.
+    client = _json(EXTENSION / "package-lock.json")["packages"][
+        "node_modules/vscode-languageclient"
+    ]
+    manifest = _json(EXTENSION / "package.json")
+    assert client["engines"]["vscode"] == manifest["engines"]["vscode"]
+
+
+# ------------------------------------------------------------------ language configuration
+
+
+def _configuration() -> dict[str, Any]:
+    configuration: dict[str, Any] = _json(EXTENSION / "language-configuration.json")
+    return configuration
+
+
+def _code_lines(path: Path) -> list[str]:
+    """The lines of a file that start outside a string and are not blank or comments."""
+    lines = []
+    inside_string = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not inside_string and line.strip() and not line.lstrip().startswith("#"):
+            lines.append(line)
+        # An odd number of unescaped quotes leaves a string open at the end of the line.
+        quotes = len(re.findall(r'(?<!\\)(?:\\\\)*"', line.split("#")[0] if not inside_string else line))
+        if quotes % 2:
+            inside_string = not inside_string
+    return lines
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def test_indentation_rules_fit_the_layout_of_the_shipped_contracts() -> None:
+    rules = _configuration()["indentationRules"]
+    increase = re.compile(rules["increaseIndentPattern"])
+    decrease = re.compile(rules["decreaseIndentPattern"])
+    norm_head = re.compile(r"\s*[a-z_][a-z0-9_]*\s+(?:must|may|can)\b")
+    heads_with_items = heads_alone = others = 0
+    for path in FILES:
+        lines = _code_lines(path)
+        for line, following in zip(lines, lines[1:], strict=False):
+            where = f"{path.relative_to(REPO)}: {line.strip()[:60]!r}"
+            indented = _indent(following) > _indent(line)
+            if increase.match(line) and norm_head.match(line):
+                # A norm without conditions or deadlines is followed by the next norm.
+                heads_with_items += indented
+                heads_alone += not indented
+            elif increase.match(line):
+                others += 1
+                assert indented, where
+            if decrease.match(line):
+                assert _indent(line) == 0, where
+    assert others > 500
+    # 331 of the 395 norms of the shipped files and examples have items under their head.
+    assert heads_with_items > 4 * heads_alone > 0
+
+
+def test_word_pattern_takes_dotted_names_dates_and_numbers_whole() -> None:
+    word = re.compile(_configuration()["wordPattern"])
+    for text in ("deposit.balance", "complaint.bad_influence", "2025-03-20", "55.40", "x"):
+        assert word.fullmatch(text), text
+    assert [m.group() for m in word.finditer("top_up deposit.balance<10000 CNY")] == [
+        "top_up",
+        "deposit.balance",
+        "10000",
+        "CNY",
+    ]
