@@ -237,3 +237,167 @@ def test_word_pattern_takes_dotted_names_dates_and_numbers_whole() -> None:
         "10000",
         "CNY",
     ]
+
+
+# ------------------------------------------------------------------ tokens, against the parser
+
+# What the innermost TextMate scope of each kind of token the Lark parser reads must be.
+KEYWORD_SCOPES = (
+    "keyword.",
+    "storage.type.",
+    "constant.language.",
+    "support.function.",
+    "support.type.",
+)
+NAME_SCOPES = ("variable.", "entity.name.")
+TERMINAL_SCOPES = {
+    "NAME": NAME_SCOPES,
+    "NUMBER": ("constant.numeric.",),
+    "INT": ("constant.numeric.",),
+    "DATE": ("constant.numeric.date.clause",),
+    "CURRENCY": ("support.constant.currency.clause",),
+    "TAG": ("support.constant.tag.clause",),
+    "CHECK_CODE": ("support.constant.check-code.clause",),
+}
+PUNCTUATION_SCOPES = ("punctuation.", "keyword.operator.", "keyword.other.unit.percent.clause")
+MODALITY = {
+    "must": "obligation",
+    "must_not": "prohibition",
+    "may": "permission",
+    "can": "power",
+    "q_must": "obligation",
+    "q_may": "permission",
+}
+STRING_SCOPE = "string.quoted.double.clause"
+COMMENT_SCOPE = "comment.line.number-sign.clause"
+LEXEMES = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|#[^\n]*')
+
+
+@cache
+def _lark() -> Lark:
+    return Lark(
+        grammar_text(),
+        parser="lalr",
+        lexer="contextual",
+        start="start",
+        keep_all_tokens=True,
+        maybe_placeholders=False,
+    )
+
+
+def _tokenize(tokenizer: list[str], paths: list[Path]) -> dict[Path, list[tuple[str, ...]]]:
+    """The scopes of each character of each file, innermost last (newlines have none)."""
+    result = subprocess.run(
+        [*tokenizer, *map(str, paths)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    output = json.loads(result.stdout)
+    names: list[str] = output["scopes"]
+    scopes: dict[Path, list[tuple[str, ...]]] = {}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        chars: list[tuple[str, ...]] = [()] * len(text)
+        for line_number, start, end, *indices in output["files"][str(path)]:
+            line = lines[line_number]
+            # vscode-textmate counts UTF-16 code units; Python counts code points.
+            if line.isascii() or all(ord(c) <= 0xFFFF for c in line):
+                first, last = start, end
+            else:
+                units = [len(line[:i].encode("utf-16-le")) // 2 for i in range(len(line) + 1)]
+                first, last = units.index(start), units.index(end)
+            for column in range(first, last):
+                chars[starts[line_number] + column] = tuple(names[i] for i in indices)
+        scopes[path] = chars
+    return scopes
+
+
+def _expected(token: Token, parent: str) -> tuple[str, ...]:
+    if token.type in TERMINAL_SCOPES:
+        return TERMINAL_SCOPES[token.type]
+    if token.type == "NON_NORMATIVE" or re.fullmatch(r"[a-z]+", token.value):
+        if parent in MODALITY and token.value in ("must", "not", "may", "can"):
+            return (f"keyword.other.modality.{MODALITY[parent]}.clause",)
+        return KEYWORD_SCOPES
+    if token.value == ".":
+        return NAME_SCOPES
+    return PUNCTUATION_SCOPES
+
+
+def _tokens(tree: Tree[Token]) -> Iterator[tuple[Token, Tree[Token]]]:
+    for child in tree.children:
+        if isinstance(child, Token):
+            yield child, tree
+        else:
+            yield from _tokens(child)
+
+
+def _mismatches(path: Path, chars: list[tuple[str, ...]]) -> Iterator[str]:
+    text = path.read_text(encoding="utf-8")
+    tree = _lark().parse(text)
+
+    def where(offset: int) -> str:
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        return f"{path.relative_to(REPO)}:{line}:{column}"
+
+    strings = set()
+    comments = set()
+    for lexeme in LEXEMES.finditer(text):
+        inside = strings if lexeme.group().startswith('"') else comments
+        inside.update(range(lexeme.start(), lexeme.end()))
+    for offset, scopes in enumerate(chars):
+        if text[offset] == "\n":
+            continue
+        if (STRING_SCOPE in scopes) != (offset in strings):
+            yield f"{where(offset)}: {text[offset]!r} {'in' if offset in strings else 'outside'} a string has {scopes}"
+        if (COMMENT_SCOPE in scopes) != (offset in comments):
+            yield f"{where(offset)}: {text[offset]!r} {'in' if offset in comments else 'outside'} a comment has {scopes}"
+    for token, parent in _tokens(tree):
+        assert token.start_pos is not None and token.end_pos is not None
+        if token.type == "STRING":
+            content = range(token.start_pos + 1, token.end_pos - 1)
+            number = None
+            if parent.data in ("clause", "non_normative"):
+                number = "entity.name.section.clause"
+            elif parent.data == "clause_ref":
+                number = "entity.name.section.reference.clause"
+            if number and any(number not in chars[i] for i in content if text[i] != "\n"):
+                yield f"{where(token.start_pos)}: the clause number {token.value} is not {number}"
+            continue
+        expected = _expected(token, str(parent.data))
+        for offset in range(token.start_pos, token.end_pos):
+            innermost = chars[offset][-1] if chars[offset] else "(none)"
+            if not innermost.startswith(expected):
+                yield (
+                    f"{where(offset)}: {token.value!r} ({token.type} in {parent.data}) is "
+                    f"{innermost}, expected {' or '.join(expected)}"
+                )
+                break
+
+
+def test_every_token_of_the_shipped_contracts_has_its_scope(tokenizer: list[str]) -> None:
+    scopes = _tokenize(tokenizer, FILES)
+    problems = [problem for path in FILES for problem in _mismatches(path, scopes[path])]
+    assert not problems, f"{len(problems)} tokens scoped wrongly:\n" + "\n".join(problems[:30])
+
+
+def test_every_reserved_word_alone_is_a_keyword(tokenizer: list[str], tmp_path: Path) -> None:
+    words = sorted(reserved_words() | {"non-normative"})
+    sample = tmp_path / "words.clause"
+    sample.write_text("\n".join(words) + "\n", encoding="utf-8")
+    chars = _tokenize(tokenizer, [sample])[sample]
+    offset = 0
+    for word in words:
+        scopes = chars[offset]
+        assert scopes and scopes[-1].startswith(KEYWORD_SCOPES), f"{word}: {scopes}"
+        assert {s for s in chars[offset : offset + len(word)]} == {scopes}, word
+        offset += len(word) + 1
