@@ -15,6 +15,7 @@ reason; in CI (the variable CI set) it fails it."""
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import os
 import re
@@ -186,15 +187,17 @@ def _configuration() -> dict[str, Any]:
 
 def _code_lines(path: Path) -> list[str]:
     """The lines of a file that start outside a string and are not blank or comments."""
+    text = path.read_text(encoding="utf-8")
+    inside = [False] * (len(text) + 1)
+    for lexeme in LEXEMES.finditer(text):
+        if lexeme.group().startswith('"'):
+            inside[lexeme.start() + 1 : lexeme.end()] = [True] * (len(lexeme.group()) - 1)
     lines = []
-    inside_string = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not inside_string and line.strip() and not line.lstrip().startswith("#"):
+    offset = 0
+    for line in text.split("\n"):
+        if not inside[offset] and line.strip() and not line.lstrip().startswith("#"):
             lines.append(line)
-        # An odd number of unescaped quotes leaves a string open at the end of the line.
-        quotes = len(re.findall(r'(?<!\\)(?:\\\\)*"', line.split("#")[0] if not inside_string else line))
-        if quotes % 2:
-            inside_string = not inside_string
+        offset += len(line) + 1
     return lines
 
 
@@ -210,7 +213,7 @@ def test_indentation_rules_fit_the_layout_of_the_shipped_contracts() -> None:
     heads_with_items = heads_alone = others = 0
     for path in FILES:
         lines = _code_lines(path)
-        for line, following in zip(lines, lines[1:], strict=False):
+        for line, following in itertools.pairwise(lines):
             where = f"{path.relative_to(REPO)}: {line.strip()[:60]!r}"
             indented = _indent(following) > _indent(line)
             if increase.match(line) and norm_head.match(line):
@@ -358,9 +361,11 @@ def _mismatches(path: Path, chars: list[tuple[str, ...]]) -> Iterator[str]:
         if text[offset] == "\n":
             continue
         if (STRING_SCOPE in scopes) != (offset in strings):
-            yield f"{where(offset)}: {text[offset]!r} {'in' if offset in strings else 'outside'} a string has {scopes}"
+            place = "in" if offset in strings else "outside"
+            yield f"{where(offset)}: {text[offset]!r} {place} a string has {scopes}"
         if (COMMENT_SCOPE in scopes) != (offset in comments):
-            yield f"{where(offset)}: {text[offset]!r} {'in' if offset in comments else 'outside'} a comment has {scopes}"
+            place = "in" if offset in comments else "outside"
+            yield f"{where(offset)}: {text[offset]!r} {place} a comment has {scopes}"
     for token, parent in _tokens(tree):
         assert token.start_pos is not None and token.end_pos is not None
         if token.type == "STRING":
@@ -399,5 +404,138 @@ def test_every_reserved_word_alone_is_a_keyword(tokenizer: list[str], tmp_path: 
     for word in words:
         scopes = chars[offset]
         assert scopes and scopes[-1].startswith(KEYWORD_SCOPES), f"{word}: {scopes}"
-        assert {s for s in chars[offset : offset + len(word)]} == {scopes}, word
+        assert set(chars[offset : offset + len(word)]) == {scopes}, word
         offset += len(word) + 1
+
+
+# ------------------------------------------------------------------ the grammar's test files
+
+
+def test_grammar_test_files_pass_under_vscode_tmgrammar_test(node: str) -> None:
+    tool = TOOLS / "node_modules" / "vscode-tmgrammar-test" / "dist" / "unit.js"
+    _need(tool.is_file(), "vscode-tmgrammar-test is not installed: run `npm ci` in tests/node")
+    cases = sorted((EXTENSION / "tests").glob("*.syntax-test"))
+    assert len(cases) >= 2
+    result = subprocess.run(
+        [node, str(tool), "--compact", "-g", str(GRAMMAR), *map(str, cases)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=EXTENSION,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.count("run successfuly") == len(cases), result.stdout
+    assertions = sum(
+        line.startswith("#") and ("^" in line or line.startswith("# <"))
+        for case in cases
+        for line in case.read_text(encoding="utf-8").splitlines()
+    )
+    assert assertions > 150
+
+
+# ------------------------------------------------------------------ the extension's code
+
+
+def test_activate_starts_the_configured_server_and_restarts_it(node: str, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [node, str(TOOLS / "extension_host.cjs"), str(EXTENSION / "extension.js"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    events = json.loads(result.stdout)
+    clients = [event for event in events if event[0] == "client"]
+    selector = [
+        {"scheme": "file", "language": "clause"},
+        {"scheme": "untitled", "language": "clause"},
+    ]
+    for _, _, identifier, _, _, options in clients:
+        assert identifier == "clausec"
+        assert options == {
+            "documentSelector": selector,
+            "outputChannel": "clausec",
+            "fileEvents": "**/*.clause",
+        }
+    stdio = 0
+    venv = f"{tmp_path}/.venv/bin/clausec"
+    for client in clients:
+        assert client[4]["transport"] == stdio
+        assert client[4]["options"] == {"cwd": str(tmp_path)}
+    assert [[client[4]["command"], *client[4]["args"]] for client in clients] == [
+        # the default, then the setting with ${workspaceFolder}, then the restart command
+        ["clausec", "lsp"],
+        [venv, "lsp"],
+        [venv, "lsp"],
+        # `[]` and a string are refused; a program that does not start is reported
+        ["no-such-program"],
+        # back to the default
+        ["clausec", "lsp"],
+    ]
+    # Each client started is stopped before the next one starts, the last one on deactivate.
+    lifecycle = [event for event in events if event[0] in ("start", "stop")]
+    assert lifecycle == [[kind, n] for n in range(1, 6) for kind in ("start", "stop")]
+    # A change to another setting restarts nothing.
+    venv_setting = ["setting", ["${workspaceFolder}/.venv/bin/clausec", "lsp"]]
+    changes = [index for index, event in enumerate(events) if event == venv_setting]
+    assert len(changes) == 2
+    assert events[changes[1] + 1] == ["run command", "clausec.restartServer"]
+    errors = [event[1] for event in events if event[0] == "error message"]
+    assert errors == [
+        "clausec: clausec.command must be a list of strings, the program and its arguments",
+        "clausec: clausec.command must be a list of strings, the program and its arguments",
+        'clausec: could not start the clausec language server with ["no-such-program"]: '
+        "spawn no-such-program ENOENT. Install clausec with its language server "
+        "(pip install 'clausec[lsp]') or set clausec.command.",
+    ]
+    assert ["command registered", "clausec.restartServer"] in events
+    assert ["subscriptions", 3] in events
+
+
+# ------------------------------------------------------------------ the package
+
+
+def test_vsce_packages_the_extension(node: str, tmp_path: Path) -> None:
+    _need(NPM is not None, "`npm` is not on PATH: vsce lists the extension's dependencies with it")
+    vsce = TOOLS / "node_modules" / "@vscode" / "vsce" / "vsce"
+    _need(vsce.is_file(), "vsce is not installed: run `npm ci` in tests/node")
+    _need(
+        (EXTENSION / "node_modules" / "vscode-languageclient").is_dir(),
+        "the extension's dependencies are not installed: run `npm ci` in editors/vscode",
+    )
+    target = tmp_path / "clausec.vsix"
+    result = subprocess.run(
+        [node, str(vsce), "package", "--out", str(target)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=EXTENSION,
+        stdin=subprocess.DEVNULL,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with zipfile.ZipFile(target) as package:
+        names = set(package.namelist())
+        manifest = json.loads(package.read("extension/package.json"))
+    assert manifest["name"] == "clausec"
+    for required in (
+        "extension/package.json",
+        "extension/extension.js",
+        "extension/syntaxes/clause.tmLanguage.json",
+        "extension/language-configuration.json",
+        "extension/readme.md",
+        "extension/LICENSE.txt",
+        "extension/node_modules/vscode-languageclient/package.json",
+        "extension/node_modules/vscode-languageclient/lib/node/main.js",
+        "extension/node_modules/vscode-languageserver-protocol/package.json",
+        "extension/node_modules/vscode-jsonrpc/package.json",
+        "extension.vsixmanifest",
+    ):
+        assert required in names, f"{required} is not in the package: {sorted(names)[:40]}"
+    assert not [name for name in names if "/tests/" in name and "node_modules" not in name]
+    assert not [name for name in names if name.endswith(".py")]

@@ -250,9 +250,7 @@ def build() -> dict[str, Any]:
         (rf"{START}notwithstanding{END}", "keyword.control.clause"),
         (rf"{START}per{END}", "keyword.other.attribute.clause"),
     ]
-    references = [
-        _references(begin, {"0": scope}) for begin, scope in reference_keywords
-    ]
+    references = [_references(begin, {"0": scope}) for begin, scope in reference_keywords]
     # The left side of `"6.2" prevails over "6.1"`: strings that `prevails` follows.
     reference = rf"{STRING_BODY}(?:\s+of\s+{NAME})?"
     left = _references(
@@ -278,9 +276,10 @@ def build() -> dict[str, Any]:
         "event": "entity.name.variable.event.clause",
         "define": "entity.name.variable.definition.clause",
     }
+    dotted = ("fact", "event", "define")
     declaration_rules = [
         {
-            "match": rf"{START}({word})\s+({DOTTED if word in ('fact', 'event', 'define') else NAME}){END}",
+            "match": rf"{START}({word})\s+({DOTTED if word in dotted else NAME}){END}",
             "captures": {
                 "1": {"name": "storage.type.declaration.clause"},
                 "2": {"name": scope},
@@ -292,9 +291,7 @@ def build() -> dict[str, Any]:
         "begin": rf"{START}(clause|non-normative)\s+(\")",
         "beginCaptures": {
             "1": {"name": "storage.type.declaration.clause"},
-            "2": {
-                "name": "string.quoted.double.clause punctuation.definition.string.begin.clause"
-            },
+            "2": {"name": "string.quoted.double.clause punctuation.definition.string.begin.clause"},
         },
         "end": '"',
         "endCaptures": {
