@@ -389,6 +389,19 @@ def test_agrees_with_the_compiler_on_generated_files(text: str) -> None:
     assert_agrees_with_compiler(text)
 
 
+@given(
+    text=st.one_of(
+        st.text(st.characters(blacklist_categories=("Cs",))),
+        st.lists(st.sampled_from([*sorted(KEYWORDS), *'"\\#(),:.=<>-%\n ', "A", "x.y", "1"])).map(
+            "".join
+        ),
+    )
+)
+def test_any_text_round_trips(text: str) -> None:
+    """Whatever the text, the lexer gives it back whole (a half-typed file included)."""
+    assert "".join(value for _, _, value in lex(text)) == text
+
+
 # ---------------------------------------------------------------- golden token stream
 
 
