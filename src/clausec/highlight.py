@@ -13,6 +13,7 @@ so the lexer grows with the language. Tokens:
 ``Keyword.Type``                       ``boolean``, ``integer``, ``money``, ``one`` (of), …
 ``Keyword.Constant``                   ``true``, ``false``, ``never`` and the answer words
 ``Operator.Word``                      ``and``, ``or``, ``not``
+``Name.Builtin.Pseudo``                ``today``
 ``Keyword``                            every other keyword (``when``, ``within``, units, …)
 ``Name.Variable``                      facts, events and definitions (dotted, or declared)
 ``Name.Class``                         parties; ``Name.Function`` actions and questions;
@@ -108,7 +109,7 @@ def keyword_token(word: str) -> _TokenType:
 _END = r"(?![A-Za-z0-9_])"
 _WORD = r"[a-z_][a-z0-9_]*"
 # A name: a lower-case word that is not a keyword (those are reserved, E0104).
-_NAME = rf"(?!(?:{'|'.join(sorted(KEYWORDS, key=len, reverse=True))}){_END}){_WORD}{_END}"
+_NAME = rf"(?!(?:{'|'.join(map(re.escape, sorted(KEYWORDS)))}){_END}){_WORD}{_END}"
 _DOTTED = rf"{_WORD}(?:\.{_WORD})+{_END}"
 _FACT = rf"(?:{_DOTTED}|{_NAME})"
 _TAG = r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*(?![A-Za-z0-9_])"
