@@ -313,7 +313,7 @@ _STRINGS = st.lists(
     ),
     max_size=5,
 ).map(lambda parts: '"' + "".join(parts) + '"')
-_BLANK = st.sampled_from([" ", "  ", "\t", " \t "])
+_BLANK = st.sampled_from([" ", "  ", "\t", " \t ", "\n      "])
 _LINE_END = st.one_of(
     st.just("\n"),
     st.just("\n\n"),
@@ -365,7 +365,9 @@ def clause_files(draw: st.DrawFn) -> str:
         f"{nl()}  calendar {draw(st.sampled_from(['CN', 'DE-SN', 'US-CA', 'gb']))}{nl()}"
         f"{draw(st.sampled_from(['', '  periods end on working days' + chr(10)]))}"
         f"party {party} role {s()}{nl()}party {other} role {s()} name {s()}{nl()}"
-        f"action {action} {s()}{nl()}object {thing} : money EUR {s()}{nl()}"
+        f"action {action} {s()}{nl()}action {action}_b{nl()}object {thing} : money EUR {s()}{nl()}"
+        f"incompatible {action},{sp()}{action}_b{nl()}"
+        f"incompatible {action} {thing}, {action}_b {party}{nl()}"
         f"fact {fact}.flag : boolean{sp()}{s()}{nl()}"
         f"fact {fact}.amount : money EUR at least 0 EUR{nl()}"
         f"fact {fact}.rate : decimal{nl()}"
@@ -377,10 +379,15 @@ def clause_files(draw: st.DrawFn) -> str:
         f"{draw(st.sampled_from(['', ' (all)', ' (part or all)', f' (up to {number} EUR)']))}"
         f" to {other}{nl()}"
         f"    when {condition}{nl()}    {deadline}{nl()}"
+        f"  {other} must not {action}_b {thing}{nl()}    unless otherwise provided{nl()}"
+        f"    otherwise {party} can {action} {thing} (exactly {decimal} EUR){nl()}"
+        f"  {s()} prevails over {s()} of {fact}_doc, {fact}_doc{nl()}"
+        f"non-normative {s()}{nl()}  quote {s()}{nl()}  reason {s()}{nl()}"
         f"question {question} {s()} : may {party} {action} {thing}{nl()}"
+        f"question {question}_m :{sp()}must {other} {action}_b {thing}{nl()}"
         f"scenario {s()}{nl()}  as of 2025-01-24{nl()}  given {fact}.flag = true{nl()}"
         f"  expect {question} is {draw(st.sampled_from(['yes', 'no', 'undetermined']))}"
-        f"{nl()}"
+        f"{nl()}  expect {question}_m is not obliged because {s()}{nl()}"
     )
 
 
