@@ -332,9 +332,6 @@ def position_of(lines: list[str], line_text: str, word: str) -> types.Position:
     return types.Position(line, lines[line].index(word))
 
 
-@pytest.mark.skip(
-    reason="end-to-end navigation not yet passing over stdio (hangs); see the lsp report"
-)
 async def test_navigation_on_the_deposit_contract(client: LanguageClient, tmp_path: Path) -> None:
     path, text, lines = deposit_copy(tmp_path)
     uri = open_document(client, path, text)
@@ -374,9 +371,6 @@ async def test_navigation_on_the_deposit_contract(client: LanguageClient, tmp_pa
     assert "merchant.violated_rules" in labels or "violated_rules" in labels
 
 
-@pytest.mark.skip(
-    reason="end-to-end navigation not yet passing over stdio (hangs); see the lsp report"
-)
 async def test_rename_across_the_document(client: LanguageClient, tmp_path: Path) -> None:
     path, text, lines = deposit_copy(tmp_path)
     uri = open_document(client, path, text)
