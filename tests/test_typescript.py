@@ -123,7 +123,9 @@ const facts: FactValues = {
 const may: "yes" | "no" | "undetermined" = evaluate("may_deduct_deposit", facts).answer;
 const due: Answers["release_deadline"] = release_deadline(new Facts(facts), { asOf: null }).answer;
 const when: string | null = evaluate("release_deadline", facts).due;
-const many: Result<"may_deduct_deposit">[] = Array.from(evaluateMany("may_deduct_deposit", [facts, {}]));
+const many: Result<"may_deduct_deposit">[] = Array.from(
+  evaluateMany("may_deduct_deposit", [facts, {}]),
+);
 for (const x of evaluateMany("must_release_deposit", [facts], { errors: "return" })) {
   const word: string = "error" in x ? x.error.problem : x.answer;
   console.log(word);
@@ -162,7 +164,8 @@ WRONG_CONSUMER = {
     'evaluate("may_deduct_deposit", { "merchant.closed_shop": "maybe" });': "TS2769",
     'const a: "obliged" = evaluate("may_deduct_deposit").answer;': "TS2322",
     'const b: "yes" = may_deduct_deposit({}).answer;': "TS2322",
-    'for (const x of evaluateMany("may_deduct_deposit", [{}], { errors: "return" })) x.answer;': "TS2339",
+    'for (const x of evaluateMany("may_deduct_deposit", [{}], { errors: "return" }))'
+    " x.answer;": "TS2339",
     "const c: string = may_deduct_deposit({}).value;": "TS2322",
 }
 
