@@ -1411,7 +1411,7 @@ export function askNext(questionName, facts, options) {
 export function evaluateMany(questionName, factSets, options) {
   const answer = QUESTION_FUNCTIONS.get(questionName);
   if (answer === undefined) evaluate(questionName, {}, options); // throws the RangeError
-  const errors = options === undefined || options === null ? undefined : options.errors;
+  const errors = options ? options.errors : undefined;
   if (errors !== undefined && errors !== "throw" && errors !== "return") {
     throw new RangeError(`options.errors must be "throw" or "return", not ${show(errors)}`);
   }
