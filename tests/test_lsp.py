@@ -53,6 +53,8 @@ clause "6.9"
 
 # Seconds to wait for the analyses (a worker process, z3) on a small file.
 ANALYSIS_WAIT = 60.0
+# Seconds for the server to answer shutdown and exit.
+SHUTDOWN_WAIT = 15.0
 
 
 @pytest_lsp.fixture(
@@ -73,7 +75,14 @@ async def client(lsp_client: LanguageClient, tmp_path: Path) -> AsyncIterator[No
     # What the server answered, for test_capabilities.
     lsp_client.initialize_result = result  # type: ignore[attr-defined]
     yield
-    await lsp_client.shutdown_session()
+    try:
+        await asyncio.wait_for(lsp_client.shutdown_session(), SHUTDOWN_WAIT)
+    finally:
+        # After an error in the client (a request it could not send), pytest-lsp sends no
+        # exit but still waits for the server to end: end it, so the failure is reported.
+        server = lsp_client._server
+        if server is not None and server.returncode is None:
+            server.kill()
 
 
 def open_document(client: LanguageClient, path: Path, text: str) -> str:
@@ -354,7 +363,11 @@ async def test_navigation_on_the_deposit_contract(client: LanguageClient, tmp_pa
     assert found[0].range.start == declared
 
     places = await client.text_document_references_async(
-        types.ReferenceParams(document, use, types.ReferenceContext(include_declaration=True))
+        types.ReferenceParams(
+            text_document=document,
+            position=use,
+            context=types.ReferenceContext(include_declaration=True),
+        )
     )
     assert places is not None
     starts = {(p.range.start.line, p.range.start.character) for p in places}

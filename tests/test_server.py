@@ -33,7 +33,7 @@ except ImportError as missing:  # pragma: no cover - CI installs them (.ci/run)
     if os.environ.get("CI"):
         raise
     pytest.skip(
-        f"{missing.name} is missing: pip install -e '.[test,serve]' -c constraints.txt",
+        f"{missing.name} is missing: pip install -e '.[test,serve,lsp]' -c constraints.txt",
         allow_module_level=True,
     )
 
