@@ -5,8 +5,6 @@ contract and its annex, on files with syntax errors, with positions in UTF-16.""
 from __future__ import annotations
 
 import contextlib
-import statistics
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,7 @@ from hypothesis import strategies as st
 from lsprotocol.types import CompletionList, Location, Position, Range
 
 from clausec.lsp import navigation as nav
+from clausec.lsp.diagnostics import check
 from clausec.lsp.hovers import code_block, markdown_text
 from clausec.lsp.navigation import RenameError
 from clausec.lsp.positions import LineIndex, utf16_length
@@ -438,22 +437,33 @@ def test_completion_in_a_file_with_a_syntax_error(tmp_path: Path) -> None:
     assert "f" in found and "ok" in found and "k" in found
 
 
-def test_completion_is_fast_on_the_deposit_contract(shipped: Workspace) -> None:
-    text = DEPOSIT.read_text(encoding="utf-8")
-    hover_at = position(text, "merchant.closed_shop", 3, nth=2)
-    complete_at = position(text, "when merchant.", 5)
-    nav.completion(shipped, DEPOSIT, complete_at)  # the index and the parser, once
-    nav.hover(shipped, DEPOSIT, hover_at)
-    for call in (
-        lambda: nav.completion(shipped, DEPOSIT, complete_at),
-        lambda: nav.hover(shipped, DEPOSIT, hover_at),
-    ):
-        times = []
-        for _ in range(5):
-            start = time.perf_counter()
-            call()
-            times.append(time.perf_counter() - start)
-        assert statistics.median(times) < 0.05, times
+def test_the_front_ends_parse_is_indexed_without_parsing_again() -> None:
+    # The server hands navigation the tree its front end parsed (bench/lsp.py: a hover
+    # after an edit); answers are those of an index that parsed the text itself.
+    text = DEPOSIT.read_text(encoding="utf-8").replace("when merchant.clean", "when merchant.x", 1)
+    outcome = check(DEPOSIT, text, CONTRACTS)
+    assert outcome.parsed is not None
+    adopted, parsed_again = Workspace([CONTRACTS]), Workspace([CONTRACTS])
+    for ws in (adopted, parsed_again):
+        ws.set_text(DEPOSIT, text)
+    adopted.adopt(DEPOSIT, outcome.parsed)
+    index = adopted.file(DEPOSIT)
+    assert index is not None and index.module is outcome.parsed.module
+    for at in (position(text, "merchant.closed_shop", 3, nth=2), position(text, '"6.2(1)"', 1)):
+        shown = nav.hover(adopted, DEPOSIT, at)
+        assert shown is not None and shown == nav.hover(parsed_again, DEPOSIT, at)
+        assert nav.references(adopted, DEPOSIT, at, True) == nav.references(
+            parsed_again, DEPOSIT, at, True
+        )
+    completion_at = position(text, "when merchant.x", 14)
+    assert nav.completion(adopted, DEPOSIT, completion_at) == nav.completion(
+        parsed_again, DEPOSIT, completion_at
+    )
+    # The parse of an older text is not taken for the current one.
+    adopted.set_text(DEPOSIT, text + "\n# edited\n")
+    adopted.adopt(DEPOSIT, outcome.parsed)
+    index = adopted.file(DEPOSIT)
+    assert index is not None and index.module is not outcome.parsed.module
 
 
 # ---------------------------------------------------------------- rename

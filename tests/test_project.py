@@ -27,7 +27,9 @@ def _readme_commands() -> list[str]:
 
 def test_ci_runs_the_readme_test_command_then_the_full_depth_tier() -> None:
     install, test = _readme_commands()
-    assert install.startswith("pip install -e '.[test,serve,lsp]' -c constraints.txt && clausec check")
+    assert install.startswith(
+        "pip install -e '.[test,serve,lsp]' -c constraints.txt && clausec check"
+    )
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     assert test in ci, f"{test!r} is not a line of .ci/run"
     deep = "CLAUSEC_TEST_DEPTH=full " + test + " -m deep"

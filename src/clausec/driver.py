@@ -19,6 +19,7 @@ from clausec.source import SourceDecodeError, SourceFile, Span, decode, display_
 if TYPE_CHECKING:
     # Imported where used: `clausec check` answered from its cache parses nothing.
     from clausec.ir import nodes as ir
+    from clausec.syntax import ast
 
 EXTENSION = ".clause"
 # Expression checking recurses once per nesting level (bounded by the parser's MAX_NESTING);
@@ -28,6 +29,15 @@ _RECURSION_LIMIT = 20_000
 
 class InputError(Exception):
     """A path that cannot be used at all (missing, unreadable, not a clause file)."""
+
+
+@attrs.frozen
+class Parsed:
+    """A file's text as parsed: its syntax tree and its syntax errors."""
+
+    source: SourceFile
+    module: ast.Module
+    syntax_errors: tuple[Diagnostic, ...]
 
 
 @attrs.frozen
@@ -148,11 +158,14 @@ def check_read(
     import_roots: Sequence[str | os.PathLike[str]] = (),
     loaded: dict[str, Path] | None = None,
     source_folders: Sequence[str | os.PathLike[str]] = (),
+    parsed: dict[str, Parsed] | None = None,
 ) -> CheckResult:
     """:func:`check_paths` on files already found and read: each file, the folder its imports
     must stay in, and its bytes. ``loaded``, when given, receives the path of every file read
-    through an import, by its shown name. With ``source_folders``, every quote of a
-    contract without errors is checked against its source document (clausec.quotes)."""
+    through an import, by its shown name; ``parsed`` every file's syntax tree and syntax
+    errors, by its shown name (the language server indexes the tree for navigation instead
+    of parsing the text again). With ``source_folders``, every quote of a contract without
+    errors is checked against its source document (clausec.quotes)."""
     files = [path for path, _, _ in listed]
     sources: list[SourceFile] = []
     early: list[Diagnostic] = []
@@ -171,6 +184,7 @@ def check_read(
         roots={display_name(p): root for p, root, _ in listed},
         import_roots=[Path(r) for r in import_roots],
         loaded_paths=loaded,
+        parsed=parsed,
     )
     found = [*early, *result.diagnostics]
     if analysis:
@@ -259,6 +273,7 @@ def _compile(
     roots: dict[str, Path] | None = None,
     import_roots: Sequence[Path] = (),
     loaded_paths: dict[str, Path] | None = None,
+    parsed: dict[str, Parsed] | None = None,
 ) -> CheckResult:
     from clausec.semantic.lower import lower
     from clausec.syntax.parser import parse
@@ -276,6 +291,8 @@ def _compile(
         with _collector_paused():
             module, found = parse(source)
             diagnostics += found
+            if parsed is not None:
+                parsed[source.name] = Parsed(source, module, tuple(found))
             contract = lower(module, source, diagnostics)
         if contract is None:
             continue

@@ -55,6 +55,11 @@ def _parser() -> Lark:
     return make_parser()
 
 
+def prepare() -> None:
+    """Build the parser completion asks (a tenth of a second), before the first completion."""
+    _parser()
+
+
 @functools.cache
 def _keyword_of(terminal: str) -> str | None:
     try:

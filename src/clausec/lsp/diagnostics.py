@@ -17,7 +17,7 @@ from lsprotocol import types
 
 from clausec.diagnostics import Diagnostic, Note, Severity
 from clausec.diagnostics.codes import REGISTRY
-from clausec.driver import check_read
+from clausec.driver import Parsed, check_read
 from clausec.lsp.positions import LineIndex
 from clausec.source import Span, display_name
 
@@ -48,6 +48,8 @@ class Outcome:
     diagnostics: tuple[Diagnostic, ...]
     name: str
     files: Mapping[str, Path]
+    # The document's text as the front end parsed it (not sent by the worker).
+    parsed: Parsed | None = attrs.field(default=None, eq=False, repr=False)
 
     def own(self) -> tuple[Diagnostic, ...]:
         """The diagnostics placed in the document itself (or nowhere)."""
@@ -64,9 +66,10 @@ def check(path: Path, text: str, root: Path, *, analysis: bool = False) -> Outco
     loaded: dict[str, Path] = {}
     # Through the bytes, as for a file: lone surrogates and NUL are refused as in a file.
     data = text.encode("utf-8", "surrogatepass")
-    result = check_read([(path, root, data)], analysis=analysis, loaded=loaded)
+    parsed: dict[str, Parsed] = {}
+    result = check_read([(path, root, data)], analysis=analysis, loaded=loaded, parsed=parsed)
     name = display_name(path)
-    return Outcome(result.diagnostics, name, {name: path, **loaded})
+    return Outcome(result.diagnostics, name, {name: path, **loaded}, parsed.get(name))
 
 
 def is_finding(d: Diagnostic) -> bool:

@@ -28,7 +28,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from clausec import __version__
 from clausec.diagnostics import Diagnostic
-from clausec.lsp import navigation
+from clausec.lsp import completions, navigation
 from clausec.lsp.actions import accept_actions, acceptable
 from clausec.lsp.analyses import Analyses
 from clausec.lsp.diagnostics import Outcome, check, is_finding, shift, to_lsp
@@ -187,6 +187,10 @@ class ClauseServer(LanguageServer):
         outcome = check(document.path, text, self.root_of(document.path))
         document.outcome = outcome
         self.publish(document, version)
+        # Navigation indexes the tree the front end has just parsed, so that the hover or
+        # completion that often follows an edit does not parse the text again.
+        if outcome.parsed is not None:
+            self.navigation.adopt(document.path, outcome.parsed)
         if self.analysis and outcome.ok:
             job = self._analyse(document, text, version)
             document.analysing = asyncio.get_running_loop().create_task(job)
@@ -327,6 +331,11 @@ def _line_changes(
 def build(*, debounce: float = DEBOUNCE, analysis: bool = True) -> ClauseServer:
     """A server with every feature registered."""
     server = ClauseServer(debounce=debounce, analysis=analysis)
+
+    @server.feature(types.INITIALIZED)
+    def initialized(ls: ClauseServer, params: types.InitializedParams) -> None:
+        # While the editor is still starting, rather than at the first completion.
+        asyncio.get_running_loop().call_soon(completions.prepare)
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: ClauseServer, params: types.DidOpenTextDocumentParams) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from clausec.diagnostics import Diagnostic
+from clausec.driver import Parsed
 from clausec.files import FileProblem, read_regular
 from clausec.links import scan, string_value
 from clausec.lsp.positions import LineIndex
@@ -47,12 +48,18 @@ def read_from_disk(path: Path) -> str | None:
 class FileIndex:
     """What one text of one file declares and names, found once."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, text: str, parsed: Parsed | None = None) -> None:
         self.path = path
         self.text = text
-        self.source = SourceFile(str(path), text.replace("\r\n", "\n"))
         self.lines = LineIndex(text)
-        self.module, self.syntax_diagnostics = parse(self.source)
+        normal = text.replace("\r\n", "\n")
+        if parsed is not None and parsed.source.text == normal:
+            # The front end's parse of this very text.
+            self.source, self.module = parsed.source, parsed.module
+            self.syntax_diagnostics = list(parsed.syntax_errors)
+        else:
+            self.source = SourceFile(str(path), normal)
+            self.module, self.syntax_diagnostics = parse(self.source)
         scratch: list[Diagnostic] = []
         self.symbols: Symbols = collect(self.module, scratch)
         self.occurrences: list[Occurrence] = occurrences(self.module)
@@ -189,6 +196,17 @@ class Workspace:
         if path in self._open:
             return self._open[path]
         return self._read(path)
+
+    def adopt(self, path: Path, parsed: Parsed) -> None:
+        """Index the file from the front end's parse of its current text (a parse saved),
+        unless its index is already current or ``parsed`` is of another text."""
+        path = normal_path(path)
+        text = self.text(path)
+        index = self._indexes.get(path)
+        if text is None or (index is not None and index.text == text):
+            return
+        if parsed.source.text == text.replace("\r\n", "\n"):
+            self._indexes[path] = FileIndex(path, text, parsed)
 
     def file(self, path: Path) -> FileIndex | None:
         """The index of the file's current text (built when the text changed), or None when
