@@ -7,6 +7,7 @@ later), the outline, formatting and the quick fix that accepts a finding."""
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
@@ -415,3 +416,39 @@ async def test_rename_across_the_document(client: LanguageClient, tmp_path: Path
     # A reserved word is refused with a message.
     with pytest.raises(Exception, match="reserved word"):
         await client.text_document_rename_async(types.RenameParams(document, use, "when"))
+
+
+def message(body: dict[str, object]) -> bytes:
+    """One JSON-RPC message with its header, as a client writes it."""
+    data = json.dumps(body).encode("utf-8")
+    return b"Content-Length: %d\r\n\r\n" % len(data) + data
+
+
+@pytest.mark.parametrize(
+    ("ending", "code"),
+    [(["shutdown", "exit"], 0), (["exit"], 1), ([], 1)],
+    ids=["shutdown-then-exit", "exit-without-shutdown", "input-closed"],
+)
+async def test_exit_codes(ending: list[str], code: int) -> None:
+    # The protocol: 0 when exit follows a shutdown request, 1 otherwise.
+    sent = message(
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}}
+    ) + message({"jsonrpc": "2.0", "method": "initialized", "params": {}})
+    for number, method in enumerate(ending, start=2):
+        body: dict[str, object] = {"jsonrpc": "2.0", "method": method}
+        if method == "shutdown":
+            body["id"] = number
+        sent += message(body)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "clausec",
+        "lsp",
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(sent), SHUTDOWN_WAIT)
+    assert process.returncode == code, err.decode()
+    assert b'"id": 1' in out or b'"id":1' in out  # initialize was answered
+    assert not err

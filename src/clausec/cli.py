@@ -1194,7 +1194,7 @@ def lsp(stdio: bool, analysis: bool) -> None:
             f"clausec lsp needs the lsp extra ({exc.name} is missing): pip install 'clausec[lsp]'",
             EXIT_USAGE,
         )
-    serve(analysis=analysis)
+    sys.exit(serve(analysis=analysis))
 
 
 def module_name(contract_id: str) -> str:

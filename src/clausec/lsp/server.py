@@ -88,6 +88,8 @@ class ClauseServer(LanguageServer):
         self.documents: dict[str, _Document] = {}
         self.analyses = Analyses()
         self._navigation: Workspace | None = None
+        # Whether the client asked for shutdown before exit (the exit code says so).
+        self.shut_down = False
 
     @property
     def navigation(self) -> Workspace:
@@ -355,6 +357,7 @@ def build(*, debounce: float = DEBOUNCE, analysis: bool = True) -> ClauseServer:
 
     @server.feature(types.SHUTDOWN)
     async def shutdown(ls: ClauseServer, params: None) -> None:
+        ls.shut_down = True
         await ls.stop()
 
     @server.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
@@ -415,8 +418,11 @@ def build(*, debounce: float = DEBOUNCE, analysis: bool = True) -> ClauseServer:
     return server
 
 
-def serve(*, analysis: bool = True) -> None:
-    """Run the server on stdin and stdout until the client exits."""
+def serve(*, analysis: bool = True) -> int:
+    """Run the server on stdin and stdout until the client exits; the exit code: 0 after a
+    shutdown request, 1 otherwise (an exit without shutdown, or the input closed), as the
+    protocol asks. pygls ends its loop on exit without passing the code on."""
     server = build(analysis=analysis)
     with contextlib.suppress(KeyboardInterrupt):
         server.start_io()
+    return 0 if server.shut_down else 1
