@@ -62,7 +62,9 @@ from clausec.highlight import (
     ClauseLexer,
     keyword_token,
 )
+from clausec.syntax import keywords
 from clausec.syntax.grammar import grammar_text, reserved_words
+from clausec.syntax.keywords import Role
 
 from conftest import SHIPPED
 
@@ -153,6 +155,10 @@ def test_doc_blocks_lex_without_errors(where: str, code: str, body: str) -> None
 def test_keywords_are_the_grammars() -> None:
     assert reserved_words() <= KEYWORDS
     assert KEYWORDS - reserved_words() == {"non-normative"}
+    # clausec.syntax.keywords gives every keyword of the grammar exactly one role.
+    listed = keywords.words(*Role)
+    assert len(listed) == len(set(listed)), sorted(w for w in listed if listed.count(w) > 1)
+    assert set(listed) == set(keywords.ROLES) == KEYWORDS
     for category in (DECLARATIONS, MODALITIES, TYPES, CONSTANTS, OPERATORS, PSEUDO):
         assert category <= KEYWORDS, category - KEYWORDS
     # Every quoted word of the grammar is a keyword to the lexer.

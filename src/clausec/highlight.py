@@ -54,7 +54,9 @@ from pygments.token import (
     _TokenType,
 )
 
-from clausec.syntax.grammar import DECLARATION_KEYWORDS, grammar_text, reserved_words
+from clausec.syntax import keywords
+from clausec.syntax.grammar import grammar_text, reserved_words
+from clausec.syntax.keywords import Role
 
 __all__ = ["KEYWORDS", "ClauseLexer", "keyword_token"]
 
@@ -64,28 +66,13 @@ _HYPHENATED = re.compile(r'"([a-z]+(?:-[a-z]+)+)"')
 #: Every keyword of the grammar.
 KEYWORDS: frozenset[str] = reserved_words() | frozenset(_HYPHENATED.findall(grammar_text()))
 
-# The categories that are not plain `Keyword`; tests/test_highlight.py checks that each word is
-# still a keyword of the grammar, so a renamed keyword cannot silently lose its colour.
-DECLARATIONS = frozenset(("contract", *DECLARATION_KEYWORDS))
-MODALITIES = frozenset(("must", "may", "can"))
-TYPES = frozenset(("boolean", "integer", "decimal", "money", "date", "duration", "text", "one"))
-CONSTANTS = frozenset(
-    (
-        "true",
-        "false",
-        "never",
-        "yes",
-        "no",
-        "obliged",
-        "undetermined",
-        "none",
-        "unspecified",
-        "all",
-        "part",
-    )
-)
-OPERATORS = frozenset(("and", "or", "not"))
-PSEUDO = frozenset(("today",))
+# The roles (clausec.syntax.keywords) that are not plain `Keyword`.
+DECLARATIONS = frozenset(keywords.words(Role.DECLARATION))
+MODALITIES = frozenset(keywords.words(Role.MODALITY))
+TYPES = frozenset(keywords.words(Role.TYPE))
+CONSTANTS = frozenset(keywords.words(Role.ANSWER, Role.CONSTANT))
+OPERATORS = frozenset(keywords.words(Role.LOGICAL))
+PSEUDO = frozenset(keywords.words(Role.BUILTIN))
 
 _CATEGORIES: tuple[tuple[frozenset[str], _TokenType], ...] = (
     (DECLARATIONS, Keyword.Declaration),

@@ -1,8 +1,9 @@
 """Writes clause.tmLanguage.json, the TextMate grammar of the clause language.
 
-The keyword lists come from the Lark grammar (clausec.syntax.grammar.reserved_words), each
-word in one category below: a keyword added to grammar/clause.lark and to no category stops
-this script, and tests/test_vscode.py fails until the JSON is written again.
+The keywords are the Lark grammar's (clausec.syntax.grammar.reserved_words), each scoped by
+its role in clausec.syntax.keywords, the table the Pygments lexer reads too: a keyword added
+to grammar/clause.lark and given no role stops this script, and tests/test_vscode.py fails
+until the JSON is written again.
 
     PYTHONPATH=src python3 editors/vscode/syntaxes/tmlanguage.py          # write
     PYTHONPATH=src python3 editors/vscode/syntaxes/tmlanguage.py --check  # exit 1 if stale
@@ -15,133 +16,38 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from clausec.syntax import keywords
 from clausec.syntax.grammar import reserved_words
+from clausec.syntax.keywords import Role
 
 OUTPUT = Path(__file__).resolve().parent / "clause.tmLanguage.json"
 
-# Each reserved word, by the scope it has where no longer phrase claims it.
+# The scope of each role of the keywords (clausec.syntax.keywords), where no longer phrase
+# claims the word.
+SCOPES: dict[str, tuple[Role, ...]] = {
+    "storage.type.declaration": (Role.DECLARATION,),
+    "keyword.other.attribute": (Role.ATTRIBUTE,),
+    "support.type": (Role.TYPE,),
+    "keyword.control": (Role.CONTROL,),
+    "keyword.other.deadline": (Role.DEADLINE,),
+    "keyword.other.unit": (Role.UNIT,),
+    "keyword.other.query": (Role.QUERY,),
+    "keyword.other.scenario": (Role.SCENARIO,),
+    "constant.language.answer": (Role.ANSWER,),
+    "constant.language": (Role.CONSTANT, Role.BUILTIN),
+    "keyword.operator.logical": (Role.LOGICAL,),
+    "keyword.operator.word": (Role.OPERATOR,),
+    "support.function": (Role.FUNCTION,),
+    "keyword.other": (Role.OTHER,),
+    # The modalities have a rule of their own (below); listed so that every role has a scope.
+    "keyword.other.modality": (Role.MODALITY,),
+}
+
+# Each reserved word, by its scope. A hyphenated keyword (`non-normative`) cannot be a
+# name, so it has a rule of its own and is not among the reserved words.
 CATEGORIES: dict[str, tuple[str, ...]] = {
-    "storage.type.declaration": (
-        "contract",
-        "party",
-        "fact",
-        "event",
-        "define",
-        "action",
-        "object",
-        "incompatible",
-        "import",
-        "document",
-        "question",
-        "scenario",
-        "clause",
-    ),
-    "keyword.other.attribute": (
-        "title",
-        "source",
-        "language",
-        "calendar",
-        "periods",
-        "end",
-        "running",
-        "header",
-        "role",
-        "name",
-        "quote",
-        "gloss",
-        "reason",
-        "refers",
-        "about",
-        "accept",
-        "because",
-        "presumed",
-        "per",
-    ),
-    "support.type": (
-        "boolean",
-        "integer",
-        "decimal",
-        "money",
-        "date",
-        "duration",
-        "text",
-        "one",
-    ),
-    "keyword.control": (
-        "when",
-        "unless",
-        "if",
-        "then",
-        "else",
-        "otherwise",
-        "provided",
-        "subject",
-        "notwithstanding",
-        "prevails",
-        "over",
-        "breach",
-        "performed",
-    ),
-    "keyword.other.deadline": (
-        "within",
-        "after",
-        "before",
-        "by",
-        "until",
-        "without",
-        "undue",
-        "delay",
-        "immediately",
-        "at",
-        "most",
-        "once",
-        "every",
-        "ending",
-        "extendable",
-        "extended",
-        "deadlines",
-        "on",
-        "any",
-    ),
-    "keyword.other.unit": (
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "working",
-    ),
-    "keyword.other.query": ("value", "amount", "deadline"),
-    "keyword.other.scenario": (
-        "given",
-        "as",
-        "expect",
-        "is",
-        "depending",
-        "assuming",
-        "overriding",
-    ),
-    "constant.language.answer": (
-        "yes",
-        "no",
-        "obliged",
-        "undetermined",
-        "none",
-        "unspecified",
-        "all",
-        "part",
-    ),
-    "constant.language": ("true", "false", "never", "today"),
-    "keyword.operator.logical": ("and", "or", "not"),
-    "keyword.operator.word": ("has", "occurred"),
-    "support.function": ("earliest", "latest", "least", "greatest"),
-    "keyword.other": ("of", "to", "in", "from", "exactly", "up"),
-    # The modalities have a rule of their own (below); listed here so that every word is
-    # placed once.
-    "keyword.other.modality": ("must", "may", "can"),
+    scope: tuple(word for word in keywords.words(*roles) if word in reserved_words())
+    for scope, roles in SCOPES.items()
 }
 
 NAME = r"[a-z_][a-z0-9_]*"
