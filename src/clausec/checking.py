@@ -28,11 +28,11 @@ from typing import Any
 import attrs
 
 from clausec import __version__
-from clausec.diagnostics import Diagnostic, Note, Severity
+from clausec.diagnostics import Diagnostic, transfer
 from clausec.driver import EXTENSION, CheckResult, InputError, _discover, _refused_import, read
 from clausec.files import FileProblem, read_regular, write_atomically
 from clausec.links import scan, string_value
-from clausec.source import SourceDecodeError, SourceFile, Span, decode, display_name
+from clausec.source import SourceDecodeError, SourceFile, decode, display_name
 
 __all__ = ["CACHE_ENV", "check_many", "default_cache_dir", "default_jobs"]
 
@@ -368,35 +368,10 @@ def _dump(
         {
             "format": FORMAT,
             "sources": sources,
-            "diagnostics": [_dump_diagnostic(d) for d in result.diagnostics],
+            "diagnostics": [transfer.dump(d) for d in result.diagnostics],
         },
         {name: source.text for name, source in result.sources.items()},
     )
-
-
-def _dump_diagnostic(d: Diagnostic) -> dict[str, Any]:
-    return {
-        "code": d.code,
-        "severity": d.severity.value,
-        "message": d.message,
-        "span": _dump_span(d.span),
-        "label": d.label,
-        "notes": [[n.message, _dump_span(n.span)] for n in d.notes],
-        "hint": d.hint,
-        "suppressed": d.suppressed,
-        "witness": None if d.witness is None else [list(pair) for pair in d.witness],
-        "in_baseline": d.in_baseline,
-    }
-
-
-def _dump_span(span: Span | None) -> list[Any] | None:
-    if span is None:
-        return None
-    return [span.file, span.line, span.column, span.end_line, span.end_column]
-
-
-class _Corrupt(Exception):
-    pass
 
 
 def _load(payload: object, texts: dict[str, str], reread: bool = False) -> _Outcome | None:
@@ -404,84 +379,24 @@ def _load(payload: object, texts: dict[str, str], reread: bool = False) -> _Outc
     (``reread``) a source read through an import has changed since."""
     try:
         if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-            raise _Corrupt
+            raise transfer.Corrupt
         sources: dict[str, SourceFile] = {}
-        for item in _list(payload.get("sources")):
-            name, path, digest = _list(item, 3)
-            name, path, digest = _str(name), _str(path), _str(digest)
+        for item in transfer.as_list(payload.get("sources")):
+            name, path, digest = transfer.as_list(item, 3)
+            name, path, digest = (transfer.as_str(x) for x in (name, path, digest))
             if name in texts:
                 source = SourceFile(name, texts[name])
             elif reread:
                 source = decode(name, read_regular(Path(path)))
             else:
-                raise _Corrupt
+                raise transfer.Corrupt
             if source.sha256 != digest:
-                raise _Corrupt
+                raise transfer.Corrupt
             sources[name] = source
-        diagnostics = [_load_diagnostic(d) for d in _list(payload.get("diagnostics"))]
-    except (_Corrupt, FileProblem, SourceDecodeError, ValueError, TypeError):
+        diagnostics = [transfer.load(d) for d in transfer.as_list(payload.get("diagnostics"))]
+    except (transfer.Corrupt, FileProblem, SourceDecodeError, ValueError, TypeError):
         return None
     return _Outcome(sources, diagnostics)
-
-
-def _load_diagnostic(data: object) -> Diagnostic:
-    if not isinstance(data, dict):
-        raise _Corrupt
-    witness = data.get("witness")
-    return Diagnostic(
-        code=_str(data.get("code")),
-        severity=Severity(data.get("severity")),
-        message=_str(data.get("message")),
-        span=_load_span(data.get("span")),
-        label=_str(data.get("label")),
-        notes=tuple(
-            Note(_str(message), _load_span(span))
-            for message, span in (_list(n, 2) for n in _list(data.get("notes")))
-        ),
-        hint=_optional_str(data.get("hint")),
-        suppressed=_optional_str(data.get("suppressed")),
-        witness=None
-        if witness is None
-        else tuple(
-            (_str(name), _str(value)) for name, value in (_list(w, 2) for w in _list(witness))
-        ),
-        in_baseline=_bool(data.get("in_baseline")),
-    )
-
-
-def _load_span(data: object) -> Span | None:
-    if data is None:
-        return None
-    file, line, column, end_line, end_column = _list(data, 5)
-    return Span(_str(file), _int(line), _int(column), _int(end_line), _int(end_column))
-
-
-def _list(data: object, length: int | None = None) -> list[Any]:
-    if not isinstance(data, list) or (length is not None and len(data) != length):
-        raise _Corrupt
-    return data
-
-
-def _str(data: object) -> str:
-    if not isinstance(data, str):
-        raise _Corrupt
-    return data
-
-
-def _optional_str(data: object) -> str | None:
-    return None if data is None else _str(data)
-
-
-def _int(data: object) -> int:
-    if not isinstance(data, int) or isinstance(data, bool):
-        raise _Corrupt
-    return data
-
-
-def _bool(data: object) -> bool:
-    if not isinstance(data, bool):
-        raise _Corrupt
-    return data
 
 
 # ------------------------------------------------------------------ checking the groups

@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from clausec.lsp.diagnostics import Outcome, from_json
+from clausec.diagnostics import transfer
+from clausec.lsp.diagnostics import Outcome
 from clausec.source import display_name
 
 __all__ = ["Analyses"]
@@ -62,7 +63,7 @@ class Analyses:
         if worker.returncode != 0 or not line:
             return None
         payload = json.loads(line)
-        diagnostics = tuple(from_json(d) for d in payload["diagnostics"])
+        diagnostics = tuple(transfer.load(d) for d in payload["diagnostics"])
         files = {name: Path(p) for name, p in payload["files"].items()}
         return Outcome(diagnostics, display_name(path), files)
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import attrs
 from lsprotocol import types
 
-from clausec.diagnostics import Diagnostic, Note, Severity
+from clausec.diagnostics import Diagnostic, Severity
 from clausec.diagnostics.codes import REGISTRY
 from clausec.driver import Parsed, check_read
 from clausec.lsp.positions import LineIndex
@@ -24,10 +23,8 @@ from clausec.source import Span, display_name
 __all__ = [
     "Outcome",
     "check",
-    "from_json",
     "is_finding",
     "shift",
-    "to_json",
     "to_lsp",
 ]
 
@@ -147,47 +144,3 @@ def _shifted(d: Diagnostic, name: str, first: int, last: int, inserted: int) -> 
         return attrs.evolve(d, span=move(d.span), notes=notes)
     except _Touched:
         return None
-
-
-# ------------------------------------------------------------------ between processes
-
-
-def to_json(d: Diagnostic) -> dict[str, Any]:
-    """What :func:`from_json` reads back: the fields the editor shows."""
-    return {
-        "code": d.code,
-        "severity": d.severity.value,
-        "message": d.message,
-        "span": d.span.to_dict() if d.span else None,
-        "label": d.label,
-        "notes": [
-            {"message": n.message, "span": n.span.to_dict() if n.span else None} for n in d.notes
-        ],
-        "hint": d.hint,
-        "suppressed": d.suppressed,
-    }
-
-
-def from_json(data: Mapping[str, Any]) -> Diagnostic:
-    return Diagnostic(
-        code=str(data["code"]),
-        severity=Severity(data["severity"]),
-        message=str(data["message"]),
-        span=_span(data["span"]),
-        label=str(data["label"]),
-        notes=tuple(Note(str(n["message"]), _span(n["span"])) for n in data["notes"]),
-        hint=data["hint"],
-        suppressed=data["suppressed"],
-    )
-
-
-def _span(data: Mapping[str, Any] | None) -> Span | None:
-    if data is None:
-        return None
-    return Span(
-        str(data["file"]),
-        int(data["line"]),
-        int(data["column"]),
-        int(data["end_line"]),
-        int(data["end_column"]),
-    )

@@ -11,7 +11,8 @@ import json
 import sys
 from pathlib import Path
 
-from clausec.lsp.diagnostics import check, to_json
+from clausec.diagnostics import transfer
+from clausec.lsp.diagnostics import check
 
 
 def _warm_up() -> None:
@@ -31,7 +32,7 @@ def main() -> int:
     job = json.loads(line)
     outcome = check(Path(job["path"]), job["text"], Path(job["root"]), analysis=True)
     payload = {
-        "diagnostics": [to_json(d) for d in outcome.diagnostics],
+        "diagnostics": [transfer.dump(d) for d in outcome.diagnostics],
         "files": {name: str(path) for name, path in outcome.files.items()},
     }
     sys.stdout.write(json.dumps(payload) + "\n")
