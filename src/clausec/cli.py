@@ -349,10 +349,18 @@ def _codes(values: Sequence[str], option: str) -> list[str]:
     return out
 
 
-def _compile(paths: Sequence[str]) -> CheckResult:
-    """Check the files; on any error print the diagnostics and exit 1."""
+def _compile(
+    paths: Sequence[str], *, analysis: bool = False, source_folders: Sequence[str] = ()
+) -> CheckResult:
+    """Check the files (with the analyses of `clausec check` if ``analysis``, and the quotes
+    against ``source_folders``); on any error print the diagnostics and exit 1."""
     try:
-        result = check_paths(paths, import_roots=_import_roots())
+        result = check_paths(
+            paths,
+            import_roots=_import_roots(),
+            analysis=analysis,
+            source_folders=source_folders,
+        )
     except InputError as exc:
         _fail(str(exc), EXIT_USAGE)
     if not result.ok:
@@ -1032,6 +1040,47 @@ def emit(paths: tuple[str, ...], target: str, out_dir: str, package: str | None)
         _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
     for path, _ in outputs:
         click.echo(f"wrote {path.as_posix()}")
+
+
+@cli.command()
+@import_root_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    metavar="DIR",
+    help="The folder to write the site into (created if missing).",
+)
+@click.option(
+    "--sources",
+    multiple=True,
+    metavar="FOLDER",
+    type=click.Path(exists=True, file_okay=False),
+    help="Also check every quote against the contract's source document, found in FOLDER "
+    "(repeatable), and show those findings at their clauses.",
+)
+@click.option(
+    "--no-analysis",
+    is_flag=True,
+    help="Show no findings of the analyses of docs/checks.md (faster).",
+)
+def site(paths: tuple[str, ...], out_dir: str, sources: tuple[str, ...], no_analysis: bool) -> None:
+    """Build the contract explorer of the contracts in PATHS: a static site in DIR, an
+    index.html and a page per contract (docs/site.md)."""
+    from clausec.site import site_files, write_site
+
+    result = _compile(list(paths), analysis=not no_analysis, source_folders=sources)
+    files = site_files(result.contracts, result.diagnostics)
+    try:
+        written = write_site(files, Path(out_dir))
+    except OSError as exc:
+        _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+    click.echo(
+        f"wrote {len(written)} files to {Path(out_dir).as_posix()}; "
+        f"open {(Path(out_dir) / 'index.html').as_posix()}"
+    )
 
 
 def _package_files(
