@@ -11,7 +11,6 @@ from __future__ import annotations
 from clausec.graph.style import MODALITY_WORD
 from clausec.ir import nodes as ir
 from clausec.ir import types as t
-from clausec.ir.text import deadline_text
 
 _AMOUNT_WORDS = {
     "all": "all of",
@@ -92,6 +91,26 @@ def _operand(e: ir.Expr) -> str:
     return f"({words(e)})" if isinstance(e, compound) else words(e)
 
 
+def deadline_words(d: ir.Deadline) -> str:
+    """The deadline in words, as ir.text.deadline_text words it but with the expressions in
+    words: ``within 10 working days after 3 months after service.stopped``."""
+    if d.kind == "monthly":
+        after = f" after {words(d.anchor)}" if d.anchor is not None else ""
+        return "monthly on day " + ", ".join(map(str, d.days)) + after
+    if d.kind == "at_least_once_every":
+        # The unit is kept plural (``months``); one of it reads singular.
+        return f"at least once every {(d.unit or '').replace('_', ' ').removesuffix('s')}"
+    duration = f" {words(d.duration)}" if d.duration is not None else ""
+    anchor = "" if d.anchor is None else " " + _operand(d.anchor)
+    match d.kind:
+        case "within":
+            return f"within{duration}" + (f" after{anchor}" if anchor else "")
+        case "at_least_before":
+            return f"at least{duration}" + (f" before{anchor}" if anchor else "")
+        case _:
+            return d.kind.replace("_", " ") + duration + anchor
+
+
 def is_true(e: ir.Expr) -> bool:
     """Whether ``e`` is the constant true (a norm without ``when``)."""
     return isinstance(e, ir.Const) and e.value is True
@@ -123,7 +142,7 @@ def norm_details(n: ir.Norm, contract: ir.Contract) -> list[tuple[str, str]]:
     if n.otherwise_provided:
         out.append(("unless", "the contract provides otherwise"))
     if n.deadline is not None:
-        due = deadline_text(n.deadline)
+        due = deadline_words(n.deadline)
         if n.deadline.ends_on_working_day:
             due += " (a due date that is not a working day moves to the next working day)"
         out.append(("deadline", due))
