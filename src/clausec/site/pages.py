@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from clausec.diagnostics import Diagnostic
 from clausec.ir import nodes as ir
 from clausec.site.findings import Placed, place
+from clausec.site.forms import question_forms
 from clausec.site.markup import anchor_ids, escape
 from clausec.site.sentences import (
     PRIORITY_WORDS,
@@ -97,7 +98,8 @@ def _all(found: Placed) -> list[Diagnostic]:
 
 def contract_page(contract: ir.Contract, diagnostics: Sequence[Diagnostic]) -> str:
     """The contract's page: header, table of clauses, parties, the document clause by clause,
-    the priority table, and the findings that are not at a clause."""
+    the priority table, a form per question, the findings that are not at a clause, and what
+    the names mean."""
     anchors = anchor_ids([c.number for c in contract.clauses], "clause")
     found = place(contract, diagnostics)
     body = [
@@ -117,6 +119,7 @@ def contract_page(contract: ir.Contract, diagnostics: Sequence[Diagnostic]) -> s
         *_parties(contract),
         *_document(contract, anchors, found),
         *_priorities(contract, anchors),
+        *question_forms(contract, anchors),
         *_general_findings(found.elsewhere),
         *_vocabulary(contract),
         "</main>",
