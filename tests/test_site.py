@@ -6,8 +6,10 @@ errors."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,15 +23,21 @@ from test_hostile import Spec, compile_spec, contracts
 
 import clausec
 from clausec.diagnostics import Diagnostic
+from clausec.evaluation.interpreter import ask
+from clausec.evaluation.result import ANSWER_WORDS
 from clausec.ir import nodes as ir
+from clausec.ir import types as t
+from clausec.ir.interface import interface
+from clausec.ir.values import UNIT_SIZE, DurationValue, EnumValue, MoneyValue, Never
 from clausec.site import site_files
 from clausec.site.findings import place
+from clausec.site.forms import UnsafeScript, inline_script, shown_value
 from clausec.site.markup import anchor_ids, escape
 from clausec.site.sentences import norm_sentence
 
 from conftest import CONTRACTS, REPO, run_cli
 
-VOID = frozenset({"meta", "link", "br"})
+VOID = frozenset({"meta", "link", "br", "input"})
 # Every element and attribute the pages may hold: whatever a clause file says, nothing else.
 TAGS = frozenset(
     [
@@ -69,6 +77,15 @@ TAGS = frozenset(
         "th",
         "td",
         "br",
+        "form",
+        "fieldset",
+        "legend",
+        "label",
+        "select",
+        "option",
+        "input",
+        "button",
+        "script",
     ]
 )
 ATTRIBUTES = frozenset(
@@ -85,8 +102,17 @@ ATTRIBUTES = frozenset(
         "scope",
         "role",
         "tabindex",
+        "for",
+        "type",
+        "inputmode",
+        "autocomplete",
+        "value",
+        "aria-live",
+        "novalidate",
+        "checked",
     ]
 )
+BOOLEAN_ATTRIBUTES = frozenset(["novalidate", "checked"])
 
 
 # ------------------------------------------------------------------ a small DOM
@@ -136,7 +162,7 @@ class StrictParser(HTMLParser):
         assert tag in TAGS, f"unexpected element <{tag}>"
         for name, value in attrs_:
             assert name in ATTRIBUTES, f"unexpected attribute {name} on <{tag}>"
-            assert value is not None, f"attribute {name} without a value"
+            assert (value is None) == (name in BOOLEAN_ATTRIBUTES), f"attribute {name}"
         element = Element(tag, {k: v or "" for k, v in attrs_}, parent=self.open)
         self.open.children.append(element)
         if tag not in VOID:
@@ -200,7 +226,30 @@ def check_page(page: str) -> Element:
             assert href[1:] in ids, f"a link to a missing #{href[1:]}"
     (link,) = html.find("head").find_all("link")
     assert link.attributes == {"rel": "stylesheet", "href": "site.css"}
+    # At most one script: the forms' inline module (nothing loaded from a file).
+    scripts = html.find_all("script")
+    assert len(scripts) <= 1
+    for script in scripts:
+        assert script.attributes == {"type": "module"}
+    # Every control has a label: one naming it, or one around it.
+    named = {e.attributes.get("for") for e in html.find_all("label")}
+    for e in html.walk():
+        if e.tag in ("input", "select"):
+            assert e.attributes["id"] in named or _inside_label(e), e.attributes["id"]
     return html
+
+
+def _inside_label(e: Element) -> bool:
+    while e.parent is not None:
+        e = e.parent
+        if e.tag == "label":
+            return True
+    return False
+
+
+def module_script(html: Element) -> str:
+    (script,) = html.find_all("script")
+    return script.text()
 
 
 # ------------------------------------------------------------------ the shipped contracts
@@ -238,7 +287,7 @@ def test_each_page_is_the_document_in_its_order(
         html = check_page((out / f"{contract.id}.html").read_text(encoding="utf-8"))
         assert html.find("title").text() == contract.title
         assert html.find("h1").attributes["lang"] == contract.language
-        articles = html.find("main").find_all("article")
+        articles = html.find("main").find_all("article", "clause")
         assert [a.find("h3").text().removesuffix(" non-normative") for a in articles] == [
             c.number for c in contract.clauses
         ]
@@ -275,7 +324,7 @@ def test_findings_are_shown_at_their_clauses(shipped: tuple[Path, clausec.CheckR
         placed = place(contract, result.diagnostics)
         articles = {
             a.find("h3").text().removesuffix(" non-normative"): a
-            for a in html.find("main").find_all("article")
+            for a in html.find("main").find_all("article", "clause")
         }
         for number, article in articles.items():
             expected = placed.at_clause.get(number, ())
@@ -374,6 +423,8 @@ non-normative "2 <i>"
   quote "]]> <![CDATA[ x ]]>"
   reason "<style>body{display:none}</style>"
   refers to "1\\"><script>alert(2)</script>"
+
+question q "</script><script>alert(5)</script><!--" : must a pay cash
 """
 
 
@@ -383,16 +434,20 @@ def test_a_hostile_contract_stays_text() -> None:
     contract = result.contract("evil")
     for name, page in site_files([contract], result.diagnostics).items():
         if name.endswith(".html"):
-            html = check_page(page)
-            assert not html.find_all("script")
+            check_page(page)
     html = parse(site_files([contract], result.diagnostics)["evil.html"])
     assert html.find("title").text() == contract.title
-    first, second = html.find("main").find_all("article")
+    first, second = html.find("main").find_all("article", "clause")
     assert first.find("blockquote").text() == contract.clauses[0].quote
     assert first.find("blockquote").attributes["lang"] == "ru"
     assert first.find("p", "gloss").text() == contract.clauses[0].gloss
     assert second.find("p", "reason").text() == contract.clauses[1].reason
     assert second.find("p", "refers").find("a").attributes["href"] == "#" + first.attributes["id"]
+    question = html.find("article", "question")
+    assert question.find("p", "description").text() == contract.questions[0].description
+    # In the script, the description is an escaped string: nothing of it is markup.
+    script = module_script(html)
+    assert "alert(5)" in script and "<" not in script.split("const DATA = ", 1)[1].split("\n")[0]
 
 
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
@@ -415,7 +470,7 @@ def test_generated_hostile_contracts_stay_text(spec: Spec) -> None:
     texts = spec.texts()
     assert html.find("title").text() == shown(texts["title"])
     assert html.find("h1").text() == shown(texts["title"])
-    articles = html.find("main").find_all("article")
+    articles = html.find("main").find_all("article", "clause")
     numbers = [a.find("h3").text().removesuffix(" non-normative") for a in articles]
     assert numbers == [shown(c.number) for c in contract.clauses]
     quotes = [a.find("blockquote").text() for a in articles]
@@ -476,3 +531,237 @@ def test_a_missing_path_and_an_unwritable_output(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert run.stderr.startswith(f"error: {blocker}: cannot write")
     assert "Traceback" not in run.stderr
+
+
+# ------------------------------------------------------------------ the forms of the questions
+
+
+def test_a_form_per_question_with_a_field_per_fact(
+    shipped: tuple[Path, clausec.CheckResult],
+) -> None:
+    out, result = shipped
+    for contract in result.contracts:
+        html = parse((out / f"{contract.id}.html").read_text(encoding="utf-8"))
+        forms = html.find_all("form")
+        assert len(forms) == len(contract.questions)
+        shape = interface(contract)
+        for form, q in zip(forms, shape.questions, strict=True):
+            facts = [
+                label.find("code").text()
+                for label in form.find_all("label")
+                if label.attributes.get("for", "").startswith(form.attributes["id"] + "-f")
+            ]
+            assert facts == list(q.facts), f"{contract.id} {q.name}"
+            for name, field in zip(q.facts, form.find_all("div", "field"), strict=False):
+                fact = shape.fact(name)
+                controls = [e for e in field.walk() if e.tag in ("input", "select")]
+                if isinstance(fact.type, t.Boolean | t.Enum):
+                    options = [o.attributes["value"] for o in controls[0].find_all("option")]
+                    assert options[0] == ""  # unknown is a choice
+                elif isinstance(fact.type, t.Date):
+                    assert controls[0].attributes["type"] == "date"
+                    # An event may be "never"; a date may not.
+                    assert (len(controls) == 2) == (fact.kind == "event")
+        if contract.questions:
+            script = module_script(html)
+            assert inline_script(script) == script
+        else:
+            assert not html.find_all("script")
+
+
+def test_inline_script_refuses_what_would_end_it() -> None:
+    for bad in ("x</script>", "x</SCRIPT", "<!-- x", "<script>"):
+        with pytest.raises(UnsafeScript):
+            inline_script(bad)
+    assert inline_script("a < b && c > d") == "a < b && c > d"
+
+
+# A DOM just large enough for explorer.js: elements by id, created elements with text,
+# classes, links and children. The page's module script runs on it under Node; each case
+# fills a form, submits it and reads the answer region back.
+FAKE_DOM = r"""
+import { readFileSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+
+class Element {
+  constructor(tag, attributes = {}) {
+    this.tagName = tag;
+    this.childNodes = [];
+    this.className = "";
+    this.value = "";
+    this.checked = Boolean(attributes.checked);
+    this.listeners = {};
+  }
+  get children() { return this.childNodes.filter((c) => c instanceof Element); }
+  get textContent() { return this.childNodes.map((c) => c.textContent).join(""); }
+  set textContent(text) { this.childNodes = [new Text(String(text))]; }
+  append(...nodes) {
+    for (const n of nodes) this.childNodes.push(typeof n === "string" ? new Text(n) : n);
+  }
+  replaceChildren(...nodes) { this.childNodes = []; this.append(...nodes); }
+  addEventListener(type, listener) { this.listeners[type] = listener; }
+  focus() { FOCUSED.push(this.id); }
+}
+class Text { constructor(text) { this.textContent = text; } }
+
+const [page, script, casesFile] = process.argv.slice(2);
+const controls = JSON.parse(readFileSync(page, "utf8"));
+const byId = new Map();
+for (const [id, attributes] of Object.entries(controls)) {
+  const e = new Element(attributes.tag, attributes);
+  e.id = id;
+  byId.set(id, e);
+}
+const FOCUSED = [];
+globalThis.document = {
+  getElementById: (id) => byId.get(id) ?? null,
+  createElement: (tag) => new Element(tag),
+  createTextNode: (text) => new Text(text),
+};
+await import(pathToFileURL(script).href);
+
+const links = (e) => [
+  ...(e.href !== undefined ? [[e.textContent, e.href]] : []),
+  ...e.children.flatMap(links),
+];
+const out = [];
+for (const c of JSON.parse(readFileSync(casesFile, "utf8"))) {
+  for (const [id, e] of byId) {
+    if (e.tagName === "input" && id.endsWith("-never")) e.checked = false;
+    else if (e.tagName === "input" || e.tagName === "select") e.value = "";
+  }
+  for (const [id, value] of Object.entries(c.values)) byId.get(id).value = value;
+  for (const id of c.never) byId.get(id).checked = true;
+  byId.get(`${c.form}-as-of`).value = c.asOf;
+  byId.get(`${c.form}-presume`).checked = true;
+  byId.get(c.form).listeners.submit({ preventDefault() {} });
+  const region = byId.get(`${c.form}-answer`);
+  const [head, ...rest] = region.children;
+  const grounds = region.children.find((e) => e.className === "grounds");
+  out.push({
+    head: head.textContent,
+    error: head.className === "error",
+    grounds: grounds
+      ? grounds.children.filter((li) => li.textContent.startsWith("because clause "))
+        .map((li) => links(li)[0])
+      : [],
+  });
+}
+console.log(JSON.stringify(out));
+"""
+
+
+def _form_value(value: object, fact_type: object) -> str:
+    """A scenario's given value as a person types it into the field of its type."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, MoneyValue):
+        return str(value.amount)
+    if isinstance(value, DurationValue):
+        return str(value.amount * UNIT_SIZE[value.unit])
+    if isinstance(value, EnumValue):
+        return value.member
+    return str(value)
+
+
+def _expected_head(result: dict[str, object]) -> str:
+    """The answer's first line as explorer.js words it (headline)."""
+    answer = str(result["answer"])
+    if answer == "date":
+        return f"due {result['due']}"
+    if answer == "value":
+        return shown_value(result["value"])
+    if answer == "none" and result["kind"] == "amount":
+        return "none (not permitted)"
+    words = ANSWER_WORDS.get(answer, answer)
+    if result.get("due") and answer in ("yes", "obliged"):
+        words += f", due {result['due']}"
+    return words
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_the_forms_answer_as_the_interpreter(
+    shipped: tuple[Path, clausec.CheckResult], tmp_path: Path
+) -> None:
+    """For every expectation of every scenario of the shipped contracts: the scenario's facts
+    typed into the question's form, submitted, give the interpreter's answer and grounds, the
+    grounds linked to their clauses."""
+    out, result = shipped
+    compared = 0
+    for contract in result.contracts:
+        if not contract.scenarios:
+            continue
+        html = parse((out / f"{contract.id}.html").read_text(encoding="utf-8"))
+        anchors = anchor_ids([c.number for c in contract.clauses], "clause")
+        script = tmp_path / f"{contract.id}.mjs"
+        script.write_text(module_script(html), encoding="utf-8")
+        controls = {
+            e.attributes["id"]: {"tag": e.tag, "checked": "checked" in e.attributes}
+            for e in html.walk()
+            if "id" in e.attributes and e.tag in ("form", "input", "select", "div")
+        }
+        page = tmp_path / f"{contract.id}.json"
+        page.write_text(json.dumps(controls), encoding="utf-8")
+        shape = interface(contract)
+        forms = {q.name: (f"q{i}", q) for i, q in enumerate(shape.questions, start=1)}
+        cases, expected = [], []
+        for scenario in contract.scenarios:
+            given = dict(scenario.givens)
+            as_of = str(scenario.as_of) if scenario.as_of is not None else "today"
+            for expectation in scenario.expectations:
+                form, q = forms[expectation.question]
+                values, never, raw = {}, [], {}
+                for i, name in enumerate(q.facts, start=1):
+                    if name not in given:
+                        continue
+                    value = given[name]
+                    if isinstance(value, Never):
+                        never.append(f"{form}-f{i}-never")
+                        raw[name] = "never"
+                        continue
+                    typed = _form_value(value, shape.fact(name).type)
+                    values[f"{form}-f{i}"] = typed
+                    raw[name] = _raw(typed, shape.fact(name).type)
+                cases.append(
+                    {
+                        "form": form,
+                        "values": values,
+                        "never": never,
+                        "asOf": "" if as_of == "today" else as_of,
+                    }
+                )
+                answer = ask(contract, q.name, raw, as_of).to_dict()
+                expected.append(answer)
+        cases_file = tmp_path / f"{contract.id}.cases.json"
+        cases_file.write_text(json.dumps(cases), encoding="utf-8")
+        run = subprocess.run(
+            ["node", "--input-type=module", "-", str(page), str(script), str(cases_file)],
+            input=FAKE_DOM,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr
+        shown_answers = json.loads(run.stdout)
+        for case, answer, displayed in zip(cases, expected, shown_answers, strict=True):
+            where = f"{contract.id} {answer['question']} {case}"
+            assert not displayed["error"], where
+            assert displayed["head"] == _expected_head(answer), where
+            grounds = [g["clause"] for g in answer["grounds"]]  # type: ignore[index, union-attr]
+            assert [g[0] for g in displayed["grounds"]] == grounds, where
+            for text, href in displayed["grounds"]:
+                if text in anchors:
+                    assert href == "#" + anchors[text]
+            compared += 1
+    assert compared > 20
+
+
+def _raw(typed: str, fact_type: object) -> object:
+    """What explorer.js hands the evaluator for a typed field (readFacts)."""
+    if isinstance(fact_type, t.Boolean):
+        return typed == "true"
+    if isinstance(fact_type, t.Money):
+        return f"{typed} {fact_type.currency}"
+    if isinstance(fact_type, t.Duration):
+        return f"{typed} {fact_type.unit_class.replace('_', ' ')}"
+    return typed
