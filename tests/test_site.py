@@ -23,6 +23,7 @@ from test_hostile import Spec, compile_spec, contracts
 
 import clausec
 from clausec.diagnostics import Diagnostic
+from clausec.evaluation import scenarios as scenario_runs
 from clausec.evaluation.interpreter import ask
 from clausec.evaluation.result import ANSWER_WORDS
 from clausec.ir import nodes as ir
@@ -481,6 +482,8 @@ def test_generated_hostile_contracts_stay_text(spec: Spec) -> None:
     assert reasons == [shown(c.reason) for c in contract.clauses if c.reason is not None]
     index = parse(files["index.html"])
     assert index.find("tbody").find("a").text() == shown(texts["title"])
+    (scenario,) = html.find_all("article", "scenario")
+    assert scenario.find("h3").text().rsplit(" ", 1)[0] == shown(texts["scenario title"])
 
 
 # ------------------------------------------------------------------ the same bytes every run
@@ -765,3 +768,36 @@ def _raw(typed: str, fact_type: object) -> object:
     if isinstance(fact_type, t.Duration):
         return f"{typed} {fact_type.unit_class.replace('_', ' ')}"
     return typed
+
+
+# ------------------------------------------------------------------ scenarios
+
+
+def test_scenarios_with_their_state_and_coverage(
+    shipped: tuple[Path, clausec.CheckResult],
+) -> None:
+    out, result = shipped
+    for contract in result.contracts:
+        html = parse((out / f"{contract.id}.html").read_text(encoding="utf-8"))
+        articles = html.find_all("article", "scenario")
+        assert len(articles) == len(contract.scenarios)
+        if not contract.scenarios:
+            continue
+        report = scenario_runs.run(contract)
+        total = report.passed + len(report.failures)
+        assert html.find("p", "summary").text() == (
+            f"{report.passed} of {total} expectations hold."
+        )
+        coverage = html.find("p", "coverage").text()
+        assert coverage == (
+            f"The expectations rest on {len(report.exercised)} of the {len(report.clauses)} "
+            "normative clauses."
+        )
+        for article, scenario, ran in zip(
+            articles, contract.scenarios, report.scenarios, strict=True
+        ):
+            state = "fails" if ran.failures else "passes"
+            assert article.find("h3").text() == f"{scenario.title} {state}"
+            assert len(article.find("ul", "expectations").find_all("li")) == len(
+                scenario.expectations
+            )

@@ -13,10 +13,12 @@ from clausec.ir import nodes as ir
 from clausec.site.findings import Placed, place
 from clausec.site.forms import question_forms
 from clausec.site.markup import anchor_ids, escape
+from clausec.site.scenarios import scenario_section
 from clausec.site.sentences import (
     PRIORITY_WORDS,
     norm_details,
     norm_sentence,
+    value_words,
     words,
 )
 
@@ -98,8 +100,8 @@ def _all(found: Placed) -> list[Diagnostic]:
 
 def contract_page(contract: ir.Contract, diagnostics: Sequence[Diagnostic]) -> str:
     """The contract's page: header, table of clauses, parties, the document clause by clause,
-    the priority table, a form per question, the findings that are not at a clause, and what
-    the names mean."""
+    the priority table, a form per question, the scenarios, the findings that are not at a
+    clause, and what the names mean."""
     anchors = anchor_ids([c.number for c in contract.clauses], "clause")
     found = place(contract, diagnostics)
     body = [
@@ -120,6 +122,7 @@ def contract_page(contract: ir.Contract, diagnostics: Sequence[Diagnostic]) -> s
         *_document(contract, anchors, found),
         *_priorities(contract, anchors),
         *question_forms(contract, anchors),
+        *scenario_section(contract, anchors),
         *_general_findings(found.elsewhere),
         *_vocabulary(contract),
         "</main>",
@@ -369,7 +372,7 @@ def _vocabulary(contract: ir.Contract) -> list[str]:
     for f in contract.facts:
         meaning = escape(f.description) if f.description is not None else ""
         presumed = (
-            f' <span class="presumed">Presumed {escape(str(f.presumption.value))}: '
+            f' <span class="presumed">Presumed {escape(value_words(f.presumption.value))}: '
             f"{escape(f.presumption.reason)}</span>"
             if f.presumption is not None
             else ""

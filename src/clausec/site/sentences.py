@@ -11,6 +11,7 @@ from __future__ import annotations
 from clausec.graph.style import MODALITY_WORD
 from clausec.ir import nodes as ir
 from clausec.ir import types as t
+from clausec.ir.values import Value
 
 _AMOUNT_WORDS = {
     "all": "all of",
@@ -27,12 +28,22 @@ PRIORITY_WORDS = {
 }
 
 
+def value_words(value: Value) -> str:
+    """A value as the clause language writes it: ``true``, ``2025-03-20``, ``100 CNY``,
+    ``3 months``, ``never``, a member's name, a text in double quotes."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
+
+
 def words(e: ir.Expr) -> str:
     """The expression in words: ``merchant.clean and service.stopped has occurred``,
     ``3 months after service.stopped``, ``platform.loss is more than 0 CNY``."""
     match e:
         case ir.Const():
-            return str(e.value)
+            return value_words(e.value)
         case ir.FactRef() | ir.DefRef():
             return e.name
         case ir.Today():
