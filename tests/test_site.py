@@ -6,6 +6,7 @@ errors."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -23,6 +25,7 @@ from test_hostile import Spec, compile_spec, contracts
 
 import clausec
 from clausec.diagnostics import Diagnostic
+from clausec.evaluation import calendar
 from clausec.evaluation import scenarios as scenario_runs
 from clausec.evaluation.interpreter import ask
 from clausec.evaluation.result import ANSWER_WORDS
@@ -594,7 +597,10 @@ class Element {
     this.value = "";
     this.checked = Boolean(attributes.checked);
     this.listeners = {};
+    this.dataset = {};
+    this.attributes = {};
   }
+  setAttribute(name, value) { this.attributes[name] = String(value); }
   get children() { return this.childNodes.filter((c) => c instanceof Element); }
   get textContent() { return this.childNodes.map((c) => c.textContent).join(""); }
   set textContent(text) { this.childNodes = [new Text(String(text))]; }
@@ -623,6 +629,7 @@ globalThis.document = {
 };
 await import(pathToFileURL(script).href);
 
+const walk = (e) => [e, ...e.children.flatMap(walk)];
 const links = (e) => [
   ...(e.href !== undefined ? [[e.textContent, e.href]] : []),
   ...e.children.flatMap(links),
@@ -648,6 +655,10 @@ for (const c of JSON.parse(readFileSync(casesFile, "utf8"))) {
       ? grounds.children.filter((li) => li.textContent.startsWith("because clause "))
         .map((li) => links(li)[0])
       : [],
+    days: walk(region)
+      .filter((e) => e.className.startsWith("day "))
+      .map((e) => [e.dataset.date, e.className.split(" ")[1],
+        e.children.filter((m) => m.className === "mark").map((m) => m.textContent)]),
   });
 }
 console.log(JSON.stringify(out));
@@ -690,7 +701,8 @@ def test_the_forms_answer_as_the_interpreter(
     typed into the question's form, submitted, give the interpreter's answer and grounds, the
     grounds linked to their clauses."""
     out, result = shipped
-    compared = 0
+    compared = days_shown = 0
+    kinds_shown: set[str] = set()
     for contract in result.contracts:
         if not contract.scenarios:
             continue
@@ -755,8 +767,40 @@ def test_the_forms_answer_as_the_interpreter(
             for text, href in displayed["grounds"]:
                 if text in anchors:
                     assert href == "#" + anchors[text]
+            _check_days(contract, answer, displayed["days"], where)
+            days_shown += len(displayed["days"])
+            kinds_shown.update(kind for _, kind, _ in displayed["days"])
             compared += 1
     assert compared > 20
+    assert days_shown > 100
+    # The shipped scenarios reach over public holidays and make-up days (China's National Day).
+    assert kinds_shown == {"working", "weekend", "holiday", "makeup"}
+
+
+def _check_days(
+    contract: ir.Contract, answer: dict[str, Any], days: list[list[Any]], where: str
+) -> None:
+    """The days of the timelines: consecutive up to each due date, each marked as the
+    contract's calendar says (public holiday, make-up working day, weekend)."""
+    dues = [
+        g["deadline"]["due"]
+        for g in answer["grounds"]
+        if g["deadline"] and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(g["deadline"]["due"]))
+    ]
+    assert sum("due" in marks for _, _, marks in days) == len(dues), where
+    table = calendar.table(contract.calendar)
+    holidays, workdays = set(table.holidays), set(table.workdays)
+    for text, kind, _ in days:
+        day = dt.date.fromisoformat(text)
+        if day in workdays:
+            expected = "makeup"
+        elif day in holidays:
+            expected = "holiday"
+        elif day.isoweekday() in table.weekend:
+            expected = "weekend"
+        else:
+            expected = "working"
+        assert kind == expected, f"{where}: {text} is {kind}, not {expected}"
 
 
 def _raw(typed: str, fact_type: object) -> object:

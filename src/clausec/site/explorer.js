@@ -15,6 +15,9 @@ const valueText = (value) => {
   if (typeof value === "object" && "amount" in value && "currency" in value) {
     return `${value.amount} ${value.currency}`;
   }
+  if (typeof value === "object" && "amount" in value && "unit" in value) {
+    return `${value.amount} ${value.unit.replace(/_/g, " ")}`;
+  }
   if (Array.isArray(value)) return value.map(valueText).join(", ");
   return String(value);
 };
@@ -68,6 +71,79 @@ const headline = (result) => {
   return words;
 };
 
+// ---------------------------------------------------------------- deadlines on a timeline
+
+const DAY_MS = 86400000;
+const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+const ISO_DATE = /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/;
+// The contract's working-day calendar, as the evaluator holds it (null: none).
+const CALENDAR_DAYS = DATA.calendar === null ? null : {
+  weekend: new Set(DATA.calendar.weekend),
+  holidays: new Set(DATA.calendar.holidays),
+  workdays: new Set(DATA.calendar.workdays),
+};
+const dayOf = (iso) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
+const isoOf = (day) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const isoWeekday = (day) => ((new Date(day * DAY_MS).getUTCDay() + 6) % 7) + 1;
+// At most this many days before the due date are drawn.
+const TIMELINE_DAYS = 42;
+
+// What a day is: a make-up working day, a public holiday, a weekend day, or a working day.
+const dayKind = (day) => {
+  if (CALENDAR_DAYS === null) return isoWeekday(day) >= 6 ? "weekend" : "working";
+  const iso = isoOf(day);
+  if (CALENDAR_DAYS.workdays.has(iso)) return "makeup";
+  if (CALENDAR_DAYS.holidays.has(iso)) return "holiday";
+  return CALENDAR_DAYS.weekend.has(isoWeekday(day)) ? "weekend" : "working";
+};
+const KIND_WORDS = {
+  makeup: "make-up working day",
+  holiday: "public holiday",
+  weekend: "weekend",
+  working: "working day",
+};
+
+// The days from the earliest date the ground read (or two weeks before) to the due date,
+// each marked with what it is and what happened on it.
+const timeline = (ground) => {
+  const due = dayOf(ground.deadline.due);
+  const marks = new Map();
+  const mark = (day, text) => marks.set(day, [...(marks.get(day) || []), text]);
+  mark(due, "due");
+  if (ground.deadline.moved) {
+    mark(dayOf(ground.deadline.moved.from), `falls here, ${ground.deadline.moved.reason}`);
+  }
+  for (const [name, value] of Object.entries(ground.facts)) {
+    if (typeof value === "string" && ISO_DATE.test(value)) mark(dayOf(value), name);
+  }
+  const earliest = Math.min(due - 14, ...[...marks.keys()].filter((d) => d <= due));
+  const start = Math.max(earliest, due - TIMELINE_DAYS);
+  const list = element("ol", "timeline");
+  list.setAttribute("aria-label", `Days from ${isoOf(start)} to ${isoOf(due)}`);
+  for (let day = start; day <= due; day++) {
+    const kind = dayKind(day);
+    const iso = isoOf(day);
+    const cell = element("li", `day ${kind}${marks.has(day) ? " marked" : ""}`);
+    cell.dataset.date = iso;
+    cell.append(element("span", "weekday", WEEKDAYS[isoWeekday(day) - 1]));
+    cell.append(element("span", "date", iso));
+    cell.append(element("span", "kind", KIND_WORDS[kind]));
+    for (const text of marks.get(day) || []) cell.append(element("span", "mark", text));
+    list.append(cell);
+  }
+  const box = element("div", "deadline");
+  if (start > earliest) {
+    box.append(element("p", "", `The last ${TIMELINE_DAYS} days before the due date.`));
+  }
+  box.append(list);
+  for (const x of ground.deadline.extended) {
+    box.append(
+      element("p", "extension", `extended ${x.mode} ${valueText(x.amount)} (clause ${x.clause})`),
+    );
+  }
+  return box;
+};
+
 const render = (question, result, next, region) => {
   region.replaceChildren();
   region.append(element("p", "answer-head", headline(result)));
@@ -80,7 +156,9 @@ const render = (question, result, next, region) => {
         read.length ? `, with ${read.join(", ")}` : ""]),
     );
     if (g.deadline && g.deadline.due) {
-      because.append(line([`deadline: ${g.deadline.kind.replace(/_/g, " ")}, ${g.deadline.due}`]));
+      const item = line([`deadline: ${g.deadline.kind.replace(/_/g, " ")}, ${g.deadline.due}`]);
+      if (ISO_DATE.test(g.deadline.due)) item.append(timeline(g));
+      because.append(item);
     }
   }
   for (const o of result.overridden) {

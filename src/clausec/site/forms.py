@@ -58,11 +58,14 @@ def inline_script(text: str) -> str:
 
 def shown_value(value: object) -> str:
     """A value in the JSON form of results as the page shows it: money as ``100 CNY``,
-    booleans as ``true`` / ``false`` (explorer.js shows answers the same way)."""
+    durations as ``3 working days``, booleans as ``true`` / ``false`` (explorer.js's
+    ``valueText`` shows answers the same way)."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, dict) and set(value) == {"amount", "currency"}:
         return f"{value['amount']} {value['currency']}"
+    if isinstance(value, dict) and set(value) == {"amount", "unit"}:
+        return f"{value['amount']} {str(value['unit']).replace('_', ' ')}"
     return str(value)
 
 
