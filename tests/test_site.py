@@ -90,6 +90,8 @@ TAGS = frozenset(
         "input",
         "button",
         "script",
+        "figure",
+        "figcaption",
     ]
 )
 ATTRIBUTES = frozenset(
@@ -114,6 +116,7 @@ ATTRIBUTES = frozenset(
         "aria-live",
         "novalidate",
         "checked",
+        "aria-hidden",
     ]
 )
 BOOLEAN_ATTRIBUTES = frozenset(["novalidate", "checked"])
@@ -371,6 +374,50 @@ def test_the_priority_table_has_every_priority(
         assert cells[0].find("a").attributes["href"] == "#" + anchors[higher.clause]
         assert cells[1].text() == f"{lower.clause}: {norm_sentence(lower)}"
         assert cells[3].text() == p.stated_in
+
+
+def test_each_clause_has_the_graph_of_its_priorities(
+    shipped: tuple[Path, clausec.CheckResult],
+) -> None:
+    out, result = shipped
+    drawn = 0
+    for contract in result.contracts:
+        html = parse((out / f"{contract.id}.html").read_text(encoding="utf-8"))
+        for article, clause in zip(
+            html.find_all("article", "clause"), contract.clauses, strict=True
+        ):
+            mine = set(clause.norm_ids)
+            involved = [p for p in contract.priorities if {p.higher, p.lower} & mine]
+            figures = article.find_all("figure", "norm-graph")
+            assert len(figures) == (1 if involved else 0), f"{contract.id} {clause.number}"
+            if not involved:
+                continue
+            boxes = figures[0].find_all("li", "node")
+            expected = [
+                contract.norm(p.higher)
+                for n in clause.norm_ids
+                for p in contract.priorities
+                if p.lower == n
+            ]
+            above_and_below = len(expected) + sum(
+                1 for n in clause.norm_ids for p in contract.priorities if p.higher == n
+            )
+            assert len(boxes) == above_and_below
+            ladders = figures[0].find_all("div", "ladder")
+            # Top down: the norms that prevail come before the clause's own box.
+            first = ladders[0]
+            own_position = next(
+                i for i, e in enumerate(first.walk()) if "own" in e.attributes.get("class", "")
+            )
+            above = [i for i, e in enumerate(first.walk()) if e.tag == "li" and i < own_position]
+            first_norm = next(
+                n
+                for n in clause.norm_ids
+                if any(p.lower == n or p.higher == n for p in contract.priorities)
+            )
+            assert len(above) == sum(1 for p in contract.priorities if p.lower == first_norm)
+            drawn += 1
+    assert drawn > 10
 
 
 def test_the_stylesheet_uses_system_fonts_only(shipped: tuple[Path, clausec.CheckResult]) -> None:

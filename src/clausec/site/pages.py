@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from clausec.diagnostics import Diagnostic
 from clausec.ir import nodes as ir
+from clausec.site.clause_graph import clause_graph
 from clausec.site.findings import Placed, place
 from clausec.site.forms import question_forms
 from clausec.site.markup import anchor_ids, escape
@@ -216,7 +217,7 @@ def _clause(
     if clause.refers_to:
         refs = ", ".join(_reference(r, anchors) for r in clause.refers_to)
         out.append(f'<p class="refers">Refers to {refs}.</p>')
-    out += _clause_priorities(contract, clause, anchors)
+    out += clause_graph(contract, clause, anchors, anchor)
     out.append("</div>")
     out.append("</div>")
     if findings:
@@ -249,33 +250,6 @@ def _reference(r: ir.ClauseRef, anchors: dict[str, str]) -> str:
     if r.contract is None and r.number is not None and r.number in anchors:
         return f'<a href="#{anchors[r.number]}">{escape(r.number)}</a>{about}'
     return escape(str(r)) + about
-
-
-def _clause_priorities(
-    contract: ir.Contract, clause: ir.Clause, anchors: dict[str, str]
-) -> list[str]:
-    """What the clause's norms prevail over and yield to: the clause's part of the priority
-    table, each other norm by its sentence and clause."""
-    mine = set(clause.norm_ids)
-    over = [p for p in contract.priorities if p.higher in mine]
-    under = [p for p in contract.priorities if p.lower in mine]
-    if not over and not under:
-        return []
-    # With one norm in the clause, the norm goes without saying.
-    alone = len(clause.norm_ids) == 1
-    out = ["<h4>Priorities</h4>", '<ul class="priorities">']
-    pairs = [("prevails over", p.higher, p.lower, p) for p in over]
-    pairs += [("yields to", p.lower, p.higher, p) for p in under]
-    for verb, mine_id, other_id, p in pairs:
-        own = "" if alone else escape(norm_sentence(contract.norm(mine_id))) + " "
-        other = contract.norm(other_id)
-        out.append(
-            f"<li>{own}<strong>{verb}</strong> {escape(norm_sentence(other))} "
-            f"({_clause_link(other.clause, anchors)}; {escape(PRIORITY_WORDS[p.kind])}, "
-            f"stated in {_clause_link(p.stated_in, anchors)})</li>"
-        )
-    out.append("</ul>")
-    return out
 
 
 def _clause_link(number: str, anchors: dict[str, str]) -> str:
