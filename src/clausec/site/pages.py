@@ -66,7 +66,9 @@ def index_page(contracts: Sequence[ir.Contract], diagnostics: Sequence[Diagnosti
             f"<td>{len(c.clauses)}</td>"
             f"<td>{len(c.norms)}</td>"
             f"<td>{len(c.questions)}</td>"
-            f"<td>{len(counted)} ({len(accepted)} accepted)</td>"
+            f"<td>{len(counted)}"
+            + (f", and {len(accepted)} accepted" if accepted else "")
+            + "</td>"
             "</tr>"
         )
     body = [
