@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from hypothesis import given
 from test_hostile import Spec, compile_spec, contracts
 
 import clausec
+from clausec.backends.javascript import js_str
 from clausec.diagnostics import Diagnostic
 from clausec.evaluation import calendar
 from clausec.evaluation import scenarios as scenario_runs
@@ -754,7 +756,6 @@ def test_the_forms_answer_as_the_interpreter(
         if not contract.scenarios:
             continue
         html = parse((out / f"{contract.id}.html").read_text(encoding="utf-8"))
-        anchors = anchor_ids([c.number for c in contract.clauses], "clause")
         script = tmp_path / f"{contract.id}.mjs"
         script.write_text(module_script(html), encoding="utf-8")
         controls = {
@@ -764,36 +765,7 @@ def test_the_forms_answer_as_the_interpreter(
         }
         page = tmp_path / f"{contract.id}.json"
         page.write_text(json.dumps(controls), encoding="utf-8")
-        shape = interface(contract)
-        forms = {q.name: (f"q{i}", q) for i, q in enumerate(shape.questions, start=1)}
-        cases, expected = [], []
-        for scenario in contract.scenarios:
-            given = dict(scenario.givens)
-            as_of = str(scenario.as_of) if scenario.as_of is not None else "today"
-            for expectation in scenario.expectations:
-                form, q = forms[expectation.question]
-                values, never, raw = {}, [], {}
-                for i, name in enumerate(q.facts, start=1):
-                    if name not in given:
-                        continue
-                    value = given[name]
-                    if isinstance(value, Never):
-                        never.append(f"{form}-f{i}-never")
-                        raw[name] = "never"
-                        continue
-                    typed = _form_value(value, shape.fact(name).type)
-                    values[f"{form}-f{i}"] = typed
-                    raw[name] = _raw(typed, shape.fact(name).type)
-                cases.append(
-                    {
-                        "form": form,
-                        "values": values,
-                        "never": never,
-                        "asOf": "" if as_of == "today" else as_of,
-                    }
-                )
-                answer = ask(contract, q.name, raw, as_of).to_dict()
-                expected.append(answer)
+        cases, expected = scenario_cases(contract)
         cases_file = tmp_path / f"{contract.id}.cases.json"
         cases_file.write_text(json.dumps(cases), encoding="utf-8")
         run = subprocess.run(
@@ -805,23 +777,73 @@ def test_the_forms_answer_as_the_interpreter(
         )
         assert run.returncode == 0, run.stderr
         shown_answers = json.loads(run.stdout)
-        for case, answer, displayed in zip(cases, expected, shown_answers, strict=True):
-            where = f"{contract.id} {answer['question']} {case}"
-            assert not displayed["error"], where
-            assert displayed["head"] == _expected_head(answer), where
-            grounds = [g["clause"] for g in answer["grounds"]]  # type: ignore[index, union-attr]
-            assert [g[0] for g in displayed["grounds"]] == grounds, where
-            for text, href in displayed["grounds"]:
-                if text in anchors:
-                    assert href == "#" + anchors[text]
-            _check_days(contract, answer, displayed["days"], where)
-            days_shown += len(displayed["days"])
-            kinds_shown.update(kind for _, kind, _ in displayed["days"])
+        for kinds in compare_shown(contract, cases, expected, shown_answers):
+            days_shown += len(kinds)
+            kinds_shown.update(kinds)
             compared += 1
     assert compared > 20
     assert days_shown > 100
     # The shipped scenarios reach over public holidays and make-up days (China's National Day).
     assert kinds_shown == {"working", "weekend", "holiday", "makeup"}
+
+
+def scenario_cases(contract: ir.Contract) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """For every expectation of the contract's scenarios: what to type into the question's
+    form (field values, events that never happen, the as-of date), and the interpreter's
+    answer for the same facts."""
+    shape = interface(contract)
+    forms = {q.name: (f"q{i}", q) for i, q in enumerate(shape.questions, start=1)}
+    cases: list[dict[str, Any]] = []
+    expected: list[dict[str, Any]] = []
+    for scenario in contract.scenarios:
+        given = dict(scenario.givens)
+        as_of = str(scenario.as_of) if scenario.as_of is not None else "today"
+        for expectation in scenario.expectations:
+            form, q = forms[expectation.question]
+            values, never, raw = {}, [], {}
+            for i, name in enumerate(q.facts, start=1):
+                if name not in given:
+                    continue
+                value = given[name]
+                if isinstance(value, Never):
+                    never.append(f"{form}-f{i}-never")
+                    raw[name] = "never"
+                    continue
+                typed = _form_value(value, shape.fact(name).type)
+                values[f"{form}-f{i}"] = typed
+                raw[name] = _raw(typed, shape.fact(name).type)
+            cases.append(
+                {
+                    "form": form,
+                    "values": values,
+                    "never": never,
+                    "asOf": "" if as_of == "today" else as_of,
+                }
+            )
+            expected.append(ask(contract, q.name, raw, as_of).to_dict())
+    return cases, expected
+
+
+def compare_shown(
+    contract: ir.Contract,
+    cases: list[dict[str, Any]],
+    expected: list[dict[str, Any]],
+    shown_answers: list[dict[str, Any]],
+) -> Iterator[list[str]]:
+    """Each displayed answer against the interpreter's: the answer in words, the grounds'
+    clauses and their links, the days of the timelines. Yields the kinds of the days shown."""
+    anchors = anchor_ids([c.number for c in contract.clauses], "clause")
+    for case, answer, displayed in zip(cases, expected, shown_answers, strict=True):
+        where = f"{contract.id} {answer['question']} {case}"
+        assert not displayed["error"], where
+        assert displayed["head"] == _expected_head(answer), where
+        grounds = [g["clause"] for g in answer["grounds"]]
+        assert [g[0] for g in displayed["grounds"]] == grounds, where
+        for text, href in displayed["grounds"]:
+            if text in anchors:
+                assert href == "#" + anchors[text]
+        _check_days(contract, answer, displayed["days"], where)
+        yield [kind for _, kind, _ in displayed["days"]]
 
 
 def _check_days(
@@ -848,6 +870,89 @@ def _check_days(
         else:
             expected = "working"
         assert kind == expected, f"{where}: {text} is {kind}, not {expected}"
+
+
+# Appended to a copy of a page: types every case into its form, submits it as a person would
+# (requestSubmit: the form's submit event), and writes what the answer region shows into the
+# page, for --dump-dom to print.
+BROWSER_PROBE = """
+<script type="module">
+const out = [];
+for (const c of CASES) {
+  const form = document.getElementById(c.form);
+  form.reset();
+  for (const [id, value] of Object.entries(c.values)) document.getElementById(id).value = value;
+  for (const id of c.never) document.getElementById(id).checked = true;
+  document.getElementById(`${c.form}-as-of`).value = c.asOf;
+  form.requestSubmit();
+  const region = document.getElementById(`${c.form}-answer`);
+  const head = region.firstElementChild;
+  const grounds = region.querySelector(".grounds");
+  out.push({
+    head: head.textContent,
+    error: head.className === "error",
+    grounds: grounds
+      ? [...grounds.children]
+        .filter((li) => li.textContent.startsWith("because clause "))
+        .map((li) => li.querySelector("a"))
+        .map((a) => [a.textContent, a.getAttribute("href")])
+      : [],
+    days: [...region.querySelectorAll("li.day")].map((e) => [e.dataset.date,
+      e.className.split(" ")[1], [...e.querySelectorAll(".mark")].map((m) => m.textContent)]),
+  });
+}
+const pre = document.createElement("pre");
+pre.id = "probe-results";
+pre.textContent = JSON.stringify(out);
+document.body.append(pre);
+</script>
+"""
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (Debian: apt-get install chromium)")
+def test_the_forms_answer_in_chromium(
+    shipped: tuple[Path, clausec.CheckResult], tmp_path: Path
+) -> None:
+    """The same comparison in a real browser, from file://: headless Chromium loads a copy of
+    each page with a probe that fills and submits the forms; the page logs no error."""
+    assert CHROMIUM is not None
+    out, result = shipped
+    compared = 0
+    for contract in result.contracts:
+        if not contract.scenarios:
+            continue
+        cases, expected = scenario_cases(contract)
+        page = (out / f"{contract.id}.html").read_text(encoding="utf-8")
+        probe = BROWSER_PROBE.replace("const out", f"const CASES = {js_str(cases)};\nconst out")
+        probed = tmp_path / f"{contract.id}.html"
+        probed.write_text(page.replace("</body>", probe + "</body>"), encoding="utf-8")
+        run = subprocess.run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--enable-logging=stderr",
+                "--v=0",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                probed.as_uri(),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert run.returncode == 0, run.stderr[-2000:]
+        console = [line for line in run.stderr.splitlines() if "CONSOLE" in line]
+        assert not console, console
+        found = re.search(r'<pre id="probe-results">(.*?)</pre>', run.stdout, re.S)
+        assert found, run.stderr[-2000:]
+        shown_answers = json.loads(unescape(found.group(1)))
+        compared += sum(1 for _ in compare_shown(contract, cases, expected, shown_answers))
+    assert compared > 20
 
 
 def _raw(typed: str, fact_type: object) -> object:
