@@ -29,13 +29,14 @@ from clausec.backends.javascript import js_str
 from clausec.diagnostics import Diagnostic
 from clausec.evaluation import calendar
 from clausec.evaluation import scenarios as scenario_runs
+from clausec.evaluation.facts import FactError
 from clausec.evaluation.interpreter import ask
 from clausec.evaluation.result import ANSWER_WORDS
 from clausec.ir import nodes as ir
 from clausec.ir import types as t
 from clausec.ir.interface import interface
 from clausec.ir.values import UNIT_SIZE, DurationValue, EnumValue, MoneyValue, Never
-from clausec.site import site_files
+from clausec.site import site_files, write_site
 from clausec.site.findings import place
 from clausec.site.forms import UnsafeScript, inline_script, shown_value
 from clausec.site.markup import anchor_ids, escape
@@ -481,7 +482,7 @@ question q "</script><script>alert(5)</script><!--" : must a pay cash
 """
 
 
-def test_a_hostile_contract_stays_text() -> None:
+def test_a_hostile_contract_stays_text(tmp_path: Path) -> None:
     result = clausec.compile_text(HOSTILE, "evil.clause")
     assert result.ok, [f"{d.code} {d.span}: {d.message}" for d in result.diagnostics]
     contract = result.contract("evil")
@@ -501,6 +502,11 @@ def test_a_hostile_contract_stays_text() -> None:
     # In the script, the description is an escaped string: nothing of it is markup.
     script = module_script(html)
     assert "alert(5)" in script and "<" not in script.split("const DATA = ", 1)[1].split("\n")[0]
+    if shutil.which("node") is not None:
+        module = tmp_path / "evil.mjs"
+        module.write_text(script, encoding="utf-8")
+        checked = subprocess.run(["node", "--check", str(module)], capture_output=True, text=True)
+        assert checked.returncode == 0, checked.stderr
 
 
 _UNSHOWABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
@@ -997,3 +1003,60 @@ def test_scenarios_with_their_state_and_coverage(
             assert len(article.find("ul", "expectations").find_all("li")) == len(
                 scenario.expectations
             )
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_a_wrong_value_shows_the_evaluators_message(
+    shipped: tuple[Path, clausec.CheckResult], tmp_path: Path
+) -> None:
+    """A value the fact's type refuses: the answer region shows the message the interpreter
+    gives for it (the evaluators share their wording), and no answer."""
+    out, result = shipped
+    contract = result.contract("soolife_deposit")
+    shape = interface(contract)
+    html = parse((out / f"{contract.id}.html").read_text(encoding="utf-8"))
+    script = tmp_path / "page.mjs"
+    script.write_text(module_script(html), encoding="utf-8")
+    controls = {
+        e.attributes["id"]: {"tag": e.tag, "checked": "checked" in e.attributes}
+        for e in html.walk()
+        if "id" in e.attributes and e.tag in ("form", "input", "select", "div")
+    }
+    page = tmp_path / "page.json"
+    page.write_text(json.dumps(controls), encoding="utf-8")
+    cases, messages = [], []
+    for qi, q in enumerate(shape.questions, start=1):
+        for fi, name in enumerate(q.facts, start=1):
+            fact_type = shape.fact(name).type
+            wrong = {t.Money: "12,5", t.Date: "2025-02-30", t.Duration: "three"}
+            typed = next((v for k, v in wrong.items() if isinstance(fact_type, k)), None)
+            if typed is None:
+                continue
+            cases.append(
+                {"form": f"q{qi}", "values": {f"q{qi}-f{fi}": typed}, "never": [], "asOf": ""}
+            )
+            with pytest.raises(FactError) as refused:
+                ask(contract, q.name, {name: _raw(typed, fact_type)})
+            messages.append(str(refused.value))
+            break
+    assert len(cases) > 5
+    cases_file = tmp_path / "cases.json"
+    cases_file.write_text(json.dumps(cases), encoding="utf-8")
+    run = subprocess.run(
+        ["node", "--input-type=module", "-", str(page), str(script), str(cases_file)],
+        input=FAKE_DOM,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    for case, message, displayed in zip(cases, messages, json.loads(run.stdout), strict=True):
+        assert displayed["error"], case
+        assert displayed["head"] == message, case
+
+
+def test_the_index_is_written_last(tmp_path: Path) -> None:
+    files = {"index.html": "i", "b.html": "b", "site.css": "c", "a.html": "a"}
+    written = write_site(files, tmp_path / "new" / "site")
+    assert [p.name for p in written] == ["a.html", "b.html", "site.css", "index.html"]
+    assert (tmp_path / "new" / "site" / "b.html").read_text(encoding="utf-8") == "b"
