@@ -630,6 +630,32 @@ def test_a_form_per_question_with_a_field_per_fact(
             assert not html.find_all("script")
 
 
+def test_bounds_and_presumptions_are_shown_at_their_fields(
+    shipped: tuple[Path, clausec.CheckResult],
+) -> None:
+    out, result = shipped
+    contract = result.contract("hk_payments")
+    html = parse((out / f"{contract.id}.html").read_text(encoding="utf-8"))
+    shape = interface(contract)
+    seen = 0
+    for form, q in zip(html.find_all("form"), shape.questions, strict=True):
+        for field, name in zip(form.find_all("div", "field"), q.facts, strict=False):
+            fact = shape.fact(name)
+            bounds = field.find_all("p", "bounds")
+            if fact.minimum is None and fact.maximum is None:
+                assert not bounds
+                continue
+            expected = ", ".join(
+                [f"at least {shown_value(fact.minimum)}"] if fact.minimum is not None else []
+            )
+            assert bounds[0].text().lower().startswith(expected.lower()), name
+            assert bounds[0].text()[0].isupper()
+            seen += 1
+            presumed = field.find_all("p", "presumption")
+            assert len(presumed) == (1 if fact.presumed else 0)
+    assert seen > 0
+
+
 def test_inline_script_refuses_what_would_end_it() -> None:
     for bad in ("x</script>", "x</SCRIPT", "<!-- x", "<script>"):
         with pytest.raises(UnsafeScript):

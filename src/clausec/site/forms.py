@@ -123,6 +123,14 @@ def _field(fact: FactInterface, contract: ir.Contract, fid: str) -> tuple[str, d
         spec["type"] = "text"
         control = f'<input id="{fid}" type="text" autocomplete="off">'
     notes = []
+    bounds = []
+    if fact.minimum is not None:
+        bounds.append(f"at least {shown_value(fact.minimum)}")
+    if fact.maximum is not None:
+        bounds.append(f"at most {shown_value(fact.maximum)}")
+    if bounds:
+        text = ", ".join(bounds)
+        notes.append(f'<p class="bounds">{escape(text[0].upper() + text[1:])}.</p>')
     if declared.presumption is not None:
         value = shown_value(to_json(declared.presumption.value))
         notes.append(
