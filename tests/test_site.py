@@ -1086,3 +1086,20 @@ def test_the_index_is_written_last(tmp_path: Path) -> None:
     written = write_site(files, tmp_path / "new" / "site")
     assert [p.name for p in written] == ["a.html", "b.html", "site.css", "index.html"]
     assert (tmp_path / "new" / "site" / "b.html").read_text(encoding="utf-8") == "b"
+
+
+def test_no_analysis_shows_only_the_front_ends_findings(tmp_path: Path) -> None:
+    folder = CONTRACTS / "hk_payments"
+    run = run_cli(["site", str(folder), "--no-analysis", "-o", str(tmp_path)])
+    assert run.returncode == 0, run.stderr
+    plain = clausec.check_paths([folder])
+    (contract,) = plain.contracts
+    html = parse((tmp_path / f"{contract.id}.html").read_text(encoding="utf-8"))
+    shown = sorted(
+        e.find("code").text()
+        for e in html.walk()
+        if e.tag == "li" and "finding" in e.attributes.get("class", "").split()
+    )
+    assert shown == sorted(d.code for d in plain.diagnostics)
+    analysed = clausec.check_paths([folder], analysis=True)
+    assert len(analysed.diagnostics) > len(plain.diagnostics)
