@@ -35,12 +35,12 @@ from clausec.evaluation.result import ANSWER_WORDS
 from clausec.ir import nodes as ir
 from clausec.ir import types as t
 from clausec.ir.interface import interface
+from clausec.ir.text import norm_sentence
 from clausec.ir.values import UNIT_SIZE, DurationValue, EnumValue, MoneyValue, Never
 from clausec.site import site_files, write_site
 from clausec.site.findings import place
 from clausec.site.forms import UnsafeScript, inline_script, shown_value
 from clausec.site.markup import anchor_ids, escape
-from clausec.site.sentences import norm_sentence
 
 from conftest import CONTRACTS, REPO, run_cli
 

@@ -33,12 +33,6 @@ RELATION = {
     "may_read": ("dotted", "#999999", "normal"),
     "next": ("solid", "#000000", "normal"),
 }
-MODALITY_WORD = {
-    "obligation": "must",
-    "permission": "may",
-    "prohibition": "must not",
-    "power": "can",
-}
 
 
 def fill_and_border(kind: str, modality: str | None) -> tuple[str, str]:

@@ -21,10 +21,11 @@ from clausec.evaluation.facts import Never, RuntimeValue
 from clausec.evaluation.interpreter import Evaluation
 from clausec.evaluation.values import Unknown
 from clausec.graph.model import Graph, node_id
-from clausec.graph.style import MODALITY_WORD, wrap
+from clausec.graph.style import wrap
 from clausec.ir import nodes as ir
 from clausec.ir.numbering import within
 from clausec.ir.queries import relevant_norms
+from clausec.ir.text import MODALITY_WORD
 
 DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
 

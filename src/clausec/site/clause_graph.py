@@ -9,8 +9,8 @@ states it on each box."""
 from __future__ import annotations
 
 from clausec.ir import nodes as ir
+from clausec.ir.text import PRIORITY_WORDS, norm_sentence
 from clausec.site.markup import escape
-from clausec.site.sentences import PRIORITY_WORDS, norm_sentence
 
 
 def clause_graph(

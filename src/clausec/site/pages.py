@@ -10,18 +10,13 @@ from collections.abc import Iterable, Sequence
 
 from clausec.diagnostics import Diagnostic
 from clausec.ir import nodes as ir
+from clausec.ir.text import PRIORITY_WORDS, norm_sentence, value_words, words
 from clausec.site.clause_graph import clause_graph
 from clausec.site.findings import Placed, place
 from clausec.site.forms import question_forms
 from clausec.site.markup import anchor_ids, escape
 from clausec.site.scenarios import scenario_section
-from clausec.site.sentences import (
-    PRIORITY_WORDS,
-    norm_details,
-    norm_sentence,
-    value_words,
-    words,
-)
+from clausec.site.sentences import norm_details
 
 STYLESHEET = "site.css"
 

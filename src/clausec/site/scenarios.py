@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from clausec.evaluation import scenarios as runs
 from clausec.ir import nodes as ir
+from clausec.ir.text import value_words
 from clausec.site.markup import escape
-from clausec.site.sentences import value_words
 
 
 def scenario_section(contract: ir.Contract, anchors: dict[str, str]) -> list[str]:
