@@ -896,6 +896,13 @@ class _Progress:
     metavar="NUMBER",
     help="Only the norms of this clause and its sub-clauses (repeatable; not timeline).",
 )
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="obligations: every norm, even of a contract with more than 40 (default: an "
+    "overview by section).",
+)
 @click.option("--scenario", metavar="TITLE", help="timeline: the facts of this scenario.")
 @click.option(
     "--fact",
@@ -923,6 +930,7 @@ def graph(
     view: str,
     question: str | None,
     clauses: Sequence[str],
+    everything: bool,
     scenario: str | None,
     facts: Sequence[str],
     facts_file: str | None,
@@ -942,6 +950,8 @@ def graph(
         _fail("--scenario, --fact, --facts and --as-of apply to the timeline view", EXIT_USAGE)
     if view == "timeline" and clauses:
         _fail("--clause applies to the obligations, dependencies and remedies views", EXIT_USAGE)
+    if everything and (view != "obligations" or clauses):
+        _fail("--all applies to the obligations view without --clause", EXIT_USAGE)
     if scenario is not None and (facts or facts_file):
         _fail("--scenario gives the facts; do not combine it with --fact or --facts", EXIT_USAGE)
     fmt = fmt or out.SUFFIXES.get(Path(output).suffix.lower(), "dot")
@@ -983,7 +993,14 @@ def graph(
         if scenario is None:
             values = read_facts(target, raw)
         picture = out.draw(
-            target, view, fmt, question=question, facts=values, as_of=date, clauses=clauses
+            target,
+            view,
+            fmt,
+            question=question,
+            facts=values,
+            as_of=date,
+            clauses=clauses,
+            everything=everything,
         )
     except FactError as exc:
         _fail(str(exc), EXIT_FINDINGS)
@@ -991,6 +1008,7 @@ def graph(
         _fail(f"cannot compute the timeline: {exc}", EXIT_FINDINGS)
     except (dot.DotMissing, dot.DotFailed) as exc:
         _fail(str(exc), EXIT_FINDINGS)
+    _overview_hint(target, view, clauses, everything)
     if output == "-":
         # Bytes, so that the picture reaches stdout unchanged whatever its encoding.
         click.echo(picture.encode("utf-8") if isinstance(picture, str) else picture, nl=False)
@@ -1000,6 +1018,23 @@ def graph(
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
     click.echo(f"wrote {output}")
+
+
+def _overview_hint(
+    target: ir.Contract, view: str, clauses: Sequence[str], everything: bool
+) -> None:
+    """Say on stderr that a large contract was drawn as an overview, and how to draw more."""
+    from clausec.graph import output as out
+    from clausec.graph.views import section_of
+
+    if view == "obligations" and not clauses and not everything and len(target.norms) > out.LARGE:
+        sections = ", ".join(dict.fromkeys(section_of(n.clause) for n in target.norms))
+        click.echo(
+            f"note: {target.id} has {len(target.norms)} norms (more than {out.LARGE}): drew an "
+            f"overview by section; draw a section with --clause NUMBER ({sections}), or every "
+            "norm with --all",
+            err=True,
+        )
 
 
 TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json", "schema": ".schema.json"}

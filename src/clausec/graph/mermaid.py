@@ -30,10 +30,12 @@ def text(value: str) -> str:
     return "".join(_ENTITIES.get(c, c) for c in " ".join(value.split()))
 
 
-def label(lines: tuple[str, ...] | list[str]) -> str:
+def label(lines: tuple[str, ...] | list[str], small: tuple[str, ...] | list[str] = ()) -> str:
+    """The lines, the first bold, then the ``small`` ones (identifiers) smaller."""
     parts = [text(str(x)) for x in lines]
     if parts and parts[0]:
         parts[0] = f"<b>{parts[0]}</b>"
+    parts += [f"<small>{text(str(x))}</small>" for x in small]
     return '"' + "<br/>".join(parts) + '"'
 
 
@@ -82,7 +84,7 @@ def to_mermaid(view: Graph) -> str:
 def _node(view: Graph, n: str, names: dict[str, str]) -> str:
     data = view.nodes[n]
     kind = data["kind"]
-    body = label(data["label"])
+    body = label(data["label"], data.get("small", ()))
     if kind in ("fact", "event", "question"):
         return f"{names[n]}([{body}])"
     if kind == "definition":
