@@ -59,6 +59,7 @@ from clausec.backends.json_ir import emit_json
 from clausec.backends.python import emit_python, identifier, runtime_names
 from clausec.graph import build, dot, mermaid, views
 from clausec.graph.model import Graph
+from clausec.graph.style import wrap
 from clausec.ir import nodes as ir
 from clausec.quotes import normal_form
 from clausec.syntax.grammar import reserved_words
@@ -836,10 +837,44 @@ def decode_html_label(label: str, where: str) -> list[str]:
     for i, part in enumerate(parts):
         if i == 0 and part.startswith("<B>") and part.endswith("</B>"):
             part = part[3:-4]
+        # The identifier under a label, in a smaller font.
+        if part.startswith(dot.SMALL) and part.endswith("</FONT>"):
+            part = part[len(dot.SMALL) : -len("</FONT>")]
         assert "<" not in part and ">" not in part, f"markup in a label: {part!r} ({where})"
         assert re.fullmatch(r"(?:[^\\]|\\\\)*", part), f"a lone backslash: {part!r} ({where})"
         out.append(html.unescape(part.replace("\\\\", "\\")))
     return out
+
+
+_ROW = re.compile(
+    r'<TR><TD ALIGN="LEFT" VALIGN="TOP"><B>(.*?)</B></TD>'
+    r'<TD ALIGN="LEFT" BALIGN="LEFT">(.*?)</TD></TR>'
+)
+
+
+def decode_legend(label: str, where: str) -> list[tuple[list[str], list[str], list[str] | None]]:
+    """The rows of the legend table as Graphviz read it: clause, the lines of the quote and
+    of the gloss (if any), each decoded as a label line."""
+    rows = []
+    body = label[label.index("</TR>") + len("</TR>") : label.rindex("</TABLE>")]
+    assert _ROW.sub("", body) == "", f"not a legend row: {body!r} ({where})"
+    for clause, cell in _ROW.findall(body):
+        quote, _, gloss = cell.partition("<I>")
+        rows.append(
+            (
+                decode_html_label(clause, where),
+                decode_html_label(quote, where),
+                decode_html_label(gloss.removesuffix("</I>"), where) if gloss else None,
+            )
+        )
+    return rows
+
+
+def legend_lines(text: str) -> list[str]:
+    """A legend text as the table wraps it; the wrap keeps every character but white space."""
+    lines = label_lines(wrap(text, 70))
+    assert "".join("".join(lines).split()) == "".join(shown(text).split())
+    return lines
 
 
 def decode_tooltip(raw: str, where: str) -> str:
@@ -876,6 +911,16 @@ def check_dot(view: Graph, folder: Path, context: str) -> None:
     clusters = [o for o in objects[:subgraphs] if o["name"].startswith("cluster_")]
     nodes = {o["_gvid"]: o for o in objects[subgraphs:]}
     names = dot_names(view)
+    # The legend: one row per clause drawn, its number and its quote as given.
+    legend = [o for o in nodes.values() if o["name"] == "legend"]
+    want_legend = [
+        (label_lines([c]), legend_lines(q), legend_lines(g) if g else None)
+        for c, q, g in view.graph["legend"]
+    ]
+    assert [decode_legend(o["label"], where) for o in legend] == (
+        [want_legend] if want_legend else []
+    ), where
+    nodes = {k: o for k, o in nodes.items() if o["name"] != "legend"}
     # Nodes: the same names, labels and tooltips as the view's, no more and no fewer.
     got_nodes = Counter(
         (
@@ -888,7 +933,7 @@ def check_dot(view: Graph, folder: Path, context: str) -> None:
     want_nodes = Counter(
         (
             names[n],
-            tuple(x for x in label_lines(data["label"])),
+            tuple(label_lines(data["label"]) + label_lines(data.get("small", ()))),
             _tooltip(data.get("tooltip")),
         )
         for n, data in view.nodes(data=True)
@@ -903,7 +948,7 @@ def check_dot(view: Graph, folder: Path, context: str) -> None:
             decode_tooltip(e["tooltip"], where) if "tooltip" in e else None,
         )
         for e in graph.get("edges", [])
-        if e.get("style") != "invis"
+        if e.get("style") != "invis" and e["tail"] in nodes and e["head"] in nodes
     )
     want_edges = Counter(
         (
@@ -972,6 +1017,8 @@ def decode_mermaid(body: str, where: str) -> list[str]:
         parts[0] = parts[0][3:-4]
     out = []
     for part in parts:
+        if part.startswith("<small>") and part.endswith("</small>"):  # an identifier
+            part = part[len("<small>") : -len("</small>")]
         raw = re.sub(r"#\w+;", "", part)
         assert not _M_ENTITY_ONLY & set(raw), f"unescaped in a Mermaid label: {part!r}\n{where}"
         out.append(
@@ -1010,7 +1057,11 @@ def check_mermaid(view: Graph, context: str) -> None:
         else:
             assert any(p.fullmatch(line) for p in _M_FIXED), f"not a statement: {line!r}\n{where}"
     want_nodes = {
-        i: [" ".join(str(x).split()) for x in view.nodes[n]["label"]] for i, n in enumerate(order)
+        i: [
+            " ".join(str(x).split())
+            for x in (*view.nodes[n]["label"], *view.nodes[n].get("small", ()))
+        ]
+        for i, n in enumerate(order)
     }
     assert nodes == want_nodes, where
     index = {n: i for i, n in enumerate(order)}
