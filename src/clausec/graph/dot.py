@@ -141,6 +141,9 @@ def to_dot(view: Graph) -> str:
         out.append("  }")
     if g.get("legend"):  # a name without a colon: no model id can take it
         out.append(f'  legend [shape=plaintext, style="", label={legend_table(g["legend"])}];')
+        last = _last_rank(view)
+        if last is not None:  # beside the picture, after its last rank, not above it
+            out.append(f"  {names[last]} -> legend [style=invis];")
     for group in g["ranks"]:
         out.append("  { rank=same; " + " ".join(names[n] + ";" for n in group) + " }")
     for u, v, key, data in view.edges(keys=True, data=True):
@@ -203,6 +206,20 @@ def _grid(view: Graph, inside: list[str], names: dict[str, str]) -> list[str]:
         f"{names[heads[i]]} -> {names[heads[i + width]]} [style=invis];"
         for i in range(len(heads) - width)
     ]
+
+
+def _last_rank(view: Graph) -> str | None:
+    """A node of the last rank the arrows that shape the layout make (any node if there are
+    no such arrows, None if they make a cycle), for the legend to follow."""
+    shaping: Graph = nx.MultiDiGraph()
+    shaping.add_edges_from((u, v) for u, v, k in view.edges(keys=True) if k not in LOOSE and u != v)
+    if not len(shaping):
+        return next(iter(view), None)
+    if not nx.is_directed_acyclic_graph(shaping):
+        return None
+    order = {n: i for i, n in enumerate(view)}
+    generations = list(nx.topological_generations(shaping))
+    return min(generations[-1], key=order.__getitem__)
 
 
 def render(dot_text: str, fmt: str) -> bytes:
