@@ -1332,3 +1332,34 @@ def test_mermaid_labels_hold_no_directive() -> None:
         assert "%%{" not in text
         if view.graph["view"] != "dependencies":  # that view shows no gloss
             assert "#37;#37;{init: {'theme': 'dark'}}#37;#37;" in text
+
+
+@needs_dot
+def test_overview_and_legend_of_hostile_clause_numbers(tmp_path: Path) -> None:
+    """A contract above the overview's limit, with clause numbers, quotes and glosses of
+    hostile text: section boxes, counted arrows and the legend table parse and show the text
+    as given, in DOT and Mermaid."""
+    from clausec.graph.output import LARGE
+
+    texts = [HOSTILE_GRAPH_TEXT, '"q" <b>&amp;</b> \\N', "]]", "a\nb\r\nc", "中文 ] <"]
+    # Clause numbers are one printed line: no control characters or line breaks.
+    numbers = ['"q" <b>&amp;</b> \\N', "]]", "中文 ] <", " %%{init}%% &#35;"]
+    body = ""
+    for i in range(LARGE + 1):
+        text = clause_string(texts[i % len(texts)])
+        number = clause_string(f"{i}{numbers[i % len(numbers)]}")
+        body += f"clause {number}\n  quote {text}\n  gloss {text}\n  a may pay fee when f\n"
+        if i:
+            before = clause_string(f"{i - 1}{numbers[(i - 1) % len(numbers)]}")
+            body += f"  prevails over {before}\n"
+    contract = _compiled(SMALL + body)
+    model = build(contract)
+    overview = views.overview(model, LARGE)
+    assert sum(1 for _, d in overview.nodes(data=True) if d["kind"] == "section") > 1
+    check_dot(overview, tmp_path, "overview")
+    check_mermaid(overview, "overview")
+    everything = views.obligations(model)
+    assert len(everything.graph["legend"]) == LARGE + 1
+    check_dot(everything, tmp_path, "legend")
+    table = dot.legend_table(((HOSTILE_GRAPH_TEXT, HOSTILE_GRAPH_TEXT, HOSTILE_GRAPH_TEXT),))
+    assert "\x00" not in table and "\ufffe" not in table and "]" not in table
