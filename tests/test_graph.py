@@ -339,6 +339,7 @@ def test_norm_labels_are_the_sites_sentence_with_the_id_under_it(
     text = dot.to_dot(v)
     assert '<FONT POINT-SIZE="8" COLOR="#555555">norm 6.2(1)#1</FONT>' in text
     assert "<small>norm 6.2(1)#35;1</small>" in mermaid.to_mermaid(v)
+    assert '    q0["<b>5.11</b><br/>' in mermaid.to_mermaid(v)  # the legend
     # A fact says what it is, its name under it.
     deps = views.dependencies(build(deposit), "top_up_deadline")
     assert deps.nodes["fact:deposit.payout"]["label"] == ("发生赔付（质保金数额减少）",)
@@ -854,7 +855,8 @@ def test_every_norm_and_fact_of_a_generated_contract_is_drawn(text: str) -> None
         for norm in contract.norms:
             assert norm.clause in texts
     view = views.obligations(g)
-    assert mermaid.to_mermaid(view).count("subgraph") == len(view.graph["clusters"])
+    # A subgraph per cluster, and one for the legend of quotes.
+    assert mermaid.to_mermaid(view).count("subgraph") == len(view.graph["clusters"]) + 1
 
 
 def test_view_of_rejects_unknown_questions(deposit: clausec.ir.nodes.Contract) -> None:

@@ -993,6 +993,7 @@ _M_BODY = r'[^"]*'
 _M_NODE = re.compile(
     rf'(?: {{2}}| {{4}})n(\d+)(?:\["({_M_BODY})"\]|\(\["({_M_BODY})"\]\)|\[/"({_M_BODY})"/\])'
 )
+_M_LEGEND = re.compile(rf'    q(\d+)\["({_M_BODY})"\]')
 _M_SUBGRAPH = re.compile(rf'  subgraph s\d+ \["({_M_BODY})"\]')
 _M_EDGE = re.compile(rf'  n(\d+) (?:-\.->|==>|-->)(?:\|"({_M_BODY})"\|)? n(\d+)')
 _M_NOTE = re.compile(r"  %% (.*)")
@@ -1041,6 +1042,7 @@ def check_mermaid(view: Graph, context: str) -> None:
     nodes: dict[int, list[str]] = {}
     edges: Counter[tuple[int, int, tuple[str, ...]]] = Counter()
     subgraphs, notes = [], []
+    legend: list[tuple[list[str], list[str], list[str] | None]] = []
     for line in lines[:1] + lines[2:-1]:
         # Mermaid reads `%%{…}%%` anywhere as a directive: only note lines may hold `%%`.
         assert "%%" not in line or _M_NOTE.fullmatch(line), f"`%%` in {line!r}\n{where}"
@@ -1050,6 +1052,19 @@ def check_mermaid(view: Graph, context: str) -> None:
         elif m := _M_EDGE.fullmatch(line):
             label = tuple(decode_mermaid(m[2], where)) if m[2] is not None else ()
             edges[(int(m[1]), int(m[3]), label)] += 1
+        elif m := _M_LEGEND.fullmatch(line):
+            parts = m[2].split("<br/>")
+            gloss = [p[3:-4] for p in parts if p.startswith("<i>") and p.endswith("</i>")]
+            quote = "<br/>".join(p for p in parts if not p.startswith("<i>"))
+            decoded = decode_mermaid(quote, where)
+            assert int(m[1]) == len(legend), where
+            legend.append(
+                (
+                    decoded[:1],
+                    decoded[1:],
+                    decode_mermaid("<br/>".join(gloss), where) if gloss else None,
+                )
+            )
         elif m := _M_SUBGRAPH.fullmatch(line):
             subgraphs.append(decode_mermaid(m[1], where))
         elif m := _M_NOTE.fullmatch(line):
@@ -1077,6 +1092,18 @@ def check_mermaid(view: Graph, context: str) -> None:
     want_subgraphs = [[" ".join(t.split())] for t in view.graph["clusters"].values()]
     assert subgraphs[: len(want_subgraphs)] == want_subgraphs, where
     assert notes == [" ".join(n.split()) for n in view.graph["notes"]], where
+    # The legend: each clause drawn with its quote (and the whole gloss where shortened).
+    want_legend = [
+        (
+            [" ".join(c.split())],
+            [" ".join(x.split()) for x in wrap(q, 70)],
+            [" ".join(x.split()) for x in wrap(g, 70)] if g else None,
+        )
+        for c, q, g in view.graph["legend"]
+    ]
+    assert legend == want_legend, where
+    if want_legend:
+        assert subgraphs[-1] == ["original wording of the clauses drawn"], where
 
 
 # ------------------------------------------------------------------ the property
