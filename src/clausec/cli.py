@@ -1028,7 +1028,9 @@ def _overview_hint(
     from clausec.graph.views import section_of
 
     if view == "obligations" and not clauses and not everything and len(target.norms) > out.LARGE:
-        sections = ", ".join(dict.fromkeys(section_of(n.clause) for n in target.norms))
+        # In the order of the clause file, as the overview draws them.
+        numbers = (c.number for c in target.clauses if c.norm_ids)
+        sections = ", ".join(dict.fromkeys(section_of(n) for n in numbers))
         click.echo(
             f"note: {target.id} has {len(target.norms)} norms (more than {out.LARGE}): drew an "
             f"overview by section; draw a section with --clause NUMBER ({sections}), or every "
