@@ -1390,3 +1390,13 @@ def test_overview_and_legend_of_hostile_clause_numbers(tmp_path: Path) -> None:
     check_dot(everything, tmp_path, "legend")
     table = dot.legend_table(((HOSTILE_GRAPH_TEXT, HOSTILE_GRAPH_TEXT, HOSTILE_GRAPH_TEXT),))
     assert "\x00" not in table and "\ufffe" not in table and "]" not in table
+
+
+def test_html_text_escapes_every_markup_character_and_line_break() -> None:
+    """The one escaping of label text (node labels, cluster titles, edge labels, the legend):
+    no character of it can open or close markup, an entity or a line."""
+    text = dot.html_text("a < b > c & d \" e ' f ] g\nh\r\ni \\N")
+    assert text == "a &lt; b &gt; c &amp; d &quot; e &#x27; f &#93; g h i \\\\N"
+    assert dot.html_label(["x\ny"], small=["<id>"]) == (
+        '<<B>x y</B><BR ALIGN="CENTER"/><FONT POINT-SIZE="8" COLOR="#555555">&lt;id&gt;</FONT>>'
+    )
