@@ -471,3 +471,74 @@ def test_a_form_is_completed_and_submitted_with_the_keyboard(
     assert head.text
     assert active_id(driver) == money[0], "the focus moves to the first wrong field"
     assert not console(driver)
+
+
+# ------------------------------------------------------------------ (d) screenshots
+
+
+def screenshot(driver: webdriver.Chrome, folder: Path, name: str) -> Path:
+    path = folder / f"{name}.png"
+    assert driver.save_screenshot(str(path)), name
+    # A PNG of some substance: a blank or failed capture is a few hundred bytes.
+    assert path.stat().st_size > 10_000, f"{path} is nearly empty"
+    return path
+
+
+def scroll_to(driver: webdriver.Chrome, element: WebElement) -> None:
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'})", element)
+
+
+def test_screenshots_of_the_main_pages(
+    driver: webdriver.Chrome, site: tuple[Path, list[ir.Contract]], artifacts: Path
+) -> None:
+    """The index, a clause of the deposit agreement (Chinese quote beside its reading), an
+    answered form with a timeline, and a page at a phone's width, kept as PNG files for people
+    to look at. At the phone's width nothing is wider than the screen."""
+    out, contracts = site
+    deposit = next(c for c in contracts if c.id == "soolife_deposit")
+    load(driver, out / "index.html")
+    screenshot(driver, artifacts, "index")
+
+    load(driver, out / f"{deposit.id}.html")
+    clause = driver.find_element(By.CSS_SELECTOR, "article.clause:has(figure.norm-graph)")
+    scroll_to(driver, clause)
+    screenshot(driver, artifacts, "clause")
+
+    # The first expectation with a due date on a timeline: its form answered.
+    cases, expected = scenario_cases(deposit)
+    i = next(
+        i
+        for i, answer in enumerate(expected)
+        if any(g["deadline"] and len(str(g["deadline"]["due"])) == 10 for g in answer["grounds"])
+    )
+    case = cases[i]
+    form = Form(driver, case["form"], field_kinds(deposit)[case["form"]])
+    form.fill(case["values"], case["never"], case["asOf"])
+    region = form.submit()
+    assert driver.find_elements(By.CSS_SELECTOR, f"#{case['form']}-answer li.day")
+    scroll_to(driver, region)
+    screenshot(driver, artifacts, "answer")
+
+    # A phone: 390 CSS pixels wide, as a phone's browser lays the page out.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": PHONE_WIDTH, "height": 844, "deviceScaleFactor": 2, "mobile": True},
+    )
+    try:
+        # A phone's browser widens the layout to what does not fit: innerWidth shows it.
+        for page in sorted(out.glob("*.html")):
+            load(driver, page)
+            assert driver.execute_script("return innerWidth") == PHONE_WIDTH, page.name
+            assert not overflow(driver), f"{page.name} is wider than a phone"
+        load(driver, out / "index.html")
+        screenshot(driver, artifacts, "phone_index")
+        load(driver, out / f"{deposit.id}.html")
+        scroll_to(driver, driver.find_element(By.CSS_SELECTOR, "article.clause:has(.quote)"))
+        screenshot(driver, artifacts, "phone_clause")
+        form = Form(driver, case["form"], field_kinds(deposit)[case["form"]])
+        form.fill(case["values"], case["never"], case["asOf"])
+        scroll_to(driver, form.submit())
+        screenshot(driver, artifacts, "phone_answer")
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    assert not console(driver)
