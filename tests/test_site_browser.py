@@ -26,7 +26,7 @@ from clausec.ir import nodes as ir
 from clausec.ir import types as t
 from clausec.ir.interface import interface
 
-from conftest import CONTRACTS, FULL_DEPTH, REPO
+from conftest import CONTRACTS, FULL_DEPTH, REPO, depth
 
 try:
     from selenium import webdriver
@@ -327,7 +327,7 @@ def test_forms_filled_in_the_browser_answer_as_the_interpreter(
     expectation of every sixth question by default (a few seconds per contract: each answer
     runs the evaluator and askNext), every expectation at full depth."""
     out, contracts = site
-    every = 1 if FULL_DEPTH else 6
+    every = depth(6, 1)
     compared = days = 0
     questions: set[tuple[str, str]] = set()
     for contract in contracts:
