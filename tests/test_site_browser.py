@@ -296,6 +296,21 @@ def _check_due_dates(answer: dict[str, Any], shown: dict[str, Any], where: str) 
 # ------------------------------------------------------------------ (a) every page loads
 
 
+def test_the_console_check_sees_errors(driver: webdriver.Chrome, tmp_path: Path) -> None:
+    """The check below is not vacuous: an uncaught exception in a module script and a
+    console.error of a page opened from file:// are in the log it reads."""
+    page = tmp_path / "broken.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="en"><title>x</title><h1>x</h1><script type="module">'
+        'console.error("logged"); throw new Error("thrown");</script></html>',
+        encoding="utf-8",
+    )
+    console(driver)
+    load(driver, page)
+    messages = " ".join(entry["message"] for entry in console(driver))
+    assert "logged" in messages and "thrown" in messages, messages
+
+
 def test_every_page_loads_without_console_errors(
     driver: webdriver.Chrome, site: tuple[Path, list[ir.Contract]]
 ) -> None:
