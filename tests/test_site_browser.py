@@ -22,11 +22,15 @@ from typing import Any
 import pytest
 
 import clausec
+from clausec.evaluation.facts import FactError
+from clausec.evaluation.interpreter import ask
+from clausec.evaluation.values import EvaluationError
 from clausec.ir import nodes as ir
 from clausec.ir import types as t
 from clausec.ir.interface import interface
 
 from conftest import CONTRACTS, FULL_DEPTH, REPO, depth
+from factgen import fact_cases
 
 try:
     from selenium import webdriver
@@ -47,7 +51,7 @@ except ImportError as missing:  # pragma: no cover - CI installs it (.ci/run)
 
 # Imported after the guard: test_site needs nothing Selenium does, but a skipped module
 # should not pay for its import.
-from test_site import compare_shown, scenario_cases
+from test_site import _raw, compare_shown, scenario_cases
 
 # Debian's packages (.ci/run installs them). Explicit paths: Selenium Manager must not look
 # for, or download, a browser or a driver.
@@ -240,6 +244,88 @@ def field_kinds(contract: ir.Contract) -> dict[str, dict[str, str]]:
     return forms
 
 
+def _typed(value: object, fact_type: t.Type, event: bool) -> str | None:
+    """A generated fact value (tests/factgen.py) as a person types or picks it in the field
+    of its type: "" for unknown, "never" for an event that never happens; None for a value
+    the field cannot hold (another currency or unit, a malformed value for the readers)."""
+    if value is None:
+        return ""
+    if isinstance(fact_type, t.Boolean):
+        word = {True: "true", False: "false"}.get(value) if isinstance(value, bool) else value
+        return word if word in ("true", "false") else None
+    if isinstance(fact_type, t.Enum):
+        return value if value in fact_type.members else None
+    if isinstance(fact_type, t.Date):
+        if value == "never":
+            return "never" if event else None
+        text = str(value)
+        # Four-digit years: what a date field's year part takes when typed.
+        ok = len(text) == 10 and "1000" <= text[:4] <= "9999"
+        return text if ok and _iso(text) else None
+    if isinstance(fact_type, t.Money):
+        if isinstance(value, dict) and value.get("currency") == fact_type.currency:
+            return str(value["amount"])
+        amount, _, currency = str(value).partition(" ")
+        return amount if currency == fact_type.currency else None
+    if isinstance(fact_type, t.Duration):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value)
+        amount, _, unit = str(value).partition(" ")
+        return amount if unit == fact_type.unit_class.replace("_", " ") else None
+    if isinstance(value, bool):
+        return None
+    text = str(value)
+    # The page trims what is typed and reads an empty field as unknown.
+    return text if text == text.strip() and text else None
+
+
+def _iso(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def generated_cases(
+    contract: ir.Contract, n: int, seed: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Cases in the shape of test_site.scenario_cases from factgen's fact sets, the questions
+    taken in turn; the expected answer is the interpreter's for what the form hands the
+    evaluator (test_site._raw), or {"error": message} when it refuses a value."""
+    shape = interface(contract)
+    cases: list[dict[str, Any]] = []
+    expected: list[dict[str, Any]] = []
+    for k, (facts, as_of) in enumerate(fact_cases(contract, n, seed)):
+        qi = k % len(shape.questions)
+        q = shape.questions[qi]
+        form = f"q{qi + 1}"
+        values: dict[str, str] = {}
+        never: list[str] = []
+        raw: dict[str, object] = {}
+        representable = True
+        for fi, name in enumerate(q.facts, start=1):
+            fact = shape.fact(name)
+            typed = _typed(facts.get(name), fact.type, fact.kind == "event")
+            if typed is None:
+                representable = False
+                break
+            if typed == "never":
+                never.append(f"{form}-f{fi}-never")
+                raw[name] = "never"
+            elif typed:
+                values[f"{form}-f{fi}"] = typed
+                raw[name] = _raw(typed, fact.type)
+        if not representable:
+            continue
+        cases.append({"form": form, "values": values, "never": never, "asOf": as_of or ""})
+        try:
+            expected.append(ask(contract, q.name, raw, as_of or "today").to_dict())
+        except (FactError, EvaluationError) as refused:
+            expected.append({"error": str(refused), "question": q.name})
+    return cases, expected
+
+
 # What the answer region shows, in the shape test_site.compare_shown reads: the first line,
 # the grounds' clause links, the days of the timelines with their marks. Read in one call
 # (a timeline has up to 43 days of four parts each).
@@ -338,18 +424,26 @@ def test_forms_filled_in_the_browser_answer_as_the_interpreter(
 ) -> None:
     """The facts of scenario expectations typed, selected and clicked into their question's
     form, submitted with the Answer button: the page shows the interpreter's answer, its
-    grounds linked to their clauses, and timelines whose due days are the due dates. One
-    expectation of every sixth question by default (a few seconds per contract: each answer
-    runs the evaluator and askNext), every expectation at full depth."""
+    grounds linked to their clauses, and timelines whose due days are the due dates; a value
+    the evaluator refuses shows its message. Then fact sets of tests/factgen.py that the
+    fields can hold, the questions in turn. By default one expectation of every sixth
+    question and one generated set per contract (each answer runs the evaluator and askNext
+    and costs about a third of a second); at full depth every expectation and 40 generated
+    sets per contract."""
     out, contracts = site
     every = depth(6, 1)
-    compared = days = 0
+    compared = days = refused = 0
     questions: set[tuple[str, str]] = set()
     for contract in contracts:
         if not contract.scenarios:
             continue
         cases, expected = scenario_cases(contract)
         chosen = _sample(cases, every)
+        # Then generated fact sets, the questions in turn: values no scenario gives.
+        more, answers = generated_cases(contract, depth(1, 40), seed=23)
+        chosen += range(len(cases), len(cases) + len(more))
+        cases += more
+        expected += answers
         load(driver, out / f"{contract.id}.html")
         kinds = field_kinds(contract)
         forms: dict[str, Form] = {}
@@ -362,16 +456,24 @@ def test_forms_filled_in_the_browser_answer_as_the_interpreter(
             assert region.is_displayed()
             shown = read_answer(driver, region)
             where = f"{contract.id} {expected[i]['question']} {case}"
+            questions.add((contract.id, case["form"]))
+            if "error" in expected[i]:
+                # A value the evaluator refuses: its message, and no answer.
+                assert shown["error"] and shown["head"] == expected[i]["error"], where
+                refused += 1
+                continue
             _check_due_dates(expected[i], shown, where)
             days += len(shown["days"])
             shown_answers.append(shown)
-            questions.add((contract.id, case["form"]))
-        picked = [cases[i] for i in chosen]
+        picked = [i for i in chosen if "error" not in expected[i]]
         compared += sum(
-            1 for _ in compare_shown(contract, picked, [expected[i] for i in chosen], shown_answers)
+            1
+            for _ in compare_shown(
+                contract, [cases[i] for i in picked], [expected[i] for i in picked], shown_answers
+            )
         )
         assert not console(driver), contract.id
-    assert compared == len(questions) if not FULL_DEPTH else compared > 600
+    assert compared + refused > (900 if FULL_DEPTH else 45)
     # The sample reaches deadlines drawn on timelines.
     assert compared > 30 and days > 40
 
