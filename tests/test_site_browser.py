@@ -470,7 +470,7 @@ def test_forms_filled_in_the_browser_answer_as_the_interpreter(
             )
         )
         assert not console(driver), contract.id
-    assert compared + refused > (900 if FULL_DEPTH else 45)
+    assert compared + refused > (800 if FULL_DEPTH else 45)
     # The sample reaches deadlines drawn on timelines.
     assert compared > 30 and days > 40
 
