@@ -211,6 +211,10 @@ for (const question of SITE.questions) {
     try {
       const result = evaluate(question.name, facts, options).toDict();
       render(question, result, askNext(question.name, facts, options), region);
+      // The focus goes to the answer (a keyboard user lands on it, a screen reader reads it
+      // from its start), as it goes to the wrong field when there is one.
+      region.tabIndex = -1;
+      region.focus();
     } catch (error) {
       if (!(error instanceof FactError || error instanceof EvaluationError)) throw error;
       region.replaceChildren(element("p", "error", error.message));
