@@ -15,13 +15,16 @@ from hypothesis import strategies as st
 
 import clausec
 from clausec.graph import build, dot, mermaid, views
-from clausec.graph.output import draw, scenario_facts, view_of
+from clausec.graph.output import LARGE, draw, scenario_facts, view_of
+from clausec.graph.style import RELATION_WORD, width_of, wrap
 from clausec.ir.queries import facts_read, question_expressions, relevant_norms, used_definitions
+from clausec.ir.text import norm_sentence
 
 from conftest import SHIPPED, run_cli, run_cli_process
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "graph"
 DEPOSIT = GOLDEN / "deposit_rules.clause"  # the deposit rules, frozen (see its header)
+SHIPPED_DEPOSIT = Path(__file__).resolve().parents[1] / "contracts" / "soolife" / "deposit.clause"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 HAS_DOT = shutil.which("dot") is not None
 needs_dot = pytest.mark.skipif(
@@ -315,6 +318,174 @@ def test_timeline_shows_calendar_warnings(deposit: clausec.ir.nodes.Contract) ->
     }
 
 
+# ------------------------------------------------------------------ labels and legend
+
+
+def test_norm_labels_are_the_sites_sentence_with_the_id_under_it(
+    deposit: clausec.ir.nodes.Contract,
+) -> None:
+    v = views.obligations(build(deposit))
+    for norm in deposit.norms:
+        data = v.nodes[f"norm:{norm.id}"]
+        assert data["small"] == (f"norm {norm.id}",)
+        # The sentence the site shows, wrapped: one wording per meaning.
+        assert " ".join(data["label"][1:]).startswith(norm_sentence(norm))
+    assert v.nodes["norm:6.2(1)#1"]["label"][1:4] == (
+        "platform must release deposit to merchant",
+        "within 10 working days after (3 months",
+        "after service.stopped)",
+    )
+    assert v.nodes["party:merchant"]["small"] == ()
+    text = dot.to_dot(v)
+    assert '<FONT POINT-SIZE="8" COLOR="#555555">norm 6.2(1)#1</FONT>' in text
+    assert "<small>norm 6.2(1)#35;1</small>" in mermaid.to_mermaid(v)
+    assert '    q0["<b>5.11</b><br/>' in mermaid.to_mermaid(v)  # the legend
+    # A fact says what it is, its name under it.
+    deps = views.dependencies(build(deposit), "top_up_deadline")
+    assert deps.nodes["fact:deposit.payout"]["label"] == ("发生赔付（质保金数额减少）",)
+    assert deps.nodes["fact:deposit.payout"]["small"] == ("deposit.payout",)
+
+
+def test_edges_are_labelled_where_relations_meet(deposit: clausec.ir.nodes.Contract) -> None:
+    model = build(deposit)
+    for v in (views.obligations(model), views.dependencies(model), views.remedies(model)):
+        kinds: dict[str, set[str]] = {}
+        for a, b, k in v.edges(keys=True):
+            kinds.setdefault(a, set()).add(k)
+            kinds.setdefault(b, set()).add(k)
+        for a, b, k, data in v.edges(keys=True, data=True):
+            if len(kinds[a]) > 1 or len(kinds[b]) > 1:
+                assert data["label"], (a, b, k)
+                assert data["label"] == RELATION_WORD[k] or k == "triggers", (a, b, k)
+    v = views.obligations(model)
+    # 6.2(1) benefits the merchant and yields to eight norms: every arrow says which it is.
+    assert v.edges["norm:5.11#1", "norm:6.2(1)#1", "prevails_over"]["label"] == "prevails over"
+    assert v.edges["norm:6.2(1)#1", "party:merchant", "benefits"]["label"] == "benefits"
+    assert "label=<prevails over>" in dot.to_dot(v)
+    assert '==>|"prevails over"|' in mermaid.to_mermaid(v)
+    # After a filter, only one relation left at both ends: no label needed, none drawn.
+    only = views.only_clauses(v, model, ["5.11", "6.2(4)(a)", "6.2(2)"])
+    assert only.edges["norm:5.11#1", "norm:6.2(2)#1", "prevails_over"]["label"] == "prevails over"
+    contract = clausec.compile_text(
+        'contract t title "T" source "t.txt" language en calendar CN\n'
+        'party a role "A"\naction pay\nobject fee\nfact f : boolean\n'
+        'clause "1" quote "A pays."\n  a must pay fee when f\n'
+        'clause "2" quote "A need not."\n  a must not pay fee when f\n  prevails over "1"\n'
+    ).contracts[0]
+    single = views.obligations(build(contract))
+    assert single.edges["norm:2#1", "norm:1#1", "prevails_over"]["label"] is None
+
+
+def test_glosses_wrap_and_are_never_cut_inside_a_word() -> None:
+    gloss = " ".join(f"word{i} 中文中文中文中文中文" for i in range(40))
+    contract = clausec.compile_text(
+        'contract t title "T" source "t.txt" language en calendar CN\n'
+        'party a role "A"\naction pay\nobject fee\nfact f : boolean\n'
+        f'clause "1" quote "A pays." gloss "{gloss}"\n  a must pay fee when f\n'
+        'clause "2" quote "A pays again." gloss "Short."\n  a may pay fee when f\n'
+    ).contracts[0]
+    v = views.obligations(build(contract))
+    label = v.nodes["norm:1#1"]["label"]
+    shown = label[2:]
+    assert len(shown) == views.GLOSS_LINES and shown[-1].endswith(" …")
+    assert all(width_of(line) <= 42 for line in shown)
+    kept = " ".join(shown)[: -len(" …")]
+    # The label shows a prefix of the gloss that ends at a word.
+    assert gloss.startswith(kept) and gloss[len(kept)] == " "
+    assert v.nodes["norm:2#1"]["label"][2:] == ("Short.",)
+    # The whole gloss where the label shortened it, in the legend and the tooltip.
+    assert v.graph["legend"] == (("1", "A pays.", gloss), ("2", "A pays again.", None))
+    assert gloss in v.nodes["norm:1#1"]["tooltip"]
+    assert wrap("a b", 42, lines=1) == ["a b"]
+    # Chinese runs without spaces break between characters, two columns each.
+    assert [len(line) for line in wrap("中文" * 30, 42)] == [21, 21, 18]
+
+
+def test_the_legend_holds_the_quote_of_each_clause_drawn(
+    deposit: clausec.ir.nodes.Contract,
+) -> None:
+    model = build(deposit)
+    v = views.obligations(model)
+    clauses = list(dict.fromkeys(n.clause for n in deposit.norms))
+    assert [row[0] for row in v.graph["legend"]] == [
+        c.number for c in deposit.clauses if c.number in clauses
+    ]
+    assert [row[1] for row in v.graph["legend"]] == [
+        deposit.clause(c).quote for c in [row[0] for row in v.graph["legend"]]
+    ]
+    only = views.only_clauses(v, model, ["6.4"])
+    assert [row[0] for row in only.graph["legend"]] == ["6.4"]
+    text = dot.to_dot(only)
+    assert "legend [shape=plaintext" in text and "在本协议有效期内，乙方应使质保金总额" in text
+
+
+@needs_dot
+def test_the_quotes_are_in_the_rendered_picture(deposit: clausec.ir.nodes.Contract) -> None:
+    """What the PNG shows, read from the SVG of the same layout: every quote, whole."""
+    data = draw(deposit, "obligations", "svg", clauses=["6.4", "5.11"])
+    assert isinstance(data, bytes)
+    texts, _ = svg_texts(data)
+    drawn = "".join("".join(t.split()) for t in texts)
+    for number in ("6.4", "5.11"):
+        assert "".join(deposit.clause(number).quote.split()) in drawn, number
+    assert "original wording of the clauses drawn" in texts
+
+
+# ------------------------------------------------------------------ large contracts
+
+
+def test_large_contracts_draw_an_overview_by_section() -> None:
+    contract = clausec.compile_text(generated(LARGE + 1)).contracts[0]
+    v = view_of(contract, "obligations")
+    assert {d["kind"] for _, d in v.nodes(data=True)} == {"section"}
+    assert len(v) == LARGE + 1  # one clause per section in the generated contract
+    assert v.nodes["section:0"]["label"] == ("clause 0", "1 norm: 1 may")
+    assert v.nodes["section:0"]["small"] == ("--clause 0",)
+    assert "--all" in v.graph["notes"][0] and str(LARGE + 1) in v.graph["notes"][0]
+    everything = view_of(contract, "obligations", everything=True)
+    assert sum(1 for _, d in everything.nodes(data=True) if d["kind"] == "norm") == LARGE + 1
+    one = view_of(contract, "obligations", clauses=["3"])
+    assert {n for n, d in one.nodes(data=True) if d["kind"] == "norm"} == {"norm:3#1"}
+    small = clausec.compile_text(generated(LARGE)).contracts[0]
+    assert "section:0" not in view_of(small, "obligations")
+
+
+def test_the_overview_counts_priorities_between_sections() -> None:
+    contract = clausec.load(SHIPPED_DEPOSIT)
+    assert len(contract.norms) > LARGE
+    v = view_of(contract, "obligations")
+    sections = [n for n, d in v.nodes(data=True) if d["kind"] == "section"]
+    numbers = [c.number for c in contract.clauses if c.norm_ids]
+    assert sections == [  # in the order of the clause file
+        f"section:{s}" for s in dict.fromkeys(views.section_of(n) for n in numbers)
+    ]
+    counted = sum(
+        int(d["label"].split("(")[1].split()[0])
+        for _, _, k, d in v.edges(keys=True, data=True)
+        if k == "prevails_over"
+    )
+    inside = sum(
+        int(line.split()[0])
+        for _, d in v.nodes(data=True)
+        for line in d["label"]
+        if "between its norms" in line and "priorit" in line
+    )
+    assert counted + inside == len(contract.priorities)
+    assert v.edges["section:6", "section:9", "prevails_over"]["label"].startswith("prevails over (")
+
+
+def test_cli_large_contract_default_and_all(tmp_path: Path) -> None:
+    proc = run_cli(["graph", str(SHIPPED_DEPOSIT), "--format", "dot", "-o", "-"])
+    assert proc.returncode == 0, proc.stderr
+    assert "overview of the obligations by section" in proc.stdout
+    assert "drew an overview by section" in proc.stderr
+    assert "--clause NUMBER (5, 6, annex-2, 2, 3, 4, 7, 8, 9, 11, 13)" in proc.stderr
+    proc = run_cli(["graph", str(SHIPPED_DEPOSIT), "--all", "--format", "dot", "-o", "-"])
+    assert proc.returncode == 0 and "norm 6.2(1)#1" in proc.stdout and not proc.stderr
+    proc = run_cli(["graph", str(SHIPPED_DEPOSIT), "--clause", "6", "--format", "dot", "-o", "-"])
+    assert proc.returncode == 0 and "norm 6.2(1)#1" in proc.stdout and not proc.stderr
+
+
 # ------------------------------------------------------------------ golden output
 
 
@@ -360,7 +531,8 @@ def test_svg_parses_and_carries_the_labels(deposit: clausec.ir.nodes.Contract) -
         "6.2(1)",
         "6.2(4)(c) #2",
         "annex-2 safety stock",
-        "platform must release deposit → merchant",
+        "platform must release deposit to merchant",
+        "norm 6.2(1)#1",
         "platform (甲方（服务方）)",
     ):
         assert label in texts, label
@@ -512,6 +684,8 @@ def test_cli_format_from_suffix(tmp_path: Path) -> None:
         (["{c}", "--view", "nope"], 2, "Invalid value for '--view'"),
         (["{c}", "--clause", "6.9"], 2, 'no clause "6.9" in soolife_deposit; did you mean "6.4"?'),
         (["{c}", "--view", "timeline", "--clause", "6"], 2, "--clause applies to"),
+        (["{c}", "--view", "remedies", "--all"], 2, "--all applies to the obligations view"),
+        (["{c}", "--clause", "6", "--all"], 2, "--all applies to the obligations view"),
         (["{c}", "-o", "/nonexistent/dir/g.dot"], 2, "cannot write"),
     ],
 )
@@ -620,8 +794,10 @@ def test_a_thousand_norms_are_laid_out_in_a_grid() -> None:
     v = views.obligations(build(contract))
     assert sum(1 for _, d in v.nodes(data=True) if d["kind"] == "norm") == 1000
     text = dot.to_dot(v)
-    # 667 loose norms and the party node in the platform cluster: columns of 26.
-    assert text.count("[style=invis]") == (668 - 26) + (334 - 19)
+    # 667 loose norms and the party node in the platform cluster: columns of 26; one more
+    # edge puts the legend of quotes beside them.
+    assert text.count("[style=invis]") == (668 - 26) + (334 - 19) + 1
+    assert text.count(" -> legend [style=invis]") == 1
 
 
 NAMES = st.from_regex(r"[a-z][a-z0-9]{0,6}", fullmatch=True)  # used with a suffix: never a keyword
@@ -679,7 +855,8 @@ def test_every_norm_and_fact_of_a_generated_contract_is_drawn(text: str) -> None
         for norm in contract.norms:
             assert norm.clause in texts
     view = views.obligations(g)
-    assert mermaid.to_mermaid(view).count("subgraph") == len(view.graph["clusters"])
+    # A subgraph per cluster, and one for the legend of quotes.
+    assert mermaid.to_mermaid(view).count("subgraph") == len(view.graph["clusters"]) + 1
 
 
 def test_view_of_rejects_unknown_questions(deposit: clausec.ir.nodes.Contract) -> None:

@@ -59,6 +59,7 @@ from clausec.backends.json_ir import emit_json
 from clausec.backends.python import emit_python, identifier, runtime_names
 from clausec.graph import build, dot, mermaid, views
 from clausec.graph.model import Graph
+from clausec.graph.style import wrap
 from clausec.ir import nodes as ir
 from clausec.quotes import normal_form
 from clausec.syntax.grammar import reserved_words
@@ -836,10 +837,44 @@ def decode_html_label(label: str, where: str) -> list[str]:
     for i, part in enumerate(parts):
         if i == 0 and part.startswith("<B>") and part.endswith("</B>"):
             part = part[3:-4]
+        # The identifier under a label, in a smaller font.
+        if part.startswith(dot.SMALL) and part.endswith("</FONT>"):
+            part = part[len(dot.SMALL) : -len("</FONT>")]
         assert "<" not in part and ">" not in part, f"markup in a label: {part!r} ({where})"
         assert re.fullmatch(r"(?:[^\\]|\\\\)*", part), f"a lone backslash: {part!r} ({where})"
         out.append(html.unescape(part.replace("\\\\", "\\")))
     return out
+
+
+_ROW = re.compile(
+    r'<TR><TD ALIGN="LEFT" VALIGN="TOP"><B>(.*?)</B></TD>'
+    r'<TD ALIGN="LEFT" BALIGN="LEFT">(.*?)</TD></TR>'
+)
+
+
+def decode_legend(label: str, where: str) -> list[tuple[list[str], list[str], list[str] | None]]:
+    """The rows of the legend table as Graphviz read it: clause, the lines of the quote and
+    of the gloss (if any), each decoded as a label line."""
+    rows = []
+    body = label[label.index("</TR>") + len("</TR>") : label.rindex("</TABLE>")]
+    assert _ROW.sub("", body) == "", f"not a legend row: {body!r} ({where})"
+    for clause, cell in _ROW.findall(body):
+        quote, _, gloss = cell.partition("<I>")
+        rows.append(
+            (
+                decode_html_label(clause, where),
+                decode_html_label(quote, where),
+                decode_html_label(gloss.removesuffix("</I>"), where) if gloss else None,
+            )
+        )
+    return rows
+
+
+def legend_lines(text: str) -> list[str]:
+    """A legend text as the table wraps it; the wrap keeps every character but white space."""
+    lines = label_lines(wrap(text, 70))
+    assert "".join("".join(lines).split()) == "".join(shown(text).split())
+    return lines
 
 
 def decode_tooltip(raw: str, where: str) -> str:
@@ -876,6 +911,16 @@ def check_dot(view: Graph, folder: Path, context: str) -> None:
     clusters = [o for o in objects[:subgraphs] if o["name"].startswith("cluster_")]
     nodes = {o["_gvid"]: o for o in objects[subgraphs:]}
     names = dot_names(view)
+    # The legend: one row per clause drawn, its number and its quote as given.
+    legend = [o for o in nodes.values() if o["name"] == "legend"]
+    want_legend = [
+        (label_lines([c]), legend_lines(q), legend_lines(g) if g else None)
+        for c, q, g in view.graph["legend"]
+    ]
+    assert [decode_legend(o["label"], where) for o in legend] == (
+        [want_legend] if want_legend else []
+    ), where
+    nodes = {k: o for k, o in nodes.items() if o["name"] != "legend"}
     # Nodes: the same names, labels and tooltips as the view's, no more and no fewer.
     got_nodes = Counter(
         (
@@ -888,7 +933,7 @@ def check_dot(view: Graph, folder: Path, context: str) -> None:
     want_nodes = Counter(
         (
             names[n],
-            tuple(x for x in label_lines(data["label"])),
+            tuple(label_lines(data["label"]) + label_lines(data.get("small", ()))),
             _tooltip(data.get("tooltip")),
         )
         for n, data in view.nodes(data=True)
@@ -903,7 +948,7 @@ def check_dot(view: Graph, folder: Path, context: str) -> None:
             decode_tooltip(e["tooltip"], where) if "tooltip" in e else None,
         )
         for e in graph.get("edges", [])
-        if e.get("style") != "invis"
+        if e.get("style") != "invis" and e["tail"] in nodes and e["head"] in nodes
     )
     want_edges = Counter(
         (
@@ -948,6 +993,7 @@ _M_BODY = r'[^"]*'
 _M_NODE = re.compile(
     rf'(?: {{2}}| {{4}})n(\d+)(?:\["({_M_BODY})"\]|\(\["({_M_BODY})"\]\)|\[/"({_M_BODY})"/\])'
 )
+_M_LEGEND = re.compile(rf'    q(\d+)\["({_M_BODY})"\]')
 _M_SUBGRAPH = re.compile(rf'  subgraph s\d+ \["({_M_BODY})"\]')
 _M_EDGE = re.compile(rf'  n(\d+) (?:-\.->|==>|-->)(?:\|"({_M_BODY})"\|)? n(\d+)')
 _M_NOTE = re.compile(r"  %% (.*)")
@@ -972,6 +1018,8 @@ def decode_mermaid(body: str, where: str) -> list[str]:
         parts[0] = parts[0][3:-4]
     out = []
     for part in parts:
+        if part.startswith("<small>") and part.endswith("</small>"):  # an identifier
+            part = part[len("<small>") : -len("</small>")]
         raw = re.sub(r"#\w+;", "", part)
         assert not _M_ENTITY_ONLY & set(raw), f"unescaped in a Mermaid label: {part!r}\n{where}"
         out.append(
@@ -994,6 +1042,7 @@ def check_mermaid(view: Graph, context: str) -> None:
     nodes: dict[int, list[str]] = {}
     edges: Counter[tuple[int, int, tuple[str, ...]]] = Counter()
     subgraphs, notes = [], []
+    legend: list[tuple[list[str], list[str], list[str] | None]] = []
     for line in lines[:1] + lines[2:-1]:
         # Mermaid reads `%%{…}%%` anywhere as a directive: only note lines may hold `%%`.
         assert "%%" not in line or _M_NOTE.fullmatch(line), f"`%%` in {line!r}\n{where}"
@@ -1003,6 +1052,19 @@ def check_mermaid(view: Graph, context: str) -> None:
         elif m := _M_EDGE.fullmatch(line):
             label = tuple(decode_mermaid(m[2], where)) if m[2] is not None else ()
             edges[(int(m[1]), int(m[3]), label)] += 1
+        elif m := _M_LEGEND.fullmatch(line):
+            parts = m[2].split("<br/>")
+            gloss = [p[3:-4] for p in parts if p.startswith("<i>") and p.endswith("</i>")]
+            quote = "<br/>".join(p for p in parts if not p.startswith("<i>"))
+            decoded = decode_mermaid(quote, where)
+            assert int(m[1]) == len(legend), where
+            legend.append(
+                (
+                    decoded[:1],
+                    decoded[1:],
+                    decode_mermaid("<br/>".join(gloss), where) if gloss else None,
+                )
+            )
         elif m := _M_SUBGRAPH.fullmatch(line):
             subgraphs.append(decode_mermaid(m[1], where))
         elif m := _M_NOTE.fullmatch(line):
@@ -1010,7 +1072,11 @@ def check_mermaid(view: Graph, context: str) -> None:
         else:
             assert any(p.fullmatch(line) for p in _M_FIXED), f"not a statement: {line!r}\n{where}"
     want_nodes = {
-        i: [" ".join(str(x).split()) for x in view.nodes[n]["label"]] for i, n in enumerate(order)
+        i: [
+            " ".join(str(x).split())
+            for x in (*view.nodes[n]["label"], *view.nodes[n].get("small", ()))
+        ]
+        for i, n in enumerate(order)
     }
     assert nodes == want_nodes, where
     index = {n: i for i, n in enumerate(order)}
@@ -1026,6 +1092,18 @@ def check_mermaid(view: Graph, context: str) -> None:
     want_subgraphs = [[" ".join(t.split())] for t in view.graph["clusters"].values()]
     assert subgraphs[: len(want_subgraphs)] == want_subgraphs, where
     assert notes == [" ".join(n.split()) for n in view.graph["notes"]], where
+    # The legend: each clause drawn with its quote (and the whole gloss where shortened).
+    want_legend = [
+        (
+            [" ".join(c.split())],
+            [" ".join(x.split()) for x in wrap(q, 70)],
+            [" ".join(x.split()) for x in wrap(g, 70)] if g else None,
+        )
+        for c, q, g in view.graph["legend"]
+    ]
+    assert legend == want_legend, where
+    if want_legend:
+        assert subgraphs[-1] == ["original wording of the clauses drawn"], where
 
 
 # ------------------------------------------------------------------ the property
@@ -1281,3 +1359,44 @@ def test_mermaid_labels_hold_no_directive() -> None:
         assert "%%{" not in text
         if view.graph["view"] != "dependencies":  # that view shows no gloss
             assert "#37;#37;{init: {'theme': 'dark'}}#37;#37;" in text
+
+
+@needs_dot
+def test_overview_and_legend_of_hostile_clause_numbers(tmp_path: Path) -> None:
+    """A contract above the overview's limit, with clause numbers, quotes and glosses of
+    hostile text: section boxes, counted arrows and the legend table parse and show the text
+    as given, in DOT and Mermaid."""
+    from clausec.graph.output import LARGE
+
+    texts = [HOSTILE_GRAPH_TEXT, '"q" <b>&amp;</b> \\N', "]]", "a\nb\r\nc", "中文 ] <"]
+    # Clause numbers are one printed line: no control characters or line breaks.
+    numbers = ['"q" <b>&amp;</b> \\N', "]]", "中文 ] <", " %%{init}%% &#35;"]
+    body = ""
+    for i in range(LARGE + 1):
+        text = clause_string(texts[i % len(texts)])
+        number = clause_string(f"{i}{numbers[i % len(numbers)]}")
+        body += f"clause {number}\n  quote {text}\n  gloss {text}\n  a may pay fee when f\n"
+        if i:
+            before = clause_string(f"{i - 1}{numbers[(i - 1) % len(numbers)]}")
+            body += f"  prevails over {before}\n"
+    contract = _compiled(SMALL + body)
+    model = build(contract)
+    overview = views.overview(model, LARGE)
+    assert sum(1 for _, d in overview.nodes(data=True) if d["kind"] == "section") > 1
+    check_dot(overview, tmp_path, "overview")
+    check_mermaid(overview, "overview")
+    everything = views.obligations(model)
+    assert len(everything.graph["legend"]) == LARGE + 1
+    check_dot(everything, tmp_path, "legend")
+    table = dot.legend_table(((HOSTILE_GRAPH_TEXT, HOSTILE_GRAPH_TEXT, HOSTILE_GRAPH_TEXT),))
+    assert "\x00" not in table and "\ufffe" not in table and "]" not in table
+
+
+def test_html_text_escapes_every_markup_character_and_line_break() -> None:
+    """The one escaping of label text (node labels, cluster titles, edge labels, the legend):
+    no character of it can open or close markup, an entity or a line."""
+    text = dot.html_text("a < b > c & d \" e ' f ] g\nh\r\ni \\N")
+    assert text == "a &lt; b &gt; c &amp; d &quot; e &#x27; f &#93; g h i \\\\N"
+    assert dot.html_label(["x\ny"], small=["<id>"]) == (
+        '<<B>x y</B><BR ALIGN="CENTER"/><FONT POINT-SIZE="8" COLOR="#555555">&lt;id&gt;</FONT>>'
+    )

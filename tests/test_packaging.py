@@ -100,6 +100,8 @@ def test_wheel_contents(venv: Path) -> None:
     assert "clausec/grammar/clause.lark" in names
     assert "clausec/py.typed" in names
     assert "clausec/__main__.py" in names
+    # The site's stylesheet and script are read from the package (clausec.site).
+    assert {"clausec/site/site.css", "clausec/site/explorer.js"} <= names
     assert not any(n.startswith(("tests/", "contracts/")) for n in names)
 
 

@@ -349,10 +349,18 @@ def _codes(values: Sequence[str], option: str) -> list[str]:
     return out
 
 
-def _compile(paths: Sequence[str]) -> CheckResult:
-    """Check the files; on any error print the diagnostics and exit 1."""
+def _compile(
+    paths: Sequence[str], *, analysis: bool = False, source_folders: Sequence[str] = ()
+) -> CheckResult:
+    """Check the files (with the analyses of `clausec check` if ``analysis``, and the quotes
+    against ``source_folders``); on any error print the diagnostics and exit 1."""
     try:
-        result = check_paths(paths, import_roots=_import_roots())
+        result = check_paths(
+            paths,
+            import_roots=_import_roots(),
+            analysis=analysis,
+            source_folders=source_folders,
+        )
     except InputError as exc:
         _fail(str(exc), EXIT_USAGE)
     if not result.ok:
@@ -888,6 +896,13 @@ class _Progress:
     metavar="NUMBER",
     help="Only the norms of this clause and its sub-clauses (repeatable; not timeline).",
 )
+@click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="obligations: every norm, even of a contract with more than 40 (default: an "
+    "overview by section).",
+)
 @click.option("--scenario", metavar="TITLE", help="timeline: the facts of this scenario.")
 @click.option(
     "--fact",
@@ -915,6 +930,7 @@ def graph(
     view: str,
     question: str | None,
     clauses: Sequence[str],
+    everything: bool,
     scenario: str | None,
     facts: Sequence[str],
     facts_file: str | None,
@@ -934,6 +950,8 @@ def graph(
         _fail("--scenario, --fact, --facts and --as-of apply to the timeline view", EXIT_USAGE)
     if view == "timeline" and clauses:
         _fail("--clause applies to the obligations, dependencies and remedies views", EXIT_USAGE)
+    if everything and (view != "obligations" or clauses):
+        _fail("--all applies to the obligations view without --clause", EXIT_USAGE)
     if scenario is not None and (facts or facts_file):
         _fail("--scenario gives the facts; do not combine it with --fact or --facts", EXIT_USAGE)
     fmt = fmt or out.SUFFIXES.get(Path(output).suffix.lower(), "dot")
@@ -975,7 +993,14 @@ def graph(
         if scenario is None:
             values = read_facts(target, raw)
         picture = out.draw(
-            target, view, fmt, question=question, facts=values, as_of=date, clauses=clauses
+            target,
+            view,
+            fmt,
+            question=question,
+            facts=values,
+            as_of=date,
+            clauses=clauses,
+            everything=everything,
         )
     except FactError as exc:
         _fail(str(exc), EXIT_FINDINGS)
@@ -983,6 +1008,7 @@ def graph(
         _fail(f"cannot compute the timeline: {exc}", EXIT_FINDINGS)
     except (dot.DotMissing, dot.DotFailed) as exc:
         _fail(str(exc), EXIT_FINDINGS)
+    _overview_hint(target, view, clauses, everything)
     if output == "-":
         # Bytes, so that the picture reaches stdout unchanged whatever its encoding.
         click.echo(picture.encode("utf-8") if isinstance(picture, str) else picture, nl=False)
@@ -992,6 +1018,25 @@ def graph(
     except OSError as exc:
         _fail(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
     click.echo(f"wrote {output}")
+
+
+def _overview_hint(
+    target: ir.Contract, view: str, clauses: Sequence[str], everything: bool
+) -> None:
+    """Say on stderr that a large contract was drawn as an overview, and how to draw more."""
+    from clausec.graph import output as out
+    from clausec.graph.views import section_of
+
+    if view == "obligations" and not clauses and not everything and len(target.norms) > out.LARGE:
+        # In the order of the clause file, as the overview draws them.
+        numbers = (c.number for c in target.clauses if c.norm_ids)
+        sections = ", ".join(dict.fromkeys(section_of(n) for n in numbers))
+        click.echo(
+            f"note: {target.id} has {len(target.norms)} norms (more than {out.LARGE}): drew an "
+            f"overview by section; draw a section with --clause NUMBER ({sections}), or every "
+            "norm with --all",
+            err=True,
+        )
 
 
 TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json", "schema": ".schema.json"}
@@ -1032,6 +1077,47 @@ def emit(paths: tuple[str, ...], target: str, out_dir: str, package: str | None)
         _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
     for path, _ in outputs:
         click.echo(f"wrote {path.as_posix()}")
+
+
+@cli.command()
+@import_root_option
+@click.argument("paths", nargs=-1, required=True)
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    metavar="DIR",
+    help="The folder to write the site into (created if missing).",
+)
+@click.option(
+    "--sources",
+    multiple=True,
+    metavar="FOLDER",
+    type=click.Path(exists=True, file_okay=False),
+    help="Also check every quote against the contract's source document, found in FOLDER "
+    "(repeatable), and show those findings at their clauses.",
+)
+@click.option(
+    "--no-analysis",
+    is_flag=True,
+    help="Show no findings of the analyses of docs/checks.md (faster).",
+)
+def site(paths: tuple[str, ...], out_dir: str, sources: tuple[str, ...], no_analysis: bool) -> None:
+    """Build the contract explorer of the contracts in PATHS: a static site in DIR, an
+    index.html and a page per contract (docs/site.md)."""
+    from clausec.site import site_files, write_site
+
+    result = _compile(list(paths), analysis=not no_analysis, source_folders=sources)
+    files = site_files(result.contracts, result.diagnostics)
+    try:
+        written = write_site(files, Path(out_dir))
+    except OSError as exc:
+        _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
+    click.echo(
+        f"wrote {len(written)} files to {Path(out_dir).as_posix()}; "
+        f"open {(Path(out_dir) / 'index.html').as_posix()}"
+    )
 
 
 def _package_files(

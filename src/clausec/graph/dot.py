@@ -11,7 +11,7 @@ import subprocess
 import networkx as nx
 
 from clausec.graph.model import Graph
-from clausec.graph.style import KIND, RELATION, fill_and_border
+from clausec.graph.style import KIND, RELATION, fill_and_border, wrap
 
 FONT = "Helvetica,Arial,sans-serif"
 # Clusters with more unconnected pieces than this are woven into a grid of about sqrt(n)
@@ -47,18 +47,61 @@ def tooltip(text: str) -> str:
     return quoted(text, "\\" * 4)
 
 
-def html_label(lines: tuple[str, ...] | list[str], align: str = "CENTER", bold: bool = True) -> str:
-    """An HTML-like label: the first line bold (if ``bold``), every line escaped, white space
-    collapsed, characters no picture can hold as U+FFFD."""
+def html_text(text: str) -> str:
+    """One line of text for an HTML-like label (the escaping every label text goes through):
+    white space collapsed, ``&``, ``<``, ``>``, quotes and ``]`` as entities, backslashes
+    doubled, characters no picture can hold as U+FFFD. A line break cannot remain: lines are
+    joined with ``<BR/>`` by the callers."""
+    shown = _UNSHOWABLE.sub("\ufffd", " ".join(str(text).split()))
+    # Graphviz expands \N, \G, ... in HTML labels too; a doubled backslash is one backslash.
+    # Its HTML lexer fails on some text made of `]` (`]`, `]]`): those go as entities.
+    return html.escape(shown, quote=True).replace("\\", "\\\\").replace("]", "&#93;")
+
+
+SMALL = '<FONT POINT-SIZE="8" COLOR="#555555">'
+
+
+def html_label(
+    lines: tuple[str, ...] | list[str],
+    align: str = "CENTER",
+    bold: bool = True,
+    small: tuple[str, ...] | list[str] = (),
+) -> str:
+    """An HTML-like label: the first line bold (if ``bold``), then the ``small`` lines in a
+    smaller grey font (identifiers), every line through html_text."""
     parts = []
     for i, line in enumerate(lines):
-        shown = _UNSHOWABLE.sub("\ufffd", " ".join(str(line).split()))
-        # Graphviz expands \N, \G, ... in HTML labels too; a doubled backslash is one backslash.
-        # Its HTML lexer fails on some text made of `]` (`]`, `]]`): those go as entities.
-        text = html.escape(shown, quote=True).replace("\\", "\\\\").replace("]", "&#93;")
+        text = html_text(line)
         parts.append(f"<B>{text}</B>" if i == 0 and bold and text else text)
+    parts += [f"{SMALL}{html_text(line)}</FONT>" for line in small]
     br = f'<BR ALIGN="{align}"/>'
     return "<" + br.join(parts) + (br if align != "CENTER" else "") + ">"
+
+
+def legend_table(legend: tuple[tuple[str, str, str | None], ...]) -> str:
+    """The quotes in print: an HTML-like table of clause, verbatim quote (and the whole gloss
+    where a label shortened it), each text wrapped and through html_text."""
+    br = '<BR ALIGN="LEFT"/>'
+
+    def cell(text: str, width: int) -> str:
+        return br.join(html_text(line) for line in wrap(text, width)) + br
+
+    rows = [
+        '<TR><TD COLSPAN="2" ALIGN="LEFT"><B>original wording of the clauses drawn</B></TD></TR>'
+    ]
+    for clause, quote, gloss in legend:
+        text = cell(quote, 70)
+        if gloss:
+            text += f"<I>{cell(gloss, 70)}</I>"
+        rows.append(
+            f'<TR><TD ALIGN="LEFT" VALIGN="TOP"><B>{html_text(clause)}</B></TD>'
+            f'<TD ALIGN="LEFT" BALIGN="LEFT">{text}</TD></TR>'
+        )
+    return (
+        '<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" COLOR="#999999">'
+        + "".join(rows)
+        + "</TABLE>>"
+    )
 
 
 def _names(view: Graph) -> dict[str, str]:
@@ -96,6 +139,11 @@ def to_dot(view: Graph) -> str:
         out += ["    " + _node(view, n, names) for n in inside]
         out += ["    " + line for line in _grid(view, inside, names)]
         out.append("  }")
+    if g.get("legend"):  # a name without a colon: no model id can take it
+        out.append(f'  legend [shape=plaintext, style="", label={legend_table(g["legend"])}];')
+        last = _last_rank(view)
+        if last is not None:  # beside the picture, after its last rank, not above it
+            out.append(f"  {names[last]} -> legend [style=invis];")
     for group in g["ranks"]:
         out.append("  { rank=same; " + " ".join(names[n] + ";" for n in group) + " }")
     for u, v, key, data in view.edges(keys=True, data=True):
@@ -112,7 +160,7 @@ def _node(view: Graph, n: str, names: dict[str, str]) -> str:
     style = "filled" + (",rounded" if shape == "box" else "")
     style += ",dashed" if data["tentative"] else ""
     attrs = [
-        f"label={html_label(data['label'])}",
+        f"label={html_label(data['label'], small=data.get('small', ()))}",
         f"shape={shape}",
         f'style="{style}"',
         f'fillcolor="{fill}"',
@@ -158,6 +206,20 @@ def _grid(view: Graph, inside: list[str], names: dict[str, str]) -> list[str]:
         f"{names[heads[i]]} -> {names[heads[i + width]]} [style=invis];"
         for i in range(len(heads) - width)
     ]
+
+
+def _last_rank(view: Graph) -> str | None:
+    """A node of the last rank the arrows that shape the layout make (any node if there are
+    no such arrows, None if they make a cycle), for the legend to follow."""
+    shaping: Graph = nx.MultiDiGraph()
+    shaping.add_edges_from((u, v) for u, v, k in view.edges(keys=True) if k not in LOOSE and u != v)
+    if not len(shaping):
+        return next(iter(view), None)
+    if not nx.is_directed_acyclic_graph(shaping):
+        return None
+    order = {n: i for i, n in enumerate(view)}
+    generations = list(nx.topological_generations(shaping))
+    return min(generations[-1], key=order.__getitem__)
 
 
 def render(dot_text: str, fmt: str) -> bytes:

@@ -1,7 +1,8 @@
 """Mermaid flowchart text for a view graph (for Markdown pages that render Mermaid).
 
 Tooltips are left out (Mermaid shows them only with scripts enabled); clusters become
-subgraphs, ranks of the timeline become one subgraph per date.
+subgraphs, ranks of the timeline become one subgraph per date, and the legend of quotes a
+last subgraph with one box per clause.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import json
 
 from clausec.graph.model import Graph
-from clausec.graph.style import MODALITY, RELATION, fill_and_border
+from clausec.graph.style import MODALITY, RELATION, fill_and_border, wrap
 
 _ENTITIES = {
     '"': "#quot;",
@@ -30,10 +31,12 @@ def text(value: str) -> str:
     return "".join(_ENTITIES.get(c, c) for c in " ".join(value.split()))
 
 
-def label(lines: tuple[str, ...] | list[str]) -> str:
+def label(lines: tuple[str, ...] | list[str], small: tuple[str, ...] | list[str] = ()) -> str:
+    """The lines, the first bold, then the ``small`` ones (identifiers) smaller."""
     parts = [text(str(x)) for x in lines]
     if parts and parts[0]:
         parts[0] = f"<b>{parts[0]}</b>"
+    parts += [f"<small>{text(str(x))}</small>" for x in small]
     return '"' + "<br/>".join(parts) + '"'
 
 
@@ -71,6 +74,7 @@ def to_mermaid(view: Graph) -> str:
             out.append("    direction LR")
         out += ["    " + _node(view, n, names) for n in inside]
         out.append("  end")
+    out += _legend(g.get("legend", ()), len(subgraphs))
     for u, v, key, data in view.edges(keys=True, data=True):
         arrow = _ARROWS[RELATION.get(key, RELATION["reads"])[0]]
         edge_label = f'|"{text(str(data["label"]))}"|' if data.get("label") else ""
@@ -79,10 +83,25 @@ def to_mermaid(view: Graph) -> str:
     return "\n".join(out) + "\n"
 
 
+def _legend(legend: tuple[tuple[str, str, str | None], ...], index: int) -> list[str]:
+    """The quotes of the clauses drawn, one box each in a subgraph of their own (Mermaid has
+    no tables, and no tooltips to hold them)."""
+    if not legend:
+        return []
+    out = [f"  subgraph s{index} [{label(['original wording of the clauses drawn'])}]"]
+    for i, (clause, quote, gloss) in enumerate(legend):
+        lines = [text(clause), *(text(x) for x in wrap(quote, 70))]
+        lines += [f"<i>{text(x)}</i>" for x in wrap(gloss, 70)] if gloss else []
+        lines[0] = f"<b>{lines[0]}</b>"
+        out.append(f'    q{i}["' + "<br/>".join(lines) + '"]')
+    out.append("  end")
+    return out
+
+
 def _node(view: Graph, n: str, names: dict[str, str]) -> str:
     data = view.nodes[n]
     kind = data["kind"]
-    body = label(data["label"])
+    body = label(data["label"], data.get("small", ()))
     if kind in ("fact", "event", "question"):
         return f"{names[n]}([{body}])"
     if kind == "definition":

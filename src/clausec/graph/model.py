@@ -16,7 +16,7 @@ import networkx as nx
 
 from clausec.ir import nodes as ir
 from clausec.ir.queries import facts_read, question_expressions, relevant_norms, used_definitions
-from clausec.ir.text import deadline_text
+from clausec.ir.text import deadline_text, deadline_words, norm_sentence
 
 Graph: TypeAlias = "nx.MultiDiGraph[str]"
 
@@ -132,6 +132,9 @@ def _norm(g: Graph, contract: ir.Contract, n: ir.Norm) -> None:
         amount=None if n.amount is None else n.amount.kind,
         deadline=None if n.deadline is None else n.deadline.kind,
         deadline_text=None if n.deadline is None else deadline_text(n.deadline),
+        # The plain wording the site shows too (ir/text.py): one wording per meaning.
+        sentence=norm_sentence(n),
+        deadline_words=None if n.deadline is None else deadline_words(n.deadline),
         forms=n.forms,
         performed_on=n.performed_on,
         remedy_of=n.remedy_of,

@@ -12,6 +12,9 @@ from clausec.graph.model import Graph, build
 from clausec.ir import nodes as ir
 
 FORMATS = ("dot", "svg", "png", "mermaid")
+# Above this many norms, the obligations view without --clause draws an overview by section:
+# 40 boxes with their glosses already make a picture larger than a page at a legible size.
+LARGE = 40
 SUFFIXES = {
     ".dot": "dot",
     ".gv": "dot",
@@ -30,10 +33,12 @@ def view_of(
     facts: Mapping[str, RuntimeValue] | None = None,
     as_of: dt.date | None = None,
     clauses: Sequence[str] = (),
+    everything: bool = False,
 ) -> Graph:
-    """The view graph, only the norms of ``clauses`` if given (not for the timeline);
-    KeyError for an unknown question or a clause that selects nothing, EvaluationError from
-    the timeline."""
+    """The view graph, only the norms of ``clauses`` if given (not for the timeline); for
+    the obligations of a contract with more than LARGE norms and no ``clauses``, an overview
+    by section unless ``everything``. KeyError for an unknown question or a clause that
+    selects nothing, EvaluationError from the timeline."""
     if question is not None and question not in {q.name for q in contract.questions}:
         raise KeyError(question)
     for wanted in clauses:
@@ -42,6 +47,8 @@ def view_of(
     model = build(contract)
     if view == "timeline":
         return views.timeline(model, contract, facts or {}, as_of, question)
+    if view == "obligations" and not clauses and not everything and len(contract.norms) > LARGE:
+        return views.overview(model, LARGE)
     if view == "obligations":
         graph = views.obligations(model)
     elif view == "remedies":
@@ -60,9 +67,18 @@ def draw(
     facts: Mapping[str, RuntimeValue] | None = None,
     as_of: dt.date | None = None,
     clauses: Sequence[str] = (),
+    everything: bool = False,
 ) -> str | bytes:
     """DOT or Mermaid text, or SVG / PNG bytes (DotMissing when Graphviz is not installed)."""
-    graph = view_of(contract, view, question=question, facts=facts, as_of=as_of, clauses=clauses)
+    graph = view_of(
+        contract,
+        view,
+        question=question,
+        facts=facts,
+        as_of=as_of,
+        clauses=clauses,
+        everything=everything,
+    )
     if fmt == "mermaid":
         return mermaid.to_mermaid(graph)
     text = dot.to_dot(graph)

@@ -3,8 +3,10 @@
 A view graph carries presentation only (docs/graphs.md): graph attributes ``view``, ``title``,
 ``clusters`` (cluster id -> label, in drawing order), ``notes`` (lines shown under the title),
 ``rankdir`` and ``ranks`` (groups of nodes drawn side by side, in order); node attributes
-``kind``, ``modality``, ``label`` (lines, the first in bold), ``tooltip``, ``cluster`` and
-``tentative`` (drawn dashed); edge attributes ``relation``, ``label`` and ``tooltip``.
+``kind``, ``modality``, ``label`` (lines, the first in bold), ``small`` (lines drawn smaller
+under them: the identifier), ``tooltip``, ``cluster`` and ``tentative`` (drawn dashed); edge
+attributes ``relation``, ``label`` and ``tooltip``. ``legend`` holds (clause, quote, gloss)
+for the clauses of the norms drawn, the gloss only where the label had to shorten it.
 Nodes and edges keep the model's order, which is the contract's.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -21,12 +24,16 @@ from clausec.evaluation.facts import Never, RuntimeValue
 from clausec.evaluation.interpreter import Evaluation
 from clausec.evaluation.values import Unknown
 from clausec.graph.model import Graph, node_id
-from clausec.graph.style import MODALITY_WORD, wrap
+from clausec.graph.style import RELATION_WORD, wrap
 from clausec.ir import nodes as ir
 from clausec.ir.numbering import within
 from clausec.ir.queries import relevant_norms
+from clausec.ir.text import MODALITY_WORD
 
 DATED = ("within", "at_least_before", "before", "by", "until", "monthly")
+# A gloss longer than this many lines is shortened in the label (at a word, with "…") and
+# given whole in the legend.
+GLOSS_LINES = 6
 
 
 def _view(model: Graph, view: str, title: str) -> Graph:
@@ -35,6 +42,7 @@ def _view(model: Graph, view: str, title: str) -> Graph:
         title=f"{model.graph['contract']}: {title}",
         clusters={},
         notes=(),
+        legend=(),
         rankdir="LR",
         ranks=[],
     )
@@ -49,21 +57,20 @@ def _edges(model: Graph, relations: Iterable[str]) -> Iterable[tuple[str, str, d
 
 
 def norm_label(data: Mapping[str, object], gloss: bool) -> tuple[str, ...]:
-    """Clause and modality, what is done to what for whom, then the gloss if asked."""
+    """Clause, the norm as a plain sentence (ir/text.py, as the site words it), its deadline
+    in words, then the gloss if asked, wrapped and shortened at a word if very long."""
     name = str(data["name"])
     head = f"{data['clause']}" + (f" {name[name.rindex('#') :]}" if not name.endswith("#1") else "")
-    modality = MODALITY_WORD[str(data["modality"])]
-    what = f"{data['party']} {modality} {data['action']} {data['object']}"
-    if data.get("amount"):
-        what += f" ({str(data['amount']).replace('_', ' ')})"
-    if data.get("beneficiary"):
-        what += f" → {data['beneficiary']}"
-    lines = [head, *wrap(what)]
-    if data.get("deadline"):
-        lines += wrap(str(data["deadline_text"]))
+    lines = [head, *wrap(str(data["sentence"]))]
+    if data.get("deadline_words"):
+        lines += wrap(str(data["deadline_words"]))
     if gloss and data.get("gloss"):
-        lines += wrap(str(data["gloss"]))
+        lines += wrap(str(data["gloss"]), lines=GLOSS_LINES)
     return tuple(lines)
+
+
+def gloss_shortened(data: Mapping[str, object]) -> bool:
+    return bool(data.get("gloss")) and len(wrap(str(data["gloss"]))) > GLOSS_LINES
 
 
 def _add_norm(view: Graph, model: Graph, nid: str, *, gloss: bool, cluster: str | None) -> None:
@@ -77,6 +84,7 @@ def _add_norm(view: Graph, model: Graph, nid: str, *, gloss: bool, cluster: str 
         kind="norm",
         modality=data["modality"],
         label=norm_label(data, gloss),
+        small=(f"norm {data['name']}",),
         tooltip=tip,
         cluster=cluster,
         tentative=False,
@@ -87,7 +95,12 @@ def _add_plain(view: Graph, model: Graph, nid: str, cluster: str | None = None) 
     data = model.nodes[nid]
     kind = str(data["kind"])
     label: tuple[str, ...] = (str(data["name"]),)
+    small: tuple[str, ...] = ()
     tip = f"{kind} {data['name']}"
+    if kind in ("fact", "event", "definition") and data.get("description"):
+        # What it means first, the name the clause file uses under it.
+        label = tuple(wrap(str(data["description"])))
+        small = (str(data["name"]),)
     if kind == "party":
         label += tuple(str(x) for x in (data["role"], data["legal_name"]) if x)
     elif kind == "question":
@@ -98,7 +111,14 @@ def _add_plain(view: Graph, model: Graph, nid: str, cluster: str | None = None) 
     if data.get("description"):
         tip += f"\n{data['description']}"
     view.add_node(
-        nid, kind=kind, modality=None, label=label, tooltip=tip, cluster=cluster, tentative=False
+        nid,
+        kind=kind,
+        modality=None,
+        label=label,
+        small=small,
+        tooltip=tip,
+        cluster=cluster,
+        tentative=False,
     )
 
 
@@ -147,7 +167,7 @@ def obligations(model: Graph) -> Graph:
         "dashed arrow: benefits · orange arrow: prevails over · "
         "red arrow: breach triggers remedy",
     )
-    return view
+    return finish(view, model)
 
 
 def dependencies(model: Graph, question: str | None = None) -> Graph:
@@ -203,7 +223,7 @@ def dependencies(model: Graph, question: str | None = None) -> Graph:
                     label=None,
                     tooltip="read by a contract-wide rule",
                 )
-    return view
+    return finish(view, model)
 
 
 def remedies(model: Graph) -> Graph:
@@ -245,7 +265,7 @@ def remedies(model: Graph) -> Graph:
         view.graph["notes"] = (
             "no remedies: no norm of this contract follows the breach of another (otherwise …)",
         )
-    return view
+    return finish(view, model)
 
 
 def timeline(
@@ -329,7 +349,7 @@ def timeline(
         notes.append("no norm with a dated deadline may apply to these facts")
     notes += [f"warning: {w}" for w in sorted(ev.warnings)]
     view.graph["notes"] = tuple(notes)
-    return view
+    return finish(view, model)
 
 
 def _axis(view: Graph, at: dict[str, list[str]]) -> None:
@@ -404,4 +424,118 @@ def only_clauses(view: Graph, model: Graph, clauses: Iterable[str]) -> Graph:
         if all(out.nodes[n]["kind"] == "party" and not out.degree(n) for n in members):
             out.remove_nodes_from(members)
             del out.graph["clusters"][cid]
-    return out
+    for u, v, key in out.edges(keys=True):  # labels again: fewer kinds may meet now
+        out.edges[u, v, key]["label"] = view.edges[u, v, key].get("bare_label")
+    return finish(out, model)
+
+
+def finish(view: Graph, model: Graph) -> Graph:
+    """Edge labels where kinds meet, and the legend of the quotes of the norms drawn."""
+    label_where_kinds_meet(view)
+    view.graph["legend"] = legend(view, model)
+    return view
+
+
+def label_where_kinds_meet(view: Graph) -> None:
+    """Where arrows of several relations meet a node, each of them gets its relation in
+    words ("prevails over", "benefits", …), so that a reader can tell them apart in print.
+    ``bare_label`` keeps the label the view gave, for a filtered copy to start again from."""
+    kinds: dict[str, set[str]] = {}
+    for u, v, key in view.edges(keys=True):
+        if key in RELATION_WORD:
+            kinds.setdefault(u, set()).add(key)
+            kinds.setdefault(v, set()).add(key)
+    for u, v, key, data in view.edges(keys=True, data=True):
+        data.setdefault("bare_label", data.get("label"))
+        meet = len(kinds.get(u, ())) > 1 or len(kinds.get(v, ())) > 1
+        if not data.get("label") and meet and key in RELATION_WORD:
+            data["label"] = RELATION_WORD[key]
+
+
+def legend(view: Graph, model: Graph) -> tuple[tuple[str, str, str | None], ...]:
+    """(clause, verbatim quote, gloss) for each clause with a norm in the view, in contract
+    order: the quotes in print, where no tooltip shows them. The gloss only where the label
+    shortened it."""
+    out: dict[str, tuple[str, str, str | None]] = {}
+    for n in model:
+        data = model.nodes[n]
+        if n in view and data.get("kind") == "norm" and data["clause"] not in out:
+            gloss = str(data["gloss"]) if gloss_shortened(data) else None
+            out[str(data["clause"])] = (str(data["clause"]), str(data.get("quote") or ""), gloss)
+    return tuple(out.values())
+
+
+def section_of(number: str) -> str:
+    """The top-level clause of a clause number: "6" of "6.2(4)(a)", "annex-2" of "annex-2
+    safety stock"."""
+    match = re.match(r"[^.( ]+", number.strip())
+    return match.group() if match else number
+
+
+def overview(model: Graph, limit: int) -> Graph:
+    """For a contract with more norms than one picture can show legibly: one box per
+    top-level clause with its norms counted by modality, and the priorities and remedies
+    between sections counted on the arrows; the notes say how to draw one section."""
+    view = _view(model, "obligations", "overview of the obligations by section")
+    norms = [d for _, d in model.nodes(data=True) if d.get("kind") == "norm"]
+    sections: dict[str, list[Mapping[str, Any]]] = {}
+    for n, data in model.nodes(data=True):  # sections in the document's order
+        if data.get("kind") == "clause" and any(
+            model.edges[e]["relation"] == "contains" for e in model.out_edges(n, keys=True)
+        ):
+            sections.setdefault(section_of(str(data["name"])), [])
+    for data in norms:
+        sections.setdefault(section_of(str(data["clause"])), []).append(data)
+    inside: dict[str, dict[str, int]] = {}
+    across: dict[tuple[str, str, str], int] = {}
+    for u, v, data in _edges(model, ("prevails_over", "triggers")):
+        a = section_of(str(model.nodes[u]["clause"]))
+        b = section_of(str(model.nodes[v]["clause"]))
+        if a == b:
+            counts = inside.setdefault(a, {})
+            counts[data["relation"]] = counts.get(data["relation"], 0) + 1
+        else:
+            across[(a, b, data["relation"])] = across.get((a, b, data["relation"]), 0) + 1
+    for name, members in sections.items():
+        by_modality = [
+            f"{sum(1 for d in members if d['modality'] == m)} {word}"
+            for m, word in MODALITY_WORD.items()
+            if any(d["modality"] == m for d in members)
+        ]
+        lines = [f"clause {name}", f"{counted(len(members), 'norm')}: " + ", ".join(by_modality)]
+        counts = inside.get(name, {})
+        if counts.get("prevails_over"):
+            lines.append(f"{counted(counts['prevails_over'], 'priority')} between its norms")
+        if counts.get("triggers"):
+            lines.append(f"{counted(counts['triggers'], 'remedy')} between its norms")
+        view.add_node(
+            f"section:{name}",
+            kind="section",
+            modality=None,
+            label=tuple(lines),
+            small=(f"--clause {name}",),
+            tooltip="clauses " + ", ".join(dict.fromkeys(str(d["clause"]) for d in members)),
+            cluster=None,
+            tentative=False,
+        )
+    for (a, b, relation), count in across.items():
+        view.add_edge(
+            f"section:{a}",
+            f"section:{b}",
+            key=relation,
+            relation=relation,
+            label=f"{RELATION_WORD[relation]} ({counted(count, 'norm')})",
+            tooltip=None,
+        )
+    view.graph["notes"] = (
+        f"{len(norms)} norms, more than {limit}: one box per section. Draw one with "
+        "--clause NUMBER, or every norm with --all",
+    )
+    return view
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 norm``, ``2 norms``, ``3 priorities``."""
+    if count == 1:
+        return f"1 {noun}"
+    return f"{count} " + (noun[:-1] + "ies" if noun.endswith("y") else noun + "s")
