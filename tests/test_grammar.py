@@ -1227,3 +1227,17 @@ def test_clause_numbers_must_be_showable(number: str, ok: bool) -> None:
     body = f'clause "{number}"\n  quote "q"\n  a must pay fee\n'
     result = compile_body(body)
     assert codes(result) == ([] if ok else ["E0411"]), describe(result)
+
+
+def test_a_keyword_is_a_whole_word() -> None:
+    # Where only a declaration may start, Lark's contextual lexer once read `importx other`
+    # as `import xother` (found by tests/test_fmt.py's mutations: fmt then wrote the space).
+    result = clausec.compile_text(HEADER + 'importxother from "other.clause"\n')
+    assert [d.code for d in result.diagnostics] == ["E0100"], result.diagnostics
+    assert "`importxother`" in result.diagnostics[0].message
+
+
+def test_a_name_may_start_with_a_keyword() -> None:
+    text = PRELUDE + "fact importance : boolean\nfact whenever : boolean\nfact notice : date\n"
+    result = clausec.compile_text(text)
+    assert not [d for d in result.diagnostics if d.severity.value == "error"], result.diagnostics

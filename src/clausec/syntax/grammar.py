@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from lark import Lark
+from lark.lexer import PatternRE, PatternStr, TerminalDef
 
 _GRAMMAR_NAME = "clause.lark"
 
@@ -37,7 +38,8 @@ def _cache_file(text: str) -> str | bool:
     """A per-grammar cache file in a private directory; True (Lark's default place) otherwise."""
     import lark
 
-    digest = hashlib.sha256((text + lark.__version__).encode()).hexdigest()[:16]
+    # _whole_word edits the terminals after the grammar is read: its version is in the key.
+    digest = hashlib.sha256((text + lark.__version__ + _KEYWORD_FORM).encode()).hexdigest()[:16]
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     folder = os.path.join(base, "clausec")
     try:
@@ -49,6 +51,24 @@ def _cache_file(text: str) -> str | bool:
     return os.path.join(folder, f"grammar-{digest}.lark-cache")
 
 
+# The form keyword terminals are given (part of the parser cache's key).
+_KEYWORD_FORM = "keywords end where a name cannot go on, v1"
+_WORD = re.compile(r"[a-z][a-z-]*")
+
+
+def _whole_word(terminal: TerminalDef) -> None:
+    """A keyword ends where a name could not go on: ``importx`` is never ``import x``.
+
+    Lark's contextual lexer only tries the terminals the parser accepts at that point, so
+    where a keyword is expected and no name is, it would take a keyword as the start of a
+    longer word. As a pattern with a look-ahead, tried before names (priority 1), a keyword
+    matches whole words only; a longer word is lexed as a name, as everywhere else."""
+    pattern = terminal.pattern
+    if isinstance(pattern, PatternStr) and _WORD.fullmatch(pattern.value):
+        terminal.pattern = PatternRE(re.escape(pattern.value) + r"(?![A-Za-z0-9_-])", pattern.flags)
+        terminal.priority = max(terminal.priority, 1)
+
+
 def make_parser(transformer: object | None = None) -> Lark:
     """The LALR parser; with ``transformer``, callbacks run at each reduction (no parse tree)."""
     text = grammar_text()
@@ -56,6 +76,7 @@ def make_parser(transformer: object | None = None) -> Lark:
         text,
         parser="lalr",
         lexer="contextual",
+        edit_terminals=_whole_word,
         start=["start", "declarations"],
         maybe_placeholders=False,
         # Keywords and punctuation reach the callbacks so that spans cover them (no meta inline).
