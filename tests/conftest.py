@@ -113,6 +113,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.deep)
 
 
+def need_tool(ok: bool, reason: str) -> None:
+    """Skip the test when a tool it runs is missing (``reason`` says which and how to get it);
+    under CI, which installs every tool (.ci/run), fail instead."""
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI must install it: see .ci/run)")
+    pytest.skip(reason)
+
+
 def compile_body(body: str, name: str = "t.clause") -> clausec.CheckResult:
     """Compile PRELUDE + body in memory."""
     return clausec.compile_text(PRELUDE + body, name)

@@ -29,7 +29,7 @@ from clausec.ir import nodes as ir
 from clausec.ir import types as t
 from clausec.ir.interface import interface
 
-from conftest import CONTRACTS, FULL_DEPTH, REPO, depth
+from conftest import CONTRACTS, FULL_DEPTH, REPO, depth, need_tool
 from factgen import fact_cases
 
 try:
@@ -60,14 +60,6 @@ CHROMEDRIVER = Path("/usr/bin/chromedriver")
 LOCALE = "en-US"
 DESKTOP = (1280, 900)
 PHONE_WIDTH = 390
-
-
-def _need(ok: bool, reason: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must install it: see .ci/run)")
-    pytest.skip(reason)
 
 
 # ------------------------------------------------------------------ fixtures
@@ -104,8 +96,8 @@ def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[webdriver.Chrome]:
     """One headless Chromium for the module (starting one takes about a second)."""
-    _need(CHROMIUM.is_file(), f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
-    _need(
+    need_tool(CHROMIUM.is_file(), f"{CHROMIUM} is missing (Debian: apt-get install chromium)")
+    need_tool(
         CHROMEDRIVER.is_file(),
         f"{CHROMEDRIVER} is missing (Debian: apt-get install chromium-driver)",
     )

@@ -10,7 +10,6 @@ variable CI set) it fails them."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -24,7 +23,7 @@ from clausec.backends.jspackage import javascript_package, npm_name_problem
 from clausec.backends.typescript import emit_typescript
 from clausec.evaluation.interpreter import ask
 
-from conftest import REPO, run_cli
+from conftest import REPO, need_tool, run_cli
 
 NODE = shutil.which("node")
 NPM = shutil.which("npm")
@@ -34,25 +33,17 @@ SHIPPED = sorted((REPO / "contracts").glob("**/*.clause"))
 EXAMPLES = sorted((REPO / "docs" / "examples").glob("*.clause"))
 
 
-def _need(ok: bool, reason: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must install it: see .ci/run)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def tsc() -> list[str]:
-    _need(NODE is not None, "`node` is not on PATH: Node.js 20 runs TypeScript")
-    _need(TSC.is_file(), "TypeScript is not installed: run `npm ci` in tests/node")
+    need_tool(NODE is not None, "`node` is not on PATH: Node.js 20 runs TypeScript")
+    need_tool(TSC.is_file(), "TypeScript is not installed: run `npm ci` in tests/node")
     assert NODE is not None
     return [NODE, str(TSC)]
 
 
 @pytest.fixture
 def npm() -> str:
-    _need(NODE is not None and NPM is not None, "`node` and `npm` are not on PATH")
+    need_tool(NODE is not None and NPM is not None, "`node` and `npm` are not on PATH")
     assert NPM is not None
     return NPM
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -33,7 +32,7 @@ from lark import Lark, Token, Tree
 
 from clausec.syntax.grammar import grammar_text, reserved_words
 
-from conftest import REPO
+from conftest import REPO, need_tool
 
 EXTENSION = REPO / "editors" / "vscode"
 GRAMMAR = EXTENSION / "syntaxes" / "clause.tmLanguage.json"
@@ -46,24 +45,16 @@ FILES = sorted((REPO / "contracts").glob("**/*.clause")) + sorted(
 )
 
 
-def _need(ok: bool, reason: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI must install it: see .ci/run)")
-    pytest.skip(reason)
-
-
 @pytest.fixture
 def node() -> str:
-    _need(NODE is not None, "`node` is not on PATH: Node.js 20 runs the editor tests")
+    need_tool(NODE is not None, "`node` is not on PATH: Node.js 20 runs the editor tests")
     assert NODE is not None
     return NODE
 
 
 @pytest.fixture
 def tokenizer(node: str) -> list[str]:
-    _need(
+    need_tool(
         (TOOLS / "node_modules" / "vscode-textmate").is_dir(),
         "vscode-textmate is not installed: run `npm ci` in tests/node",
     )
@@ -413,7 +404,7 @@ def test_every_reserved_word_alone_is_a_keyword(tokenizer: list[str], tmp_path: 
 
 def test_grammar_test_files_pass_under_vscode_tmgrammar_test(node: str) -> None:
     tool = TOOLS / "node_modules" / "vscode-tmgrammar-test" / "dist" / "unit.js"
-    _need(tool.is_file(), "vscode-tmgrammar-test is not installed: run `npm ci` in tests/node")
+    need_tool(tool.is_file(), "vscode-tmgrammar-test is not installed: run `npm ci` in tests/node")
     cases = sorted((EXTENSION / "tests").glob("*.syntax-test"))
     assert len(cases) >= 2
     result = subprocess.run(
@@ -500,10 +491,10 @@ def test_activate_starts_the_configured_server_and_restarts_it(node: str, tmp_pa
 
 
 def test_vsce_packages_the_extension(node: str, tmp_path: Path) -> None:
-    _need(NPM is not None, "`npm` is not on PATH: vsce lists the extension's dependencies with it")
+    need_tool(NPM is not None, "`npm` is not on PATH: vsce lists the extension's dependencies")
     vsce = TOOLS / "node_modules" / "@vscode" / "vsce" / "vsce"
-    _need(vsce.is_file(), "vsce is not installed: run `npm ci` in tests/node")
-    _need(
+    need_tool(vsce.is_file(), "vsce is not installed: run `npm ci` in tests/node")
+    need_tool(
         (EXTENSION / "node_modules" / "vscode-languageclient").is_dir(),
         "the extension's dependencies are not installed: run `npm ci` in editors/vscode",
     )
