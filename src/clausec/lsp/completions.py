@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from lark import Lark
 from lark.exceptions import LarkError
-from lark.lexer import PatternStr
 from lsprotocol.types import (
     CompletionItem,
     CompletionItemKind,
@@ -26,7 +25,7 @@ from clausec.lsp.resolve import Resolver
 from clausec.lsp.workspace import FileIndex, Workspace
 from clausec.source import Span
 from clausec.syntax import ast
-from clausec.syntax.grammar import DECLARATION_KEYWORDS, make_parser, reserved_words
+from clausec.syntax.grammar import DECLARATION_KEYWORDS, keyword_of, make_parser, reserved_words
 
 _PREFIX = re.compile(r"[a-z_][a-z0-9_.]*$")
 _TOKEN = re.compile(r'[a-z_][a-z0-9_.]*|[A-Z][A-Za-z-]*|\d[\d.\-]*|"|!=|<=|>=|[=<>(),:+\-*/%]')
@@ -34,7 +33,6 @@ _DECLARATION_START = re.compile(
     r"(?m)^[ \t]*(?:" + "|".join(map(re.escape, DECLARATION_KEYWORDS)) + r")(?![a-z0-9_-])"
 )
 _OF_CONTRACT = re.compile(r"\s*of\s+([a-z_][a-z0-9_]*)")
-_KEYWORD = re.compile(r"[a-z][a-z-]*")
 # Words after which a string is a clause reference.
 _REFERENCE_WORDS = frozenset({"notwithstanding", "over", "because", "overriding", "per"})
 _MODALITY_WORDS = frozenset({"must", "may", "can"})
@@ -66,9 +64,7 @@ def _keyword_of(terminal: str) -> str | None:
         pattern = _parser().get_terminal(terminal).pattern
     except KeyError:
         return None
-    if isinstance(pattern, PatternStr) and _KEYWORD.fullmatch(pattern.value):
-        return pattern.value
-    return None
+    return keyword_of(pattern)
 
 
 def code_mentions(index: FileIndex, name: str) -> int:

@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from lark import Lark
-from lark.lexer import PatternRE, PatternStr, TerminalDef
+from lark.lexer import Pattern, PatternRE, PatternStr, TerminalDef
 
 _GRAMMAR_NAME = "clause.lark"
 
@@ -54,6 +54,7 @@ def _cache_file(text: str) -> str | bool:
 # The form keyword terminals are given (part of the parser cache's key).
 _KEYWORD_FORM = "keywords end where a name cannot go on, v1"
 _WORD = re.compile(r"[a-z][a-z-]*")
+_WORD_END = r"(?![A-Za-z0-9_-])"
 
 
 def _whole_word(terminal: TerminalDef) -> None:
@@ -65,8 +66,18 @@ def _whole_word(terminal: TerminalDef) -> None:
     matches whole words only; a longer word is lexed as a name, as everywhere else."""
     pattern = terminal.pattern
     if isinstance(pattern, PatternStr) and _WORD.fullmatch(pattern.value):
-        terminal.pattern = PatternRE(re.escape(pattern.value) + r"(?![A-Za-z0-9_-])", pattern.flags)
+        terminal.pattern = PatternRE(re.escape(pattern.value) + _WORD_END, pattern.flags)
         terminal.priority = max(terminal.priority, 1)
+
+
+def keyword_of(pattern: Pattern) -> str | None:
+    """The keyword a terminal's pattern stands for (None for names, numbers, punctuation)."""
+    value = pattern.value
+    if isinstance(pattern, PatternRE) and value.endswith(_WORD_END):
+        value = value.removesuffix(_WORD_END).replace("\\-", "-")
+    elif not isinstance(pattern, PatternStr):
+        return None
+    return value if _WORD.fullmatch(value) else None
 
 
 def make_parser(transformer: object | None = None) -> Lark:

@@ -18,7 +18,7 @@ from clausec.diagnostics import Diagnostic, error
 from clausec.source import SourceFile, Span
 from clausec.syntax import ast
 from clausec.syntax.build import MAX_NESTING, AstBuilder, TooDeep
-from clausec.syntax.grammar import DECLARATION_KEYWORDS, make_parser
+from clausec.syntax.grammar import DECLARATION_KEYWORDS, keyword_of, make_parser
 
 # Past this many syntax errors in one file the rest is not worth reporting.
 MAX_SYNTAX_ERRORS = 50
@@ -198,7 +198,10 @@ def _describe(token_type: str) -> str:
         pattern = _parser()[0].get_terminal(token_type).pattern
     except KeyError:
         return token_type.lower()
-    if isinstance(pattern, PatternStr):
+    word = keyword_of(pattern)
+    if word is not None:
+        return f"`{word}`"
+    if isinstance(pattern, PatternStr):  # punctuation
         return f"`{pattern.value}`"
     return token_type.lower()
 
