@@ -27,7 +27,7 @@ from clausec.driver import check_paths, compile_text
 from clausec.syntax.grammar import grammar_text
 from clausec.syntax.layout import WIDTH, Unformattable, format_text
 
-from conftest import REPO, SHIPPED, run_cli
+from conftest import CONTRACTS, REPO, SHIPPED, run_cli
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "fmt"
 GOLDEN_INPUTS = sorted(GOLDEN.glob("*.clause"))
@@ -343,3 +343,15 @@ def test_fmt_missing_path_is_a_usage_error(tmp_path: Path) -> None:
 def test_fmt_check_on_the_repository_is_clean() -> None:
     result = run_cli(["fmt", "--check", "contracts", "docs/examples"], cwd=REPO)
     assert (result.returncode, result.stdout) == (0, "")
+
+
+def test_the_formatter_reads_keywords_as_the_compiler_does() -> None:
+    # The formatter had a parser of its own without the compiler's lexer rules: where a
+    # declaration must start it read `importnsoolife_deposit` as `import nsoolife_deposit`
+    # (a mutation of the deep tier found it), and wrote the space.
+    text = (CONTRACTS / "soolife" / "annex1.clause").read_text(encoding="utf-8")
+    glued = text.replace("import soolife_deposit from", "importnsoolife_deposit from", 1)
+    assert glued != text
+    with pytest.raises(Unformattable) as refused:
+        format_text(glued, "annex1.clause")
+    assert [d.code for d in refused.value.diagnostics] == ["E0100"]

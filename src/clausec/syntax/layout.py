@@ -20,7 +20,7 @@ from lark.exceptions import UnexpectedInput
 
 from clausec.diagnostics import Diagnostic, Severity, error
 from clausec.source import SourceFile, Span
-from clausec.syntax.grammar import grammar_text
+from clausec.syntax.grammar import make_parser
 from clausec.syntax.parser import parse
 
 # Lines wider than this (in characters, indentation included) are broken before `and`/`or`.
@@ -135,19 +135,13 @@ def format_text(text: str, name: str = "<string>") -> str:
 
 @functools.cache
 def _tree_parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        start="start",
-        maybe_placeholders=False,
-        keep_all_tokens=True,
-    )
+    # The compiler's own parser (its lexer's rules included), building a tree.
+    return make_parser()
 
 
 def _tokens(text: str, name: str) -> list[_Token]:
     try:
-        tree = _tree_parser().parse(text)
+        tree = _tree_parser().parse(text, start="start")
     except UnexpectedInput:
         raise Unformattable(_syntax_errors(text, name)) from None
     return list(_walk(tree))
