@@ -12,6 +12,9 @@ from pathlib import Path
 from lark import Lark
 from lark.lexer import Pattern, PatternRE, PatternStr, TerminalDef
 
+from clausec.syntax import keywords
+from clausec.syntax.keywords import Role
+
 _GRAMMAR_NAME = "clause.lark"
 
 
@@ -107,19 +110,5 @@ def reserved_words() -> frozenset[str]:
     return frozenset(w for w in _KEYWORD.findall(grammar_text()) if _NAME.fullmatch(w))
 
 
-# Keywords that start a top-level declaration: where error recovery resumes.
-DECLARATION_KEYWORDS = (
-    "clause",
-    "non-normative",
-    "fact",
-    "event",
-    "define",
-    "party",
-    "action",
-    "object",
-    "incompatible",
-    "import",
-    "document",
-    "question",
-    "scenario",
-)
+# Keywords that start a declaration after the header: where error recovery resumes.
+DECLARATION_KEYWORDS = tuple(w for w in keywords.words(Role.DECLARATION) if w != "contract")

@@ -1,10 +1,11 @@
-"""What each keyword of the language is for: the one table the highlighters read.
+"""What each keyword of the language is for: the one table of keyword roles.
 
 The Pygments lexer (clausec.highlight) and the TextMate grammar of the VS Code extension
-(editors/vscode/syntaxes/tmlanguage.py) colour a keyword by its role; each maps the roles
-to its own token types. Every keyword of grammar/clause.lark has exactly one role
-(tests/test_highlight.py checks it against the grammar), so a keyword added to the grammar
-must be placed here before either highlighter can be built."""
+(editors/vscode/syntaxes/tmlanguage.py) colour a keyword by its role, each mapping the roles
+to its own token types; the parser resumes after a syntax error at a declaration keyword
+(clausec.syntax.grammar.DECLARATION_KEYWORDS). Every keyword of grammar/clause.lark has
+exactly one role (tests/test_highlight.py checks it against the grammar), so a keyword added
+to the grammar must be placed here before either highlighter can be built."""
 
 from __future__ import annotations
 
