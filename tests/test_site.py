@@ -746,6 +746,23 @@ console.log(JSON.stringify(out));
 """
 
 
+def answered_in_fake_dom(page: Path, script: Path, cases: list[Any], stem: Path) -> list[Any]:
+    """What the page's script shows for each case, run by Node on the small DOM of FAKE_DOM
+    (``stem`` + ``.cases.json`` holds the cases)."""
+    cases_file = stem.with_name(stem.name + ".cases.json")
+    cases_file.write_text(json.dumps(cases), encoding="utf-8")
+    run = subprocess.run(
+        ["node", "--input-type=module", "-", str(page), str(script), str(cases_file)],
+        input=FAKE_DOM,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr
+    shown: list[Any] = json.loads(run.stdout)
+    return shown
+
+
 def _form_value(value: object, fact_type: object) -> str:
     """A scenario's given value as a person types it into the field of its type."""
     if isinstance(value, bool):
@@ -798,17 +815,7 @@ def test_the_forms_answer_as_the_interpreter(
         page = tmp_path / f"{contract.id}.json"
         page.write_text(json.dumps(controls), encoding="utf-8")
         cases, expected = scenario_cases(contract)
-        cases_file = tmp_path / f"{contract.id}.cases.json"
-        cases_file.write_text(json.dumps(cases), encoding="utf-8")
-        run = subprocess.run(
-            ["node", "--input-type=module", "-", str(page), str(script), str(cases_file)],
-            input=FAKE_DOM,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert run.returncode == 0, run.stderr
-        shown_answers = json.loads(run.stdout)
+        shown_answers = answered_in_fake_dom(page, script, cases, tmp_path / contract.id)
         for kinds in compare_shown(contract, cases, expected, shown_answers):
             days_shown += len(kinds)
             kinds_shown.update(kinds)
@@ -1066,17 +1073,8 @@ def test_a_wrong_value_shows_the_evaluators_message(
             messages.append(str(refused.value))
             break
     assert len(cases) > 5
-    cases_file = tmp_path / "cases.json"
-    cases_file.write_text(json.dumps(cases), encoding="utf-8")
-    run = subprocess.run(
-        ["node", "--input-type=module", "-", str(page), str(script), str(cases_file)],
-        input=FAKE_DOM,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert run.returncode == 0, run.stderr
-    for case, message, displayed in zip(cases, messages, json.loads(run.stdout), strict=True):
+    shown = answered_in_fake_dom(page, script, cases, tmp_path / "refused")
+    for case, message, displayed in zip(cases, messages, shown, strict=True):
         assert displayed["error"], case
         assert displayed["head"] == message, case
 
