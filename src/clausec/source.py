@@ -22,6 +22,13 @@ class Span:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 
+    def contains(self, other: Span) -> bool:
+        """Whether ``other`` lies within this span (positions only: the caller knows the file)."""
+        return (self.line, self.column) <= (other.line, other.column) and (
+            other.end_line,
+            other.end_column,
+        ) <= (self.end_line, self.end_column)
+
     def to_dict(self) -> dict[str, object]:
         return {
             "file": self.file,

@@ -130,14 +130,4 @@ def _inside(d: Diagnostic, clause: object) -> bool:
     if not isinstance(clause, Span):
         return False
     places = [d.span] + [n.span for n in d.notes]
-    return any(s is not None and s.file == clause.file and _contains(clause, s) for s in places)
-
-
-def _contains(outer: object, inner: object) -> bool:
-    from clausec.source import Span
-
-    assert isinstance(outer, Span) and isinstance(inner, Span)
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (
-        inner.end_line,
-        inner.end_column,
-    ) <= (outer.end_line, outer.end_column)
+    return any(s is not None and s.file == clause.file and clause.contains(s) for s in places)

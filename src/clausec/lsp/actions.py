@@ -121,16 +121,9 @@ def _clause_of(d: Diagnostic, declarations: Sequence[ast.Declaration]) -> ast.Cl
         if place is None or place.file != d.span.file:
             continue
         for clause in clauses:
-            if _contains(clause.span, place):
+            if clause.span.contains(place):
                 return clause
     return None
-
-
-def _contains(outer: Span, inner: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (
-        inner.end_line,
-        inner.end_column,
-    ) <= (outer.end_line, outer.end_column)
 
 
 def _clause_place(clause: ast.Clause, lines: LineIndex) -> tuple[int, str]:

@@ -8,7 +8,6 @@ import attrs
 
 from clausec.diagnostics import Diagnostic
 from clausec.ir import nodes as ir
-from clausec.source import Span
 
 
 @attrs.frozen
@@ -28,16 +27,9 @@ def place(contract: ir.Contract, diagnostics: Iterable[Diagnostic]) -> Placed:
     for d in diagnostics:
         if d.span is None or d.span.file != contract.file:
             continue
-        clause = next((c for c in contract.clauses if _contains(c.span, d.span)), None)
+        clause = next((c for c in contract.clauses if c.span.contains(d.span)), None)
         if clause is None:
             elsewhere.append(d)
         else:
             at.setdefault(clause.number, []).append(d)
     return Placed({k: tuple(v) for k, v in at.items()}, tuple(elsewhere))
-
-
-def _contains(outer: Span, inner: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (
-        inner.end_line,
-        inner.end_column,
-    ) <= (outer.end_line, outer.end_column)
