@@ -1,0 +1,29 @@
+"""The SQL back end: each question's plan as one SELECT over a table of cases
+(``clausec emit --target sql``, ``clausec batch``; docs/batch.md).
+
+``lowering`` prints plan operations as SQL columns, ``graph`` turns those columns into the
+steps of one query, ``query`` adds the input and output columns, ``calendar`` the working-day
+table and ``dates`` the integer date arithmetic; ``names`` is the only way a contract's texts
+and names reach SQL. sqlglot prints the tree in each dialect."""
+
+from clausec.backends.sql.query import (
+    DIALECTS,
+    RESULT_COLUMNS,
+    AsOf,
+    AsOfColumn,
+    QuestionSQL,
+    SQLError,
+    column_type,
+    question_sql,
+)
+
+__all__ = [
+    "DIALECTS",
+    "RESULT_COLUMNS",
+    "AsOf",
+    "AsOfColumn",
+    "QuestionSQL",
+    "SQLError",
+    "column_type",
+    "question_sql",
+]

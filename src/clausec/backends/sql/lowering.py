@@ -1,0 +1,456 @@
+"""A question's plan as SQL columns: one printer method per plan operation.
+
+Every plan value becomes two columns: ``v``, its value (NULL when unknown), and ``m``, the
+facts it waits for as a bit mask over the question's facts (bit ``i`` for its ``i``-th fact,
+one more bit for the as-of date), read only where ``v`` is NULL. SQL's own three-valued logic
+is Kleene's: AND, OR and NOT on NULL are the plan's ``And``, ``Or`` and ``Not``. Statements
+become columns too: a local assigned in the branches of an ``If`` is a CASE on its test.
+Evaluation errors are a column of their own, the first error's problem on the path taken.
+
+Kinds in SQL: ``bool`` BOOLEAN; ``int``, ``dur`` BIGINT (infinite durations are
+±:data:`~clausec.backends.sql.dates.INFINITY`); ``dec`` DECIMAL; ``day`` the day's ordinal
+(``never`` is :data:`~clausec.backends.sql.dates.NEVER`); ``text`` VARCHAR; ``due`` a BIGINT
+key ``rank * DUE_RANK + day`` (or the label's index for rank 3), ordered as the plan's keys."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+from sqlglot import exp
+
+from clausec.backends.sql import build as B
+from clausec.backends.sql import dates as D
+from clausec.backends.sql.calendar import TABLE, WORKING, WorkingCalendar
+from clausec.backends.sql.graph import Graph
+from clausec.backends.sql.names import sql_text
+from clausec.plan import nodes as P
+
+E = B.E
+DUE_RANK = 100_000_000
+ERROR = "\0error"  # the error's pseudo-local: no plan local has this name
+GROUND = "\0ground:"
+_INF = D.INFINITY
+
+_SHIFT_LIMIT = {"days": 4_000_000, "months": 120_000, "working_days": 3_660_000}
+
+
+class Val(NamedTuple):
+    v: E
+    m: E  # the dependencies when v is NULL
+
+
+_ZERO = B.num(0)
+_NOTHING = Val(B.NULL, _ZERO)
+Raises = list[tuple[E, str]]  # (condition, problem), in evaluation order
+
+
+def unknown_deps(x: Val) -> E:
+    """The dependencies of ``x`` if it is unknown, else none."""
+    if B.is_zero(x.m) or isinstance(x.v, exp.Literal | exp.Boolean):
+        return _ZERO
+    if isinstance(x.v, exp.Null):
+        return x.m
+    return B.case([(B.is_null(x.v), x.m)], _ZERO)
+
+
+def deps(*xs: Val) -> E:
+    return B.bit_or(unknown_deps(x) for x in xs)
+
+
+class Context:
+    """What the passes over one question share: the column graph, the calendar, the labels
+    of frequency deadlines, the as-of column."""
+
+    def __init__(
+        self, graph: Graph, calendar: WorkingCalendar | None, labels: Sequence[str], as_of: E, today_bit: int
+    ) -> None:
+        self.graph = graph
+        self.calendar = calendar
+        self.labels = {label: i for i, label in enumerate(sorted(labels))}
+        self.as_of = as_of
+        self.today_bit = today_bit
+
+    def let(self, e: E) -> E:
+        return self.graph.let(e)
+
+    def lookup(self, key: E, which: str) -> E:
+        if which == "day":
+            return self.graph.lookup(key, TABLE, "day_number", "ordinal")
+        return self.graph.lookup(key, WORKING, "ordinal", "day_number")
+
+
+class PassLowering:
+    """One evaluation of a question's body over given fact columns."""
+
+    def __init__(self, context: Context, facts: dict[str, Val]) -> None:
+        self.c = context
+        self.facts = facts
+        self.grounds: list[str] = []
+
+    # ------------------------------------------------------------ statements
+
+    def run(self, body: P.Block) -> dict[str, Val]:
+        env: dict[str, Val] = {ERROR: _NOTHING}
+        return self.block(body, env)
+
+    def block(self, stmts: Sequence[P.Stmt], env: dict[str, Val]) -> dict[str, Val]:
+        for s in stmts:
+            if isinstance(s, P.Let):
+                value, raises = self.expr(s.value, env)
+                env[s.name] = Val(self.c.let(value.v), self.c.let(value.m))
+                if raises:
+                    problem = B.case([(c, sql_text(p)) for c, p in raises])
+                    env[ERROR] = Val(self.c.let(B.coalesce(env[ERROR].v, problem)), _ZERO)
+            elif isinstance(s, P.If):
+                test = self.c.let(self.test(s.test, env))
+                then = self.block(s.then, dict(env))
+                otherwise = self.block(s.otherwise, dict(env))
+                for name in dict.fromkeys([*then, *otherwise]):
+                    a, b = then.get(name, _NOTHING), otherwise.get(name, _NOTHING)
+                    if a is b:
+                        env[name] = a
+                        continue
+                    m = _ZERO if B.is_zero(a.m) and B.is_zero(b.m) else B.case([(test, a.m)], b.m)
+                    env[name] = Val(self.c.let(B.case([(test, a.v)], b.v)), self.c.let(m))
+            elif isinstance(s, P.ChooseGrounds):
+                for g in s.grounds:
+                    if g.norm not in self.grounds:
+                        self.grounds.append(g.norm)
+                    env[GROUND + g.norm] = Val(self.c.let(self.test(g.when, env)), _ZERO)
+            else:
+                raise AssertionError(type(s))
+        return env
+
+    # ------------------------------------------------------------ tests
+
+    def test(self, t: P.Test, env: dict[str, Val]) -> E:
+        """A two-valued condition (never NULL)."""
+        match t:
+            case P.IsUnknown():
+                return B.is_null(self.value(t.value, env).v)
+            case P.IsTrue():
+                return B.holds(self.value(t.value, env).v)
+            case P.IsFalse():
+                return B.holds(B.not_(self.value(t.value, env).v))
+            case P.IsNever():
+                return B.holds(B.compare("=", self.value(t.value, env).v, B.num(D.NEVER)))
+            case P.HasAsOf():
+                return B.not_null(self.c.as_of)
+            case P.DueIs():
+                left, right = self.value(t.left, env).v, self.value(t.right, env).v
+                return B.holds(B.compare("<" if t.op == "<" else "=", left, right))
+            case P.DueRank():
+                key = self.value(t.value, env).v
+                return B.holds(
+                    B.and_(
+                        B.compare(">=", key, B.num(t.rank * DUE_RANK)),
+                        B.compare("<", key, B.num((t.rank + 1) * DUE_RANK)),
+                    )
+                )
+            case P.Grounded():
+                return env.get(GROUND + t.norm, Val(B.FALSE, _ZERO)).v
+            case P.NotTest():
+                return B.not_(self.test(t.part, env))
+            case P.All():
+                return B.and_(*(self.test(p, env) for p in t.parts))
+            case P.Any_():
+                return B.or_(*(self.test(p, env) for p in t.parts))
+        raise AssertionError(type(t))
+
+    # ------------------------------------------------------------ expressions
+
+    def value(self, e: P.Expr, env: dict[str, Val]) -> Val:
+        return self.expr(e, env)[0]
+
+    def expr(self, e: P.Expr, env: dict[str, Val]) -> tuple[Val, Raises]:
+        """The value of ``e`` and when it raises."""
+        match e:
+            case P.Const():
+                return Val(self.const(e), _ZERO), []
+            case P.Fact():
+                return self.facts[e.name], []
+            case P.Local():
+                return env.get(e.name, _NOTHING), []  # read only where assigned
+            case P.Today():
+                return Val(self.c.as_of, B.num(self.c.today_bit)), []
+            case P.NoValue():
+                return _NOTHING, []
+            case P.DueKey(day=None):
+                return Val(B.num(self.due_key(e.rank, 0, e.label)), _ZERO), []
+            case P.UnknownFrom():
+                return Val(B.NULL, deps(*(self.value(x, env) for x in e.sources))), []
+            case P.Not():
+                (a, raises) = self.expr(e.operand, env)
+                return Val(B.not_(a.v), a.m), raises
+            case P.And() | P.Or():
+                (a, ra), (b, rb) = self.expr(e.left, env), self.expr(e.right, env)
+                if isinstance(e, P.And):
+                    v, reached = B.and_(a.v, b.v), B.coalesce(a.v, B.TRUE)
+                else:
+                    v, reached = B.or_(a.v, b.v), B.coalesce(B.not_(a.v), B.TRUE)
+                return Val(v, deps(a, b)), ra + _guarded(reached, rb)
+            case P.Choose():
+                (c, rc), (t, rt), (o, ro) = (self.expr(x, env) for x in (e.condition, e.then, e.otherwise))
+                v = B.case([(B.holds(c.v), t.v), (B.holds(B.not_(c.v)), o.v)])
+                m = B.case([(B.is_null(c.v), c.m), (B.holds(c.v), t.m)], o.m)
+                taken = _guarded(B.holds(c.v), rt) + _guarded(B.holds(B.not_(c.v)), ro)
+                return Val(v, m), rc + taken
+        parts = [self.expr(x, env) for x in _operands(e)]
+        values = [self.let_val(v) for v, _ in parts]
+        raises = [r for _, rs in parts for r in rs]
+        v, own = self.operation(e, values)
+        known = B.and_(*(B.not_null(x.v) for x in values))
+        strict = isinstance(e, _STRICT) or isinstance(e, P.Arith) and e.of_kind != "dur"
+        if not strict:  # a CASE, LEAST or GREATEST inside may hide a NULL
+            v = B.case([(B.not_(known), B.NULL)], v)
+        return Val(v, deps(*values)), raises + _guarded(known, own)
+
+    def let_val(self, x: Val) -> Val:
+        return Val(self.c.let(x.v), x.m)
+
+    def const(self, c: P.Const) -> E:
+        value = c.value
+        if isinstance(value, bool):
+            return B.TRUE if value else B.FALSE
+        if value == P.NEVER:
+            return B.num(D.NEVER if c.of_kind == "day" else _INF)
+        if isinstance(value, Decimal):
+            return exp.Literal.number(format(value, "f"))
+        if isinstance(value, int):
+            return B.num(value)
+        if isinstance(value, str):
+            return sql_text(value)
+        assert isinstance(value, tuple)
+        return B.num(self.due_key(*value))
+
+    def due_key(self, rank: int, day: int | float, label: str) -> int:
+        if rank == 1:
+            return DUE_RANK + (D.NEVER if day == P.NEVER else int(day))
+        if rank == 3:
+            return 3 * DUE_RANK + self.c.labels[label]
+        return rank * DUE_RANK
+
+    # ------------------------------------------------------------ operations on known operands
+
+    def operation(self, e: P.Expr, x: list[Val]) -> tuple[E, Raises]:
+        """The value for known operands (NULL propagates), and when it raises."""
+        match e:
+            case P.Compare():
+                return B.compare(e.op, x[0].v, x[1].v), []
+            case P.Arith() if e.of_kind == "dur":
+                return _duration_arith(e.op, x[0].v, x[1].v), []
+            case P.Arith():
+                kind = {"+": B.add, "-": B.sub, "*": B.mul}[e.op]
+                return kind(x[0].v, x[1].v), []
+            case P.Negate():
+                return B.neg(x[0].v), []
+            case P.Divide():
+                raise Unsupported("division (exact division has no portable SQL form)")
+            case P.DaysBetween():
+                return _days_between(x[0].v, x[1].v), []
+            case P.CountBetween():
+                return self.count_between(e.unit, x[0].v, x[1].v)
+            case P.Shift():
+                return self.shift(x[0].v, x[1].v, e.unit, e.sign)
+            case P.Occurred():
+                day = x[0].v
+                as_of = self.c.as_of
+                return B.and_(
+                    B.compare("!=", day, B.num(D.NEVER)),
+                    B.or_(B.is_null(as_of), B.compare("<=", day, as_of)),
+                ), []
+            case P.Extremum():
+                pick = B.least if e.which in ("earliest", "least") else B.greatest
+                return pick([v.v for v in x]), []
+            case P.NextMonthly():
+                return self.next_monthly(x[0].v, e.days, e.after)
+            case P.DueKey():
+                return B.add(x[0].v, B.num(DUE_RANK)), []
+            case P.DueDay():
+                return B.sub(x[0].v, B.num(DUE_RANK)), []
+        raise AssertionError(type(e))
+
+    def shift(self, day: E, amount: E, unit: P.UnitClass, sign: int) -> tuple[E, Raises]:
+        let = self.c.let
+        signed = let(amount if sign > 0 else B.neg(amount))
+        limit = _SHIFT_LIMIT[unit]
+        too_far = B.compare(">", exp.Abs(this=signed), B.num(limit))
+        n = let(B.case([(too_far, B.num(0))], signed))
+        if unit == "days":
+            result = let(B.add(day, n))
+            bad = B.or_(too_far, B.not_(D.in_range(result)))
+            problems: Raises = [(bad, "date_out_of_range")]
+        elif unit == "months":
+            year, month, dom = D.to_civil(day, let)
+            total = let(B.add(B.add(B.mul(year, B.num(12)), B.sub(month, B.num(1))), n))
+            bad = B.or_(
+                too_far,
+                B.compare("<", total, B.num(12)),
+                B.compare(">", total, B.num(9999 * 12 + 11)),
+            )
+            safe = let(B.case([(bad, B.num(12))], total))
+            new_year = let(B.idiv(safe, B.num(12)))
+            new_month = let(B.add(B.mod(safe, B.num(12)), B.num(1)))
+            clipped = B.least([dom, D.month_length(new_year, new_month)])
+            result = D.from_civil(new_year, new_month, clipped)
+            problems = [(bad, "date_out_of_range")]
+        else:
+            calendar = self.c.calendar
+            if calendar is None:
+                return B.NULL, [(too_far, "date_out_of_range"), (B.TRUE, "no_calendar")]
+            forwards = B.compare(">=", n, B.num(0))
+            start = let(B.case([(forwards, day)], B.sub(day, B.num(1))))
+            count = calendar.count_to(B.greatest([start, B.num(1)]), self.c.lookup)
+            target = let(B.add(count, B.case([(forwards, n)], B.add(n, B.num(1)))))
+            found = calendar.nth(B.greatest([target, B.num(1)]), self.c.lookup)
+            result = let(B.case([(B.compare("=", n, B.num(0)), day)], found))
+            bad = B.or_(
+                too_far,
+                B.compare("<", start, B.num(1)),
+                B.compare("<", target, B.num(1)),
+                B.not_(D.in_range(result)),
+            )
+            problems = [(bad, "date_out_of_range")]
+        finite = B.and_(
+            B.compare("!=", day, B.num(D.NEVER)),
+            B.compare("!=", amount, B.num(_INF)),
+            B.compare("!=", amount, B.num(-_INF)),
+        )
+        forward_never = B.num(D.NEVER)
+        value = B.case(
+            [
+                (B.compare("=", day, B.num(D.NEVER)), B.num(D.NEVER)),
+                (B.compare("=", amount, B.num(_INF)), forward_never if sign > 0 else B.NULL),
+                (B.compare("=", amount, B.num(-_INF)), B.NULL if sign > 0 else forward_never),
+            ],
+            result,
+        )
+        return value, _guarded(finite, problems)
+
+    def count_between(self, unit: str, start: E, end: E) -> tuple[E, Raises]:
+        finite = B.and_(
+            B.compare("!=", start, B.num(D.NEVER)), B.compare("!=", end, B.num(D.NEVER))
+        )
+        if unit == "months":
+            let = self.c.let
+            sy, sm, sd = D.to_civil(start, let)
+            ey, em, ed = D.to_civil(end, let)
+            sy, sd, ey, ed = let(sy), let(sd), let(ey), let(ed)
+            forwards = B.compare(">=", end, start)
+            months = B.add(B.mul(B.sub(ey, sy), B.num(12)), B.sub(em, sm))
+            short = B.compare(">", B.least([sd, D.month_length(ey, em)]), ed)
+            back_short = B.compare(">", B.least([ed, D.month_length(sy, sm)]), sd)
+            counted = B.case(
+                [(forwards, B.sub(months, B.case([(short, B.num(1))], B.num(0))))],
+                B.add(months, B.case([(back_short, B.num(1))], B.num(0))),
+            )
+            problems: Raises = []
+        else:
+            calendar = self.c.calendar
+            if calendar is None:
+                return B.NULL, _guarded(finite, [(B.TRUE, "no_calendar")])
+            counted = B.sub(
+                calendar.count_to(end, self.c.lookup), calendar.count_to(start, self.c.lookup)
+            )
+            problems = []
+        return B.case([(finite, counted)], _days_between(end, start)), problems
+
+    def next_monthly(self, start: E, days: tuple[int, ...], after: bool) -> tuple[E, Raises]:
+        let = self.c.let
+        begin = let(B.add(start, B.num(1)) if after else start)
+        at_end = B.compare(">", begin, B.num(D.MAX_DAY))
+        safe = let(B.case([(at_end, B.num(D.MAX_DAY))], begin))
+        year, month, dom = D.to_civil(safe, let)
+        year, dom = let(year), let(dom)
+        length = let(D.month_length(year, month))
+        ordered = sorted(set(days))
+        branches = []
+        for day in ordered:
+            candidate = B.least([B.num(day), length])
+            branches.append((B.compare(">=", candidate, dom), D.from_civil(year, month, candidate)))
+        december = B.compare("=", month, B.num(12))
+        next_year = let(B.case([(december, B.add(year, B.num(1)))], year))
+        next_month = let(B.case([(december, B.num(1))], B.add(month, B.num(1))))
+        beyond = B.and_(december, B.compare("=", year, B.num(9999)))
+        first = B.least([B.num(ordered[0]), D.month_length(next_year, next_month)])
+        found = B.or_(*(c for c, _ in branches))
+        value = B.case(branches, D.from_civil(B.least([next_year, B.num(9999)]), next_month, first))
+        problem = B.or_(at_end, B.and_(B.not_(found), beyond))
+        return value, [(problem, "monthly_beyond")]
+
+
+# Operations whose SQL form is NULL when an operand is.
+_STRICT = (P.Compare, P.Negate, P.Occurred, P.DueKey, P.DueDay)
+
+
+class Unsupported(Exception):
+    """A plan operation the SQL target cannot compute exactly."""
+
+
+def _operands(e: P.Expr) -> list[P.Expr]:
+    match e:
+        case P.Compare() | P.Arith() | P.Divide() | P.DaysBetween():
+            return [e.left, e.right]
+        case P.Negate():
+            return [e.operand]
+        case P.CountBetween():
+            return [e.start, e.end]
+        case P.Shift():
+            return [e.day, e.amount]
+        case P.Occurred():
+            return [e.day]
+        case P.Extremum():
+            return list(e.args)
+        case P.NextMonthly():
+            return [e.start]
+        case P.DueKey():
+            return [e.day] if e.day is not None else []
+        case P.DueDay():
+            return [e.due]
+    raise AssertionError(type(e))
+
+
+def _guarded(reached: E, raises: Raises) -> Raises:
+    return [(B.and_(reached, c), p) for c, p in raises]
+
+
+def _days_between(left: E, right: E) -> E:
+    never = B.num(D.NEVER)
+    return B.case(
+        [
+            (B.and_(B.compare("=", left, never), B.compare("=", right, never)), B.NULL),
+            (B.compare("=", left, never), B.num(_INF)),
+            (B.compare("=", right, never), B.num(-_INF)),
+        ],
+        B.sub(left, right),
+    )
+
+
+def _duration_arith(op: str, a: E, b: E) -> E:
+    inf, minus = B.num(_INF), B.num(-_INF)
+
+    def infinite(x: E) -> E:
+        return B.or_(B.compare("=", x, inf), B.compare("=", x, minus))
+
+    if op == "*":
+        zero = B.or_(B.compare("=", a, B.num(0)), B.compare("=", b, B.num(0)))
+        same = B.compare("=", B.compare(">", a, B.num(0)), B.compare(">", b, B.num(0)))
+        return B.case(
+            [
+                (B.and_(B.or_(infinite(a), infinite(b)), zero), B.NULL),
+                (B.or_(infinite(a), infinite(b)), B.case([(same, inf)], minus)),
+            ],
+            B.mul(a, b),
+        )
+    if op == "-":
+        b = B.case([(B.compare("=", b, inf), minus), (B.compare("=", b, minus), inf)], B.neg(b))
+    return B.case(
+        [
+            (B.or_(B.and_(B.compare("=", a, inf), B.compare("=", b, minus)), B.and_(B.compare("=", a, minus), B.compare("=", b, inf))), B.NULL),
+            (infinite(a), a),
+            (infinite(b), b),
+        ],
+        B.add(a, b),
+    )

@@ -1,0 +1,408 @@
+"""One SELECT per question: the fact table in, the answers out.
+
+The query reads a table (or view) with one row per case and one column per fact the
+question reads, named as the fact and typed as :func:`column_type` says (NULL: not given;
+``9999-12-31`` in an event's column: it never happens). It returns the columns asked to be
+kept, then ``answer``, ``value`` (value questions), ``due_date`` (questions with deadlines),
+``grounds``, ``needed`` and ``presumed`` (JSON arrays of norm ids and fact names) and
+``error`` (the problem of a wrong fact or of an evaluation error; the other results are NULL
+then). Presumptions apply as in the other evaluators: an undetermined answer is computed
+again with the presumed values of the facts it waits for."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+
+import attrs
+from sqlglot import exp
+
+from clausec.backends.sql import build as B
+from clausec.backends.sql import dates as D
+from clausec.backends.sql.calendar import WorkingCalendar
+from clausec.backends.sql.graph import Graph
+from clausec.backends.sql.lowering import (
+    DUE_RANK,
+    ERROR,
+    GROUND,
+    Context,
+    PassLowering,
+    Val,
+    unknown_deps,
+)
+from clausec.backends.sql.names import INTERNAL, internal, sql_name, sql_text
+from clausec.evaluation import calendar as C
+from clausec.ir import nodes as ir
+from clausec.ir import types as T
+from clausec.plan import QuestionPlan
+from clausec.plan import nodes as P
+from clausec.plan.lower import constant
+
+E = B.E
+DIALECTS = ("duckdb", "spark", "postgres")
+RESULT_COLUMNS = ("answer", "value", "due_date", "grounds", "needed", "presumed", "error")
+# The most facts a question may read: one bit each, and one for the as-of date, in a BIGINT.
+MAX_FACTS = 62
+# The last day, which an event's column uses for "never".
+NEVER_DATE = dt.date(9999, 12, 31)
+
+
+@attrs.frozen
+class AsOfColumn:
+    """The as-of date of each case is in this column of the input (NULL: none)."""
+
+    name: str
+
+
+# The as-of date: a date, None (none: an answer that needs it waits for it), "today" (the
+# engine's current date when the query runs), or a column of the input.
+AsOf = dt.date | None | str | AsOfColumn
+
+
+class SQLError(Exception):
+    """A question that cannot be printed as SQL, or options that do not fit its input."""
+
+
+def column_type(t: T.Type) -> str:
+    """The SQL type of the column of a fact of type ``t`` (and of a value question's value)."""
+    if isinstance(t, T.Boolean):
+        return "BOOLEAN"
+    if isinstance(t, T.Integer | T.Duration):
+        return "BIGINT"
+    if isinstance(t, T.DecimalType | T.Money):
+        return "DECIMAL(38, 12)"
+    if isinstance(t, T.Date):
+        return "DATE"
+    return "VARCHAR"
+
+
+@attrs.frozen
+class QuestionSQL:
+    """The query of one question, with the columns it reads and writes."""
+
+    question: str
+    inputs: tuple[tuple[str, str], ...]  # (fact, SQL type), in the question's order
+    outputs: tuple[tuple[str, str], ...]  # (result column, SQL type)
+    query: exp.Expression
+
+    def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
+        if dialect not in DIALECTS:
+            raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
+        tree = self.query
+        if dialect == "postgres":
+            tree = tree.transform(_postgres)
+        return tree.sql(dialect=dialect, pretty=pretty)
+
+
+def _postgres(node: exp.Expression) -> exp.Expression:
+    """PostgreSQL's name for building a date (sqlglot prints DATE_FROM_PARTS)."""
+    if isinstance(node, exp.DateFromParts):
+        parts = [node.args["year"], node.args["month"], node.args["day"]]
+        return exp.Anonymous(this="MAKE_DATE", expressions=[B.cast(p.this, "INT") for p in parts])
+    return node
+
+
+def question_sql(
+    contract: ir.Contract,
+    qp: QuestionPlan,
+    *,
+    source: str = "facts",
+    keep: Sequence[str] | None = None,
+    as_of: AsOf = "today",
+    presume: bool = True,
+) -> QuestionSQL:
+    """The query answering ``qp`` for every row of the table ``source`` (a name, its parts
+    separated by dots). ``keep``: the input columns passed through (default: the facts read)."""
+    return _Query(contract, qp, source, keep, as_of, presume).build()
+
+
+class _Query:
+    def __init__(
+        self,
+        contract: ir.Contract,
+        qp: QuestionPlan,
+        source: str,
+        keep: Sequence[str] | None,
+        as_of: AsOf,
+        presume: bool,
+    ) -> None:
+        self.contract = contract
+        self.qp = qp
+        self.facts = {f.name: f for f in contract.facts}
+        self.reads = list(qp.reads)
+        if len(self.reads) > MAX_FACTS:
+            raise SQLError(
+                f"question `{qp.question}` reads {len(self.reads)} facts; the SQL target "
+                f"handles at most {MAX_FACTS}"
+            )
+        self.keep = list(dict.fromkeys(self.reads if keep is None else keep))
+        for name in self.keep:
+            if name.startswith(INTERNAL):
+                raise SQLError(f"column `{name}`: names starting with {INTERNAL} are the query's own")
+            if name in RESULT_COLUMNS:
+                raise SQLError(f"column `{name}` has the name of a result column; rename it")
+        self.source = source
+        self.as_of = as_of
+        self.presume = presume
+        self.graph = Graph()
+        code = contract.calendar
+        table = C.table(code) if code and C.is_known(code) else None
+        self.calendar = WorkingCalendar(table) if table is not None else None
+        labels = sorted(_labels(qp))
+        self.context = Context(self.graph, self.calendar, labels, self.as_of_value(), 1 << len(self.reads))
+
+    # ------------------------------------------------------------ inputs
+
+    def raw(self, i: int) -> E:
+        return B.column(internal(f"r{i}"))
+
+    def as_of_value(self) -> E:
+        a = self.as_of
+        if a is None:
+            return B.NULL
+        if isinstance(a, dt.date):
+            return B.num(a.toordinal())
+        if isinstance(a, AsOfColumn):
+            return self.graph.let(_ordinal(B.column(internal("as_of"))))
+        if a == "today":
+            return self.graph.let(_ordinal(exp.CurrentDate()))
+        raise SQLError(f"as-of date `{a}`: a date, none, today or a column")
+
+    def fact_value(self, i: int, name: str) -> E:
+        fact = self.facts[name]
+        raw = self.raw(i)
+        if isinstance(fact.type, T.Date):
+            value = _ordinal(raw)
+            if fact.kind == "event":
+                never = B.compare("=", raw, _date_literal(NEVER_DATE))
+                value = B.case([(never, B.num(D.NEVER))], value)
+            return self.graph.let(value)
+        return raw
+
+    def fact_errors(self, values: dict[str, Val]) -> E:
+        """The first wrong fact in name order, as ``problem: fact``."""
+        branches = []
+        lowering = PassLowering(self.context, values)
+        for name in sorted(self.reads):
+            fact, v = self.facts[name], values[name].v
+            bad: list[E] = []
+            if isinstance(fact.type, T.Enum):
+                bad.append(B.not_(exp.In(this=v, expressions=[sql_text(m) for m in fact.type.members])))
+                branches.append((B.holds(B.or_(*bad)), sql_text(f"wrong_value: {name}")))
+                continue
+            for bound, op in ((fact.minimum, "<"), (fact.maximum, ">")):
+                if bound is not None:
+                    limit = lowering.const(constant(bound, fact.type))
+                    test = B.compare(op, v, limit)
+                    if fact.kind == "event":
+                        test = B.and_(test, B.compare("!=", v, B.num(D.NEVER)))
+                    bad.append(test)
+            if bad:
+                branches.append((B.holds(B.or_(*bad)), sql_text(f"out_of_bounds: {name}")))
+        return B.case(branches)
+
+    # ------------------------------------------------------------ the passes
+
+    def build(self) -> QuestionSQL:
+        qp, d = self.qp, self.qp.decision
+        facts = {
+            name: Val(self.fact_value(i, name), B.num(1 << i)) for i, name in enumerate(self.reads)
+        }
+        fact_error = self.graph.let(self.fact_errors(facts))
+        first = PassLowering(self.context, facts)
+        env = first.run(qp.body)
+        errors = [fact_error, env[ERROR].v]
+        presumable = [
+            (i, name)
+            for i, name in enumerate(self.reads)
+            if self.facts[name].presumption is not None
+        ]
+        relied: E = B.num(0)
+        final, lowering = env, first
+        if self.presume and presumable and d.depends_on is not None:
+            mask = sum(1 << i for i, _ in presumable)
+            waiting = self.needed_mask(env)
+            relied = self.graph.let(
+                B.case(
+                    [(B.is_null(env[ERROR].v), B.bit_and(waiting, B.num(mask)))], B.num(0)
+                )
+            )
+            presumed = dict(facts)
+            for i, name in presumable:
+                fact = self.facts[name]
+                assert fact.presumption is not None
+                value = first.const(constant(fact.presumption.value, fact.type))
+                uses = B.compare("!=", B.bit_and(relied, B.num(1 << i)), B.num(0))
+                presumed[name] = Val(self.graph.let(B.case([(uses, value)], facts[name].v)), facts[name].m)
+            lowering = PassLowering(self.context, presumed)
+            final = lowering.run(qp.body)
+            errors.append(final[ERROR].v)
+        error = self.graph.let(B.coalesce(*errors))
+        ok = B.is_null(error)
+        answer = final[d.answer.name].v
+        outputs: list[tuple[str, E, str]] = [("answer", B.case([(ok, answer)]), "VARCHAR")]
+        if d.value is not None and qp.value_type is not None:
+            value = final[d.value.name].v
+            if isinstance(qp.value_type, T.Date):
+                value = _date_output(self.graph.let(value), self.graph.let)
+            answered = B.and_(ok, B.compare("=", answer, sql_text("value")))
+            outputs.append(("value", B.case([(answered, value)]), column_type(qp.value_type)))
+        if d.dues:
+            days = []
+            for norm, local in d.dues:
+                key = final[local.name].v
+                grounded = final.get(GROUND + norm, Val(B.FALSE, B.num(0))).v
+                dated = B.and_(
+                    grounded,
+                    B.compare(">=", key, B.num(DUE_RANK)),
+                    B.compare("<", key, B.num(2 * DUE_RANK)),
+                )
+                days.append(B.case([(B.holds(dated), B.sub(key, B.num(DUE_RANK)))]))
+            due = self.graph.let(B.least(days))
+            outputs.append(("due_date", B.case([(ok, _date_output(due, self.graph.let))]), "DATE"))
+        grounds = [(final[GROUND + n].v, n) for n in lowering.grounds if GROUND + n in final]
+        outputs.append(("grounds", B.case([(ok, _json_list(grounds))]), "VARCHAR"))
+        needed = self.graph.let(self.needed_mask(final))
+        names = [*self.reads, "today"]
+        bits = sorted((name, 1 << i) for i, name in enumerate(names))
+        outputs.append(("needed", B.case([(ok, _json_list([(_has(needed, b), n) for n, b in bits]))]), "VARCHAR"))
+        presumed_names = [(_has(relied, 1 << i), name) for i, name in sorted(presumable, key=lambda p: p[1])]
+        outputs.append(("presumed", B.case([(ok, _json_list(presumed_names))]), "VARCHAR"))
+        outputs.append(("error", error, "VARCHAR"))
+        query = self.assemble([(n, e) for n, e, _ in outputs])
+        return QuestionSQL(
+            qp.question,
+            tuple((name, column_type(self.facts[name].type)) for name in self.reads),
+            tuple((n, t) for n, _, t in outputs),
+            query,
+        )
+
+    def needed_mask(self, env: dict[str, Val]) -> E:
+        d = self.qp.decision
+        if d.depends_on is None:
+            return B.num(0)
+        undetermined = B.compare("=", env[d.answer.name].v, sql_text("undetermined"))
+        return B.case([(B.holds(undetermined), unknown_deps(env[d.depends_on.name]))], B.num(0))
+
+    # ------------------------------------------------------------ the query
+
+    def assemble(self, outputs: list[tuple[str, E]]) -> exp.Expression:
+        inputs = {internal(f"r{i}") for i in range(len(self.reads))} | {internal("as_of")}
+        steps, final, results = self.graph.steps([e for _, e in outputs], inputs)
+        source = exp.Table(this=None)
+        parts = self.source.split(".")
+        source = exp.Table(
+            this=sql_name(parts[-1]),
+            db=sql_name(parts[-2]) if len(parts) > 1 else None,
+            catalog=sql_name(".".join(parts[:-2])) if len(parts) > 2 else None,
+        )
+        columns: list[E] = [exp.column(sql_name(n), table="src") for n in self.keep]
+        columns += [
+            exp.alias_(exp.column(sql_name(name), table="src"), internal(f"r{i}"))
+            for i, name in enumerate(self.reads)
+        ]
+        if isinstance(self.as_of, AsOfColumn):
+            columns.append(exp.alias_(exp.column(sql_name(self.as_of.name), table="src"), internal("as_of")))
+        if len(columns) == 0:
+            columns.append(exp.alias_(B.num(0), internal("row")))
+        ctes: list[tuple[str, exp.Expression]] = []
+        if self.graph.joins and self.calendar is not None:
+            ctes += self.calendar.ctes()
+        ctes.append((internal("input"), exp.select(*columns).from_(source.as_("src"))))
+        previous = internal("input")
+        for index, names in enumerate(steps, 1):
+            select = exp.select(exp.Star(table=None)).from_(exp.to_table(previous).as_("s"))
+            select = exp.select(exp.column(exp.Star(), table="s"))
+            selected: list[E] = []
+            joins = []
+            for name in names:
+                if name in self.graph.joins:
+                    j = self.graph.joins[name]
+                    joins.append((name, j))
+                    selected.append(exp.alias_(exp.column(j.value, table=name), name))
+                else:
+                    selected.append(exp.alias_(_qualified(final[name]), name))
+            select = exp.select(exp.column(exp.Star(), table="s"), *selected).from_(
+                exp.to_table(previous).as_("s")
+            )
+            for name, j in joins:
+                condition = B.compare("=", exp.column(j.key, table=name), exp.column(j.on, table="s"))
+                select = select.join(exp.to_table(j.table).as_(name), on=condition, join_type="left")
+            previous = internal(f"step{index}")
+            ctes.append((previous, select))
+        last = exp.select(
+            *(exp.column(sql_name(n), table="s") for n in self.keep),
+            *(exp.alias_(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
+        ).from_(exp.to_table(previous).as_("s"))
+        for name, body in ctes:
+            last = last.with_(name, as_=body)
+        return last
+
+
+def _qualified(e: E) -> E:
+    def qualify(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Column) and not node.table:
+            return exp.column(node.this.copy(), table="s")
+        return node
+
+    return e.transform(qualify, copy=True)
+
+
+def _labels(qp: QuestionPlan) -> set[str]:
+    """The labels of frequency deadlines (rank 3) a plan compares."""
+    found: set[str] = set()
+
+    def visit(node: object) -> None:
+        if isinstance(node, P.DueKey) and node.rank == 3:
+            found.add(node.label)
+        if isinstance(node, P.Const) and node.of_kind == "due" and isinstance(node.value, tuple):
+            if node.value[0] == 3:
+                found.add(node.value[2])
+        if isinstance(node, tuple):
+            for item in node:
+                visit(item)
+        else:
+            for field in getattr(type(node), "__attrs_attrs__", ()):
+                visit(getattr(node, field.name))
+
+    visit(qp.body)
+    visit(qp.decision)
+    return found
+
+
+def _ordinal(date: E) -> E:
+    """The ordinal of a DATE."""
+    parts = [B.cast(kind(this=date), "BIGINT") for kind in (exp.Year, exp.Month, exp.Day)]
+    return B.case([(B.is_null(date), B.NULL)], D.from_civil(*parts))
+
+
+def _date_literal(day: dt.date) -> E:
+    return B.cast(sql_text(day.isoformat()), "DATE")
+
+
+def _date_output(ordinal: E, let: D.Let) -> E:
+    """A DATE from an ordinal (``never`` as 9999-12-31)."""
+    never = B.compare("=", ordinal, B.num(D.NEVER))
+    year, month, day = D.to_civil(ordinal, let)
+    made = exp.DateFromParts(
+        year=B.cast(year, "BIGINT"), month=B.cast(month, "BIGINT"), day=B.cast(day, "BIGINT")
+    )
+    return B.case([(never, _date_literal(NEVER_DATE))], made)
+
+
+def _has(mask: E, bit: int) -> E:
+    return B.compare("!=", B.bit_and(mask, B.num(bit)), B.num(0))
+
+
+def _json_list(items: Sequence[tuple[E, str]]) -> E:
+    """A JSON array of those of the texts whose condition holds, in order."""
+    if not items:
+        return sql_text("[]")
+    entries = [
+        B.case([(B.holds(c), sql_text("," + json.dumps(t, ensure_ascii=False)))], sql_text(""))
+        for c, t in items
+    ]
+    # Each entry starts with a comma: the first is cut (SUBSTRING from the second character).
+    joined = exp.Substring(this=exp.Concat(expressions=entries), start=B.num(2))
+    return exp.Concat(expressions=[sql_text("["), joined, sql_text("]")])
