@@ -27,6 +27,7 @@ name of some target. For each contract every target is emitted and used:
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import contextlib
 import html
 import importlib.util
@@ -48,7 +49,9 @@ from types import ModuleType
 from typing import Any
 
 import attrs
+import duckdb
 import pytest
+import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -57,6 +60,8 @@ import clausec
 from clausec.backends.javascript import emit_javascript, question_exports
 from clausec.backends.json_ir import emit_json
 from clausec.backends.python import emit_python, identifier, runtime_names
+from clausec.backends.sql import AsOfColumn, question_sql
+from clausec.plan import lower
 from clausec.graph import build, dot, mermaid, views
 from clausec.graph.model import Graph
 from clausec.graph.style import wrap
@@ -66,6 +71,9 @@ from clausec.syntax.grammar import reserved_words
 
 from conftest import REPO, depth
 from factgen import fact_cases
+from sql_cases import TableCase as SQLCase
+from sql_cases import column_value
+from sql_cases import compare as sql_compare
 from test_javascript import NODE, error_fields, interpreter_outcome, needs_node
 
 HAS_DOT = shutil.which("dot") is not None
@@ -1106,6 +1114,46 @@ def check_mermaid(view: Graph, context: str) -> None:
         assert subgraphs[-1] == ["original wording of the clauses drawn"], where
 
 
+# ------------------------------------------------------------------ SQL
+
+
+def check_sql(spec: Spec, contract: ir.Contract, cases: list[Case], expected: list[object]) -> None:
+    """Every question as a query over a table of the cases that fit its typed columns, in
+    DuckDB: the answers are the interpreter's; the Spark and PostgreSQL printings parse."""
+    context = spec.text
+    plans = {q.question: q for q in lower(contract).questions}
+    for question in plans:
+        query = question_sql(contract, plans[question], keep=["case_id"], as_of=AsOfColumn("day"))
+        for dialect in ("spark", "postgres"):
+            sqlglot.parse_one(query.sql(dialect), read=dialect)
+        facts = {f.name: f for f in contract.facts}
+        rows, wanted = [], []
+        for index, ((asked, given, as_of), want) in enumerate(zip(cases, expected, strict=True)):
+            if asked != question or "crash" in want or not set(given) <= set(facts):  # type: ignore[operator]
+                continue  # a table has no column for a name that is no fact
+            try:
+                values = [column_value(facts[n], given.get(n), kind) for n, kind in query.inputs]
+            except ValueError:
+                continue
+            day = dt.date.fromisoformat(as_of) if as_of else None
+            read = {n: given[n] for n, _ in query.inputs if n in given}
+            if read != given:  # the table holds the facts the question reads, no others
+                want = interpreter_outcome(contract, (question, read, as_of))
+            outcome = want if "result" in want else {"error": want["error"]["problem"]}  # type: ignore[index,operator]
+            rows.append((index, day, *values))
+            wanted.append(SQLCase(rows[-1], read, day, outcome))  # type: ignore[arg-type]
+        con = duckdb.connect()
+        columns = "".join(f', "{name.replace(chr(34), chr(34) * 2)}" {kind}' for name, kind in query.inputs)
+        con.execute(f"CREATE TABLE facts (case_id BIGINT, day DATE{columns})")
+        if rows:
+            con.executemany(f"INSERT INTO facts VALUES ({', '.join('?' for _ in rows[0])})", rows)
+        got = con.execute(query.sql("duckdb")).fetchall()
+        names = [d[0] for d in con.description]
+        results = {r[0]: dict(zip(names, r, strict=True)) for r in got}
+        bad = [(c, p) for c in wanted if (p := sql_compare(c, results[c.row[0]]))]
+        assert not bad, f"{len(bad)} SQL rows of {question!r} disagree: {bad[0]}\n{context}"
+
+
 # ------------------------------------------------------------------ the property
 
 
@@ -1117,6 +1165,7 @@ def check_everything(spec: Spec, seed: int, extra: list[str]) -> None:
     # The interpreter must answer: its crashes would hide the generators' own.
     assert all("crash" not in e for e in expected), context  # type: ignore[operator]
     check_json(spec, contract)
+    check_sql(spec, contract, cases, expected)
     model = build(contract)
     graphs = [views.obligations(model), views.dependencies(model), views.remedies(model)]
     for view in graphs:

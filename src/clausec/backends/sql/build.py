@@ -35,10 +35,42 @@ def is_zero(e: E) -> bool:
     return isinstance(e, exp.Literal) and not e.is_string and e.this == "0"
 
 
-def _p(e: E) -> E:
+def integer(e: E) -> int | None:
+    """The value of an integer literal (None for anything else)."""
+    if isinstance(e, exp.Literal) and not e.is_string and e.this.lstrip("-").isdigit():
+        return int(e.this)
+    if isinstance(e, exp.Paren) and isinstance(e.this, exp.Neg):
+        inner = integer(e.this.this)
+        return None if inner is None else -inner
+    return None
+
+
+def _folded(op: str, a: E, b: E) -> E | None:
+    """``a op b`` computed now when both are integer literals."""
+    x, y = integer(a), integer(b)
+    if x is None or y is None:
+        return None
+    if op in ("=", "!=", "<", "<=", ">", ">="):
+        result = {
+            "=": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y
+        }[op]
+        return TRUE if result else FALSE
+    if op == "//" and y > 0 and x >= 0:
+        return num(x // y)
+    if op == "%" and y > 0 and x >= 0:
+        return num(x % y)
+    value = {"+": x + y, "-": x - y, "*": x * y}.get(op)
+    return num(value) if value is not None and abs(value) < 2**62 else None
+
+
+def parenthesized(e: E) -> E:
+    """``e`` as an operand: compound expressions in parentheses (sqlglot adds none)."""
     if isinstance(e, exp.Binary | exp.Not | exp.Neg | exp.Is | exp.Between | exp.In):
         return exp.Paren(this=e)
     return e
+
+
+_p = parenthesized
 
 
 def _binary(kind: type[exp.Binary], a: E, b: E) -> E:
@@ -46,32 +78,45 @@ def _binary(kind: type[exp.Binary], a: E, b: E) -> E:
 
 
 def add(a: E, b: E) -> E:
-    return a if is_zero(b) else b if is_zero(a) else _binary(exp.Add, a, b)
+    if is_zero(b):
+        return a
+    if is_zero(a):
+        return b
+    return _folded("+", a, b) or _binary(exp.Add, a, b)
 
 
 def sub(a: E, b: E) -> E:
-    return a if is_zero(b) else _binary(exp.Sub, a, b)
+    return a if is_zero(b) else _folded("-", a, b) or _binary(exp.Sub, a, b)
 
 
 def mul(a: E, b: E) -> E:
-    return _binary(exp.Mul, a, b)
+    return _folded("*", a, b) or _binary(exp.Mul, a, b)
 
 
 def idiv(a: E, b: E) -> E:
     """Integer division (both operands are non-negative wherever it is used)."""
-    return _binary(exp.IntDiv, a, b)
+    return _folded("//", a, b) or _binary(exp.IntDiv, a, b)
 
 
 def mod(a: E, b: E) -> E:
     """The remainder (the left operand is non-negative wherever it is used)."""
-    return _binary(exp.Mod, a, b)
+    return _folded("%", a, b) or _binary(exp.Mod, a, b)
 
 
 def neg(a: E) -> E:
-    return exp.Neg(this=_p(a))
+    value = integer(a)
+    return num(-value) if value is not None else exp.Neg(this=_p(a))
+
+
+def absolute(a: E) -> E:
+    value = integer(a)
+    return num(abs(value)) if value is not None else exp.Abs(this=a)
 
 
 def compare(op: str, a: E, b: E) -> E:
+    folded = _folded(op, a, b)
+    if folded is not None:
+        return folded
     kind = {"=": exp.EQ, "!=": exp.NEQ, "<": exp.LT, "<=": exp.LTE, ">": exp.GT, ">=": exp.GTE}
     return _binary(kind[op], a, b)
 
@@ -148,7 +193,7 @@ def case(branches: Sequence[tuple[E, E]], default: E = NULL) -> E:
             default = value
             break
         kept.append((condition, value))
-    if not kept:
+    if not kept or all(v == default for _, v in kept):
         return default
     node = exp.Case(ifs=[exp.If(this=c, true=v) for c, v in kept])
     if not isinstance(default, exp.Null):
@@ -174,12 +219,18 @@ def least(parts: Sequence[E]) -> E:
     """The least of the values that are not NULL (as LEAST is in every dialect printed)."""
     if len(parts) == 1:
         return parts[0]
+    values = [integer(p) for p in parts]
+    if all(v is not None for v in values):
+        return num(min(v for v in values if v is not None))
     return exp.Least(this=parts[0], expressions=list(parts[1:]), ignore_nulls=True)
 
 
 def greatest(parts: Sequence[E]) -> E:
     if len(parts) == 1:
         return parts[0]
+    values = [integer(p) for p in parts]
+    if all(v is not None for v in values):
+        return num(max(v for v in values if v is not None))
     return exp.Greatest(this=parts[0], expressions=list(parts[1:]), ignore_nulls=True)
 
 

@@ -23,12 +23,12 @@ INFINITY = 9_223_372_036_854_775_807
 Let = Callable[[E], E]  # gives an expression a column of its own, returning the column
 
 
-def from_civil(year: E, month: E, day: E) -> E:
+def from_civil(year: E, month: E, day: E, let: Let) -> E:
     """The ordinal of a valid (year, month, day)."""
     march = B.case([(B.compare("<=", month, B.num(2)), B.num(1))], B.num(0))
-    y = B.sub(year, march)  # the year starting in March
-    era = B.idiv(y, B.num(400))
-    yoe = B.sub(y, B.mul(era, B.num(400)))
+    y = let(B.sub(year, march))  # the year starting in March
+    era = let(B.idiv(y, B.num(400)))
+    yoe = let(B.sub(y, B.mul(era, B.num(400))))
     shifted = B.case([(B.compare(">", month, B.num(2)), B.sub(month, B.num(3)))], B.add(month, B.num(9)))
     doy = B.add(B.idiv(B.add(B.mul(B.num(153), shifted), B.num(2)), B.num(5)), B.sub(day, B.num(1)))
     doe = B.add(

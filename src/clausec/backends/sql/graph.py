@@ -18,36 +18,50 @@ from clausec.backends.sql import build as B
 from clausec.backends.sql.names import internal
 
 E = B.E
+CHEAP = 12  # nodes: a column read twice or more is recomputed in place below this size
 
 
 @attrs.frozen
 class Join:
-    """A lookup: the column ``value`` of ``table`` where its ``key`` equals column ``on``
-    (and ``where`` holds, if given)."""
+    """A lookup: the column ``value`` of the row of ``table`` whose ``key`` equals column
+    ``on``, joined as ``alias`` (lookups of one row share their join)."""
 
     table: str
     key: str
     value: str
     on: str
+    alias: str
 
 
 class Graph:
     def __init__(self) -> None:
         self.exprs: dict[str, E] = {}
+        # A column computed only where its guard holds (NULL elsewhere), when it is a column
+        # of its own: a value of an If branch, read only where its tests hold.
+        self.guards: dict[str, str] = {}
+        self.known: dict[tuple[E, str | None], E] = {}  # the same expression, the same column
         self.joins: dict[str, Join] = {}  # column -> its lookup
         self.forced: set[str] = set()  # columns that stay columns (the keys of lookups)
+        self.aliases: dict[tuple[str, str, str], str] = {}  # a join by (table, key, column)
         self.count = 0
 
     def name(self, prefix: str = "c") -> str:
         self.count += 1
         return internal(f"{prefix}{self.count}")
 
-    def let(self, expr: E) -> E:
-        """A column holding ``expr`` (constants and columns are used as they are)."""
+    def let(self, expr: E, guard: E | None = None) -> E:
+        """A column holding ``expr`` where ``guard`` (a column) holds (constants and columns
+        are used as they are)."""
         if _trivial(expr):
             return expr
+        key = (expr, guard.name if isinstance(guard, exp.Column) else None)
+        if key in self.known:
+            return self.known[key].copy()
         name = self.name()
         self.exprs[name] = expr
+        if isinstance(guard, exp.Column):
+            self.guards[name] = guard.name
+        self.known[key] = B.column(name)
         return B.column(name)
 
     def lookup(self, key: E, table: str, key_column: str, value_column: str) -> E:
@@ -60,9 +74,14 @@ class Graph:
             self.exprs[name] = key
             key = B.column(name)
         self.forced.add(key.name)
-        name = self.name("j")
-        self.joins[name] = Join(table, key_column, value_column, key.name)
-        return B.column(name)
+        alias = self.aliases.setdefault((table, key_column, key.name), self.name("j"))
+        name = self.known.get((B.column(alias + "." + value_column), None))
+        if name is not None:
+            return name.copy()
+        name = B.column(self.name())
+        self.known[(B.column(alias + "." + value_column), None)] = name
+        self.joins[name.name] = Join(table, key_column, value_column, key.name, alias)
+        return name.copy()
 
     # ------------------------------------------------------------ steps
 
@@ -83,17 +102,41 @@ class Graph:
             for child in read:
                 uses[child] = uses.get(child, 0) + 1
                 stack.append(child)
-        kept = {
-            n
-            for n in reachable
-            if n in self.joins or n in self.forced or uses.get(n, 0) > 1
-        }
+        # A column read more than once stays a column, unless recomputing it costs less than
+        # a step: an expression of at most CHEAP nodes once its inlined parts are in.
+        size: dict[str, int] = {}
+        kept: set[str] = set()
+        for name in sorted(reachable, key=_number):
+            if name in self.joins:
+                kept.add(name)
+                continue
+            expr = self.exprs[name]
+            columns = _columns(expr)
+            size[name] = sum(1 for _ in expr.walk()) + sum(
+                size.get(c, 1) - 1 for c in columns if c not in kept
+            )
+            if name in self.forced or uses.get(name, 0) > 1 and size[name] > CHEAP:
+                kept.add(name)
+        pending = [self.guards[n] for n in kept if n in self.guards]
+        while pending:  # the guard of a column is read where it is computed
+            guard = pending.pop()
+            if guard not in kept:
+                kept.add(guard)
+                reachable[guard] = None
+                if guard in self.guards:
+                    pending.append(self.guards[guard])
+                stack = _columns(self.exprs[guard])
+                while stack:  # what a guard reads that nothing else did
+                    name = stack.pop()
+                    if name in self.exprs and name not in reachable:
+                        reachable[name] = None
+                        stack += _columns(self.exprs[name])
         final: dict[str, E] = {}
 
         def expand(e: E) -> E:
             def replace(node: exp.Expression) -> exp.Expression:
                 if isinstance(node, exp.Column) and not node.table and node.name in self.exprs and node.name not in kept:
-                    return expand(self.exprs[node.name]).copy()
+                    return B.parenthesized(expand(self.exprs[node.name]).copy())
                 return node
 
             return e.transform(replace, copy=True)
@@ -106,6 +149,8 @@ class Graph:
                 level[name] = level.get(on, 0) + 1
                 continue
             final[name] = expand(self.exprs[name])
+            if name in self.guards:
+                final[name] = B.case([(B.column(self.guards[name]), final[name])])
             read = [level.get(c, 0) for c in _columns(final[name]) if c not in inputs]
             level[name] = max(read, default=0) + 1
         steps: list[list[str]] = [[] for _ in range(max(level.values(), default=0))]

@@ -39,6 +39,7 @@ _SHIFT_LIMIT = {"days": 4_000_000, "months": 120_000, "working_days": 3_660_000}
 class Val(NamedTuple):
     v: E
     m: E  # the dependencies when v is NULL
+    masked: bool = False  # m is NULL where v is not (the columns of locals)
 
 
 _ZERO = B.num(0)
@@ -50,6 +51,8 @@ def unknown_deps(x: Val) -> E:
     """The dependencies of ``x`` if it is unknown, else none."""
     if B.is_zero(x.m) or isinstance(x.v, exp.Literal | exp.Boolean):
         return _ZERO
+    if x.masked:
+        return B.coalesce(x.m, _ZERO)
     if isinstance(x.v, exp.Null):
         return x.m
     return B.case([(B.is_null(x.v), x.m)], _ZERO)
@@ -71,49 +74,90 @@ class Context:
         self.labels = {label: i for i, label in enumerate(sorted(labels))}
         self.as_of = as_of
         self.today_bit = today_bit
+        self.guard: E | None = None  # where the statements being lowered run
+        self.base: E | None = None  # the guard of the pass
 
     def let(self, e: E) -> E:
-        return self.graph.let(e)
+        return self.graph.let(e, self.guard)
 
-    def lookup(self, key: E, which: str) -> E:
-        if which == "day":
-            return self.graph.lookup(key, TABLE, "day_number", "ordinal")
-        return self.graph.lookup(key, WORKING, "ordinal", "day_number")
+    def local(self, value: Val) -> Val:
+        """``value`` in columns of its own; its dependencies only where it is unknown."""
+        v = self.let(value.v)
+        deps = unknown_deps(value)
+        if B.is_zero(deps):
+            return Val(v, _ZERO)
+        return Val(v, self.let(B.case([(B.is_null(v), deps)])), masked=True)
+
+    def guarded(self, test: E) -> E | None:
+        """The guard of statements that run where the current guard and ``test`` hold. Only
+        the outermost tests make guards (the pass's and its top-level Ifs'): a guard of each
+        nested test would make a chain of columns, one step each."""
+        if B.is_true(test) or self.guard is not None and self.guard is not self.base:
+            return self.guard
+        return self.graph.let(test if self.guard is None else B.and_(self.guard, test))
+
+    def lookup(self, key: E, column: str) -> E:
+        if column == "nth":
+            return self.graph.lookup(key, WORKING, "ordinal", "day_number")
+        return self.graph.lookup(key, TABLE, "day_number", column)
 
 
 class PassLowering:
     """One evaluation of a question's body over given fact columns."""
 
-    def __init__(self, context: Context, facts: dict[str, Val]) -> None:
+    def __init__(self, context: Context, facts: dict[str, Val], guard: E | None = None) -> None:
         self.c = context
         self.facts = facts
         self.grounds: list[str] = []
+        self.guard = guard
 
     # ------------------------------------------------------------ statements
 
     def run(self, body: P.Block) -> dict[str, Val]:
-        env: dict[str, Val] = {ERROR: _NOTHING}
-        return self.block(body, env)
+        """The locals after the body; ``ERROR`` is the problem of the first error raised on
+        the path taken (each statement's errors tested where its guard holds, in order)."""
+        env: dict[str, Val] = {}
+        self.errors: Raises = []
+        self.path: list[E] = []  # the tests of the Ifs around the statement being lowered
+        self.c.guard = self.c.base = self.guard
+        try:
+            env = self.block(body, env)
+        finally:
+            self.c.guard = None
+        problem = B.case([(c, sql_text(p)) for c, p in self.errors])
+        env[ERROR] = Val(self.c.graph.let(problem), _ZERO)
+        return env
 
     def block(self, stmts: Sequence[P.Stmt], env: dict[str, Val]) -> dict[str, Val]:
         for s in stmts:
             if isinstance(s, P.Let):
                 value, raises = self.expr(s.value, env)
-                env[s.name] = Val(self.c.let(value.v), self.c.let(value.m))
-                if raises:
-                    problem = B.case([(c, sql_text(p)) for c, p in raises])
-                    env[ERROR] = Val(self.c.let(B.coalesce(env[ERROR].v, problem)), _ZERO)
+                env[s.name] = self.c.local(value)
+                # Where the statement runs: the pass's guard and every enclosing test.
+                path = B.and_(*([self.guard] if self.guard is not None else []), *self.path)
+                self.errors += [(B.and_(path, c), p) for c, p in raises]
             elif isinstance(s, P.If):
                 test = self.c.let(self.test(s.test, env))
+                outer = self.c.guard
+                self.c.guard = self.c.guarded(test)
+                self.path.append(test)
                 then = self.block(s.then, dict(env))
+                self.c.guard = outer
+                self.c.guard = self.c.guarded(B.not_(test))
+                self.path[-1] = B.not_(test)
                 otherwise = self.block(s.otherwise, dict(env))
+                self.path.pop()
+                self.c.guard = outer
                 for name in dict.fromkeys([*then, *otherwise]):
                     a, b = then.get(name, _NOTHING), otherwise.get(name, _NOTHING)
                     if a is b:
                         env[name] = a
                         continue
-                    m = _ZERO if B.is_zero(a.m) and B.is_zero(b.m) else B.case([(test, a.m)], b.m)
-                    env[name] = Val(self.c.let(B.case([(test, a.v)], b.v)), self.c.let(m))
+                    merged = Val(
+                        B.case([(test, a.v)], b.v),
+                        B.case([(test, unknown_deps(a))], unknown_deps(b)),
+                    )
+                    env[name] = self.c.local(merged)
             elif isinstance(s, P.ChooseGrounds):
                 for g in s.grounds:
                     if g.norm not in self.grounds:
@@ -208,7 +252,7 @@ class PassLowering:
         return Val(v, deps(*values)), raises + _guarded(known, own)
 
     def let_val(self, x: Val) -> Val:
-        return Val(self.c.let(x.v), x.m)
+        return Val(self.c.let(x.v), x.m, x.masked)
 
     def const(self, c: P.Const) -> E:
         value = c.value
@@ -276,7 +320,7 @@ class PassLowering:
         let = self.c.let
         signed = let(amount if sign > 0 else B.neg(amount))
         limit = _SHIFT_LIMIT[unit]
-        too_far = B.compare(">", exp.Abs(this=signed), B.num(limit))
+        too_far = B.compare(">", B.absolute(signed), B.num(limit))
         n = let(B.case([(too_far, B.num(0))], signed))
         if unit == "days":
             result = let(B.add(day, n))
@@ -294,22 +338,39 @@ class PassLowering:
             new_year = let(B.idiv(safe, B.num(12)))
             new_month = let(B.add(B.mod(safe, B.num(12)), B.num(1)))
             clipped = B.least([dom, D.month_length(new_year, new_month)])
-            result = D.from_civil(new_year, new_month, clipped)
+            result = D.from_civil(new_year, new_month, clipped, let)
             problems = [(bad, "date_out_of_range")]
         else:
             calendar = self.c.calendar
             if calendar is None:
                 return B.NULL, [(too_far, "date_out_of_range"), (B.TRUE, "no_calendar")]
+            count = B.integer(n)
             forwards = B.compare(">=", n, B.num(0))
-            start = let(B.case([(forwards, day)], B.sub(day, B.num(1))))
-            count = calendar.count_to(B.greatest([start, B.num(1)]), self.c.lookup)
-            target = let(B.add(count, B.case([(forwards, n)], B.add(n, B.num(1)))))
-            found = calendar.nth(B.greatest([target, B.num(1)]), self.c.lookup)
-            result = let(B.case([(B.compare("=", n, B.num(0)), day)], found))
+            start = let(B.greatest([B.case([(forwards, day)], B.sub(day, B.num(1))), B.num(1)]))
+            counted = calendar.count_to(start, self.c.lookup, let)
+            target = let(B.add(counted, B.case([(forwards, n)], B.add(n, B.num(1)))))
+            outer = self.c.guard
+            fast = in_fast = None
+            if count:  # a constant count: the table's column, where it answers
+                fast = calendar.moved(start if count > 0 else day, count, self.c.lookup)
+                low, high = calendar.moved_range(count)
+                in_fast = let(
+                    B.and_(B.compare(">=", day, B.num(low)), B.compare("<=", day, B.num(high)))
+                )
+                self.c.guard = self.c.guarded(B.not_(in_fast))
+            found = calendar.nth(B.greatest([target, B.num(1)]), self.c.lookup, let)
+            self.c.guard = outer
+            general = B.case([(B.compare("=", n, B.num(0)), day)], found)
+            if in_fast is not None and fast is not None:
+                general = B.case([(in_fast, fast)], general)
+            result = let(general)
+            below = B.or_(
+                B.and_(B.not_(forwards), B.compare("<", day, B.num(2))),
+                B.compare("<", target, B.num(1)),
+            )
             bad = B.or_(
                 too_far,
-                B.compare("<", start, B.num(1)),
-                B.compare("<", target, B.num(1)),
+                B.and_(B.not_(in_fast) if in_fast is not None else B.TRUE, below),
                 B.not_(D.in_range(result)),
             )
             problems = [(bad, "date_out_of_range")]
@@ -352,7 +413,8 @@ class PassLowering:
             if calendar is None:
                 return B.NULL, _guarded(finite, [(B.TRUE, "no_calendar")])
             counted = B.sub(
-                calendar.count_to(end, self.c.lookup), calendar.count_to(start, self.c.lookup)
+                calendar.count_to(end, self.c.lookup, self.c.let),
+                calendar.count_to(start, self.c.lookup, self.c.let),
             )
             problems = []
         return B.case([(finite, counted)], _days_between(end, start)), problems
@@ -369,14 +431,14 @@ class PassLowering:
         branches = []
         for day in ordered:
             candidate = B.least([B.num(day), length])
-            branches.append((B.compare(">=", candidate, dom), D.from_civil(year, month, candidate)))
+            branches.append((B.compare(">=", candidate, dom), D.from_civil(year, month, candidate, let)))
         december = B.compare("=", month, B.num(12))
         next_year = let(B.case([(december, B.add(year, B.num(1)))], year))
         next_month = let(B.case([(december, B.num(1))], B.add(month, B.num(1))))
         beyond = B.and_(december, B.compare("=", year, B.num(9999)))
         first = B.least([B.num(ordered[0]), D.month_length(next_year, next_month)])
         found = B.or_(*(c for c, _ in branches))
-        value = B.case(branches, D.from_civil(B.least([next_year, B.num(9999)]), next_month, first))
+        value = B.case(branches, D.from_civil(B.least([next_year, B.num(9999)]), next_month, first, let))
         problem = B.or_(at_end, B.and_(B.not_(found), beyond))
         return value, [(problem, "monthly_beyond")]
 

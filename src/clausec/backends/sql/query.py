@@ -21,7 +21,7 @@ from sqlglot import exp
 from clausec.backends.sql import build as B
 from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import WorkingCalendar
-from clausec.backends.sql.graph import Graph
+from clausec.backends.sql.graph import Graph, Join
 from clausec.backends.sql.lowering import (
     DUE_RANK,
     ERROR,
@@ -89,18 +89,7 @@ class QuestionSQL:
     def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
         if dialect not in DIALECTS:
             raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
-        tree = self.query
-        if dialect == "postgres":
-            tree = tree.transform(_postgres)
-        return tree.sql(dialect=dialect, pretty=pretty)
-
-
-def _postgres(node: exp.Expression) -> exp.Expression:
-    """PostgreSQL's name for building a date (sqlglot prints DATE_FROM_PARTS)."""
-    if isinstance(node, exp.DateFromParts):
-        parts = [node.args["year"], node.args["month"], node.args["day"]]
-        return exp.Anonymous(this="MAKE_DATE", expressions=[B.cast(p.this, "INT") for p in parts])
-    return node
+        return self.query.sql(dialect=dialect, pretty=pretty)
 
 
 def question_sql(
@@ -212,22 +201,21 @@ class _Query:
         fact_error = self.graph.let(self.fact_errors(facts))
         first = PassLowering(self.context, facts)
         env = first.run(qp.body)
-        errors = [fact_error, env[ERROR].v]
+        results = self.results(env, first)
+        error = B.coalesce(fact_error, env[ERROR].v)
         presumable = [
             (i, name)
             for i, name in enumerate(self.reads)
             if self.facts[name].presumption is not None
         ]
         relied: E = B.num(0)
-        final, lowering = env, first
         if self.presume and presumable and d.depends_on is not None:
+            # Asked again, where the answer waits for presumed facts, with their values.
             mask = sum(1 << i for i, _ in presumable)
-            waiting = self.needed_mask(env)
             relied = self.graph.let(
-                B.case(
-                    [(B.is_null(env[ERROR].v), B.bit_and(waiting, B.num(mask)))], B.num(0)
-                )
+                B.case([(B.is_null(env[ERROR].v), B.bit_and(self.needed_mask(env), B.num(mask)))], B.num(0))
             )
+            again = self.graph.let(B.compare("!=", relied, B.num(0)))
             presumed = dict(facts)
             for i, name in presumable:
                 fact = self.facts[name]
@@ -235,38 +223,23 @@ class _Query:
                 value = first.const(constant(fact.presumption.value, fact.type))
                 uses = B.compare("!=", B.bit_and(relied, B.num(1 << i)), B.num(0))
                 presumed[name] = Val(self.graph.let(B.case([(uses, value)], facts[name].v)), facts[name].m)
-            lowering = PassLowering(self.context, presumed)
-            final = lowering.run(qp.body)
-            errors.append(final[ERROR].v)
-        error = self.graph.let(B.coalesce(*errors))
+            second = PassLowering(self.context, presumed, guard=again)
+            final = second.run(qp.body)
+            results = {
+                key: B.case([(again, value)], results[key])
+                for key, value in self.results(final, second).items()
+            }
+            error = B.coalesce(error, final[ERROR].v)
+        error = self.graph.let(error)
         ok = B.is_null(error)
-        answer = final[d.answer.name].v
-        outputs: list[tuple[str, E, str]] = [("answer", B.case([(ok, answer)]), "VARCHAR")]
-        if d.value is not None and qp.value_type is not None:
-            value = final[d.value.name].v
-            if isinstance(qp.value_type, T.Date):
-                value = _date_output(self.graph.let(value), self.graph.let)
-            answered = B.and_(ok, B.compare("=", answer, sql_text("value")))
-            outputs.append(("value", B.case([(answered, value)]), column_type(qp.value_type)))
-        if d.dues:
-            days = []
-            for norm, local in d.dues:
-                key = final[local.name].v
-                grounded = final.get(GROUND + norm, Val(B.FALSE, B.num(0))).v
-                dated = B.and_(
-                    grounded,
-                    B.compare(">=", key, B.num(DUE_RANK)),
-                    B.compare("<", key, B.num(2 * DUE_RANK)),
-                )
-                days.append(B.case([(B.holds(dated), B.sub(key, B.num(DUE_RANK)))]))
-            due = self.graph.let(B.least(days))
-            outputs.append(("due_date", B.case([(ok, _date_output(due, self.graph.let))]), "DATE"))
-        grounds = [(final[GROUND + n].v, n) for n in lowering.grounds if GROUND + n in final]
-        outputs.append(("grounds", B.case([(ok, _json_list(grounds))]), "VARCHAR"))
-        needed = self.graph.let(self.needed_mask(final))
-        names = [*self.reads, "today"]
-        bits = sorted((name, 1 << i) for i, name in enumerate(names))
-        outputs.append(("needed", B.case([(ok, _json_list([(_has(needed, b), n) for n, b in bits]))]), "VARCHAR"))
+        outputs: list[tuple[str, E, str]] = [("answer", B.case([(ok, results["answer"])]), "VARCHAR")]
+        if "value" in results:
+            assert qp.value_type is not None
+            outputs.append(("value", B.case([(ok, results["value"])]), column_type(qp.value_type)))
+        if "due_date" in results:
+            outputs.append(("due_date", B.case([(ok, results["due_date"])]), "DATE"))
+        outputs.append(("grounds", B.case([(ok, results["grounds"])]), "VARCHAR"))
+        outputs.append(("needed", B.case([(ok, results["needed"])]), "VARCHAR"))
         presumed_names = [(_has(relied, 1 << i), name) for i, name in sorted(presumable, key=lambda p: p[1])]
         outputs.append(("presumed", B.case([(ok, _json_list(presumed_names))]), "VARCHAR"))
         outputs.append(("error", error, "VARCHAR"))
@@ -277,6 +250,36 @@ class _Query:
             tuple((n, t) for n, _, t in outputs),
             query,
         )
+
+    def results(self, env: dict[str, Val], lowering: PassLowering) -> dict[str, E]:
+        """The results of one pass: answer, value, due date, grounds, facts needed."""
+        qp, d = self.qp, self.qp.decision
+        answer = env[d.answer.name].v
+        out = {"answer": answer}
+        if d.value is not None and qp.value_type is not None:
+            value = env.get(d.value.name, Val(B.NULL, B.num(0))).v
+            if isinstance(qp.value_type, T.Date):
+                value = _date_output(self.graph.let(value))
+            out["value"] = B.case([(B.compare("=", answer, sql_text("value")), value)])
+        if d.dues:
+            days = []
+            for norm, local in d.dues:
+                key = env.get(local.name, Val(B.NULL, B.num(0))).v
+                grounded = env.get(GROUND + norm, Val(B.FALSE, B.num(0))).v
+                dated = B.and_(
+                    grounded,
+                    B.compare(">=", key, B.num(DUE_RANK)),
+                    B.compare("<", key, B.num(2 * DUE_RANK)),
+                )
+                days.append(B.case([(B.holds(dated), B.sub(key, B.num(DUE_RANK)))]))
+            out["due_date"] = _date_output(self.graph.let(B.least(days)))
+        grounds = [(env[GROUND + n].v, n) for n in lowering.grounds if GROUND + n in env]
+        out["grounds"] = _json_list(grounds)
+        needed = self.graph.let(self.needed_mask(env))
+        names = [*self.reads, "today"]
+        bits = sorted((name, 1 << i) for i, name in enumerate(names))
+        out["needed"] = _json_list([(_has(needed, b), n) for n, b in bits])
+        return out
 
     def needed_mask(self, env: dict[str, Val]) -> E:
         d = self.qp.decision
@@ -290,7 +293,6 @@ class _Query:
     def assemble(self, outputs: list[tuple[str, E]]) -> exp.Expression:
         inputs = {internal(f"r{i}") for i in range(len(self.reads))} | {internal("as_of")}
         steps, final, results = self.graph.steps([e for _, e in outputs], inputs)
-        source = exp.Table(this=None)
         parts = self.source.split(".")
         source = exp.Table(
             this=sql_name(parts[-1]),
@@ -310,34 +312,55 @@ class _Query:
         if self.graph.joins and self.calendar is not None:
             ctes += self.calendar.ctes()
         ctes.append((internal("input"), exp.select(*columns).from_(source.as_("src"))))
+        # Each step passes on only the columns a later step or the result reads.
+        last_use: dict[str, int] = {}
+        for index, names in enumerate(steps, 1):
+            for name in names:
+                read = [self.graph.joins[name].on] if name in self.graph.joins else _names(final[name])
+                for column in read:
+                    last_use[column] = index
+        for e in results:
+            for column in _names(e):
+                last_use[column] = len(steps) + 1
+        available = [c for c in (*sorted(inputs), internal("row")) if c in last_use]
+        kept = [exp.column(sql_name(n), table="s") for n in self.keep]
         previous = internal("input")
         for index, names in enumerate(steps, 1):
-            select = exp.select(exp.Star(table=None)).from_(exp.to_table(previous).as_("s"))
-            select = exp.select(exp.column(exp.Star(), table="s"))
-            selected: list[E] = []
-            joins = []
+            selected: list[E] = [*kept, *(exp.column(c, table="s") for c in available if last_use[c] > index)]
+            joins: dict[str, Join] = {}
             for name in names:
                 if name in self.graph.joins:
                     j = self.graph.joins[name]
-                    joins.append((name, j))
-                    selected.append(exp.alias_(exp.column(j.value, table=name), name))
+                    joins[j.alias] = j
+                    selected.append(exp.alias_(exp.column(j.value, table=j.alias), name))
                 else:
                     selected.append(exp.alias_(_qualified(final[name]), name))
-            select = exp.select(exp.column(exp.Star(), table="s"), *selected).from_(
-                exp.to_table(previous).as_("s")
+            available = [c for c in available if last_use[c] > index] + [
+                n for n in names if last_use.get(n, 0) > index
+            ]
+            if not selected:
+                selected.append(exp.alias_(B.num(0), internal("row")))
+            select = exp.select(*selected, copy=False).from_(
+                exp.to_table(previous).as_("s"), copy=False
             )
-            for name, j in joins:
-                condition = B.compare("=", exp.column(j.key, table=name), exp.column(j.on, table="s"))
-                select = select.join(exp.to_table(j.table).as_(name), on=condition, join_type="left")
+            for alias, j in joins.items():
+                condition = B.compare("=", exp.column(j.key, table=alias), exp.column(j.on, table="s"))
+                select = select.join(
+                    exp.to_table(j.table).as_(alias), on=condition, join_type="left", copy=False
+                )
             previous = internal(f"step{index}")
             ctes.append((previous, select))
         last = exp.select(
-            *(exp.column(sql_name(n), table="s") for n in self.keep),
+            *kept,
             *(exp.alias_(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
         ).from_(exp.to_table(previous).as_("s"))
-        for name, body in ctes:
-            last = last.with_(name, as_=body)
+        with_ = exp.With(expressions=[exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name))) for name, body in ctes])
+        last.set("with_", with_)
         return last
+
+
+def _names(e: E) -> list[str]:
+    return [c.name for c in e.find_all(exp.Column) if not c.table]
 
 
 def _qualified(e: E) -> E:
@@ -372,23 +395,21 @@ def _labels(qp: QuestionPlan) -> set[str]:
 
 
 def _ordinal(date: E) -> E:
-    """The ordinal of a DATE."""
-    parts = [B.cast(kind(this=date), "BIGINT") for kind in (exp.Year, exp.Month, exp.Day)]
-    return B.case([(B.is_null(date), B.NULL)], D.from_civil(*parts))
+    """The ordinal of a DATE (days since 0001-01-01, plus one)."""
+    first = _date_literal(dt.date(1, 1, 1))
+    return B.add(exp.DateDiff(this=date, expression=first, unit=exp.var("DAY")), B.num(1))
 
 
 def _date_literal(day: dt.date) -> E:
     return B.cast(sql_text(day.isoformat()), "DATE")
 
 
-def _date_output(ordinal: E, let: D.Let) -> E:
+def _date_output(ordinal: E) -> E:
     """A DATE from an ordinal (``never`` as 9999-12-31)."""
     never = B.compare("=", ordinal, B.num(D.NEVER))
-    year, month, day = D.to_civil(ordinal, let)
-    made = exp.DateFromParts(
-        year=B.cast(year, "BIGINT"), month=B.cast(month, "BIGINT"), day=B.cast(day, "BIGINT")
-    )
-    return B.case([(never, _date_literal(NEVER_DATE))], made)
+    first = _date_literal(dt.date(1, 1, 1))
+    made = exp.DateAdd(this=first, expression=B.sub(ordinal, B.num(1)), unit=exp.var("DAY"))
+    return B.case([(never, _date_literal(NEVER_DATE))], B.cast(made, "DATE"))
 
 
 def _has(mask: E, bit: int) -> E:
