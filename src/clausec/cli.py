@@ -30,6 +30,7 @@ from clausec.terminal import COLOR_CHOICES, wants_color
 
 if TYPE_CHECKING:
     from clausec.analysis import Unasked
+    from clausec.backends.sql import AsOf
     from clausec.evaluation import scenarios
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -1039,7 +1040,15 @@ def _overview_hint(
         )
 
 
-TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json", "schema": ".schema.json"}
+TARGETS = {
+    "python": ".py",
+    "javascript": ".mjs",
+    "json": ".ir.json",
+    "schema": ".schema.json",
+    "sql": ".sql",
+}
+# clausec.backends.sql.DIALECTS, named here so that the command line starts without sqlglot.
+SQL_DIALECTS = ("duckdb", "spark", "postgres")
 
 
 @cli.command()
@@ -1061,12 +1070,62 @@ TARGETS = {"python": ".py", "javascript": ".mjs", "json": ".ir.json", "schema": 
     help="Write an installable package NAME of all the contracts into DIR (python: one shared "
     "runtime, a module per contract, py.typed; javascript: an npm package with declarations).",
 )
-def emit(paths: tuple[str, ...], target: str, out_dir: str, package: str | None) -> None:
-    """Generate a standalone evaluator (or the JSON IR, or the JSON Schema of fact sets and
-    results) for each contract in PATHS, or with --package one package of them all."""
+@click.option(
+    "--dialect",
+    type=click.Choice(SQL_DIALECTS),
+    help="sql (required there): the SQL dialect of the queries.",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="sql: the as-of date of the queries: today (default: the engine's date when a query "
+    "runs), none, YYYY-MM-DD, or column:NAME (each row's, from the input column NAME).",
+)
+@click.option(
+    "--source",
+    metavar="TABLE",
+    help="sql: the table (or view) of facts the queries read, e.g. schema.table  [default: facts].",
+)
+@click.option(
+    "--keep",
+    multiple=True,
+    metavar="COLUMN",
+    help="sql: an input column the queries pass through (repeatable; default: the facts each "
+    "question reads).",
+)
+def emit(
+    paths: tuple[str, ...],
+    target: str,
+    out_dir: str,
+    package: str | None,
+    dialect: str | None,
+    as_of: str | None,
+    source: str | None,
+    keep: tuple[str, ...],
+) -> None:
+    """Generate a standalone evaluator (or the JSON IR, the JSON Schema of fact sets and
+    results, or SQL queries) for each contract in PATHS, or with --package one package of
+    them all."""
+    if target != "sql" and (dialect or as_of is not None or source is not None or keep):
+        _fail("--dialect, --as-of, --source and --keep apply to --target sql", EXIT_USAGE)
+    if target == "sql":
+        if package is not None:
+            _fail("--package: not available for --target sql", EXIT_USAGE)
+        if dialect is None:
+            _fail(f"--target sql needs --dialect ({', '.join(SQL_DIALECTS)})", EXIT_USAGE)
+        when = _sql_as_of(as_of)
+        table = "facts" if source is None else source
+        if not table or any(not part.strip() for part in table.split(".")):
+            _fail(f"--source: {table!r} is not a table name (NAME or SCHEMA.NAME)", EXIT_USAGE)
+        if any(not column for column in keep):
+            _fail("--keep: a column name cannot be empty", EXIT_USAGE)
     result = _compile(list(paths))
     if package is not None:
         outputs = _package_files(result.contracts, package, target, Path(out_dir))
+    elif target == "sql":
+        assert dialect is not None
+        outputs = _sql_files(result.contracts, Path(out_dir), dialect, when, table, keep)
     else:
         outputs = _standalone(result.contracts, target, Path(out_dir))
     try:
@@ -1077,6 +1136,102 @@ def emit(paths: tuple[str, ...], target: str, out_dir: str, package: str | None)
         _fail(f"{out_dir}: cannot write: {exc.strerror or exc}", EXIT_USAGE)
     for path, _ in outputs:
         click.echo(f"wrote {path.as_posix()}")
+
+
+def _sql_as_of(value: str | None) -> AsOf:
+    """emit --as-of: ``today`` (kept as such: the engine's date when the query runs),
+    ``none``, a date, or ``column:NAME``."""
+    from clausec.backends.sql import AsOfColumn
+    from clausec.evaluation.facts import FactError, read_as_of
+    from clausec.evaluation.messages import show
+
+    if value is None or value == "today":
+        return "today"
+    if value == "none":
+        return None
+    if value.startswith("column:"):
+        name = value.removeprefix("column:")
+        if not name:
+            _fail("--as-of column:NAME needs the name of a column", EXIT_USAGE)
+        return AsOfColumn(name)
+    try:
+        return read_as_of(value)
+    except FactError:
+        _fail(
+            "--as-of: expected a date (YYYY-MM-DD), `today`, `none` or `column:NAME`, got "
+            + show(value),
+            EXIT_USAGE,
+        )
+
+
+def _sql_files(
+    contracts: Sequence[ir.Contract],
+    out: Path,
+    dialect: str,
+    as_of: AsOf,
+    source: str,
+    keep: Sequence[str],
+) -> list[tuple[Path, str]]:
+    """The files of ``emit --target sql``: one query per question, ``DIR/<id>/<question>.sql``."""
+    from clausec.backends.sql import SQLError
+    from clausec.backends.sql.emit import sql_files
+
+    status = _StatusLine(sys.stderr)
+    outputs: list[tuple[Path, str]] = []
+    try:
+        for c in contracts:
+
+            def progress(done: int, total: int, question: str, c: ir.Contract = c) -> None:
+                status.show(f"generating SQL for {c.id}: {done} of {total} questions ({question})")
+
+            files = sql_files(
+                c,
+                dialect=dialect,
+                as_of=as_of,
+                source=source,
+                keep=list(keep) or None,
+                clausec_version=__version__,
+                progress=progress,
+            )
+            outputs += [(out / relative, text) for relative, text in files]
+    except SQLError as exc:
+        status.close()
+        _fail(str(exc), EXIT_USAGE)
+    finally:
+        status.close()
+    return outputs
+
+
+class _StatusLine:
+    """One line of standard error rewritten in place (``\\r``) while a long step runs, and
+    erased at the end; only on a terminal (not when ``TERM`` is ``dumb``), without colour."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.width = 0
+        try:
+            tty = stream.isatty()
+        except (AttributeError, ValueError):
+            tty = False
+        self.on = tty and os.environ.get("TERM") != "dumb"
+
+    def show(self, text: str) -> None:
+        if not self.on:
+            return
+        import shutil
+
+        # Never as wide as the terminal: a line that wraps cannot be rewritten with \\r.
+        line = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
+        line = line[: max(shutil.get_terminal_size().columns - 1, 20)]
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(line))
+
+    def close(self) -> None:
+        if self.on and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+            self.width = 0
 
 
 @cli.command()

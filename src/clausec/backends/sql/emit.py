@@ -15,9 +15,11 @@ from collections.abc import Callable, Sequence
 from clausec.backends import module_name
 from clausec.backends.source_path import project_relative
 from clausec.backends.sql.lowering import Unsupported
+from clausec.backends.sql.names import INTERNAL
 from clausec.backends.sql.query import (
     DIALECTS,
     NEVER_DATE,
+    RESULT_COLUMNS,
     AsOf,
     AsOfColumn,
     QuestionSQL,
@@ -151,6 +153,18 @@ def sql_files(
     fit it."""
     if dialect not in DIALECTS:
         raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
+    results = {name.casefold(): name for name in RESULT_COLUMNS}
+    for name in keep or ():
+        # Spark and DuckDB compare names without case: `Answer` would be `answer` there.
+        if name.casefold() in results and name not in RESULT_COLUMNS:
+            raise SQLError(
+                f"--keep: column `{name}` has the name of the result column "
+                f"`{results[name.casefold()]}` (names are compared without case); rename it"
+            )
+        if name.casefold().startswith(INTERNAL) and not name.startswith(INTERNAL):
+            raise SQLError(
+                f"--keep: column `{name}`: names starting with {INTERNAL} are the query's own"
+            )
     plans = lower(contract).questions
     folder = module_name(contract.id)
     out = []
