@@ -1236,6 +1236,105 @@ class _StatusLine:
 
 @cli.command()
 @import_root_option
+@click.argument("contract")
+@click.argument("question")
+@click.option(
+    "--input",
+    "input_file",
+    required=True,
+    metavar="FILE",
+    help="The cases: one row per case, one column per fact (.csv, .csv.gz or .parquet).",
+)
+@click.option(
+    "-o",
+    "--output",
+    "output_file",
+    required=True,
+    metavar="FILE",
+    help="Where to write the input's columns and the answers (.csv, .csv.gz or .parquet; "
+    "`-`: CSV on standard output).",
+)
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    help="The evaluation date of every row: YYYY-MM-DD, `today` (the default) or `none`.",
+)
+@click.option(
+    "--as-of-column",
+    metavar="NAME",
+    help="Each row's evaluation date is in the input column NAME (empty: none).",
+)
+@click.option(
+    "--no-presume",
+    "--no-presumptions",
+    "strict",
+    is_flag=True,
+    help="Do not use the contract's presumptions: a fact not given stays unknown.",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Run the query on N threads (default: one per CPU).",
+)
+@click.option("--quiet", "-q", is_flag=True, help="Print no progress and no summary line.")
+def batch(
+    contract: str,
+    question: str,
+    input_file: str,
+    output_file: str,
+    as_of: str | None,
+    as_of_column: str | None,
+    strict: bool,
+    threads: int | None,
+    quiet: bool,
+) -> None:
+    """Answer QUESTION of the contract in CONTRACT for every row of a CSV or Parquet file,
+    with DuckDB, and write the rows with their answers (docs/batch.md)."""
+    from clausec.batch import BatchError, file_format, progress_line, run
+    from clausec.plan import lower
+
+    if as_of is not None and as_of_column is not None:
+        _fail("give one of --as-of and --as-of-column", EXIT_USAGE)
+    try:
+        file_format(input_file, "--input")
+        if output_file != "-":
+            file_format(output_file, "--output")
+    except BatchError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    date = _as_of("today" if as_of is None else as_of)
+    result = _compile([contract])
+    target, q = _find_question(result, question)
+    (plan,) = [p for p in lower(target).questions if p.question == q.name]
+
+    def to_stdout(written: Path) -> None:
+        # Bytes, so that the CSV reaches standard output unchanged whatever its encoding.
+        with open(written, "rb") as data:
+            while chunk := data.read(1 << 16):
+                click.echo(chunk, nl=False)
+
+    try:
+        summary = run(
+            target,
+            plan,
+            Path(input_file),
+            None if output_file == "-" else Path(output_file),
+            as_of=date,
+            as_of_column=as_of_column,
+            presume=not strict,
+            threads=threads,
+            progress=None if quiet else progress_line(sys.stderr),
+            write_to=to_stdout,
+        )
+    except BatchError as exc:
+        _fail(str(exc), EXIT_USAGE if exc.usage else EXIT_FINDINGS)
+    if not quiet:
+        click.echo(summary.line(None if output_file == "-" else output_file), err=True)
+
+
+@cli.command()
+@import_root_option
 @click.argument("paths", nargs=-1, required=True)
 @click.option(
     "-o",
