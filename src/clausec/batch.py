@@ -133,8 +133,10 @@ def run(
     with tempfile.TemporaryDirectory(prefix="clausec-batch-") as scratch:
         con = duckdb.connect(config=_config(threads, scratch))
         try:
-            # Progress is shown by _Runner, on standard error and on a terminal only.
-            con.execute("SET enable_progress_bar = false")
+            # Progress is tracked for _Runner, which shows it on standard error on a
+            # terminal only; DuckDB itself prints nothing.
+            con.execute("SET enable_progress_bar = true")
+            con.execute("SET enable_progress_bar_print = false")
             runner = _Runner(con, progress)
             if in_format == "csv":
                 names = _csv_header(source, in_compression)
@@ -584,7 +586,7 @@ def _validate(
     then column order, is a BatchError naming its row, column and value."""
     checked = [name for name in names if name in conversions]
     if not checked:
-        runner.execute("SELECT count(*) FROM clausec__raw", stage="reading")
+        runner.execute("SELECT count(*) FROM clausec__raw", stage="checking the input")
         return
     which = " ".join(f"WHEN {conversions[n].bad} THEN {index}" for index, n in enumerate(checked))
     sql = (
@@ -592,7 +594,7 @@ def _validate(
         f"WHERE {' OR '.join(conversions[n].bad for n in checked)} "
         f"ORDER BY {_name(ROW)} LIMIT 1"
     )
-    found = runner.execute(sql, stage="reading")
+    found = runner.execute(sql, stage="checking the input")
     if not found:
         return
     row, index = found[0]
