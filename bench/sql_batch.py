@@ -57,7 +57,9 @@ AS_OF = dt.date(2025, 6, 1)
 NEVER = dt.date(9999, 12, 31)
 
 
-def fact_mix(contract: ir.Contract, reads: tuple[str, ...], distinct: int) -> list[dict[str, object]]:
+def fact_mix(
+    contract: ir.Contract, reads: tuple[str, ...], distinct: int
+) -> list[dict[str, object]]:
     """Fact sets in native values (money as Decimal, never as None-free "never")."""
     facts = {f.name: f for f in contract.facts}
     rng = random.Random(20)
@@ -98,7 +100,9 @@ def table_value(value: object) -> object:
     return NEVER if value == "never" else value
 
 
-def write_table(contract: ir.Contract, question: str, mix: list[dict[str, object]], rows: int, path: Path) -> None:
+def write_table(
+    contract: ir.Contract, question: str, mix: list[dict[str, object]], rows: int, path: Path
+) -> None:
     import duckdb
 
     (qp,) = [q for q in lower(contract).questions if q.question == question]
@@ -125,7 +129,9 @@ def run_python(question: str, mix_file: str, rows: int) -> dict[str, float]:
     contract = clausec.load(CONTRACT)
     with tempfile.TemporaryDirectory() as tmp:
         module = load_module(contract, Path(tmp))
-    mix = [caller_form(contract, m) for m in json.loads(Path(mix_file).read_text(), object_hook=_dates)]
+    mix = [
+        caller_form(contract, m) for m in json.loads(Path(mix_file).read_text(), object_hook=_dates)
+    ]
     function = module.QUESTIONS[question]
     sets = [mix[i % len(mix)] for i in range(rows)]
     start = time.perf_counter()
@@ -194,7 +200,9 @@ def measured(args: list[str]) -> tuple[dict[str, float], float]:
 # ------------------------------------------------------------------ agreement
 
 
-def check_agreement(contract: ir.Contract, question: str, mix: list[dict[str, object]], table: Path) -> None:
+def check_agreement(
+    contract: ir.Contract, question: str, mix: list[dict[str, object]], table: Path
+) -> None:
     """The SQL answers the distinct fact sets as the interpreter does."""
     import duckdb
 
@@ -212,7 +220,9 @@ def check_agreement(contract: ir.Contract, question: str, mix: list[dict[str, ob
         due = result.get("due_date")
         assert result["answer"] == want["answer"], (given, result, want)
         assert json.loads(result["grounds"]) == [g["norm"] for g in want["grounds"]]
-        assert (None if due is None else "never" if due == NEVER else due.isoformat()) == want["due"]
+        assert (None if due is None else "never" if due == NEVER else due.isoformat()) == want[
+            "due"
+        ]
 
 
 # ------------------------------------------------------------------ main
@@ -257,7 +267,12 @@ def main() -> None:
                 "python, per row": ["python", question, str(mix_file), str(args.python_rows)],
                 "duckdb, all cores": ["duckdb", question, str(big), "0"],
                 "duckdb, 1 thread": ["duckdb", question, str(big), "1"],
-                f"duckdb, all cores, {args.rows // 10:,} rows": ["duckdb", question, str(small), "0"],
+                f"duckdb, all cores, {args.rows // 10:,} rows": [
+                    "duckdb",
+                    question,
+                    str(small),
+                    "0",
+                ],
             }
             speed: dict[str, list[float]] = {name: [] for name in ways}
             peak: dict[str, float] = {}
@@ -269,7 +284,9 @@ def main() -> None:
             base = statistics.median(speed["python, per row"])
             for name in ways:
                 rate = statistics.median(speed[name])
-                print(f"{question:26} {name:28} {rate:12,.0f} {rate / base:6.1f}× {peak[name]:8.0f}")
+                print(
+                    f"{question:26} {name:28} {rate:12,.0f} {rate / base:6.1f}× {peak[name]:8.0f}"
+                )
 
 
 if __name__ == "__main__":

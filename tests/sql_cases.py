@@ -36,6 +36,7 @@ from clausec.plan import lower
 from factgen import fact_cases
 
 NEVER = dt.date(9999, 12, 31)
+INFINITY = 9_223_372_036_854_775_807  # an infinite duration in a BIGINT column
 _LIMITS = {"DECIMAL(38, 12)": Decimal(10) ** 26, "BIGINT": 2**63 - 1}
 
 
@@ -139,9 +140,11 @@ def _day(value: object) -> object:
 
 def _plain(value: object) -> object:
     """A value question's value, as the interpreter's JSON gives it and as SQL does."""
-    if isinstance(value, dict) and "amount" in value:
-        return Decimal(str(value["amount"]))
-    if isinstance(value, Decimal | float) or isinstance(value, int) and not isinstance(value, bool):
+    if isinstance(value, dict) and "amount" in value:  # money, or a duration in base units
+        infinite = {"infinite": INFINITY, "-infinite": -INFINITY}
+        return Decimal(infinite.get(str(value["amount"]), str(value["amount"])))
+    number = isinstance(value, int) and not isinstance(value, bool)
+    if number or isinstance(value, Decimal | float):
         return Decimal(str(value))
     if isinstance(value, dt.date):
         return _day(value)

@@ -27,8 +27,8 @@ name of some target. For each contract every target is emitted and used:
 from __future__ import annotations
 
 import builtins
-import datetime as dt
 import contextlib
+import datetime as dt
 import html
 import importlib.util
 import itertools
@@ -55,25 +55,25 @@ import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
+from sql_cases import TableCase as SQLCase
+from sql_cases import column_value
+from sql_cases import compare as sql_compare
 
 import clausec
 from clausec.backends.javascript import emit_javascript, question_exports
 from clausec.backends.json_ir import emit_json
 from clausec.backends.python import emit_python, identifier, runtime_names
 from clausec.backends.sql import AsOfColumn, question_sql
-from clausec.plan import lower
 from clausec.graph import build, dot, mermaid, views
 from clausec.graph.model import Graph
 from clausec.graph.style import wrap
 from clausec.ir import nodes as ir
+from clausec.plan import lower
 from clausec.quotes import normal_form
 from clausec.syntax.grammar import reserved_words
 
 from conftest import REPO, depth
 from factgen import fact_cases
-from sql_cases import TableCase as SQLCase
-from sql_cases import column_value
-from sql_cases import compare as sql_compare
 from test_javascript import NODE, error_fields, interpreter_outcome, needs_node
 
 HAS_DOT = shutil.which("dot") is not None
@@ -1128,22 +1128,24 @@ def check_sql(spec: Spec, contract: ir.Contract, cases: list[Case], expected: li
             sqlglot.parse_one(query.sql(dialect), read=dialect)
         facts = {f.name: f for f in contract.facts}
         rows, wanted = [], []
-        for index, ((asked, given, as_of), want) in enumerate(zip(cases, expected, strict=True)):
-            if asked != question or "crash" in want or not set(given) <= set(facts):  # type: ignore[operator]
+        for index, ((asked, raw, as_of), want) in enumerate(zip(cases, expected, strict=True)):
+            if asked != question or "crash" in want or not set(raw) <= set(facts):  # type: ignore[operator]
                 continue  # a table has no column for a name that is no fact
             try:
-                values = [column_value(facts[n], given.get(n), kind) for n, kind in query.inputs]
+                values = [column_value(facts[n], raw.get(n), kind) for n, kind in query.inputs]
             except ValueError:
                 continue
             day = dt.date.fromisoformat(as_of) if as_of else None
-            read = {n: given[n] for n, _ in query.inputs if n in given}
-            if read != given:  # the table holds the facts the question reads, no others
+            read = {n: raw[n] for n, _ in query.inputs if n in raw}
+            if read != raw:  # the table holds the facts the question reads, no others
                 want = interpreter_outcome(contract, (question, read, as_of))
             outcome = want if "result" in want else {"error": want["error"]["problem"]}  # type: ignore[index,operator]
             rows.append((index, day, *values))
             wanted.append(SQLCase(rows[-1], read, day, outcome))  # type: ignore[arg-type]
         con = duckdb.connect()
-        columns = "".join(f', "{name.replace(chr(34), chr(34) * 2)}" {kind}' for name, kind in query.inputs)
+        columns = "".join(
+            f', "{name.replace(chr(34), chr(34) * 2)}" {kind}' for name, kind in query.inputs
+        )
         con.execute(f"CREATE TABLE facts (case_id BIGINT, day DATE{columns})")
         if rows:
             con.executemany(f"INSERT INTO facts VALUES ({', '.join('?' for _ in rows[0])})", rows)

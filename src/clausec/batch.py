@@ -30,8 +30,9 @@ from typing import TYPE_CHECKING, TextIO
 import attrs
 
 from clausec.backends.sql.emit import build
+from clausec.backends.sql.errors import SQLError
 from clausec.backends.sql.names import INTERNAL, sql_name, sql_text
-from clausec.backends.sql.query import NEVER_DATE, RESULT_COLUMNS, AsOf, AsOfColumn, SQLError
+from clausec.backends.sql.query import NEVER_DATE, RESULT_COLUMNS, AsOf, AsOfColumn
 from clausec.evaluation.messages import show
 from clausec.files import _remove_stale
 from clausec.ir import nodes as ir

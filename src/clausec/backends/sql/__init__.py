@@ -6,13 +6,13 @@ steps of one query, ``query`` adds the input and output columns, ``calendar`` th
 table and ``dates`` the integer date arithmetic; ``names`` is the only way a contract's texts
 and names reach SQL. sqlglot prints the tree in each dialect."""
 
+from clausec.backends.sql.errors import SQLError, Unsupported
 from clausec.backends.sql.query import (
     DIALECTS,
     RESULT_COLUMNS,
     AsOf,
     AsOfColumn,
     QuestionSQL,
-    SQLError,
     column_type,
     question_sql,
 )
@@ -24,6 +24,7 @@ __all__ = [
     "AsOfColumn",
     "QuestionSQL",
     "SQLError",
+    "Unsupported",
     "column_type",
     "question_sql",
 ]

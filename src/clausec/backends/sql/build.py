@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlglot import exp
 
-E = exp.Expression
+E = exp.Expr
 
 TRUE: E = exp.Boolean(this=True)
 FALSE: E = exp.Boolean(this=False)
@@ -51,9 +51,7 @@ def _folded(op: str, a: E, b: E) -> E | None:
     if x is None or y is None:
         return None
     if op in ("=", "!=", "<", "<=", ">", ">="):
-        result = {
-            "=": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y
-        }[op]
+        result = {"=": x == y, "!=": x != y, "<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
         return TRUE if result else FALSE
     if op == "//" and y > 0 and x >= 0:
         return num(x // y)
@@ -74,7 +72,8 @@ _p = parenthesized
 
 
 def _binary(kind: type[exp.Binary], a: E, b: E) -> E:
-    return kind(this=_p(a), expression=_p(b))
+    node: E = kind(this=_p(a), expression=_p(b))
+    return node
 
 
 def add(a: E, b: E) -> E:
@@ -151,7 +150,8 @@ def not_(a: E) -> E:
     if is_false(a):
         return TRUE
     if isinstance(a, exp.Not):
-        return a.this.this if isinstance(a.this, exp.Paren) else a.this
+        inner: E = a.this.this if isinstance(a.this, exp.Paren) else a.this
+        return inner
     return exp.Not(this=_p(a))
 
 
@@ -240,3 +240,9 @@ def cast(a: E, to: str) -> E:
 
 def column(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table)
+
+
+def alias(e: E, name: str) -> E:
+    """``e AS name`` (``name`` is one of the query's own names)."""
+    node: E = exp.alias_(e, name)
+    return node

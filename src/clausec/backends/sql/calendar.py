@@ -76,7 +76,10 @@ class WorkingCalendar:
             prefix = B.least([B.add(rest, B.num(1)), B.num(self.per_week)])
         else:
             prefix = B.case(
-                [(B.compare("=", rest, B.num(r)), B.num(p)) for r, p in enumerate(self.prefix[:-1])],
+                [
+                    (B.compare("=", rest, B.num(r)), B.num(p))
+                    for r, p in enumerate(self.prefix[:-1])
+                ],
                 B.num(self.prefix[-1]),
             )
         return B.add(B.mul(B.idiv(before, B.num(7)), B.num(self.per_week)), prefix)
@@ -174,7 +177,9 @@ class WorkingCalendar:
         for i in range(digits):
             source = exp.Values(
                 expressions=[exp.Tuple(expressions=[B.num(n)]) for n in range(10)],
-                alias=exp.TableAlias(this=exp.to_identifier(f"d{i}"), columns=[exp.to_identifier("n")]),
+                alias=exp.TableAlias(
+                    this=exp.to_identifier(f"d{i}"), columns=[exp.to_identifier("n")]
+                ),
             )
             numbers = numbers.from_(source) if i == 0 else numbers.join(source, join_type="cross")
         numbers = numbers.where(B.compare("<", offset, B.num(size)))
@@ -217,9 +222,7 @@ class WorkingCalendar:
                 target = B.add(exp.column("ordinal", table="c"), B.num(count))
             else:  # W of the day before, minus the count, plus one
                 itself = B.case([(exp.column("working", table="c"), B.num(1))], B.num(0))
-                target = B.add(
-                    B.sub(exp.column("ordinal", table="c"), itself), B.num(count + 1)
-                )
+                target = B.add(B.sub(exp.column("ordinal", table="c"), itself), B.num(count + 1))
             table = table.select(
                 exp.alias_(exp.column("day_number", table=alias), _moved_column(count)), copy=False
             ).join(

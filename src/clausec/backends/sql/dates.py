@@ -29,7 +29,9 @@ def from_civil(year: E, month: E, day: E, let: Let) -> E:
     y = let(B.sub(year, march))  # the year starting in March
     era = let(B.idiv(y, B.num(400)))
     yoe = let(B.sub(y, B.mul(era, B.num(400))))
-    shifted = B.case([(B.compare(">", month, B.num(2)), B.sub(month, B.num(3)))], B.add(month, B.num(9)))
+    shifted = B.case(
+        [(B.compare(">", month, B.num(2)), B.sub(month, B.num(3)))], B.add(month, B.num(9))
+    )
     doy = B.add(B.idiv(B.add(B.mul(B.num(153), shifted), B.num(2)), B.num(5)), B.sub(day, B.num(1)))
     doe = B.add(
         B.sub(B.add(B.mul(yoe, B.num(365)), B.idiv(yoe, B.num(4))), B.idiv(yoe, B.num(100))), doy

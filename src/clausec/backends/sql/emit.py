@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from clausec.backends import module_name
 from clausec.backends.source_path import project_relative
-from clausec.backends.sql.lowering import Unsupported
+from clausec.backends.sql.errors import SQLError, Unsupported
 from clausec.backends.sql.names import INTERNAL
 from clausec.backends.sql.query import (
     DIALECTS,
@@ -23,7 +23,6 @@ from clausec.backends.sql.query import (
     AsOf,
     AsOfColumn,
     QuestionSQL,
-    SQLError,
     question_sql,
 )
 from clausec.ir import nodes as ir

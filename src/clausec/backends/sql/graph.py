@@ -75,17 +75,19 @@ class Graph:
             key = B.column(name)
         self.forced.add(key.name)
         alias = self.aliases.setdefault((table, key_column, key.name), self.name("j"))
-        name = self.known.get((B.column(alias + "." + value_column), None))
-        if name is not None:
-            return name.copy()
-        name = B.column(self.name())
-        self.known[(B.column(alias + "." + value_column), None)] = name
-        self.joins[name.name] = Join(table, key_column, value_column, key.name, alias)
-        return name.copy()
+        found = self.known.get((B.column(alias + "." + value_column), None))
+        if found is not None:
+            return found.copy()
+        value = B.column(self.name())
+        self.known[(B.column(alias + "." + value_column), None)] = value
+        self.joins[value.name] = Join(table, key_column, value_column, key.name, alias)
+        return value.copy()
 
     # ------------------------------------------------------------ steps
 
-    def steps(self, outputs: Sequence[E], inputs: set[str]) -> tuple[list[list[str]], dict[str, E], list[E]]:
+    def steps(
+        self, outputs: Sequence[E], inputs: set[str]
+    ) -> tuple[list[list[str]], dict[str, E], list[E]]:
         """The columns of each step in order, every column's final expression, and the
         outputs' final expressions (over the last step's columns)."""
         reachable: dict[str, None] = {}
@@ -95,7 +97,7 @@ class Graph:
             uses[name] = uses.get(name, 0) + 1
         while stack:
             name = stack.pop()
-            if name in reachable or name not in self.exprs and name not in self.joins:
+            if name in reachable or (name not in self.exprs and name not in self.joins):
                 continue
             reachable[name] = None
             read = [self.joins[name].on] if name in self.joins else _columns(self.exprs[name])
@@ -115,7 +117,7 @@ class Graph:
             size[name] = sum(1 for _ in expr.walk()) + sum(
                 size.get(c, 1) - 1 for c in columns if c not in kept
             )
-            if name in self.forced or uses.get(name, 0) > 1 and size[name] > CHEAP:
+            if name in self.forced or (uses.get(name, 0) > 1 and size[name] > CHEAP):
                 kept.add(name)
         pending = [self.guards[n] for n in kept if n in self.guards]
         while pending:  # the guard of a column is read where it is computed
@@ -134,8 +136,13 @@ class Graph:
         final: dict[str, E] = {}
 
         def expand(e: E) -> E:
-            def replace(node: exp.Expression) -> exp.Expression:
-                if isinstance(node, exp.Column) and not node.table and node.name in self.exprs and node.name not in kept:
+            def replace(node: exp.Expr) -> exp.Expr:
+                if (
+                    isinstance(node, exp.Column)
+                    and not node.table
+                    and node.name in self.exprs
+                    and node.name not in kept
+                ):
                     return B.parenthesized(expand(self.exprs[node.name]).copy())
                 return node
 
@@ -151,8 +158,8 @@ class Graph:
             final[name] = expand(self.exprs[name])
             if name in self.guards:
                 final[name] = B.case([(B.column(self.guards[name]), final[name])])
-            read = [level.get(c, 0) for c in _columns(final[name]) if c not in inputs]
-            level[name] = max(read, default=0) + 1
+            levels = [level.get(c, 0) for c in _columns(final[name]) if c not in inputs]
+            level[name] = max(levels, default=0) + 1
         steps: list[list[str]] = [[] for _ in range(max(level.values(), default=0))]
         for name in order:
             steps[level[name] - 1].append(name)
@@ -169,5 +176,7 @@ def _columns(e: E) -> list[str]:
 
 def _trivial(e: E) -> bool:
     return isinstance(e, exp.Column | exp.Literal | exp.Boolean | exp.Null) or (
-        isinstance(e, exp.Paren) and isinstance(e.this, exp.Neg) and isinstance(e.this.this, exp.Literal)
+        isinstance(e, exp.Paren)
+        and isinstance(e.this, exp.Neg)
+        and isinstance(e.this.this, exp.Literal)
     )

@@ -23,6 +23,7 @@ from sqlglot import exp
 from clausec.backends.sql import build as B
 from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import TABLE, WORKING, WorkingCalendar
+from clausec.backends.sql.errors import Unsupported
 from clausec.backends.sql.graph import Graph
 from clausec.backends.sql.names import sql_text
 from clausec.plan import nodes as P
@@ -67,7 +68,12 @@ class Context:
     of frequency deadlines, the as-of column."""
 
     def __init__(
-        self, graph: Graph, calendar: WorkingCalendar | None, labels: Sequence[str], as_of: E, today_bit: int
+        self,
+        graph: Graph,
+        calendar: WorkingCalendar | None,
+        labels: Sequence[str],
+        as_of: E,
+        today_bit: int,
     ) -> None:
         self.graph = graph
         self.calendar = calendar
@@ -92,7 +98,7 @@ class Context:
         """The guard of statements that run where the current guard and ``test`` hold. Only
         the outermost tests make guards (the pass's and its top-level Ifs'): a guard of each
         nested test would make a chain of columns, one step each."""
-        if B.is_true(test) or self.guard is not None and self.guard is not self.base:
+        if B.is_true(test) or (self.guard is not None and self.guard is not self.base):
             return self.guard
         return self.graph.let(test if self.guard is None else B.and_(self.guard, test))
 
@@ -236,7 +242,9 @@ class PassLowering:
                     v, reached = B.or_(a.v, b.v), B.coalesce(B.not_(a.v), B.TRUE)
                 return Val(v, deps(a, b)), ra + _guarded(reached, rb)
             case P.Choose():
-                (c, rc), (t, rt), (o, ro) = (self.expr(x, env) for x in (e.condition, e.then, e.otherwise))
+                (c, rc), (t, rt), (o, ro) = (
+                    self.expr(x, env) for x in (e.condition, e.then, e.otherwise)
+                )
                 v = B.case([(B.holds(c.v), t.v), (B.holds(B.not_(c.v)), o.v)])
                 m = B.case([(B.is_null(c.v), c.m), (B.holds(c.v), t.m)], o.m)
                 taken = _guarded(B.holds(c.v), rt) + _guarded(B.holds(B.not_(c.v)), ro)
@@ -246,7 +254,7 @@ class PassLowering:
         raises = [r for _, rs in parts for r in rs]
         v, own = self.operation(e, values)
         known = B.and_(*(B.not_null(x.v) for x in values))
-        strict = isinstance(e, _STRICT) or isinstance(e, P.Arith) and e.of_kind != "dur"
+        strict = isinstance(e, _STRICT) or (isinstance(e, P.Arith) and e.of_kind != "dur")
         if not strict:  # a CASE, LEAST or GREATEST inside may hide a NULL
             v = B.case([(B.not_(known), B.NULL)], v)
         return Val(v, deps(*values)), raises + _guarded(known, own)
@@ -431,24 +439,24 @@ class PassLowering:
         branches = []
         for day in ordered:
             candidate = B.least([B.num(day), length])
-            branches.append((B.compare(">=", candidate, dom), D.from_civil(year, month, candidate, let)))
+            branches.append(
+                (B.compare(">=", candidate, dom), D.from_civil(year, month, candidate, let))
+            )
         december = B.compare("=", month, B.num(12))
         next_year = let(B.case([(december, B.add(year, B.num(1)))], year))
         next_month = let(B.case([(december, B.num(1))], B.add(month, B.num(1))))
         beyond = B.and_(december, B.compare("=", year, B.num(9999)))
         first = B.least([B.num(ordered[0]), D.month_length(next_year, next_month)])
         found = B.or_(*(c for c, _ in branches))
-        value = B.case(branches, D.from_civil(B.least([next_year, B.num(9999)]), next_month, first, let))
+        value = B.case(
+            branches, D.from_civil(B.least([next_year, B.num(9999)]), next_month, first, let)
+        )
         problem = B.or_(at_end, B.and_(B.not_(found), beyond))
         return value, [(problem, "monthly_beyond")]
 
 
 # Operations whose SQL form is NULL when an operand is.
 _STRICT = (P.Compare, P.Negate, P.Occurred, P.DueKey, P.DueDay)
-
-
-class Unsupported(Exception):
-    """A plan operation the SQL target cannot compute exactly."""
 
 
 def _operands(e: P.Expr) -> list[P.Expr]:
@@ -510,7 +518,13 @@ def _duration_arith(op: str, a: E, b: E) -> E:
         b = B.case([(B.compare("=", b, inf), minus), (B.compare("=", b, minus), inf)], B.neg(b))
     return B.case(
         [
-            (B.or_(B.and_(B.compare("=", a, inf), B.compare("=", b, minus)), B.and_(B.compare("=", a, minus), B.compare("=", b, inf))), B.NULL),
+            (
+                B.or_(
+                    B.and_(B.compare("=", a, inf), B.compare("=", b, minus)),
+                    B.and_(B.compare("=", a, minus), B.compare("=", b, inf)),
+                ),
+                B.NULL,
+            ),
             (infinite(a), a),
             (infinite(b), b),
         ],

@@ -21,6 +21,7 @@ from sqlglot import exp
 from clausec.backends.sql import build as B
 from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import WorkingCalendar
+from clausec.backends.sql.errors import SQLError
 from clausec.backends.sql.graph import Graph, Join
 from clausec.backends.sql.lowering import (
     DUE_RANK,
@@ -60,10 +61,6 @@ class AsOfColumn:
 AsOf = dt.date | None | str | AsOfColumn
 
 
-class SQLError(Exception):
-    """A question that cannot be printed as SQL, or options that do not fit its input."""
-
-
 def column_type(t: T.Type) -> str:
     """The SQL type of the column of a fact of type ``t`` (and of a value question's value)."""
     if isinstance(t, T.Boolean):
@@ -84,7 +81,7 @@ class QuestionSQL:
     question: str
     inputs: tuple[tuple[str, str], ...]  # (fact, SQL type), in the question's order
     outputs: tuple[tuple[str, str], ...]  # (result column, SQL type)
-    query: exp.Expression
+    query: exp.Expr
 
     def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
         if dialect not in DIALECTS:
@@ -128,7 +125,9 @@ class _Query:
         self.keep = list(dict.fromkeys(self.reads if keep is None else keep))
         for name in self.keep:
             if name.startswith(INTERNAL):
-                raise SQLError(f"column `{name}`: names starting with {INTERNAL} are the query's own")
+                raise SQLError(
+                    f"column `{name}`: names starting with {INTERNAL} are the query's own"
+                )
             if name in RESULT_COLUMNS:
                 raise SQLError(f"column `{name}` has the name of a result column; rename it")
         self.source = source
@@ -139,7 +138,9 @@ class _Query:
         table = C.table(code) if code and C.is_known(code) else None
         self.calendar = WorkingCalendar(table) if table is not None else None
         labels = sorted(_labels(qp))
-        self.context = Context(self.graph, self.calendar, labels, self.as_of_value(), 1 << len(self.reads))
+        self.context = Context(
+            self.graph, self.calendar, labels, self.as_of_value(), 1 << len(self.reads)
+        )
 
     # ------------------------------------------------------------ inputs
 
@@ -177,7 +178,9 @@ class _Query:
             fact, v = self.facts[name], values[name].v
             bad: list[E] = []
             if isinstance(fact.type, T.Enum):
-                bad.append(B.not_(exp.In(this=v, expressions=[sql_text(m) for m in fact.type.members])))
+                bad.append(
+                    B.not_(exp.In(this=v, expressions=[sql_text(m) for m in fact.type.members]))
+                )
                 branches.append((B.holds(B.or_(*bad)), sql_text(f"wrong_value: {name}")))
                 continue
             for bound, op in ((fact.minimum, "<"), (fact.maximum, ">")):
@@ -213,7 +216,10 @@ class _Query:
             # Asked again, where the answer waits for presumed facts, with their values.
             mask = sum(1 << i for i, _ in presumable)
             relied = self.graph.let(
-                B.case([(B.is_null(env[ERROR].v), B.bit_and(self.needed_mask(env), B.num(mask)))], B.num(0))
+                B.case(
+                    [(B.is_null(env[ERROR].v), B.bit_and(self.needed_mask(env), B.num(mask)))],
+                    B.num(0),
+                )
             )
             again = self.graph.let(B.compare("!=", relied, B.num(0)))
             presumed = dict(facts)
@@ -222,7 +228,9 @@ class _Query:
                 assert fact.presumption is not None
                 value = first.const(constant(fact.presumption.value, fact.type))
                 uses = B.compare("!=", B.bit_and(relied, B.num(1 << i)), B.num(0))
-                presumed[name] = Val(self.graph.let(B.case([(uses, value)], facts[name].v)), facts[name].m)
+                presumed[name] = Val(
+                    self.graph.let(B.case([(uses, value)], facts[name].v)), facts[name].m
+                )
             second = PassLowering(self.context, presumed, guard=again)
             final = second.run(qp.body)
             results = {
@@ -232,7 +240,9 @@ class _Query:
             error = B.coalesce(error, final[ERROR].v)
         error = self.graph.let(error)
         ok = B.is_null(error)
-        outputs: list[tuple[str, E, str]] = [("answer", B.case([(ok, results["answer"])]), "VARCHAR")]
+        outputs: list[tuple[str, E, str]] = [
+            ("answer", B.case([(ok, results["answer"])]), "VARCHAR")
+        ]
         if "value" in results:
             assert qp.value_type is not None
             outputs.append(("value", B.case([(ok, results["value"])]), column_type(qp.value_type)))
@@ -240,7 +250,9 @@ class _Query:
             outputs.append(("due_date", B.case([(ok, results["due_date"])]), "DATE"))
         outputs.append(("grounds", B.case([(ok, results["grounds"])]), "VARCHAR"))
         outputs.append(("needed", B.case([(ok, results["needed"])]), "VARCHAR"))
-        presumed_names = [(_has(relied, 1 << i), name) for i, name in sorted(presumable, key=lambda p: p[1])]
+        presumed_names = [
+            (_has(relied, 1 << i), name) for i, name in sorted(presumable, key=lambda p: p[1])
+        ]
         outputs.append(("presumed", B.case([(ok, _json_list(presumed_names))]), "VARCHAR"))
         outputs.append(("error", error, "VARCHAR"))
         query = self.assemble([(n, e) for n, e, _ in outputs])
@@ -290,7 +302,7 @@ class _Query:
 
     # ------------------------------------------------------------ the query
 
-    def assemble(self, outputs: list[tuple[str, E]]) -> exp.Expression:
+    def assemble(self, outputs: list[tuple[str, E]]) -> exp.Expr:
         inputs = {internal(f"r{i}") for i in range(len(self.reads))} | {internal("as_of")}
         steps, final, results = self.graph.steps([e for _, e in outputs], inputs)
         parts = self.source.split(".")
@@ -301,14 +313,16 @@ class _Query:
         )
         columns: list[E] = [exp.column(sql_name(n), table="src") for n in self.keep]
         columns += [
-            exp.alias_(exp.column(sql_name(name), table="src"), internal(f"r{i}"))
+            B.alias(exp.column(sql_name(name), table="src"), internal(f"r{i}"))
             for i, name in enumerate(self.reads)
         ]
         if isinstance(self.as_of, AsOfColumn):
-            columns.append(exp.alias_(exp.column(sql_name(self.as_of.name), table="src"), internal("as_of")))
+            columns.append(
+                B.alias(exp.column(sql_name(self.as_of.name), table="src"), internal("as_of"))
+            )
         if len(columns) == 0:
-            columns.append(exp.alias_(B.num(0), internal("row")))
-        ctes: list[tuple[str, exp.Expression]] = []
+            columns.append(B.alias(B.num(0), internal("row")))
+        ctes: list[tuple[str, exp.Expr]] = []
         if self.graph.joins and self.calendar is not None:
             ctes += self.calendar.ctes()
         ctes.append((internal("input"), exp.select(*columns).from_(source.as_("src"))))
@@ -316,7 +330,9 @@ class _Query:
         last_use: dict[str, int] = {}
         for index, names in enumerate(steps, 1):
             for name in names:
-                read = [self.graph.joins[name].on] if name in self.graph.joins else _names(final[name])
+                read = (
+                    [self.graph.joins[name].on] if name in self.graph.joins else _names(final[name])
+                )
                 for column in read:
                     last_use[column] = index
         for e in results:
@@ -326,25 +342,30 @@ class _Query:
         kept = [exp.column(sql_name(n), table="s") for n in self.keep]
         previous = internal("input")
         for index, names in enumerate(steps, 1):
-            selected: list[E] = [*kept, *(exp.column(c, table="s") for c in available if last_use[c] > index)]
+            selected: list[E] = [
+                *kept,
+                *(exp.column(c, table="s") for c in available if last_use[c] > index),
+            ]
             joins: dict[str, Join] = {}
             for name in names:
                 if name in self.graph.joins:
                     j = self.graph.joins[name]
                     joins[j.alias] = j
-                    selected.append(exp.alias_(exp.column(j.value, table=j.alias), name))
+                    selected.append(B.alias(exp.column(j.value, table=j.alias), name))
                 else:
-                    selected.append(exp.alias_(_qualified(final[name]), name))
+                    selected.append(B.alias(_qualified(final[name]), name))
             available = [c for c in available if last_use[c] > index] + [
                 n for n in names if last_use.get(n, 0) > index
             ]
             if not selected:
-                selected.append(exp.alias_(B.num(0), internal("row")))
+                selected.append(B.alias(B.num(0), internal("row")))
             select = exp.select(*selected, copy=False).from_(
                 exp.to_table(previous).as_("s"), copy=False
             )
             for alias, j in joins.items():
-                condition = B.compare("=", exp.column(j.key, table=alias), exp.column(j.on, table="s"))
+                condition = B.compare(
+                    "=", exp.column(j.key, table=alias), exp.column(j.on, table="s")
+                )
                 select = select.join(
                     exp.to_table(j.table).as_(alias), on=condition, join_type="left", copy=False
                 )
@@ -352,9 +373,17 @@ class _Query:
             ctes.append((previous, select))
         last = exp.select(
             *kept,
-            *(exp.alias_(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
+            *(
+                B.alias(_qualified(e), name)
+                for (name, _), e in zip(outputs, results, strict=True)
+            ),
         ).from_(exp.to_table(previous).as_("s"))
-        with_ = exp.With(expressions=[exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name))) for name, body in ctes])
+        with_ = exp.With(
+            expressions=[
+                exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name)))
+                for name, body in ctes
+            ]
+        )
         last.set("with_", with_)
         return last
 
@@ -364,7 +393,7 @@ def _names(e: E) -> list[str]:
 
 
 def _qualified(e: E) -> E:
-    def qualify(node: exp.Expression) -> exp.Expression:
+    def qualify(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table:
             return exp.column(node.this.copy(), table="s")
         return node
@@ -379,9 +408,9 @@ def _labels(qp: QuestionPlan) -> set[str]:
     def visit(node: object) -> None:
         if isinstance(node, P.DueKey) and node.rank == 3:
             found.add(node.label)
-        if isinstance(node, P.Const) and node.of_kind == "due" and isinstance(node.value, tuple):
-            if node.value[0] == 3:
-                found.add(node.value[2])
+        due = isinstance(node, P.Const) and node.of_kind == "due"
+        if due and isinstance(node.value, tuple) and node.value[0] == 3:  # type: ignore[attr-defined]
+            found.add(node.value[2])  # type: ignore[attr-defined]
         if isinstance(node, tuple):
             for item in node:
                 visit(item)
@@ -421,8 +450,7 @@ def _json_list(items: Sequence[tuple[E, str]]) -> E:
     if not items:
         return sql_text("[]")
     entries = [
-        B.case([(B.holds(c), sql_text("," + json.dumps(t, ensure_ascii=False)))], sql_text(""))
-        for c, t in items
+        B.case([(B.holds(c), sql_text("," + json.dumps(t)))], sql_text("")) for c, t in items
     ]
     # Each entry starts with a comma: the first is cut (SUBSTRING from the second character).
     joined = exp.Substring(this=exp.Concat(expressions=entries), start=B.num(2))
