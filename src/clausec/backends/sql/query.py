@@ -373,10 +373,7 @@ class _Query:
             ctes.append((previous, select))
         last = exp.select(
             *kept,
-            *(
-                B.alias(_qualified(e), name)
-                for (name, _), e in zip(outputs, results, strict=True)
-            ),
+            *(B.alias(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
         ).from_(exp.to_table(previous).as_("s"))
         with_ = exp.With(
             expressions=[
