@@ -212,7 +212,19 @@ def bit_or(parts: Iterable[E]) -> E:
 
 
 def bit_and(a: E, b: E) -> E:
+    if is_zero(a) or is_zero(b):
+        return num(0)
+    x, y = integer(a), integer(b)
+    if x is not None and y is not None:
+        return num(x & y)
     return _binary(exp.BitwiseAnd, a, b)
+
+
+def function(name: str, *arguments: E) -> E:
+    """A call of a function every dialect printed names alike (printed as it is, without
+    sqlglot's rewriting to other semantics)."""
+    node: E = exp.Anonymous(this=name, expressions=list(arguments))
+    return node
 
 
 def least(parts: Sequence[E]) -> E:

@@ -41,6 +41,7 @@ class Val(NamedTuple):
     v: E
     m: E  # the dependencies when v is NULL
     masked: bool = False  # m is NULL where v is not (the columns of locals)
+    known: bool = False  # v is never NULL (so no test of it for NULL is printed)
 
 
 _ZERO = B.num(0)
@@ -50,7 +51,7 @@ Raises = list[tuple[E, str]]  # (condition, problem), in evaluation order
 
 def unknown_deps(x: Val) -> E:
     """The dependencies of ``x`` if it is unknown, else none."""
-    if B.is_zero(x.m) or isinstance(x.v, exp.Literal | exp.Boolean):
+    if x.known or B.is_zero(x.m) or isinstance(x.v, exp.Literal | exp.Boolean):
         return _ZERO
     if x.masked:
         return B.coalesce(x.m, _ZERO)
@@ -91,7 +92,7 @@ class Context:
         v = self.let(value.v)
         deps = unknown_deps(value)
         if B.is_zero(deps):
-            return Val(v, _ZERO)
+            return Val(v, _ZERO, known=value.known)
         return Val(v, self.let(B.case([(B.is_null(v), deps)])), masked=True)
 
     def guarded(self, test: E) -> E | None:
@@ -162,13 +163,15 @@ class PassLowering:
                     merged = Val(
                         B.case([(test, a.v)], b.v),
                         B.case([(test, unknown_deps(a))], unknown_deps(b)),
+                        known=a.known and b.known,
                     )
                     env[name] = self.c.local(merged)
             elif isinstance(s, P.ChooseGrounds):
                 for g in s.grounds:
                     if g.norm not in self.grounds:
                         self.grounds.append(g.norm)
-                    env[GROUND + g.norm] = Val(self.c.let(self.test(g.when, env)), _ZERO)
+                    test = self.c.let(self.test(g.when, env))
+                    env[GROUND + g.norm] = Val(test, _ZERO, known=True)
             else:
                 raise AssertionError(type(s))
         return env
@@ -179,26 +182,30 @@ class PassLowering:
         """A two-valued condition (never NULL)."""
         match t:
             case P.IsUnknown():
-                return B.is_null(self.value(t.value, env).v)
+                x = self.value(t.value, env)
+                return B.FALSE if x.known else B.is_null(x.v)
             case P.IsTrue():
-                return B.holds(self.value(t.value, env).v)
+                x = self.value(t.value, env)
+                return _holds(x.v, x.known)
             case P.IsFalse():
-                return B.holds(B.not_(self.value(t.value, env).v))
+                x = self.value(t.value, env)
+                return _holds(B.not_(x.v), x.known)
             case P.IsNever():
-                return B.holds(B.compare("=", self.value(t.value, env).v, B.num(D.NEVER)))
+                x = self.value(t.value, env)
+                return _holds(B.compare("=", x.v, B.num(D.NEVER)), x.known)
             case P.HasAsOf():
                 return B.not_null(self.c.as_of)
             case P.DueIs():
-                left, right = self.value(t.left, env).v, self.value(t.right, env).v
-                return B.holds(B.compare("<" if t.op == "<" else "=", left, right))
+                left, right = self.value(t.left, env), self.value(t.right, env)
+                compared = B.compare("<" if t.op == "<" else "=", left.v, right.v)
+                return _holds(compared, left.known and right.known)
             case P.DueRank():
-                key = self.value(t.value, env).v
-                return B.holds(
-                    B.and_(
-                        B.compare(">=", key, B.num(t.rank * DUE_RANK)),
-                        B.compare("<", key, B.num((t.rank + 1) * DUE_RANK)),
-                    )
+                key = self.value(t.value, env)
+                ranked = B.and_(
+                    B.compare(">=", key.v, B.num(t.rank * DUE_RANK)),
+                    B.compare("<", key.v, B.num((t.rank + 1) * DUE_RANK)),
                 )
+                return _holds(ranked, key.known)
             case P.Grounded():
                 return env.get(GROUND + t.norm, Val(B.FALSE, _ZERO)).v
             case P.NotTest():
@@ -218,49 +225,56 @@ class PassLowering:
         """The value of ``e`` and when it raises."""
         match e:
             case P.Const():
-                return Val(self.const(e), _ZERO), []
+                return Val(self.const(e), _ZERO, known=True), []
             case P.Fact():
                 return self.facts[e.name], []
             case P.Local():
                 return env.get(e.name, _NOTHING), []  # read only where assigned
             case P.Today():
-                return Val(self.c.as_of, B.num(self.c.today_bit)), []
+                as_of = self.c.as_of
+                return Val(as_of, B.num(self.c.today_bit), known=B.integer(as_of) is not None), []
             case P.NoValue():
                 return _NOTHING, []
             case P.DueKey(day=None):
-                return Val(B.num(self.due_key(e.rank, 0, e.label)), _ZERO), []
+                return Val(B.num(self.due_key(e.rank, 0, e.label)), _ZERO, known=True), []
             case P.UnknownFrom():
                 return Val(B.NULL, deps(*(self.value(x, env) for x in e.sources))), []
             case P.Not():
                 (a, raises) = self.expr(e.operand, env)
-                return Val(B.not_(a.v), a.m), raises
+                return Val(B.not_(a.v), a.m, known=a.known), raises
             case P.And() | P.Or():
                 (a, ra), (b, rb) = self.expr(e.left, env), self.expr(e.right, env)
+                a, b = self.let_val(a), self.let_val(b)  # read twice: value and dependencies
                 if isinstance(e, P.And):
                     v, reached = B.and_(a.v, b.v), B.coalesce(a.v, B.TRUE)
                 else:
                     v, reached = B.or_(a.v, b.v), B.coalesce(B.not_(a.v), B.TRUE)
-                return Val(v, deps(a, b)), ra + _guarded(reached, rb)
+                return Val(v, deps(a, b), known=a.known and b.known), ra + _guarded(reached, rb)
             case P.Choose():
                 (c, rc), (t, rt), (o, ro) = (
                     self.expr(x, env) for x in (e.condition, e.then, e.otherwise)
                 )
-                v = B.case([(B.holds(c.v), t.v), (B.holds(B.not_(c.v)), o.v)])
+                c, t, o = self.let_val(c), self.let_val(t), self.let_val(o)
+                if c.known:
+                    v = B.case([(c.v, t.v)], o.v)
+                else:
+                    v = B.case([(B.holds(c.v), t.v), (B.holds(B.not_(c.v)), o.v)])
                 m = B.case([(B.is_null(c.v), c.m), (B.holds(c.v), t.m)], o.m)
                 taken = _guarded(B.holds(c.v), rt) + _guarded(B.holds(B.not_(c.v)), ro)
-                return Val(v, m), rc + taken
+                return Val(v, m, known=c.known and t.known and o.known), rc + taken
         parts = [self.expr(x, env) for x in _operands(e)]
         values = [self.let_val(v) for v, _ in parts]
         raises = [r for _, rs in parts for r in rs]
         v, own = self.operation(e, values)
-        known = B.and_(*(B.not_null(x.v) for x in values))
+        known = B.and_(*(B.not_null(x.v) for x in values if not x.known))
         strict = isinstance(e, _STRICT) or (isinstance(e, P.Arith) and e.of_kind != "dur")
         if not strict:  # a CASE, LEAST or GREATEST inside may hide a NULL
             v = B.case([(B.not_(known), B.NULL)], v)
-        return Val(v, deps(*values)), raises + _guarded(known, own)
+        total = all(x.known for x in values) and _total(e)
+        return Val(v, deps(*values), known=total), raises + _guarded(known, own)
 
     def let_val(self, x: Val) -> Val:
-        return Val(self.c.let(x.v), x.m, x.masked)
+        return Val(self.c.let(x.v), x.m, x.masked, x.known)
 
     def const(self, c: P.Const) -> E:
         value = c.value
@@ -457,6 +471,21 @@ class PassLowering:
 
 # Operations whose SQL form is NULL when an operand is.
 _STRICT = (P.Compare, P.Negate, P.Occurred, P.DueKey, P.DueDay)
+
+
+def _total(e: P.Expr) -> bool:
+    """Whether ``e`` has a value whenever its operands do."""
+    if isinstance(e, P.Arith):
+        return e.of_kind != "dur"
+    if isinstance(e, P.Shift):  # an infinite amount backwards has no value
+        amount = e.amount
+        return isinstance(amount, P.Const) and amount.value != P.NEVER
+    return isinstance(e, (*_STRICT, P.Extremum, P.NextMonthly))
+
+
+def _holds(test: E, known: bool) -> E:
+    """A two-valued condition: ``test`` itself when its operands are known."""
+    return test if known else B.holds(test)
 
 
 def _operands(e: P.Expr) -> list[P.Expr]:

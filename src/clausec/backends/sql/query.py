@@ -86,7 +86,8 @@ class QuestionSQL:
     def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
         if dialect not in DIALECTS:
             raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
-        return self.query.sql(dialect=dialect, pretty=pretty)
+        tree = self.query.transform(_no_hints) if dialect == "spark" else self.query
+        return tree.sql(dialect=dialect, pretty=pretty)
 
 
 def question_sql(
@@ -133,13 +134,16 @@ class _Query:
         self.source = source
         self.as_of = as_of
         self.presume = presume
-        self.graph = Graph()
         code = contract.calendar
         table = C.table(code) if code and C.is_known(code) else None
         self.calendar = WorkingCalendar(table) if table is not None else None
-        labels = sorted(_labels(qp))
+        self.labels = sorted(_labels(qp))
+
+    def start(self) -> None:
+        """A new column graph, for one branch of the query."""
+        self.graph = Graph()
         self.context = Context(
-            self.graph, self.calendar, labels, self.as_of_value(), 1 << len(self.reads)
+            self.graph, self.calendar, self.labels, self.as_of_value(), 1 << len(self.reads)
         )
 
     # ------------------------------------------------------------ inputs
@@ -197,9 +201,44 @@ class _Query:
     # ------------------------------------------------------------ the passes
 
     def build(self) -> QuestionSQL:
+        """Two branches over the rows: those that give every fact the question reads, where
+        no value waits for a fact (two-valued code, no presumptions), and the others."""
+        qp = self.qp
+        types: dict[str, str] = {}
+        selects: list[exp.Select] = []
+        ctes: list[tuple[str, exp.Expr]] = []
+        joined = False
+        for rows in ("incomplete", "complete") if self.reads else ("all",):
+            self.start()
+            outputs = self.answers(known=rows == "complete")
+            types = {name: kind for name, _, kind in outputs}
+            prefix = "known_" if rows == "complete" else ""
+            select, steps = self.assemble([(n, e) for n, e, _ in outputs], rows, prefix)
+            selects.append(select)
+            ctes += steps
+            joined = joined or bool(self.graph.joins)
+        query: exp.Query = selects[0]
+        if len(selects) == 2:
+            query = exp.Union(this=selects[0], expression=selects[1], distinct=False)
+        # The steps are read once each: an engine that materializes CTEs by default (DuckDB)
+        # would keep every row of every step in memory. The calendar's tables are small.
+        steps = [_cte(name, body, materialized=False) for name, body in ctes]
+        if joined and self.calendar is not None:
+            steps = [*(_cte(name, body) for name, body in self.calendar.ctes()), *steps]
+        query.set("with_", exp.With(expressions=steps))
+        return QuestionSQL(
+            qp.question,
+            tuple((name, column_type(self.facts[name].type)) for name in self.reads),
+            tuple(types.items()),
+            query,
+        )
+
+    def answers(self, known: bool) -> list[tuple[str, E, str]]:
+        """The result columns over rows whose facts are all given (``known``) or not."""
         qp, d = self.qp, self.qp.decision
         facts = {
-            name: Val(self.fact_value(i, name), B.num(1 << i)) for i, name in enumerate(self.reads)
+            name: Val(self.fact_value(i, name), B.num(0 if known else 1 << i), known=known)
+            for i, name in enumerate(self.reads)
         }
         fact_error = self.graph.let(self.fact_errors(facts))
         first = PassLowering(self.context, facts)
@@ -209,7 +248,7 @@ class _Query:
         presumable = [
             (i, name)
             for i, name in enumerate(self.reads)
-            if self.facts[name].presumption is not None
+            if self.facts[name].presumption is not None and not known
         ]
         relied: E = B.num(0)
         if self.presume and presumable and d.depends_on is not None:
@@ -253,15 +292,11 @@ class _Query:
         presumed_names = [
             (_has(relied, 1 << i), name) for i, name in sorted(presumable, key=lambda p: p[1])
         ]
-        outputs.append(("presumed", B.case([(ok, _json_list(presumed_names))]), "VARCHAR"))
+        none = B.compare("=", relied, B.num(0))
+        presumed_list = _json_list(presumed_names, none)
+        outputs.append(("presumed", B.case([(ok, presumed_list)]), "VARCHAR"))
         outputs.append(("error", error, "VARCHAR"))
-        query = self.assemble([(n, e) for n, e, _ in outputs])
-        return QuestionSQL(
-            qp.question,
-            tuple((name, column_type(self.facts[name].type)) for name in self.reads),
-            tuple((n, t) for n, _, t in outputs),
-            query,
-        )
+        return outputs
 
     def results(self, env: dict[str, Val], lowering: PassLowering) -> dict[str, E]:
         """The results of one pass: answer, value, due date, grounds, facts needed."""
@@ -290,7 +325,8 @@ class _Query:
         needed = self.graph.let(self.needed_mask(env))
         names = [*self.reads, "today"]
         bits = sorted((name, 1 << i) for i, name in enumerate(names))
-        out["needed"] = _json_list([(_has(needed, b), n) for n, b in bits])
+        none = B.compare("=", needed, B.num(0))
+        out["needed"] = _json_list([(_has(needed, b), n) for n, b in bits], none)
         return out
 
     def needed_mask(self, env: dict[str, Val]) -> E:
@@ -302,7 +338,12 @@ class _Query:
 
     # ------------------------------------------------------------ the query
 
-    def assemble(self, outputs: list[tuple[str, E]]) -> exp.Expr:
+    def assemble(
+        self, outputs: list[tuple[str, E]], rows: str, prefix: str
+    ) -> tuple[exp.Select, list[tuple[str, exp.Expr]]]:
+        """One branch: the SELECT of its results, and its steps as CTEs named with
+        ``prefix``, over the rows of the source that give every fact read (``rows`` is
+        "complete"), the others ("incomplete") or all."""
         inputs = {internal(f"r{i}") for i in range(len(self.reads))} | {internal("as_of")}
         steps, final, results = self.graph.steps([e for _, e in outputs], inputs)
         parts = self.source.split(".")
@@ -322,10 +363,13 @@ class _Query:
             )
         if len(columns) == 0:
             columns.append(B.alias(B.num(0), internal("row")))
-        ctes: list[tuple[str, exp.Expr]] = []
-        if self.graph.joins and self.calendar is not None:
-            ctes += self.calendar.ctes()
-        ctes.append((internal("input"), exp.select(*columns).from_(source.as_("src"))))
+        given = B.and_(
+            *(B.not_null(exp.column(sql_name(name), table="src")) for name in self.reads)
+        )
+        select_input = exp.select(*columns).from_(source.as_("src"))
+        if rows != "all":
+            select_input = select_input.where(given if rows == "complete" else B.not_(given))
+        ctes: list[tuple[str, exp.Expr]] = [(internal(prefix + "input"), select_input)]
         # Each step passes on only the columns a later step or the result reads.
         last_use: dict[str, int] = {}
         for index, names in enumerate(steps, 1):
@@ -340,7 +384,7 @@ class _Query:
                 last_use[column] = len(steps) + 1
         available = [c for c in (*sorted(inputs), internal("row")) if c in last_use]
         kept = [exp.column(sql_name(n), table="s") for n in self.keep]
-        previous = internal("input")
+        previous = internal(prefix + "input")
         for index, names in enumerate(steps, 1):
             selected: list[E] = [
                 *kept,
@@ -369,20 +413,26 @@ class _Query:
                 select = select.join(
                     exp.to_table(j.table).as_(alias), on=condition, join_type="left", copy=False
                 )
-            previous = internal(f"step{index}")
+            previous = internal(f"{prefix}step{index}")
             ctes.append((previous, select))
         last = exp.select(
             *kept,
             *(B.alias(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
         ).from_(exp.to_table(previous).as_("s"))
-        with_ = exp.With(
-            expressions=[
-                exp.CTE(this=body, alias=exp.TableAlias(this=exp.to_identifier(name)))
-                for name, body in ctes
-            ]
-        )
-        last.set("with_", with_)
-        return last
+        return last, ctes
+
+
+def _cte(name: str, body: exp.Expr, materialized: bool | None = None) -> exp.CTE:
+    alias = exp.TableAlias(this=exp.to_identifier(name))
+    return exp.CTE(this=body, alias=alias, materialized=materialized)
+
+
+def _no_hints(node: exp.Expr) -> exp.Expr:
+    """Spark SQL has no MATERIALIZED hints on CTEs (and inlines them)."""
+    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
+        node = node.copy()
+        node.set("materialized", None)
+    return node
 
 
 def _names(e: E) -> list[str]:
@@ -442,13 +492,18 @@ def _has(mask: E, bit: int) -> E:
     return B.compare("!=", B.bit_and(mask, B.num(bit)), B.num(0))
 
 
-def _json_list(items: Sequence[tuple[E, str]]) -> E:
-    """A JSON array of those of the texts whose condition holds, in order."""
+def _json_list(items: Sequence[tuple[E, str]], empty: E | None = None) -> E:
+    """A JSON array of those of the texts whose condition holds, in order (ASCII JSON: no
+    control character reaches a string literal); '[]' at once where ``empty`` holds (or
+    where no condition does)."""
+    items = [(c, t) for c, t in items if not B.is_false(c)]
     if not items:
         return sql_text("[]")
-    entries = [
-        B.case([(B.holds(c), sql_text("," + json.dumps(t)))], sql_text("")) for c, t in items
-    ]
-    # Each entry starts with a comma: the first is cut (SUBSTRING from the second character).
-    joined = exp.Substring(this=exp.Concat(expressions=entries), start=B.num(2))
-    return exp.Concat(expressions=[sql_text("["), joined, sql_text("]")])
+    entries = [B.case([(B.holds(c), sql_text(json.dumps(t)))]) for c, t in items]
+    # CONCAT_WS leaves out NULLs in every dialect printed.
+    listed = B.function(
+        "CONCAT", sql_text("["), B.function("CONCAT_WS", sql_text(","), *entries), sql_text("]")
+    )
+    if empty is None:
+        empty = B.not_(B.or_(*(B.holds(c) for c, _ in items)))
+    return B.case([(empty, sql_text("[]"))], listed)
