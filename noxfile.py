@@ -22,11 +22,11 @@ CONSTRAINTS = ROOT / "constraints.txt"
 # The README's test command and the full-depth tier; .ci/run runs the same two.
 TESTS = ["pytest", "-n", "auto", "-q"]
 DEEP = ["pytest", "-n", "auto", "-q", "-m", "deep"]
-EXTRAS = ".[test,serve,lsp,dev,bench]"
+EXTRAS = ".[test,serve,lsp,spark,dev,bench]"
 HEADER = """\
 # Exact versions of every package the tests, the benchmarks and the contributor tools use
 # (CPython 3.11 on Linux). pyproject.toml keeps lower bounds; this file makes CI reproducible.
-# Install with:  python3 -m pip install -e '.[test,serve,lsp]' -c constraints.txt
+# Install with:  python3 -m pip install -e '.[test,serve,lsp,spark]' -c constraints.txt
 # Refresh with:  python3 -m nox -s lock   (then run the tests and commit both)
 """
 
@@ -34,9 +34,9 @@ HEADER = """\
 def _install(session: nox.Session, *, pinned: bool) -> None:
     session.install("--upgrade", "pip")
     if pinned:
-        session.install("-e", ".[test,serve,lsp]", "-c", str(CONSTRAINTS))
+        session.install("-e", ".[test,serve,lsp,spark]", "-c", str(CONSTRAINTS))
     else:
-        session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test,serve,lsp]")
+        session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test,serve,lsp,spark]")
 
 
 @nox.session

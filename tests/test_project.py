@@ -28,14 +28,14 @@ def _readme_commands() -> list[str]:
 def test_ci_runs_the_readme_test_command_then_the_full_depth_tier() -> None:
     install, test = _readme_commands()
     assert install.startswith(
-        "pip install -e '.[test,serve,lsp]' -c constraints.txt && clausec check"
+        "pip install -e '.[test,serve,lsp,spark]' -c constraints.txt && clausec check"
     )
     ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()]
     assert test in ci, f"{test!r} is not a line of .ci/run"
     deep = "CLAUSEC_TEST_DEPTH=full " + test + " -m deep"
     assert deep in ci, f"{deep!r} is not a line of .ci/run"
     assert ci.index(deep) > ci.index(test)
-    assert "python3 -m pip install --quiet -e '.[test,serve,lsp]' -c constraints.txt" in ci
+    assert "python3 -m pip install --quiet -e '.[test,serve,lsp,spark]' -c constraints.txt" in ci
 
 
 def test_constraints_pin_every_test_tool() -> None:
@@ -51,6 +51,7 @@ def test_constraints_pin_every_test_tool() -> None:
         *pyproject["project"]["dependencies"],
         *extras["test"],
         *extras["serve"],
+        *extras["spark"],
         *extras["dev"],
     ]
     for requirement in wanted:

@@ -222,10 +222,10 @@ class _Query:
             query = exp.Union(this=selects[0], expression=selects[1], distinct=False)
         # The steps are read once each: an engine that materializes CTEs by default (DuckDB)
         # would keep every row of every step in memory. The calendar's tables are small.
-        steps = [_cte(name, body, materialized=False) for name, body in ctes]
-        if joined and self.calendar is not None:
-            steps = [*(_cte(name, body) for name, body in self.calendar.ctes()), *steps]
-        query.set("with_", exp.With(expressions=steps))
+        table = self.calendar.ctes() if joined and self.calendar is not None else []
+        with_ = [_cte(name, body) for name, body in table]
+        with_ += [_cte(name, body, materialized=False) for name, body in ctes]
+        query.set("with_", exp.With(expressions=with_))
         return QuestionSQL(
             qp.question,
             tuple((name, column_type(self.facts[name].type)) for name in self.reads),
