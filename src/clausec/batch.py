@@ -215,6 +215,9 @@ def _config(threads: int | None, scratch: str) -> dict[str, str | bool | int | f
         # The queries need no extension; never fetch one.
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
+        # The answers are sorted by row number at the end; keeping the order of every step
+        # on the way would make DuckDB buffer rows.
+        "preserve_insertion_order": False,
     }
     if threads is not None:
         config["threads"] = threads
