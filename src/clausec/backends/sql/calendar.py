@@ -183,18 +183,27 @@ class WorkingCalendar:
             )
             numbers = numbers.from_(source) if i == 0 else numbers.join(source, join_type="cross")
         numbers = numbers.where(B.compare("<", offset, B.num(size)))
-        day = exp.column("day_number")
-        working = B.case(
-            [
-                (_member(day, self.on), B.TRUE),
-                (
-                    B.or_(_member(D.weekday(day), sorted(self.weekend)), _member(day, self.off)),
-                    B.FALSE,
+        day = exp.column("day_number", table="days")
+        # The listed days (holidays, make-up days) joined, rather than tested one by one.
+        listed = sorted([(d, False) for d in self.off] + [(d, True) for d in self.on])
+        weekday_works = B.not_(_member(D.weekday(day), sorted(self.weekend)))
+        working = B.coalesce(exp.column("working", table="listed"), weekday_works)
+        flagged = exp.select(day, working.as_("working")).from_(numbers.subquery("days"))
+        if listed:
+            rows = exp.Values(
+                expressions=[
+                    exp.Tuple(expressions=[B.num(d), B.TRUE if on else B.FALSE]) for d, on in listed
+                ],
+                alias=exp.TableAlias(
+                    this=exp.to_identifier("listed"),
+                    columns=[exp.to_identifier("day_number"), exp.to_identifier("working")],
                 ),
-            ],
-            B.TRUE,
-        )
-        flagged = exp.select(exp.Star(), working.as_("working")).from_(numbers.subquery("days"))
+            )
+            on = B.compare("=", exp.column("day_number", table="listed"), day)
+            flagged = flagged.join(rows, on=on, join_type="left")
+        else:
+            flagged = exp.select(day, weekday_works.as_("working")).from_(numbers.subquery("days"))
+        day = exp.column("day_number")
         window = exp.Window(
             this=exp.Sum(this=B.case([(exp.column("working"), B.num(1))], B.num(0))),
             order=exp.Order(expressions=[exp.Ordered(this=day)]),
