@@ -2,7 +2,7 @@
 comments and the question's SELECT in the dialect asked.
 
 The files run in DuckDB over a table laid out as their headers say and answer as the
-interpreter does; the Spark and PostgreSQL files parse as one SELECT. A contract whose texts
+interpreter does; the Spark and PostgreSQL files parse as one query. A contract whose texts
 and clause numbers hold comment terminators, quotes, line breaks, trailing backslashes and
 SQL payloads gives files whose headers stay comments and whose queries keep those texts as
 data."""
@@ -240,7 +240,7 @@ def test_other_dialects_parse_as_one_select(dialect: str, tmp_path: Path) -> Non
         assert_safe_header(lines)
         assert f"-- dialect: {dialect}" in lines
         statements = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
-        assert len(statements) == 1 and isinstance(statements[0], exp.Select), path.name
+        assert len(statements) == 1 and isinstance(statements[0], exp.Query), path.name
 
 
 def test_as_of_source_and_keep(tmp_path: Path) -> None:
@@ -389,7 +389,7 @@ def test_hostile_texts_stay_comments_and_data(
         assert "*/ /* \"q\" 'q' `q`\N{REPLACEMENT CHARACTER}'; DROP TABLE x; --" in lines[0]
         assert query.count(";") >= 1 and query.rstrip().endswith(";")
         (statement,) = [s for s in sqlglot.parse(text, read=dialect) if s is not None]
-        assert isinstance(statement, exp.Select)
+        assert isinstance(statement, exp.Query)
         strings = {lit.this for lit in statement.find_all(exp.Literal) if lit.is_string}
         if question == "may_pay":
             # The condition's literal is data, whole: quotes, line breaks, the payload.
