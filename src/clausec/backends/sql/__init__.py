@@ -1,4 +1,4 @@
-"""The SQL back end: each question's plan as one SELECT over a table of cases
+"""The SQL back end: each question's plan as one query over a table of cases
 (``clausec emit --target sql``, ``clausec batch``; docs/batch.md).
 
 ``lowering`` prints plan operations as SQL columns, ``graph`` turns those columns into the

@@ -1,4 +1,4 @@
-"""One SELECT per question: the fact table in, the answers out.
+"""One query per question: the fact table in, the answers out.
 
 The query reads a table (or view) with one row per case and one column per fact the
 question reads, named as the fact and typed as :func:`column_type` says (NULL: not given;
