@@ -29,10 +29,9 @@ from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
-from clausec.backends.sql.emit import build
 from clausec.backends.sql.errors import SQLError
 from clausec.backends.sql.names import INTERNAL, sql_name, sql_text
-from clausec.backends.sql.query import NEVER_DATE, RESULT_COLUMNS, AsOf, AsOfColumn
+from clausec.backends.sql.query import NEVER_DATE, RESULT_COLUMNS, AsOf, AsOfColumn, question_sql
 from clausec.evaluation.messages import show
 from clausec.files import _remove_stale
 from clausec.ir import nodes as ir
@@ -152,7 +151,7 @@ def run(
             if progress is not None:
                 progress("preparing the query", None)
             try:
-                query = build(contract, qp, keep=[ROW, *kept], as_of=when, presume=presume)
+                query = question_sql(contract, qp, keep=[ROW, *kept], as_of=when, presume=presume)
             except SQLError as exc:
                 raise BatchError(str(exc), usage=True) from exc
             finally:

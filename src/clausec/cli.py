@@ -655,7 +655,7 @@ def test(
     progress = _Progress(len(result.contracts), sys.stderr)
     try:
         for contract in result.contracts:
-            progress.show(len(reports), contract.id)
+            progress.advance(len(reports), contract.id)
             reports.append(run(contract, presume=not strict))
     finally:
         progress.close()
@@ -841,28 +841,26 @@ def _shown(percent: Fraction) -> str:
     return f"{whole}.{tenth}" if tenth else str(whole)
 
 
-class _Progress:
-    """``running scenarios: 3 of 12 contracts`` on standard error, rewritten in place (``\\r``)
-    while `clausec test` runs several contracts, and erased at the end. Only on a terminal
-    (never in a pipe or a CI log), and not when ``TERM`` is ``dumb``; it has no colour."""
+class _StatusLine:
+    """One line of standard error rewritten in place (``\\r``) while a long step runs, and
+    erased at the end; only on a terminal (not when ``TERM`` is ``dumb``), without colour."""
 
-    def __init__(self, total: int, stream: TextIO) -> None:
-        self.total = total
+    def __init__(self, stream: TextIO) -> None:
         self.stream = stream
         self.width = 0
         try:
             tty = stream.isatty()
         except (AttributeError, ValueError):
             tty = False
-        self.on = total > 1 and tty and os.environ.get("TERM") != "dumb"
+        self.on = tty and os.environ.get("TERM") != "dumb"
 
-    def show(self, done: int, name: str) -> None:
+    def show(self, text: str) -> None:
         if not self.on:
             return
         import shutil
 
-        line = f"running scenarios: {done} of {self.total} contracts ({name})"
         # Never as wide as the terminal: a line that wraps cannot be rewritten with \\r.
+        line = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
         line = line[: max(shutil.get_terminal_size().columns - 1, 20)]
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
@@ -873,6 +871,18 @@ class _Progress:
             self.stream.write("\r" + " " * self.width + "\r")
             self.stream.flush()
             self.width = 0
+
+
+class _Progress(_StatusLine):
+    """``running scenarios: 3 of 12 contracts`` while `clausec test` runs several contracts."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        super().__init__(stream)
+        self.total = total
+        self.on = self.on and total > 1
+
+    def advance(self, done: int, name: str) -> None:
+        self.show(f"running scenarios: {done} of {self.total} contracts ({name})")
 
 
 @cli.command()
@@ -1200,38 +1210,6 @@ def _sql_files(
     finally:
         status.close()
     return outputs
-
-
-class _StatusLine:
-    """One line of standard error rewritten in place (``\\r``) while a long step runs, and
-    erased at the end; only on a terminal (not when ``TERM`` is ``dumb``), without colour."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.width = 0
-        try:
-            tty = stream.isatty()
-        except (AttributeError, ValueError):
-            tty = False
-        self.on = tty and os.environ.get("TERM") != "dumb"
-
-    def show(self, text: str) -> None:
-        if not self.on:
-            return
-        import shutil
-
-        # Never as wide as the terminal: a line that wraps cannot be rewritten with \\r.
-        line = _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
-        line = line[: max(shutil.get_terminal_size().columns - 1, 20)]
-        self.stream.write("\r" + line.ljust(self.width))
-        self.stream.flush()
-        self.width = max(self.width, len(line))
-
-    def close(self) -> None:
-        if self.on and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
-            self.width = 0
 
 
 @cli.command()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from clausec.backends import module_name
 from clausec.backends.source_path import project_relative
-from clausec.backends.sql.errors import SQLError, Unsupported
+from clausec.backends.sql.errors import SQLError
 from clausec.backends.sql.names import INTERNAL
 from clausec.backends.sql.query import (
     DIALECTS,
@@ -26,7 +26,7 @@ from clausec.backends.sql.query import (
     question_sql,
 )
 from clausec.ir import nodes as ir
-from clausec.plan import QuestionPlan, lower
+from clausec.plan import lower
 
 __all__ = ["comment", "describe_as_of", "question_file", "sql_files"]
 
@@ -170,7 +170,7 @@ def sql_files(
     for index, qp in enumerate(plans):
         if progress is not None:
             progress(index, len(plans), qp.question)
-        q = build(contract, qp, source=source, keep=keep, as_of=as_of, presume=presume)
+        q = question_sql(contract, qp, source=source, keep=keep, as_of=as_of, presume=presume)
         text = question_file(
             contract,
             q,
@@ -184,24 +184,3 @@ def sql_files(
     if progress is not None:
         progress(len(plans), len(plans), "")
     return out
-
-
-def build(
-    contract: ir.Contract,
-    qp: QuestionPlan,
-    *,
-    source: str = "facts",
-    keep: Sequence[str] | None = None,
-    as_of: AsOf = "today",
-    presume: bool = True,
-) -> QuestionSQL:
-    """:func:`question_sql`, with every reason it cannot be written as an SQLError that
-    names the question (the lowering reports what it cannot compute as ``Unsupported``)."""
-    try:
-        return question_sql(contract, qp, source=source, keep=keep, as_of=as_of, presume=presume)
-    except Unsupported as exc:
-        raise SQLError(
-            f"question `{qp.question}` of `{contract.id}` cannot be written as SQL: {exc}"
-        ) from exc
-    except SQLError as exc:
-        raise SQLError(f"question `{qp.question}` of `{contract.id}`: {exc}") from exc

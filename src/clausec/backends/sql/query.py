@@ -21,7 +21,7 @@ from sqlglot import exp
 from clausec.backends.sql import build as B
 from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import WorkingCalendar
-from clausec.backends.sql.errors import SQLError
+from clausec.backends.sql.errors import SQLError, Unsupported
 from clausec.backends.sql.graph import Graph, Join
 from clausec.backends.sql.lowering import (
     DUE_RANK,
@@ -100,8 +100,16 @@ def question_sql(
     presume: bool = True,
 ) -> QuestionSQL:
     """The query answering ``qp`` for every row of the table ``source`` (a name, its parts
-    separated by dots). ``keep``: the input columns passed through (default: the facts read)."""
-    return _Query(contract, qp, source, keep, as_of, presume).build()
+    separated by dots). ``keep``: the input columns passed through (default: the facts read).
+    Raises SQLError naming the question when it cannot be written as SQL."""
+    try:
+        return _Query(contract, qp, source, keep, as_of, presume).build()
+    except Unsupported as exc:
+        raise SQLError(
+            f"question `{qp.question}` of `{contract.id}` cannot be written as SQL: {exc}"
+        ) from exc
+    except SQLError as exc:
+        raise SQLError(f"question `{qp.question}` of `{contract.id}`: {exc}") from exc
 
 
 class _Query:
