@@ -295,7 +295,7 @@ def test_progress_is_one_line_rewritten_on_a_terminal_and_erased(
     stream = _Terminal()
     progress = _Progress(3, stream)
     for done, name in enumerate(["a", "bb", "c"]):
-        progress.show(done, name)
+        progress.advance(done, name)
     progress.close()
     written = stream.getvalue()
     assert "\n" not in written and "\x1b" not in written
@@ -309,7 +309,7 @@ def test_progress_only_on_a_capable_terminal(monkeypatch: pytest.MonkeyPatch, ca
     monkeypatch.setenv("TERM", "dumb" if case == "dumb" else "xterm")
     stream = io.StringIO() if case == "pipe" else _Terminal()
     progress = _Progress(1 if case == "one contract" else 5, stream)
-    progress.show(0, "a")
+    progress.advance(0, "a")
     progress.close()
     assert stream.getvalue() == ""
 
