@@ -150,7 +150,9 @@ def run_duckdb(question: str, table: str, threads: int) -> dict[str, float]:
     sql = question_sql(contract, qp, source="facts", keep=["row_id"], as_of=AS_OF).sql("duckdb")
     # As `clausec batch` runs it: rows in no particular order on the way (batch sorts them
     # by row number at the end; the bench writes them as they come).
-    con = duckdb.connect(config={"preserve_insertion_order": False})
+    con = duckdb.connect(
+        config={"preserve_insertion_order": False, "disabled_optimizers": "build_side_probe_side"}
+    )
     if threads:
         con.execute(f"SET threads = {threads}")
     con.execute(f"CREATE VIEW facts AS SELECT * FROM read_parquet('{table}')")

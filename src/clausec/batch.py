@@ -217,6 +217,10 @@ def _config(threads: int | None, scratch: str) -> dict[str, str | bool | int | f
         # The answers are sorted by row number at the end; keeping the order of every step
         # on the way would make DuckDB buffer rows.
         "preserve_insertion_order": False,
+        # The calendar tables are small, the cases many; DuckDB's estimate of a generated
+        # calendar is too large, and swapping a lookup join's sides would build a hash table
+        # of every case (memory growing with the rows).
+        "disabled_optimizers": "build_side_probe_side",
     }
     if threads is not None:
         config["threads"] = threads
