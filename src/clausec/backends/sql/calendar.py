@@ -215,7 +215,9 @@ class WorkingCalendar:
         days = exp.select(
             day,
             B.cast(
-                exp.DateAdd(this=first, expression=B.sub(day, B.num(1)), unit=exp.var("DAY")),
+                exp.DateAdd(
+                    this=first, expression=B.cast(B.sub(day, B.num(1)), "INT"), unit=exp.var("DAY")
+                ),
                 "DATE",
             ).as_("day"),
             exp.column("working"),

@@ -511,7 +511,9 @@ def _date_output(ordinal: E) -> E:
     """A DATE from an ordinal (``never`` as 9999-12-31)."""
     never = B.compare("=", ordinal, B.num(D.NEVER))
     first = _date_literal(dt.date(1, 1, 1))
-    made = exp.DateAdd(this=first, expression=B.sub(ordinal, B.num(1)), unit=exp.var("DAY"))
+    # An INT offset: Spark's date_add takes no BIGINT (an ordinal fits an INT).
+    offset = B.cast(B.sub(ordinal, B.num(1)), "INT")
+    made = exp.DateAdd(this=first, expression=offset, unit=exp.var("DAY"))
     return B.case([(never, _date_literal(NEVER_DATE))], B.cast(made, "DATE"))
 
 
