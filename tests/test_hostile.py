@@ -1123,9 +1123,11 @@ def check_sql(spec: Spec, contract: ir.Contract, cases: list[Case], expected: li
     context = spec.text
     plans = {q.question: q for q in lower(contract).questions}
     for question in plans:
-        query = question_sql(contract, plans[question], keep=["case_id"], as_of=AsOfColumn("day"))
+        plan, as_of = plans[question], AsOfColumn("day")
         for dialect in ("spark", "postgres"):
-            sqlglot.parse_one(query.sql(dialect), read=dialect)
+            text = question_sql(contract, plan, keep=["case_id"], as_of=as_of, dialect=dialect)
+            sqlglot.parse_one(text.sql(), read=dialect)
+        query = question_sql(contract, plan, keep=["case_id"], as_of=as_of)
         facts = {f.name: f for f in contract.facts}
         rows, wanted = [], []
         for index, ((asked, raw, as_of), want) in enumerate(zip(cases, expected, strict=True)):
@@ -1149,7 +1151,7 @@ def check_sql(spec: Spec, contract: ir.Contract, cases: list[Case], expected: li
         con.execute(f"CREATE TABLE facts (case_id BIGINT, day DATE{columns})")
         if rows:
             con.executemany(f"INSERT INTO facts VALUES ({', '.join('?' for _ in rows[0])})", rows)
-        got = con.execute(query.sql("duckdb")).fetchall()
+        got = con.execute(query.sql()).fetchall()
         names = [d[0] for d in con.description]
         results = {r[0]: dict(zip(names, r, strict=True)) for r in got}
         bad = [(c, p) for c in wanted if (p := sql_compare(c, results[c.row[0]]))]

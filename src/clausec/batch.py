@@ -182,7 +182,7 @@ def run(
                 for name, sql_type in query.outputs
             ]
             final = (
-                f"SELECT {', '.join(shown)} FROM ({query.sql('duckdb')}) AS clausec__answers "
+                f"SELECT {', '.join(shown)} FROM ({query.sql()}) AS clausec__answers "
                 f"ORDER BY {_name(ROW)}"
             )
             with _temporary_output(output, scratch) as temporary:

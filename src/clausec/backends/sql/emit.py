@@ -70,7 +70,6 @@ def question_file(
     contract: ir.Contract,
     q: QuestionSQL,
     *,
-    dialect: str,
     as_of: AsOf,
     source: str,
     keep: Sequence[str] | None,
@@ -78,6 +77,7 @@ def question_file(
 ) -> str:
     """The text of one question's file: the header, then the query ending with ``;``."""
     facts = {f.name: f for f in contract.facts}
+    dialect = q.dialect
     question = next((x for x in contract.questions if x.name == q.question), None)
     lines = [
         f"Question `{q.question}` of contract `{contract.id}`: {contract.title}",
@@ -121,7 +121,7 @@ def question_file(
     for name, sql_type, meaning in outputs:
         lines.append(f"  {name.ljust(width)}  {sql_type.ljust(type_width)}  {meaning}")
     header = "\n".join(comment(line) for line in lines)
-    return f"{header}\n\n{q.sql(dialect, pretty=True)};\n"
+    return f"{header}\n\n{q.sql(pretty=True)};\n"
 
 
 _RESULT_MEANING = {
@@ -170,11 +170,12 @@ def sql_files(
     for index, qp in enumerate(plans):
         if progress is not None:
             progress(index, len(plans), qp.question)
-        q = question_sql(contract, qp, source=source, keep=keep, as_of=as_of, presume=presume)
+        q = question_sql(
+            contract, qp, source=source, keep=keep, as_of=as_of, presume=presume, dialect=dialect
+        )
         text = question_file(
             contract,
             q,
-            dialect=dialect,
             as_of=as_of,
             source=source,
             keep=keep,

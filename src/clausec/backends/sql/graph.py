@@ -122,12 +122,14 @@ class Graph:
         pending = [self.guards[n] for n in kept if n in self.guards]
         while pending:  # the guard of a column is read where it is computed
             guard = pending.pop()
-            if guard not in kept:
+            if guard not in kept and guard not in inputs:  # a fact is a guard as it is
                 kept.add(guard)
                 reachable[guard] = None
                 if guard in self.guards:
                     pending.append(self.guards[guard])
-                stack = _columns(self.exprs[guard])
+                stack = (
+                    [self.joins[guard].on] if guard in self.joins else _columns(self.exprs[guard])
+                )
                 while stack:  # what a guard reads that nothing else did
                     name = stack.pop()
                     if name in self.exprs and name not in reachable:

@@ -82,12 +82,10 @@ class QuestionSQL:
     inputs: tuple[tuple[str, str], ...]  # (fact, SQL type), in the question's order
     outputs: tuple[tuple[str, str], ...]  # (result column, SQL type)
     query: exp.Expr
+    dialect: str  # the engine the query is shaped for and printed in
 
-    def sql(self, dialect: str = "duckdb", *, pretty: bool = False) -> str:
-        if dialect not in DIALECTS:
-            raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
-        tree = self.query.transform(_no_hints) if dialect == "spark" else self.query
-        return tree.sql(dialect=dialect, pretty=pretty)
+    def sql(self, *, pretty: bool = False) -> str:
+        return self.query.sql(dialect=self.dialect, pretty=pretty)
 
 
 def question_sql(
@@ -98,12 +96,19 @@ def question_sql(
     keep: Sequence[str] | None = None,
     as_of: AsOf = "today",
     presume: bool = True,
+    dialect: str = "duckdb",
+    compact: bool | None = None,
 ) -> QuestionSQL:
     """The query answering ``qp`` for every row of the table ``source`` (a name, its parts
-    separated by dots). ``keep``: the input columns passed through (default: the facts read).
-    Raises SQLError naming the question when it cannot be written as SQL."""
+    separated by dots), in ``dialect``. ``keep``: the input columns passed through (default:
+    the facts read). ``compact``: one branch of three-valued code for all rows, its steps
+    nested: half the size, slower per row (default: for Spark only, docs/batch.md). Raises
+    SQLError naming the question when it cannot be written as SQL."""
+    if dialect not in DIALECTS:
+        raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
     try:
-        return _Query(contract, qp, source, keep, as_of, presume).build()
+        shape = dialect == "spark" if compact is None else compact
+        return _Query(contract, qp, source, keep, as_of, presume, dialect, shape).build()
     except Unsupported as exc:
         raise SQLError(
             f"question `{qp.question}` of `{contract.id}` cannot be written as SQL: {exc}"
@@ -121,8 +126,15 @@ class _Query:
         keep: Sequence[str] | None,
         as_of: AsOf,
         presume: bool,
+        dialect: str,
+        compact: bool,
     ) -> None:
         self.contract = contract
+        self.dialect = dialect
+        # Spark analyses a query in time that grows with its depth times its size, and
+        # resolves a chain of CTEs more slowly than nested subqueries: its query is one
+        # branch for every row, its steps nested (docs/batch.md, "On Spark").
+        self.compact = self.nested = compact
         self.qp = qp
         self.facts = {f.name: f for f in contract.facts}
         self.reads = list(qp.reads)
@@ -210,13 +222,15 @@ class _Query:
 
     def build(self) -> QuestionSQL:
         """Two branches over the rows: those that give every fact the question reads, where
-        no value waits for a fact (two-valued code, no presumptions), and the others."""
+        no value waits for a fact (two-valued code, no presumptions), and the others; or, in
+        the compact shape, one branch of three-valued code for all rows."""
         qp = self.qp
         types: dict[str, str] = {}
         selects: list[exp.Select] = []
         ctes: list[tuple[str, exp.Expr]] = []
         joined = False
-        for rows in ("incomplete", "complete") if self.reads else ("all",):
+        two = self.reads and not self.compact
+        for rows in ("incomplete", "complete") if two else ("all",):
             self.start()
             outputs = self.answers(known=rows == "complete")
             types = {name: kind for name, _, kind in outputs}
@@ -232,13 +246,17 @@ class _Query:
         # would keep every row of every step in memory. The calendar's tables are small.
         table = self.calendar.ctes() if joined and self.calendar is not None else []
         with_ = [_cte(name, body) for name, body in table]
-        with_ += [_cte(name, body, materialized=False) for name, body in ctes]
-        query.set("with_", exp.With(expressions=with_))
+        # Spark has no MATERIALIZED hints (and inlines CTEs).
+        hint = None if self.dialect == "spark" else False
+        with_ += [_cte(name, body, materialized=hint) for name, body in ctes]
+        if with_:
+            query.set("with_", exp.With(expressions=with_))
         return QuestionSQL(
             qp.question,
             tuple((name, column_type(self.facts[name].type)) for name in self.reads),
             tuple(types.items()),
             query,
+            self.dialect,
         )
 
     def answers(self, known: bool) -> list[tuple[str, E, str]]:
@@ -278,31 +296,37 @@ class _Query:
                 presumed[name] = Val(
                     self.graph.let(B.case([(uses, value)], facts[name].v)), facts[name].m
                 )
-            # Where the presumed values complete the facts, the two-valued code answers.
-            relies = {i for i, _ in presumable}
-            complete = self.graph.let(
-                B.and_(
-                    again,
-                    *(
-                        B.or_(B.not_null(facts[name].v), _has(relied, 1 << i))
-                        if i in relies
-                        else B.not_null(facts[name].v)
-                        for i, name in enumerate(self.reads)
-                    ),
+            if self.compact:  # one presumption pass, three-valued
+                second = PassLowering(self.context, presumed, guard=again)
+                final = second.run(qp.body)
+                slow = self.results(final, second)
+                results = {k: B.case([(again, slow[k])], v) for k, v in results.items()}
+            else:
+                # Where the presumed values complete the facts, the two-valued code answers.
+                relies = {i for i, _ in presumable}
+                complete = self.graph.let(
+                    B.and_(
+                        again,
+                        *(
+                            B.or_(B.not_null(facts[name].v), _has(relied, 1 << i))
+                            if i in relies
+                            else B.not_null(facts[name].v)
+                            for i, name in enumerate(self.reads)
+                        ),
+                    )
                 )
-            )
-            whole = {n: Val(v.v, B.num(0), known=True) for n, v in presumed.items()}
-            quick = PassLowering(self.context, whole, guard=complete)
-            answered = quick.run(qp.body)
-            partial = self.graph.let(B.and_(again, B.not_(complete)))
-            second = PassLowering(self.context, presumed, guard=partial)
-            final = second.run(qp.body)
-            slow = self.results(final, second)
-            results = {
-                key: B.case([(complete, value), (again, slow[key])], results[key])
-                for key, value in self.results(answered, quick).items()
-            }
-            error = B.coalesce(error, answered[ERROR].v)
+                whole = {n: Val(v.v, B.num(0), known=True) for n, v in presumed.items()}
+                quick = PassLowering(self.context, whole, guard=complete)
+                answered = quick.run(qp.body)
+                partial = self.graph.let(B.and_(again, B.not_(complete)))
+                second = PassLowering(self.context, presumed, guard=partial)
+                final = second.run(qp.body)
+                slow = self.results(final, second)
+                results = {
+                    key: B.case([(complete, value), (again, slow[key])], results[key])
+                    for key, value in self.results(answered, quick).items()
+                }
+                error = B.coalesce(error, answered[ERROR].v)
             error = B.coalesce(error, final[ERROR].v)
         error = self.graph.let(error)
         ok = B.is_null(error)
@@ -396,7 +420,16 @@ class _Query:
         select_input = exp.select(*columns).from_(source.as_("src"))
         if rows != "all":
             select_input = select_input.where(given if rows == "complete" else B.not_(given))
-        ctes: list[tuple[str, exp.Expr]] = [(internal(prefix + "input"), select_input)]
+        ctes: list[tuple[str, exp.Expr]] = []
+
+        def step(name: str, body: exp.Select) -> exp.Expr:
+            """What the next step reads from: the step nested, or a CTE."""
+            if self.nested:
+                return body.subquery("s", copy=False)
+            ctes.append((name, body))
+            return exp.to_table(name).as_("s")
+
+        previous = step(internal(prefix + "input"), select_input)
         # Each step passes on only the columns a later step or the result reads.
         last_use: dict[str, int] = {}
         for index, names in enumerate(steps, 1):
@@ -411,7 +444,6 @@ class _Query:
                 last_use[column] = len(steps) + 1
         available = [c for c in (*sorted(inputs), internal("row")) if c in last_use]
         kept = [exp.column(sql_name(n), table="s") for n in self.keep]
-        previous = internal(prefix + "input")
         for index, names in enumerate(steps, 1):
             selected: list[E] = [
                 *kept,
@@ -430,9 +462,7 @@ class _Query:
             ]
             if not selected:
                 selected.append(B.alias(B.num(0), internal("row")))
-            select = exp.select(*selected, copy=False).from_(
-                exp.to_table(previous).as_("s"), copy=False
-            )
+            select = exp.select(*selected, copy=False).from_(previous, copy=False)
             for alias, j in joins.items():
                 condition = B.compare(
                     "=", exp.column(j.key, table=alias), exp.column(j.on, table="s")
@@ -440,26 +470,17 @@ class _Query:
                 select = select.join(
                     exp.to_table(j.table).as_(alias), on=condition, join_type="left", copy=False
                 )
-            previous = internal(f"{prefix}step{index}")
-            ctes.append((previous, select))
+            previous = step(internal(f"{prefix}step{index}"), select)
         last = exp.select(
             *kept,
             *(B.alias(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
-        ).from_(exp.to_table(previous).as_("s"))
+        ).from_(previous, copy=False)
         return last, ctes
 
 
 def _cte(name: str, body: exp.Expr, materialized: bool | None = None) -> exp.CTE:
     alias = exp.TableAlias(this=exp.to_identifier(name))
     return exp.CTE(this=body, alias=alias, materialized=materialized)
-
-
-def _no_hints(node: exp.Expr) -> exp.Expr:
-    """Spark SQL has no MATERIALIZED hints on CTEs (and inlines them)."""
-    if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
-        node = node.copy()
-        node.set("materialized", None)
-    return node
 
 
 def _names(e: E) -> list[str]:
