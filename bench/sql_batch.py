@@ -17,12 +17,18 @@ memory (ru_maxrss) is its own:
   the rows. The time includes planning the query, not building it.
 - clausec batch: the command's own run (`clausec.batch.run`), which also checks every value of
   the input and sorts the answers by row number, Parquet in and out.
+- spark (with PySpark and a Java runtime; --spark-rows, default 1,000,000, 0 to leave it out):
+  the query printed for Spark over the Parquet file in a local session on all cores
+  (`local[*]`, the settings of docs/batch.md), written to Parquet. Spark is built to spread
+  work over a cluster; on one machine this shows what one machine's share costs. Its peak
+  memory is the driver JVM's and the Python process's together.
 
 Every way answers the distinct fact sets alike first (answers, grounds and due dates, checked
 against the interpreter). Figures: rows per second (the median of --repeat runs), the ratio
 to Python's rows per second, and the peak resident memory of the process in MB (VmHWM).
 
-Run: python bench/sql_batch.py [--rows N] [--python-rows N] [--repeat N] [--questions Q,...]
+Run: python bench/sql_batch.py [--rows N] [--python-rows N] [--spark-rows N] [--repeat N]
+[--questions Q,...]
 """
 
 from __future__ import annotations
@@ -147,7 +153,7 @@ def run_duckdb(question: str, table: str, threads: int) -> dict[str, float]:
 
     contract = clausec.load(CONTRACT)
     (qp,) = [q for q in lower(contract).questions if q.question == question]
-    sql = question_sql(contract, qp, source="facts", keep=["row_id"], as_of=AS_OF).sql("duckdb")
+    sql = question_sql(contract, qp, source="facts", keep=["row_id"], as_of=AS_OF).sql()
     # As `clausec batch` runs it: rows in no particular order on the way (batch sorts them
     # by row number at the end; the bench writes them as they come).
     con = duckdb.connect(
@@ -176,6 +182,36 @@ def run_batch(question: str, table: str) -> dict[str, float]:
         summary = run(contract, qp, Path(table), Path(tmp) / "out.parquet", as_of=AS_OF)
         seconds = time.perf_counter() - start
     return {"seconds": seconds, "rows": summary.rows}
+
+
+def run_spark(question: str, table: str) -> dict[str, float]:
+    from pyspark.sql import SparkSession
+
+    contract = clausec.load(CONTRACT)
+    (qp,) = [q for q in lower(contract).questions if q.question == question]
+    text = question_sql(contract, qp, keep=["row_id"], as_of=AS_OF, dialect="spark").sql()
+    spark = (
+        SparkSession.builder.master("local[*]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.analyzer.maxIterations", "1000")
+        .config("spark.sql.optimizer.dynamicPartitionPruning.enabled", "false")
+        .config("spark.sql.constraintPropagation.enabled", "false")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.read.parquet(table).createOrReplaceTempView("facts")
+    rows = spark.table("facts").count()
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        spark.sql(text).write.parquet(str(Path(tmp) / "out"))
+        seconds = time.perf_counter() - start
+    jvm = spark._jvm.java.lang.ProcessHandle.current().pid()  # type: ignore[union-attr]
+    jvm_peak = peak_kb(f"/proc/{jvm}/status")
+    spark.stop()
+    return {"seconds": seconds, "rows": rows, "jvm_peak_kb": jvm_peak}
 
 
 def load_module(contract: ir.Contract, folder: Path) -> ModuleType:
@@ -232,7 +268,7 @@ def check_agreement(
     con.execute(
         f"CREATE VIEW facts AS SELECT * FROM read_parquet('{table}') WHERE row_id < {len(mix)}"
     )
-    got = con.execute(f"SELECT * FROM ({sql.sql('duckdb')}) ORDER BY row_id").fetchall()
+    got = con.execute(f"SELECT * FROM ({sql.sql()}) ORDER BY row_id").fetchall()
     names = [d[0] for d in con.description]
     for given, row in zip(mix, got, strict=True):
         result = dict(zip(names, row, strict=True))
@@ -248,11 +284,12 @@ def check_agreement(
 # ------------------------------------------------------------------ main
 
 
-def peak_kb() -> float:
-    """This process's peak resident memory in kB. VmHWM, where Linux has it: ru_maxrss keeps
-    the peak of the process that started this one (it survives exec)."""
+def peak_kb(status: str = "/proc/self/status") -> float:
+    """This process's peak resident memory in kB (or that of the process whose ``status`` file
+    is given). VmHWM, where Linux has it: ru_maxrss keeps the peak of the process that started
+    this one (it survives exec)."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
+        for line in Path(status).read_text().splitlines():
             if line.startswith("VmHWM:"):
                 return float(line.split()[1])
     except OSError:
@@ -266,9 +303,11 @@ def worker(argv: list[str]) -> None:
         figures = run_python(question, source, count)
     elif way == "batch":
         figures = run_batch(question, source)
+    elif way == "spark":
+        figures = run_spark(question, source)
     else:
         figures = run_duckdb(question, source, count)
-    figures["peak_kb"] = peak_kb()
+    figures["peak_kb"] = peak_kb() + figures.pop("jvm_peak_kb", 0.0)
     print(json.dumps(figures))
 
 
@@ -277,9 +316,12 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=10_000_000)
     parser.add_argument("--python-rows", type=int, default=200_000)
     parser.add_argument("--distinct", type=int, default=1_000)
+    parser.add_argument("--spark-rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--questions", default=",".join(QUESTIONS))
     args = parser.parse_args()
+    if args.spark_rows and importlib.util.find_spec("pyspark") is None:
+        parser.error("--spark-rows needs PySpark (pip install -e '.[spark]'); 0 leaves it out")
     contract = clausec.load(CONTRACT)
     plans = {q.question: q for q in lower(contract).questions}
     print(
@@ -296,6 +338,9 @@ def main() -> None:
             big, small = folder / f"{question}.parquet", folder / f"{question}.small.parquet"
             write_table(contract, question, mix, args.rows, big)
             write_table(contract, question, mix, max(args.rows // 10, args.distinct), small)
+            spark_table = folder / f"{question}.spark.parquet"
+            if args.spark_rows:
+                write_table(contract, question, mix, args.spark_rows, spark_table)
             check_agreement(contract, question, mix, big)
             ways = {
                 "python, per row": ["python", question, str(mix_file), str(args.python_rows)],
@@ -309,6 +354,13 @@ def main() -> None:
                     "0",
                 ],
             }
+            if args.spark_rows:
+                ways[f"spark local, {args.spark_rows:,} rows"] = [
+                    "spark",
+                    question,
+                    str(spark_table),
+                    "0",
+                ]
             speed: dict[str, list[float]] = {name: [] for name in ways}
             peak: dict[str, float] = {}
             for _ in range(args.repeat):

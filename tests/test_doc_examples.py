@@ -4,9 +4,10 @@ Extraction rules (README.md and every docs/**/*.md page):
 
 * Every fenced block marked ```python or ```js runs (a block whose info string says more, such
   as docs/batch.md's ```python spark-submit, is run by a test of its own: tests/test_spark.py).
-  Per page and language, the blocks run in page order as one program, so a block sees what the blocks before it defined (the module
-  imported in the first block, ``dt``, a ``result``): the Python blocks one after another in
-  one namespace of one ``sys.executable`` process, the JS blocks as one ES module under ``node``
+  Per page and language, the blocks run in page order as one program, so a block sees what
+  the blocks before it defined (the module imported in the first block, ``dt``, a
+  ``result``): the Python blocks one after another in one namespace of one
+  ``sys.executable`` process, the JS blocks as one ES module under ``node``
   (skipped when ``node`` is missing). Line numbers in errors are those of the page.
 * The folder: a temporary folder with links to the repository's ``contracts`` and ``docs``
   folders and ``build/`` holding every shipped contract emitted by this checkout (``clausec emit
