@@ -53,7 +53,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import clausec  # noqa: E402
 from clausec.backends.python import emit_python  # noqa: E402
-from clausec.backends.sql import question_sql  # noqa: E402
+from clausec.backends.sql import SPARK_SETTINGS, question_sql  # noqa: E402
 from clausec.evaluation.interpreter import ask  # noqa: E402
 from clausec.ir import nodes as ir  # noqa: E402
 from clausec.ir import types as T  # noqa: E402
@@ -195,9 +195,7 @@ def run_spark(question: str, table: str) -> dict[str, float]:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.analyzer.maxIterations", "1000")
-        .config("spark.sql.optimizer.dynamicPartitionPruning.enabled", "false")
-        .config("spark.sql.constraintPropagation.enabled", "false")
+        .config(map=SPARK_SETTINGS)
         .config("spark.driver.memory", "4g")
         .getOrCreate()
     )

@@ -37,7 +37,7 @@ import pytest
 from sql_cases import TableCase, compare, table_cases
 
 import clausec
-from clausec.backends.sql import AsOfColumn, column_type, question_sql
+from clausec.backends.sql import SPARK_SETTINGS, AsOfColumn, column_type, question_sql
 from clausec.evaluation.facts import FactError
 from clausec.evaluation.interpreter import EvaluationError, ask
 from clausec.ir import nodes as ir
@@ -95,16 +95,7 @@ def spark() -> Iterator[Any]:
         .config("spark.default.parallelism", "2")
         # Due dates are DATEs; CURRENT_DATE is never used (each row has its as-of date).
         .config("spark.sql.session.timeZone", "UTC")
-        # The analyser resolves a level of nested steps per iteration: the longest queries
-        # have more levels than its default limit of 100 (docs/batch.md).
-        .config("spark.sql.analyzer.maxIterations", "1000")
-        # Dynamic partition pruning traces each join key down the chain of steps, expanding
-        # every column into its definition: on the queries whose steps join the calendar it
-        # runs the driver out of memory (docs/batch.md). The queries read no partitioned table.
-        .config("spark.sql.optimizer.dynamicPartitionPruning.enabled", "false")
-        # So does constraint propagation, which collects every alias of every step as a
-        # constraint of the steps after it. It only infers filters: the answers are the same.
-        .config("spark.sql.constraintPropagation.enabled", "false")
+        .config(map=SPARK_SETTINGS)
         # The driver analyses and plans the query: 2 GB are enough for every shipped question.
         .config("spark.driver.memory", "2g")
         .getOrCreate()
@@ -223,6 +214,8 @@ def test_the_pages_script_runs_an_emitted_file(
     facts_view(spark, question_sql(contract, plan).inputs, [c.row for c in cases])
     spark.table("facts").write.parquet(str(tmp_path / "cases.parquet"))
     script = _page_script(REPO / "docs/batch.md", "python spark-submit")
+    for key, value in SPARK_SETTINGS.items():  # the page gives the settings the tests use
+        assert f'.config("{key}", "{value}")' in script, key
     argv = ["answer.py", str(tmp_path / "cases.parquet"), str(emitted), str(tmp_path / "out")]
     monkeypatch.setattr("sys.argv", argv)
     exec(compile(script, "docs/batch.md", "exec"), {"__name__": "__main__"})
