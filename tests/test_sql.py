@@ -12,6 +12,7 @@ contracts are in tests/test_hostile.py, the files of `emit` in tests/test_emit_s
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import os
 import subprocess
 import sys
@@ -24,12 +25,14 @@ import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sql_cases import compare, table_cases
+from sqlglot import exp
 
 import clausec
 from clausec.backends.sql import AsOfColumn, SQLError, question_sql
 from clausec.backends.sql import build as B
 from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import WorkingCalendar
+from clausec.backends.sql.query import NESTING
 from clausec.evaluation import calendar as C
 from clausec.plan import lower
 
@@ -252,6 +255,43 @@ def test_output_is_the_same_whatever_the_hash_seed() -> None:
         for seed in ("0", "1", "4242")
     }
     assert len(outputs) == 1
+
+
+def test_spark_steps_nest_at_most_nesting_deep() -> None:
+    """Spark's query nests its steps as subqueries, NESTING deep at most between CTEs: sqlglot
+    prints a tree by recursion, and the query prints within Python's default limit."""
+    contract = clausec.load(REPO / "contracts/unisend/privacy.clause")
+    (plan,) = [q for q in lower(contract).questions if q.question == "delete_deadline"]
+    query = question_sql(contract, plan, as_of=None, dialect="spark")
+    ctes = [cte.alias for cte in query.query.args["with_"].expressions]
+    assert sum(name.startswith("clausec__step") for name in ctes) >= 2, ctes
+
+    def nesting(node: exp.Expr) -> int:
+        below = [nesting(s.this) for s in node.find_all(exp.Subquery) if s.parent_select is node]
+        return 1 + max(below, default=0)
+
+    deepest = max(nesting(select) for select in query.query.find_all(exp.Select))
+    assert 2 <= deepest <= NESTING + 1, deepest
+    limit = sys.getrecursionlimit()
+    try:
+        sys.setrecursionlimit(1_000)
+        assert query.sql().startswith("WITH")
+    finally:
+        sys.setrecursionlimit(limit)
+
+
+def test_a_query_too_deep_to_print_is_refused_not_a_traceback() -> None:
+    contract = clausec.load(REPO / "contracts/soolife/annex1.clause")
+    plan = next(q for q in lower(contract).questions if q.question == "next_settlement_date")
+    query = question_sql(contract, plan, as_of=None)
+    limit = sys.getrecursionlimit()
+    try:
+        # A few dozen frames above this one: far too few for the query's tree.
+        sys.setrecursionlimit(len(inspect.stack(0)) + 40)
+        with pytest.raises(SQLError, match="nested too deeply"):
+            query.sql()
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def test_an_unknown_dialect_and_a_reserved_column_are_refused() -> None:

@@ -45,6 +45,10 @@ DIALECTS = ("duckdb", "spark", "postgres")
 RESULT_COLUMNS = ("answer", "value", "due_date", "grounds", "needed", "presumed", "error")
 # The most facts a question may read: one bit each, and one for the as-of date, in a BIGINT.
 MAX_FACTS = 62
+# The most steps nested in one another: sqlglot prints a tree by recursion, about a dozen
+# Python frames a level, and Python allows a thousand.
+NESTING = 40
+_TOO_DEEP = "its expressions are nested too deeply to be written as SQL"
 # The last day, which an event's column uses for "never".
 NEVER_DATE = dt.date(9999, 12, 31)
 
@@ -85,7 +89,10 @@ class QuestionSQL:
     dialect: str  # the engine the query is shaped for and printed in
 
     def sql(self, *, pretty: bool = False) -> str:
-        return self.query.sql(dialect=self.dialect, pretty=pretty)
+        try:
+            return self.query.sql(dialect=self.dialect, pretty=pretty)
+        except RecursionError:
+            raise SQLError(f"question `{self.question}`: {_TOO_DEEP}") from None
 
 
 def question_sql(
@@ -115,6 +122,8 @@ def question_sql(
         ) from exc
     except SQLError as exc:
         raise SQLError(f"question `{qp.question}` of `{contract.id}`: {exc}") from exc
+    except RecursionError:
+        raise SQLError(f"question `{qp.question}` of `{contract.id}`: {_TOO_DEEP}") from None
 
 
 class _Query:
@@ -393,8 +402,9 @@ class _Query:
         self, outputs: list[tuple[str, E]], rows: str, prefix: str
     ) -> tuple[exp.Select, list[tuple[str, exp.Expr]]]:
         """One branch: the SELECT of its results, and its steps as CTEs named with
-        ``prefix``, over the rows of the source that give every fact read (``rows`` is
-        "complete"), the others ("incomplete") or all."""
+        ``prefix`` (or nested, NESTING deep at most, between CTEs), over the rows of the
+        source that give every fact read (``rows`` is "complete"), the others
+        ("incomplete") or all."""
         inputs = {internal(f"r{i}") for i in range(len(self.reads))} | {internal("as_of")}
         steps, final, results = self.graph.steps([e for _, e in outputs], inputs)
         parts = self.source.split(".")
@@ -422,9 +432,12 @@ class _Query:
             select_input = select_input.where(given if rows == "complete" else B.not_(given))
         ctes: list[tuple[str, exp.Expr]] = []
 
+        depth = [0]  # of the subqueries nested since the last CTE
+
         def step(name: str, body: exp.Select) -> exp.Expr:
             """What the next step reads from: the step nested, or a CTE."""
-            if self.nested:
+            depth[0] += 1
+            if self.nested and depth[0] % NESTING:
                 return body.subquery("s", copy=False)
             ctes.append((name, body))
             return exp.to_table(name).as_("s")
