@@ -109,7 +109,7 @@ def question_sql(
     """The query answering ``qp`` for every row of the table ``source`` (a name, its parts
     separated by dots), in ``dialect``. ``keep``: the input columns passed through (default:
     the facts read). ``compact``: one branch of three-valued code for all rows, its steps
-    nested: half the size, slower per row (default: for Spark only, docs/batch.md). Raises
+    nested: shorter and shallower, slower per row (default: for Spark only, docs/batch.md). Raises
     SQLError naming the question when it cannot be written as SQL."""
     if dialect not in DIALECTS:
         raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
@@ -143,7 +143,7 @@ class _Query:
         # Spark analyses a query in time that grows with its depth times its size, and
         # resolves a chain of CTEs more slowly than nested subqueries: its query is one
         # branch for every row, its steps nested (docs/batch.md, "On Spark").
-        self.compact = self.nested = compact
+        self.compact = compact
         self.qp = qp
         self.facts = {f.name: f for f in contract.facts}
         self.reads = list(qp.reads)
@@ -412,7 +412,7 @@ class _Query:
         def step(name: str, body: exp.Select) -> exp.Expr:
             """What the next step reads from: the step nested, or a CTE."""
             depth[0] += 1
-            if self.nested and depth[0] % NESTING:
+            if self.compact and depth[0] % NESTING:
                 return body.subquery("s", copy=False)
             ctes.append((name, body))
             return exp.to_table(name).as_("s")
