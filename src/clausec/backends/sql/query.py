@@ -49,6 +49,12 @@ MAX_FACTS = 62
 # Python frames a level, and Python allows a thousand.
 NESTING = 40
 _TOO_DEEP = "its expressions are nested too deeply to be written as SQL"
+# DuckDB works on batches of up to 2,048 rows at a cost per batch that hardly depends on how
+# full it is, and its filters gather batches of fewer than 64 rows into full ones. The rows that
+# miss a fact are a part of every batch: dealt out to this many copies of it, each keeping one
+# piece (43 rows on average when every row misses a fact), they reach the three-valued steps in
+# full batches whatever that part is (docs/batch.md, "Speed and memory").
+PIECES = 48
 # The last day, which an event's column uses for "never".
 NEVER_DATE = dt.date(9999, 12, 31)
 
@@ -405,6 +411,8 @@ class _Query:
         select_input = exp.select(*columns).from_(source.as_("src"))
         if rows != "all":
             select_input = select_input.where(given if rows == "complete" else B.not_(given))
+        if rows == "incomplete" and self.dialect == "duckdb":
+            select_input = _dealt(select_input)
         ctes: list[tuple[str, exp.Expr]] = []
 
         depth = [0]  # of the subqueries nested since the last CTE
@@ -464,6 +472,27 @@ class _Query:
             *(B.alias(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
         ).from_(previous, copy=False)
         return last, ctes
+
+
+def _dealt(select: exp.Select) -> exp.Select:
+    """The rows of ``select`` dealt out to PIECES copies of each batch, so that DuckDB
+    gathers them into full batches (docs/batch.md, "Speed and memory")."""
+    piece, pieces = internal("piece"), internal("pieces")
+    names = [c.args["alias"] if isinstance(c, exp.Alias) else c.this for c in select.expressions]
+    hashed = B.function("hash", *(c.unalias().copy() for c in select.expressions))
+    number = B.cast(exp.Mod(this=hashed, expression=B.num(PIECES)), "BIGINT")
+    select = select.select(B.alias(number, piece), copy=False)
+    series = exp.GenerateSeries(start=B.num(0), end=B.num(PIECES), is_end_exclusive=True)
+    alias = exp.TableAlias(this=exp.to_identifier(pieces), columns=[exp.to_identifier("p")])
+    copies = exp.Table(this=series, alias=alias)
+    # Not `piece = p`: DuckDB would join on it, each batch meeting its pieces in one.
+    ours = B.sub(exp.column(piece, table="src"), exp.column("p", table=pieces))
+    return (
+        exp.select(*(exp.column(name.copy(), table="src") for name in names))
+        .from_(select.subquery("src"))
+        .join(copies, join_type="cross")
+        .where(B.compare("=", ours, B.num(0)))
+    )
 
 
 def _cte(name: str, body: exp.Expr, materialized: bool | None = None) -> exp.CTE:
