@@ -3,9 +3,9 @@ evaluator called per row, measured in the same run.
 
 The contract is contracts/soolife/deposit.clause. For each question, --distinct (default
 1,000) seeded fact sets over the facts it reads, drawn as in bench/evaluate_many.py (every fact
-given a value of its type; one set in ten misses three facts), are repeated to --rows rows
-(default 10,000,000) in a Parquet file. Then, each in a process of its own, so that its peak
-memory (ru_maxrss) is its own:
+given a value of its type; a share of them, --missing (default 0.1), misses three facts), are
+repeated to --rows rows (default 10,000,000) in a Parquet file. Then, each in a process of its
+own, so that its peak memory (ru_maxrss) is its own:
 
 - python: the generated module (`clausec emit --target python`), the question function called
   per fact set, each a ready dict in the forms callers give (money as "AMOUNT CNY", "never"),
@@ -28,7 +28,7 @@ against the interpreter). Figures: rows per second (the median of --repeat runs)
 to Python's rows per second, and the peak resident memory of the process in MB (VmHWM).
 
 Run: python bench/sql_batch.py [--rows N] [--python-rows N] [--spark-rows N] [--repeat N]
-[--questions Q,...]
+[--questions Q,...] [--missing SHARE]
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ NEVER = dt.date(9999, 12, 31)
 
 
 def fact_mix(
-    contract: ir.Contract, reads: tuple[str, ...], distinct: int
+    contract: ir.Contract, reads: tuple[str, ...], distinct: int, missing: float = 0.1
 ) -> list[dict[str, object]]:
     """Fact sets in native values (money as Decimal, never as None-free "never")."""
     facts = {f.name: f for f in contract.facts}
@@ -74,7 +74,7 @@ def fact_mix(
     mix = []
     for _ in range(distinct):
         given: dict[str, object] = {name: _value(facts[name], rng) for name in reads}
-        if rng.random() < 0.1:  # one set in ten misses a few facts
+        if rng.random() < missing:  # a share of the sets misses a few facts
             for name in rng.sample(list(given), min(3, len(given))):
                 del given[name]
         mix.append(given)
@@ -316,6 +316,7 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=1_000)
     parser.add_argument("--spark-rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--missing", type=float, default=0.1)
     parser.add_argument("--questions", default=",".join(QUESTIONS))
     args = parser.parse_args()
     if args.spark_rows and importlib.util.find_spec("pyspark") is None:
@@ -323,14 +324,15 @@ def main() -> None:
     contract = clausec.load(CONTRACT)
     plans = {q.question: q for q in lower(contract).questions}
     print(
-        f"deposit.clause, {args.rows:,} rows ({args.distinct:,} distinct fact sets), Python on "
+        f"deposit.clause, {args.rows:,} rows ({args.distinct:,} distinct fact sets, "
+        f"{args.missing:.0%} missing facts), Python on "
         f"{args.python_rows:,}; median of {args.repeat}; rows/s, ratio to Python, peak MB"
     )
     print(f"{'':26} {'way':28} {'rows/s':>12} {'ratio':>7} {'peak MB':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         for question in args.questions.split(","):
-            mix = fact_mix(contract, plans[question].reads, args.distinct)
+            mix = fact_mix(contract, plans[question].reads, args.distinct, args.missing)
             mix_file = folder / f"{question}.json"
             mix_file.write_text(json.dumps([{k: _encode(v) for k, v in m.items()} for m in mix]))
             big, small = folder / f"{question}.parquet", folder / f"{question}.small.parquet"
