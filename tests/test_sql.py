@@ -138,6 +138,39 @@ def test_answers_vary_over_the_shipped_contracts() -> None:
     assert {"date", "none", "undetermined", "yes", "no", "value", "error"} <= seen, seen
 
 
+def test_rows_that_miss_facts_are_dealt_out_once_each() -> None:
+    """DuckDB's query deals the rows that miss a fact out to copies of each batch by a hash of
+    the row (docs/batch.md): rows alike share a piece, and each comes out once, answered."""
+    path = REPO / "contracts/soolife/deposit.clause"
+    contract = clausec.load(path)
+    (plan,) = [q for q in lower(contract).questions if q.question == "top_up_deadline"]
+    cases = table_cases(contract, "top_up_deadline", 60, 7)
+    query = question_sql(contract, plan, keep=["case_id"], as_of=AsOfColumn("as_of_date"))
+    assert isinstance(query.query.find(exp.GenerateSeries), exp.GenerateSeries)
+    postgres = question_sql(contract, plan, keep=["case_id"], dialect="postgres")
+    assert postgres.query.find(exp.GenerateSeries) is None
+    con = duckdb.connect()
+    columns = ", ".join(f'"{name}" {kind}' for name, kind in query.inputs)
+    con.execute(f"CREATE TABLE facts (case_id BIGINT, as_of_date DATE, {columns})")
+    marks = ", ".join("?" for _ in cases[0].row)
+    copies = 50  # 3,000 rows: batches of both branches, each case 50 rows alike
+    con.executemany(f"INSERT INTO facts VALUES ({marks})", [c.row for c in cases] * copies)
+    rows = con.execute(query.sql()).fetchall()
+    names = [d[0] for d in con.description]
+    seen: dict[object, list[tuple[object, ...]]] = {}
+    for row in rows:
+        seen.setdefault(row[0], []).append(row)
+    assert sorted(len(group) for group in seen.values()) == [copies] * len(cases)
+    missing = 0
+    for case in cases:
+        group = seen[case.row[0]]
+        assert len(set(group)) == 1, group[:2]
+        problem = compare(case, dict(zip(names, group[0], strict=True)))
+        assert problem is None, f"{case.facts}: {problem}"
+        missing += any(value is None for value in case.row[2:])
+    assert missing > 0
+
+
 # ------------------------------------------------------------------ date arithmetic
 
 
