@@ -28,7 +28,7 @@ from sql_cases import compare, table_cases
 from sqlglot import exp
 
 import clausec
-from clausec.backends.sql import AsOfColumn, SQLError, question_sql
+from clausec.backends.sql import AsOfColumn, QuestionSQL, SQLError, question_sql
 from clausec.backends.sql import build as B
 from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import WorkingCalendar
@@ -45,6 +45,19 @@ ITEMS = [
 ]
 CASES = 60
 DEEP_CASES = depth(fast=300, full=2_000)
+
+
+def fact_table(query: QuestionSQL, rows: list[tuple[object, ...]]) -> duckdb.DuckDBPyConnection:
+    """A connection whose table ``facts`` holds ``rows``: case id, as-of date, the facts read."""
+    con = duckdb.connect()
+    columns = ", ".join(f'"{name}" {kind}' for name, kind in query.inputs)
+    con.execute(
+        f"CREATE TABLE facts (case_id BIGINT, as_of_date DATE{', ' if columns else ''}{columns})"
+    )
+    if rows:
+        marks = ", ".join("?" for _ in rows[0])
+        con.executemany(f"INSERT INTO facts VALUES ({marks})", rows)
+    return con
 
 
 def answers(
@@ -66,14 +79,7 @@ def answers(
     query = question_sql(
         contract, plan, keep=["case_id"], as_of=as_of, presume=presume, compact=compact
     )
-    con = duckdb.connect()
-    columns = ", ".join(f'"{name}" {kind}' for name, kind in query.inputs)
-    con.execute(
-        f"CREATE TABLE facts (case_id BIGINT, as_of_date DATE{', ' if columns else ''}{columns})"
-    )
-    if cases:
-        marks = ", ".join("?" for _ in cases[0].row)
-        con.executemany(f"INSERT INTO facts VALUES ({marks})", [c.row for c in cases])
+    con = fact_table(query, [c.row for c in cases])
     rows = con.execute(query.sql()).fetchall()
     names = [d[0] for d in con.description]
     results = {r[0]: dict(zip(names, r, strict=True)) for r in rows}
@@ -149,12 +155,8 @@ def test_rows_that_miss_facts_are_dealt_out_once_each() -> None:
     assert isinstance(query.query.find(exp.GenerateSeries), exp.GenerateSeries)
     postgres = question_sql(contract, plan, keep=["case_id"], dialect="postgres")
     assert postgres.query.find(exp.GenerateSeries) is None
-    con = duckdb.connect()
-    columns = ", ".join(f'"{name}" {kind}' for name, kind in query.inputs)
-    con.execute(f"CREATE TABLE facts (case_id BIGINT, as_of_date DATE, {columns})")
-    marks = ", ".join("?" for _ in cases[0].row)
     copies = 50  # 3,000 rows: batches of both branches, each case 50 rows alike
-    con.executemany(f"INSERT INTO facts VALUES ({marks})", [c.row for c in cases] * copies)
+    con = fact_table(query, [c.row for c in cases] * copies)
     rows = con.execute(query.sql()).fetchall()
     names = [d[0] for d in con.description]
     seen: dict[object, list[tuple[object, ...]]] = {}
