@@ -1,7 +1,7 @@
 """Sessions for contributors (CONTRIBUTING.md): ``python3 -m nox -s NAME``.
 
 tests    the README's test command, in an environment pinned by constraints.txt
-deep     the full-depth tier (what .ci/run runs after the tests)
+deep     the full-depth tier (over an hour on 2 cores: before a release)
 lint     ruff (lint and format) and mypy --strict
 latest   the tests against the newest releases of everything, ignoring constraints.txt:
          run it on purpose to see drift before it reaches CI
@@ -19,7 +19,7 @@ nox.options.default_venv_backend = "venv"
 
 ROOT = Path(__file__).parent
 CONSTRAINTS = ROOT / "constraints.txt"
-# The README's test command and the full-depth tier; .ci/run runs the same two.
+# The README's test command (what .ci/run runs) and the full-depth tier.
 TESTS = ["pytest", "-n", "auto", "-q"]
 DEEP = ["pytest", "-n", "auto", "-q", "-m", "deep"]
 EXTRAS = ".[test,serve,lsp,spark,dev,bench]"

@@ -174,11 +174,11 @@ class Solver:
         where refining over all facts at once may wander from one model to the next; the
         other facts stay free to fit the exact dates."""
         z3 = self.z3
-        read = {str(v) for mv in moves for t in (mv.day, mv.n) for v in z3.z3util.get_vars(t)}
+        read = self._variables([t for mv in moves for t in (mv.day, mv.n)])
         pins = [
             v == model.eval(v, model_completion=True)
-            for name, v in self.tr.vars.items()
-            if str(v) in read
+            for v in self.tr.vars.values()
+            if v.get_id() in read
         ]
         s.push()
         try:
@@ -195,6 +195,23 @@ class Solver:
             return None
         finally:
             s.pop()
+
+    def _variables(self, terms: Sequence[z3.ExprRef]) -> set[int]:
+        """The ids of the uninterpreted constants (the variables) in ``terms``. z3's own
+        ``z3util.get_vars`` tells terms apart by printing them, which took most of a check."""
+        found: set[int] = set()
+        seen: set[int] = set()
+        todo = list(terms)
+        while todo:
+            term = todo.pop()
+            if term.get_id() in seen:
+                continue
+            seen.add(term.get_id())
+            if self.z3.is_const(term) and term.decl().kind() == self.z3.Z3_OP_UNINTERPRETED:
+                found.add(term.get_id())
+            else:
+                todo.extend(term.children())
+        return found
 
     def _exact(self, unit_class: str, day: int, n: int) -> int | None:
         """The interpreter's result of moving ``day`` by ``n`` (0 where it reports an
