@@ -173,6 +173,20 @@ def test_rows_that_miss_facts_are_dealt_out_once_each() -> None:
     assert missing > 0
 
 
+@pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres"])
+def test_printing_leaves_the_query_as_it_was(dialect: str) -> None:
+    """QuestionSQL.sql prints its tree without copying it first: every dialect's rewrites must
+    leave it unchanged, so that printing twice prints the same."""
+    contract = clausec.load(REPO / "contracts/soolife/deposit.clause")
+    # Three-valued steps, a working-day calendar, presumptions: most of what a query holds.
+    (plan,) = [q for q in lower(contract).questions if q.question == "release_deadline"]
+    query = question_sql(contract, plan, keep=["case_id"], dialect=dialect)
+    before = query.query.copy()
+    first = query.sql()
+    assert query.query == before
+    assert query.sql() == first == before.sql(dialect=dialect, copy=False)
+
+
 # ------------------------------------------------------------------ date arithmetic
 
 

@@ -254,7 +254,8 @@ def column(name: str, table: str | None = None) -> exp.Column:
     return exp.column(name, table=table)
 
 
-def alias(e: E, name: str) -> E:
-    """``e AS name`` (``name`` is one of the query's own names)."""
-    node: E = exp.alias_(e, name)
+def alias(e: E, name: str, *, copy: bool = True) -> E:
+    """``e AS name`` (``name`` is one of the query's own names); ``copy=False`` puts ``e``
+    itself in, for a tree that nothing else holds."""
+    node: E = exp.alias_(e, name, copy=copy)
     return node

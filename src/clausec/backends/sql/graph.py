@@ -136,18 +136,21 @@ class Graph:
                         reachable[name] = None
                         stack += _columns(self.exprs[name])
         final: dict[str, E] = {}
+        inlined: dict[str, E] = {}  # a column put back into its readers, expanded once
+
+        def replace(node: exp.Expr) -> exp.Expr:
+            if (
+                isinstance(node, exp.Column)
+                and not node.table
+                and node.name in self.exprs
+                and node.name not in kept
+            ):
+                if node.name not in inlined:
+                    inlined[node.name] = B.parenthesized(expand(self.exprs[node.name]))
+                return inlined[node.name].copy()
+            return node
 
         def expand(e: E) -> E:
-            def replace(node: exp.Expr) -> exp.Expr:
-                if (
-                    isinstance(node, exp.Column)
-                    and not node.table
-                    and node.name in self.exprs
-                    and node.name not in kept
-                ):
-                    return B.parenthesized(expand(self.exprs[node.name]).copy())
-                return node
-
             return e.transform(replace, copy=True)
 
         level: dict[str, int] = {}

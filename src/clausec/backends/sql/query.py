@@ -96,7 +96,10 @@ class QuestionSQL:
 
     def sql(self, *, pretty: bool = False) -> str:
         try:
-            return self.query.sql(dialect=self.dialect, pretty=pretty)
+            # sqlglot copies a tree before printing it unless told not to, in case a dialect's
+            # rewrites change it; they leave these trees as they are (tests/test_sql.py), and
+            # the copy took half the printing time.
+            return self.query.sql(dialect=self.dialect, pretty=pretty, copy=False)
         except RecursionError:
             raise SQLError(f"question `{self.question}`: {_TOO_DEEP}") from None
 
@@ -452,7 +455,7 @@ class _Query:
                     joins[j.alias] = j
                     selected.append(B.alias(exp.column(j.value, table=j.alias), name))
                 else:
-                    selected.append(B.alias(_qualified(final[name]), name))
+                    selected.append(B.alias(_qualified(final[name]), name, copy=False))
             available = [c for c in available if last_use[c] > index] + [
                 n for n in names if last_use.get(n, 0) > index
             ]
@@ -469,7 +472,10 @@ class _Query:
             previous = step(internal(f"{prefix}step{index}"), select)
         last = exp.select(
             *kept,
-            *(B.alias(_qualified(e), name) for (name, _), e in zip(outputs, results, strict=True)),
+            *(
+                B.alias(_qualified(e), name, copy=False)
+                for (name, _), e in zip(outputs, results, strict=True)
+            ),
         ).from_(previous, copy=False)
         return last, ctes
 
@@ -505,12 +511,15 @@ def _names(e: E) -> list[str]:
 
 
 def _qualified(e: E) -> E:
+    """``e`` with its columns read from the previous step ``s``: changed in place, since the
+    expressions of :meth:`Graph.steps` are the branch's own."""
+
     def qualify(node: exp.Expr) -> exp.Expr:
         if isinstance(node, exp.Column) and not node.table:
-            return exp.column(node.this.copy(), table="s")
+            node.set("table", exp.to_identifier("s"))
         return node
 
-    return e.transform(qualify, copy=True)
+    return e.transform(qualify, copy=False)
 
 
 def _labels(qp: QuestionPlan) -> set[str]:
