@@ -230,6 +230,21 @@ def test_the_same_input_gives_the_same_bytes(example_sql: Path, tmp_path: Path) 
         assert (tmp_path / "unisend_privacy" / path.name).read_bytes() == path.read_bytes()
 
 
+def test_only_the_questions_asked(example_sql: Path, tmp_path: Path) -> None:
+    """--question writes those questions' files, in the contract's order, as they are
+    written with the others."""
+    wanted = ["image_delete_by", "must_answer"]
+    args = [f"--question={q}" for q in wanted]
+    code, out, err = emit(EXAMPLE, "--target", "sql", "--dialect", "duckdb", *args, "-o", tmp_path)
+    assert code == 0, err
+    folder = tmp_path / "unisend_privacy"
+    order = [q.name for q in clausec.load(EXAMPLE).questions if q.name in wanted]
+    assert out.splitlines() == [f"wrote {(folder / q).as_posix()}.sql" for q in order]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{q}.sql" for q in wanted)
+    for name in wanted:
+        assert (folder / f"{name}.sql").read_bytes() == (example_sql / f"{name}.sql").read_bytes()
+
+
 @pytest.mark.parametrize("dialect", ["spark", "postgres"])
 def test_other_dialects_parse_as_one_select(dialect: str, tmp_path: Path) -> None:
     code, _, err = emit(EXAMPLE, "--target", "sql", "--dialect", dialect, "-o", tmp_path)
@@ -301,11 +316,11 @@ def test_as_of_source_and_keep(tmp_path: Path) -> None:
 USAGE = [
     (
         ["--target", "python", "--dialect", "duckdb"],
-        "--dialect, --as-of, --source and --keep apply to --target sql",
+        "--dialect, --as-of, --source, --keep and --question apply to --target sql",
     ),
     (
         ["--target", "json", "--keep", "x"],
-        "--dialect, --as-of, --source and --keep apply to --target sql",
+        "--dialect, --as-of, --source, --keep and --question apply to --target sql",
     ),
     (["--target", "sql"], "--target sql needs --dialect (duckdb, spark, postgres)"),
     (["--target", "sql", "--dialect", "mysql"], "Invalid value for '--dialect'"),
@@ -332,6 +347,14 @@ USAGE = [
     (
         ["--target", "sql", "--dialect", "duckdb", "--package", "p"],
         "--package: not available for --target sql",
+    ),
+    (
+        ["--target", "javascript", "--question", "answer_deadline"],
+        "--dialect, --as-of, --source, --keep and --question apply to --target sql",
+    ),
+    (
+        ["--target", "sql", "--dialect", "duckdb", "--question", "answer_dedline"],
+        "no question `answer_dedline`; did you mean `answer_deadline`?",
     ),
 ]
 

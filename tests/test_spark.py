@@ -203,6 +203,7 @@ def test_the_pages_script_runs_an_emitted_file(
     path = REPO / "contracts/soolife/annex1.clause"
     question = "next_settlement_date"
     options = ["--dialect", "spark", "--as-of", "column:as_of_date", "--keep", "case_id"]
+    options += ["--question", question]
     result = run_cli(["emit", str(path), "--target", "sql", *options, "-o", str(tmp_path)])
     assert result.returncode == 0, result.stderr
     (emitted,) = tmp_path.rglob(f"{question}.sql")

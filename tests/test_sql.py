@@ -288,7 +288,7 @@ def test_output_is_the_same_whatever_the_hash_seed() -> None:
         "from clausec.plan import lower\n"
         "from clausec.backends.sql import question_sql\n"
         "c = clausec.load('contracts/soolife/deposit.clause')\n"
-        "for q in lower(c).questions[:6]:\n"
+        "for q in lower(c).questions[:4]:\n"
         "    text = question_sql(c, q, as_of=None, dialect='spark').sql()\n"
         "    print(hashlib.sha256(text.encode()).hexdigest())\n"
     )
@@ -301,7 +301,7 @@ def test_output_is_the_same_whatever_the_hash_seed() -> None:
             text=True,
             check=True,
         ).stdout
-        for seed in ("0", "1", "4242")
+        for seed in ("0", "4242")
     }
     assert len(outputs) == 1
 
@@ -315,11 +315,19 @@ def test_spark_steps_nest_at_most_nesting_deep() -> None:
     ctes = [cte.alias for cte in query.query.args["with_"].expressions]
     assert sum(name.startswith("clausec__step") for name in ctes) >= 2, ctes
 
-    def nesting(node: exp.Expr) -> int:
-        below = [nesting(s.this) for s in node.find_all(exp.Subquery) if s.parent_select is node]
-        return 1 + max(below, default=0)
-
-    deepest = max(nesting(select) for select in query.query.find_all(exp.Select))
+    # The most SELECTs nested in one another through subqueries (a CTE's body starts anew),
+    # in one walk of the tree.
+    deepest, stack = 0, [(query.query, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        for child in node.iter_expressions():
+            if isinstance(child, exp.Subquery) and isinstance(child.this, exp.Select):
+                stack.append((child.this, depth + 1))
+            elif isinstance(child, exp.CTE):
+                stack.append((child.this, 1))
+            else:
+                stack.append((child, depth))
     assert 2 <= deepest <= NESTING + 1, deepest
     limit = sys.getrecursionlimit()
     try:

@@ -397,10 +397,15 @@ def _find_question(result: CheckResult, name: str) -> tuple[ir.Contract, ir.Ques
             f"({', '.join(c.id + ':' + qname for c, _ in found)})",
             EXIT_USAGE,
         )
-    names = sorted(q.name for c in result.contracts for q in c.questions)
+    _no_question(name, qname, result.contracts)
+
+
+def _no_question(name: str, question: str, contracts: Sequence[ir.Contract]) -> NoReturn:
+    """Fail: no question ``question`` (written ``name``) in ``contracts``."""
     import difflib
 
-    close = difflib.get_close_matches(qname, names, n=1)
+    names = sorted(q.name for c in contracts for q in c.questions)
+    close = difflib.get_close_matches(question, names, n=1)
     hint = (
         f"; did you mean `{close[0]}`?"
         if close
@@ -1104,6 +1109,13 @@ SQL_DIALECTS = ("duckdb", "spark", "postgres")
     help="sql: an input column the queries pass through (repeatable; default: the facts each "
     "question reads).",
 )
+@click.option(
+    "--question",
+    "questions",
+    multiple=True,
+    metavar="NAME",
+    help="sql: write only this question's query (repeatable; default: every question).",
+)
 def emit(
     paths: tuple[str, ...],
     target: str,
@@ -1113,12 +1125,18 @@ def emit(
     as_of: str | None,
     source: str | None,
     keep: tuple[str, ...],
+    questions: tuple[str, ...],
 ) -> None:
     """Generate a standalone evaluator (or the JSON IR, the JSON Schema of fact sets and
     results, or SQL queries) for each contract in PATHS, or with --package one package of
     them all."""
-    if target != "sql" and (dialect or as_of is not None or source is not None or keep):
-        _fail("--dialect, --as-of, --source and --keep apply to --target sql", EXIT_USAGE)
+    if target != "sql" and (
+        dialect or as_of is not None or source is not None or keep or questions
+    ):
+        _fail(
+            "--dialect, --as-of, --source, --keep and --question apply to --target sql",
+            EXIT_USAGE,
+        )
     if target == "sql":
         if package is not None:
             _fail("--package: not available for --target sql", EXIT_USAGE)
@@ -1135,7 +1153,13 @@ def emit(
         outputs = _package_files(result.contracts, package, target, Path(out_dir))
     elif target == "sql":
         assert dialect is not None
-        outputs = _sql_files(result.contracts, Path(out_dir), dialect, when, table, keep)
+        asked = {q.name for c in result.contracts for q in c.questions}
+        for name in questions:
+            if name not in asked:
+                _no_question(name, name, result.contracts)
+        outputs = _sql_files(
+            result.contracts, Path(out_dir), dialect, when, table, keep, questions or None
+        )
     else:
         outputs = _standalone(result.contracts, target, Path(out_dir))
     try:
@@ -1181,8 +1205,10 @@ def _sql_files(
     as_of: AsOf,
     source: str,
     keep: Sequence[str],
+    questions: Sequence[str] | None,
 ) -> list[tuple[Path, str]]:
-    """The files of ``emit --target sql``: one query per question, ``DIR/<id>/<question>.sql``."""
+    """The files of ``emit --target sql``: one query per question (of ``questions`` only, when
+    given), ``DIR/<id>/<question>.sql``."""
     from clausec.backends.sql import SQLError
     from clausec.backends.sql.emit import sql_files
 
@@ -1200,6 +1226,7 @@ def _sql_files(
                 as_of=as_of,
                 source=source,
                 keep=list(keep) or None,
+                questions=questions,
                 clausec_version=__version__,
                 progress=progress,
             )

@@ -143,13 +143,14 @@ def sql_files(
     source: str = "facts",
     keep: Sequence[str] | None = None,
     presume: bool = True,
+    questions: Sequence[str] | None = None,
     clausec_version: str,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> list[tuple[str, str]]:
-    """(path relative to the output folder, text) of each question of ``contract``:
-    ``<module>/<question>.sql``. ``progress(done, total, question)`` is called before each
-    question. Raises SQLError when a question cannot be written as SQL or the options do not
-    fit it."""
+    """(path relative to the output folder, text) of each question of ``contract`` (of those
+    named in ``questions``, when given): ``<module>/<question>.sql``. ``progress(done, total,
+    question)`` is called before each question. Raises SQLError when a question cannot be
+    written as SQL or the options do not fit it."""
     if dialect not in DIALECTS:
         raise SQLError(f"unknown SQL dialect `{dialect}` (one of {', '.join(DIALECTS)})")
     results = {name.casefold(): name for name in RESULT_COLUMNS}
@@ -164,7 +165,9 @@ def sql_files(
             raise SQLError(
                 f"--keep: column `{name}`: names starting with {INTERNAL} are the query's own"
             )
-    plans = lower(contract).questions
+    plans = [
+        qp for qp in lower(contract).questions if questions is None or qp.question in questions
+    ]
     folder = module_name(contract.id)
     out = []
     for index, qp in enumerate(plans):
