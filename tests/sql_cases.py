@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass
 from decimal import Decimal
 
-from clausec.backends.sql import question_sql
+from clausec.backends.sql import input_columns
 from clausec.evaluation.facts import FactError, read_value
 from clausec.evaluation.interpreter import EvaluationError, ask
 from clausec.ir import nodes as ir
@@ -53,7 +53,7 @@ def table_cases(
     contract: ir.Contract, question: str, n: int, seed: int, *, presume: bool = True
 ) -> list[TableCase]:
     (plan,) = [q for q in lower(contract).questions if q.question == question]
-    inputs = question_sql(contract, plan).inputs
+    inputs = input_columns(contract, plan)
     facts = {f.name: f for f in contract.facts}
     out = []
     for index, (raw, as_of) in enumerate(fact_cases(contract, n, seed)):

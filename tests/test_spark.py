@@ -37,7 +37,13 @@ import pytest
 from sql_cases import TableCase, compare, table_cases
 
 import clausec
-from clausec.backends.sql import SPARK_SETTINGS, AsOfColumn, column_type, question_sql
+from clausec.backends.sql import (
+    SPARK_SETTINGS,
+    AsOfColumn,
+    column_type,
+    input_columns,
+    question_sql,
+)
 from clausec.evaluation.facts import FactError
 from clausec.evaluation.interpreter import EvaluationError, ask
 from clausec.ir import nodes as ir
@@ -212,7 +218,7 @@ def test_the_pages_script_runs_an_emitted_file(
     contract = clausec.load(path)
     (plan,) = [q for q in lower(contract).questions if q.question == question]
     cases = table_cases(contract, question, 20, seed=7)
-    facts_view(spark, question_sql(contract, plan).inputs, [c.row for c in cases])
+    facts_view(spark, input_columns(contract, plan), [c.row for c in cases])
     spark.table("facts").write.parquet(str(tmp_path / "cases.parquet"))
     script = _page_script(REPO / "docs/batch.md", "python spark-submit")
     for key, value in SPARK_SETTINGS.items():  # the page gives the settings the tests use

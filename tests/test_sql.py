@@ -12,6 +12,7 @@ contracts are in tests/test_hostile.py, the files of `emit` in tests/test_emit_s
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import inspect
 import os
 import subprocess
@@ -34,7 +35,8 @@ from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import WorkingCalendar
 from clausec.backends.sql.query import NESTING
 from clausec.evaluation import calendar as C
-from clausec.plan import lower
+from clausec.ir import nodes as ir
+from clausec.plan import QuestionPlan, lower
 
 from conftest import FULL_DEPTH, REPO, SHIPPED, depth
 
@@ -45,6 +47,13 @@ ITEMS = [
 ]
 CASES = 60
 DEEP_CASES = depth(fast=300, full=2_000)
+
+
+@functools.cache
+def compiled(path: Path) -> tuple[ir.Contract, dict[str, QuestionPlan]]:
+    """The contract of ``path`` and its questions' plans, compiled once per test process."""
+    contract = clausec.load(path)
+    return contract, {q.question: q for q in lower(contract).questions}
 
 
 def fact_table(query: QuestionSQL, rows: list[tuple[object, ...]]) -> duckdb.DuckDBPyConnection:
@@ -70,8 +79,8 @@ def answers(
     compact: bool = False,
 ) -> tuple[int, list[str], dict[str, int]]:
     """Rows compared, the disagreements, and the answers by kind."""
-    contract = clausec.load(path)
-    (plan,) = [q for q in lower(contract).questions if q.question == question]
+    contract, plans = compiled(path)
+    plan = plans[question]
     cases = table_cases(
         contract, question, n, (zlib.crc32(question.encode()) + seed) % 1000, presume=presume
     )

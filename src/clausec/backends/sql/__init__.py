@@ -15,6 +15,7 @@ from clausec.backends.sql.query import (
     AsOfColumn,
     QuestionSQL,
     column_type,
+    input_columns,
     question_sql,
 )
 from clausec.backends.sql.spark import SPARK_SETTINGS
@@ -29,5 +30,6 @@ __all__ = [
     "SQLError",
     "Unsupported",
     "column_type",
+    "input_columns",
     "question_sql",
 ]

@@ -104,6 +104,13 @@ class QuestionSQL:
             raise SQLError(f"question `{self.question}`: {_TOO_DEEP}") from None
 
 
+def input_columns(contract: ir.Contract, qp: QuestionPlan) -> tuple[tuple[str, str], ...]:
+    """The fact columns the query of ``qp`` reads, (fact, SQL type) in the question's order,
+    without building the query."""
+    facts = {f.name: f for f in contract.facts}
+    return tuple((name, column_type(facts[name].type)) for name in qp.reads)
+
+
 def question_sql(
     contract: ir.Contract,
     qp: QuestionPlan,
@@ -271,7 +278,7 @@ class _Query:
             query.set("with_", exp.With(expressions=with_))
         return QuestionSQL(
             qp.question,
-            tuple((name, column_type(self.facts[name].type)) for name in self.reads),
+            input_columns(self.contract, qp),
             tuple(types.items()),
             query,
             self.dialect,
