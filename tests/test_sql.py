@@ -157,8 +157,8 @@ def test_rows_that_miss_facts_are_dealt_out_once_each() -> None:
     """DuckDB's query deals the rows that miss a fact out to copies of each batch by a hash of
     the row (docs/batch.md): rows alike share a piece, and each comes out once, answered."""
     path = REPO / "contracts/soolife/deposit.clause"
-    contract = clausec.load(path)
-    (plan,) = [q for q in lower(contract).questions if q.question == "top_up_deadline"]
+    contract, plans = compiled(path)
+    plan = plans["top_up_deadline"]
     cases = table_cases(contract, "top_up_deadline", 60, 7)
     query = question_sql(contract, plan, keep=["case_id"], as_of=AsOfColumn("as_of_date"))
     assert isinstance(query.query.find(exp.GenerateSeries), exp.GenerateSeries)
@@ -186,9 +186,9 @@ def test_rows_that_miss_facts_are_dealt_out_once_each() -> None:
 def test_printing_leaves_the_query_as_it_was(dialect: str) -> None:
     """QuestionSQL.sql prints its tree without copying it first: every dialect's rewrites must
     leave it unchanged, so that printing twice prints the same."""
-    contract = clausec.load(REPO / "contracts/soolife/deposit.clause")
+    contract, plans = compiled(REPO / "contracts/soolife/deposit.clause")
     # Three-valued steps, a working-day calendar, presumptions: most of what a query holds.
-    (plan,) = [q for q in lower(contract).questions if q.question == "release_deadline"]
+    plan = plans["release_deadline"]
     query = question_sql(contract, plan, keep=["case_id"], dialect=dialect)
     before = query.query.copy()
     first = query.sql()
@@ -318,8 +318,8 @@ def test_output_is_the_same_whatever_the_hash_seed() -> None:
 def test_spark_steps_nest_at_most_nesting_deep() -> None:
     """Spark's query nests its steps as subqueries, NESTING deep at most between CTEs: sqlglot
     prints a tree by recursion, and the query prints within Python's default limit."""
-    contract = clausec.load(REPO / "contracts/unisend/privacy.clause")
-    (plan,) = [q for q in lower(contract).questions if q.question == "delete_deadline"]
+    contract, plans = compiled(REPO / "contracts/unisend/privacy.clause")
+    plan = plans["delete_deadline"]
     query = question_sql(contract, plan, as_of=None, dialect="spark")
     ctes = [cte.alias for cte in query.query.args["with_"].expressions]
     assert sum(name.startswith("clausec__step") for name in ctes) >= 2, ctes
@@ -347,8 +347,8 @@ def test_spark_steps_nest_at_most_nesting_deep() -> None:
 
 
 def test_a_query_too_deep_to_print_is_refused_not_a_traceback() -> None:
-    contract = clausec.load(REPO / "contracts/soolife/annex1.clause")
-    plan = next(q for q in lower(contract).questions if q.question == "next_settlement_date")
+    contract, plans = compiled(REPO / "contracts/soolife/annex1.clause")
+    plan = plans["next_settlement_date"]
     query = question_sql(contract, plan, as_of=None)
     limit = sys.getrecursionlimit()
     try:
