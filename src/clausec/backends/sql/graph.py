@@ -70,9 +70,13 @@ class Graph:
         if isinstance(key, exp.Null):
             return B.NULL
         if not isinstance(key, exp.Column) or key.name not in self.exprs:
-            name = self.name()
-            self.exprs[name] = key
-            key = B.column(name)
+            # One key column per key expression, so that lookups of one key share a join.
+            known = self.known.get((key, None))
+            if known is None:
+                name = self.name()
+                self.exprs[name] = key
+                known = self.known[(key, None)] = B.column(name)
+            key = known.copy()
         self.forced.add(key.name)
         alias = self.aliases.setdefault((table, key_column, key.name), self.name("j"))
         found = self.known.get((B.column(alias + "." + value_column), None))
