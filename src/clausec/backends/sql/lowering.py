@@ -104,6 +104,10 @@ class Context:
         return self.graph.let(test if self.guard is None else B.and_(self.guard, test))
 
     def lookup(self, key: E, column: str) -> E:
+        if self.guard is not None:
+            # Only where the statements run: elsewhere the key is NULL, and the join does not
+            # look it up (a guarded column is NULL there too).
+            key = B.case([(self.guard, key)])
         if column == "nth":
             return self.graph.lookup(key, WORKING, "ordinal", "day_number")
         return self.graph.lookup(key, TABLE, "day_number", column)
