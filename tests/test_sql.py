@@ -25,7 +25,7 @@ import pytest
 import sqlglot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sql_cases import compare, table_cases
+from sql_cases import TableCase, compare, table_cases
 from sqlglot import exp
 
 import clausec
@@ -33,7 +33,8 @@ from clausec.backends.sql import AsOfColumn, QuestionSQL, SQLError, question_sql
 from clausec.backends.sql import build as B
 from clausec.backends.sql import dates as D
 from clausec.backends.sql.calendar import WorkingCalendar
-from clausec.backends.sql.query import NESTING
+from clausec.backends.sql.names import internal
+from clausec.backends.sql.query import NESTING, PIECES
 from clausec.evaluation import calendar as C
 from clausec.ir import nodes as ir
 from clausec.plan import QuestionPlan, lower
@@ -156,30 +157,62 @@ def test_answers_vary_over_the_shipped_contracts() -> None:
 def test_rows_that_miss_facts_are_dealt_out_once_each() -> None:
     """DuckDB's query deals the rows that miss a fact out to copies of each batch by a hash of
     the row (docs/batch.md): rows alike share a piece, and each comes out once, answered."""
-    path = REPO / "contracts/soolife/deposit.clause"
-    contract, plans = compiled(path)
+    contract, plans = compiled(REPO / "contracts/soolife/deposit.clause")
     plan = plans["top_up_deadline"]
     cases = table_cases(contract, "top_up_deadline", 60, 7)
     query = question_sql(contract, plan, keep=["case_id"], as_of=AsOfColumn("as_of_date"))
     assert isinstance(query.query.find(exp.GenerateSeries), exp.GenerateSeries)
     postgres = question_sql(contract, plan, keep=["case_id"], dialect="postgres")
     assert postgres.query.find(exp.GenerateSeries) is None
-    copies = 50  # 3,000 rows: batches of both branches, each case 50 rows alike
-    con = fact_table(query, [c.row for c in cases] * copies)
-    rows = con.execute(query.sql()).fetchall()
+    # 3,000 rows: batches of both branches, each case 50 rows alike
+    _answered_once_each(query, cases, [c.row for c in cases] * 50)
+    assert any(value is None for case in cases for value in case.row[2:])
+
+
+@pytest.mark.parametrize("first", ["complete", "incomplete"])
+def test_rows_are_dealt_out_whatever_the_first_batch_holds(first: str) -> None:
+    """The number of copies follows the share of the first batch that misses a fact (one copy
+    when none does, the most when all do); the rows after it, whatever their share, still
+    come out once each, answered."""
+    contract, plans = compiled(REPO / "contracts/soolife/deposit.clause")
+    cases = table_cases(contract, "top_up_deadline", 60, 7)
+    query = question_sql(
+        contract, plans["top_up_deadline"], keep=["case_id"], as_of=AsOfColumn("as_of_date")
+    )
+    complete = [c.row for c in cases if all(v is not None for v in c.row[2:])]
+    incomplete = [c.row for c in cases if any(v is None for v in c.row[2:])]
+    assert complete and incomplete
+    leading = complete if first == "complete" else incomplete
+    trailing = incomplete if first == "complete" else complete
+    copies = -(-2_100 // len(leading))  # the first batch and more
+    rows = leading * copies + trailing * copies
+    _answered_once_each(query, cases, rows)
+    (pieces,) = [s for s in query.query.find_all(exp.Subquery) if s.alias == internal("pieces")]
+    con = fact_table(query, rows)
+    count = con.execute(f"SELECT count(*), max(k) FROM {pieces.sql('duckdb')}").fetchall()
+    assert count == ([(1, 1)] if first == "complete" else [(PIECES, PIECES)])
+
+
+def _answered_once_each(
+    query: QuestionSQL, cases: list[TableCase], rows: list[tuple[object, ...]]
+) -> None:
+    con = fact_table(query, rows)
+    got = con.execute(query.sql()).fetchall()
     names = [d[0] for d in con.description]
     seen: dict[object, list[tuple[object, ...]]] = {}
-    for row in rows:
+    for row in got:
         seen.setdefault(row[0], []).append(row)
-    assert sorted(len(group) for group in seen.values()) == [copies] * len(cases)
-    missing = 0
+    expected: dict[object, int] = {}
+    for row in rows:
+        expected[row[0]] = expected.get(row[0], 0) + 1
+    assert {case: len(group) for case, group in seen.items()} == expected
     for case in cases:
+        if case.row[0] not in seen:
+            continue
         group = seen[case.row[0]]
         assert len(set(group)) == 1, group[:2]
         problem = compare(case, dict(zip(names, group[0], strict=True)))
         assert problem is None, f"{case.facts}: {problem}"
-        missing += any(value is None for value in case.row[2:])
-    assert missing > 0
 
 
 @pytest.mark.parametrize("dialect", ["duckdb", "spark", "postgres"])

@@ -51,9 +51,12 @@ NESTING = 40
 _TOO_DEEP = "its expressions are nested too deeply to be written as SQL"
 # DuckDB works on batches of up to 2,048 rows at a cost per batch that hardly depends on how
 # full it is, and its filters gather batches of fewer than 64 rows into full ones. The rows that
-# miss a fact are a part of every batch: dealt out to this many copies of it, each keeping one
-# piece (43 rows on average when every row misses a fact), they reach the three-valued steps in
-# full batches whatever that part is (docs/batch.md, "Speed and memory").
+# miss a fact are a part of every batch: dealt out to copies of it, each keeping one piece of
+# about PIECE rows, they reach the three-valued steps in full batches. The number of copies
+# follows that part in the source's first batch, at most PIECES (43 rows a piece when every
+# row misses a fact): each copy costs a pass over the batch (docs/batch.md, "Speed and memory").
+BATCH = 2048
+PIECE = 32
 PIECES = 48
 # The last day, which an event's column uses for "never".
 NEVER_DATE = dt.date(9999, 12, 31)
@@ -422,7 +425,7 @@ class _Query:
         if rows != "all":
             select_input = select_input.where(given if rows == "complete" else B.not_(given))
         if rows == "incomplete" and self.dialect == "duckdb":
-            select_input = _dealt(select_input)
+            select_input = _dealt(select_input, source, given)
         ctes: list[tuple[str, exp.Expr]] = []
 
         depth = [0]  # of the subqueries nested since the last CTE
@@ -487,24 +490,48 @@ class _Query:
         return last, ctes
 
 
-def _dealt(select: exp.Select) -> exp.Select:
-    """The rows of ``select`` dealt out to PIECES copies of each batch, so that DuckDB
-    gathers them into full batches (docs/batch.md, "Speed and memory")."""
+def _dealt(select: exp.Select, source: exp.Table, given: E) -> exp.Select:
+    """The rows of ``select`` dealt out to copies of each batch, each keeping the rows of one
+    piece (by a hash of the row), so that DuckDB gathers them into full batches; as many
+    copies as the share of ``source``'s first batch that misses a fact (not ``given``) makes
+    pieces of about PIECE rows (docs/batch.md, "Speed and memory")."""
     piece, pieces = internal("piece"), internal("pieces")
     names = [c.args["alias"] if isinstance(c, exp.Alias) else c.this for c in select.expressions]
     hashed = B.function("hash", *(c.unalias().copy() for c in select.expressions))
-    number = B.cast(exp.Mod(this=hashed, expression=B.num(PIECES)), "BIGINT")
-    select = select.select(B.alias(number, piece), copy=False)
-    series = exp.GenerateSeries(start=B.num(0), end=B.num(PIECES), is_end_exclusive=True)
-    alias = exp.TableAlias(this=exp.to_identifier(pieces), columns=[exp.to_identifier("p")])
-    copies = exp.Table(this=series, alias=alias)
-    # Not `piece = p`: DuckDB would join on it, each batch meeting its pieces in one.
-    ours = B.sub(exp.column(piece, table="src"), exp.column("p", table=pieces))
+    # Half the UBIGINT hash is a BIGINT, which the count of copies divides.
+    select = select.select(B.alias(B.cast(B.idiv(hashed, B.num(2)), "BIGINT"), piece), copy=False)
+    missing = exp.column("missing", table="batch")
+    first = (
+        exp.select(B.alias(B.not_(given.copy()), "missing"))
+        .from_(source.copy().as_("src"))
+        .limit(BATCH)
+        .subquery("batch")
+    )
+    seen = exp.Count(this=exp.Star())
+    share = B.idiv(
+        B.add(
+            B.mul(
+                B.function("SUM", B.case([(missing, B.num(1))], B.num(0))), B.num(BATCH // PIECE)
+            ),
+            B.sub(seen, B.num(1)),
+        ),
+        B.greatest([seen.copy(), B.num(1)]),
+    )
+    count = B.greatest([B.num(1), B.least([B.cast(share, "BIGINT"), B.num(PIECES)])])
+    counted = exp.select(B.alias(count, "k")).from_(first).subquery("share")
+    k = exp.column("k", table="share")
+    series = exp.GenerateSeries(start=B.num(0), end=k.copy(), is_end_exclusive=True)
+    copies = exp.select(B.alias(exp.Explode(this=series), "p"), B.alias(k, "k")).from_(counted)
+    # Not `piece % k = p`: DuckDB would join on it, each batch meeting its pieces in one.
+    mine = B.sub(
+        B.mod(exp.column(piece, table="src"), exp.column("k", table=pieces)),
+        exp.column("p", table=pieces),
+    )
     return (
         exp.select(*(exp.column(name.copy(), table="src") for name in names))
         .from_(select.subquery("src"))
-        .join(copies, join_type="cross")
-        .where(B.compare("=", ours, B.num(0)))
+        .join(copies.subquery(pieces), join_type="cross")
+        .where(B.compare("=", mine, B.num(0)))
     )
 
 
