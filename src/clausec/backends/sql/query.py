@@ -418,14 +418,15 @@ class _Query:
             )
         if len(columns) == 0:
             columns.append(B.alias(B.num(0), internal("row")))
-        given = B.and_(
-            *(B.not_null(exp.column(sql_name(name), table="src")) for name in self.reads)
-        )
+        read = [exp.column(sql_name(name), table="src") for name in self.reads]
+        given = B.and_(*(B.not_null(column) for column in read))
+        # Written as such, not as NOT given: DuckDB leaves NOT (NOT (x IS NULL)) as it is.
+        missing = B.or_(*(B.is_null(column.copy()) for column in read))
         select_input = exp.select(*columns).from_(source.as_("src"))
         if rows != "all":
-            select_input = select_input.where(given if rows == "complete" else B.not_(given))
+            select_input = select_input.where(given if rows == "complete" else missing)
         if rows == "incomplete" and self.dialect == "duckdb":
-            select_input = _dealt(select_input, source, given)
+            select_input = _dealt(select_input, source, missing)
         ctes: list[tuple[str, exp.Expr]] = []
 
         depth = [0]  # of the subqueries nested since the last CTE
@@ -490,38 +491,34 @@ class _Query:
         return last, ctes
 
 
-def _dealt(select: exp.Select, source: exp.Table, given: E) -> exp.Select:
+def _dealt(select: exp.Select, source: exp.Table, missing: E) -> exp.Select:
     """The rows of ``select`` dealt out to copies of each batch, each keeping the rows of one
     piece (by a hash of the row), so that DuckDB gathers them into full batches; as many
-    copies as the share of ``source``'s first batch that misses a fact (not ``given``) makes
+    copies as the share of ``source``'s first batch that misses a fact (``missing``) makes
     pieces of about PIECE rows (docs/batch.md, "Speed and memory")."""
     piece, pieces = internal("piece"), internal("pieces")
     names = [c.args["alias"] if isinstance(c, exp.Alias) else c.this for c in select.expressions]
     hashed = B.function("hash", *(c.unalias().copy() for c in select.expressions))
     # Half the UBIGINT hash is a BIGINT, which the count of copies divides.
     select = select.select(B.alias(B.cast(B.idiv(hashed, B.num(2)), "BIGINT"), piece), copy=False)
-    missing = exp.column("missing", table="batch")
     first = (
-        exp.select(B.alias(B.not_(given.copy()), "missing"))
+        exp.select(B.alias(missing.copy(), "missing"))
         .from_(source.copy().as_("src"))
         .limit(BATCH)
         .subquery("batch")
     )
+    # ceil(missing / seen * BATCH / PIECE): the copies that leave about PIECE rows a piece.
     seen = exp.Count(this=exp.Star())
-    share = B.idiv(
-        B.add(
-            B.mul(
-                B.function("SUM", B.case([(missing, B.num(1))], B.num(0))), B.num(BATCH // PIECE)
-            ),
-            B.sub(seen, B.num(1)),
-        ),
-        B.greatest([seen.copy(), B.num(1)]),
+    scaled = B.mul(
+        B.function("SUM", B.case([(exp.column("missing", table="batch"), B.num(1))], B.num(0))),
+        B.num(BATCH // PIECE),
     )
-    count = B.greatest([B.num(1), B.least([B.cast(share, "BIGINT"), B.num(PIECES)])])
-    counted = exp.select(B.alias(count, "k")).from_(first).subquery("share")
+    needed = B.idiv(B.add(scaled, B.sub(seen, B.num(1))), B.greatest([seen.copy(), B.num(1)]))
+    count = B.greatest([B.num(1), B.least([B.cast(needed, "BIGINT"), B.num(PIECES)])])
+    shared = exp.select(B.alias(count, "k")).from_(first).subquery("share")
     k = exp.column("k", table="share")
     series = exp.GenerateSeries(start=B.num(0), end=k.copy(), is_end_exclusive=True)
-    copies = exp.select(B.alias(exp.Explode(this=series), "p"), B.alias(k, "k")).from_(counted)
+    copies = exp.select(B.alias(exp.Explode(this=series), "p"), B.alias(k, "k")).from_(shared)
     # Not `piece % k = p`: DuckDB would join on it, each batch meeting its pieces in one.
     mine = B.sub(
         B.mod(exp.column(piece, table="src"), exp.column("k", table=pieces)),
@@ -604,8 +601,8 @@ def _has(mask: E, bit: int) -> E:
 
 def _json_list(items: Sequence[tuple[E, str]], empty: E | None = None) -> E:
     """A JSON array of those of the texts whose condition holds, in order (ASCII JSON: no
-    control character reaches a string literal); '[]' at once where ``empty`` holds (or
-    where no condition does)."""
+    control character reaches a string literal); '[]' at once where ``empty`` holds, a test
+    cheaper than the conditions (without it, the conditions are not tested twice)."""
     items = [(c, t) for c, t in items if not B.is_false(c)]
     if not items:
         return sql_text("[]")
@@ -614,6 +611,5 @@ def _json_list(items: Sequence[tuple[E, str]], empty: E | None = None) -> E:
     listed = B.function(
         "CONCAT", sql_text("["), B.function("CONCAT_WS", sql_text(","), *entries), sql_text("]")
     )
-    if empty is None:
-        empty = B.not_(B.or_(*(B.holds(c) for c, _ in items)))
-    return B.case([(empty, sql_text("[]"))], listed)
+    # CONCAT_WS of NULLs alone is '' in every dialect printed, so no condition gives '[]'.
+    return listed if empty is None else B.case([(empty, sql_text("[]"))], listed)
