@@ -418,10 +418,10 @@ class _Query:
             )
         if len(columns) == 0:
             columns.append(B.alias(B.num(0), internal("row")))
-        read = [exp.column(sql_name(name), table="src") for name in self.reads]
-        given = B.and_(*(B.not_null(column) for column in read))
+        facts = [exp.column(sql_name(name), table="src") for name in self.reads]
+        given = B.and_(*(B.not_null(column) for column in facts))
         # Written as such, not as NOT given: DuckDB leaves NOT (NOT (x IS NULL)) as it is.
-        missing = B.or_(*(B.is_null(column.copy()) for column in read))
+        missing = B.or_(*(B.is_null(column.copy()) for column in facts))
         select_input = exp.select(*columns).from_(source.as_("src"))
         if rows != "all":
             select_input = select_input.where(given if rows == "complete" else missing)
