@@ -52,8 +52,10 @@ class Graph:
     def let(self, expr: E, guard: E | None = None) -> E:
         """A column holding ``expr`` where ``guard`` (a column) holds (constants and columns
         are used as they are)."""
-        if _trivial(expr):
-            return expr
+        return expr if _trivial(expr) else self._column(expr, guard)
+
+    def _column(self, expr: E, guard: E | None = None) -> E:
+        """The column of ``expr`` under ``guard``: the same expression, the same column."""
         key = (expr, guard.name if isinstance(guard, exp.Column) else None)
         if key in self.known:
             return self.known[key].copy()
@@ -70,13 +72,9 @@ class Graph:
         if isinstance(key, exp.Null):
             return B.NULL
         if not isinstance(key, exp.Column) or key.name not in self.exprs:
-            # One key column per key expression, so that lookups of one key share a join.
-            known = self.known.get((key, None))
-            if known is None:
-                name = self.name()
-                self.exprs[name] = key
-                known = self.known[(key, None)] = B.column(name)
-            key = known.copy()
+            # A column of its own, even for an input or a constant: lookups of one key share
+            # a join.
+            key = self._column(key)
         self.forced.add(key.name)
         alias = self.aliases.setdefault((table, key_column, key.name), self.name("j"))
         found = self.known.get((B.column(alias + "." + value_column), None))

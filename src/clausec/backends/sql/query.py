@@ -601,8 +601,9 @@ def _has(mask: E, bit: int) -> E:
 
 def _json_list(items: Sequence[tuple[E, str]], empty: E | None = None) -> E:
     """A JSON array of those of the texts whose condition holds, in order (ASCII JSON: no
-    control character reaches a string literal); '[]' at once where ``empty`` holds, a test
-    cheaper than the conditions (without it, the conditions are not tested twice)."""
+    control character reaches a string literal). ``empty``, a test cheaper than the
+    conditions (a mask's), gives '[]' at once where it holds; without it, the list is built
+    for every row, the conditions tested once."""
     items = [(c, t) for c, t in items if not B.is_false(c)]
     if not items:
         return sql_text("[]")
