@@ -168,12 +168,20 @@ def not_null(a: E) -> E:
 
 
 def coalesce(*parts: E) -> E:
-    kept = [p for p in parts if not isinstance(p, exp.Null)]
+    kept: list[E] = []
+    for part in parts:  # a COALESCE inside is spread out; nothing after a constant counts
+        for p in [part.this, *part.expressions] if isinstance(part, exp.Coalesce) else [part]:
+            if not isinstance(p, exp.Null) and not (kept and _constant(kept[-1])):
+                kept.append(p)
     if not kept:
         return NULL
-    if len(kept) == 1 or isinstance(kept[0], exp.Literal | exp.Boolean):
+    if len(kept) == 1 or _constant(kept[0]):
         return kept[0]
     return exp.Coalesce(this=kept[0], expressions=kept[1:])
+
+
+def _constant(e: E) -> bool:
+    return isinstance(e, exp.Literal | exp.Boolean)
 
 
 def holds(test: E) -> E:

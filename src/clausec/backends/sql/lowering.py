@@ -42,6 +42,7 @@ class Val(NamedTuple):
     m: E  # the dependencies when v is NULL
     masked: bool = False  # m is NULL where v is not (the columns of locals)
     known: bool = False  # v is never NULL (so no test of it for NULL is printed)
+    exact: bool = False  # m is 0 where v is not NULL (so m is the dependencies as it is)
 
 
 _ZERO = B.num(0)
@@ -55,7 +56,7 @@ def unknown_deps(x: Val) -> E:
         return _ZERO
     if x.masked:
         return B.coalesce(x.m, _ZERO)
-    if isinstance(x.v, exp.Null):
+    if isinstance(x.v, exp.Null) or x.exact:
         return x.m
     return B.case([(B.is_null(x.v), x.m)], _ZERO)
 
@@ -93,7 +94,11 @@ class Context:
         deps = unknown_deps(value)
         if B.is_zero(deps):
             return Val(v, _ZERO, known=value.known)
-        return Val(v, self.let(B.case([(B.is_null(v), deps)])), masked=True)
+        if value.masked:  # its m is already NULL where it is known
+            return Val(v, self.let(value.m), masked=True)
+        # Where the value is unknown, its dependencies are ``m`` itself (a masked ``m`` is NULL
+        # only where the value is known): no second test of the value for NULL.
+        return Val(v, self.let(B.case([(B.is_null(v), value.m)])), masked=True)
 
     def guarded(self, test: E) -> E | None:
         """The guard of statements that run where the current guard and ``test`` hold. Only
@@ -245,7 +250,7 @@ class PassLowering:
                 return Val(B.NULL, deps(*(self.value(x, env) for x in e.sources))), []
             case P.Not():
                 (a, raises) = self.expr(e.operand, env)
-                return Val(B.not_(a.v), a.m, known=a.known), raises
+                return Val(B.not_(a.v), a.m, known=a.known, exact=a.exact), raises
             case P.And() | P.Or():
                 (a, ra), (b, rb) = self.expr(e.left, env), self.expr(e.right, env)
                 a, b = self.let_val(a), self.let_val(b)  # read twice: value and dependencies
@@ -275,10 +280,11 @@ class PassLowering:
         if not strict:  # a CASE, LEAST or GREATEST inside may hide a NULL
             v = B.case([(B.not_(known), B.NULL)], v)
         total = all(x.known for x in values) and _total(e)
-        return Val(v, deps(*values), known=total), raises + _guarded(known, own)
+        # v is NULL wherever an operand is (see above): its dependencies need no test of v.
+        return Val(v, deps(*values), known=total, exact=True), raises + _guarded(known, own)
 
     def let_val(self, x: Val) -> Val:
-        return Val(self.c.let(x.v), x.m, x.masked, x.known)
+        return Val(self.c.let(x.v), x.m, x.masked, x.known, x.exact)
 
     def const(self, c: P.Const) -> E:
         value = c.value
