@@ -234,6 +234,11 @@ def _dates(obj: dict[str, object]) -> dict[str, object]:
     return out
 
 
+def write_mix(mix: list[dict[str, object]], path: Path) -> None:
+    """The fact sets as JSON, for the Python worker (read back by ``_dates``)."""
+    path.write_text(json.dumps([{k: _encode(v) for k, v in m.items()} for m in mix]))
+
+
 def _encode(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -334,7 +339,7 @@ def main() -> None:
         for question in args.questions.split(","):
             mix = fact_mix(contract, plans[question].reads, args.distinct, args.missing)
             mix_file = folder / f"{question}.json"
-            mix_file.write_text(json.dumps([{k: _encode(v) for k, v in m.items()} for m in mix]))
+            write_mix(mix, mix_file)
             big, small = folder / f"{question}.parquet", folder / f"{question}.small.parquet"
             write_table(contract, question, mix, args.rows, big)
             write_table(contract, question, mix, max(args.rows // 10, args.distinct), small)
