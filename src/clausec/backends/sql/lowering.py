@@ -96,8 +96,8 @@ class Context:
             return Val(v, _ZERO, known=value.known)
         if value.masked:  # its m is already NULL where it is known
             return Val(v, self.let(value.m), masked=True)
-        # Where the value is unknown, its dependencies are ``m`` itself (a masked ``m`` is NULL
-        # only where the value is known): no second test of the value for NULL.
+        # Where the value is unknown, its dependencies are ``m`` itself: no second test of the
+        # value for NULL inside this one.
         return Val(v, self.let(B.case([(B.is_null(v), value.m)])), masked=True)
 
     def guarded(self, test: E) -> E | None:
