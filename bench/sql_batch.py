@@ -44,6 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -234,9 +235,17 @@ def _dates(obj: dict[str, object]) -> dict[str, object]:
     return out
 
 
-def write_mix(mix: list[dict[str, object]], path: Path) -> None:
-    """The fact sets as JSON, for the Python worker (read back by ``_dates``)."""
-    path.write_text(json.dumps([{k: _encode(v) for k, v in m.items()} for m in mix]))
+def mixes(
+    contract: ir.Contract, questions: list[str], distinct: int, missing: float, folder: Path
+) -> Iterator[tuple[str, list[dict[str, object]], Path]]:
+    """For each question, its fact mix and the JSON file in ``folder`` that the Python worker
+    reads it from (back through ``_dates``)."""
+    plans = {q.question: q for q in lower(contract).questions}
+    for question in questions:
+        mix = fact_mix(contract, plans[question].reads, distinct, missing)
+        path = folder / f"{question}.json"
+        path.write_text(json.dumps([{k: _encode(v) for k, v in m.items()} for m in mix]))
+        yield question, mix, path
 
 
 def _encode(value: object) -> object:
@@ -327,7 +336,6 @@ def main() -> None:
     if args.spark_rows and importlib.util.find_spec("pyspark") is None:
         parser.error("--spark-rows needs PySpark (pip install -e '.[spark]'); 0 leaves it out")
     contract = clausec.load(CONTRACT)
-    plans = {q.question: q for q in lower(contract).questions}
     print(
         f"deposit.clause, {args.rows:,} rows ({args.distinct:,} distinct fact sets, "
         f"{args.missing:.0%} missing facts), Python on "
@@ -336,10 +344,10 @@ def main() -> None:
     print(f"{'':26} {'way':28} {'rows/s':>12} {'ratio':>7} {'peak MB':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for question in args.questions.split(","):
-            mix = fact_mix(contract, plans[question].reads, args.distinct, args.missing)
-            mix_file = folder / f"{question}.json"
-            write_mix(mix, mix_file)
+        questions = args.questions.split(",")
+        for question, mix, mix_file in mixes(
+            contract, questions, args.distinct, args.missing, folder
+        ):
             big, small = folder / f"{question}.parquet", folder / f"{question}.small.parquet"
             write_table(contract, question, mix, args.rows, big)
             write_table(contract, question, mix, max(args.rows // 10, args.distinct), small)

@@ -34,7 +34,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import sql_batch
 
 import clausec
-from clausec.plan import lower
 
 COLLECTED = re.compile(r"Collected : (\d+)")
 
@@ -84,7 +83,6 @@ def main() -> None:
     if len(set(rows)) != 2 or len(set(python_rows)) != 2:
         parser.error("--rows and --python-rows take two different counts each")
     contract = clausec.load(sql_batch.CONTRACT)
-    plans = {q.question: q for q in lower(contract).questions}
     print(
         f"deposit.clause ({args.distinct:,} distinct fact sets, {args.missing:.0%} missing "
         f"facts); instructions counted by callgrind; DuckDB on one thread at "
@@ -94,10 +92,10 @@ def main() -> None:
     print(f"{'':26} {'way':22} {'per row':>10} {'fixed (M)':>10} {'work ratio':>11}")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        for question in args.questions.split(","):
-            mix = sql_batch.fact_mix(contract, plans[question].reads, args.distinct, args.missing)
-            mix_file = folder / f"{question}.json"
-            sql_batch.write_mix(mix, mix_file)
+        questions = args.questions.split(",")
+        for question, mix, mix_file in sql_batch.mixes(
+            contract, questions, args.distinct, args.missing, folder
+        ):
             duckdb_counts = {}
             for n in rows:
                 table = folder / f"{question}.{n}.parquet"
